@@ -1,0 +1,74 @@
+//! The one error type of the domain layer: a broken rule or a value that does not parse.
+
+use chrono::NaiveDate;
+
+/// A rule of the domain was broken, or a value could not be read.
+///
+/// Every variant names what was wrong in words a user can act on; the web and CLI
+/// layers show the message as it is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    /// A field's value could not be read.
+    #[error("{field}: {problem}")]
+    Invalid {
+        /// The field as a user knows it, e.g. "post code".
+        field: &'static str,
+        /// What was expected, e.g. "must be letters and digits".
+        problem: String,
+    },
+    /// Two provision periods of one service would cover the same day.
+    #[error(
+        "provision of {service} would overlap: {existing_provider} already provides it from {existing_from}{}",
+        existing_to.map(|d| format!(" to {d}")).unwrap_or_default()
+    )]
+    ProvisionOverlap {
+        /// The service's name or code.
+        service: String,
+        /// The organisation whose period is in the way.
+        existing_provider: String,
+        /// First day of the period in the way.
+        existing_from: NaiveDate,
+        /// Last day of the period in the way, if it has ended.
+        existing_to: Option<NaiveDate>,
+    },
+    /// A provision change takes effect before the instrument that causes it was made.
+    #[error("the change cannot take effect on {effective} because instrument {instrument} was only made on {made}")]
+    EffectBeforeInstrument {
+        /// Reference of the instrument.
+        instrument: String,
+        /// When it was made.
+        made: NaiveDate,
+        /// When the change was asked to take effect.
+        effective: NaiveDate,
+    },
+    /// A period's end is before its start.
+    #[error("{what} ends on {end}, before it starts on {start}")]
+    EndsBeforeStart {
+        /// What the period is of.
+        what: String,
+        /// First day.
+        start: NaiveDate,
+        /// Last day.
+        end: NaiveDate,
+    },
+    /// The change would leave the provider as it already is.
+    #[error("{provider} already provides {service} on {date}")]
+    NoChange {
+        /// The service.
+        service: String,
+        /// The organisation.
+        provider: String,
+        /// The date of the change.
+        date: NaiveDate,
+    },
+}
+
+impl DomainError {
+    /// A field that did not parse, with what was expected.
+    pub fn invalid(field: &'static str, problem: impl Into<String>) -> Self {
+        DomainError::Invalid {
+            field,
+            problem: problem.into(),
+        }
+    }
+}

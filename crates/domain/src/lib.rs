@@ -1,0 +1,23 @@
+//! Carebridge's domain: the words of children's services and the rules that hold
+//! between them, as pure types and functions.
+//!
+//! Nothing here does I/O, spawns tasks or reads a clock: every rule that depends on
+//! time takes the date as a parameter, so tests (and "as at" questions) control it.
+//!
+//! The central idea is in [`provision`]: *who delivers* a service is an effective-dated
+//! row, never a property of a child's record.
+
+pub mod child;
+pub mod dates;
+pub mod error;
+pub mod ids;
+pub mod inspection;
+pub mod instrument;
+pub mod organisation;
+pub mod provision;
+pub mod service;
+pub mod staff;
+
+pub use dates::Period;
+pub use error::DomainError;
+pub use ids::*;

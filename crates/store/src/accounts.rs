@@ -1,0 +1,218 @@
+//! Sign-in accounts and server-side sessions.
+
+use carebridge_domain::staff::Role;
+use carebridge_domain::{StaffId, UserId};
+use chrono::{DateTime, Utc};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::rows::corrupt;
+use crate::{Store, StoreError};
+
+/// An account as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    /// Its id.
+    pub id: UserId,
+    /// Sign-in name.
+    pub username: String,
+    /// Name shown in the header.
+    pub display_name: String,
+    /// PHC string of the argon2id hash.
+    pub password_hash: String,
+    /// The account's role.
+    pub role: Role,
+    /// The staff member the account belongs to, if any.
+    pub staff: Option<StaffId>,
+    /// Whether sign-in is refused.
+    pub disabled: bool,
+}
+
+/// An account to create.
+#[derive(Debug, Clone)]
+pub struct NewUser<'a> {
+    /// Sign-in name.
+    pub username: &'a str,
+    /// Name shown in the header.
+    pub display_name: &'a str,
+    /// PHC string of the argon2id hash.
+    pub password_hash: &'a str,
+    /// Role.
+    pub role: Role,
+    /// Linked staff member.
+    pub staff: Option<StaffId>,
+}
+
+/// A live session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// Whose.
+    pub user: UserId,
+    /// The token forms must echo back.
+    pub csrf_token: String,
+    /// When it was created (sign-in).
+    pub created_at: DateTime<Utc>,
+    /// When it was last used.
+    pub last_seen_at: DateTime<Utc>,
+}
+
+/// An instant as stored.
+pub(crate) fn instant_text(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+fn instant(row: &AnyRow, column: &'static str) -> Result<DateTime<Utc>, StoreError> {
+    let text: String = row.try_get(column)?;
+    DateTime::parse_from_rfc3339(&text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| StoreError::Corrupt {
+            what: column,
+            problem: format!("{text:?} is not an RFC 3339 instant"),
+        })
+}
+
+fn user(row: &AnyRow) -> Result<UserRecord, StoreError> {
+    let role: String = row.try_get("role")?;
+    let staff: Option<i64> = row.try_get("staff_id")?;
+    Ok(UserRecord {
+        id: UserId(row.try_get("id")?),
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        password_hash: row.try_get("password_hash")?,
+        role: Role::parse(&role).map_err(corrupt("user role"))?,
+        staff: staff.map(StaffId),
+        disabled: row.try_get("disabled")?,
+    })
+}
+
+const USER_COLUMNS: &str = "id, username, display_name, password_hash, role, staff_id, disabled";
+
+impl Store {
+    /// Creates an account. A taken username is a [`StoreError::Conflict`].
+    pub async fn create_user(&self, new: &NewUser<'_>, now: DateTime<Utc>) -> Result<UserId, StoreError> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (username, display_name, password_hash, role, staff_id, disabled, created_at) \
+             VALUES ($1, $2, $3, $4, $5, FALSE, $6) RETURNING id",
+        )
+        .bind(new.username)
+        .bind(new.display_name)
+        .bind(new.password_hash)
+        .bind(new.role.code())
+        .bind(new.staff.map(|s| s.0))
+        .bind(instant_text(now))
+        .fetch_one(self.pool())
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict(_) => StoreError::Conflict(format!("the username {:?} is already taken", new.username)),
+            other => other,
+        })?;
+        Ok(UserId(id))
+    }
+
+    /// Replaces an account's password hash and ends its sessions. Returns false when no
+    /// such account exists.
+    pub async fn set_password_hash(&self, username: &str, password_hash: &str) -> Result<bool, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let id: Option<i64> = sqlx::query_scalar("UPDATE users SET password_hash = $1 WHERE username = $2 RETURNING id")
+            .bind(password_hash)
+            .bind(username)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(id) = id {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(id.is_some())
+    }
+
+    /// An account by username.
+    pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
+        let row = sqlx::query(&sql).bind(username).fetch_optional(self.pool()).await?;
+        row.as_ref().map(user).transpose()
+    }
+
+    /// An account by id.
+    pub async fn user(&self, id: UserId) -> Result<Option<UserRecord>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        let row = sqlx::query(&sql).bind(id.0).fetch_optional(self.pool()).await?;
+        row.as_ref().map(user).transpose()
+    }
+
+    /// Every account, by username.
+    pub async fn users(&self) -> Result<Vec<UserRecord>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY username");
+        let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;
+        rows.iter().map(user).collect()
+    }
+
+    /// Stores a new session under the hash of its token.
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        csrf_token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)",
+        )
+        .bind(token_hash)
+        .bind(user.0)
+        .bind(csrf_token)
+        .bind(instant_text(now))
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The session stored under `token_hash`.
+    pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
+        let row = sqlx::query(
+            "SELECT user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|row| {
+            Ok(SessionRecord {
+                user: UserId(row.try_get("user_id")?),
+                csrf_token: row.try_get("csrf_token")?,
+                created_at: instant(&row, "created_at")?,
+                last_seen_at: instant(&row, "last_seen_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Marks a session used at `now`.
+    pub async fn touch_session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(instant_text(now))
+            .bind(token_hash)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Ends one session.
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Ends every session of one account ("sign out everywhere").
+    pub async fn delete_sessions_of(&self, user: UserId) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user.0)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected())
+    }
+}

@@ -1,0 +1,296 @@
+//! Bulk loading of a whole authority (the demo, or a generated benchmark authority).
+//!
+//! Rows keep the ids they were generated with, so a generated data set is the same
+//! whichever backend holds it. Inserts go in multi-row statements inside one
+//! transaction per call; nothing is half-loaded.
+
+use carebridge_domain::child::{Child, Involvement};
+use carebridge_domain::inspection::{Inspection, Milestone};
+use carebridge_domain::instrument::Instrument;
+use carebridge_domain::organisation::Organisation;
+use carebridge_domain::provision::ProvisionPeriod;
+use carebridge_domain::service::Service;
+use carebridge_domain::staff::{Employment, Post, StaffMember, Team};
+use sqlx::{Any, Transaction};
+
+use crate::rows::{date_text, opt_date_text};
+use crate::{Backend, Store, StoreError};
+
+/// Everything about an authority except its children.
+#[derive(Debug, Clone, Copy)]
+pub struct Seed<'a> {
+    /// Organisations.
+    pub organisations: &'a [Organisation],
+    /// Services.
+    pub services: &'a [Service],
+    /// Instruments.
+    pub instruments: &'a [Instrument],
+    /// Provision periods (which must not overlap: the database checks).
+    pub provision: &'a [ProvisionPeriod],
+    /// Milestones.
+    pub milestones: &'a [Milestone],
+    /// Inspections.
+    pub inspections: &'a [Inspection],
+    /// Teams.
+    pub teams: &'a [Team],
+    /// Posts.
+    pub posts: &'a [Post],
+    /// Staff.
+    pub staff: &'a [StaffMember],
+    /// Employment periods.
+    pub employments: &'a [Employment],
+}
+
+/// One bound value of a bulk insert.
+enum Cell {
+    Int(i64),
+    OptInt(Option<i64>),
+    Text(String),
+    OptText(Option<String>),
+}
+
+/// Rows per statement: well under both backends' limits on bound parameters.
+const ROWS_PER_STATEMENT: usize = 500;
+
+async fn insert_rows(
+    tx: &mut Transaction<'static, Any>,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Cell>>,
+) -> Result<(), StoreError> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+        let mut n = 0;
+        for (i, _) in chunk.iter().enumerate() {
+            sql.push_str(if i == 0 { "(" } else { ", (" });
+            for c in 0..columns.len() {
+                n += 1;
+                if c > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push('$');
+                sql.push_str(&n.to_string());
+            }
+            sql.push(')');
+        }
+        let mut query = sqlx::query(&sql);
+        for row in chunk {
+            for cell in row {
+                query = match cell {
+                    Cell::Int(v) => query.bind(*v),
+                    Cell::OptInt(v) => query.bind(*v),
+                    Cell::Text(v) => query.bind(v.as_str()),
+                    Cell::OptText(v) => query.bind(v.as_deref()),
+                };
+            }
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+fn text(s: &str) -> Cell {
+    Cell::Text(s.to_owned())
+}
+
+impl Store {
+    /// Whether an authority has been loaded (the demo reuses an existing database).
+    pub async fn has_authority(&self) -> Result<bool, StoreError> {
+        Ok(self.authority().await?.is_some())
+    }
+
+    /// Loads an authority's organisations, services, instruments, provision, staff and
+    /// posts in one transaction.
+    pub async fn load_seed(&self, seed: &Seed<'_>) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let orgs = seed
+            .organisations
+            .iter()
+            .map(|o| vec![Cell::Int(o.id.0), text(&o.name), text(&o.short_name), text(o.kind.code()), text(&o.description)])
+            .collect();
+        insert_rows(&mut tx, "organisations", &["id", "name", "short_name", "kind", "description"], orgs).await?;
+        let services = seed
+            .services
+            .iter()
+            .map(|s| vec![Cell::Int(s.id.0), Cell::Int(s.authority.0), text(s.code.as_str()), text(&s.name), text(&s.description)])
+            .collect();
+        insert_rows(&mut tx, "services", &["id", "authority_id", "code", "name", "description"], services).await?;
+        for instrument in seed.instruments {
+            crate::provision::insert_instrument(&mut tx, instrument, true).await?;
+        }
+        // Periods one at a time, each checked by the no-overlap trigger.
+        let provision = seed
+            .provision
+            .iter()
+            .map(|p| {
+                vec![
+                    Cell::Int(p.id.0),
+                    Cell::Int(p.service.0),
+                    Cell::Int(p.provider.0),
+                    Cell::Text(date_text(p.period.start())),
+                    Cell::OptText(opt_date_text(p.period.end())),
+                    Cell::Int(p.started_by.0),
+                    Cell::OptInt(p.ended_by.map(|i| i.0)),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut tx,
+            "provision_periods",
+            &["id", "service_id", "provider_id", "starts_on", "ends_on", "started_by", "ended_by"],
+            provision,
+        )
+        .await?;
+        let milestones = seed
+            .milestones
+            .iter()
+            .map(|m| vec![Cell::Int(m.authority.0), Cell::Text(date_text(m.occurred_on)), text(&m.title), text(&m.description)])
+            .collect();
+        insert_rows(&mut tx, "milestones", &["authority_id", "occurred_on", "title", "description"], milestones).await?;
+        let inspections = seed
+            .inspections
+            .iter()
+            .map(|i| {
+                vec![
+                    Cell::Int(i.authority.0),
+                    Cell::Int(i.inspectorate.0),
+                    Cell::Text(date_text(i.published_on)),
+                    text(i.judgement.code()),
+                    text(&i.summary),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut tx,
+            "inspections",
+            &["authority_id", "inspectorate_id", "published_on", "judgement", "summary"],
+            inspections,
+        )
+        .await?;
+        let teams = seed
+            .teams
+            .iter()
+            .map(|t| vec![Cell::Int(t.id.0), Cell::Int(t.service.0), text(&t.name)])
+            .collect();
+        insert_rows(&mut tx, "teams", &["id", "service_id", "name"], teams).await?;
+        let posts = seed
+            .posts
+            .iter()
+            .map(|p| {
+                vec![
+                    Cell::Int(p.id.0),
+                    text(p.code.as_str()),
+                    text(&p.title),
+                    text(&p.grade),
+                    Cell::Int(i64::from(p.fte_hundredths)),
+                    Cell::Int(p.team.0),
+                    text(p.role.code()),
+                ]
+            })
+            .collect();
+        insert_rows(&mut tx, "posts", &["id", "code", "title", "grade", "fte_hundredths", "team_id", "role"], posts).await?;
+        let staff = seed
+            .staff
+            .iter()
+            .map(|s| vec![Cell::Int(s.id.0), text(&s.given_name), text(&s.family_name), text(&s.email)])
+            .collect();
+        insert_rows(&mut tx, "staff", &["id", "given_name", "family_name", "email"], staff).await?;
+        let employments = seed
+            .employments
+            .iter()
+            .map(|e| {
+                vec![
+                    Cell::Int(e.id.0),
+                    Cell::Int(e.staff.0),
+                    Cell::Int(e.employer.0),
+                    Cell::Int(e.post.0),
+                    Cell::Text(date_text(e.period.start())),
+                    Cell::OptText(opt_date_text(e.period.end())),
+                    Cell::Text(date_text(e.continuous_since)),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut tx,
+            "employments",
+            &["id", "staff_id", "employer_id", "post_id", "starts_on", "ends_on", "continuous_since"],
+            employments,
+        )
+        .await?;
+        resync_identities(&mut tx, self.backend).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Loads a batch of children with their involvements in one transaction.
+    pub async fn load_children(&self, batch: &[(Child, Vec<Involvement>)]) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let children = batch
+            .iter()
+            .map(|(c, _)| {
+                vec![
+                    Cell::Int(c.id.0),
+                    text(&c.given_name),
+                    text(&c.family_name),
+                    text(c.sex.code()),
+                    Cell::Text(date_text(c.date_of_birth)),
+                ]
+            })
+            .collect();
+        insert_rows(&mut tx, "children", &["id", "given_name", "family_name", "sex", "date_of_birth"], children).await?;
+        let involvements = batch
+            .iter()
+            .flat_map(|(_, inv)| inv.iter())
+            .map(|i| {
+                vec![
+                    Cell::Int(i.id.0),
+                    Cell::Int(i.child.0),
+                    Cell::Int(i.service.0),
+                    Cell::OptInt(i.team.map(|t| t.0)),
+                    text(i.kind.code()),
+                    Cell::Text(date_text(i.period.start())),
+                    Cell::OptText(opt_date_text(i.period.end())),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut tx,
+            "involvements",
+            &["id", "child_id", "service_id", "team_id", "kind", "starts_on", "ends_on"],
+            involvements,
+        )
+        .await?;
+        resync_identities(&mut tx, self.backend).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// After rows were inserted with explicit ids, PostgreSQL's identity sequences must be
+/// moved past them or the next ordinary insert would reuse an id. (SQLite takes
+/// `max(id) + 1` by itself.)
+async fn resync_identities(tx: &mut Transaction<'static, Any>, backend: Backend) -> Result<(), StoreError> {
+    if backend != Backend::Postgres {
+        return Ok(());
+    }
+    for table in [
+        "organisations",
+        "services",
+        "instruments",
+        "provision_periods",
+        "milestones",
+        "inspections",
+        "teams",
+        "posts",
+        "staff",
+        "employments",
+        "children",
+        "involvements",
+    ] {
+        let sql = format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table}), 1))"
+        );
+        sqlx::query(&sql).execute(&mut **tx).await?;
+    }
+    Ok(())
+}

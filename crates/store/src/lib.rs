@@ -1,0 +1,133 @@
+//! Carebridge's persistence: one [`Store`] over SQLite (the embedded default) and
+//! PostgreSQL (the server backend).
+//!
+//! Both backends run the same SQL through sqlx's `Any` driver. The schemas are kept
+//! separately (`migrations/sqlite`, `migrations/postgres`) because DDL differs, but they
+//! have the same tables, columns and meaning, and values are stored in the same
+//! representation on both: dates as ISO-8601 text, instants as RFC 3339 UTC text. That
+//! is what lets one query, and one story test, serve both.
+//!
+//! SQL lives next to the code that runs it, one module per concern.
+
+mod accounts;
+mod authority;
+mod demo_load;
+mod error;
+mod provision;
+mod rows;
+mod staff;
+mod url;
+
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+pub use accounts::{NewUser, SessionRecord, UserRecord};
+pub use authority::AuthorityOverview;
+pub use demo_load::Seed;
+pub use error::StoreError;
+pub use staff::{PostRow, StaffRow};
+pub use url::{Backend, DatabaseUrl};
+
+/// The store: a connection pool to one database and the knowledge of which backend it is.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Store {
+    /// Connects to the database at `url` and brings its schema up to date.
+    ///
+    /// A SQLite file is created when missing; a file that is not a SQLite database, or a
+    /// database migrated by a newer Carebridge, is refused with a clear error.
+    pub async fn open(url: &DatabaseUrl) -> Result<Store, StoreError> {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects without migrating (for `carebridge migrate --check` and tests).
+    pub async fn connect(url: &DatabaseUrl) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let options: AnyConnectOptions = url
+            .connection_string()
+            .parse()
+            .map_err(|e: sqlx::Error| StoreError::InvalidUrl {
+                url: url.redacted(),
+                reason: e.to_string(),
+            })?;
+        let backend = url.backend();
+        let pool = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // Durability and integrity first: WAL for concurrent readers,
+                        // synchronous=FULL so a committed transaction survives power loss,
+                        // foreign keys on (SQLite leaves them off by default).
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA synchronous = FULL").await?;
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        conn.execute("PRAGMA busy_timeout = 10000").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::from_connect(url, e))?;
+        let store = Store { pool, backend };
+        store.probe(url).await?;
+        Ok(store)
+    }
+
+    /// One cheap query that fails on a file that is not a database.
+    async fn probe(&self, url: &DatabaseUrl) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(|e| StoreError::from_connect(url, e))?;
+        Ok(())
+    }
+
+    /// Applies any migrations not yet applied.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&self.pool).await.map_err(StoreError::from_migrate)
+    }
+
+    /// Which backend this store runs on.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The highest migration version this build knows.
+    pub fn latest_schema_version(&self) -> i64 {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.iter().map(|m| m.version).max().unwrap_or(0)
+    }
+
+    /// Closes every connection (waits for in-flight queries).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+}

@@ -1,0 +1,44 @@
+//! Reading values back from rows in the shared representation (dates as ISO text).
+
+use chrono::NaiveDate;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::StoreError;
+
+/// A date as stored.
+pub(crate) fn date_text(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// An optional date as stored.
+pub(crate) fn opt_date_text(d: Option<NaiveDate>) -> Option<String> {
+    d.map(date_text)
+}
+
+pub(crate) fn parse_stored_date(what: &'static str, text: &str) -> Result<NaiveDate, StoreError> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| StoreError::Corrupt {
+        what,
+        problem: format!("{text:?} is not a date"),
+    })
+}
+
+/// Reads a date column.
+pub(crate) fn date(row: &AnyRow, column: &'static str) -> Result<NaiveDate, StoreError> {
+    let text: String = row.try_get(column)?;
+    parse_stored_date(column, &text)
+}
+
+/// Reads an optional date column.
+pub(crate) fn opt_date(row: &AnyRow, column: &'static str) -> Result<Option<NaiveDate>, StoreError> {
+    let text: Option<String> = row.try_get(column)?;
+    text.map(|t| parse_stored_date(column, &t)).transpose()
+}
+
+/// Maps a domain parse error on a stored value to "the database holds something odd".
+pub(crate) fn corrupt(what: &'static str) -> impl Fn(carebridge_domain::DomainError) -> StoreError {
+    move |e| StoreError::Corrupt {
+        what,
+        problem: e.to_string(),
+    }
+}
