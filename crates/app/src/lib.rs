@@ -1,1 +1,47 @@
-//! placeholder
+//! Carebridge's use cases. Each takes the caller (an [`Actor`]) where it acts for
+//! someone, reads or writes the [`Store`], and returns what the caller may see.
+//!
+//! The web pages and the CLI are thin: they parse input and call these functions, so
+//! every rule is applied the same way whichever door a request comes in by.
+
+pub mod accounts;
+mod clock;
+pub mod demo;
+mod error;
+pub mod overview;
+
+use std::sync::Arc;
+
+pub use carebridge_store::{DatabaseUrl, Store};
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::AppError;
+
+/// The application: a store and a clock. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    store: Store,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App").field("store", &self.store).finish_non_exhaustive()
+    }
+}
+
+impl App {
+    /// An application over `store` that reads the time from `clock`.
+    pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
+        App { store, clock }
+    }
+
+    /// The store (for the CLI's maintenance commands and tests).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+}

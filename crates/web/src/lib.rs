@@ -1,1 +1,94 @@
-//! placeholder
+//! Carebridge's web front: an axum router of server-rendered pages in the GOV.UK
+//! Frontend style.
+//!
+//! Thin by design: handlers parse the request, call a use case in `carebridge-app`, and
+//! render a template. Sessions, CSRF and security headers live here because they are
+//! about HTTP; who may do what lives in the app and policy layers.
+
+mod assets;
+mod error;
+mod format;
+mod pages;
+mod security;
+mod session;
+mod timeline;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::routing::{get, post};
+use axum::Router;
+use carebridge_app::App;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::WebError;
+
+/// How the web front behaves.
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (set when served over TLS, directly or behind a proxy).
+    pub secure_cookies: bool,
+}
+
+/// What every handler can reach.
+#[derive(Debug, Clone)]
+pub(crate) struct AppState {
+    pub app: App,
+    pub config: WebConfig,
+}
+
+/// The largest request body accepted (forms are small; uploads come later with their own limit).
+const BODY_LIMIT: usize = 64 * 1024;
+
+/// Every route of the product. `routes()` is the list the route × role test walks.
+pub fn router(app: App, config: WebConfig) -> Router {
+    let state = AppState { app, config };
+    Router::new()
+        .route("/", get(pages::home::show))
+        .route("/sign-in", get(pages::sign_in::show).post(pages::sign_in::submit))
+        .route("/sign-out", post(pages::sign_in::sign_out))
+        .route("/organisations", get(pages::organisations::list))
+        .route("/organisations/{id}", get(pages::organisations::show))
+        .route("/provision", get(pages::provision::show))
+        .route("/services", get(pages::workforce::services))
+        .route("/teams", get(pages::workforce::teams))
+        .route("/posts", get(pages::workforce::posts))
+        .route("/staff", get(pages::workforce::staff))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/assets/{*path}", get(assets::serve))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(security::headers))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// The paths of every page route, with an example for each parameter, for tests that
+/// must visit them all.
+pub const PAGE_ROUTES: &[&str] = &[
+    "/",
+    "/organisations",
+    "/organisations/1",
+    "/provision",
+    "/services",
+    "/teams",
+    "/posts",
+    "/staff",
+];
+
+/// Serves `router` on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// How long a request may take before the server gives up on it.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);

@@ -1,0 +1,185 @@
+//! Demo data for Carebridge: a fictional authority, Northmoor, with its providers,
+//! services, the instruments that moved them, its workforce over time, and as many
+//! children with histories as asked for.
+//!
+//! The story is the public Doncaster timeline told in `docs/DOMAIN.md` (a children's
+//! trust from 2014, a direction with immediate effect in 2016, a return to the council
+//! in 2022), with fictional local names. Every person is synthetic.
+//!
+//! Everything is a pure function of [`DemoParams`]: the same parameters give the same
+//! data, byte for byte, on any machine. Nothing here reads a clock ("today" is a
+//! parameter), touches a file or a database, or panics.
+//!
+//! Ids are assigned here, starting at 1 and dense per type, and the store inserts them
+//! as given. The one exception is involvement ids: child `i` (0-based) owns ids
+//! `i * 64 + 1 ..= i * 64 + 64`, so that any range of children can be generated on
+//! its own; they are unique but not dense.
+
+mod child_histories;
+mod days;
+mod names;
+mod story;
+mod workforce;
+
+use std::ops::Range;
+
+use carebridge_domain::child::{Child, Involvement};
+use carebridge_domain::inspection::{Inspection, Milestone};
+use carebridge_domain::instrument::Instrument;
+use carebridge_domain::organisation::Organisation;
+use carebridge_domain::provision::ProvisionPeriod;
+use carebridge_domain::service::Service;
+use carebridge_domain::staff::{Employment, Post, Role, StaffMember, Team};
+use carebridge_domain::{DomainError, OrganisationId, StaffId};
+use chrono::NaiveDate;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+/// The password of every demo account. Demo data only: never use it for real people.
+pub const DEMO_PASSWORD: &str = "demo-password-1";
+
+/// The most involvements one demo child has; also the size of each child's block of
+/// involvement ids.
+pub const MAX_INVOLVEMENTS_PER_CHILD: usize = 64;
+
+/// What to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DemoParams {
+    /// How many children.
+    pub children: u32,
+    /// How many years of children's history, up to today (the authority's own story
+    /// runs 2010 to 2024 whatever this is; histories never start before 1 April 2010).
+    pub years: u32,
+    /// The seed: the same seed gives the same data.
+    pub seed: u64,
+    /// The day the demo is "as at": nothing happens after it.
+    pub today: NaiveDate,
+}
+
+impl DemoParams {
+    /// The usual demo: 3,000 children, 12 years of history, seed 2014.
+    pub fn standard(today: NaiveDate) -> Self {
+        DemoParams {
+            children: 3000,
+            years: 12,
+            seed: 2014,
+            today,
+        }
+    }
+
+    /// The first day a child's involvement may start: `years` before today, but not
+    /// before the authority's story begins on 1 April 2010 (so every involvement has a
+    /// provider).
+    pub fn history_starts(&self) -> NaiveDate {
+        child_histories::window_start(self)
+    }
+}
+
+/// A sign-in for the demo, printed by the CLI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoAccount {
+    /// The sign-in name, e.g. `sw.demo`.
+    pub username: String,
+    /// The name shown once signed in.
+    pub display_name: String,
+    /// What the account may do.
+    pub role: Role,
+    /// The member of staff it belongs to, who holds a post with this role today
+    /// (None for the system administrator, who is not a practitioner).
+    pub staff: Option<StaffId>,
+    /// Its password: [`DEMO_PASSWORD`].
+    pub password: String,
+}
+
+/// The demo authority: everything except the children.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoAuthority {
+    /// The council, the trust, the DfE and Ofsted.
+    pub organisations: Vec<Organisation>,
+    /// The council (the local authority).
+    pub authority: OrganisationId,
+    /// The council's services.
+    pub services: Vec<Service>,
+    /// The instruments that changed provision, and the improvement notice.
+    pub instruments: Vec<Instrument>,
+    /// Who provided which service when: every service has exactly one provider on each
+    /// day from 1 April 2010 to today.
+    pub provision: Vec<ProvisionPeriod>,
+    /// Dated events of the story that are not instruments.
+    pub milestones: Vec<Milestone>,
+    /// Ofsted's inspections.
+    pub inspections: Vec<Inspection>,
+    /// Teams, each in one service.
+    pub teams: Vec<Team>,
+    /// Posts, each in one team.
+    pub posts: Vec<Post>,
+    /// Everyone who has held a post since 2010.
+    pub staff: Vec<StaffMember>,
+    /// Who employed whom in which post when: always the provider of the post's service.
+    pub employments: Vec<Employment>,
+    /// The demo sign-ins.
+    pub accounts: Vec<DemoAccount>,
+}
+
+/// Generates the demo authority as it stands on `params.today`.
+///
+/// Depends only on `seed` and `today` (not on `children` or `years`). Events of the
+/// story after `today` are left out; a `today` before 1 April 2010, when the story
+/// begins, is refused.
+pub fn authority(params: &DemoParams) -> Result<DemoAuthority, DomainError> {
+    let story = story::build(params.today)?;
+    // Children use streams 0..=u32::MAX of this seed; the workforce has its own.
+    let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
+    rng.set_stream(u64::MAX);
+    let workforce = workforce::build(&story, &mut rng, params.today)?;
+
+    let mut accounts: Vec<DemoAccount> = workforce::LINKED_ACCOUNTS
+        .iter()
+        .zip(&workforce.account_holders)
+        .map(|((username, _, _), (staff, role))| DemoAccount {
+            username: (*username).to_owned(),
+            display_name: workforce
+                .staff
+                .iter()
+                .find(|s| s.id == *staff)
+                .map_or_else(|| role.label().to_owned(), StaffMember::full_name),
+            role: *role,
+            staff: Some(*staff),
+            password: DEMO_PASSWORD.to_owned(),
+        })
+        .collect();
+    accounts.push(DemoAccount {
+        username: "admin.demo".to_owned(),
+        display_name: "Demo system administrator".to_owned(),
+        role: Role::SystemAdministrator,
+        staff: None,
+        password: DEMO_PASSWORD.to_owned(),
+    });
+
+    Ok(DemoAuthority {
+        provision: story.provision(),
+        organisations: story.organisations,
+        authority: story::COUNCIL,
+        services: story.services,
+        instruments: story.instruments,
+        milestones: story.milestones,
+        inspections: story.inspections,
+        teams: workforce.teams,
+        posts: workforce.posts,
+        staff: workforce.staff,
+        employments: workforce.employments,
+        accounts,
+    })
+}
+
+/// Children with index in `range` (0-based; the range is cut at `params.children`),
+/// each generated from its own random stream of (`params.seed`, index), so any chunk can
+/// be generated independently and the whole set is the same however it is chunked.
+///
+/// Child ids are index + 1. Child `i`'s involvements have ids from `i * 64 + 1`, in date
+/// order, at most [`MAX_INVOLVEMENTS_PER_CHILD`] of them, so ids are unique across all
+/// chunks. Every involvement lies within [`DemoParams::history_starts`] to today and is
+/// open (no end) if it is still going on today.
+pub fn children(params: &DemoParams, authority: &DemoAuthority, range: Range<u32>) -> Vec<(Child, Vec<Involvement>)> {
+    child_histories::generate(params, authority, range)
+}
