@@ -91,7 +91,8 @@ fn verify_password(password: &str, phc: &str) -> bool {
 /// unknown user takes as long to refuse as a wrong password.
 const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$9Yb9QDd8TsxGdL1Whgr4HPFVwzzEh4wHNPYwq8tJsYQ";
 
-fn random_token() -> String {
+/// A fresh random 256-bit token in hex (sessions, CSRF tokens).
+pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     hex::encode(bytes)

@@ -1,1 +1,102 @@
-fn main() {}
+//! `carebridge`: the one binary. Serves the web app, migrates the database, generates
+//! demo authorities and manages accounts.
+//!
+//! Errors end the program with one line saying what was wrong and what to do, and exit
+//! code 1 (2 for a command line clap cannot read).
+
+// Printing to the terminal is this binary's job.
+#![allow(clippy::print_stdout)]
+
+mod commands;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Carebridge: children's social care records where the provider of each service is
+/// effective-dated data.
+#[derive(Debug, Parser)]
+#[command(name = "carebridge", version, about, long_about = None)]
+struct Cli {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the data lives.
+#[derive(Debug, Args)]
+struct DatabaseArgs {
+    /// Database URL: sqlite://PATH (embedded) or postgres://USER@HOST:PORT/DB.
+    /// Defaults to a SQLite file in --data-dir.
+    #[arg(long, global = true, env = "CAREBRIDGE_DATABASE_URL")]
+    database: Option<String>,
+    /// Folder for the embedded database (created when missing).
+    #[arg(long, global = true, env = "CAREBRIDGE_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the web app.
+    Serve(commands::ServeArgs),
+    /// Bring the database schema up to date (serve does this too).
+    Migrate,
+    /// Demo data.
+    #[command(subcommand)]
+    Demo(DemoCommand),
+    /// Accounts.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum DemoCommand {
+    /// Generate a demo authority of any size into an empty database (deterministic for a seed).
+    Generate(commands::GenerateArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Create a local account. The password is read from the terminal, or from
+    /// standard input with --password-stdin.
+    CreateUser(commands::CreateUserArgs),
+    /// Set a new password for an account and end its sessions.
+    ResetPassword(commands::ResetPasswordArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    commands::init_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        let db = &cli.database;
+        match cli.command {
+            Command::Serve(args) => commands::serve(db.database.as_deref(), &db.data_dir, args).await,
+            Command::Migrate => commands::migrate(db.database.as_deref(), &db.data_dir).await,
+            Command::Demo(DemoCommand::Generate(args)) => {
+                commands::generate(db.database.as_deref(), &db.data_dir, args).await
+            }
+            Command::Admin(AdminCommand::CreateUser(args)) => {
+                commands::create_user(db.database.as_deref(), &db.data_dir, args).await
+            }
+            Command::Admin(AdminCommand::ResetPassword(args)) => {
+                commands::reset_password(db.database.as_deref(), &db.data_dir, args).await
+            }
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -217,12 +217,22 @@ fn the_same_parameters_give_the_same_data_however_it_is_chunked() {
     assert_ne!(whole, children(&other, &a, 0..250));
 }
 
+/// How many people were employed on `day` (the establishment is ~400; the staff list
+/// also holds everyone who has left since 2010).
+fn employed_on(a: &carebridge_demo::DemoAuthority, day: NaiveDate) -> usize {
+    let mut ids: Vec<_> = a.employments.iter().filter(|e| e.period.contains(day)).map(|e| e.staff).collect();
+    ids.sort();
+    ids.dedup();
+    ids.len()
+}
+
 #[test]
 fn the_standard_demo_keeps_every_rule() {
     let params = DemoParams::standard(today());
     let a = authority(&params).unwrap();
     check_authority(&a, params.today);
-    assert!((350..=450).contains(&a.staff.len()), "{} staff", a.staff.len());
+    let employed = employed_on(&a, params.today);
+    assert!((350..=450).contains(&employed), "{employed} staff employed today");
     let kids = children(&params, &a, 0..params.children);
     assert_eq!(kids.len(), 3000);
     check_children(&a, &params, &kids, 0);
@@ -331,7 +341,8 @@ proptest! {
         let params = DemoParams { children: count, years, seed, today };
         let a = authority(&params).unwrap();
         check_authority(&a, today);
-        prop_assert!((300..=500).contains(&a.staff.len()), "{} staff", a.staff.len());
+        let employed = employed_on(&a, today);
+        prop_assert!((300..=500).contains(&employed), "{} staff employed on {}", employed, today);
         let all = children(&params, &a, 0..count);
         prop_assert_eq!(all.len(), count as usize);
         check_children(&a, &params, &all, 0);

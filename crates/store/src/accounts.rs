@@ -81,7 +81,7 @@ fn user(row: &AnyRow) -> Result<UserRecord, StoreError> {
         password_hash: row.try_get("password_hash")?,
         role: Role::parse(&role).map_err(corrupt("user role"))?,
         staff: staff.map(StaffId),
-        disabled: row.try_get("disabled")?,
+        disabled: row.try_get::<i64, _>("disabled")? != 0,
     })
 }
 
@@ -92,7 +92,7 @@ impl Store {
     pub async fn create_user(&self, new: &NewUser<'_>, now: DateTime<Utc>) -> Result<UserId, StoreError> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, display_name, password_hash, role, staff_id, disabled, created_at) \
-             VALUES ($1, $2, $3, $4, $5, FALSE, $6) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, 0, $6) RETURNING id",
         )
         .bind(new.username)
         .bind(new.display_name)

@@ -40,7 +40,7 @@ fn instrument(row: &AnyRow) -> Result<Instrument, StoreError> {
             issuer: from_org()?,
             addressed_to: to_org()?,
             effective_from: required(opt_date(row, "effective_from")?, "effective_from")?,
-            immediate_effect: required(row.try_get("immediate_effect")?, "immediate_effect")?,
+            immediate_effect: required(row.try_get::<Option<i64>, _>("immediate_effect")?, "immediate_effect")? != 0,
             power: terms,
         },
         "cabinet_decision" => InstrumentDetails::CabinetDecision {
@@ -56,7 +56,7 @@ fn instrument(row: &AnyRow) -> Result<Instrument, StoreError> {
                     what: "instrument",
                     problem: format!("notice period of {days} days"),
                 })?,
-                mutual_agreement: required(row.try_get("mutual_agreement")?, "mutual_agreement")?,
+                mutual_agreement: required(row.try_get::<Option<i64>, _>("mutual_agreement")?, "mutual_agreement")? != 0,
                 ends_on: required(opt_date(row, "ends_on")?, "ends_on")?,
             }
         }
@@ -176,9 +176,11 @@ pub(crate) async fn insert_instrument(
         .bind(to_org)
         .bind(opt_date_text(effective_from))
         .bind(opt_date_text(ends_on))
-        .bind(immediate_effect)
+        // Flags are stored as 0/1 integers: the one representation both backends
+        // read back through sqlx's Any driver.
+        .bind(immediate_effect.map(i64::from))
         .bind(notice_period_days)
-        .bind(mutual_agreement)
+        .bind(mutual_agreement.map(i64::from))
         .bind(terms)
         .bind(recommendation);
     if explicit_id {

@@ -12,13 +12,6 @@ impl std::fmt::Display for Day {
     }
 }
 
-impl Day {
-    /// ISO form for links and machine-readable attributes.
-    pub fn iso(&self) -> String {
-        self.0.format("%Y-%m-%d").to_string()
-    }
-}
-
 /// An end date that may not have come yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Until(pub Option<NaiveDate>);

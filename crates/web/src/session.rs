@@ -6,6 +6,7 @@
 
 use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use carebridge_app::accounts::Actor;
@@ -63,8 +64,8 @@ pub(crate) fn safe_next(next: Option<&str>) -> String {
 }
 
 /// The session of a request, if it has a live one.
-pub(crate) async fn current(parts: &Parts, state: &AppState) -> Result<Option<Session>, WebError> {
-    let jar = CookieJar::from_headers(&parts.headers);
+pub(crate) async fn current(headers: &HeaderMap, state: &AppState) -> Result<Option<Session>, WebError> {
+    let jar = CookieJar::from_headers(headers);
     let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) else {
         return Ok(None);
     };
@@ -79,7 +80,7 @@ impl FromRequestParts<AppState> for Session {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        match current(parts, state).await {
+        match current(&parts.headers, state).await {
             Ok(Some(session)) => Ok(session),
             Ok(None) => {
                 let here = parts

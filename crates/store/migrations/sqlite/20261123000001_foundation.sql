@@ -34,9 +34,9 @@ CREATE TABLE instruments (
     effective_from     TEXT,
     -- contract: ends on; notice: last day of the arrangement; improvement notice: review by
     ends_on            TEXT,
-    immediate_effect   BOOLEAN,
+    immediate_effect   INTEGER CHECK (immediate_effect IN (0, 1)),
     notice_period_days INTEGER,
-    mutual_agreement   BOOLEAN,
+    mutual_agreement   INTEGER CHECK (mutual_agreement IN (0, 1)),
     -- contract: notice terms; direction: power; decision: the decision
     terms              TEXT NOT NULL DEFAULT '',
     recommendation     TEXT NOT NULL DEFAULT ''
@@ -164,7 +164,7 @@ CREATE TABLE users (
     password_hash TEXT NOT NULL,
     role          TEXT NOT NULL,
     staff_id      INTEGER REFERENCES staff (id),
-    disabled      BOOLEAN NOT NULL DEFAULT FALSE,
+    disabled      INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
     created_at    TEXT NOT NULL
 );
 

@@ -7,6 +7,8 @@ pub(crate) mod provision;
 pub(crate) mod sign_in;
 pub(crate) mod workforce;
 
+
+
 use askama::Template;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::StatusCode;
@@ -46,12 +48,17 @@ pub(crate) struct Chrome {
     pub csrf_token: String,
     /// Navigation, with the current section marked.
     pub nav: Vec<NavItem>,
+    /// Carebridge's version, for the footer.
+    pub version: &'static str,
 }
 
 impl Chrome {
     /// Chrome for someone not signed in (sign-in and error pages).
     pub fn anonymous() -> Self {
-        Chrome::default()
+        Chrome {
+            version: env!("CARGO_PKG_VERSION"),
+            ..Chrome::default()
+        }
     }
 
     /// Chrome for a signed-in page in section `current`.
@@ -67,6 +74,7 @@ impl Chrome {
                     active: *key == current,
                 })
                 .collect(),
+            version: env!("CARGO_PKG_VERSION"),
         }
     }
 }
@@ -232,10 +240,10 @@ pub(crate) fn see_other(to: &str) -> Response {
 
 /// Reads the session without redirecting (for the sign-in page).
 pub(crate) async fn optional_session(
-    parts: &mut axum::http::request::Parts,
+    headers: &axum::http::HeaderMap,
     state: &AppState,
 ) -> Result<Option<Session>, WebError> {
-    session::current(parts, state).await
+    session::current(headers, state).await
 }
 
 #[cfg(test)]

@@ -1,0 +1,156 @@
+//! Signing in and out.
+//!
+//! The sign-in form carries a CSRF token that is also set in a short-lived cookie
+//! (double submit), because there is no session yet to hold it. A refused sign-in says
+//! the same thing whether the username is unknown or the password wrong.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use axum_extra::extract::cookie::{Cookie, CookieJar};
+use carebridge_app::accounts::random_token;
+use carebridge_app::AppError;
+use serde::Deserialize;
+
+use super::{optional_session, see_other, Chrome};
+use crate::session::{constant_time_eq, cookie, safe_next, Session, SESSION_COOKIE, SIGN_IN_COOKIE};
+use crate::{AppState, WebError};
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignInPage {
+    chrome: Chrome,
+    csrf_token: String,
+    next: String,
+    username: String,
+    error: Option<&'static str>,
+    signed_out: bool,
+}
+
+/// The sign-in page's query.
+#[derive(Debug, Deserialize)]
+pub(crate) struct SignInQuery {
+    next: Option<String>,
+    signed_out: Option<String>,
+}
+
+/// What the sign-in form sends.
+#[derive(Debug, Deserialize)]
+pub(crate) struct SignInForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Renders the form with a fresh CSRF token in both the form and the cookie.
+fn form(
+    state: &AppState,
+    jar: CookieJar,
+    next: String,
+    username: String,
+    error: Option<&'static str>,
+    signed_out: bool,
+) -> Result<Response, WebError> {
+    let csrf_token = random_token();
+    let page = SignInPage {
+        chrome: Chrome::anonymous(),
+        csrf_token: csrf_token.clone(),
+        next,
+        username,
+        error,
+        signed_out,
+    };
+    let html = page.render()?;
+    let jar = jar.add(cookie(SIGN_IN_COOKIE, csrf_token, state.config.secure_cookies));
+    let status = if error.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    Ok((status, jar, axum::response::Html(html)).into_response())
+}
+
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    Query(query): Query<SignInQuery>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let jar = CookieJar::from_headers(&headers);
+    let next = safe_next(query.next.as_deref());
+    if optional_session(&headers, &state).await?.is_some() {
+        return Ok(see_other(&next));
+    }
+    form(&state, jar, next, String::new(), None, query.signed_out.is_some())
+}
+
+pub(crate) async fn submit(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Form(input): Form<SignInForm>,
+) -> Result<Response, WebError> {
+    let next = safe_next(Some(&input.next));
+    let expected = jar.get(SIGN_IN_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
+    if expected.is_empty() || !constant_time_eq(expected.as_bytes(), input.csrf_token.as_bytes()) {
+        return form(
+            &state,
+            jar,
+            next,
+            input.username,
+            Some("Your sign-in form had expired. Enter your username and password again"),
+            false,
+        );
+    }
+    if input.username.trim().is_empty() || input.password.is_empty() {
+        return form(&state, jar, next, input.username, Some("Enter your username and password"), false);
+    }
+    match state.app.sign_in(&input.username, &input.password).await {
+        Ok(signed_in) => {
+            let jar = jar
+                .remove(Cookie::build(SIGN_IN_COOKIE).path("/"))
+                .add(cookie(SESSION_COOKIE, signed_in.token, state.config.secure_cookies));
+            tracing::info!(user = %signed_in.actor.username, "signed in");
+            Ok((jar, see_other(&next)).into_response())
+        }
+        Err(AppError::SignInRefused) => {
+            tracing::info!("sign-in refused");
+            form(
+                &state,
+                jar,
+                next,
+                input.username,
+                Some("Enter a correct username and password"),
+                false,
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// What the sign-out form sends.
+#[derive(Debug, Deserialize)]
+pub(crate) struct SignOutForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+pub(crate) async fn sign_out(
+    session: Session,
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Form(input): Form<SignOutForm>,
+) -> Result<Response, WebError> {
+    if let Err(refused) = session.check_csrf(&input.csrf_token) {
+        return Ok(refused);
+    }
+    state.app.sign_out(&session.token).await?;
+    tracing::info!(user = %session.actor.username, "signed out");
+    let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
+    Ok((jar, see_other("/sign-in?signed_out=1")).into_response())
+}
