@@ -1,0 +1,115 @@
+//! Test support shared by the crates' integration tests: a fresh database on each
+//! backend, and an [`App`] with the demo authority on a fixed clock.
+//!
+//! PostgreSQL comes from `TEST_DATABASE_URL` (`scripts/test` starts a throwaway server
+//! and sets it); each call makes a new, empty database on that server. When the
+//! variable is missing, PostgreSQL tests are skipped with a note, unless
+//! `CAREBRIDGE_REQUIRE_POSTGRES` is set (as `scripts/test` and CI do), when they fail.
+
+// Test support: failing loudly, at once, is the point.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+use carebridge_app::{App, DatabaseUrl, FixedClock, Store};
+use carebridge_demo::DemoParams;
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use sqlx::Connection;
+
+/// The day the tests' world stands on.
+pub fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
+/// 09:00 UTC on [`today`].
+pub fn morning() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap()
+}
+
+/// A date, for short test code.
+pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+/// A database made for one test. SQLite files are deleted when this is dropped;
+/// PostgreSQL databases live on the throwaway server until it is stopped.
+#[derive(Debug)]
+pub struct TestDb {
+    /// Where it is.
+    pub url: DatabaseUrl,
+    /// "sqlite" or "postgres", for assertion messages.
+    pub label: &'static str,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// A new SQLite database file in a temp folder.
+pub fn sqlite() -> TestDb {
+    let dir = tempfile::tempdir().unwrap();
+    TestDb {
+        url: DatabaseUrl::sqlite(&dir.path().join("test.sqlite")),
+        label: "sqlite",
+        _dir: Some(dir),
+    }
+}
+
+/// A new empty database on the test PostgreSQL server, or None when there is none
+/// (which fails instead when `CAREBRIDGE_REQUIRE_POSTGRES` is set).
+pub async fn postgres() -> Option<TestDb> {
+    let Ok(server) = std::env::var("TEST_DATABASE_URL") else {
+        if std::env::var_os("CAREBRIDGE_REQUIRE_POSTGRES").is_some() {
+            panic!("CAREBRIDGE_REQUIRE_POSTGRES is set but TEST_DATABASE_URL is not: run the tests with scripts/test");
+        }
+        eprintln!("note: TEST_DATABASE_URL is not set, so this test runs on SQLite only (scripts/test sets it)");
+        return None;
+    };
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    // The clock only makes the name unique across runs on one server; no logic reads it.
+    #[allow(clippy::disallowed_methods)]
+    let name = format!(
+        "cb_test_{}_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed),
+        Utc::now().timestamp_micros()
+    );
+    let mut admin = sqlx::PgConnection::connect(&server)
+        .await
+        .unwrap_or_else(|e| panic!("cannot reach TEST_DATABASE_URL {server}: {e}"));
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    admin.close().await.unwrap();
+    let mut url = url::Url::parse(&server).unwrap();
+    url.set_path(&name);
+    Some(TestDb {
+        url: DatabaseUrl::parse(url.as_str()).unwrap(),
+        label: "postgres",
+        _dir: None,
+    })
+}
+
+/// A fresh database on every backend this run has: SQLite always, PostgreSQL when
+/// there is a server.
+pub async fn every_backend() -> Vec<TestDb> {
+    let mut dbs = vec![sqlite()];
+    dbs.extend(postgres().await);
+    dbs
+}
+
+/// A small demo authority (the whole story, `children` children) as at [`today`].
+pub fn small_demo(children: u32) -> DemoParams {
+    DemoParams {
+        children,
+        ..DemoParams::standard(today())
+    }
+}
+
+/// An app over `db` on a fixed clock at [`morning`], with the small demo loaded.
+pub async fn demo_app(db: &TestDb, children: u32) -> (App, Arc<FixedClock>) {
+    let store = Store::open(&db.url).await.unwrap();
+    let clock = Arc::new(FixedClock::new(morning()));
+    let app = App::new(store, clock.clone());
+    app.load_demo(&small_demo(children), |_, _| {}).await.unwrap();
+    (app, clock)
+}

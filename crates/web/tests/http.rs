@@ -1,0 +1,208 @@
+//! The web app over real HTTP: sign-in, sessions, CSRF, every page, errors and headers.
+
+mod common;
+
+use carebridge_testkit::d;
+use carebridge_web::PAGE_ROUTES;
+use common::{client, csrf_token, sign_in, start};
+
+#[tokio::test]
+async fn every_page_needs_sign_in_and_keeps_where_you_were_going() {
+    let server = start(20).await;
+    let c = client();
+    for path in PAGE_ROUTES.iter().chain(&["/no-such-page", "/provision?day=1&month=4&year=2022"]) {
+        let response = c.get(server.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 303, "{path}");
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        assert!(location.starts_with("/sign-in"), "{path} -> {location}");
+        if *path != "/" {
+            assert!(location.contains("next=%2F") || location.contains("next=/"), "{path} -> {location}");
+        }
+    }
+    assert_eq!(c.get(server.url("/sign-in")).send().await.unwrap().status(), 200);
+    assert_eq!(c.get(server.url("/healthz")).send().await.unwrap().status(), 200);
+    let css = c.get(server.url("/assets/carebridge.css")).send().await.unwrap();
+    assert_eq!(css.status(), 200);
+    assert!(css.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
+    assert_eq!(c.get(server.url("/assets/nothing.css")).send().await.unwrap().status(), 404);
+}
+
+#[tokio::test]
+async fn a_refused_sign_in_says_the_same_whatever_was_wrong() {
+    let server = start(5).await;
+    let c = client();
+    let mut bodies = Vec::new();
+    for (username, password) in [("sw.demo", "wrong password!"), ("nobody.at.all", carebridge_demo::DEMO_PASSWORD)] {
+        let form = c.get(server.url("/sign-in")).send().await.unwrap().text().await.unwrap();
+        let response = c
+            .post(server.url("/sign-in"))
+            .form(&[("username", username), ("password", password), ("csrf_token", &csrf_token(&form)), ("next", "/")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422);
+        let body = response.text().await.unwrap();
+        assert!(body.contains("Enter a correct username and password"));
+        assert!(body.contains("govuk-error-summary"));
+        bodies.push(body.replace(username, "USER").replace(&csrf_token(&body), "TOKEN"));
+    }
+    assert_eq!(bodies[0], bodies[1], "the page must not tell which part was wrong");
+    // Still not signed in.
+    assert_eq!(c.get(server.url("/")).send().await.unwrap().status(), 303);
+}
+
+#[tokio::test]
+async fn sign_in_needs_the_forms_token_and_only_redirects_locally() {
+    let server = start(5).await;
+    let c = client();
+    let _ = c.get(server.url("/sign-in")).send().await.unwrap();
+    let forged = c
+        .post(server.url("/sign-in"))
+        .form(&[("username", "sw.demo"), ("password", carebridge_demo::DEMO_PASSWORD), ("csrf_token", "forged"), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 422);
+    assert_eq!(c.get(server.url("/")).send().await.unwrap().status(), 303);
+
+    let form = c.get(server.url("/sign-in?next=//evil.example/")).send().await.unwrap().text().await.unwrap();
+    let response = c
+        .post(server.url("/sign-in"))
+        .form(&[
+            ("username", "sw.demo"),
+            ("password", carebridge_demo::DEMO_PASSWORD),
+            ("csrf_token", &csrf_token(&form)),
+            ("next", "//evil.example/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "/");
+    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let session_cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with("carebridge_session="))
+        .unwrap_or(cookie);
+    assert!(session_cookie.contains("HttpOnly"), "{session_cookie}");
+    assert!(session_cookie.contains("SameSite=Strict"), "{session_cookie}");
+}
+
+#[tokio::test]
+async fn signed_in_every_page_renders_and_errors_are_pages() {
+    let server = start(40).await;
+    let c = client();
+    let home = sign_in(&server, &c, "tm.demo").await;
+    assert!(home.contains("Northmoor Metropolitan Borough Council"));
+    for path in PAGE_ROUTES {
+        let response = c.get(server.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let headers = response.headers().clone();
+        assert!(headers["content-security-policy"].to_str().unwrap().contains("default-src 'self'"));
+        assert_eq!(headers["cache-control"], "no-store", "{path}");
+        assert_eq!(headers["x-frame-options"], "DENY");
+        let body = response.text().await.unwrap();
+        assert!(body.contains("<h1"), "{path} has a heading");
+        assert!(body.contains("Sign out"), "{path} shows who is signed in");
+    }
+    for path in ["/no-such-page", "/organisations/99999", "/organisations/not-a-number"] {
+        let response = c.get(server.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 404, "{path}");
+        assert!(response.text().await.unwrap().contains("Page not found"));
+    }
+}
+
+/// The "Provision on DATE" table of the provision page: (service, provider) pairs.
+fn provision_on(html: &str) -> Vec<(String, String)> {
+    let start = html.find("id=\"on-date\"").unwrap();
+    let table = &html[start..start + html[start..].find("</table>").unwrap()];
+    table
+        .split("<tr class=\"govuk-table__row\">")
+        .skip(2)
+        .map(|row| {
+            let text = |from: &str| {
+                let i = row.find(from).unwrap() + from.len();
+                let rest = &row[i..];
+                let inner = &rest[rest.find('>').unwrap() + 1..];
+                let inner = inner.trim_start();
+                let inner = if inner.starts_with("<a") { &inner[inner.find('>').unwrap() + 1..] } else { inner };
+                inner[..inner.find('<').unwrap()].replace("&#x27;", "'").replace("&#39;", "'")
+            };
+            (text("<th"), text("<td"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_provision_page_answers_for_any_date() {
+    let server = start(5).await;
+    let c = client();
+    sign_in(&server, &c, "director.demo").await;
+    let generated = carebridge_demo::authority(&carebridge_testkit::small_demo(5)).unwrap();
+    for day in [d(2014, 9, 30), d(2014, 10, 1), d(2016, 6, 21), d(2022, 3, 31), d(2022, 4, 1), d(2026, 11, 23)] {
+        let url = server.url(&format!("/provision?day={}&month={}&year={}", day.format("%-d"), day.format("%-m"), day.format("%Y")));
+        let html = c.get(url).send().await.unwrap().text().await.unwrap();
+        let shown = provision_on(&html);
+        assert_eq!(shown.len(), generated.services.len());
+        for (service_name, provider_name) in shown {
+            let service = generated.services.iter().find(|s| s.name == service_name).unwrap();
+            let expected = generated
+                .provision
+                .iter()
+                .find(|p| p.service == service.id && p.period.contains(day))
+                .and_then(|p| generated.organisations.iter().find(|o| o.id == p.provider))
+                .unwrap();
+            assert_eq!(provider_name, expected.name, "{service_name} on {day}");
+        }
+    }
+    let bad = c.get(server.url("/provision?day=31&month=2&year=2022")).send().await.unwrap();
+    assert_eq!(bad.status(), 200);
+    let html = bad.text().await.unwrap();
+    assert!(html.contains("Date must be a real date"));
+    assert!(html.contains("govuk-input--error"));
+}
+
+#[tokio::test]
+async fn signing_out_needs_the_token_and_ends_the_session() {
+    let server = start(5).await;
+    let c = client();
+    let home = sign_in(&server, &c, "sw.demo").await;
+    let refused = c.post(server.url("/sign-out")).form(&[("csrf_token", "forged")]).send().await.unwrap();
+    assert_eq!(refused.status(), 403);
+    assert_eq!(c.get(server.url("/")).send().await.unwrap().status(), 200, "still signed in");
+    let out = c.post(server.url("/sign-out")).form(&[("csrf_token", &csrf_token(&home))]).send().await.unwrap();
+    assert_eq!(out.status(), 303);
+    assert_eq!(out.headers()["location"], "/sign-in?signed_out=1");
+    let page = c.get(server.url("/sign-in?signed_out=1")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("You have signed out"));
+    assert_eq!(c.get(server.url("/")).send().await.unwrap().status(), 303);
+}
+
+#[tokio::test]
+async fn an_idle_session_ends_after_thirty_minutes() {
+    let server = start(5).await;
+    let c = client();
+    sign_in(&server, &c, "sw.demo").await;
+    server.clock.advance(chrono::Duration::minutes(29));
+    assert_eq!(c.get(server.url("/staff")).send().await.unwrap().status(), 200);
+    server.clock.advance(chrono::Duration::minutes(31));
+    let response = c.get(server.url("/staff")).send().await.unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "/sign-in?next=/staff");
+}
+
+#[tokio::test]
+async fn the_same_pages_work_on_postgres() {
+    let Some(db) = carebridge_testkit::postgres().await else {
+        return;
+    };
+    let server = common::start_on(db, 20).await;
+    let c = client();
+    sign_in(&server, &c, "sm.demo").await;
+    for path in PAGE_ROUTES {
+        assert_eq!(c.get(server.url(path)).send().await.unwrap().status(), 200, "{path}");
+    }
+}
