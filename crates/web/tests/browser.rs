@@ -1,0 +1,226 @@
+//! The web app in a real headless Chromium, driven through chromedriver: a person signs
+//! in, visits every page, asks for the provision picture on a past date, makes a
+//! mistake in the date, hits a missing page and signs out — and axe-core finds no
+//! accessibility violation (WCAG 2.1 A and AA, and best practice) on any page seen.
+//!
+//! Needs `CHROMEDRIVER`, `CHROMIUM` and `CAREBRIDGE_AXE_JS` (scripts/test sets them).
+//! Without them the test is skipped with a note, unless `CAREBRIDGE_REQUIRE_BROWSER` is
+//! set, when it fails.
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use carebridge_web::PAGE_ROUTES;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+
+struct Browser {
+    client: Client,
+    driver: Child,
+    axe: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// Starts chromedriver and a headless Chromium, or None when they are not configured.
+async fn browser() -> Option<Browser> {
+    let (Ok(driver_path), Ok(chromium), Ok(axe_path)) = (
+        std::env::var("CHROMEDRIVER"),
+        std::env::var("CHROMIUM"),
+        std::env::var("CAREBRIDGE_AXE_JS"),
+    ) else {
+        if std::env::var_os("CAREBRIDGE_REQUIRE_BROWSER").is_some() {
+            panic!("CAREBRIDGE_REQUIRE_BROWSER is set but CHROMEDRIVER, CHROMIUM or CAREBRIDGE_AXE_JS is not: run scripts/test");
+        }
+        eprintln!("note: CHROMEDRIVER, CHROMIUM and CAREBRIDGE_AXE_JS are not all set; skipping the browser test (scripts/test sets them)");
+        return None;
+    };
+    let axe = std::fs::read_to_string(&axe_path).unwrap_or_else(|e| panic!("reading axe-core at {axe_path}: {e}"));
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let driver = Command::new(&driver_path)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("starting {driver_path}: {e}"));
+    let profile = tempfile::tempdir().unwrap();
+    let capabilities = json!({
+        "goog:chromeOptions": {
+            "binary": chromium,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,1000",
+                format!("--user-data-dir={}", profile.path().display()),
+            ]
+        }
+    });
+    let capabilities = match capabilities {
+        Value::Object(map) => map,
+        _ => unreachable!(),
+    };
+    let url = format!("http://127.0.0.1:{port}");
+    let mut last_error = None;
+    for _ in 0..100 {
+        match ClientBuilder::rustls().unwrap().capabilities(capabilities.clone()).connect(&url).await {
+            Ok(client) => {
+                return Some(Browser {
+                    client,
+                    driver,
+                    axe,
+                    _profile: profile,
+                })
+            }
+            Err(e) => {
+                last_error = Some(e);
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+    panic!("chromedriver did not start: {last_error:?}");
+}
+
+impl Browser {
+    /// Runs axe-core on the current page and fails the test on any violation.
+    async fn assert_accessible(&self, what: &str) {
+        self.client.execute(&self.axe, vec![]).await.unwrap();
+        let result = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } })
+                   .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')) }))))
+                   .catch(e => done([{ id: 'axe-error', help: String(e) }]));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let violations = result.as_array().cloned().unwrap_or_default();
+        assert!(
+            violations.is_empty(),
+            "axe found accessibility violations on {what}:\n{}",
+            serde_json::to_string_pretty(&violations).unwrap()
+        );
+    }
+
+    async fn heading(&self) -> String {
+        self.client.find(Locator::Css("h1")).await.unwrap().text().await.unwrap()
+    }
+
+    async fn fill(&self, id: &str, text: &str) {
+        let field = self.client.find(Locator::Id(id)).await.unwrap();
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
+    /// Clicks the button labelled `label` and waits for the next page to load.
+    async fn click_button(&self, label: &str) {
+        let old_page = self.client.find(Locator::Css("html")).await.unwrap();
+        let xpath = format!("//button[normalize-space(.)='{label}']");
+        self.client.find(Locator::XPath(&xpath)).await.unwrap().click().await.unwrap();
+        for _ in 0..100 {
+            // The old page's root goes stale once the browser has moved on.
+            if old_page.tag_name().await.is_err() {
+                let ready = self.client.execute("return document.readyState", vec![]).await.unwrap();
+                if ready == "complete" {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("clicking {label:?} did not load a new page");
+    }
+
+    async fn path(&self) -> String {
+        let url = self.client.current_url().await.unwrap();
+        match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_owned(),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_person_signs_in_looks_around_and_signs_out() {
+    let Some(b) = browser().await else {
+        return;
+    };
+    let server = common::start(60).await;
+
+    // A page that needs sign-in sends the person to sign in, then back.
+    b.client.goto(&server.url("/staff")).await.unwrap();
+    assert_eq!(b.path().await, "/sign-in?next=/staff");
+    assert_eq!(b.heading().await, "Sign in to Carebridge");
+    b.assert_accessible("the sign-in page").await;
+
+    b.fill("username", "sw.demo").await;
+    b.fill("password", "not my password").await;
+    b.click_button("Sign in").await;
+    let summary = b.client.find(Locator::Css(".govuk-error-summary")).await.unwrap();
+    assert!(summary.text().await.unwrap().contains("Enter a correct username and password"));
+    b.assert_accessible("the sign-in page with an error").await;
+
+    b.fill("username", "sw.demo").await;
+    b.fill("password", carebridge_demo::DEMO_PASSWORD).await;
+    b.click_button("Sign in").await;
+    assert_eq!(b.path().await, "/staff");
+
+    for path in PAGE_ROUTES {
+        b.client.goto(&server.url(path)).await.unwrap();
+        let title = b.client.title().await.unwrap();
+        assert!(!title.starts_with("Page not found"), "{path}: {title}");
+        b.assert_accessible(path).await;
+    }
+
+    // The provision picture on the day the services came back to the council.
+    b.client.goto(&server.url("/provision")).await.unwrap();
+    b.fill("as-at-day", "31").await;
+    b.fill("as-at-month", "3").await;
+    b.fill("as-at-year", "2022").await;
+    b.click_button("Show").await;
+    assert_eq!(b.heading().await, "Who provides each service on 31 March 2022");
+    let on_date = b.client.find(Locator::Id("on-date")).await.unwrap().text().await.unwrap();
+    assert!(on_date.contains("Northmoor Children's Trust"), "{on_date}");
+    b.assert_accessible("the provision page as at 31 March 2022").await;
+    if let Ok(dir) = std::env::var("CAREBRIDGE_SCREENSHOTS") {
+        let png = b.client.screenshot().await.unwrap();
+        std::fs::write(std::path::Path::new(&dir).join("provision.png"), png).unwrap();
+    }
+
+    b.fill("as-at-day", "1").await;
+    b.fill("as-at-month", "4").await;
+    b.click_button("Show").await;
+    let on_date = b.client.find(Locator::Id("on-date")).await.unwrap().text().await.unwrap();
+    assert!(!on_date.contains("Trust"), "everything is back with the council on 1 April 2022: {on_date}");
+
+    // A date that does not exist gets the GOV.UK error pattern.
+    b.fill("as-at-day", "30").await;
+    b.fill("as-at-month", "2").await;
+    b.click_button("Show").await;
+    let error = b.client.find(Locator::Id("as-at-error")).await.unwrap().text().await.unwrap();
+    assert!(error.contains("Date must be a real date"), "{error}");
+    b.assert_accessible("the provision page with a date error").await;
+
+    b.client.goto(&server.url("/no-such-page")).await.unwrap();
+    assert_eq!(b.heading().await, "Page not found");
+    b.assert_accessible("the 404 page").await;
+
+    b.client.goto(&server.url("/")).await.unwrap();
+    b.click_button("Sign out").await;
+    assert_eq!(b.path().await, "/sign-in?signed_out=1");
+    let banner = b.client.find(Locator::Css(".govuk-notification-banner")).await.unwrap();
+    assert!(banner.text().await.unwrap().contains("You have signed out"));
+    b.assert_accessible("the signed-out page").await;
+    b.client.goto(&server.url("/")).await.unwrap();
+    assert!(b.path().await.starts_with("/sign-in"));
+
+    b.client.clone().close().await.unwrap();
+}
