@@ -54,6 +54,9 @@ impl Store {
     /// Connects without migrating (for `carebridge migrate --check` and tests).
     pub async fn connect(url: &DatabaseUrl) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
+        if let DatabaseUrl::Sqlite(path) = url {
+            check_sqlite_header(url, path)?;
+        }
         let options: AnyConnectOptions = url
             .connection_string()
             .parse()
@@ -129,5 +132,31 @@ impl Store {
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+}
+
+/// Refuses, before any connection is tried, a file that exists but does not start with
+/// SQLite's 16-byte header: otherwise the pool would retry the connection until its
+/// timeout. (A header check is all this needs, so it is written here.)
+fn check_sqlite_header(url: &DatabaseUrl, path: &std::path::Path) -> Result<(), StoreError> {
+    use std::io::Read;
+    const HEADER: &[u8; 16] = b"SQLite format 3\0";
+    let Ok(mut file) = std::fs::File::open(path) else {
+        // Missing (it will be created) or unreadable (the connection says why).
+        return Ok(());
+    };
+    let mut start = Vec::with_capacity(16);
+    let read = file.by_ref().take(16).read_to_end(&mut start);
+    match read {
+        Ok(0) => Ok(()),
+        Ok(_) if start.as_slice() == HEADER => Ok(()),
+        Ok(_) => Err(StoreError::NotADatabase {
+            url: url.redacted(),
+            reason: "the file does not start with the SQLite header".to_owned(),
+        }),
+        Err(e) => Err(StoreError::Unavailable {
+            url: url.redacted(),
+            reason: e.to_string(),
+        }),
     }
 }

@@ -1,0 +1,227 @@
+//! The `carebridge` binary as a person uses it: start the demo twice, and get a clear
+//! one-line error for each common mistake.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Output, Stdio};
+
+use sqlx::Connection;
+
+fn carebridge() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_carebridge"));
+    command.env_remove("CAREBRIDGE_DATABASE_URL").env("RUST_LOG", "warn");
+    command
+}
+
+fn run(args: &[&str]) -> Output {
+    carebridge().args(args).output().unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn prints_its_version() {
+    let output = run(&["--version"]);
+    assert!(output.status.success());
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), format!("carebridge {}", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn a_bad_database_url_says_what_was_expected() {
+    let output = run(&["migrate", "--database", "mysql://localhost/carebridge"]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.starts_with("error: database URL"), "{message}");
+    assert!(message.contains("expected sqlite://PATH or postgres://"), "{message}");
+    assert_eq!(message.trim_end().lines().count(), 1, "one line: {message}");
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.sqlite");
+    let garbage = b"These are my meeting notes, not a database. ".repeat(200);
+    std::fs::write(&path, &garbage).unwrap();
+    let output = run(&["migrate", "--database", &format!("sqlite://{}", path.display())]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("is not a Carebridge database or is damaged"), "{message}");
+    assert_eq!(std::fs::read(&path).unwrap(), garbage, "the file must not be changed");
+}
+
+#[test]
+fn a_database_from_a_newer_release_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("db.sqlite").display());
+    assert!(run(&["migrate", "--database", &url]).status.success());
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES (29991231000001, 'from the future', TRUE, x'00', 0)",
+        )
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    });
+    let output = run(&["migrate", "--database", &url]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("schema version 29991231000001"), "{message}");
+    assert!(message.contains("upgrade Carebridge"), "{message}");
+}
+
+#[test]
+fn a_missing_folder_is_named() {
+    let output = run(&["migrate", "--database", "sqlite:///no/such/folder/db.sqlite"]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("the folder /no/such/folder") && message.contains("does not exist"), "{message}");
+}
+
+#[test]
+fn a_port_in_use_is_named() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let output = carebridge()
+        .args(["serve", "--port", &port])
+        .env("CAREBRIDGE_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains(&format!("port {port} on 127.0.0.1 is already in use")), "{message}");
+}
+
+/// Starts `serve --demo` on a free port, waits for it to say it is ready, checks it
+/// answers, stops it, and returns what it printed.
+fn serve_demo_once(data_dir: &std::path::Path) -> String {
+    let mut child = carebridge()
+        .args(["serve", "--demo", "--port", "0"])
+        .env("CAREBRIDGE_DATA_DIR", data_dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut printed = String::new();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let address = loop {
+        let line = lines.next().expect("serve stopped before it was ready").unwrap();
+        printed.push_str(&line);
+        printed.push('\n');
+        if let Some(rest) = line.split("is ready at ").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    let health = tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(async { reqwest::get(format!("{address}healthz")).await.unwrap().text().await.unwrap() });
+    assert_eq!(health, "ok");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    printed
+}
+
+#[test]
+fn the_demo_starts_and_a_second_start_reuses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = serve_demo_once(dir.path());
+    assert!(first.contains("Loaded the demo authority"), "{first}");
+    assert!(first.contains("3000 children"), "{first}");
+    for account in ["sw.demo", "tm.demo", "sm.demo", "director.demo", "analyst.demo", "ig.demo", "admin.demo"] {
+        assert!(first.contains(account), "{account} in {first}");
+    }
+    assert!(first.contains(carebridge_demo::DEMO_PASSWORD));
+    let second = serve_demo_once(dir.path());
+    assert!(second.contains("Using the authority already in"), "{second}");
+    assert!(second.contains("sw.demo"), "{second}");
+}
+
+/// Every row of the tables the generator fills, as text, in id order.
+async fn dump(url: &str) -> Vec<String> {
+    let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
+    let mut out = Vec::new();
+    for table in ["children", "involvements", "staff", "employments", "posts", "teams", "provision_periods"] {
+        let columns: Vec<(String,)> = sqlx::query_as(&format!("SELECT name FROM pragma_table_info('{table}')"))
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+        let columns: Vec<String> = columns.into_iter().map(|(c,)| c).collect();
+        assert!(!columns.is_empty(), "{table} has columns");
+        let rows: Vec<(String,)> = sqlx::query_as(&format!(
+            "SELECT json_array({}) FROM {table} ORDER BY id",
+            columns.join(", ")
+        ))
+        .fetch_all(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("{table}: {e}"));
+        out.extend(rows.into_iter().map(|(r,)| format!("{table} {r}")));
+    }
+    out
+}
+
+#[test]
+fn demo_generate_is_deterministic_for_a_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = |name: &str| format!("sqlite://{}", dir.path().join(name).display());
+    for (name, seed) in [("a.sqlite", "7"), ("b.sqlite", "7"), ("c.sqlite", "8")] {
+        let output = run(&[
+            "demo", "generate", "--children", "400", "--years", "8", "--seed", seed, "--today", "2026-11-23",
+            "--database", &url(name),
+        ]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert!(String::from_utf8_lossy(&output.stdout).contains("Generated 400 children"));
+    }
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (a, b, c) = rt.block_on(async { (dump(&url("a.sqlite")).await, dump(&url("b.sqlite")).await, dump(&url("c.sqlite")).await) });
+    assert!(a.len() > 1000);
+    assert_eq!(a, b, "same seed, same data");
+    assert_ne!(a, c, "another seed, other data");
+
+    let again = run(&["demo", "generate", "--children", "10", "--database", &url("a.sqlite")]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("already holds an authority"));
+}
+
+#[test]
+fn accounts_are_made_and_reset_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("db.sqlite").display());
+    let create = |password: &str| {
+        let mut child = carebridge()
+            .args(["admin", "create-user", "--username", "k.okafor", "--name", "Kemi Okafor", "--role", "ig_lead"])
+            .args(["--password-stdin", "--database", &url])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let short = create("short");
+    assert_eq!(short.status.code(), Some(1));
+    assert!(stderr(&short).contains("password"), "{}", stderr(&short));
+    let made = create("a long enough passphrase");
+    assert!(made.status.success(), "{}", stderr(&made));
+    assert!(String::from_utf8_lossy(&made.stdout).contains("Created k.okafor (Information governance lead)"));
+    let taken = create("a long enough passphrase");
+    assert_eq!(taken.status.code(), Some(1));
+
+    let bad_role = run(&["admin", "create-user", "--username", "x.y", "--name", "X", "--role", "wizard", "--database", &url]);
+    assert_eq!(bad_role.status.code(), Some(2));
+    assert!(stderr(&bad_role).contains("unknown role \"wizard\""), "{}", stderr(&bad_role));
+
+    let mut reset = carebridge()
+        .args(["admin", "reset-password", "--username", "nobody", "--password-stdin", "--database", &url])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(reset.stdin.take().unwrap(), "another long passphrase").unwrap();
+    let reset = reset.wait_with_output().unwrap();
+    assert_eq!(reset.status.code(), Some(1));
+    assert!(stderr(&reset).contains("account not found"), "{}", stderr(&reset));
+}
