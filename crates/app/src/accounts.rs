@@ -83,7 +83,11 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
 
 fn verify_password(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc)
-        .map(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+        .map(|hash| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &hash)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -117,9 +121,9 @@ pub fn check_password_rules(password: &str) -> Result<(), AppError> {
 
 fn check_username(username: &str) -> Result<(), AppError> {
     let ok = (3..=64).contains(&username.len())
-        && username
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_' | '@'));
+        && username.chars().all(|c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_' | '@')
+        });
     if ok {
         Ok(())
     } else {
@@ -186,7 +190,12 @@ impl App {
         let token = random_token();
         let csrf_token = random_token();
         self.store()
-            .create_session(&token_hash(&token), user.id, &csrf_token, self.clock().now())
+            .create_session(
+                &token_hash(&token),
+                user.id,
+                &csrf_token,
+                self.clock().now(),
+            )
             .await?;
         Ok(SignedIn {
             token,
@@ -204,7 +213,8 @@ impl App {
             return Ok(None);
         };
         let now = self.clock().now();
-        let expired = now - session.last_seen_at > IDLE_TIMEOUT || now - session.created_at > ABSOLUTE_TIMEOUT;
+        let expired = now - session.last_seen_at > IDLE_TIMEOUT
+            || now - session.created_at > ABSOLUTE_TIMEOUT;
         let user = self.store().user(session.user).await?;
         match user {
             Some(user) if !expired && !user.disabled => {

@@ -31,7 +31,11 @@ impl App {
     ///
     /// `progress` is told how many children are loaded so far (for a progress line on a
     /// terminal when generating a large authority).
-    pub async fn load_demo(&self, params: &DemoParams, progress: impl Fn(u32, u32)) -> Result<DemoLoaded, AppError> {
+    pub async fn load_demo(
+        &self,
+        params: &DemoParams,
+        progress: impl Fn(u32, u32),
+    ) -> Result<DemoLoaded, AppError> {
         if self.store().has_authority().await? {
             return Ok(DemoLoaded::Reused);
         }
@@ -39,7 +43,9 @@ impl App {
         self.store().load_seed(&seed(&authority)).await?;
         let mut start = 0;
         while start < params.children {
-            let end = start.saturating_add(CHILDREN_PER_BATCH).min(params.children);
+            let end = start
+                .saturating_add(CHILDREN_PER_BATCH)
+                .min(params.children);
             let batch = carebridge_demo::children(params, &authority, start..end);
             self.store().load_children(&batch).await?;
             progress(end, params.children);

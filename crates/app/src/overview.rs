@@ -34,7 +34,9 @@ pub struct Directory {
 impl Directory {
     /// An organisation by id.
     pub fn organisation(&self, id: OrganisationId) -> Option<&Organisation> {
-        self.orgs_by_id.get(&id).and_then(|&i| self.organisations.get(i))
+        self.orgs_by_id
+            .get(&id)
+            .and_then(|&i| self.organisations.get(i))
     }
 
     /// An organisation's short name, or its id when unknown.
@@ -45,7 +47,9 @@ impl Directory {
 
     /// An instrument by id.
     pub fn instrument(&self, id: InstrumentId) -> Option<&Instrument> {
-        self.instruments_by_id.get(&id).and_then(|&i| self.instruments.get(i))
+        self.instruments_by_id
+            .get(&id)
+            .and_then(|&i| self.instruments.get(i))
     }
 
     /// A service by id.
@@ -180,8 +184,16 @@ impl App {
         let organisations = self.store().organisations().await?;
         let services = self.store().services().await?;
         let instruments = self.store().instruments().await?;
-        let orgs_by_id = organisations.iter().enumerate().map(|(i, o)| (o.id, i)).collect();
-        let instruments_by_id = instruments.iter().enumerate().map(|(i, o)| (o.id, i)).collect();
+        let orgs_by_id = organisations
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.id, i))
+            .collect();
+        let instruments_by_id = instruments
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.id, i))
+            .collect();
         Ok(Directory {
             organisations,
             services,
@@ -205,7 +217,8 @@ impl App {
             let periods = by_service.remove(&service.id).unwrap_or_default();
             // Re-check the rule on the way out: a database edited behind Carebridge's
             // back shows as an error, not as a silently wrong picture.
-            let history = ProvisionHistory::new(&service.name, periods, |o| directory.short_name(o))?;
+            let history =
+                ProvisionHistory::new(&service.name, periods, |o| directory.short_name(o))?;
             let current_id = history.on(as_at).map(|p| p.id);
             let mut views = Vec::new();
             for p in history.periods() {
@@ -273,7 +286,11 @@ impl App {
     }
 
     /// One organisation and what it has provided.
-    pub async fn organisation_page(&self, id: OrganisationId, as_at: NaiveDate) -> Result<OrganisationPage, AppError> {
+    pub async fn organisation_page(
+        &self,
+        id: OrganisationId,
+        as_at: NaiveDate,
+    ) -> Result<OrganisationPage, AppError> {
         let picture = self.provision_picture(as_at).await?;
         let organisation = picture
             .directory
@@ -319,7 +336,9 @@ impl App {
             .into_iter()
             .map(|team| {
                 let in_team = posts.iter().filter(|p| p.post.team == team.id);
-                let (posts, filled) = in_team.fold((0, 0), |(n, f), p| (n + 1, f + usize::from(p.holder.is_some())));
+                let (posts, filled) = in_team.fold((0, 0), |(n, f), p| {
+                    (n + 1, f + usize::from(p.holder.is_some()))
+                });
                 TeamRow {
                     service_name: service_name(&picture, team.service),
                     provider: provider_of(&picture, team.service),
@@ -340,7 +359,10 @@ impl App {
             .map(|row| PostView {
                 service_name: service_name(&picture, row.service),
                 provider: provider_of(&picture, row.service),
-                employer: row.holder.as_ref().map(|h| picture.directory.short_name(h.2)),
+                employer: row
+                    .holder
+                    .as_ref()
+                    .map(|h| picture.directory.short_name(h.2)),
                 row,
             })
             .collect())
@@ -383,9 +405,21 @@ fn provider_of(picture: &ProvisionPicture, id: ServiceId) -> Option<Organisation
 fn names_organisation(instrument: &Instrument, id: OrganisationId) -> bool {
     use carebridge_domain::instrument::InstrumentDetails as D;
     match &instrument.details {
-        D::ServiceContract { commissioner, provider, .. } => *commissioner == id || *provider == id,
-        D::GovernmentDirection { issuer, addressed_to, .. } => *issuer == id || *addressed_to == id,
-        D::NoticeServed { served_by, served_on, .. } => *served_by == id || *served_on == id,
+        D::ServiceContract {
+            commissioner,
+            provider,
+            ..
+        } => *commissioner == id || *provider == id,
+        D::GovernmentDirection {
+            issuer,
+            addressed_to,
+            ..
+        } => *issuer == id || *addressed_to == id,
+        D::NoticeServed {
+            served_by,
+            served_on,
+            ..
+        } => *served_by == id || *served_on == id,
         D::ImprovementNotice { issuer, .. } => *issuer == id || instrument.authority == id,
         D::CabinetDecision { .. } => instrument.authority == id,
     }

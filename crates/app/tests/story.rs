@@ -3,6 +3,9 @@
 //! generated on any date, a provision change that breaks the rule is refused by the
 //! database and writes nothing, and sign-in sessions start, expire and end.
 
+// Helpers outside #[test] functions fail loudly too.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use carebridge_app::AppError;
 use carebridge_demo::{authority, DEMO_PASSWORD};
 use carebridge_domain::instrument::{Instrument, InstrumentDetails};
@@ -16,7 +19,12 @@ async fn the_demo_loads_once_and_reads_back_as_generated() {
     for db in every_backend().await {
         let (app, _) = demo_app(&db, 150).await;
         let again = app.load_demo(&small_demo(150), |_, _| {}).await.unwrap();
-        assert_eq!(again, carebridge_app::demo::DemoLoaded::Reused, "{}", db.label);
+        assert_eq!(
+            again,
+            carebridge_app::demo::DemoLoaded::Reused,
+            "{}",
+            db.label
+        );
 
         let generated = authority(&small_demo(150)).unwrap();
         // Every day on which provision changed, the day before, and today: the store's
@@ -49,7 +57,13 @@ async fn the_demo_loads_once_and_reads_back_as_generated() {
         }
 
         // Staff employed on a date: the store's count is the generator's.
-        for day in [d(2014, 9, 30), d(2014, 10, 1), d(2022, 3, 31), d(2022, 4, 1), today()] {
+        for day in [
+            d(2014, 9, 30),
+            d(2014, 10, 1),
+            d(2022, 3, 31),
+            d(2022, 4, 1),
+            today(),
+        ] {
             let mut expected: Vec<_> = generated
                 .employments
                 .iter()
@@ -110,10 +124,24 @@ async fn the_database_refuses_overlapping_provision_and_writes_nothing() {
                 started_by: InstrumentId(0),
             },
         };
-        let err = app.store().record_provision_change(&instrument, &[edit]).await.unwrap_err();
+        let err = app
+            .store()
+            .record_provision_change(&instrument, &[edit])
+            .await
+            .unwrap_err();
         assert!(err.is_conflict(), "{}: {err}", db.label);
-        assert_eq!(app.store().provision_periods().await.unwrap(), before, "{}", db.label);
-        assert_eq!(app.store().instruments().await.unwrap().len(), instruments_before, "{}", db.label);
+        assert_eq!(
+            app.store().provision_periods().await.unwrap(),
+            before,
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            app.store().instruments().await.unwrap().len(),
+            instruments_before,
+            "{}",
+            db.label
+        );
     }
 }
 
@@ -122,7 +150,11 @@ async fn a_planned_change_is_written_whole() {
     for db in every_backend().await {
         let (app, _) = demo_app(&db, 10).await;
         let directory = app.directory().await.unwrap();
-        let early_help = directory.services.iter().find(|s| s.name == "Early help").unwrap();
+        let early_help = directory
+            .services
+            .iter()
+            .find(|s| s.name == "Early help")
+            .unwrap();
         let periods = app.store().provision_of(early_help.id).await.unwrap();
         let history = ProvisionHistory::new(&early_help.name, periods, |o| o.to_string()).unwrap();
         let current = history.on(today()).unwrap().clone();
@@ -150,7 +182,10 @@ async fn a_planned_change_is_written_whole() {
             instrument: &instrument,
         };
         let edit = history.plan_change(&change, |o| o.to_string()).unwrap();
-        app.store().record_provision_change(&instrument, &[edit]).await.unwrap();
+        app.store()
+            .record_provision_change(&instrument, &[edit])
+            .await
+            .unwrap();
         let on = |day| {
             let app = app.clone();
             async move {
@@ -163,7 +198,12 @@ async fn a_planned_change_is_written_whole() {
                     .and_then(|s| s.current_period().map(|p| p.provider.id))
             }
         };
-        assert_eq!(on(d(2027, 1, 31)).await, Some(current.provider), "{}", db.label);
+        assert_eq!(
+            on(d(2027, 1, 31)).await,
+            Some(current.provider),
+            "{}",
+            db.label
+        );
         assert_eq!(on(d(2027, 2, 1)).await, Some(trust.id), "{}", db.label);
         // The same change again is refused by the domain rule.
         let periods = app.store().provision_of(early_help.id).await.unwrap();
@@ -176,7 +216,10 @@ async fn a_planned_change_is_written_whole() {
 async fn sessions_start_expire_and_end() {
     for db in every_backend().await {
         let (app, clock) = demo_app(&db, 1).await;
-        let refused_wrong = app.sign_in("sw.demo", "not the password").await.unwrap_err();
+        let refused_wrong = app
+            .sign_in("sw.demo", "not the password")
+            .await
+            .unwrap_err();
         let refused_unknown = app.sign_in("nobody.here", DEMO_PASSWORD).await.unwrap_err();
         assert!(matches!(refused_wrong, AppError::SignInRefused));
         assert!(matches!(refused_unknown, AppError::SignInRefused));
@@ -184,22 +227,35 @@ async fn sessions_start_expire_and_end() {
 
         let signed_in = app.sign_in("sw.demo", DEMO_PASSWORD).await.unwrap();
         let again = app.sign_in("sw.demo", DEMO_PASSWORD).await.unwrap();
-        assert_ne!(signed_in.token, again.token, "a new session id at every sign-in");
+        assert_ne!(
+            signed_in.token, again.token,
+            "a new session id at every sign-in"
+        );
         assert!(app.session(&signed_in.token).await.unwrap().is_some());
 
         // Used every 20 minutes, a session lives until the 12-hour limit.
         for _ in 0..35 {
             clock.advance(Duration::minutes(20));
-            assert!(app.session(&signed_in.token).await.unwrap().is_some(), "{}", db.label);
+            assert!(
+                app.session(&signed_in.token).await.unwrap().is_some(),
+                "{}",
+                db.label
+            );
         }
         // 11 h 40 min so far; 12 h 01 min is past the absolute limit.
         clock.advance(Duration::minutes(21));
-        assert!(app.session(&signed_in.token).await.unwrap().is_none(), "absolute timeout");
+        assert!(
+            app.session(&signed_in.token).await.unwrap().is_none(),
+            "absolute timeout"
+        );
 
         // Idle for 31 minutes: gone.
         let idle = app.sign_in("sw.demo", DEMO_PASSWORD).await.unwrap();
         clock.advance(Duration::minutes(31));
-        assert!(app.session(&idle.token).await.unwrap().is_none(), "idle timeout");
+        assert!(
+            app.session(&idle.token).await.unwrap().is_none(),
+            "idle timeout"
+        );
 
         // Signing out ends the session; a password reset ends them all.
         let a = app.sign_in("sw.demo", DEMO_PASSWORD).await.unwrap();
@@ -207,9 +263,14 @@ async fn sessions_start_expire_and_end() {
         app.sign_out(&a.token).await.unwrap();
         assert!(app.session(&a.token).await.unwrap().is_none());
         assert!(app.session(&b.token).await.unwrap().is_some());
-        app.reset_password("sw.demo", "a brand new passphrase").await.unwrap();
+        app.reset_password("sw.demo", "a brand new passphrase")
+            .await
+            .unwrap();
         assert!(app.session(&b.token).await.unwrap().is_none());
         assert!(app.sign_in("sw.demo", DEMO_PASSWORD).await.is_err());
-        assert!(app.sign_in("sw.demo", "a brand new passphrase").await.is_ok());
+        assert!(app
+            .sign_in("sw.demo", "a brand new passphrase")
+            .await
+            .is_ok());
     }
 }

@@ -7,6 +7,9 @@
 //!
 //! Run: `cargo bench -p carebridge --bench demo_start`. Target: first start under 3 s.
 
+// A benchmark stops at the first failure, like a test.
+#![allow(clippy::unwrap_used)]
+
 use std::sync::Arc;
 
 use carebridge_app::{App, DatabaseUrl, FixedClock, Store};
@@ -22,7 +25,10 @@ fn today() -> NaiveDate {
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap()
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 async fn app_at(path: &std::path::Path) -> App {
@@ -49,7 +55,9 @@ fn first_start_load_demo(bencher: divan::Bencher) {
         .bench_local_values(|dir| {
             rt.block_on(async {
                 let app = app_at(&dir.path().join("demo.sqlite")).await;
-                app.load_demo(&DemoParams::standard(today()), |_, _| {}).await.unwrap();
+                app.load_demo(&DemoParams::standard(today()), |_, _| {})
+                    .await
+                    .unwrap();
                 app.store().close().await;
             });
             dir
@@ -64,13 +72,17 @@ fn second_start_reuse(bencher: divan::Bencher) {
     let path = dir.path().join("demo.sqlite");
     rt.block_on(async {
         let app = app_at(&path).await;
-        app.load_demo(&DemoParams::standard(today()), |_, _| {}).await.unwrap();
+        app.load_demo(&DemoParams::standard(today()), |_, _| {})
+            .await
+            .unwrap();
         app.store().close().await;
     });
     bencher.bench_local(|| {
         rt.block_on(async {
             let app = app_at(&path).await;
-            app.load_demo(&DemoParams::standard(today()), |_, _| {}).await.unwrap();
+            app.load_demo(&DemoParams::standard(today()), |_, _| {})
+                .await
+                .unwrap();
             app.store().close().await;
         })
     });

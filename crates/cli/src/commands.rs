@@ -94,7 +94,9 @@ pub async fn serve(database: Option<&str>, data_dir: &Path, args: ServeArgs) -> 
             DemoLoaded::Reused => {
                 writeln!(out, "Using the authority already in {}.", url.redacted())?;
             }
-            DemoLoaded::Created { children, staff, .. } => {
+            DemoLoaded::Created {
+                children, staff, ..
+            } => {
                 writeln!(
                     out,
                     "Loaded the demo authority into {}: {children} children, {staff} staff.",
@@ -104,7 +106,10 @@ pub async fn serve(database: Option<&str>, data_dir: &Path, args: ServeArgs) -> 
         }
         let users = app.store().users().await?;
         if !users.is_empty() {
-            writeln!(out, "\nSign in with one of these accounts (password {DEMO_PASSWORD:?} unless changed):")?;
+            writeln!(
+                out,
+                "\nSign in with one of these accounts (password {DEMO_PASSWORD:?} unless changed):"
+            )?;
             for user in users {
                 writeln!(out, "  {:<16} {}", user.username, user.role.label())?;
             }
@@ -164,7 +169,10 @@ pub struct GenerateArgs {
 
 pub async fn generate(database: Option<&str>, data_dir: &Path, args: GenerateArgs) -> Result<()> {
     if args.children > 2_000_000 {
-        bail!("--children {} is more than the 2,000,000 the generator supports", args.children);
+        bail!(
+            "--children {} is more than the 2,000,000 the generator supports",
+            args.children
+        );
     }
     if !(1..=60).contains(&args.years) {
         bail!("--years must be between 1 and 60, not {}", args.years);
@@ -209,7 +217,10 @@ pub async fn generate(database: Option<&str>, data_dir: &Path, args: GenerateArg
 fn read_password(from_stdin: bool) -> Result<String> {
     if from_stdin || !std::io::stdin().is_terminal() {
         let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line).context("reading the password from standard input")?;
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("reading the password from standard input")?;
         return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
     }
     let first = rpassword::prompt_password("Password: ").context("reading the password")?;
@@ -245,11 +256,21 @@ fn parse_role(text: &str) -> std::result::Result<Role, String> {
     Role::parse(text).map_err(|e| e.to_string())
 }
 
-pub async fn create_user(database: Option<&str>, data_dir: &Path, args: CreateUserArgs) -> Result<()> {
+pub async fn create_user(
+    database: Option<&str>,
+    data_dir: &Path,
+    args: CreateUserArgs,
+) -> Result<()> {
     let password = read_password(args.password_stdin)?;
     let (app, _) = open(database, data_dir).await?;
-    app.create_user(&args.username, &args.name, args.role, &password, args.staff.map(StaffId))
-        .await?;
+    app.create_user(
+        &args.username,
+        &args.name,
+        args.role,
+        &password,
+        args.staff.map(StaffId),
+    )
+    .await?;
     println!("Created {} ({}).", args.username, args.role.label());
     app.store().close().await;
     Ok(())
@@ -266,11 +287,18 @@ pub struct ResetPasswordArgs {
     password_stdin: bool,
 }
 
-pub async fn reset_password(database: Option<&str>, data_dir: &Path, args: ResetPasswordArgs) -> Result<()> {
+pub async fn reset_password(
+    database: Option<&str>,
+    data_dir: &Path,
+    args: ResetPasswordArgs,
+) -> Result<()> {
     let password = read_password(args.password_stdin)?;
     let (app, _) = open(database, data_dir).await?;
     app.reset_password(&args.username, &password).await?;
-    println!("Set a new password for {} and signed out their sessions.", args.username);
+    println!(
+        "Set a new password for {} and signed out their sessions.",
+        args.username
+    );
     app.store().close().await;
     Ok(())
 }

@@ -33,7 +33,12 @@ struct DatabaseArgs {
     #[arg(long, global = true, env = "CAREBRIDGE_DATABASE_URL")]
     database: Option<String>,
     /// Folder for the embedded database (created when missing).
-    #[arg(long, global = true, env = "CAREBRIDGE_DATA_DIR", default_value = "data")]
+    #[arg(
+        long,
+        global = true,
+        env = "CAREBRIDGE_DATA_DIR",
+        default_value = "data"
+    )]
     data_dir: PathBuf,
 }
 
@@ -69,7 +74,10 @@ enum AdminCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     commands::init_logging();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -79,7 +87,9 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async move {
         let db = &cli.database;
         match cli.command {
-            Command::Serve(args) => commands::serve(db.database.as_deref(), &db.data_dir, args).await,
+            Command::Serve(args) => {
+                commands::serve(db.database.as_deref(), &db.data_dir, args).await
+            }
             Command::Migrate => commands::migrate(db.database.as_deref(), &db.data_dir).await,
             Command::Demo(DemoCommand::Generate(args)) => {
                 commands::generate(db.database.as_deref(), &db.data_dir, args).await

@@ -1,6 +1,9 @@
 //! The `carebridge` binary as a person uses it: start the demo twice, and get a clear
 //! one-line error for each common mistake.
 
+// Helpers outside #[test] functions fail loudly too.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Output, Stdio};
 
@@ -8,7 +11,9 @@ use sqlx::Connection;
 
 fn carebridge() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_carebridge"));
-    command.env_remove("CAREBRIDGE_DATABASE_URL").env("RUST_LOG", "warn");
+    command
+        .env_remove("CAREBRIDGE_DATABASE_URL")
+        .env("RUST_LOG", "warn");
     command
 }
 
@@ -24,7 +29,10 @@ fn stderr(output: &Output) -> String {
 fn prints_its_version() {
     let output = run(&["--version"]);
     assert!(output.status.success());
-    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), format!("carebridge {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        format!("carebridge {}", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 #[test]
@@ -33,7 +41,10 @@ fn a_bad_database_url_says_what_was_expected() {
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
     assert!(message.starts_with("error: database URL"), "{message}");
-    assert!(message.contains("expected sqlite://PATH or postgres://"), "{message}");
+    assert!(
+        message.contains("expected sqlite://PATH or postgres://"),
+        "{message}"
+    );
     assert_eq!(message.trim_end().lines().count(), 1, "one line: {message}");
 }
 
@@ -43,11 +54,22 @@ fn a_file_that_is_not_a_database_is_refused_and_left_alone() {
     let path = dir.path().join("notes.sqlite");
     let garbage = b"These are my meeting notes, not a database. ".repeat(200);
     std::fs::write(&path, &garbage).unwrap();
-    let output = run(&["migrate", "--database", &format!("sqlite://{}", path.display())]);
+    let output = run(&[
+        "migrate",
+        "--database",
+        &format!("sqlite://{}", path.display()),
+    ]);
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
-    assert!(message.contains("is not a Carebridge database or is damaged"), "{message}");
-    assert_eq!(std::fs::read(&path).unwrap(), garbage, "the file must not be changed");
+    assert!(
+        message.contains("is not a Carebridge database or is damaged"),
+        "{message}"
+    );
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        garbage,
+        "the file must not be changed"
+    );
 }
 
 #[test]
@@ -68,16 +90,26 @@ fn a_database_from_a_newer_release_is_refused() {
     let output = run(&["migrate", "--database", &url]);
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
-    assert!(message.contains("schema version 29991231000001"), "{message}");
+    assert!(
+        message.contains("schema version 29991231000001"),
+        "{message}"
+    );
     assert!(message.contains("upgrade Carebridge"), "{message}");
 }
 
 #[test]
 fn a_missing_folder_is_named() {
-    let output = run(&["migrate", "--database", "sqlite:///no/such/folder/db.sqlite"]);
+    let output = run(&[
+        "migrate",
+        "--database",
+        "sqlite:///no/such/folder/db.sqlite",
+    ]);
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
-    assert!(message.contains("the folder /no/such/folder") && message.contains("does not exist"), "{message}");
+    assert!(
+        message.contains("the folder /no/such/folder") && message.contains("does not exist"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -92,7 +124,10 @@ fn a_port_in_use_is_named() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
-    assert!(message.contains(&format!("port {port} on 127.0.0.1 is already in use")), "{message}");
+    assert!(
+        message.contains(&format!("port {port} on 127.0.0.1 is already in use")),
+        "{message}"
+    );
 }
 
 /// Starts `serve --demo` on a free port, waits for it to say it is ready, checks it
@@ -108,16 +143,24 @@ fn serve_demo_once(data_dir: &std::path::Path) -> String {
     let mut printed = String::new();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let address = loop {
-        let line = lines.next().expect("serve stopped before it was ready").unwrap();
+        let line = lines
+            .next()
+            .expect("serve stopped before it was ready")
+            .unwrap();
         printed.push_str(&line);
         printed.push('\n');
         if let Some(rest) = line.split("is ready at ").nth(1) {
             break rest.split_whitespace().next().unwrap().to_owned();
         }
     };
-    let health = tokio::runtime::Runtime::new()
-        .unwrap()
-        .block_on(async { reqwest::get(format!("{address}healthz")).await.unwrap().text().await.unwrap() });
+    let health = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        reqwest::get(format!("{address}healthz"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    });
     assert_eq!(health, "ok");
     child.kill().unwrap();
     child.wait().unwrap();
@@ -130,12 +173,23 @@ fn the_demo_starts_and_a_second_start_reuses_it() {
     let first = serve_demo_once(dir.path());
     assert!(first.contains("Loaded the demo authority"), "{first}");
     assert!(first.contains("3000 children"), "{first}");
-    for account in ["sw.demo", "tm.demo", "sm.demo", "director.demo", "analyst.demo", "ig.demo", "admin.demo"] {
+    for account in [
+        "sw.demo",
+        "tm.demo",
+        "sm.demo",
+        "director.demo",
+        "analyst.demo",
+        "ig.demo",
+        "admin.demo",
+    ] {
         assert!(first.contains(account), "{account} in {first}");
     }
     assert!(first.contains(carebridge_demo::DEMO_PASSWORD));
     let second = serve_demo_once(dir.path());
-    assert!(second.contains("Using the authority already in"), "{second}");
+    assert!(
+        second.contains("Using the authority already in"),
+        "{second}"
+    );
     assert!(second.contains("sw.demo"), "{second}");
 }
 
@@ -143,11 +197,20 @@ fn the_demo_starts_and_a_second_start_reuses_it() {
 async fn dump(url: &str) -> Vec<String> {
     let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
     let mut out = Vec::new();
-    for table in ["children", "involvements", "staff", "employments", "posts", "teams", "provision_periods"] {
-        let columns: Vec<(String,)> = sqlx::query_as(&format!("SELECT name FROM pragma_table_info('{table}')"))
-            .fetch_all(&mut conn)
-            .await
-            .unwrap();
+    for table in [
+        "children",
+        "involvements",
+        "staff",
+        "employments",
+        "posts",
+        "teams",
+        "provision_periods",
+    ] {
+        let columns: Vec<(String,)> =
+            sqlx::query_as(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                .fetch_all(&mut conn)
+                .await
+                .unwrap();
         let columns: Vec<String> = columns.into_iter().map(|(c,)| c).collect();
         assert!(!columns.is_empty(), "{table} has columns");
         let rows: Vec<(String,)> = sqlx::query_as(&format!(
@@ -168,19 +231,42 @@ fn demo_generate_is_deterministic_for_a_seed() {
     let url = |name: &str| format!("sqlite://{}", dir.path().join(name).display());
     for (name, seed) in [("a.sqlite", "7"), ("b.sqlite", "7"), ("c.sqlite", "8")] {
         let output = run(&[
-            "demo", "generate", "--children", "400", "--years", "8", "--seed", seed, "--today", "2026-11-23",
-            "--database", &url(name),
+            "demo",
+            "generate",
+            "--children",
+            "400",
+            "--years",
+            "8",
+            "--seed",
+            seed,
+            "--today",
+            "2026-11-23",
+            "--database",
+            &url(name),
         ]);
         assert!(output.status.success(), "{}", stderr(&output));
         assert!(String::from_utf8_lossy(&output.stdout).contains("Generated 400 children"));
     }
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (a, b, c) = rt.block_on(async { (dump(&url("a.sqlite")).await, dump(&url("b.sqlite")).await, dump(&url("c.sqlite")).await) });
+    let (a, b, c) = rt.block_on(async {
+        (
+            dump(&url("a.sqlite")).await,
+            dump(&url("b.sqlite")).await,
+            dump(&url("c.sqlite")).await,
+        )
+    });
     assert!(a.len() > 1000);
     assert_eq!(a, b, "same seed, same data");
     assert_ne!(a, c, "another seed, other data");
 
-    let again = run(&["demo", "generate", "--children", "10", "--database", &url("a.sqlite")]);
+    let again = run(&[
+        "demo",
+        "generate",
+        "--children",
+        "10",
+        "--database",
+        &url("a.sqlite"),
+    ]);
     assert_eq!(again.status.code(), Some(1));
     assert!(stderr(&again).contains("already holds an authority"));
 }
@@ -191,7 +277,16 @@ fn accounts_are_made_and_reset_from_the_command_line() {
     let url = format!("sqlite://{}", dir.path().join("db.sqlite").display());
     let create = |password: &str| {
         let mut child = carebridge()
-            .args(["admin", "create-user", "--username", "k.okafor", "--name", "Kemi Okafor", "--role", "ig_lead"])
+            .args([
+                "admin",
+                "create-user",
+                "--username",
+                "k.okafor",
+                "--name",
+                "Kemi Okafor",
+                "--role",
+                "ig_lead",
+            ])
             .args(["--password-stdin", "--database", &url])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -206,16 +301,40 @@ fn accounts_are_made_and_reset_from_the_command_line() {
     assert!(stderr(&short).contains("password"), "{}", stderr(&short));
     let made = create("a long enough passphrase");
     assert!(made.status.success(), "{}", stderr(&made));
-    assert!(String::from_utf8_lossy(&made.stdout).contains("Created k.okafor (Information governance lead)"));
+    assert!(String::from_utf8_lossy(&made.stdout)
+        .contains("Created k.okafor (Information governance lead)"));
     let taken = create("a long enough passphrase");
     assert_eq!(taken.status.code(), Some(1));
 
-    let bad_role = run(&["admin", "create-user", "--username", "x.y", "--name", "X", "--role", "wizard", "--database", &url]);
+    let bad_role = run(&[
+        "admin",
+        "create-user",
+        "--username",
+        "x.y",
+        "--name",
+        "X",
+        "--role",
+        "wizard",
+        "--database",
+        &url,
+    ]);
     assert_eq!(bad_role.status.code(), Some(2));
-    assert!(stderr(&bad_role).contains("unknown role \"wizard\""), "{}", stderr(&bad_role));
+    assert!(
+        stderr(&bad_role).contains("unknown role \"wizard\""),
+        "{}",
+        stderr(&bad_role)
+    );
 
     let mut reset = carebridge()
-        .args(["admin", "reset-password", "--username", "nobody", "--password-stdin", "--database", &url])
+        .args([
+            "admin",
+            "reset-password",
+            "--username",
+            "nobody",
+            "--password-stdin",
+            "--database",
+            &url,
+        ])
         .stdin(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -223,5 +342,9 @@ fn accounts_are_made_and_reset_from_the_command_line() {
     writeln!(reset.stdin.take().unwrap(), "another long passphrase").unwrap();
     let reset = reset.wait_with_output().unwrap();
     assert_eq!(reset.status.code(), Some(1));
-    assert!(stderr(&reset).contains("account not found"), "{}", stderr(&reset));
+    assert!(
+        stderr(&reset).contains("account not found"),
+        "{}",
+        stderr(&reset)
+    );
 }

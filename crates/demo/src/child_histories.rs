@@ -44,7 +44,10 @@ struct Setting {
 }
 
 fn kind_index(kind: InvolvementKind) -> usize {
-    InvolvementKind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
+    InvolvementKind::ALL
+        .iter()
+        .position(|k| *k == kind)
+        .unwrap_or(0)
 }
 
 /// The code of the service that does each kind of work.
@@ -138,7 +141,9 @@ impl Setting {
             looked_after: Vec::new(),
         };
         life.live(self.window_start);
-        let Life { mut episodes, rng, .. } = life;
+        let Life {
+            mut episodes, rng, ..
+        } = life;
 
         episodes.sort_by_key(|e| (e.start, kind_index(e.kind)));
         episodes.truncate(MAX_INVOLVEMENTS_PER_CHILD);
@@ -151,13 +156,15 @@ impl Setting {
                 let service = self.services.get(i).copied().flatten()?;
                 let teams = self.teams.get(i).map_or(&[][..], |t| &t[..]);
                 // A few open referrals wait for allocation.
-                let unallocated = e.kind == InvolvementKind::Referral && e.end.is_none() && chance(rng, 10);
+                let unallocated =
+                    e.kind == InvolvementKind::Referral && e.end.is_none() && chance(rng, 10);
                 let team = if unallocated || teams.is_empty() {
                     None
                 } else {
                     teams.get((area + i) % teams.len()).copied()
                 };
-                let period = Period::new("involvement", date_of(e.start), e.end.map(date_of)).ok()?;
+                let period =
+                    Period::new("involvement", date_of(e.start), e.end.map(date_of)).ok()?;
                 Some(Involvement {
                     id: InvolvementId(base_id + k as i64 + 1),
                     child: child_id,
@@ -292,7 +299,11 @@ impl Life<'_> {
                     // child in need plan sometimes goes on alongside it.
                     let protection_from = start + rng_days(self.rng, 30, days.max(31) - 1);
                     let alongside = chance(self.rng, 50);
-                    let cin_days = if alongside { days } else { protection_from - start };
+                    let cin_days = if alongside {
+                        days
+                    } else {
+                        protection_from - start
+                    };
                     self.episode(InvolvementKind::ChildInNeed, start, cin_days);
                     return Step::ChildProtection(protection_from);
                 }
@@ -381,7 +392,11 @@ impl Life<'_> {
             leaver |= end.unwrap_or(self.today) >= self.at16;
         }
         if leaver && self.at18 <= self.today {
-            let until = if chance(self.rng, 25) { self.at25 } else { self.at21 } - 1;
+            let until = if chance(self.rng, 25) {
+                self.at25
+            } else {
+                self.at21
+            } - 1;
             self.episodes.push(Episode {
                 kind: InvolvementKind::CareLeaver,
                 start: self.at18,
@@ -406,5 +421,7 @@ pub(crate) fn generate(
 /// The first day any involvement may have: `years` before today, but not before the
 /// authority's story begins.
 pub(crate) fn window_start(params: &DemoParams) -> NaiveDate {
-    years_before(params.today, params.years).max(STORY_BEGINS).min(params.today)
+    years_before(params.today, params.years)
+        .max(STORY_BEGINS)
+        .min(params.today)
 }

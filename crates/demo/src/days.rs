@@ -16,7 +16,11 @@ pub(crate) fn day(date: NaiveDate) -> i32 {
 
 /// A day number as a date (saturating at the ends of the calendar).
 pub(crate) fn date_of(day: i32) -> NaiveDate {
-    NaiveDate::from_num_days_from_ce_opt(day).unwrap_or(if day < 0 { NaiveDate::MIN } else { NaiveDate::MAX })
+    NaiveDate::from_num_days_from_ce_opt(day).unwrap_or(if day < 0 {
+        NaiveDate::MIN
+    } else {
+        NaiveDate::MAX
+    })
 }
 
 /// The date `years` whole years after `date` (a 29 February birthday falls on 28 February).
@@ -53,8 +57,14 @@ mod tests {
     fn days_round_trip_and_birthdays_handle_leap_days() {
         let d = NaiveDate::from_ymd_opt(2008, 2, 29).unwrap();
         assert_eq!(date_of(day(d)), d);
-        assert_eq!(years_after(d, 18), NaiveDate::from_ymd_opt(2026, 2, 28).unwrap());
-        assert_eq!(years_before(d, 4), NaiveDate::from_ymd_opt(2004, 2, 29).unwrap());
+        assert_eq!(
+            years_after(d, 18),
+            NaiveDate::from_ymd_opt(2026, 2, 28).unwrap()
+        );
+        assert_eq!(
+            years_before(d, 4),
+            NaiveDate::from_ymd_opt(2004, 2, 29).unwrap()
+        );
         assert_eq!(date_of(i32::MAX), NaiveDate::MAX);
     }
 }

@@ -180,6 +180,10 @@ pub fn authority(params: &DemoParams) -> Result<DemoAuthority, DomainError> {
 /// order, at most [`MAX_INVOLVEMENTS_PER_CHILD`] of them, so ids are unique across all
 /// chunks. Every involvement lies within [`DemoParams::history_starts`] to today and is
 /// open (no end) if it is still going on today.
-pub fn children(params: &DemoParams, authority: &DemoAuthority, range: Range<u32>) -> Vec<(Child, Vec<Involvement>)> {
+pub fn children(
+    params: &DemoParams,
+    authority: &DemoAuthority,
+    range: Range<u32>,
+) -> Vec<(Child, Vec<Involvement>)> {
     child_histories::generate(params, authority, range)
 }

@@ -185,7 +185,13 @@ struct Builder {
 
 impl Builder {
     /// Records an instrument made on or before today; returns its position.
-    fn instrument(&mut self, reference: &str, title: &str, made_on: NaiveDate, details: InstrumentDetails) -> Option<usize> {
+    fn instrument(
+        &mut self,
+        reference: &str,
+        title: &str,
+        made_on: NaiveDate,
+        details: InstrumentDetails,
+    ) -> Option<usize> {
         if made_on > self.today {
             return None;
         }
@@ -218,7 +224,10 @@ impl Builder {
         }
         for code in codes {
             let Some(service) = self.services.iter().find(|s| s.code.as_str() == *code) else {
-                return Err(DomainError::invalid("service code", format!("the demo has no service {code}")));
+                return Err(DomainError::invalid(
+                    "service code",
+                    format!("the demo has no service {code}"),
+                ));
             };
             let history = self.histories.entry(service.id).or_default();
             let organisations = &self.organisations;
@@ -308,7 +317,8 @@ pub(crate) fn build(today: NaiveDate) -> Result<Story, DomainError> {
             provider: TRUST,
             starts_on: TRUST_STARTS,
             ends_on: None,
-            notice_terms: "12 months' notice by either party, or shorter by mutual agreement".into(),
+            notice_terms: "12 months' notice by either party, or shorter by mutual agreement"
+                .into(),
         },
     );
     b.change(contract, &[CSC, FOST], TRUST, TRUST_STARTS)?;
@@ -454,8 +464,14 @@ pub(crate) fn build(today: NaiveDate) -> Result<Story, DomainError> {
         services: b.services,
         instruments: b.instruments,
         histories: b.histories,
-        milestones: milestones.into_iter().filter(|m| m.occurred_on <= today).collect(),
-        inspections: inspections.into_iter().filter(|i| i.published_on <= today).collect(),
+        milestones: milestones
+            .into_iter()
+            .filter(|m| m.occurred_on <= today)
+            .collect(),
+        inspections: inspections
+            .into_iter()
+            .filter(|i| i.published_on <= today)
+            .collect(),
     })
 }
 
@@ -465,7 +481,12 @@ mod tests {
 
     #[test]
     fn story_dates_are_real_dates() {
-        for d in [STORY_BEGINS, TRUST_STARTS, DISABLED_CHILDREN_DIRECTED, RETURN_TO_COUNCIL] {
+        for d in [
+            STORY_BEGINS,
+            TRUST_STARTS,
+            DISABLED_CHILDREN_DIRECTED,
+            RETURN_TO_COUNCIL,
+        ] {
             assert_ne!(d, NaiveDate::MIN);
         }
         let story = build(date(2026, 1, 1)).unwrap();

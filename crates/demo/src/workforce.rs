@@ -19,7 +19,9 @@ use std::collections::{BTreeMap, BinaryHeap};
 use carebridge_domain::child::InvolvementKind;
 use carebridge_domain::provision::ProvisionHistory;
 use carebridge_domain::staff::{Employment, Post, PostCode, Role, StaffMember, Team};
-use carebridge_domain::{DomainError, EmploymentId, OrganisationId, Period, PostId, ServiceId, StaffId, TeamId};
+use carebridge_domain::{
+    DomainError, EmploymentId, OrganisationId, Period, PostId, ServiceId, StaffId, TeamId,
+};
 use chrono::NaiveDate;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -108,7 +110,9 @@ impl PostKind {
     /// The role a holder of this post has in Carebridge.
     pub(crate) fn role(self) -> Role {
         match self {
-            PostKind::DirectorOfChildrensServices | PostKind::DirectorOfSocialCare => Role::Director,
+            PostKind::DirectorOfChildrensServices | PostKind::DirectorOfSocialCare => {
+                Role::Director
+            }
             PostKind::ServiceManager => Role::ServiceManager,
             PostKind::TeamManager | PostKind::VirtualSchoolHead => Role::TeamManager,
             PostKind::SeniorPractitioner => Role::SeniorPractitioner,
@@ -165,91 +169,158 @@ pub(crate) const TEAMS: &[TeamSpec] = &[
         service: CSC,
         name: "Front Door (MASH)",
         takes: &[K::Referral],
-        posts: &[(P::TeamManager, 1), (P::SeniorPractitioner, 2), (P::SocialWorker, 6), (P::FamilySupportWorker, 2)],
+        posts: &[
+            (P::TeamManager, 1),
+            (P::SeniorPractitioner, 2),
+            (P::SocialWorker, 6),
+            (P::FamilySupportWorker, 2),
+        ],
     },
     TeamSpec {
         service: CSC,
         name: "Assessment (North)",
         takes: &[K::Referral],
-        posts: &[(P::TeamManager, 1), (P::SeniorPractitioner, 1), (P::SocialWorker, 5)],
+        posts: &[
+            (P::TeamManager, 1),
+            (P::SeniorPractitioner, 1),
+            (P::SocialWorker, 5),
+        ],
     },
     TeamSpec {
         service: CSC,
         name: "Assessment (Central)",
         takes: &[K::Referral],
-        posts: &[(P::TeamManager, 1), (P::SeniorPractitioner, 1), (P::SocialWorker, 5)],
+        posts: &[
+            (P::TeamManager, 1),
+            (P::SeniorPractitioner, 1),
+            (P::SocialWorker, 5),
+        ],
     },
     TeamSpec {
         service: CSC,
         name: "Assessment (South)",
         takes: &[K::Referral],
-        posts: &[(P::TeamManager, 1), (P::SeniorPractitioner, 1), (P::SocialWorker, 5)],
+        posts: &[
+            (P::TeamManager, 1),
+            (P::SeniorPractitioner, 1),
+            (P::SocialWorker, 5),
+        ],
     },
     TeamSpec {
         service: CSC,
         name: "Child in Need (North)",
         takes: &[K::ChildInNeed],
-        posts: &[(P::TeamManager, 1), (P::SeniorPractitioner, 1), (P::SocialWorker, 4), (P::FamilySupportWorker, 1)],
+        posts: &[
+            (P::TeamManager, 1),
+            (P::SeniorPractitioner, 1),
+            (P::SocialWorker, 4),
+            (P::FamilySupportWorker, 1),
+        ],
     },
     TeamSpec {
         service: CSC,
         name: "Child in Need (Central)",
         takes: &[K::ChildInNeed],
-        posts: &[(P::TeamManager, 1), (P::SeniorPractitioner, 1), (P::SocialWorker, 4), (P::FamilySupportWorker, 1)],
+        posts: &[
+            (P::TeamManager, 1),
+            (P::SeniorPractitioner, 1),
+            (P::SocialWorker, 4),
+            (P::FamilySupportWorker, 1),
+        ],
     },
     TeamSpec {
         service: CSC,
         name: "Child in Need (South)",
         takes: &[K::ChildInNeed],
-        posts: &[(P::TeamManager, 1), (P::SeniorPractitioner, 1), (P::SocialWorker, 4), (P::FamilySupportWorker, 1)],
+        posts: &[
+            (P::TeamManager, 1),
+            (P::SeniorPractitioner, 1),
+            (P::SocialWorker, 4),
+            (P::FamilySupportWorker, 1),
+        ],
     },
     TeamSpec {
         service: CSC,
         name: "Child Protection (East)",
         takes: &[K::ChildProtection],
-        posts: &[(P::TeamManager, 1), (P::SeniorPractitioner, 1), (P::SocialWorker, 5)],
+        posts: &[
+            (P::TeamManager, 1),
+            (P::SeniorPractitioner, 1),
+            (P::SocialWorker, 5),
+        ],
     },
     TeamSpec {
         service: CSC,
         name: "Child Protection (West)",
         takes: &[K::ChildProtection],
-        posts: &[(P::TeamManager, 1), (P::SeniorPractitioner, 1), (P::SocialWorker, 5)],
+        posts: &[
+            (P::TeamManager, 1),
+            (P::SeniorPractitioner, 1),
+            (P::SocialWorker, 5),
+        ],
     },
     TeamSpec {
         service: CSC,
         name: "Children in Care (North)",
         takes: &[K::LookedAfter],
-        posts: &[(P::TeamManager, 1), (P::SeniorPractitioner, 1), (P::SocialWorker, 5), (P::FamilySupportWorker, 1)],
+        posts: &[
+            (P::TeamManager, 1),
+            (P::SeniorPractitioner, 1),
+            (P::SocialWorker, 5),
+            (P::FamilySupportWorker, 1),
+        ],
     },
     TeamSpec {
         service: CSC,
         name: "Children in Care (Central)",
         takes: &[K::LookedAfter],
-        posts: &[(P::TeamManager, 1), (P::SeniorPractitioner, 1), (P::SocialWorker, 5), (P::FamilySupportWorker, 1)],
+        posts: &[
+            (P::TeamManager, 1),
+            (P::SeniorPractitioner, 1),
+            (P::SocialWorker, 5),
+            (P::FamilySupportWorker, 1),
+        ],
     },
     TeamSpec {
         service: CSC,
         name: "Children in Care (South)",
         takes: &[K::LookedAfter],
-        posts: &[(P::TeamManager, 1), (P::SeniorPractitioner, 1), (P::SocialWorker, 5), (P::FamilySupportWorker, 1)],
+        posts: &[
+            (P::TeamManager, 1),
+            (P::SeniorPractitioner, 1),
+            (P::SocialWorker, 5),
+            (P::FamilySupportWorker, 1),
+        ],
     },
     TeamSpec {
         service: CSC,
         name: "Leaving Care (North)",
         takes: &[K::CareLeaver],
-        posts: &[(P::TeamManager, 1), (P::SeniorPractitioner, 1), (P::PersonalAdviser, 4)],
+        posts: &[
+            (P::TeamManager, 1),
+            (P::SeniorPractitioner, 1),
+            (P::PersonalAdviser, 4),
+        ],
     },
     TeamSpec {
         service: CSC,
         name: "Leaving Care (South)",
         takes: &[K::CareLeaver],
-        posts: &[(P::TeamManager, 1), (P::SeniorPractitioner, 1), (P::PersonalAdviser, 4)],
+        posts: &[
+            (P::TeamManager, 1),
+            (P::SeniorPractitioner, 1),
+            (P::PersonalAdviser, 4),
+        ],
     },
     TeamSpec {
         service: CSC,
         name: "Court Team",
         takes: &[K::ChildProtection, K::LookedAfter],
-        posts: &[(P::TeamManager, 1), (P::SeniorPractitioner, 2), (P::SocialWorker, 3)],
+        posts: &[
+            (P::TeamManager, 1),
+            (P::SeniorPractitioner, 2),
+            (P::SocialWorker, 3),
+        ],
     },
     TeamSpec {
         service: CSC,
@@ -267,7 +338,12 @@ pub(crate) const TEAMS: &[TeamSpec] = &[
         service: FOST,
         name: "Fostering",
         takes: &[],
-        posts: &[(P::ServiceManager, 1), (P::TeamManager, 1), (P::SeniorPractitioner, 1), (P::SocialWorker, 5)],
+        posts: &[
+            (P::ServiceManager, 1),
+            (P::TeamManager, 1),
+            (P::SeniorPractitioner, 1),
+            (P::SocialWorker, 5),
+        ],
     },
     TeamSpec {
         service: FOST,
@@ -279,19 +355,33 @@ pub(crate) const TEAMS: &[TeamSpec] = &[
         service: DCS,
         name: "Disabled Children (North)",
         takes: &[K::DisabledChildren],
-        posts: &[(P::TeamManager, 1), (P::SeniorPractitioner, 1), (P::SocialWorker, 4), (P::FamilySupportWorker, 1)],
+        posts: &[
+            (P::TeamManager, 1),
+            (P::SeniorPractitioner, 1),
+            (P::SocialWorker, 4),
+            (P::FamilySupportWorker, 1),
+        ],
     },
     TeamSpec {
         service: DCS,
         name: "Disabled Children (South)",
         takes: &[K::DisabledChildren],
-        posts: &[(P::TeamManager, 1), (P::SeniorPractitioner, 1), (P::SocialWorker, 4), (P::FamilySupportWorker, 1)],
+        posts: &[
+            (P::TeamManager, 1),
+            (P::SeniorPractitioner, 1),
+            (P::SocialWorker, 4),
+            (P::FamilySupportWorker, 1),
+        ],
     },
     TeamSpec {
         service: DCS,
         name: "Short Breaks and Transitions",
         takes: &[K::DisabledChildren],
-        posts: &[(P::TeamManager, 1), (P::SocialWorker, 3), (P::FamilySupportWorker, 2)],
+        posts: &[
+            (P::TeamManager, 1),
+            (P::SocialWorker, 3),
+            (P::FamilySupportWorker, 2),
+        ],
     },
     TeamSpec {
         service: DCS,
@@ -303,25 +393,41 @@ pub(crate) const TEAMS: &[TeamSpec] = &[
         service: EH,
         name: "Early Help (North)",
         takes: &[K::EarlyHelp],
-        posts: &[(P::TeamManager, 1), (P::EarlyHelpPractitioner, 5), (P::FamilySupportWorker, 1)],
+        posts: &[
+            (P::TeamManager, 1),
+            (P::EarlyHelpPractitioner, 5),
+            (P::FamilySupportWorker, 1),
+        ],
     },
     TeamSpec {
         service: EH,
         name: "Early Help (Central)",
         takes: &[K::EarlyHelp],
-        posts: &[(P::TeamManager, 1), (P::EarlyHelpPractitioner, 5), (P::FamilySupportWorker, 1)],
+        posts: &[
+            (P::TeamManager, 1),
+            (P::EarlyHelpPractitioner, 5),
+            (P::FamilySupportWorker, 1),
+        ],
     },
     TeamSpec {
         service: EH,
         name: "Early Help (South)",
         takes: &[K::EarlyHelp],
-        posts: &[(P::TeamManager, 1), (P::EarlyHelpPractitioner, 5), (P::FamilySupportWorker, 1)],
+        posts: &[
+            (P::TeamManager, 1),
+            (P::EarlyHelpPractitioner, 5),
+            (P::FamilySupportWorker, 1),
+        ],
     },
     TeamSpec {
         service: EH,
         name: "Early Help (East)",
         takes: &[K::EarlyHelp],
-        posts: &[(P::TeamManager, 1), (P::EarlyHelpPractitioner, 5), (P::FamilySupportWorker, 1)],
+        posts: &[
+            (P::TeamManager, 1),
+            (P::EarlyHelpPractitioner, 5),
+            (P::FamilySupportWorker, 1),
+        ],
     },
     TeamSpec {
         service: EH,
@@ -345,19 +451,42 @@ pub(crate) const TEAMS: &[TeamSpec] = &[
         service: CORP,
         name: "Information Governance and Systems",
         takes: &[],
-        posts: &[(P::InformationGovernanceLead, 1), (P::SystemsAdministrator, 2)],
+        posts: &[
+            (P::InformationGovernanceLead, 1),
+            (P::SystemsAdministrator, 2),
+        ],
     },
 ];
 
 /// The demo sign-ins linked to staff: the first post of `kind` in `team` is kept filled
 /// so that the account's person holds it today.
 pub(crate) const LINKED_ACCOUNTS: [(&str, &str, PostKind); 6] = [
-    ("sw.demo", "Disabled Children (North)", PostKind::SocialWorker),
+    (
+        "sw.demo",
+        "Disabled Children (North)",
+        PostKind::SocialWorker,
+    ),
     ("tm.demo", "Front Door (MASH)", PostKind::TeamManager),
-    ("sm.demo", "Children's Social Care Management", PostKind::ServiceManager),
-    ("director.demo", "Directorate", PostKind::DirectorOfChildrensServices),
-    ("analyst.demo", "Performance and Intelligence", PostKind::PerformanceAnalyst),
-    ("ig.demo", "Information Governance and Systems", PostKind::InformationGovernanceLead),
+    (
+        "sm.demo",
+        "Children's Social Care Management",
+        PostKind::ServiceManager,
+    ),
+    (
+        "director.demo",
+        "Directorate",
+        PostKind::DirectorOfChildrensServices,
+    ),
+    (
+        "analyst.demo",
+        "Performance and Intelligence",
+        PostKind::PerformanceAnalyst,
+    ),
+    (
+        "ig.demo",
+        "Information Governance and Systems",
+        PostKind::InformationGovernanceLead,
+    ),
 ];
 
 /// The workforce as generated, plus who holds each linked account's post today.
@@ -412,17 +541,29 @@ fn tenure(rng: &mut ChaCha8Rng) -> i32 {
 
 impl Simulation<'_> {
     fn new_person(&mut self) -> usize {
-        let given = if self.rng.gen() { GivenNames::Girls } else { GivenNames::Boys };
+        let given = if self.rng.gen() {
+            GivenNames::Girls
+        } else {
+            GivenNames::Boys
+        };
         self.people.push(person_name(self.rng, given));
         self.people.len() - 1
     }
 
-    fn start_holding(&mut self, person: usize, post: usize, start: i32, days: i32, continuous_since: i32) {
+    fn start_holding(
+        &mut self,
+        person: usize,
+        post: usize,
+        start: i32,
+        days: i32,
+        continuous_since: i32,
+    ) {
         let planned = start.saturating_add(days.max(1) - 1);
         let planned_end = (planned < self.today).then_some(planned);
         let holding = self.holdings.len();
         if let Some(last_day) = planned_end {
-            self.vacancies.push(Reverse((last_day + 1, post, Some(holding))));
+            self.vacancies
+                .push(Reverse((last_day + 1, post, Some(holding))));
         }
         self.holdings.push(Holding {
             person,
@@ -444,23 +585,32 @@ impl Simulation<'_> {
         let feeder = kind.promoted_from()?;
         let service = self.post_services.get(post)?;
         let candidates: Vec<usize> = (0..self.post_kinds.len())
-            .filter(|&p| self.post_kinds.get(p) == Some(&feeder) && self.post_services.get(p) == Some(service))
+            .filter(|&p| {
+                self.post_kinds.get(p) == Some(&feeder)
+                    && self.post_services.get(p) == Some(service)
+            })
             .filter_map(|p| self.current.get(p).copied().flatten())
             .filter(|&h| {
-                self.holdings
-                    .get(h)
-                    .is_some_and(|h| h.start < start && h.planned_end.is_none_or(|end| end >= start))
+                self.holdings.get(h).is_some_and(|h| {
+                    h.start < start && h.planned_end.is_none_or(|end| end >= start)
+                })
             })
             .collect();
         if candidates.is_empty() {
             return None;
         }
-        candidates.get(self.rng.gen_range(0..candidates.len())).copied()
+        candidates
+            .get(self.rng.gen_range(0..candidates.len()))
+            .copied()
     }
 
     /// Fills `post`, vacant from `from`, unless it is still vacant today.
     fn fill(&mut self, post: usize, from: i32) {
-        let gap = if chance(self.rng, 35) { 0 } else { between(self.rng, 14, 200) };
+        let gap = if chance(self.rng, 35) {
+            0
+        } else {
+            between(self.rng, 14, 200)
+        };
         let mut start = from + gap;
         if self.keep_filled.get(post) == Some(&true) {
             start = start.min(self.today);
@@ -477,7 +627,8 @@ impl Simulation<'_> {
         match promoted.and_then(|h| self.holdings.get_mut(h)) {
             Some(previous) => {
                 previous.end = Some(start - 1);
-                let (person, old_post, since) = (previous.person, previous.post, previous.continuous_since);
+                let (person, old_post, since) =
+                    (previous.person, previous.post, previous.continuous_since);
                 if let Some(slot) = self.current.get_mut(old_post) {
                     *slot = None;
                 }
@@ -526,7 +677,11 @@ impl Simulation<'_> {
 }
 
 /// Builds teams, posts and the history of who held them and who employed them.
-pub(crate) fn build(story: &Story, rng: &mut ChaCha8Rng, today: NaiveDate) -> Result<Workforce, DomainError> {
+pub(crate) fn build(
+    story: &Story,
+    rng: &mut ChaCha8Rng,
+    today: NaiveDate,
+) -> Result<Workforce, DomainError> {
     let mut teams = Vec::with_capacity(TEAMS.len());
     let mut posts = Vec::new();
     let mut post_kinds = Vec::new();
@@ -534,8 +689,12 @@ pub(crate) fn build(story: &Story, rng: &mut ChaCha8Rng, today: NaiveDate) -> Re
     let mut keep_filled = Vec::new();
     let mut numbers: BTreeMap<&str, u32> = BTreeMap::new();
     for (t, spec) in TEAMS.iter().enumerate() {
-        let service = story::service_id(spec.service)
-            .ok_or_else(|| DomainError::invalid("service code", format!("the demo has no service {}", spec.service)))?;
+        let service = story::service_id(spec.service).ok_or_else(|| {
+            DomainError::invalid(
+                "service code",
+                format!("the demo has no service {}", spec.service),
+            )
+        })?;
         let team = TeamId(to_id(t));
         teams.push(Team {
             id: team,
@@ -548,7 +707,10 @@ pub(crate) fn build(story: &Story, rng: &mut ChaCha8Rng, today: NaiveDate) -> Re
                 *number += 1;
                 let code = PostCode::parse(&format!("{}-{:03}", kind.prefix(), number))?;
                 let grades = kind.grades();
-                let grade = grades.get(rng.gen_range(0..grades.len())).copied().unwrap_or("");
+                let grade = grades
+                    .get(rng.gen_range(0..grades.len()))
+                    .copied()
+                    .unwrap_or("");
                 let fte_hundredths = match (kind.may_be_part_time(), rng.gen_range(0..100)) {
                     (true, 0..=5) => 60,
                     (true, 6..=15) => 80,
@@ -566,7 +728,10 @@ pub(crate) fn build(story: &Story, rng: &mut ChaCha8Rng, today: NaiveDate) -> Re
                 post_kinds.push(kind);
                 post_services.push(spec.service);
                 keep_filled.push(
-                    n == 0 && LINKED_ACCOUNTS.iter().any(|(_, name, k)| *name == spec.name && *k == kind),
+                    n == 0
+                        && LINKED_ACCOUNTS
+                            .iter()
+                            .any(|(_, name, k)| *name == spec.name && *k == kind),
                 );
             }
         }
@@ -589,10 +754,13 @@ pub(crate) fn build(story: &Story, rng: &mut ChaCha8Rng, today: NaiveDate) -> Re
     // Cut each holding at the changes of provider of its post's service.
     let mut employments = Vec::new();
     for holding in &sim.holdings {
-        let (Some(post), Some(team_spec)) = (posts.get(holding.post), sim.post_services.get(holding.post)) else {
+        let (Some(post), Some(team_spec)) =
+            (posts.get(holding.post), sim.post_services.get(holding.post))
+        else {
             continue;
         };
-        let Some(history) = story::service_id(team_spec).and_then(|s| story.histories.get(&s)) else {
+        let Some(history) = story::service_id(team_spec).and_then(|s| story.histories.get(&s))
+        else {
             continue;
         };
         employments.extend(employments_in_post(holding, post.id, history)?);
@@ -617,7 +785,10 @@ pub(crate) fn build(story: &Story, rng: &mut ChaCha8Rng, today: NaiveDate) -> Re
             .and_then(|p| sim.current.get(p).copied().flatten())
             .and_then(|h| sim.holdings.get(h));
         let Some(holder) = holder else {
-            return Err(DomainError::invalid("demo account", format!("nobody holds the post for {username} today")));
+            return Err(DomainError::invalid(
+                "demo account",
+                format!("nobody holds the post for {username} today"),
+            ));
         };
         account_holders.push((StaffId(to_id(holder.person)), kind.role()));
     }
@@ -662,7 +833,10 @@ fn employments_in_post(
 
 /// The people, with work email addresses at their latest employer (unique: a second
 /// "Jack Smith" is jack.smith2).
-fn staff_members(people: &[(&'static str, &'static str)], employments: &[Employment]) -> Vec<StaffMember> {
+fn staff_members(
+    people: &[(&'static str, &'static str)],
+    employments: &[Employment],
+) -> Vec<StaffMember> {
     let mut latest_employer: Vec<Option<(NaiveDate, OrganisationId)>> = vec![None; people.len()];
     for e in employments {
         let index = usize::try_from(e.staff.0 - 1).ok();
@@ -678,10 +852,18 @@ fn staff_members(people: &[(&'static str, &'static str)], employments: &[Employm
         .zip(latest_employer)
         .enumerate()
         .map(|(i, (&(given, family), employer))| {
-            let local = format!("{}.{}", crate::names::email_part(given), crate::names::email_part(family));
+            let local = format!(
+                "{}.{}",
+                crate::names::email_part(given),
+                crate::names::email_part(family)
+            );
             let count = used.entry(local.clone()).or_insert(0);
             *count += 1;
-            let local = if *count == 1 { local } else { format!("{local}{count}") };
+            let local = if *count == 1 {
+                local
+            } else {
+                format!("{local}{count}")
+            };
             let domain = match employer {
                 Some((_, TRUST)) => "northmoortrust.org.uk",
                 _ => "northmoor.gov.uk",

@@ -2,9 +2,14 @@
 //! provision (TUPE), nobody has two employments at once, children's histories stay in
 //! their window, ids are unique, and the same parameters always give the same data.
 
+// Helpers outside #[test] functions fail loudly too.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::collections::{BTreeMap, BTreeSet};
 
-use carebridge_demo::{authority, children, DemoAuthority, DemoParams, DEMO_PASSWORD, MAX_INVOLVEMENTS_PER_CHILD};
+use carebridge_demo::{
+    authority, children, DemoAuthority, DemoParams, DEMO_PASSWORD, MAX_INVOLVEMENTS_PER_CHILD,
+};
 use carebridge_domain::child::{Child, Involvement, InvolvementKind};
 use carebridge_domain::provision::ProvisionHistory;
 use carebridge_domain::staff::Role;
@@ -24,7 +29,12 @@ fn histories(a: &DemoAuthority) -> BTreeMap<ServiceId, ProvisionHistory> {
     a.services
         .iter()
         .map(|s| {
-            let periods = a.provision.iter().filter(|p| p.service == s.id).cloned().collect();
+            let periods = a
+                .provision
+                .iter()
+                .filter(|p| p.service == s.id)
+                .cloned()
+                .collect();
             let h = ProvisionHistory::new(&s.name, periods, |o| o.to_string()).unwrap();
             (s.id, h)
         })
@@ -32,14 +42,26 @@ fn histories(a: &DemoAuthority) -> BTreeMap<ServiceId, ProvisionHistory> {
 }
 
 fn org(a: &DemoAuthority, short: &str) -> OrganisationId {
-    a.organisations.iter().find(|o| o.short_name == short).unwrap().id
+    a.organisations
+        .iter()
+        .find(|o| o.short_name == short)
+        .unwrap()
+        .id
 }
 
 fn service(a: &DemoAuthority, code: &str) -> ServiceId {
-    a.services.iter().find(|s| s.code.as_str() == code).unwrap().id
+    a.services
+        .iter()
+        .find(|s| s.code.as_str() == code)
+        .unwrap()
+        .id
 }
 
-fn assert_dense<T: Ord + Copy + std::fmt::Debug>(what: &str, ids: impl Iterator<Item = T>, as_i64: impl Fn(T) -> i64) {
+fn assert_dense<T: Ord + Copy + std::fmt::Debug>(
+    what: &str,
+    ids: impl Iterator<Item = T>,
+    as_i64: impl Fn(T) -> i64,
+) {
     let ids: Vec<i64> = ids.map(as_i64).collect();
     let expected: Vec<i64> = (1..=ids.len() as i64).collect();
     let mut sorted = ids.clone();
@@ -49,7 +71,9 @@ fn assert_dense<T: Ord + Copy + std::fmt::Debug>(what: &str, ids: impl Iterator<
 
 /// Every rule the authority's data must keep, for any parameters.
 fn check_authority(a: &DemoAuthority, today: NaiveDate) {
-    assert_dense("organisation", a.organisations.iter().map(|o| o.id), |i| i.0);
+    assert_dense("organisation", a.organisations.iter().map(|o| o.id), |i| {
+        i.0
+    });
     assert_dense("service", a.services.iter().map(|s| s.id), |i| i.0);
     assert_dense("instrument", a.instruments.iter().map(|i| i.id), |i| i.0);
     assert_dense("provision", a.provision.iter().map(|p| p.id), |i| i.0);
@@ -63,7 +87,11 @@ fn check_authority(a: &DemoAuthority, today: NaiveDate) {
         assert!(i.made_on <= today);
     }
     let post_codes: BTreeSet<_> = a.posts.iter().map(|p| &p.code).collect();
-    assert_eq!(post_codes.len(), a.posts.len(), "post references are unique");
+    assert_eq!(
+        post_codes.len(),
+        a.posts.len(),
+        "post references are unique"
+    );
     let emails: BTreeSet<_> = a.staff.iter().map(|s| &s.email).collect();
     assert_eq!(emails.len(), a.staff.len(), "emails are unique");
 
@@ -74,7 +102,11 @@ fn check_authority(a: &DemoAuthority, today: NaiveDate) {
     let mut day = d(2010, 4, 1);
     while day <= today {
         for (service, h) in &hs {
-            let covering = h.periods().iter().filter(|p| p.period.contains(day)).count();
+            let covering = h
+                .periods()
+                .iter()
+                .filter(|p| p.period.contains(day))
+                .count();
             assert_eq!(covering, 1, "service {service} on {day}");
         }
         day = day + Days::new(1);
@@ -82,18 +114,26 @@ fn check_authority(a: &DemoAuthority, today: NaiveDate) {
     for p in &a.provision {
         let started_by = a.instruments.iter().find(|i| i.id == p.started_by).unwrap();
         assert!(started_by.earliest_effect() <= p.period.start());
-        assert!(a.organisations.iter().any(|o| o.id == p.provider && o.kind.can_provide()));
+        assert!(a
+            .organisations
+            .iter()
+            .any(|o| o.id == p.provider && o.kind.can_provide()));
     }
 
     // The employer is the provider of the post's service, on every day we sample.
     let team_service: BTreeMap<_, _> = a.teams.iter().map(|t| (t.id, t.service)).collect();
-    let post_service: BTreeMap<_, _> = a.posts.iter().map(|p| (p.id, team_service[&p.team])).collect();
+    let post_service: BTreeMap<_, _> = a
+        .posts
+        .iter()
+        .map(|p| (p.id, team_service[&p.team]))
+        .collect();
     for e in &a.employments {
         let h = &hs[&post_service[&e.post]];
         let last = e.period.end().unwrap_or(today);
         assert!(last <= today && e.period.start() <= last);
         assert!(e.continuous_since <= e.period.start());
-        let middle = e.period.start() + Days::new(((last - e.period.start()).num_days() / 2) as u64);
+        let middle =
+            e.period.start() + Days::new(((last - e.period.start()).num_days() / 2) as u64);
         for sample in [e.period.start(), middle, last] {
             assert_eq!(
                 h.on(sample).map(|p| p.provider),
@@ -111,10 +151,18 @@ fn check_authority(a: &DemoAuthority, today: NaiveDate) {
         by_staff.entry(e.staff).or_default().push(e);
         by_post.entry(e.post).or_default().push(e);
     }
-    for (who, list) in by_staff.iter().chain(by_post.iter().map(|(_, l)| (&a.staff[0].id, l))) {
+    for (who, list) in by_staff
+        .iter()
+        .chain(by_post.values().map(|l| (&a.staff[0].id, l)))
+    {
         for (i, x) in list.iter().enumerate() {
             for y in &list[i + 1..] {
-                assert!(!x.period.overlaps(&y.period), "{who}: {} overlaps {}", x.id, y.id);
+                assert!(
+                    !x.period.overlaps(&y.period),
+                    "{who}: {} overlaps {}",
+                    x.id,
+                    y.id
+                );
             }
         }
     }
@@ -123,7 +171,15 @@ fn check_authority(a: &DemoAuthority, today: NaiveDate) {
     // Each linked account's person holds a post with the account's role today.
     assert!(a.accounts.iter().all(|acc| acc.password == DEMO_PASSWORD));
     let names: BTreeSet<_> = a.accounts.iter().map(|acc| acc.username.as_str()).collect();
-    for u in ["sw.demo", "tm.demo", "sm.demo", "director.demo", "analyst.demo", "ig.demo", "admin.demo"] {
+    for u in [
+        "sw.demo",
+        "tm.demo",
+        "sm.demo",
+        "director.demo",
+        "analyst.demo",
+        "ig.demo",
+        "admin.demo",
+    ] {
         assert!(names.contains(u), "{u}");
     }
     for acc in &a.accounts {
@@ -135,9 +191,17 @@ fn check_authority(a: &DemoAuthority, today: NaiveDate) {
             let post = a.posts.iter().find(|p| p.id == e.post).unwrap();
             e.staff == staff && e.period.contains(today) && post.role == acc.role
         });
-        assert!(holds, "{} does not hold a {:?} post today", acc.username, acc.role);
+        assert!(
+            holds,
+            "{} does not hold a {:?} post today",
+            acc.username, acc.role
+        );
     }
-    let sw = a.accounts.iter().find(|acc| acc.username == "sw.demo").unwrap();
+    let sw = a
+        .accounts
+        .iter()
+        .find(|acc| acc.username == "sw.demo")
+        .unwrap();
     let sw_post = a
         .employments
         .iter()
@@ -149,9 +213,17 @@ fn check_authority(a: &DemoAuthority, today: NaiveDate) {
 }
 
 /// Every rule the children's data must keep.
-fn check_children(a: &DemoAuthority, params: &DemoParams, kids: &[(Child, Vec<Involvement>)], first_index: u32) {
+fn check_children(
+    a: &DemoAuthority,
+    params: &DemoParams,
+    kids: &[(Child, Vec<Involvement>)],
+    first_index: u32,
+) {
     let from = params.history_starts();
-    assert!(from >= params.today - chrono::Months::new(params.years.min(1000) * 12) || params.years > 1000);
+    assert!(
+        from >= params.today - chrono::Months::new(params.years.min(1000) * 12)
+            || params.years > 1000
+    );
     let team_service: BTreeMap<_, _> = a.teams.iter().map(|t| (t.id, t.service)).collect();
     let mut ids = BTreeSet::new();
     for (n, (child, involvements)) in kids.iter().enumerate() {
@@ -165,7 +237,11 @@ fn check_children(a: &DemoAuthority, params: &DemoParams, kids: &[(Child, Vec<In
             let index = child.id.0 - 1;
             assert!((index * 64 + 1..=index * 64 + 64).contains(&inv.id.0));
             let start = inv.period.start();
-            assert!(from <= start && start <= params.today, "{inv:?} starts outside {from}..={}", params.today);
+            assert!(
+                from <= start && start <= params.today,
+                "{inv:?} starts outside {from}..={}",
+                params.today
+            );
             assert!(start >= child.date_of_birth);
             if let Some(end) = inv.period.end() {
                 assert!(start <= end && end <= params.today, "{inv:?}");
@@ -181,11 +257,23 @@ fn check_children(a: &DemoAuthority, params: &DemoParams, kids: &[(Child, Vec<In
                 assert_eq!(team_service[&team], inv.service, "{inv:?}");
             }
             if inv.kind == InvolvementKind::CareLeaver {
-                assert!(involvements.iter().any(|i| i.kind == InvolvementKind::LookedAfter));
-                assert_eq!(params.today.years_since(child.date_of_birth).map(|a| a >= 18), Some(true));
+                assert!(involvements
+                    .iter()
+                    .any(|i| i.kind == InvolvementKind::LookedAfter));
+                assert_eq!(
+                    params
+                        .today
+                        .years_since(child.date_of_birth)
+                        .map(|a| a >= 18),
+                    Some(true)
+                );
             } else {
                 let eighteen = child.date_of_birth + chrono::Months::new(216);
-                assert!(inv.period.end().unwrap_or(params.today) < eighteen || inv.period.end().is_none() && params.today < eighteen, "{inv:?}");
+                assert!(
+                    inv.period.end().unwrap_or(params.today) < eighteen
+                        || inv.period.end().is_none() && params.today < eighteen,
+                    "{inv:?}"
+                );
             }
             if inv.kind == InvolvementKind::VirtualSchool {
                 let in_care = involvements.iter().any(|i| {
@@ -220,7 +308,12 @@ fn the_same_parameters_give_the_same_data_however_it_is_chunked() {
 /// How many people were employed on `day` (the establishment is ~400; the staff list
 /// also holds everyone who has left since 2010).
 fn employed_on(a: &carebridge_demo::DemoAuthority, day: NaiveDate) -> usize {
-    let mut ids: Vec<_> = a.employments.iter().filter(|e| e.period.contains(day)).map(|e| e.staff).collect();
+    let mut ids: Vec<_> = a
+        .employments
+        .iter()
+        .filter(|e| e.period.contains(day))
+        .map(|e| e.staff)
+        .collect();
     ids.sort();
     ids.dedup();
     ids.len()
@@ -232,7 +325,10 @@ fn the_standard_demo_keeps_every_rule() {
     let a = authority(&params).unwrap();
     check_authority(&a, params.today);
     let employed = employed_on(&a, params.today);
-    assert!((350..=450).contains(&employed), "{employed} staff employed today");
+    assert!(
+        (350..=450).contains(&employed),
+        "{employed} staff employed today"
+    );
     let kids = children(&params, &a, 0..params.children);
     assert_eq!(kids.len(), 3000);
     check_children(&a, &params, &kids, 0);
@@ -242,17 +338,32 @@ fn the_standard_demo_keeps_every_rule() {
         .filter(|(_, inv)| inv.iter().any(|i| i.period.end().is_none()))
         .count();
     let share = open as f64 / kids.len() as f64;
-    assert!((0.15..=0.25).contains(&share), "{share} of children have open work");
+    assert!(
+        (0.15..=0.25).contains(&share),
+        "{share} of children have open work"
+    );
     let known = kids
         .iter()
         .filter(|(_, inv)| {
-            inv.iter()
-                .any(|i| matches!(i.kind, InvolvementKind::EarlyHelp | InvolvementKind::Referral))
+            inv.iter().any(|i| {
+                matches!(
+                    i.kind,
+                    InvolvementKind::EarlyHelp | InvolvementKind::Referral
+                )
+            })
         })
         .count();
-    assert!(known * 100 > kids.len() * 80, "{known} of {} had early help or a referral", kids.len());
+    assert!(
+        known * 100 > kids.len() * 80,
+        "{known} of {} had early help or a referral",
+        kids.len()
+    );
     for kind in InvolvementKind::ALL {
-        let n = kids.iter().flat_map(|(_, inv)| inv).filter(|i| i.kind == kind).count();
+        let n = kids
+            .iter()
+            .flat_map(|(_, inv)| inv)
+            .filter(|i| i.kind == kind)
+            .count();
         assert!(n > 10, "only {n} {kind:?}");
     }
 }
@@ -272,25 +383,48 @@ fn the_story_follows_the_timeline() {
     assert_eq!(provider("DCS", d(2016, 6, 21)), trust);
     assert_eq!(provider("DCS", d(2022, 4, 1)), council);
     for code in ["EH", "VS"] {
-        assert_eq!(hs[&service(&a, code)].periods().len(), 1, "{code} stays with the council");
+        assert_eq!(
+            hs[&service(&a, code)].periods().len(),
+            1,
+            "{code} stays with the council"
+        );
     }
     let direction = a
         .instruments
         .iter()
         .find(|i| i.made_on == d(2016, 6, 21))
         .unwrap();
-    assert_eq!(direction.kind_label(), "Government direction (immediate effect)");
-    assert!(a.inspections.iter().any(|i| i.summary.contains("insufficient") || i.summary.contains("Insufficient")
-        || i.summary.contains("is insufficient")));
+    assert_eq!(
+        direction.kind_label(),
+        "Government direction (immediate effect)"
+    );
+    assert!(a
+        .inspections
+        .iter()
+        .any(|i| i.summary.contains("insufficient")
+            || i.summary.contains("Insufficient")
+            || i.summary.contains("is insufficient")));
 
     // TUPE: whoever was in a children's social care post the day before the trust
     // started moved to the trust the next day, their continuity kept.
-    let csc_teams: BTreeSet<_> = a.teams.iter().filter(|t| t.service == service(&a, "CSC")).map(|t| t.id).collect();
-    let csc_posts: BTreeSet<_> = a.posts.iter().filter(|p| csc_teams.contains(&p.team)).map(|p| p.id).collect();
+    let csc_teams: BTreeSet<_> = a
+        .teams
+        .iter()
+        .filter(|t| t.service == service(&a, "CSC"))
+        .map(|t| t.id)
+        .collect();
+    let csc_posts: BTreeSet<_> = a
+        .posts
+        .iter()
+        .filter(|p| csc_teams.contains(&p.team))
+        .map(|p| p.id)
+        .collect();
     let mut moved = 0;
-    for before in a.employments.iter().filter(|e| {
-        csc_posts.contains(&e.post) && e.period.end() == Some(d(2014, 9, 30))
-    }) {
+    for before in a
+        .employments
+        .iter()
+        .filter(|e| csc_posts.contains(&e.post) && e.period.end() == Some(d(2014, 9, 30)))
+    {
         if let Some(after) = a
             .employments
             .iter()

@@ -37,7 +37,10 @@ impl Sex {
             "1" => Ok(Sex::Male),
             "2" => Ok(Sex::Female),
             "0" | "9" => Ok(Sex::NotKnown),
-            other => Err(DomainError::invalid("sex", format!("must be 1, 2 or 0, not {other:?}"))),
+            other => Err(DomainError::invalid(
+                "sex",
+                format!("must be 1, 2 or 0, not {other:?}"),
+            )),
         }
     }
 }
@@ -110,7 +113,9 @@ impl InvolvementKind {
         Self::ALL
             .into_iter()
             .find(|k| k.code() == code)
-            .ok_or_else(|| DomainError::invalid("involvement kind", format!("unknown kind {code:?}")))
+            .ok_or_else(|| {
+                DomainError::invalid("involvement kind", format!("unknown kind {code:?}"))
+            })
     }
 
     /// How a person would say it.

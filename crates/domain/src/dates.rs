@@ -73,8 +73,12 @@ pub fn day_before(day: NaiveDate) -> NaiveDate {
 
 /// Reads a date as people in England write it in forms and files: `YYYY-MM-DD`.
 pub fn parse_date(field: &'static str, text: &str) -> Result<NaiveDate, DomainError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| DomainError::invalid(field, format!("must be a date like 2022-04-01, not {text:?}")))
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        DomainError::invalid(
+            field,
+            format!("must be a date like 2022-04-01, not {text:?}"),
+        )
+    })
 }
 
 #[cfg(test)]

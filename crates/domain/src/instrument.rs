@@ -129,13 +129,18 @@ impl Instrument {
     /// than its notice period allows unless served by mutual agreement.
     pub fn validate(&self) -> Result<(), DomainError> {
         if self.reference.trim().is_empty() {
-            return Err(DomainError::invalid("reference", "enter the instrument's reference"));
+            return Err(DomainError::invalid(
+                "reference",
+                "enter the instrument's reference",
+            ));
         }
         if self.title.trim().is_empty() {
             return Err(DomainError::invalid("title", "enter a title"));
         }
         match &self.details {
-            InstrumentDetails::ServiceContract { starts_on, ends_on, .. } => {
+            InstrumentDetails::ServiceContract {
+                starts_on, ends_on, ..
+            } => {
                 if let Some(end) = ends_on {
                     crate::Period::new("the contract", *starts_on, Some(*end))?;
                 }
@@ -181,7 +186,8 @@ impl Instrument {
                     ));
                 }
             }
-            InstrumentDetails::CabinetDecision { .. } | InstrumentDetails::ImprovementNotice { .. } => {}
+            InstrumentDetails::CabinetDecision { .. }
+            | InstrumentDetails::ImprovementNotice { .. } => {}
         }
         Ok(())
     }

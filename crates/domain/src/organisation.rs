@@ -41,7 +41,9 @@ impl OrganisationKind {
         Self::ALL
             .into_iter()
             .find(|k| k.code() == code)
-            .ok_or_else(|| DomainError::invalid("organisation kind", format!("unknown kind {code:?}")))
+            .ok_or_else(|| {
+                DomainError::invalid("organisation kind", format!("unknown kind {code:?}"))
+            })
     }
 
     /// How a person would say it.
@@ -56,7 +58,10 @@ impl OrganisationKind {
 
     /// Whether an organisation of this kind can deliver services (and employ their staff).
     pub fn can_provide(self) -> bool {
-        matches!(self, OrganisationKind::LocalAuthority | OrganisationKind::ProviderBody)
+        matches!(
+            self,
+            OrganisationKind::LocalAuthority | OrganisationKind::ProviderBody
+        )
     }
 }
 

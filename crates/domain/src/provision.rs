@@ -221,7 +221,11 @@ mod tests {
         format!("org {o}")
     }
 
-    fn change<'a>(provider: i64, from: NaiveDate, instrument: &'a Instrument) -> ProvisionChange<'a> {
+    fn change<'a>(
+        provider: i64,
+        from: NaiveDate,
+        instrument: &'a Instrument,
+    ) -> ProvisionChange<'a> {
         ProvisionChange {
             service: ServiceId(1),
             service_name: "Children's social care",
@@ -240,7 +244,10 @@ mod tests {
         h.apply(&e, ProvisionId(1)).unwrap();
         let i2 = decision(2, d(2022, 3, 30));
         let e = h.plan_change(&change(2, d(2022, 4, 1), &i2), name).unwrap();
-        assert_eq!(e.close, Some((ProvisionId(1), d(2022, 3, 31), InstrumentId(2))));
+        assert_eq!(
+            e.close,
+            Some((ProvisionId(1), d(2022, 3, 31), InstrumentId(2)))
+        );
         h.apply(&e, ProvisionId(2)).unwrap();
         assert_eq!(h.on(d(2022, 3, 31)).unwrap().provider, OrganisationId(1));
         assert_eq!(h.on(d(2022, 4, 1)).unwrap().provider, OrganisationId(2));
@@ -251,19 +258,30 @@ mod tests {
     fn a_change_before_its_instrument_is_refused() {
         let h = ProvisionHistory::default();
         let i = decision(1, d(2022, 3, 30));
-        let err = h.plan_change(&change(1, d(2022, 3, 29), &i), name).unwrap_err();
-        assert!(matches!(err, DomainError::EffectBeforeInstrument { .. }), "{err}");
+        let err = h
+            .plan_change(&change(1, d(2022, 3, 29), &i), name)
+            .unwrap_err();
+        assert!(
+            matches!(err, DomainError::EffectBeforeInstrument { .. }),
+            "{err}"
+        );
     }
 
     #[test]
     fn history_is_not_rewritten() {
         let mut h = ProvisionHistory::default();
         let i1 = decision(1, d(2010, 3, 1));
-        let e = h.plan_change(&change(1, d(2014, 10, 1), &i1), name).unwrap();
+        let e = h
+            .plan_change(&change(1, d(2014, 10, 1), &i1), name)
+            .unwrap();
         h.apply(&e, ProvisionId(1)).unwrap();
-        let err = h.plan_change(&change(2, d(2014, 10, 1), &i1), name).unwrap_err();
+        let err = h
+            .plan_change(&change(2, d(2014, 10, 1), &i1), name)
+            .unwrap_err();
         assert!(err.to_string().contains("would overlap"), "{err}");
-        let err = h.plan_change(&change(1, d(2015, 1, 1), &i1), name).unwrap_err();
+        let err = h
+            .plan_change(&change(1, d(2015, 1, 1), &i1), name)
+            .unwrap_err();
         assert!(matches!(err, DomainError::NoChange { .. }), "{err}");
     }
 
@@ -277,9 +295,23 @@ mod tests {
             started_by: InstrumentId(1),
             ended_by: None,
         };
-        let ok = ProvisionHistory::new("CSC", vec![p(2, d(2022, 4, 1), None), p(1, d(2014, 1, 1), Some(d(2022, 3, 31)))], name);
+        let ok = ProvisionHistory::new(
+            "CSC",
+            vec![
+                p(2, d(2022, 4, 1), None),
+                p(1, d(2014, 1, 1), Some(d(2022, 3, 31))),
+            ],
+            name,
+        );
         assert_eq!(ok.unwrap().periods()[0].id, ProvisionId(1));
-        let bad = ProvisionHistory::new("CSC", vec![p(1, d(2014, 1, 1), Some(d(2022, 4, 1))), p(2, d(2022, 4, 1), None)], name);
+        let bad = ProvisionHistory::new(
+            "CSC",
+            vec![
+                p(1, d(2014, 1, 1), Some(d(2022, 4, 1))),
+                p(2, d(2022, 4, 1), None),
+            ],
+            name,
+        );
         assert!(bad.is_err());
     }
 
@@ -293,9 +325,8 @@ mod tests {
         ) {
             let base = d(2005, 1, 1);
             let mut h = ProvisionHistory::default();
-            let mut next_id = 1;
             let mut accepted = 0;
-            for (provider, offset, made_before) in steps {
+            for (next_id, (provider, offset, made_before)) in (1..).zip(steps) {
                 let from = base + chrono::Days::new(u64::from(offset));
                 let made = from - chrono::Days::new(u64::from(made_before));
                 let instrument = decision(next_id, made);
@@ -303,7 +334,6 @@ mod tests {
                     h.apply(&edit, ProvisionId(next_id)).unwrap();
                     accepted += 1;
                 }
-                next_id += 1;
             }
             prop_assert_eq!(h.periods().len(), accepted);
             for pair in h.periods().windows(2) {

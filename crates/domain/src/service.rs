@@ -77,7 +77,10 @@ mod tests {
         assert_eq!(ServiceCode::parse(" CSC ").unwrap().as_str(), "CSC");
         assert!(ServiceCode::parse("EH-2").is_ok());
         for bad in ["", "c", "csc", "1CS", "C S", "ABCDEFGHIJKLM"] {
-            assert!(ServiceCode::parse(bad).is_err(), "{bad:?} should be refused");
+            assert!(
+                ServiceCode::parse(bad).is_err(),
+                "{bad:?} should be refused"
+            );
         }
     }
 }

@@ -9,7 +9,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::{DomainError, EmploymentId, OrganisationId, Period, PostId, ServiceId, StaffId, TeamId};
+use crate::{
+    DomainError, EmploymentId, OrganisationId, Period, PostId, ServiceId, StaffId, TeamId,
+};
 
 /// A team of staff working within one service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,10 +132,19 @@ impl Role {
 
     /// Reads a stored code.
     pub fn parse(code: &str) -> Result<Self, DomainError> {
-        Self::ALL.into_iter().find(|r| r.code() == code.trim()).ok_or_else(|| {
-            let known: Vec<&str> = Self::ALL.iter().map(|r| r.code()).collect();
-            DomainError::invalid("role", format!("unknown role {code:?}; expected one of {}", known.join(", ")))
-        })
+        Self::ALL
+            .into_iter()
+            .find(|r| r.code() == code.trim())
+            .ok_or_else(|| {
+                let known: Vec<&str> = Self::ALL.iter().map(|r| r.code()).collect();
+                DomainError::invalid(
+                    "role",
+                    format!(
+                        "unknown role {code:?}; expected one of {}",
+                        known.join(", ")
+                    ),
+                )
+            })
     }
 
     /// How a person would say it.
@@ -175,7 +186,11 @@ pub struct Post {
 impl Post {
     /// FTE as a person reads it, e.g. "0.60".
     pub fn fte(&self) -> String {
-        format!("{}.{:02}", self.fte_hundredths / 100, self.fte_hundredths % 100)
+        format!(
+            "{}.{:02}",
+            self.fte_hundredths / 100,
+            self.fte_hundredths % 100
+        )
     }
 }
 
@@ -223,7 +238,15 @@ mod tests {
     #[test]
     fn post_codes() {
         assert_eq!(PostCode::parse("SW-123").unwrap().as_str(), "SW-123");
-        for bad in ["SW123", "sw-1", "-12", "SW-", "SWABCDE-1", "SW-1234567", "S W-1"] {
+        for bad in [
+            "SW123",
+            "sw-1",
+            "-12",
+            "SW-",
+            "SWABCDE-1",
+            "SW-1234567",
+            "S W-1",
+        ] {
             assert!(PostCode::parse(bad).is_err(), "{bad:?}");
         }
     }
@@ -233,6 +256,9 @@ mod tests {
         for r in Role::ALL {
             assert_eq!(Role::parse(r.code()).unwrap(), r);
         }
-        assert!(Role::parse("wizard").unwrap_err().to_string().contains("social_worker"));
+        assert!(Role::parse("wizard")
+            .unwrap_err()
+            .to_string()
+            .contains("social_worker"));
     }
 }

@@ -89,7 +89,11 @@ const USER_COLUMNS: &str = "id, username, display_name, password_hash, role, sta
 
 impl Store {
     /// Creates an account. A taken username is a [`StoreError::Conflict`].
-    pub async fn create_user(&self, new: &NewUser<'_>, now: DateTime<Utc>) -> Result<UserId, StoreError> {
+    pub async fn create_user(
+        &self,
+        new: &NewUser<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<UserId, StoreError> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, display_name, password_hash, role, staff_id, disabled, created_at) \
              VALUES ($1, $2, $3, $4, $5, 0, $6) RETURNING id",
@@ -111,13 +115,19 @@ impl Store {
 
     /// Replaces an account's password hash and ends its sessions. Returns false when no
     /// such account exists.
-    pub async fn set_password_hash(&self, username: &str, password_hash: &str) -> Result<bool, StoreError> {
+    pub async fn set_password_hash(
+        &self,
+        username: &str,
+        password_hash: &str,
+    ) -> Result<bool, StoreError> {
         let mut tx = self.pool().begin().await?;
-        let id: Option<i64> = sqlx::query_scalar("UPDATE users SET password_hash = $1 WHERE username = $2 RETURNING id")
-            .bind(password_hash)
-            .bind(username)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let id: Option<i64> = sqlx::query_scalar(
+            "UPDATE users SET password_hash = $1 WHERE username = $2 RETURNING id",
+        )
+        .bind(password_hash)
+        .bind(username)
+        .fetch_optional(&mut *tx)
+        .await?;
         if let Some(id) = id {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1")
                 .bind(id)
@@ -131,14 +141,20 @@ impl Store {
     /// An account by username.
     pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
-        let row = sqlx::query(&sql).bind(username).fetch_optional(self.pool()).await?;
+        let row = sqlx::query(&sql)
+            .bind(username)
+            .fetch_optional(self.pool())
+            .await?;
         row.as_ref().map(user).transpose()
     }
 
     /// An account by id.
     pub async fn user(&self, id: UserId) -> Result<Option<UserRecord>, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-        let row = sqlx::query(&sql).bind(id.0).fetch_optional(self.pool()).await?;
+        let row = sqlx::query(&sql)
+            .bind(id.0)
+            .fetch_optional(self.pool())
+            .await?;
         row.as_ref().map(user).transpose()
     }
 
@@ -189,7 +205,11 @@ impl Store {
     }
 
     /// Marks a session used at `now`.
-    pub async fn touch_session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn touch_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
             .bind(instant_text(now))
             .bind(token_hash)

@@ -47,18 +47,25 @@ fn service(row: &AnyRow) -> Result<Service, StoreError> {
 impl Store {
     /// Every organisation, by kind then name.
     pub async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
-        let rows = sqlx::query("SELECT id, name, short_name, kind, description FROM organisations ORDER BY id")
-            .fetch_all(self.pool())
-            .await?;
+        let rows = sqlx::query(
+            "SELECT id, name, short_name, kind, description FROM organisations ORDER BY id",
+        )
+        .fetch_all(self.pool())
+        .await?;
         rows.iter().map(organisation).collect()
     }
 
     /// One organisation.
-    pub async fn organisation(&self, id: OrganisationId) -> Result<Option<Organisation>, StoreError> {
-        let row = sqlx::query("SELECT id, name, short_name, kind, description FROM organisations WHERE id = $1")
-            .bind(id.0)
-            .fetch_optional(self.pool())
-            .await?;
+    pub async fn organisation(
+        &self,
+        id: OrganisationId,
+    ) -> Result<Option<Organisation>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, name, short_name, kind, description FROM organisations WHERE id = $1",
+        )
+        .bind(id.0)
+        .fetch_optional(self.pool())
+        .await?;
         row.as_ref().map(organisation).transpose()
     }
 
@@ -75,18 +82,22 @@ impl Store {
 
     /// Every service of every authority, by name.
     pub async fn services(&self) -> Result<Vec<Service>, StoreError> {
-        let rows = sqlx::query("SELECT id, authority_id, code, name, description FROM services ORDER BY name")
-            .fetch_all(self.pool())
-            .await?;
+        let rows = sqlx::query(
+            "SELECT id, authority_id, code, name, description FROM services ORDER BY name",
+        )
+        .fetch_all(self.pool())
+        .await?;
         rows.iter().map(service).collect()
     }
 
     /// One service.
     pub async fn service(&self, id: ServiceId) -> Result<Option<Service>, StoreError> {
-        let row = sqlx::query("SELECT id, authority_id, code, name, description FROM services WHERE id = $1")
-            .bind(id.0)
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(
+            "SELECT id, authority_id, code, name, description FROM services WHERE id = $1",
+        )
+        .bind(id.0)
+        .fetch_optional(self.pool())
+        .await?;
         row.as_ref().map(service).transpose()
     }
 

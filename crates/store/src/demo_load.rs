@@ -106,15 +106,43 @@ impl Store {
         let orgs = seed
             .organisations
             .iter()
-            .map(|o| vec![Cell::Int(o.id.0), text(&o.name), text(&o.short_name), text(o.kind.code()), text(&o.description)])
+            .map(|o| {
+                vec![
+                    Cell::Int(o.id.0),
+                    text(&o.name),
+                    text(&o.short_name),
+                    text(o.kind.code()),
+                    text(&o.description),
+                ]
+            })
             .collect();
-        insert_rows(&mut tx, "organisations", &["id", "name", "short_name", "kind", "description"], orgs).await?;
+        insert_rows(
+            &mut tx,
+            "organisations",
+            &["id", "name", "short_name", "kind", "description"],
+            orgs,
+        )
+        .await?;
         let services = seed
             .services
             .iter()
-            .map(|s| vec![Cell::Int(s.id.0), Cell::Int(s.authority.0), text(s.code.as_str()), text(&s.name), text(&s.description)])
+            .map(|s| {
+                vec![
+                    Cell::Int(s.id.0),
+                    Cell::Int(s.authority.0),
+                    text(s.code.as_str()),
+                    text(&s.name),
+                    text(&s.description),
+                ]
+            })
             .collect();
-        insert_rows(&mut tx, "services", &["id", "authority_id", "code", "name", "description"], services).await?;
+        insert_rows(
+            &mut tx,
+            "services",
+            &["id", "authority_id", "code", "name", "description"],
+            services,
+        )
+        .await?;
         for instrument in seed.instruments {
             crate::provision::insert_instrument(&mut tx, instrument, true).await?;
         }
@@ -137,16 +165,37 @@ impl Store {
         insert_rows(
             &mut tx,
             "provision_periods",
-            &["id", "service_id", "provider_id", "starts_on", "ends_on", "started_by", "ended_by"],
+            &[
+                "id",
+                "service_id",
+                "provider_id",
+                "starts_on",
+                "ends_on",
+                "started_by",
+                "ended_by",
+            ],
             provision,
         )
         .await?;
         let milestones = seed
             .milestones
             .iter()
-            .map(|m| vec![Cell::Int(m.authority.0), Cell::Text(date_text(m.occurred_on)), text(&m.title), text(&m.description)])
+            .map(|m| {
+                vec![
+                    Cell::Int(m.authority.0),
+                    Cell::Text(date_text(m.occurred_on)),
+                    text(&m.title),
+                    text(&m.description),
+                ]
+            })
             .collect();
-        insert_rows(&mut tx, "milestones", &["authority_id", "occurred_on", "title", "description"], milestones).await?;
+        insert_rows(
+            &mut tx,
+            "milestones",
+            &["authority_id", "occurred_on", "title", "description"],
+            milestones,
+        )
+        .await?;
         let inspections = seed
             .inspections
             .iter()
@@ -163,7 +212,13 @@ impl Store {
         insert_rows(
             &mut tx,
             "inspections",
-            &["authority_id", "inspectorate_id", "published_on", "judgement", "summary"],
+            &[
+                "authority_id",
+                "inspectorate_id",
+                "published_on",
+                "judgement",
+                "summary",
+            ],
             inspections,
         )
         .await?;
@@ -188,13 +243,40 @@ impl Store {
                 ]
             })
             .collect();
-        insert_rows(&mut tx, "posts", &["id", "code", "title", "grade", "fte_hundredths", "team_id", "role"], posts).await?;
+        insert_rows(
+            &mut tx,
+            "posts",
+            &[
+                "id",
+                "code",
+                "title",
+                "grade",
+                "fte_hundredths",
+                "team_id",
+                "role",
+            ],
+            posts,
+        )
+        .await?;
         let staff = seed
             .staff
             .iter()
-            .map(|s| vec![Cell::Int(s.id.0), text(&s.given_name), text(&s.family_name), text(&s.email)])
+            .map(|s| {
+                vec![
+                    Cell::Int(s.id.0),
+                    text(&s.given_name),
+                    text(&s.family_name),
+                    text(&s.email),
+                ]
+            })
             .collect();
-        insert_rows(&mut tx, "staff", &["id", "given_name", "family_name", "email"], staff).await?;
+        insert_rows(
+            &mut tx,
+            "staff",
+            &["id", "given_name", "family_name", "email"],
+            staff,
+        )
+        .await?;
         let employments = seed
             .employments
             .iter()
@@ -213,7 +295,15 @@ impl Store {
         insert_rows(
             &mut tx,
             "employments",
-            &["id", "staff_id", "employer_id", "post_id", "starts_on", "ends_on", "continuous_since"],
+            &[
+                "id",
+                "staff_id",
+                "employer_id",
+                "post_id",
+                "starts_on",
+                "ends_on",
+                "continuous_since",
+            ],
             employments,
         )
         .await?;
@@ -223,7 +313,10 @@ impl Store {
     }
 
     /// Loads a batch of children with their involvements in one transaction.
-    pub async fn load_children(&self, batch: &[(Child, Vec<Involvement>)]) -> Result<(), StoreError> {
+    pub async fn load_children(
+        &self,
+        batch: &[(Child, Vec<Involvement>)],
+    ) -> Result<(), StoreError> {
         let mut tx = self.pool().begin().await?;
         let children = batch
             .iter()
@@ -237,7 +330,13 @@ impl Store {
                 ]
             })
             .collect();
-        insert_rows(&mut tx, "children", &["id", "given_name", "family_name", "sex", "date_of_birth"], children).await?;
+        insert_rows(
+            &mut tx,
+            "children",
+            &["id", "given_name", "family_name", "sex", "date_of_birth"],
+            children,
+        )
+        .await?;
         let involvements = batch
             .iter()
             .flat_map(|(_, inv)| inv.iter())
@@ -256,7 +355,15 @@ impl Store {
         insert_rows(
             &mut tx,
             "involvements",
-            &["id", "child_id", "service_id", "team_id", "kind", "starts_on", "ends_on"],
+            &[
+                "id",
+                "child_id",
+                "service_id",
+                "team_id",
+                "kind",
+                "starts_on",
+                "ends_on",
+            ],
             involvements,
         )
         .await?;
@@ -269,7 +376,10 @@ impl Store {
 /// After rows were inserted with explicit ids, PostgreSQL's identity sequences must be
 /// moved past them or the next ordinary insert would reuse an id. (SQLite takes
 /// `max(id) + 1` by itself.)
-async fn resync_identities(tx: &mut Transaction<'static, Any>, backend: Backend) -> Result<(), StoreError> {
+async fn resync_identities(
+    tx: &mut Transaction<'static, Any>,
+    backend: Backend,
+) -> Result<(), StoreError> {
     if backend != Backend::Postgres {
         return Ok(());
     }

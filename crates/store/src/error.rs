@@ -58,7 +58,10 @@ impl StoreError {
     pub(crate) fn from_connect(url: &DatabaseUrl, e: sqlx::Error) -> Self {
         let reason = one_line(&e);
         let lower = reason.to_lowercase();
-        if lower.contains("not a database") || lower.contains("malformed") || lower.contains("corrupt") {
+        if lower.contains("not a database")
+            || lower.contains("malformed")
+            || lower.contains("corrupt")
+        {
             StoreError::NotADatabase {
                 url: url.redacted(),
                 reason,

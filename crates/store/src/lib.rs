@@ -57,13 +57,13 @@ impl Store {
         if let DatabaseUrl::Sqlite(path) = url {
             check_sqlite_header(url, path)?;
         }
-        let options: AnyConnectOptions = url
-            .connection_string()
-            .parse()
-            .map_err(|e: sqlx::Error| StoreError::InvalidUrl {
-                url: url.redacted(),
-                reason: e.to_string(),
-            })?;
+        let options: AnyConnectOptions =
+            url.connection_string()
+                .parse()
+                .map_err(|e: sqlx::Error| StoreError::InvalidUrl {
+                    url: url.redacted(),
+                    reason: e.to_string(),
+                })?;
         let backend = url.backend();
         let pool = AnyPoolOptions::new()
             .max_connections(match backend {
@@ -108,7 +108,10 @@ impl Store {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.run(&self.pool).await.map_err(StoreError::from_migrate)
+        migrator
+            .run(&self.pool)
+            .await
+            .map_err(StoreError::from_migrate)
     }
 
     /// Which backend this store runs on.

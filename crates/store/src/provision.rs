@@ -12,7 +12,8 @@ use crate::{Store, StoreError};
 const INSTRUMENT_COLUMNS: &str = "id, authority_id, kind, reference, title, made_on, from_org_id, to_org_id, \
      effective_from, ends_on, immediate_effect, notice_period_days, mutual_agreement, terms, recommendation";
 
-const PROVISION_COLUMNS: &str = "id, service_id, provider_id, starts_on, ends_on, started_by, ended_by";
+const PROVISION_COLUMNS: &str =
+    "id, service_id, provider_id, starts_on, ends_on, started_by, ended_by";
 
 fn required<T>(value: Option<T>, column: &'static str) -> Result<T, StoreError> {
     value.ok_or(StoreError::Corrupt {
@@ -40,7 +41,10 @@ fn instrument(row: &AnyRow) -> Result<Instrument, StoreError> {
             issuer: from_org()?,
             addressed_to: to_org()?,
             effective_from: required(opt_date(row, "effective_from")?, "effective_from")?,
-            immediate_effect: required(row.try_get::<Option<i64>, _>("immediate_effect")?, "immediate_effect")? != 0,
+            immediate_effect: required(
+                row.try_get::<Option<i64>, _>("immediate_effect")?,
+                "immediate_effect",
+            )? != 0,
             power: terms,
         },
         "cabinet_decision" => InstrumentDetails::CabinetDecision {
@@ -56,7 +60,10 @@ fn instrument(row: &AnyRow) -> Result<Instrument, StoreError> {
                     what: "instrument",
                     problem: format!("notice period of {days} days"),
                 })?,
-                mutual_agreement: required(row.try_get::<Option<i64>, _>("mutual_agreement")?, "mutual_agreement")? != 0,
+                mutual_agreement: required(
+                    row.try_get::<Option<i64>, _>("mutual_agreement")?,
+                    "mutual_agreement",
+                )? != 0,
                 ends_on: required(opt_date(row, "ends_on")?, "ends_on")?,
             }
         }
@@ -87,8 +94,12 @@ fn provision_period(row: &AnyRow) -> Result<ProvisionPeriod, StoreError> {
         id: ProvisionId(row.try_get("id")?),
         service: ServiceId(row.try_get("service_id")?),
         provider: OrganisationId(row.try_get("provider_id")?),
-        period: Period::new("provision", date(row, "starts_on")?, opt_date(row, "ends_on")?)
-            .map_err(corrupt("provision period"))?,
+        period: Period::new(
+            "provision",
+            date(row, "starts_on")?,
+            opt_date(row, "ends_on")?,
+        )
+        .map_err(corrupt("provision period"))?,
         started_by: InstrumentId(row.try_get("started_by")?),
         ended_by: ended_by.map(InstrumentId),
     })
@@ -242,21 +253,32 @@ impl Store {
     /// One instrument.
     pub async fn instrument(&self, id: InstrumentId) -> Result<Option<Instrument>, StoreError> {
         let sql = format!("SELECT {INSTRUMENT_COLUMNS} FROM instruments WHERE id = $1");
-        let row = sqlx::query(&sql).bind(id.0).fetch_optional(self.pool()).await?;
+        let row = sqlx::query(&sql)
+            .bind(id.0)
+            .fetch_optional(self.pool())
+            .await?;
         row.as_ref().map(instrument).transpose()
     }
 
     /// Every provision period of every service, by service then start.
     pub async fn provision_periods(&self) -> Result<Vec<ProvisionPeriod>, StoreError> {
-        let sql = format!("SELECT {PROVISION_COLUMNS} FROM provision_periods ORDER BY service_id, starts_on");
+        let sql = format!(
+            "SELECT {PROVISION_COLUMNS} FROM provision_periods ORDER BY service_id, starts_on"
+        );
         let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;
         rows.iter().map(provision_period).collect()
     }
 
     /// The provision periods of one service, earliest first.
-    pub async fn provision_of(&self, service: ServiceId) -> Result<Vec<ProvisionPeriod>, StoreError> {
+    pub async fn provision_of(
+        &self,
+        service: ServiceId,
+    ) -> Result<Vec<ProvisionPeriod>, StoreError> {
         let sql = format!("SELECT {PROVISION_COLUMNS} FROM provision_periods WHERE service_id = $1 ORDER BY starts_on");
-        let rows = sqlx::query(&sql).bind(service.0).fetch_all(self.pool()).await?;
+        let rows = sqlx::query(&sql)
+            .bind(service.0)
+            .fetch_all(self.pool())
+            .await?;
         rows.iter().map(provision_period).collect()
     }
 

@@ -30,7 +30,10 @@ pub(crate) fn date(row: &AnyRow, column: &'static str) -> Result<NaiveDate, Stor
 }
 
 /// Reads an optional date column.
-pub(crate) fn opt_date(row: &AnyRow, column: &'static str) -> Result<Option<NaiveDate>, StoreError> {
+pub(crate) fn opt_date(
+    row: &AnyRow,
+    column: &'static str,
+) -> Result<Option<NaiveDate>, StoreError> {
     let text: Option<String> = row.try_get(column)?;
     text.map(|t| parse_stored_date(column, &t)).transpose()
 }

@@ -55,8 +55,12 @@ fn employment(row: &AnyRow) -> Result<Employment, StoreError> {
         staff: StaffId(row.try_get("staff_id")?),
         employer: OrganisationId(row.try_get("employer_id")?),
         post: PostId(row.try_get("post_id")?),
-        period: Period::new("employment", date(row, "starts_on")?, opt_date(row, "ends_on")?)
-            .map_err(corrupt("employment"))?,
+        period: Period::new(
+            "employment",
+            date(row, "starts_on")?,
+            opt_date(row, "ends_on")?,
+        )
+        .map_err(corrupt("employment"))?,
         continuous_since: date(row, "continuous_since")?,
     })
 }

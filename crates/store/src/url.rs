@@ -31,21 +31,30 @@ impl DatabaseUrl {
             reason: reason.to_owned(),
         };
         let text = text.trim();
-        if let Some(path) = text.strip_prefix("sqlite://").or_else(|| text.strip_prefix("sqlite:")) {
+        if let Some(path) = text
+            .strip_prefix("sqlite://")
+            .or_else(|| text.strip_prefix("sqlite:"))
+        {
             let path = path.split('?').next().unwrap_or_default();
             if path.is_empty() {
-                return Err(invalid("expected a file path after sqlite://, e.g. sqlite://data/carebridge.sqlite"));
+                return Err(invalid(
+                    "expected a file path after sqlite://, e.g. sqlite://data/carebridge.sqlite",
+                ));
             }
             return Ok(DatabaseUrl::Sqlite(PathBuf::from(path)));
         }
         if text.starts_with("postgres://") || text.starts_with("postgresql://") {
             let url = url::Url::parse(text).map_err(|e| invalid(&e.to_string()))?;
             if url.host_str().is_none_or(str::is_empty) {
-                return Err(invalid("expected a host, e.g. postgres://carebridge@127.0.0.1:5432/carebridge"));
+                return Err(invalid(
+                    "expected a host, e.g. postgres://carebridge@127.0.0.1:5432/carebridge",
+                ));
             }
             return Ok(DatabaseUrl::Postgres(url));
         }
-        Err(invalid("expected sqlite://PATH or postgres://USER@HOST:PORT/DATABASE"))
+        Err(invalid(
+            "expected sqlite://PATH or postgres://USER@HOST:PORT/DATABASE",
+        ))
     }
 
     /// A SQLite database at `path`.
@@ -101,7 +110,10 @@ mod tests {
             DatabaseUrl::parse("sqlite://data/cb.sqlite").unwrap(),
             DatabaseUrl::Sqlite("data/cb.sqlite".into())
         );
-        assert_eq!(DatabaseUrl::parse("sqlite:cb.sqlite").unwrap().backend(), Backend::Sqlite);
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:cb.sqlite").unwrap().backend(),
+            Backend::Sqlite
+        );
         let pg = DatabaseUrl::parse("postgres://u:secret@127.0.0.1:5432/cb").unwrap();
         assert_eq!(pg.backend(), Backend::Postgres);
         assert!(!pg.redacted().contains("secret"));
@@ -109,9 +121,19 @@ mod tests {
 
     #[test]
     fn malformed_urls_say_what_is_expected() {
-        for bad in ["mysql://x", "", "sqlite://", "postgres://", "postgres://:5432/x", "data.sqlite"] {
+        for bad in [
+            "mysql://x",
+            "",
+            "sqlite://",
+            "postgres://",
+            "postgres://:5432/x",
+            "data.sqlite",
+        ] {
             let err = DatabaseUrl::parse(bad).unwrap_err().to_string();
-            assert!(err.contains("expected") || err.contains("empty host"), "{bad:?}: {err}");
+            assert!(
+                err.contains("expected") || err.contains("empty host"),
+                "{bad:?}: {err}"
+            );
         }
     }
 }

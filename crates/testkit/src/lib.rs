@@ -110,6 +110,8 @@ pub async fn demo_app(db: &TestDb, children: u32) -> (App, Arc<FixedClock>) {
     let store = Store::open(&db.url).await.unwrap();
     let clock = Arc::new(FixedClock::new(morning()));
     let app = App::new(store, clock.clone());
-    app.load_demo(&small_demo(children), |_, _| {}).await.unwrap();
+    app.load_demo(&small_demo(children), |_, _| {})
+        .await
+        .unwrap();
     (app, clock)
 }

@@ -7,18 +7,66 @@ use axum::response::{IntoResponse, Response};
 
 /// Path under `/assets/`, content type, bytes.
 const ASSETS: &[(&str, &str, &[u8])] = &[
-    ("carebridge.css", "text/css; charset=utf-8", include_bytes!("../assets/carebridge.css")),
-    ("govuk-frontend.min.js", "text/javascript; charset=utf-8", include_bytes!("../assets/govuk-frontend.min.js")),
-    ("init.js", "text/javascript; charset=utf-8", include_bytes!("../assets/init.js")),
-    ("manifest.json", "application/manifest+json", include_bytes!("../assets/manifest.json")),
-    ("GOVUK-FRONTEND-LICENSE.txt", "text/plain; charset=utf-8", include_bytes!("../assets/GOVUK-FRONTEND-LICENSE.txt")),
-    ("images/favicon.ico", "image/x-icon", include_bytes!("../assets/images/favicon.ico")),
-    ("images/favicon.svg", "image/svg+xml", include_bytes!("../assets/images/favicon.svg")),
-    ("images/govuk-crest.svg", "image/svg+xml", include_bytes!("../assets/images/govuk-crest.svg")),
-    ("images/govuk-icon-180.png", "image/png", include_bytes!("../assets/images/govuk-icon-180.png")),
-    ("images/govuk-icon-192.png", "image/png", include_bytes!("../assets/images/govuk-icon-192.png")),
-    ("images/govuk-icon-512.png", "image/png", include_bytes!("../assets/images/govuk-icon-512.png")),
-    ("images/govuk-icon-mask.svg", "image/svg+xml", include_bytes!("../assets/images/govuk-icon-mask.svg")),
+    (
+        "carebridge.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../assets/carebridge.css"),
+    ),
+    (
+        "govuk-frontend.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/govuk-frontend.min.js"),
+    ),
+    (
+        "init.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/init.js"),
+    ),
+    (
+        "manifest.json",
+        "application/manifest+json",
+        include_bytes!("../assets/manifest.json"),
+    ),
+    (
+        "GOVUK-FRONTEND-LICENSE.txt",
+        "text/plain; charset=utf-8",
+        include_bytes!("../assets/GOVUK-FRONTEND-LICENSE.txt"),
+    ),
+    (
+        "images/favicon.ico",
+        "image/x-icon",
+        include_bytes!("../assets/images/favicon.ico"),
+    ),
+    (
+        "images/favicon.svg",
+        "image/svg+xml",
+        include_bytes!("../assets/images/favicon.svg"),
+    ),
+    (
+        "images/govuk-crest.svg",
+        "image/svg+xml",
+        include_bytes!("../assets/images/govuk-crest.svg"),
+    ),
+    (
+        "images/govuk-icon-180.png",
+        "image/png",
+        include_bytes!("../assets/images/govuk-icon-180.png"),
+    ),
+    (
+        "images/govuk-icon-192.png",
+        "image/png",
+        include_bytes!("../assets/images/govuk-icon-192.png"),
+    ),
+    (
+        "images/govuk-icon-512.png",
+        "image/png",
+        include_bytes!("../assets/images/govuk-icon-512.png"),
+    ),
+    (
+        "images/govuk-icon-mask.svg",
+        "image/svg+xml",
+        include_bytes!("../assets/images/govuk-icon-mask.svg"),
+    ),
 ];
 
 pub(crate) async fn serve(Path(path): Path<String>) -> Response {

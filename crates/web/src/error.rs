@@ -16,6 +16,9 @@ pub enum WebError {
     /// No such page or record.
     #[error("not found")]
     NotFound,
+    /// A form came back without the session's CSRF token.
+    #[error("form token missing or wrong")]
+    FormExpired,
     /// A use case failed.
     #[error(transparent)]
     App(#[from] AppError),
@@ -49,7 +52,11 @@ pub(crate) fn error_page(status: StatusCode, chrome: Chrome) -> Response {
             "Try again later. Nothing you sent has been saved unless you saw it confirmed.",
         ),
     };
-    let page = ErrorPage { chrome, title, message };
+    let page = ErrorPage {
+        chrome,
+        title,
+        message,
+    };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         // The error page itself failed: fall back to plain text rather than loop.
@@ -63,7 +70,7 @@ impl IntoResponse for WebError {
             WebError::NotFound | WebError::App(AppError::NotFound(_)) => StatusCode::NOT_FOUND,
             WebError::App(AppError::Invalid(_)) => StatusCode::BAD_REQUEST,
             WebError::App(AppError::Conflict(_)) => StatusCode::CONFLICT,
-            WebError::App(AppError::SignInRefused) => StatusCode::FORBIDDEN,
+            WebError::App(AppError::SignInRefused) | WebError::FormExpired => StatusCode::FORBIDDEN,
             WebError::App(AppError::Store(_) | AppError::Internal(_)) | WebError::Render(_) => {
                 tracing::error!(error = %self, "request failed");
                 StatusCode::INTERNAL_SERVER_ERROR

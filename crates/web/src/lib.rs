@@ -47,7 +47,10 @@ pub fn router(app: App, config: WebConfig) -> Router {
     let state = AppState { app, config };
     Router::new()
         .route("/", get(pages::home::show))
-        .route("/sign-in", get(pages::sign_in::show).post(pages::sign_in::submit))
+        .route(
+            "/sign-in",
+            get(pages::sign_in::show).post(pages::sign_in::submit),
+        )
         .route("/sign-out", post(pages::sign_in::sign_out))
         .route("/organisations", get(pages::organisations::list))
         .route("/organisations/{id}", get(pages::organisations::show))
@@ -85,9 +88,12 @@ pub async fn serve(
     router: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// How long a request may take before the server gives up on it.

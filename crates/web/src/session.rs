@@ -28,14 +28,11 @@ pub(crate) struct Session {
 
 impl Session {
     /// Checks a form's CSRF token against the session's.
-    pub fn check_csrf(&self, sent: &str) -> Result<(), Response> {
+    pub fn check_csrf(&self, sent: &str) -> Result<(), WebError> {
         if constant_time_eq(sent.as_bytes(), self.csrf_token.as_bytes()) {
             Ok(())
         } else {
-            Err(crate::error::error_page(
-                axum::http::StatusCode::FORBIDDEN,
-                crate::pages::Chrome::for_session(self, ""),
-            ))
+            Err(WebError::FormExpired)
         }
     }
 }
@@ -64,7 +61,10 @@ pub(crate) fn safe_next(next: Option<&str>) -> String {
 }
 
 /// The session of a request, if it has a live one.
-pub(crate) async fn current(headers: &HeaderMap, state: &AppState) -> Result<Option<Session>, WebError> {
+pub(crate) async fn current(
+    headers: &HeaderMap,
+    state: &AppState,
+) -> Result<Option<Session>, WebError> {
     let jar = CookieJar::from_headers(headers);
     let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) else {
         return Ok(None);
@@ -79,7 +79,10 @@ pub(crate) async fn current(headers: &HeaderMap, state: &AppState) -> Result<Opt
 impl FromRequestParts<AppState> for Session {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         match current(&parts.headers, state).await {
             Ok(Some(session)) => Ok(session),
             Ok(None) => {
@@ -134,6 +137,9 @@ mod tests {
 
     #[test]
     fn encodes_query_values() {
-        assert_eq!(percent_encode("/provision?day=1&month=4"), "/provision%3Fday%3D1%26month%3D4");
+        assert_eq!(
+            percent_encode("/provision?day=1&month=4"),
+            "/provision%3Fday%3D1%26month%3D4"
+        );
     }
 }

@@ -122,9 +122,18 @@ impl Timeline {
         let start = first_of_year(earliest.year());
         let end = first_of_year(latest.year() + 1);
         let days = (end - start).num_days().max(1) as f64;
-        let x_of = |d: NaiveDate| r(PLOT_LEFT + (d - start).num_days() as f64 / days * (PLOT_RIGHT - PLOT_LEFT));
+        let x_of = |d: NaiveDate| {
+            r(PLOT_LEFT + (d - start).num_days() as f64 / days * (PLOT_RIGHT - PLOT_LEFT))
+        };
 
-        let colour_of = |org| picture.providers.iter().position(|p| p.id == org).unwrap_or(0) % 6;
+        let colour_of = |org| {
+            picture
+                .providers
+                .iter()
+                .position(|p| p.id == org)
+                .unwrap_or(0)
+                % 6
+        };
         let rows: Vec<Row> = picture
             .services
             .iter()
@@ -139,11 +148,19 @@ impl Timeline {
                     .map(|(j, p)| {
                         let x = x_of(p.period.period.start());
                         // The bar runs to the end of its last day (or to the edge when open).
-                        let right = p.period.period.end().and_then(|e| e.succ_opt()).map_or(PLOT_RIGHT, x_of);
+                        let right = p
+                            .period
+                            .period
+                            .end()
+                            .and_then(|e| e.succ_opt())
+                            .map_or(PLOT_RIGHT, x_of);
                         let width = r((right - x).max(1.0));
                         let text = p.provider.short_name.clone();
                         let needed = text.chars().count() as f64 * CHAR_WIDTH + 12.0;
-                        let next_start = service.periods.get(j + 1).map_or(PLOT_RIGHT + 16.0, |n| x_of(n.period.period.start()));
+                        let next_start = service
+                            .periods
+                            .get(j + 1)
+                            .map_or(PLOT_RIGHT + 16.0, |n| x_of(n.period.period.start()));
                         let label = if width >= needed {
                             Some(Label {
                                 x: r(x + 6.0),
@@ -201,7 +218,11 @@ impl Timeline {
             Marker {
                 x,
                 label: format!("{what} {}", Day(d)),
-                anchor: if x > (PLOT_LEFT + PLOT_RIGHT) / 2.0 { "end" } else { "start" },
+                anchor: if x > (PLOT_LEFT + PLOT_RIGHT) / 2.0 {
+                    "end"
+                } else {
+                    "start"
+                },
             }
         };
         Timeline {

@@ -7,6 +7,9 @@
 //! Without them the test is skipped with a note, unless `CAREBRIDGE_REQUIRE_BROWSER` is
 //! set, when it fails.
 
+// Test support below the tests fails loudly, like the tests.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::process::{Child, Command, Stdio};
@@ -43,8 +46,13 @@ async fn browser() -> Option<Browser> {
         eprintln!("note: CHROMEDRIVER, CHROMIUM and CAREBRIDGE_AXE_JS are not all set; skipping the browser test (scripts/test sets them)");
         return None;
     };
-    let axe = std::fs::read_to_string(&axe_path).unwrap_or_else(|e| panic!("reading axe-core at {axe_path}: {e}"));
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let axe = std::fs::read_to_string(&axe_path)
+        .unwrap_or_else(|e| panic!("reading axe-core at {axe_path}: {e}"));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let driver = Command::new(&driver_path)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
@@ -70,7 +78,12 @@ async fn browser() -> Option<Browser> {
     let url = format!("http://127.0.0.1:{port}");
     let mut last_error = None;
     for _ in 0..100 {
-        match ClientBuilder::rustls().unwrap().capabilities(capabilities.clone()).connect(&url).await {
+        match ClientBuilder::rustls()
+            .unwrap()
+            .capabilities(capabilities.clone())
+            .connect(&url)
+            .await
+        {
             Ok(client) => {
                 return Some(Browser {
                     client,
@@ -112,7 +125,13 @@ impl Browser {
     }
 
     async fn heading(&self) -> String {
-        self.client.find(Locator::Css("h1")).await.unwrap().text().await.unwrap()
+        self.client
+            .find(Locator::Css("h1"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
     }
 
     async fn fill(&self, id: &str, text: &str) {
@@ -125,11 +144,21 @@ impl Browser {
     async fn click_button(&self, label: &str) {
         let old_page = self.client.find(Locator::Css("html")).await.unwrap();
         let xpath = format!("//button[normalize-space(.)='{label}']");
-        self.client.find(Locator::XPath(&xpath)).await.unwrap().click().await.unwrap();
+        self.client
+            .find(Locator::XPath(&xpath))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
         for _ in 0..100 {
             // The old page's root goes stale once the browser has moved on.
             if old_page.tag_name().await.is_err() {
-                let ready = self.client.execute("return document.readyState", vec![]).await.unwrap();
+                let ready = self
+                    .client
+                    .execute("return document.readyState", vec![])
+                    .await
+                    .unwrap();
                 if ready == "complete" {
                     return;
                 }
@@ -164,8 +193,16 @@ async fn a_person_signs_in_looks_around_and_signs_out() {
     b.fill("username", "sw.demo").await;
     b.fill("password", "not my password").await;
     b.click_button("Sign in").await;
-    let summary = b.client.find(Locator::Css(".govuk-error-summary")).await.unwrap();
-    assert!(summary.text().await.unwrap().contains("Enter a correct username and password"));
+    let summary = b
+        .client
+        .find(Locator::Css(".govuk-error-summary"))
+        .await
+        .unwrap();
+    assert!(summary
+        .text()
+        .await
+        .unwrap()
+        .contains("Enter a correct username and password"));
     b.assert_accessible("the sign-in page with an error").await;
 
     b.fill("username", "sw.demo").await;
@@ -186,10 +223,21 @@ async fn a_person_signs_in_looks_around_and_signs_out() {
     b.fill("as-at-month", "3").await;
     b.fill("as-at-year", "2022").await;
     b.click_button("Show").await;
-    assert_eq!(b.heading().await, "Who provides each service on 31 March 2022");
-    let on_date = b.client.find(Locator::Id("on-date")).await.unwrap().text().await.unwrap();
+    assert_eq!(
+        b.heading().await,
+        "Who provides each service on 31 March 2022"
+    );
+    let on_date = b
+        .client
+        .find(Locator::Id("on-date"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(on_date.contains("Northmoor Children's Trust"), "{on_date}");
-    b.assert_accessible("the provision page as at 31 March 2022").await;
+    b.assert_accessible("the provision page as at 31 March 2022")
+        .await;
     if let Ok(dir) = std::env::var("CAREBRIDGE_SCREENSHOTS") {
         let png = b.client.screenshot().await.unwrap();
         std::fs::write(std::path::Path::new(&dir).join("provision.png"), png).unwrap();
@@ -198,16 +246,34 @@ async fn a_person_signs_in_looks_around_and_signs_out() {
     b.fill("as-at-day", "1").await;
     b.fill("as-at-month", "4").await;
     b.click_button("Show").await;
-    let on_date = b.client.find(Locator::Id("on-date")).await.unwrap().text().await.unwrap();
-    assert!(!on_date.contains("Trust"), "everything is back with the council on 1 April 2022: {on_date}");
+    let on_date = b
+        .client
+        .find(Locator::Id("on-date"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !on_date.contains("Trust"),
+        "everything is back with the council on 1 April 2022: {on_date}"
+    );
 
     // A date that does not exist gets the GOV.UK error pattern.
     b.fill("as-at-day", "30").await;
     b.fill("as-at-month", "2").await;
     b.click_button("Show").await;
-    let error = b.client.find(Locator::Id("as-at-error")).await.unwrap().text().await.unwrap();
+    let error = b
+        .client
+        .find(Locator::Id("as-at-error"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(error.contains("Date must be a real date"), "{error}");
-    b.assert_accessible("the provision page with a date error").await;
+    b.assert_accessible("the provision page with a date error")
+        .await;
 
     b.client.goto(&server.url("/no-such-page")).await.unwrap();
     assert_eq!(b.heading().await, "Page not found");
@@ -216,7 +282,11 @@ async fn a_person_signs_in_looks_around_and_signs_out() {
     b.client.goto(&server.url("/")).await.unwrap();
     b.click_button("Sign out").await;
     assert_eq!(b.path().await, "/sign-in?signed_out=1");
-    let banner = b.client.find(Locator::Css(".govuk-notification-banner")).await.unwrap();
+    let banner = b
+        .client
+        .find(Locator::Css(".govuk-notification-banner"))
+        .await
+        .unwrap();
     assert!(banner.text().await.unwrap().contains("You have signed out"));
     b.assert_accessible("the signed-out page").await;
     b.client.goto(&server.url("/")).await.unwrap();

@@ -1,5 +1,8 @@
 //! The web app over real HTTP: sign-in, sessions, CSRF, every page, errors and headers.
 
+// Helpers outside #[test] functions fail loudly too.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use carebridge_testkit::d;
@@ -10,21 +13,47 @@ use common::{client, csrf_token, sign_in, start};
 async fn every_page_needs_sign_in_and_keeps_where_you_were_going() {
     let server = start(20).await;
     let c = client();
-    for path in PAGE_ROUTES.iter().chain(&["/no-such-page", "/provision?day=1&month=4&year=2022"]) {
+    for path in PAGE_ROUTES
+        .iter()
+        .chain(&["/no-such-page", "/provision?day=1&month=4&year=2022"])
+    {
         let response = c.get(server.url(path)).send().await.unwrap();
         assert_eq!(response.status(), 303, "{path}");
         let location = response.headers()["location"].to_str().unwrap().to_owned();
         assert!(location.starts_with("/sign-in"), "{path} -> {location}");
         if *path != "/" {
-            assert!(location.contains("next=%2F") || location.contains("next=/"), "{path} -> {location}");
+            assert!(
+                location.contains("next=%2F") || location.contains("next=/"),
+                "{path} -> {location}"
+            );
         }
     }
-    assert_eq!(c.get(server.url("/sign-in")).send().await.unwrap().status(), 200);
-    assert_eq!(c.get(server.url("/healthz")).send().await.unwrap().status(), 200);
-    let css = c.get(server.url("/assets/carebridge.css")).send().await.unwrap();
+    assert_eq!(
+        c.get(server.url("/sign-in")).send().await.unwrap().status(),
+        200
+    );
+    assert_eq!(
+        c.get(server.url("/healthz")).send().await.unwrap().status(),
+        200
+    );
+    let css = c
+        .get(server.url("/assets/carebridge.css"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(css.status(), 200);
-    assert!(css.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
-    assert_eq!(c.get(server.url("/assets/nothing.css")).send().await.unwrap().status(), 404);
+    assert!(css.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/css"));
+    assert_eq!(
+        c.get(server.url("/assets/nothing.css"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
 }
 
 #[tokio::test]
@@ -32,11 +61,26 @@ async fn a_refused_sign_in_says_the_same_whatever_was_wrong() {
     let server = start(5).await;
     let c = client();
     let mut bodies = Vec::new();
-    for (username, password) in [("sw.demo", "wrong password!"), ("nobody.at.all", carebridge_demo::DEMO_PASSWORD)] {
-        let form = c.get(server.url("/sign-in")).send().await.unwrap().text().await.unwrap();
+    for (username, password) in [
+        ("sw.demo", "wrong password!"),
+        ("nobody.at.all", carebridge_demo::DEMO_PASSWORD),
+    ] {
+        let form = c
+            .get(server.url("/sign-in"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         let response = c
             .post(server.url("/sign-in"))
-            .form(&[("username", username), ("password", password), ("csrf_token", &csrf_token(&form)), ("next", "/")])
+            .form(&[
+                ("username", username),
+                ("password", password),
+                ("csrf_token", &csrf_token(&form)),
+                ("next", "/"),
+            ])
             .send()
             .await
             .unwrap();
@@ -44,9 +88,15 @@ async fn a_refused_sign_in_says_the_same_whatever_was_wrong() {
         let body = response.text().await.unwrap();
         assert!(body.contains("Enter a correct username and password"));
         assert!(body.contains("govuk-error-summary"));
-        bodies.push(body.replace(username, "USER").replace(&csrf_token(&body), "TOKEN"));
+        bodies.push(
+            body.replace(username, "USER")
+                .replace(&csrf_token(&body), "TOKEN"),
+        );
     }
-    assert_eq!(bodies[0], bodies[1], "the page must not tell which part was wrong");
+    assert_eq!(
+        bodies[0], bodies[1],
+        "the page must not tell which part was wrong"
+    );
     // Still not signed in.
     assert_eq!(c.get(server.url("/")).send().await.unwrap().status(), 303);
 }
@@ -58,14 +108,26 @@ async fn sign_in_needs_the_forms_token_and_only_redirects_locally() {
     let _ = c.get(server.url("/sign-in")).send().await.unwrap();
     let forged = c
         .post(server.url("/sign-in"))
-        .form(&[("username", "sw.demo"), ("password", carebridge_demo::DEMO_PASSWORD), ("csrf_token", "forged"), ("next", "/")])
+        .form(&[
+            ("username", "sw.demo"),
+            ("password", carebridge_demo::DEMO_PASSWORD),
+            ("csrf_token", "forged"),
+            ("next", "/"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(forged.status(), 422);
     assert_eq!(c.get(server.url("/")).send().await.unwrap().status(), 303);
 
-    let form = c.get(server.url("/sign-in?next=//evil.example/")).send().await.unwrap().text().await.unwrap();
+    let form = c
+        .get(server.url("/sign-in?next=//evil.example/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let response = c
         .post(server.url("/sign-in"))
         .form(&[
@@ -79,7 +141,10 @@ async fn sign_in_needs_the_forms_token_and_only_redirects_locally() {
         .unwrap();
     assert_eq!(response.status(), 303);
     assert_eq!(response.headers()["location"], "/");
-    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     let session_cookie = response
         .headers()
         .get_all("set-cookie")
@@ -88,7 +153,10 @@ async fn sign_in_needs_the_forms_token_and_only_redirects_locally() {
         .find(|v| v.starts_with("carebridge_session="))
         .unwrap_or(cookie);
     assert!(session_cookie.contains("HttpOnly"), "{session_cookie}");
-    assert!(session_cookie.contains("SameSite=Strict"), "{session_cookie}");
+    assert!(
+        session_cookie.contains("SameSite=Strict"),
+        "{session_cookie}"
+    );
 }
 
 #[tokio::test]
@@ -101,14 +169,21 @@ async fn signed_in_every_page_renders_and_errors_are_pages() {
         let response = c.get(server.url(path)).send().await.unwrap();
         assert_eq!(response.status(), 200, "{path}");
         let headers = response.headers().clone();
-        assert!(headers["content-security-policy"].to_str().unwrap().contains("default-src 'self'"));
+        assert!(headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'self'"));
         assert_eq!(headers["cache-control"], "no-store", "{path}");
         assert_eq!(headers["x-frame-options"], "DENY");
         let body = response.text().await.unwrap();
         assert!(body.contains("<h1"), "{path} has a heading");
         assert!(body.contains("Sign out"), "{path} shows who is signed in");
     }
-    for path in ["/no-such-page", "/organisations/99999", "/organisations/not-a-number"] {
+    for path in [
+        "/no-such-page",
+        "/organisations/99999",
+        "/organisations/not-a-number",
+    ] {
         let response = c.get(server.url(path)).send().await.unwrap();
         assert_eq!(response.status(), 404, "{path}");
         assert!(response.text().await.unwrap().contains("Page not found"));
@@ -128,8 +203,14 @@ fn provision_on(html: &str) -> Vec<(String, String)> {
                 let rest = &row[i..];
                 let inner = &rest[rest.find('>').unwrap() + 1..];
                 let inner = inner.trim_start();
-                let inner = if inner.starts_with("<a") { &inner[inner.find('>').unwrap() + 1..] } else { inner };
-                inner[..inner.find('<').unwrap()].replace("&#x27;", "'").replace("&#39;", "'")
+                let inner = if inner.starts_with("<a") {
+                    &inner[inner.find('>').unwrap() + 1..]
+                } else {
+                    inner
+                };
+                inner[..inner.find('<').unwrap()]
+                    .replace("&#x27;", "'")
+                    .replace("&#39;", "'")
             };
             (text("<th"), text("<td"))
         })
@@ -142,13 +223,29 @@ async fn the_provision_page_answers_for_any_date() {
     let c = client();
     sign_in(&server, &c, "director.demo").await;
     let generated = carebridge_demo::authority(&carebridge_testkit::small_demo(5)).unwrap();
-    for day in [d(2014, 9, 30), d(2014, 10, 1), d(2016, 6, 21), d(2022, 3, 31), d(2022, 4, 1), d(2026, 11, 23)] {
-        let url = server.url(&format!("/provision?day={}&month={}&year={}", day.format("%-d"), day.format("%-m"), day.format("%Y")));
+    for day in [
+        d(2014, 9, 30),
+        d(2014, 10, 1),
+        d(2016, 6, 21),
+        d(2022, 3, 31),
+        d(2022, 4, 1),
+        d(2026, 11, 23),
+    ] {
+        let url = server.url(&format!(
+            "/provision?day={}&month={}&year={}",
+            day.format("%-d"),
+            day.format("%-m"),
+            day.format("%Y")
+        ));
         let html = c.get(url).send().await.unwrap().text().await.unwrap();
         let shown = provision_on(&html);
         assert_eq!(shown.len(), generated.services.len());
         for (service_name, provider_name) in shown {
-            let service = generated.services.iter().find(|s| s.name == service_name).unwrap();
+            let service = generated
+                .services
+                .iter()
+                .find(|s| s.name == service_name)
+                .unwrap();
             let expected = generated
                 .provision
                 .iter()
@@ -158,7 +255,11 @@ async fn the_provision_page_answers_for_any_date() {
             assert_eq!(provider_name, expected.name, "{service_name} on {day}");
         }
     }
-    let bad = c.get(server.url("/provision?day=31&month=2&year=2022")).send().await.unwrap();
+    let bad = c
+        .get(server.url("/provision?day=31&month=2&year=2022"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(bad.status(), 200);
     let html = bad.text().await.unwrap();
     assert!(html.contains("Date must be a real date"));
@@ -170,13 +271,34 @@ async fn signing_out_needs_the_token_and_ends_the_session() {
     let server = start(5).await;
     let c = client();
     let home = sign_in(&server, &c, "sw.demo").await;
-    let refused = c.post(server.url("/sign-out")).form(&[("csrf_token", "forged")]).send().await.unwrap();
+    let refused = c
+        .post(server.url("/sign-out"))
+        .form(&[("csrf_token", "forged")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(refused.status(), 403);
-    assert_eq!(c.get(server.url("/")).send().await.unwrap().status(), 200, "still signed in");
-    let out = c.post(server.url("/sign-out")).form(&[("csrf_token", &csrf_token(&home))]).send().await.unwrap();
+    assert_eq!(
+        c.get(server.url("/")).send().await.unwrap().status(),
+        200,
+        "still signed in"
+    );
+    let out = c
+        .post(server.url("/sign-out"))
+        .form(&[("csrf_token", &csrf_token(&home))])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(out.status(), 303);
     assert_eq!(out.headers()["location"], "/sign-in?signed_out=1");
-    let page = c.get(server.url("/sign-in?signed_out=1")).send().await.unwrap().text().await.unwrap();
+    let page = c
+        .get(server.url("/sign-in?signed_out=1"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("You have signed out"));
     assert_eq!(c.get(server.url("/")).send().await.unwrap().status(), 303);
 }
@@ -187,7 +309,10 @@ async fn an_idle_session_ends_after_thirty_minutes() {
     let c = client();
     sign_in(&server, &c, "sw.demo").await;
     server.clock.advance(chrono::Duration::minutes(29));
-    assert_eq!(c.get(server.url("/staff")).send().await.unwrap().status(), 200);
+    assert_eq!(
+        c.get(server.url("/staff")).send().await.unwrap().status(),
+        200
+    );
     server.clock.advance(chrono::Duration::minutes(31));
     let response = c.get(server.url("/staff")).send().await.unwrap();
     assert_eq!(response.status(), 303);
@@ -203,6 +328,10 @@ async fn the_same_pages_work_on_postgres() {
     let c = client();
     sign_in(&server, &c, "sm.demo").await;
     for path in PAGE_ROUTES {
-        assert_eq!(c.get(server.url(path)).send().await.unwrap().status(), 200, "{path}");
+        assert_eq!(
+            c.get(server.url(path)).send().await.unwrap().status(),
+            200,
+            "{path}"
+        );
     }
 }

@@ -44,7 +44,10 @@ struct HomePage {
     story: Vec<StoryEvent>,
 }
 
-pub(crate) async fn show(session: Session, State(state): State<AppState>) -> Result<Response, WebError> {
+pub(crate) async fn show(
+    session: Session,
+    State(state): State<AppState>,
+) -> Result<Response, WebError> {
     let chrome = Chrome::for_session(&session, "home");
     let today = Day(state.app.clock().today());
     let Some(home) = state.app.home().await? else {
@@ -69,10 +72,19 @@ pub(crate) async fn show(session: Session, State(state): State<AppState>) -> Res
                 name: s.service.name.clone(),
                 description: s.service.description.clone(),
                 provider_id: current.map(|p| p.provider.id.0),
-                provider: current.map_or_else(|| "No provider recorded".to_owned(), |p| p.provider.name.clone()),
+                provider: current.map_or_else(
+                    || "No provider recorded".to_owned(),
+                    |p| p.provider.name.clone(),
+                ),
                 since: current.map(|p| Day(p.period.period.start())),
-                instrument: current.map(|p| p.started_by.title.clone()).unwrap_or_default(),
-                open_involvements: home.open_involvements.get(&s.service.id).copied().unwrap_or(0),
+                instrument: current
+                    .map(|p| p.started_by.title.clone())
+                    .unwrap_or_default(),
+                open_involvements: home
+                    .open_involvements
+                    .get(&s.service.id)
+                    .copied()
+                    .unwrap_or(0),
             }
         })
         .collect();

@@ -7,8 +7,6 @@ pub(crate) mod provision;
 pub(crate) mod sign_in;
 pub(crate) mod workforce;
 
-
-
 use askama::Template;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::StatusCode;
@@ -64,7 +62,10 @@ impl Chrome {
     /// Chrome for a signed-in page in section `current`.
     pub fn for_session(session: &Session, current: &str) -> Self {
         Chrome {
-            user: Some((session.actor.display_name.clone(), session.actor.role.label())),
+            user: Some((
+                session.actor.display_name.clone(),
+                session.actor.role.label(),
+            )),
             csrf_token: session.csrf_token.clone(),
             nav: NAV
                 .iter()
@@ -123,7 +124,12 @@ impl AsAtControl {
         if self.is_today {
             String::new()
         } else {
-            format!("day={}&month={}&year={}", self.date.0.format("%-d"), self.date.0.format("%-m"), self.date.0.format("%Y"))
+            format!(
+                "day={}&month={}&year={}",
+                self.date.0.format("%-d"),
+                self.date.0.format("%-m"),
+                self.date.0.format("%Y")
+            )
         }
     }
 }
@@ -139,9 +145,14 @@ impl AsAtQuery {
         } else if day.is_empty() || month.is_empty() || year.is_empty() {
             Err("Date must include a day, month and year".to_owned())
         } else {
-            match (day.parse::<u32>(), month.parse::<u32>(), year.parse::<i32>()) {
+            match (
+                day.parse::<u32>(),
+                month.parse::<u32>(),
+                year.parse::<i32>(),
+            ) {
                 (Ok(d), Ok(m), Ok(y)) if (1900..=2100).contains(&y) => {
-                    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| "Date must be a real date".to_owned())
+                    NaiveDate::from_ymd_opt(y, m, d)
+                        .ok_or_else(|| "Date must be a real date".to_owned())
                 }
                 (Ok(_), Ok(_), Ok(_)) => Err("Year must be between 1900 and 2100".to_owned()),
                 _ => Err("Date must be a real date, written in numbers, like 1 4 2022".to_owned()),
@@ -215,7 +226,11 @@ impl Pagination {
                 .collect(),
             previous: (page > 1).then(|| href(page - 1)),
             next: (page < pages).then(|| href(page + 1)),
-            first_item: if total == 0 { 0 } else { (page - 1) * PAGE_SIZE + 1 },
+            first_item: if total == 0 {
+                0
+            } else {
+                (page - 1) * PAGE_SIZE + 1
+            },
             last_item: (page * PAGE_SIZE).min(total),
             total,
         }
@@ -224,7 +239,9 @@ impl Pagination {
     /// The slice of `items` this page shows.
     pub fn slice<'a, T>(&self, items: &'a [T]) -> &'a [T] {
         let start = self.first_item.saturating_sub(1).min(items.len());
-        items.get(start..self.last_item.min(items.len())).unwrap_or(&[])
+        items
+            .get(start..self.last_item.min(items.len()))
+            .unwrap_or(&[])
     }
 
     /// Whether there is more than one page.
@@ -267,8 +284,15 @@ mod tests {
         let c = q("1", "4", "2022").control(today);
         assert_eq!(c.date.0, NaiveDate::from_ymd_opt(2022, 4, 1).unwrap());
         assert_eq!(c.query(), "day=1&month=4&year=2022");
-        assert_eq!(q("31", "2", "2022").control(today).error.as_deref(), Some("Date must be a real date"));
-        assert!(q("1", "", "2022").control(today).error.unwrap().contains("day, month and year"));
+        assert_eq!(
+            q("31", "2", "2022").control(today).error.as_deref(),
+            Some("Date must be a real date")
+        );
+        assert!(q("1", "", "2022")
+            .control(today)
+            .error
+            .unwrap()
+            .contains("day, month and year"));
         assert!(q("a", "4", "2022").control(today).error.is_some());
         assert!(q("1", "4", "99999").control(today).error.is_some());
     }
@@ -283,7 +307,10 @@ mod tests {
         }
         assert_eq!(seen, items);
         let p = Pagination::new("/staff", "day=1&month=4&year=2022", 2, 123);
-        assert_eq!(p.previous.as_deref(), Some("/staff?day=1&month=4&year=2022&page=1"));
+        assert_eq!(
+            p.previous.as_deref(),
+            Some("/staff?day=1&month=4&year=2022&page=1")
+        );
         assert_eq!((p.first_item, p.last_item), (51, 100));
         let beyond = Pagination::new("/staff", "", 99, 123);
         assert_eq!(beyond.slice(&items).len(), 23);

@@ -28,7 +28,10 @@ struct ListPage {
     organisations: Vec<OrganisationLine>,
 }
 
-pub(crate) async fn list(session: Session, State(state): State<AppState>) -> Result<Response, WebError> {
+pub(crate) async fn list(
+    session: Session,
+    State(state): State<AppState>,
+) -> Result<Response, WebError> {
     let today = state.app.clock().today();
     let picture = state.app.provision_picture(today).await?;
     let organisations = picture
@@ -105,7 +108,10 @@ impl InstrumentLine {
                 ("Immediate effect", yes_no(*immediate_effect)),
                 ("Power", power.clone()),
             ],
-            InstrumentDetails::CabinetDecision { decision, recommendation } => vec![
+            InstrumentDetails::CabinetDecision {
+                decision,
+                recommendation,
+            } => vec![
                 ("Recommendation", recommendation.clone()),
                 ("Decision", decision.clone()),
             ],
@@ -124,7 +130,10 @@ impl InstrumentLine {
             ],
             InstrumentDetails::ImprovementNotice { issuer, review_by } => vec![
                 ("Issued by", name(*issuer)),
-                ("Review by", review_by.map_or_else(|| "Not set".to_owned(), |d| Day(d).to_string())),
+                (
+                    "Review by",
+                    review_by.map_or_else(|| "Not set".to_owned(), |d| Day(d).to_string()),
+                ),
             ],
         };
         InstrumentLine {
@@ -170,7 +179,11 @@ pub(crate) async fn show(
             from: Day(p.period.period.start()),
             to: Until(p.period.period.end()),
             started_by: p.started_by.title.clone(),
-            ended_by: p.ended_by.as_ref().map(|i| i.title.clone()).unwrap_or_default(),
+            ended_by: p
+                .ended_by
+                .as_ref()
+                .map(|i| i.title.clone())
+                .unwrap_or_default(),
             current: p.period.period.contains(page.as_at),
         })
         .collect();
@@ -186,7 +199,13 @@ pub(crate) async fn show(
         instruments: page
             .instruments
             .iter()
-            .map(|i| InstrumentLine::new(i, |o| directory.organisation(o).map_or_else(|| o.to_string(), |o| o.name.clone())))
+            .map(|i| {
+                InstrumentLine::new(i, |o| {
+                    directory
+                        .organisation(o)
+                        .map_or_else(|| o.to_string(), |o| o.name.clone())
+                })
+            })
             .collect(),
         staff_employed: page.staff_employed,
     })

@@ -56,7 +56,9 @@ pub(crate) async fn show(
         .iter()
         .map(|s| ServiceLines {
             name: s.service.name.clone(),
-            provider_on_date: s.current_period().map(|p| (p.provider.id.0, p.provider.name.clone())),
+            provider_on_date: s
+                .current_period()
+                .map(|p| (p.provider.id.0, p.provider.name.clone())),
             periods: s
                 .periods
                 .iter()
@@ -66,7 +68,11 @@ pub(crate) async fn show(
                     from: Day(p.period.period.start()),
                     to: Until(p.period.period.end()),
                     started_by: p.started_by.title.clone(),
-                    ended_by: p.ended_by.as_ref().map(|i| i.title.clone()).unwrap_or_default(),
+                    ended_by: p
+                        .ended_by
+                        .as_ref()
+                        .map(|i| i.title.clone())
+                        .unwrap_or_default(),
                     in_force: p.period.period.contains(picture.as_at),
                 })
                 .collect(),
@@ -88,7 +94,13 @@ pub(crate) async fn show(
         instruments: directory
             .instruments
             .iter()
-            .map(|i| InstrumentLine::new(i, |o| directory.organisation(o).map_or_else(|| o.to_string(), |o| o.name.clone())))
+            .map(|i| {
+                InstrumentLine::new(i, |o| {
+                    directory
+                        .organisation(o)
+                        .map_or_else(|| o.to_string(), |o| o.name.clone())
+                })
+            })
             .collect(),
     })
 }

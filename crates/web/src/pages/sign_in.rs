@@ -15,7 +15,9 @@ use carebridge_app::AppError;
 use serde::Deserialize;
 
 use super::{optional_session, see_other, Chrome};
-use crate::session::{constant_time_eq, cookie, safe_next, Session, SESSION_COOKIE, SIGN_IN_COOKIE};
+use crate::session::{
+    constant_time_eq, cookie, safe_next, Session, SESSION_COOKIE, SIGN_IN_COOKIE,
+};
 use crate::{AppState, WebError};
 
 #[derive(Template)]
@@ -68,7 +70,11 @@ fn form(
         signed_out,
     };
     let html = page.render()?;
-    let jar = jar.add(cookie(SIGN_IN_COOKIE, csrf_token, state.config.secure_cookies));
+    let jar = jar.add(cookie(
+        SIGN_IN_COOKIE,
+        csrf_token,
+        state.config.secure_cookies,
+    ));
     let status = if error.is_some() {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -87,7 +93,14 @@ pub(crate) async fn show(
     if optional_session(&headers, &state).await?.is_some() {
         return Ok(see_other(&next));
     }
-    form(&state, jar, next, String::new(), None, query.signed_out.is_some())
+    form(
+        &state,
+        jar,
+        next,
+        String::new(),
+        None,
+        query.signed_out.is_some(),
+    )
 }
 
 pub(crate) async fn submit(
@@ -96,7 +109,10 @@ pub(crate) async fn submit(
     Form(input): Form<SignInForm>,
 ) -> Result<Response, WebError> {
     let next = safe_next(Some(&input.next));
-    let expected = jar.get(SIGN_IN_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
+    let expected = jar
+        .get(SIGN_IN_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
     if expected.is_empty() || !constant_time_eq(expected.as_bytes(), input.csrf_token.as_bytes()) {
         return form(
             &state,
@@ -108,13 +124,24 @@ pub(crate) async fn submit(
         );
     }
     if input.username.trim().is_empty() || input.password.is_empty() {
-        return form(&state, jar, next, input.username, Some("Enter your username and password"), false);
+        return form(
+            &state,
+            jar,
+            next,
+            input.username,
+            Some("Enter your username and password"),
+            false,
+        );
     }
     match state.app.sign_in(&input.username, &input.password).await {
         Ok(signed_in) => {
             let jar = jar
                 .remove(Cookie::build(SIGN_IN_COOKIE).path("/"))
-                .add(cookie(SESSION_COOKIE, signed_in.token, state.config.secure_cookies));
+                .add(cookie(
+                    SESSION_COOKIE,
+                    signed_in.token,
+                    state.config.secure_cookies,
+                ));
             tracing::info!(user = %signed_in.actor.username, "signed in");
             Ok((jar, see_other(&next)).into_response())
         }
@@ -146,9 +173,7 @@ pub(crate) async fn sign_out(
     jar: CookieJar,
     Form(input): Form<SignOutForm>,
 ) -> Result<Response, WebError> {
-    if let Err(refused) = session.check_csrf(&input.csrf_token) {
-        return Ok(refused);
-    }
+    session.check_csrf(&input.csrf_token)?;
     state.app.sign_out(&session.token).await?;
     tracing::info!(user = %session.actor.username, "signed out");
     let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));

@@ -39,7 +39,12 @@ pub(crate) async fn services(
 ) -> Result<Response, WebError> {
     let as_at = query.control(state.app.clock().today());
     let picture = state.app.provision_picture(as_at.date.0).await?;
-    let teams = state.app.store().teams().await.map_err(carebridge_app::AppError::from)?;
+    let teams = state
+        .app
+        .store()
+        .teams()
+        .await
+        .map_err(carebridge_app::AppError::from)?;
     let services = picture
         .services
         .iter()
@@ -47,7 +52,9 @@ pub(crate) async fn services(
             name: s.service.name.clone(),
             code: s.service.code.as_str().to_owned(),
             description: s.service.description.clone(),
-            provider: s.current_period().map(|p| (p.provider.id.0, p.provider.name.clone())),
+            provider: s
+                .current_period()
+                .map(|p| (p.provider.id.0, p.provider.name.clone())),
             since: s.current_period().map(|p| Day(p.period.period.start())),
             teams: teams.iter().filter(|t| t.service == s.service.id).count(),
         })
@@ -144,7 +151,11 @@ pub(crate) async fn posts(
             fte: p.row.post.fte(),
             team: p.row.team_name.clone(),
             service: p.service_name.clone(),
-            provider: p.provider.as_ref().map(|o| o.short_name.clone()).unwrap_or_default(),
+            provider: p
+                .provider
+                .as_ref()
+                .map(|o| o.short_name.clone())
+                .unwrap_or_default(),
             holder: p.row.holder.as_ref().map(|h| h.1.clone()),
             employer: p.employer.clone().unwrap_or_default(),
         })
@@ -196,10 +207,16 @@ pub(crate) async fn staff(
                 name: s.row.staff.full_name(),
                 email: s.row.staff.email.clone(),
                 employer: s.employer.clone(),
-                post: employment.map(|e| format!("{} ({})", e.2, e.1.as_str())).unwrap_or_default(),
+                post: employment
+                    .map(|e| format!("{} ({})", e.2, e.1.as_str()))
+                    .unwrap_or_default(),
                 team: employment.map(|e| e.3.clone()).unwrap_or_default(),
-                since: employment.map(|e| Day(e.0.period.start()).to_string()).unwrap_or_default(),
-                continuous_since: employment.map(|e| Day(e.0.continuous_since).to_string()).unwrap_or_default(),
+                since: employment
+                    .map(|e| Day(e.0.period.start()).to_string())
+                    .unwrap_or_default(),
+                continuous_since: employment
+                    .map(|e| Day(e.0.continuous_since).to_string())
+                    .unwrap_or_default(),
             }
         })
         .collect();

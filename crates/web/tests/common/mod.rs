@@ -1,6 +1,7 @@
 //! Starts Carebridge's web app on a free loopback port over a small demo authority.
 
-#![allow(dead_code)]
+// Test support: a failure here should stop the test at once.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -31,10 +32,16 @@ pub async fn start(children: u32) -> Server {
 /// Serves a demo on the given database.
 pub async fn start_on(db: TestDb, children: u32) -> Server {
     let (app, clock) = demo_app(&db, children).await;
-    let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
+    let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let router = carebridge_web::router(app.clone(), WebConfig::default());
-    tokio::spawn(carebridge_web::serve(listener, router, std::future::pending()));
+    tokio::spawn(carebridge_web::serve(
+        listener,
+        router,
+        std::future::pending(),
+    ));
     Server {
         base,
         app,
@@ -62,7 +69,14 @@ pub fn csrf_token(html: &str) -> String {
 
 /// Signs `client` in as `username` with the demo password; returns the home page HTML.
 pub async fn sign_in(server: &Server, client: &reqwest::Client, username: &str) -> String {
-    let form = client.get(server.url("/sign-in")).send().await.unwrap().text().await.unwrap();
+    let form = client
+        .get(server.url("/sign-in"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let response = client
         .post(server.url("/sign-in"))
         .form(&[
@@ -75,5 +89,12 @@ pub async fn sign_in(server: &Server, client: &reqwest::Client, username: &str) 
         .await
         .unwrap();
     assert_eq!(response.status(), 303, "sign-in as {username}");
-    client.get(server.url("/")).send().await.unwrap().text().await.unwrap()
+    client
+        .get(server.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
 }
