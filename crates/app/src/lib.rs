@@ -1,4 +1,4 @@
-//! Carebridge's use cases. Each takes the caller (an [`Actor`]) where it acts for
+//! Carebridge's use cases. Each takes the caller (an [`accounts::Actor`]) where it acts for
 //! someone, reads or writes the [`Store`], and returns what the caller may see.
 //!
 //! The web pages and the CLI are thin: they parse input and call these functions, so
