@@ -77,9 +77,25 @@ pub(crate) struct InstrumentLine {
     pub facts: Vec<(&'static str, String)>,
 }
 
+/// Instruments as rows of facts, naming organisations from `directory`.
+pub(crate) fn instrument_lines<'a>(
+    directory: &carebridge_app::overview::Directory,
+    instruments: impl IntoIterator<Item = &'a Instrument>,
+) -> Vec<InstrumentLine> {
+    let name = |o: OrganisationId| {
+        directory
+            .organisation(o)
+            .map_or_else(|| o.to_string(), |o| o.name.clone())
+    };
+    instruments
+        .into_iter()
+        .map(|i| InstrumentLine::new(i, name))
+        .collect()
+}
+
 impl InstrumentLine {
     /// The facts a reader needs, in words, with organisations named.
-    pub fn new(instrument: &Instrument, name: impl Fn(OrganisationId) -> String) -> Self {
+    fn new(instrument: &Instrument, name: impl Fn(OrganisationId) -> String) -> Self {
         let yes_no = |b: bool| if b { "Yes" } else { "No" }.to_owned();
         let facts = match &instrument.details {
             InstrumentDetails::ServiceContract {
@@ -196,17 +212,7 @@ pub(crate) async fn show(
         as_at,
         action: format!("/organisations/{id}"),
         provided,
-        instruments: page
-            .instruments
-            .iter()
-            .map(|i| {
-                InstrumentLine::new(i, |o| {
-                    directory
-                        .organisation(o)
-                        .map_or_else(|| o.to_string(), |o| o.name.clone())
-                })
-            })
-            .collect(),
+        instruments: instrument_lines(&directory, &page.instruments),
         staff_employed: page.staff_employed,
     })
 }

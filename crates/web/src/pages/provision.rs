@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 
-use super::organisations::InstrumentLine;
+use super::organisations::{instrument_lines, InstrumentLine};
 use super::{render, AsAtControl, AsAtQuery, Chrome};
 use crate::format::{Day, Until};
 use crate::session::Session;
@@ -91,16 +91,6 @@ pub(crate) async fn show(
             .collect(),
         timeline,
         services,
-        instruments: directory
-            .instruments
-            .iter()
-            .map(|i| {
-                InstrumentLine::new(i, |o| {
-                    directory
-                        .organisation(o)
-                        .map_or_else(|| o.to_string(), |o| o.name.clone())
-                })
-            })
-            .collect(),
+        instruments: instrument_lines(directory, &directory.instruments),
     })
 }

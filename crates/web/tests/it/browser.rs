@@ -7,11 +7,6 @@
 //! Without them the test is skipped with a note, unless `CAREBRIDGE_REQUIRE_BROWSER` is
 //! set, when it fails.
 
-// Test support below the tests fails loudly, like the tests.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
-
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -124,6 +119,25 @@ impl Browser {
         );
     }
 
+    /// The text of the element with this id.
+    async fn text_of(&self, id: &str) -> String {
+        self.client
+            .find(Locator::Id(id))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    /// Types a date into the as-at control and shows the picture for it.
+    async fn show_as_at(&self, day: &str, month: &str, year: &str) {
+        self.fill("as-at-day", day).await;
+        self.fill("as-at-month", month).await;
+        self.fill("as-at-year", year).await;
+        self.click_button("Show").await;
+    }
+
     async fn heading(&self) -> String {
         self.client
             .find(Locator::Css("h1"))
@@ -182,7 +196,7 @@ async fn a_person_signs_in_looks_around_and_signs_out() {
     let Some(b) = browser().await else {
         return;
     };
-    let server = common::start(60).await;
+    let server = crate::common::start(60).await;
 
     // A page that needs sign-in sends the person to sign in, then back.
     b.client.goto(&server.url("/staff")).await.unwrap();
@@ -219,22 +233,12 @@ async fn a_person_signs_in_looks_around_and_signs_out() {
 
     // The provision picture on the day the services came back to the council.
     b.client.goto(&server.url("/provision")).await.unwrap();
-    b.fill("as-at-day", "31").await;
-    b.fill("as-at-month", "3").await;
-    b.fill("as-at-year", "2022").await;
-    b.click_button("Show").await;
+    b.show_as_at("31", "3", "2022").await;
     assert_eq!(
         b.heading().await,
         "Who provides each service on 31 March 2022"
     );
-    let on_date = b
-        .client
-        .find(Locator::Id("on-date"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let on_date = b.text_of("on-date").await;
     assert!(on_date.contains("Northmoor Children's Trust"), "{on_date}");
     b.assert_accessible("the provision page as at 31 March 2022")
         .await;
@@ -243,34 +247,16 @@ async fn a_person_signs_in_looks_around_and_signs_out() {
         std::fs::write(std::path::Path::new(&dir).join("provision.png"), png).unwrap();
     }
 
-    b.fill("as-at-day", "1").await;
-    b.fill("as-at-month", "4").await;
-    b.click_button("Show").await;
-    let on_date = b
-        .client
-        .find(Locator::Id("on-date"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    b.show_as_at("1", "4", "2022").await;
+    let on_date = b.text_of("on-date").await;
     assert!(
         !on_date.contains("Trust"),
         "everything is back with the council on 1 April 2022: {on_date}"
     );
 
     // A date that does not exist gets the GOV.UK error pattern.
-    b.fill("as-at-day", "30").await;
-    b.fill("as-at-month", "2").await;
-    b.click_button("Show").await;
-    let error = b
-        .client
-        .find(Locator::Id("as-at-error"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    b.show_as_at("30", "2", "2022").await;
+    let error = b.text_of("as-at-error").await;
     assert!(error.contains("Date must be a real date"), "{error}");
     b.assert_accessible("the provision page with a date error")
         .await;

@@ -1,7 +1,6 @@
 //! Starts Carebridge's web app on a free loopback port over a small demo authority.
 
-// Test support: a failure here should stop the test at once.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(dead_code)]
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -15,7 +14,7 @@ pub struct Server {
     pub base: String,
     pub app: App,
     pub clock: Arc<FixedClock>,
-    _db: TestDb,
+    pub db: TestDb,
 }
 
 impl Server {
@@ -46,7 +45,7 @@ pub async fn start_on(db: TestDb, children: u32) -> Server {
         base,
         app,
         clock,
-        _db: db,
+        db,
     }
 }
 
@@ -67,34 +66,45 @@ pub fn csrf_token(html: &str) -> String {
     html[start..end].to_owned()
 }
 
-/// Signs `client` in as `username` with the demo password; returns the home page HTML.
-pub async fn sign_in(server: &Server, client: &reqwest::Client, username: &str) -> String {
-    let form = client
-        .get(server.url("/sign-in"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let response = client
+/// The body of a GET.
+pub async fn get_text(client: &reqwest::Client, url: String) -> String {
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}
+
+/// Fetches the sign-in form at `form_path` and sends it back filled in.
+pub async fn post_sign_in(
+    server: &Server,
+    client: &reqwest::Client,
+    form_path: &str,
+    username: &str,
+    password: &str,
+    next: &str,
+) -> reqwest::Response {
+    let form = get_text(client, server.url(form_path)).await;
+    client
         .post(server.url("/sign-in"))
         .form(&[
             ("username", username),
-            ("password", carebridge_demo::DEMO_PASSWORD),
+            ("password", password),
             ("csrf_token", &csrf_token(&form)),
-            ("next", "/"),
+            ("next", next),
         ])
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// Signs `client` in as `username` with the demo password; returns the home page HTML.
+pub async fn sign_in(server: &Server, client: &reqwest::Client, username: &str) -> String {
+    let response = post_sign_in(
+        server,
+        client,
+        "/sign-in",
+        username,
+        carebridge_demo::DEMO_PASSWORD,
+        "/",
+    )
+    .await;
     assert_eq!(response.status(), 303, "sign-in as {username}");
-    client
-        .get(server.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    get_text(client, server.url("/")).await
 }

@@ -1,0 +1,9 @@
+//! The web crate's integration tests, in one binary: the app over real HTTP, and in a
+//! real headless browser with axe-core.
+
+// Helpers outside #[test] functions fail loudly too.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod browser;
+mod common;
+mod http;
