@@ -257,10 +257,71 @@ impl Timeline {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use carebridge_testkit::{d, demo_app, sqlite, today};
 
     #[test]
     fn rounding_keeps_one_decimal() {
         assert_eq!(r(1.26), 1.3);
         assert_eq!(r(250.0), 250.0);
+    }
+
+    /// On the demo's whole story, for dates around every change: each service is one
+    /// row; its bars are in date order inside the plot and never overlap; a provider
+    /// has one colour everywhere; the as-at line falls inside the bar of the provider
+    /// in force that day; labels drawn on a bar fit inside it.
+    #[tokio::test]
+    async fn the_drawing_matches_the_picture() {
+        let db = sqlite();
+        let (app, _) = demo_app(&db, 0).await;
+        for as_at in [
+            d(2010, 4, 1),
+            d(2014, 9, 30),
+            d(2014, 10, 1),
+            d(2016, 6, 21),
+            d(2022, 3, 31),
+            d(2022, 4, 1),
+            today(),
+        ] {
+            let picture = app.provision_picture(as_at).await.unwrap();
+            let t = Timeline::new(&picture);
+            assert_eq!(t.rows.len(), picture.services.len());
+            let as_at_x = t.as_at.as_ref().map_or(t.today.x, |m| m.x);
+            assert!(t.plot_left <= as_at_x && as_at_x <= t.plot_right);
+            let mut colours = std::collections::HashMap::new();
+            for (row, service) in t.rows.iter().zip(&picture.services) {
+                assert_eq!(row.name, service.service.name);
+                assert_eq!(row.bars.len(), service.periods.len());
+                for pair in row.bars.windows(2) {
+                    assert!(
+                        pair[0].x + pair[0].width <= pair[1].x + 0.2,
+                        "{}: bars overlap",
+                        row.name
+                    );
+                }
+                for (bar, period) in row.bars.iter().zip(&service.periods) {
+                    assert!(
+                        bar.x >= t.plot_left && bar.x + bar.width <= t.plot_right + 0.2,
+                        "{}",
+                        bar.title
+                    );
+                    let colour = *colours.entry(period.provider.id).or_insert(bar.colour);
+                    assert_eq!(colour, bar.colour, "one colour per provider");
+                    if let Some(label) = &bar.label {
+                        if !label.outside {
+                            let needed = label.text.chars().count() as f64 * CHAR_WIDTH;
+                            assert!(bar.width >= needed, "{} fits on its bar", label.text);
+                        }
+                    }
+                }
+                if let Some(i) = service.current {
+                    let bar = &row.bars[i];
+                    assert!(
+                        bar.x <= as_at_x + 0.2 && as_at_x <= bar.x + bar.width + 0.2,
+                        "{} on {as_at}",
+                        row.name
+                    );
+                }
+            }
+        }
     }
 }
