@@ -10,7 +10,7 @@
 //! Who held each post is a small simulation from 2010 to today: people leave at random
 //! dates, posts stay vacant for a while or are filled at once, some vacancies are filled
 //! by promoting someone from the grade below in the same service, and a few posts are
-//! vacant today. The scale is fixed (about 190 posts, about 400 people over the years)
+//! vacant today. The scale is fixed (about 400 posts, and more people than that over the years)
 //! whatever the number of children.
 
 use std::cmp::Reverse;
@@ -50,6 +50,21 @@ pub(crate) enum PostKind {
 }
 
 impl PostKind {
+    /// How many posts of this kind a team has, from the team table's count: frontline
+    /// posts are scaled up so the authority has about 400 posts (a metropolitan
+    /// borough's children's services), managers and single posts stay as listed.
+    fn establishment(self, listed: u32) -> u32 {
+        match self {
+            PostKind::SocialWorker
+            | PostKind::FamilySupportWorker
+            | PostKind::PersonalAdviser
+            | PostKind::EarlyHelpPractitioner
+            | PostKind::EducationAdviser => listed * 5 / 2,
+            PostKind::SeniorPractitioner => listed * 2,
+            _ => listed,
+        }
+    }
+
     fn title(self) -> &'static str {
         match self {
             PostKind::DirectorOfChildrensServices => "Director of children's services",
@@ -702,7 +717,7 @@ pub(crate) fn build(
             name: spec.name.to_owned(),
         });
         for &(kind, count) in spec.posts {
-            for n in 0..count {
+            for n in 0..kind.establishment(u32::from(count)) {
                 let number = numbers.entry(kind.prefix()).or_insert(0);
                 *number += 1;
                 let code = PostCode::parse(&format!("{}-{:03}", kind.prefix(), number))?;
