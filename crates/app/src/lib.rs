@@ -9,6 +9,7 @@ mod clock;
 pub mod demo;
 mod error;
 pub mod overview;
+pub mod transfer;
 
 use std::sync::Arc;
 

@@ -36,7 +36,7 @@ fn database_url(database: Option<&str>, data_dir: &Path) -> Result<DatabaseUrl> 
     Ok(DatabaseUrl::sqlite(&data_dir.join("carebridge.sqlite")))
 }
 
-async fn open(database: Option<&str>, data_dir: &Path) -> Result<(App, DatabaseUrl)> {
+pub(crate) async fn open(database: Option<&str>, data_dir: &Path) -> Result<(App, DatabaseUrl)> {
     let url = database_url(database, data_dir)?;
     if let DatabaseUrl::Sqlite(path) = &url {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {

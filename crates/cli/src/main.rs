@@ -8,6 +8,7 @@
 #![allow(clippy::print_stdout)]
 
 mod commands;
+mod transfer;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -54,6 +55,9 @@ enum Command {
     /// Accounts.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Transfers of services between providers.
+    #[command(subcommand)]
+    Transfer(transfer::TransferCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -96,6 +100,9 @@ fn main() -> ExitCode {
             }
             Command::Admin(AdminCommand::CreateUser(args)) => {
                 commands::create_user(db.database.as_deref(), &db.data_dir, args).await
+            }
+            Command::Transfer(command) => {
+                transfer::run(db.database.as_deref(), &db.data_dir, command).await
             }
             Command::Admin(AdminCommand::ResetPassword(args)) => {
                 commands::reset_password(db.database.as_deref(), &db.data_dir, args).await

@@ -61,6 +61,22 @@ pub enum DomainError {
         /// The date of the change.
         date: NaiveDate,
     },
+    /// A transfer names a provider that does not provide the service on the day.
+    #[error("{provider} does not provide {service} on {date}{}", actual.as_ref().map(|a| format!(" ({a} does)")).unwrap_or_default())]
+    NotProvider {
+        /// The service.
+        service: String,
+        /// The organisation named as the provider it moves from.
+        provider: String,
+        /// The day.
+        date: NaiveDate,
+        /// Who does provide it that day, if anyone.
+        actual: Option<String>,
+    },
+    /// A transfer cannot be planned or executed as asked; the message names the
+    /// conflict (a person in two moving posts, a plan already covering the service).
+    #[error("{0}")]
+    TransferConflict(String),
 }
 
 impl DomainError {

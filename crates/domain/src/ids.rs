@@ -69,3 +69,7 @@ id_type!(
     /// A sign-in account.
     UserId
 );
+id_type!(
+    /// A plan to move services from one provider to another.
+    TransferPlanId
+);

@@ -17,6 +17,7 @@ pub mod organisation;
 pub mod provision;
 pub mod service;
 pub mod staff;
+pub mod transfer;
 
 pub use dates::Period;
 pub use error::DomainError;

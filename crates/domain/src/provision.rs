@@ -53,7 +53,7 @@ pub struct ProvisionChange<'a> {
 }
 
 /// The rows a provision change writes: at most one period closed, exactly one opened.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProvisionEdit {
     /// The current period to close: its id, its new last day, the instrument that ends it.
     pub close: Option<(ProvisionId, NaiveDate, InstrumentId)>,
@@ -62,7 +62,7 @@ pub struct ProvisionEdit {
 }
 
 /// A provision period not yet stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewProvision {
     /// The service.
     pub service: ServiceId,

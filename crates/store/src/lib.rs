@@ -16,6 +16,7 @@ mod error;
 mod provision;
 mod rows;
 mod staff;
+mod transfer;
 mod url;
 
 use std::time::Duration;
@@ -28,6 +29,7 @@ pub use authority::AuthorityOverview;
 pub use demo_load::Seed;
 pub use error::StoreError;
 pub use staff::{PostRow, StaffRow};
+pub use transfer::{ScopeSnapshot, TransferPlanRecord};
 pub use url::{Backend, DatabaseUrl};
 
 /// The store: a connection pool to one database and the knowledge of which backend it is.

@@ -31,7 +31,7 @@ pub struct StaffRow {
     pub employment: Option<(Employment, PostCode, String, String)>,
 }
 
-fn post(row: &AnyRow) -> Result<Post, StoreError> {
+pub(crate) fn post(row: &AnyRow) -> Result<Post, StoreError> {
     let code: String = row.try_get("code")?;
     let role: String = row.try_get("role")?;
     let fte: i64 = row.try_get("fte_hundredths")?;
@@ -49,7 +49,7 @@ fn post(row: &AnyRow) -> Result<Post, StoreError> {
     })
 }
 
-fn employment(row: &AnyRow) -> Result<Employment, StoreError> {
+pub(crate) fn employment(row: &AnyRow) -> Result<Employment, StoreError> {
     Ok(Employment {
         id: EmploymentId(row.try_get("employment_id")?),
         staff: StaffId(row.try_get("staff_id")?),

@@ -14,6 +14,10 @@ use std::sync::Arc;
 
 use carebridge_app::{App, DatabaseUrl, FixedClock, Store};
 use carebridge_demo::DemoParams;
+use carebridge_domain::instrument::{Instrument, InstrumentDetails};
+use carebridge_domain::organisation::OrganisationKind;
+use carebridge_domain::transfer::TransferRequest;
+use carebridge_domain::{InstrumentId, OrganisationId, ServiceId};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use sqlx::Connection;
 
@@ -114,4 +118,84 @@ pub async fn demo_app(db: &TestDb, children: u32) -> (App, Arc<FixedClock>) {
         .await
         .unwrap();
     (app, clock)
+}
+
+/// The demo's council, trust and two services, and a cabinet decision of 20 January
+/// 2027 to commission both services from the trust again from 1 April 2027.
+#[derive(Debug, Clone)]
+pub struct TransferFixture {
+    /// The council.
+    pub council: OrganisationId,
+    /// The children's trust.
+    pub trust: OrganisationId,
+    /// Children's social care.
+    pub csc: ServiceId,
+    /// The disabled children's service.
+    pub dcs: ServiceId,
+    /// The cabinet decision.
+    pub decision: InstrumentId,
+}
+
+impl TransferFixture {
+    /// Records the decision in `app`'s database.
+    pub async fn new(app: &App) -> Self {
+        let directory = app.directory().await.unwrap();
+        let org = |kind| {
+            directory
+                .organisations
+                .iter()
+                .find(|o| o.kind == kind)
+                .unwrap()
+                .id
+        };
+        let service = |code: &str| {
+            directory
+                .services
+                .iter()
+                .find(|s| s.code.as_str() == code)
+                .unwrap()
+                .id
+        };
+        let council = org(OrganisationKind::LocalAuthority);
+        let decision = Instrument {
+            id: InstrumentId(0),
+            authority: council,
+            reference: "CAB/2027/004".into(),
+            title: "Cabinet decision to commission children's services from the trust".into(),
+            made_on: d(2027, 1, 20),
+            details: InstrumentDetails::CabinetDecision {
+                decision: "Commission from 1 April 2027".into(),
+                recommendation: "Agree".into(),
+            },
+        };
+        let decision = app
+            .store()
+            .record_provision_change(&decision, &[])
+            .await
+            .unwrap();
+        TransferFixture {
+            council,
+            trust: org(OrganisationKind::ProviderBody),
+            csc: service("CSC"),
+            dcs: service("DCS"),
+            decision,
+        }
+    }
+
+    /// Both services, council to trust, from 1 April 2027.
+    pub fn request(&self) -> TransferRequest {
+        TransferRequest {
+            title: "Children's services to the trust".into(),
+            instrument: self.decision,
+            services: vec![self.csc, self.dcs],
+            from: self.council,
+            to: self.trust,
+            effective_from: d(2027, 4, 1),
+        }
+    }
+}
+
+/// Sets `clock` to 09:00 UTC on a day.
+pub fn set_day(clock: &FixedClock, y: i32, m: u32, day: u32) {
+    clock.set(Utc.with_ymd_and_hms(y, m, day, 9, 0, 0).unwrap());
 }

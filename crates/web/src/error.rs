@@ -35,6 +35,34 @@ struct ErrorPage {
     message: &'static str,
 }
 
+/// The page for someone signed in whose role does not allow what they asked for.
+pub(crate) fn forbidden_page(chrome: Chrome, who_may: &'static str) -> Response {
+    page(
+        StatusCode::FORBIDDEN,
+        chrome,
+        "You do not have permission to see this page",
+        who_may,
+    )
+}
+
+fn page(
+    status: StatusCode,
+    chrome: Chrome,
+    title: &'static str,
+    message: &'static str,
+) -> Response {
+    let page = ErrorPage {
+        chrome,
+        title,
+        message,
+    };
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        // The error page itself failed: fall back to plain text rather than loop.
+        Err(_) => (status, title).into_response(),
+    }
+}
+
 pub(crate) fn error_page(status: StatusCode, chrome: Chrome) -> Response {
     let (title, message) = match status {
         StatusCode::NOT_FOUND => (

@@ -59,6 +59,19 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/teams", get(pages::workforce::teams))
         .route("/posts", get(pages::workforce::posts))
         .route("/staff", get(pages::workforce::staff))
+        .route(
+            "/transfers",
+            get(pages::transfers::list).post(pages::transfers::create),
+        )
+        .route("/transfers/new", get(pages::transfers::new))
+        .route("/transfers/{id}", get(pages::transfers::show))
+        .route("/transfers/{id}/execute", post(pages::transfers::execute))
+        .route("/transfers/{id}/cancel", post(pages::transfers::cancel))
+        .route("/transfers/{id}/report", get(pages::transfers::report))
+        .route(
+            "/transfers/{id}/report.csv",
+            get(pages::transfers::report_csv),
+        )
         .route("/healthz", get(|| async { "ok" }))
         .route("/assets/{*path}", get(assets::serve))
         .fallback(pages::not_found)
@@ -81,6 +94,9 @@ pub const PAGE_ROUTES: &[&str] = &[
     "/posts",
     "/staff",
 ];
+
+/// Pages only directors and service managers may open (everyone else gets 403).
+pub const MANAGER_ROUTES: &[&str] = &["/transfers", "/transfers/new"];
 
 /// Serves `router` on `listener` until `shutdown` completes.
 pub async fn serve(

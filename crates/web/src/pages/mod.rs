@@ -5,6 +5,7 @@ pub(crate) mod home;
 pub(crate) mod organisations;
 pub(crate) mod provision;
 pub(crate) mod sign_in;
+pub(crate) mod transfers;
 pub(crate) mod workforce;
 
 use askama::Template;
@@ -35,6 +36,7 @@ const NAV: &[(&str, &str, &str)] = &[
     ("teams", "/teams", "Teams"),
     ("posts", "/posts", "Posts"),
     ("staff", "/staff", "Staff"),
+    ("transfers", "/transfers", "Transfers"),
 ];
 
 /// What the layout needs on every page.
@@ -69,6 +71,9 @@ impl Chrome {
             csrf_token: session.csrf_token.clone(),
             nav: NAV
                 .iter()
+                .filter(|(key, _, _)| {
+                    *key != "transfers" || transfers::MAY_TRANSFER.contains(&session.actor.role)
+                })
                 .map(|(key, href, label)| NavItem {
                     href,
                     label,

@@ -280,3 +280,63 @@ async fn a_person_signs_in_looks_around_and_signs_out() {
 
     b.client.clone().close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_director_executes_a_transfer_and_reads_the_report() {
+    let Some(b) = browser().await else {
+        return;
+    };
+    let server = crate::common::start(30).await;
+    let f = carebridge_testkit::TransferFixture::new(&server.app).await;
+    b.client.goto(&server.url("/sign-in")).await.unwrap();
+    b.fill("username", "director.demo").await;
+    b.fill("password", carebridge_demo::DEMO_PASSWORD).await;
+    b.click_button("Sign in").await;
+
+    b.client.goto(&server.url("/transfers")).await.unwrap();
+    assert_eq!(b.heading().await, "Transfers of services");
+    b.assert_accessible("the transfers page").await;
+
+    b.client.goto(&server.url("/transfers/new")).await.unwrap();
+    b.assert_accessible("the plan form").await;
+    b.click_button("Save the plan").await;
+    let summary = b
+        .client
+        .find(Locator::Css(".govuk-error-summary"))
+        .await
+        .unwrap();
+    assert!(summary
+        .text()
+        .await
+        .unwrap()
+        .contains("Enter the date the transfer takes effect"));
+    b.assert_accessible("the plan form with an error").await;
+
+    let id = server
+        .app
+        .plan_transfer(&f.request(), "director.demo")
+        .await
+        .unwrap();
+    b.client
+        .goto(&server.url(&format!("/transfers/{id}")))
+        .await
+        .unwrap();
+    assert_eq!(b.heading().await, "Children's services to the trust");
+    b.assert_accessible("the plan page").await;
+
+    // Months later (the session has long expired): signing in returns to the plan.
+    carebridge_testkit::set_day(&server.clock, 2027, 4, 1);
+    b.client.refresh().await.unwrap();
+    assert_eq!(b.path().await, format!("/sign-in?next=/transfers/{id}"));
+    b.fill("username", "director.demo").await;
+    b.fill("password", carebridge_demo::DEMO_PASSWORD).await;
+    b.click_button("Sign in").await;
+    assert_eq!(b.path().await, format!("/transfers/{id}"));
+    b.click_button("Execute the transfer").await;
+    assert_eq!(b.path().await, format!("/transfers/{id}/report"));
+    assert_eq!(b.heading().await, "Reconciliation report");
+    let panel = b.client.find(Locator::Css(".govuk-panel")).await.unwrap();
+    assert!(panel.text().await.unwrap().contains("Every check passed"));
+    b.assert_accessible("the reconciliation report").await;
+    b.client.clone().close().await.unwrap();
+}

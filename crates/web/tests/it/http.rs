@@ -338,3 +338,142 @@ async fn a_server_error_is_a_plain_page_with_no_internals() {
         "no internals on the page"
     );
 }
+
+#[tokio::test]
+async fn only_directors_and_service_managers_see_transfers() {
+    let server = start(5).await;
+    for (user, allowed) in [
+        ("sw.demo", false),
+        ("tm.demo", false),
+        ("analyst.demo", false),
+        ("ig.demo", false),
+        ("admin.demo", false),
+        ("sm.demo", true),
+        ("director.demo", true),
+    ] {
+        let c = client();
+        let home = sign_in(&server, &c, user).await;
+        assert_eq!(
+            home.contains("href=\"/transfers\""),
+            allowed,
+            "{user}: the menu"
+        );
+        for path in carebridge_web::MANAGER_ROUTES {
+            let response = c.get(server.url(path)).send().await.unwrap();
+            let expected = if allowed { 200 } else { 403 };
+            assert_eq!(response.status(), expected, "{user} {path}");
+            if !allowed {
+                assert!(response
+                    .text()
+                    .await
+                    .unwrap()
+                    .contains("You do not have permission"));
+            }
+        }
+        let forged = c
+            .post(server.url("/transfers/1/execute"))
+            .form(&[("csrf_token", csrf_token(&home))])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(forged.status(), if allowed { 404 } else { 403 }, "{user}");
+    }
+}
+
+#[tokio::test]
+async fn a_director_plans_dry_runs_and_executes_a_transfer_on_the_web() {
+    let server = start(60).await;
+    let f = carebridge_testkit::TransferFixture::new(&server.app).await;
+    let c = client();
+    let home = sign_in(&server, &c, "director.demo").await;
+    let token = csrf_token(&home);
+    let form = |day: &str| {
+        vec![
+            ("csrf_token", token.clone()),
+            ("title", "Children's services to the trust".to_owned()),
+            ("instrument", f.decision.to_string()),
+            ("services", f.csc.to_string()),
+            ("services", f.dcs.to_string()),
+            ("from", f.council.to_string()),
+            ("to", f.trust.to_string()),
+            ("day", day.to_owned()),
+            ("month", "4".to_owned()),
+            ("year", "2027".to_owned()),
+        ]
+    };
+    // A date that does not exist is an error on the form, with what was typed kept.
+    let bad = c
+        .post(server.url("/transfers"))
+        .form(&form("31"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
+    let html = bad.text().await.unwrap();
+    assert!(html.contains("must be a real date"));
+    assert!(html.contains("value=\"31\""));
+    assert_eq!(server.app.transfer_plans().await.unwrap().len(), 0);
+
+    let made = c
+        .post(server.url("/transfers"))
+        .form(&form("1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status(), 303);
+    let plan = made.headers()["location"].to_str().unwrap().to_owned();
+    let page = crate::common::get_text(&c, server.url(&plan)).await;
+    assert!(page.contains("Dry run: what executing it writes"));
+    assert!(page.contains("staff change employer"));
+
+    // Too early: the page says why and nothing moves.
+    let early = c
+        .post(server.url(&format!("{plan}/execute")))
+        .form(&[("csrf_token", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(early.status(), 409);
+    assert!(early
+        .text()
+        .await
+        .unwrap()
+        .contains("it can be executed on or after that day"));
+
+    // Months later (the old session has long expired): sign in again and execute.
+    carebridge_testkit::set_day(&server.clock, 2027, 4, 1);
+    let token = csrf_token(&sign_in(&server, &c, "director.demo").await);
+    let done = c
+        .post(server.url(&format!("{plan}/execute")))
+        .form(&[("csrf_token", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 303);
+    assert_eq!(
+        done.headers()["location"].to_str().unwrap(),
+        format!("{plan}/report")
+    );
+    let report = crate::common::get_text(&c, server.url(&format!("{plan}/report"))).await;
+    assert!(report.contains("Every check passed"), "{report}");
+    let csv = c
+        .get(server.url(&format!("{plan}/report.csv")))
+        .send()
+        .await
+        .unwrap();
+    assert!(csv.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let csv = csv.text().await.unwrap();
+    assert!(csv.starts_with("plan,check,result,compared,failure"));
+    assert_eq!(csv.matches(",PASS,").count(), 4, "{csv}");
+
+    let again = c
+        .post(server.url(&format!("{plan}/execute")))
+        .form(&[("csrf_token", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 409);
+}

@@ -1,0 +1,457 @@
+//! Transfers of services between providers: plan, dry run, execute, cancel, and the
+//! reconciliation report that proves nothing was lost.
+//!
+//! The rule and its legal sources are in `carebridge_domain::transfer`: a transfer
+//! writes provision and employment rows only. This module loads what the rule reads,
+//! hands the result to the store to write in one transaction, and compares the scope
+//! before and after: the same child records with the same content, every person in a
+//! moving post now employed by the new provider, the new provider in place, and access
+//! (a person may open a service's records when employed in one of its posts by the
+//! organisation that provides it that day) following provision.
+
+use carebridge_domain::instrument::Instrument;
+use carebridge_domain::organisation::Organisation;
+use carebridge_domain::provision::ProvisionHistory;
+use carebridge_domain::service::Service;
+use carebridge_domain::staff::{Post, StaffMember};
+use carebridge_domain::transfer::{
+    plan_moves, PlanStatus, TransferMoves, TransferRequest, Workforce,
+};
+use carebridge_domain::{DomainError, OrganisationId, TransferPlanId};
+use carebridge_store::{ScopeSnapshot, TransferPlanRecord};
+use serde::{Deserialize, Serialize};
+
+use crate::{App, AppError};
+
+/// One check of the reconciliation report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Check {
+    /// What was checked.
+    pub name: String,
+    /// Whether it held.
+    pub passed: bool,
+    /// How many rows were compared.
+    pub compared: usize,
+    /// The rows that failed, in words.
+    pub failures: Vec<String>,
+}
+
+/// The reconciliation report of an executed plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reconciliation {
+    /// The plan.
+    pub plan: TransferPlanId,
+    /// Each check.
+    pub checks: Vec<Check>,
+    /// The scope before execution.
+    pub before: ScopeSnapshot,
+    /// The scope after.
+    pub after: ScopeSnapshot,
+}
+
+impl Reconciliation {
+    /// Whether every check passed.
+    pub fn passed(&self) -> bool {
+        self.checks.iter().all(|c| c.passed)
+    }
+
+    /// The report as CSV: one row per check, and one per failing row of a check.
+    pub fn to_csv(&self) -> Result<String, AppError> {
+        let internal =
+            |e: csv::Error| AppError::Internal(format!("writing the report as CSV: {e}"));
+        let mut csv = csv::Writer::from_writer(Vec::new());
+        csv.write_record(["plan", "check", "result", "compared", "failure"])
+            .map_err(internal)?;
+        let plan = self.plan.to_string();
+        for check in &self.checks {
+            let result = if check.passed { "PASS" } else { "FAIL" };
+            let compared = check.compared.to_string();
+            if check.failures.is_empty() {
+                csv.write_record([plan.as_str(), &check.name, result, &compared, ""])
+                    .map_err(internal)?;
+            }
+            for failure in &check.failures {
+                csv.write_record([plan.as_str(), &check.name, result, &compared, failure])
+                    .map_err(internal)?;
+            }
+        }
+        let bytes = csv
+            .into_inner()
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        String::from_utf8(bytes).map_err(|e| AppError::Internal(e.to_string()))
+    }
+}
+
+/// Compares the scope before and after executing `request`.
+pub fn reconcile(
+    plan: TransferPlanId,
+    request: &TransferRequest,
+    before: ScopeSnapshot,
+    after: ScopeSnapshot,
+) -> Reconciliation {
+    let mut checks = Vec::new();
+
+    // 1. Child records: same ids, same content.
+    let mut failures = Vec::new();
+    let after_children: std::collections::HashMap<_, _> = after.children.iter().cloned().collect();
+    for (child, hash) in &before.children {
+        match after_children.get(child) {
+            None => failures.push(format!("child {child} is missing after the transfer")),
+            Some(h) if h != hash => failures.push(format!(
+                "child {child}'s record changed (hash {hash} became {h})"
+            )),
+            Some(_) => {}
+        }
+    }
+    let before_ids: std::collections::HashSet<_> =
+        before.children.iter().map(|(c, _)| *c).collect();
+    for (child, _) in &after.children {
+        if !before_ids.contains(child) {
+            failures.push(format!(
+                "child {child} appeared in scope during the transfer"
+            ));
+        }
+    }
+    checks.push(Check {
+        name: format!(
+            "Child records in scope: {} before, {} after, same ids and content",
+            before.children.len(),
+            after.children.len()
+        ),
+        passed: failures.is_empty(),
+        compared: before.children.len(),
+        failures,
+    });
+
+    // 2. Staff: everyone in a moving post on the day is employed by the new provider,
+    //    and nobody was lost or added.
+    let mut failures = Vec::new();
+    let who = |s: &ScopeSnapshot| {
+        s.employers
+            .iter()
+            .map(|(staff, post, _)| (*staff, *post))
+            .collect::<Vec<_>>()
+    };
+    if who(&before) != who(&after) {
+        failures.push(format!(
+            "{} people were in the moving posts before and {} after",
+            before.employers.len(),
+            after.employers.len()
+        ));
+    }
+    for (staff, post, employer) in &after.employers {
+        if *employer != request.to {
+            failures.push(format!(
+                "staff {staff} in post {post} is employed by organisation {employer}"
+            ));
+        }
+    }
+    checks.push(Check {
+        name: "Staff in moving posts are employed by the new provider".into(),
+        passed: failures.is_empty(),
+        compared: after.employers.len(),
+        failures,
+    });
+
+    // 3. Provision: each moved service is provided by the new provider on the day.
+    let failures: Vec<String> = after
+        .providers
+        .iter()
+        .filter(|(_, provider)| *provider != Some(request.to))
+        .map(|(service, provider)| match provider {
+            Some(p) => format!("service {service} is provided by organisation {p}"),
+            None => format!("service {service} has no provider"),
+        })
+        .collect();
+    checks.push(Check {
+        name: "Each moved service is provided by the new provider".into(),
+        passed: failures.is_empty(),
+        compared: after.providers.len(),
+        failures,
+    });
+
+    // 4. Access follows provision: after, everyone in a moving post works for the
+    //    provider of its service (so can open its records) and nobody employed by the
+    //    old provider remains in one (so nobody keeps access through the old employer).
+    let failures: Vec<String> = after
+        .employers
+        .iter()
+        .filter(|(_, _, employer)| *employer == request.from || !after.providers.iter().any(|(_, p)| *p == Some(*employer)))
+        .map(|(staff, post, employer)| {
+            format!("staff {staff} in post {post} works for organisation {employer}, which does not provide the service")
+        })
+        .collect();
+    checks.push(Check {
+        name: "Access follows provision: only the new provider's staff can open the moved services' records".into(),
+        passed: failures.is_empty(),
+        compared: after.employers.len(),
+        failures,
+    });
+
+    Reconciliation {
+        plan,
+        checks,
+        before,
+        after,
+    }
+}
+
+/// What a plan would do, for the dry run and the plan page.
+#[derive(Debug, Clone)]
+pub struct TransferPreview {
+    /// The plan.
+    pub plan: TransferPlanRecord,
+    /// Its instrument.
+    pub instrument: Instrument,
+    /// The provider the services leave.
+    pub from: Organisation,
+    /// The provider they go to.
+    pub to: Organisation,
+    /// The services.
+    pub services: Vec<Service>,
+    /// The rows execution would write (None once executed or cancelled, or when the
+    /// plan can no longer be carried out: see `problem`).
+    pub moves: Option<TransferMoves>,
+    /// Why the plan cannot be executed as it stands, if so.
+    pub problem: Option<String>,
+    /// Posts that move, with their team's name.
+    pub posts: Vec<(Post, String)>,
+    /// People who change employer, with their post.
+    pub staff: Vec<(StaffMember, Post)>,
+    /// Child records in the moved services' scope.
+    pub children_in_scope: usize,
+}
+
+impl App {
+    /// Loads what the transfer rule reads and works out the moves.
+    async fn work_out_moves(&self, request: &TransferRequest) -> Result<TransferMoves, AppError> {
+        let directory = self.directory().await?;
+        let instrument = directory
+            .instrument(request.instrument)
+            .cloned()
+            .ok_or(AppError::NotFound("instrument"))?;
+        let mut services = Vec::new();
+        for id in &request.services {
+            let service = directory
+                .service(*id)
+                .cloned()
+                .ok_or(AppError::NotFound("service"))?;
+            let periods = self.store().provision_of(*id).await?;
+            let history =
+                ProvisionHistory::new(&service.name, periods, |o| directory.short_name(o))?;
+            services.push((service, history));
+        }
+        let teams = self.store().teams().await?;
+        let posts = self.store().all_posts().await?;
+        let employments = self.store().employments().await?;
+        let chosen: Vec<(&Service, &ProvisionHistory)> =
+            services.iter().map(|(s, h)| (s, h)).collect();
+        Ok(plan_moves(
+            request,
+            &instrument,
+            &chosen,
+            Workforce {
+                teams: &teams,
+                posts: &posts,
+                employments: &employments,
+            },
+            |o| {
+                directory
+                    .organisation(o)
+                    .map_or_else(|| o.to_string(), |o| o.name.clone())
+            },
+        )?)
+    }
+
+    /// Plans a transfer: checks it can be carried out as things stand and that no other
+    /// draft plan covers the same services, then stores it as a draft.
+    pub async fn plan_transfer(
+        &self,
+        request: &TransferRequest,
+        by: &str,
+    ) -> Result<TransferPlanId, AppError> {
+        if request.title.trim().is_empty() {
+            return Err(DomainError::invalid(
+                "title",
+                "give the plan a title people will recognise",
+            )
+            .into());
+        }
+        for other in self.store().transfer_plans().await? {
+            if other.status == PlanStatus::Draft {
+                if let Some(s) = other
+                    .request
+                    .services
+                    .iter()
+                    .find(|s| request.services.contains(s))
+                {
+                    let name = self
+                        .store()
+                        .service(*s)
+                        .await?
+                        .map_or_else(|| s.to_string(), |s| s.name);
+                    return Err(DomainError::TransferConflict(format!(
+                        "draft plan {} ({}) already moves {name}: cancel or execute it first",
+                        other.id, other.request.title
+                    ))
+                    .into());
+                }
+            }
+        }
+        self.work_out_moves(request).await?;
+        let authority = self
+            .store()
+            .authority()
+            .await?
+            .ok_or(AppError::NotFound("authority"))?;
+        Ok(self
+            .store()
+            .create_transfer_plan(authority.id, request, by, self.clock().now())
+            .await?)
+    }
+
+    /// Every plan, newest first.
+    pub async fn transfer_plans(&self) -> Result<Vec<TransferPlanRecord>, AppError> {
+        Ok(self.store().transfer_plans().await?)
+    }
+
+    async fn plan(&self, id: TransferPlanId) -> Result<TransferPlanRecord, AppError> {
+        self.store()
+            .transfer_plan(id)
+            .await?
+            .ok_or(AppError::NotFound("transfer plan"))
+    }
+
+    /// The dry run: what executing the plan would write, as things stand. Writes nothing.
+    pub async fn preview_transfer(&self, id: TransferPlanId) -> Result<TransferPreview, AppError> {
+        let plan = self.plan(id).await?;
+        let directory = self.directory().await?;
+        let org = |o: OrganisationId| {
+            directory
+                .organisation(o)
+                .cloned()
+                .ok_or(AppError::NotFound("organisation"))
+        };
+        let instrument = directory
+            .instrument(plan.request.instrument)
+            .cloned()
+            .ok_or(AppError::NotFound("instrument"))?;
+        let services = plan
+            .request
+            .services
+            .iter()
+            .filter_map(|s| directory.service(*s).cloned())
+            .collect();
+        let (moves, problem) = match plan.status {
+            PlanStatus::Draft => match self.work_out_moves(&plan.request).await {
+                Ok(m) => (Some(m), None),
+                Err(AppError::Invalid(e)) => (None, Some(e.to_string())),
+                Err(e) => return Err(e),
+            },
+            _ => (None, None),
+        };
+        let all_posts = self.store().all_posts().await?;
+        let teams = self.store().teams().await?;
+        let team_name = |t| {
+            teams
+                .iter()
+                .find(|x| x.id == t)
+                .map(|x| x.name.clone())
+                .unwrap_or_default()
+        };
+        let mut posts = Vec::new();
+        let mut staff = Vec::new();
+        if let Some(m) = &moves {
+            for p in all_posts.iter().filter(|p| m.posts.contains(&p.id)) {
+                posts.push((p.clone(), team_name(p.team)));
+            }
+            for e in &m.employments {
+                if let (Some(person), Some(post)) = (
+                    self.store().staff_member(e.open.staff).await?,
+                    all_posts.iter().find(|p| p.id == e.open.post),
+                ) {
+                    staff.push((person, post.clone()));
+                }
+            }
+        }
+        let children_in_scope = self
+            .store()
+            .scope_snapshot(&plan.request.services, plan.request.effective_from)
+            .await?
+            .children
+            .len();
+        Ok(TransferPreview {
+            from: org(plan.request.from)?,
+            to: org(plan.request.to)?,
+            plan,
+            instrument,
+            services,
+            moves,
+            problem,
+            posts,
+            staff,
+            children_in_scope,
+        })
+    }
+
+    /// Executes a draft plan on or after its effective date, in one transaction, then
+    /// writes and returns its reconciliation report.
+    pub async fn execute_transfer(
+        &self,
+        id: TransferPlanId,
+        by: &str,
+    ) -> Result<Reconciliation, AppError> {
+        let plan = self.plan(id).await?;
+        if plan.status != PlanStatus::Draft {
+            return Err(AppError::Conflict(format!(
+                "transfer plan {id} is {}: an executed plan is reversed only by a new plan",
+                plan.status.label().to_lowercase()
+            )));
+        }
+        let today = self.clock().today();
+        if today < plan.request.effective_from {
+            return Err(DomainError::invalid(
+                "effective date",
+                format!(
+                    "plan {id} takes effect on {}; it can be executed on or after that day, not on {today}",
+                    plan.request.effective_from
+                ),
+            )
+            .into());
+        }
+        let moves = self.work_out_moves(&plan.request).await?;
+        let services = &plan.request.services;
+        let day = plan.request.effective_from;
+        let before = self.store().scope_snapshot(services, day).await?;
+        self.store()
+            .execute_transfer(id, &moves, by, self.clock().now())
+            .await?;
+        let after = self.store().scope_snapshot(services, day).await?;
+        let report = reconcile(id, &plan.request, before, after);
+        let json = serde_json::to_string(&report).map_err(|e| AppError::Internal(e.to_string()))?;
+        self.store().save_transfer_report(id, &json).await?;
+        Ok(report)
+    }
+
+    /// Cancels a draft plan.
+    pub async fn cancel_transfer(&self, id: TransferPlanId, by: &str) -> Result<(), AppError> {
+        self.plan(id).await?;
+        Ok(self
+            .store()
+            .cancel_transfer_plan(id, by, self.clock().now())
+            .await?)
+    }
+
+    /// The reconciliation report of an executed plan.
+    pub async fn transfer_report(&self, id: TransferPlanId) -> Result<Reconciliation, AppError> {
+        let text = self
+            .store()
+            .transfer_report(id)
+            .await?
+            .ok_or(AppError::NotFound(
+                "reconciliation report (the plan has not been executed)",
+            ))?;
+        serde_json::from_str(&text)
+            .map_err(|e| AppError::Internal(format!("stored report of plan {id}: {e}")))
+    }
+}

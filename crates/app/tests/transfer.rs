@@ -1,0 +1,170 @@
+//! Transfers end to end on SQLite and PostgreSQL: plan, dry run, refusals, execution on
+//! the effective date, the reconciliation report, and one winner when two execute at once.
+
+// Helpers outside #[test] functions fail loudly too.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use carebridge_app::AppError;
+use carebridge_domain::transfer::PlanStatus;
+use carebridge_testkit::{d, demo_app, every_backend, set_day, TransferFixture};
+
+#[tokio::test]
+async fn a_transfer_moves_provision_and_staff_and_no_child_record() {
+    for db in every_backend().await {
+        let (app, clock) = demo_app(&db, 300).await;
+        let f = TransferFixture::new(&app).await;
+        let id = app
+            .plan_transfer(&f.request(), "director.demo")
+            .await
+            .unwrap();
+
+        let preview = app.preview_transfer(id).await.unwrap();
+        assert!(preview.problem.is_none(), "{:?}", preview.problem);
+        let moves = preview.moves.clone().unwrap();
+        assert_eq!(moves.provision.len(), 2);
+        assert!(!preview.staff.is_empty() && preview.children_in_scope > 0);
+        // The dry run wrote nothing.
+        let picture = app.provision_picture(d(2027, 4, 1)).await.unwrap();
+        let provider = |p: &carebridge_app::overview::ProvisionPicture, s| {
+            p.services
+                .iter()
+                .find(|x| x.service.id == s)
+                .unwrap()
+                .current_period()
+                .unwrap()
+                .provider
+                .id
+        };
+        assert_eq!(provider(&picture, f.csc), f.council);
+
+        // A second plan for the same services is refused while this one is a draft.
+        let again = app
+            .plan_transfer(&f.request(), "sm.demo")
+            .await
+            .unwrap_err();
+        assert!(again.to_string().contains("already moves"), "{again}");
+
+        // Not before the effective date.
+        let early = app.execute_transfer(id, "director.demo").await.unwrap_err();
+        assert!(early.to_string().contains("on or after"), "{early}");
+
+        set_day(&clock, 2027, 4, 1);
+        let report = app.execute_transfer(id, "director.demo").await.unwrap();
+        assert!(report.passed(), "{}: {:#?}", db.label, report.checks);
+        assert_eq!(report.before.children, report.after.children);
+        assert_eq!(report.after.employers.len(), moves.employments.len());
+
+        let picture = app.provision_picture(d(2027, 4, 1)).await.unwrap();
+        assert_eq!(provider(&picture, f.csc), f.trust, "{}", db.label);
+        assert_eq!(provider(&picture, f.dcs), f.trust);
+        let before = app.provision_picture(d(2027, 3, 31)).await.unwrap();
+        assert_eq!(provider(&before, f.csc), f.council);
+
+        // Every mover has two employments meeting at the transfer, continuity kept.
+        for m in &moves.employments {
+            let jobs = app.store().employments_of(m.open.staff).await.unwrap();
+            let old = jobs.iter().find(|e| e.id == m.close).unwrap();
+            assert_eq!(old.period.end(), Some(d(2027, 3, 31)));
+            let new = jobs
+                .iter()
+                .find(|e| e.period.start() == d(2027, 4, 1) && e.post == m.open.post)
+                .unwrap();
+            assert_eq!(new.employer, f.trust);
+            assert_eq!(new.continuous_since, old.continuous_since);
+        }
+
+        // Executed once only; the stored report reads back the same.
+        let twice = app.execute_transfer(id, "director.demo").await.unwrap_err();
+        assert!(matches!(twice, AppError::Conflict(_)), "{twice}");
+        assert_eq!(app.transfer_report(id).await.unwrap(), report);
+        let plan = app
+            .transfer_plans()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.id == id)
+            .unwrap();
+        assert_eq!(plan.status, PlanStatus::Executed);
+        assert_eq!(plan.decided.unwrap().0, "director.demo");
+    }
+}
+
+#[tokio::test]
+async fn a_cancelled_plan_cannot_be_executed() {
+    for db in every_backend().await {
+        let (app, clock) = demo_app(&db, 20).await;
+        let f = TransferFixture::new(&app).await;
+        let id = app.plan_transfer(&f.request(), "sm.demo").await.unwrap();
+        app.cancel_transfer(id, "sm.demo").await.unwrap();
+        set_day(&clock, 2027, 4, 2);
+        assert!(app.execute_transfer(id, "sm.demo").await.is_err());
+        assert!(app.cancel_transfer(id, "sm.demo").await.is_err());
+        // With the draft gone, the services can be planned again.
+        app.plan_transfer(&f.request(), "sm.demo").await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn bad_plans_are_refused_and_write_nothing() {
+    for db in every_backend().await {
+        let (app, _) = demo_app(&db, 20).await;
+        let f = TransferFixture::new(&app).await;
+        let plans_before = app.transfer_plans().await.unwrap().len();
+        let mut wrong_provider = f.request();
+        std::mem::swap(&mut wrong_provider.from, &mut wrong_provider.to);
+        let err = app
+            .plan_transfer(&wrong_provider, "sm.demo")
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("does not provide"), "{err}");
+
+        let mut too_early = f.request();
+        too_early.effective_from = d(2027, 1, 1);
+        let err = app.plan_transfer(&too_early, "sm.demo").await.unwrap_err();
+        assert!(err.to_string().contains("only made on 2027-01-20"), "{err}");
+
+        let mut no_title = f.request();
+        no_title.title = "  ".into();
+        assert!(app.plan_transfer(&no_title, "sm.demo").await.is_err());
+        assert_eq!(app.transfer_plans().await.unwrap().len(), plans_before);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn of_two_executions_at_once_exactly_one_wins() {
+    for db in every_backend().await {
+        let (app, clock) = demo_app(&db, 50).await;
+        let f = TransferFixture::new(&app).await;
+        let id = app
+            .plan_transfer(&f.request(), "director.demo")
+            .await
+            .unwrap();
+        set_day(&clock, 2027, 4, 1);
+        let (a, b) = tokio::join!(
+            app.execute_transfer(id, "one"),
+            app.execute_transfer(id, "two")
+        );
+        assert_eq!(
+            u8::from(a.is_ok()) + u8::from(b.is_ok()),
+            1,
+            "{}: {a:?} / {b:?}",
+            db.label
+        );
+        let winner = if a.is_ok() { "one" } else { "two" };
+        let plan = app
+            .transfer_plans()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.id == id)
+            .unwrap();
+        assert_eq!(plan.decided.unwrap().0, winner);
+        // The services moved once: one period each from the effective date.
+        let periods = app.store().provision_periods().await.unwrap();
+        let opened = periods
+            .iter()
+            .filter(|p| p.period.start() == d(2027, 4, 1))
+            .count();
+        assert_eq!(opened, 2, "{}", db.label);
+    }
+}

@@ -1,0 +1,240 @@
+//! `carebridge transfer`: plan, dry-run, execute, cancel and report on transfers of
+//! services between providers.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{bail, Result};
+use carebridge_app::transfer::Reconciliation;
+use carebridge_domain::transfer::TransferRequest;
+use carebridge_domain::{InstrumentId, OrganisationId, TransferPlanId};
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
+
+use crate::commands::open;
+
+/// The transfer commands.
+#[derive(Debug, Subcommand)]
+pub enum TransferCommand {
+    /// Plan a transfer of services from one provider to another (a draft).
+    Plan(PlanArgs),
+    /// List every plan.
+    List,
+    /// Dry run: what executing the plan would write. Writes nothing.
+    Show(PlanId),
+    /// Execute a draft plan (on or after its effective date), then print its
+    /// reconciliation report. Exit code 1 if any check fails.
+    Execute(ExecuteArgs),
+    /// Cancel a draft plan.
+    Cancel(ExecuteArgs),
+    /// Print the reconciliation report of an executed plan (--csv for a spreadsheet).
+    Report(ReportArgs),
+}
+
+/// `transfer plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// What people call it.
+    #[arg(long)]
+    title: String,
+    /// The instrument's id (see the provision page).
+    #[arg(long)]
+    instrument: i64,
+    /// Service codes, comma-separated, e.g. CSC,DCS.
+    #[arg(long, value_delimiter = ',', required = true)]
+    services: Vec<String>,
+    /// The organisation id the services leave.
+    #[arg(long)]
+    from: i64,
+    /// The organisation id they go to.
+    #[arg(long)]
+    to: i64,
+    /// First day with the new provider (YYYY-MM-DD).
+    #[arg(long)]
+    effective: NaiveDate,
+    /// Who is planning it, for the record.
+    #[arg(long, default_value = "command line")]
+    by: String,
+}
+
+/// A plan's id.
+#[derive(Debug, Args)]
+pub struct PlanId {
+    /// The plan's id.
+    id: i64,
+}
+
+/// `transfer execute` and `transfer cancel`.
+#[derive(Debug, Args)]
+pub struct ExecuteArgs {
+    /// The plan's id.
+    id: i64,
+    /// Who is doing it, for the record.
+    #[arg(long, default_value = "command line")]
+    by: String,
+}
+
+/// `transfer report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The plan's id.
+    id: i64,
+    /// CSV (one row per check and failing row) instead of text.
+    #[arg(long)]
+    csv: bool,
+}
+
+pub async fn run(database: Option<&str>, data_dir: &Path, command: TransferCommand) -> Result<()> {
+    let (app, _) = open(database, data_dir).await?;
+    let mut out = std::io::stdout().lock();
+    match command {
+        TransferCommand::Plan(args) => {
+            let directory = app.directory().await?;
+            let mut services = Vec::new();
+            for code in &args.services {
+                let code = code.trim();
+                match directory
+                    .services
+                    .iter()
+                    .find(|s| s.code.as_str().eq_ignore_ascii_case(code))
+                {
+                    Some(s) => services.push(s.id),
+                    None => {
+                        let known: Vec<&str> =
+                            directory.services.iter().map(|s| s.code.as_str()).collect();
+                        bail!(
+                            "--services: no service {code:?}; the services are {}",
+                            known.join(", ")
+                        );
+                    }
+                }
+            }
+            let request = TransferRequest {
+                title: args.title,
+                instrument: InstrumentId(args.instrument),
+                services,
+                from: OrganisationId(args.from),
+                to: OrganisationId(args.to),
+                effective_from: args.effective,
+            };
+            let id = app.plan_transfer(&request, &args.by).await?;
+            writeln!(
+                out,
+                "Planned transfer {id}. Dry run: carebridge transfer show {id}"
+            )?;
+        }
+        TransferCommand::List => {
+            let directory = app.directory().await?;
+            for plan in app.transfer_plans().await? {
+                writeln!(
+                    out,
+                    "{:>4}  {:<9}  {}  {} -> {}  {}",
+                    plan.id,
+                    plan.status.label(),
+                    plan.request.effective_from,
+                    directory.short_name(plan.request.from),
+                    directory.short_name(plan.request.to),
+                    plan.request.title
+                )?;
+            }
+        }
+        TransferCommand::Show(PlanId { id }) => {
+            let p = app.preview_transfer(TransferPlanId(id)).await?;
+            writeln!(
+                out,
+                "Transfer {id}: {} ({})",
+                p.plan.request.title,
+                p.plan.status.label()
+            )?;
+            writeln!(
+                out,
+                "  {} -> {} from {}",
+                p.from.name, p.to.name, p.plan.request.effective_from
+            )?;
+            writeln!(
+                out,
+                "  under {} ({})",
+                p.instrument.title, p.instrument.reference
+            )?;
+            let names: Vec<&str> = p.services.iter().map(|s| s.name.as_str()).collect();
+            writeln!(out, "  services: {}", names.join(", "))?;
+            writeln!(
+                out,
+                "  child records in scope: {} (none of them changes)",
+                p.children_in_scope
+            )?;
+            if let Some(problem) = &p.problem {
+                writeln!(out, "  cannot be executed as things stand: {problem}")?;
+            }
+            if let Some(m) = &p.moves {
+                writeln!(
+                    out,
+                    "  provision periods closed and opened: {}",
+                    m.provision.len()
+                )?;
+                writeln!(out, "  teams: {}, posts: {}", m.teams.len(), m.posts.len())?;
+                writeln!(out, "  staff changing employer: {}", p.staff.len())?;
+                for (person, post) in &p.staff {
+                    writeln!(
+                        out,
+                        "    {:<28} {:<8} {:<24} {}",
+                        person.full_name(),
+                        post.code.as_str(),
+                        post.title,
+                        post.grade
+                    )?;
+                }
+            }
+        }
+        TransferCommand::Execute(args) => {
+            let report = app
+                .execute_transfer(TransferPlanId(args.id), &args.by)
+                .await?;
+            print_report(&mut out, &report)?;
+            if !report.passed() {
+                bail!("the reconciliation of transfer {} failed", args.id);
+            }
+        }
+        TransferCommand::Cancel(args) => {
+            app.cancel_transfer(TransferPlanId(args.id), &args.by)
+                .await?;
+            writeln!(out, "Cancelled transfer {}.", args.id)?;
+        }
+        TransferCommand::Report(args) => {
+            let report = app.transfer_report(TransferPlanId(args.id)).await?;
+            if args.csv {
+                write!(out, "{}", report.to_csv()?)?;
+            } else {
+                print_report(&mut out, &report)?;
+            }
+        }
+    }
+    app.store().close().await;
+    Ok(())
+}
+
+fn print_report(out: &mut impl Write, report: &Reconciliation) -> Result<()> {
+    writeln!(out, "Reconciliation of transfer {}:", report.plan)?;
+    for check in &report.checks {
+        writeln!(
+            out,
+            "  {}  {} ({} compared)",
+            if check.passed { "PASS" } else { "FAIL" },
+            check.name,
+            check.compared
+        )?;
+        for failure in &check.failures {
+            writeln!(out, "        {failure}")?;
+        }
+    }
+    writeln!(
+        out,
+        "{}",
+        if report.passed() {
+            "All checks passed."
+        } else {
+            "Some checks FAILED."
+        }
+    )?;
+    Ok(())
+}

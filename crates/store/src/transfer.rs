@@ -1,0 +1,400 @@
+//! Transfer plans in SQL, their execution in one transaction, and the snapshots the
+//! reconciliation report compares.
+//!
+//! Execution writes provision and employment rows only (see
+//! `carebridge_domain::transfer`): its cost grows with staff and posts, not children.
+//! The plan's status moves from draft to executed in the same transaction, guarded by
+//! `WHERE status = 'draft'`, so of two executions at once exactly one wins.
+
+use carebridge_domain::transfer::{PlanStatus, TransferMoves, TransferRequest};
+use carebridge_domain::{
+    ChildId, InstrumentId, OrganisationId, PostId, ServiceId, StaffId, TransferPlanId,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use sha2::{Digest, Sha256};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::provision::apply_edit;
+use crate::rows::{corrupt, date, date_text, opt_date_text};
+use crate::{Store, StoreError};
+
+/// A stored transfer plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransferPlanRecord {
+    /// Its id.
+    pub id: TransferPlanId,
+    /// What it asks for.
+    pub request: TransferRequest,
+    /// Draft, executed or cancelled.
+    pub status: PlanStatus,
+    /// Who made it.
+    pub created_by: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+    /// Who executed or cancelled it, and when.
+    pub decided: Option<(String, DateTime<Utc>)>,
+}
+
+/// What the reconciliation compares before and after: every child record in the moved
+/// services' scope with the SHA-256 of its content, and who employed each person in a
+/// moving post on the day.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ScopeSnapshot {
+    /// (child, hash of the child's row and all its involvements), by child id.
+    pub children: Vec<(ChildId, String)>,
+    /// (person, post, employer) on the effective date, for posts of the moved services.
+    pub employers: Vec<(StaffId, PostId, OrganisationId)>,
+    /// (service, provider) on the effective date.
+    pub providers: Vec<(ServiceId, Option<OrganisationId>)>,
+}
+
+fn instant_text(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+fn instant(row: &AnyRow, column: &'static str) -> Result<DateTime<Utc>, StoreError> {
+    let text: String = row.try_get(column)?;
+    DateTime::parse_from_rfc3339(&text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| StoreError::Corrupt {
+            what: column,
+            problem: format!("{text:?} is not an instant"),
+        })
+}
+
+/// `$first, $first+1, ...` for an IN list.
+fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+const PLAN_COLUMNS: &str =
+    "id, title, instrument_id, from_org, to_org, effective_from, status, created_by, created_at, decided_by, decided_at";
+
+impl Store {
+    /// Stores a draft plan.
+    pub async fn create_transfer_plan(
+        &self,
+        authority: OrganisationId,
+        request: &TransferRequest,
+        created_by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<TransferPlanId, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO transfer_plans (authority_id, title, instrument_id, from_org, to_org, effective_from, \
+             status, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'draft', $7, $8) RETURNING id",
+        )
+        .bind(authority.0)
+        .bind(&request.title)
+        .bind(request.instrument.0)
+        .bind(request.from.0)
+        .bind(request.to.0)
+        .bind(date_text(request.effective_from))
+        .bind(created_by)
+        .bind(instant_text(now))
+        .fetch_one(&mut *tx)
+        .await?;
+        for service in &request.services {
+            sqlx::query("INSERT INTO transfer_plan_services (plan_id, service_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(service.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(TransferPlanId(id))
+    }
+
+    /// Every plan, newest first.
+    pub async fn transfer_plans(&self) -> Result<Vec<TransferPlanRecord>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {PLAN_COLUMNS} FROM transfer_plans ORDER BY id DESC"
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        let mut plans = Vec::with_capacity(rows.len());
+        for row in &rows {
+            plans.push(self.plan_from_row(row).await?);
+        }
+        Ok(plans)
+    }
+
+    /// One plan.
+    pub async fn transfer_plan(
+        &self,
+        id: TransferPlanId,
+    ) -> Result<Option<TransferPlanRecord>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {PLAN_COLUMNS} FROM transfer_plans WHERE id = $1"
+        ))
+        .bind(id.0)
+        .fetch_optional(self.pool())
+        .await?;
+        match row {
+            Some(row) => Ok(Some(self.plan_from_row(&row).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn plan_from_row(&self, row: &AnyRow) -> Result<TransferPlanRecord, StoreError> {
+        let id: i64 = row.try_get("id")?;
+        let services: Vec<i64> = sqlx::query_scalar(
+            "SELECT service_id FROM transfer_plan_services WHERE plan_id = $1 ORDER BY service_id",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        let status: String = row.try_get("status")?;
+        let decided_by: Option<String> = row.try_get("decided_by")?;
+        let decided = match decided_by {
+            Some(who) => Some((who, instant(row, "decided_at")?)),
+            None => None,
+        };
+        Ok(TransferPlanRecord {
+            id: TransferPlanId(id),
+            request: TransferRequest {
+                title: row.try_get("title")?,
+                instrument: InstrumentId(row.try_get("instrument_id")?),
+                services: services.into_iter().map(ServiceId).collect(),
+                from: OrganisationId(row.try_get("from_org")?),
+                to: OrganisationId(row.try_get("to_org")?),
+                effective_from: date(row, "effective_from")?,
+            },
+            status: PlanStatus::parse(&status).map_err(corrupt("transfer plan status"))?,
+            created_by: row.try_get("created_by")?,
+            created_at: instant(row, "created_at")?,
+            decided,
+        })
+    }
+
+    /// Cancels a draft plan. A plan already executed or cancelled is a conflict.
+    pub async fn cancel_transfer_plan(
+        &self,
+        id: TransferPlanId,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "UPDATE transfer_plans SET status = 'cancelled', decided_by = $1, decided_at = $2 \
+             WHERE id = $3 AND status = 'draft'",
+        )
+        .bind(by)
+        .bind(instant_text(now))
+        .bind(id.0)
+        .execute(self.pool())
+        .await?;
+        if done.rows_affected() == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Conflict(format!(
+                "transfer plan {id} is not a draft: it has already been executed or cancelled"
+            )))
+        }
+    }
+
+    /// Executes a plan: marks it executed and writes its moves, in one transaction.
+    /// Refused as a conflict when the plan is no longer a draft (so of two executions
+    /// at once exactly one wins) or when the rows changed since the moves were worked
+    /// out.
+    pub async fn execute_transfer(
+        &self,
+        id: TransferPlanId,
+        moves: &TransferMoves,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let claimed = sqlx::query(
+            "UPDATE transfer_plans SET status = 'executed', decided_by = $1, decided_at = $2 \
+             WHERE id = $3 AND status = 'draft'",
+        )
+        .bind(by)
+        .bind(instant_text(now))
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
+        if claimed.rows_affected() != 1 {
+            return Err(StoreError::Conflict(format!(
+                "transfer plan {id} has already been executed or cancelled; an executed plan is reversed only by a new plan"
+            )));
+        }
+        for edit in &moves.provision {
+            apply_edit(&mut tx, edit, None).await?;
+        }
+        for m in &moves.employments {
+            let closed = sqlx::query(
+                "UPDATE employments SET ends_on = $1 WHERE id = $2 AND starts_on <= $1 AND (ends_on IS NULL OR ends_on > $1)",
+            )
+            .bind(date_text(m.last_day))
+            .bind(m.close.0)
+            .execute(&mut *tx)
+            .await?;
+            if closed.rows_affected() != 1 {
+                return Err(StoreError::Conflict(format!(
+                    "employment {} changed since the plan was worked out; dry-run the plan again",
+                    m.close
+                )));
+            }
+            sqlx::query(
+                "INSERT INTO employments (staff_id, employer_id, post_id, starts_on, ends_on, continuous_since) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(m.open.staff.0)
+            .bind(m.open.employer.0)
+            .bind(m.open.post.0)
+            .bind(date_text(m.open.period.start()))
+            .bind(opt_date_text(m.open.period.end()))
+            .bind(date_text(m.open.continuous_since))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Stores the reconciliation report of an executed plan.
+    pub async fn save_transfer_report(
+        &self,
+        id: TransferPlanId,
+        report: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO transfer_reports (plan_id, report) VALUES ($1, $2)")
+            .bind(id.0)
+            .bind(report)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The reconciliation report of a plan, if it has one.
+    pub async fn transfer_report(&self, id: TransferPlanId) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT report FROM transfer_reports WHERE plan_id = $1")
+                .bind(id.0)
+                .fetch_optional(self.pool())
+                .await?,
+        )
+    }
+
+    /// What the reconciliation compares for `services` on `day` (see [`ScopeSnapshot`]).
+    pub async fn scope_snapshot(
+        &self,
+        services: &[ServiceId],
+        day: NaiveDate,
+    ) -> Result<ScopeSnapshot, StoreError> {
+        let mut snapshot = ScopeSnapshot::default();
+        if services.is_empty() {
+            return Ok(snapshot);
+        }
+        let list = placeholders(1, services.len());
+        let in_scope =
+            format!("SELECT DISTINCT child_id FROM involvements WHERE service_id IN ({list})");
+        fn bind_services<'q>(
+            sql: &'q str,
+            services: &[ServiceId],
+        ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+            services.iter().fold(sqlx::query(sql), |q, s| q.bind(s.0))
+        }
+        // One pass over the children in scope and one over their involvements, both in
+        // child order, hashing each child's row and then its involvements.
+        let children_sql = format!(
+            "SELECT id, given_name, family_name, sex, date_of_birth FROM children WHERE id IN ({in_scope}) ORDER BY id"
+        );
+        let children = bind_services(&children_sql, services)
+            .fetch_all(self.pool())
+            .await?;
+        let involvements_sql = format!(
+            "SELECT id, child_id, service_id, team_id, kind, starts_on, ends_on FROM involvements \
+             WHERE child_id IN ({in_scope}) ORDER BY child_id, id"
+        );
+        let involvements = bind_services(&involvements_sql, services)
+            .fetch_all(self.pool())
+            .await?;
+        let mut inv = involvements.iter().peekable();
+        for row in &children {
+            let id: i64 = row.try_get("id")?;
+            let mut hash = Sha256::new();
+            for column in ["given_name", "family_name", "sex", "date_of_birth"] {
+                let value: String = row.try_get(column)?;
+                hash.update(value.as_bytes());
+                hash.update([0x1f]);
+            }
+            while let Some(i) = inv.next_if(|i| i.try_get::<i64, _>("child_id").ok() == Some(id)) {
+                let (iid, service, team): (i64, i64, Option<i64>) = (
+                    i.try_get("id")?,
+                    i.try_get("service_id")?,
+                    i.try_get("team_id")?,
+                );
+                let (kind, starts, ends): (String, String, Option<String>) = (
+                    i.try_get("kind")?,
+                    i.try_get("starts_on")?,
+                    i.try_get("ends_on")?,
+                );
+                hash.update(
+                    format!("\x1e{iid}\x1f{service}\x1f{team:?}\x1f{kind}\x1f{starts}\x1f{ends:?}")
+                        .as_bytes(),
+                );
+            }
+            snapshot
+                .children
+                .push((ChildId(id), hex::encode(hash.finalize())));
+        }
+
+        let day_text = date_text(day);
+        let n = services.len();
+        let employers_sql = format!(
+            "SELECT e.staff_id, e.post_id, e.employer_id FROM employments e \
+             JOIN posts p ON p.id = e.post_id JOIN teams t ON t.id = p.team_id \
+             WHERE t.service_id IN ({list}) AND e.starts_on <= ${d} AND (e.ends_on IS NULL OR e.ends_on >= ${d}) \
+             ORDER BY e.staff_id, e.post_id",
+            d = n + 1
+        );
+        let query = bind_services(&employers_sql, services).bind(&day_text);
+        for row in query.fetch_all(self.pool()).await? {
+            snapshot.employers.push((
+                StaffId(row.try_get("staff_id")?),
+                PostId(row.try_get("post_id")?),
+                OrganisationId(row.try_get("employer_id")?),
+            ));
+        }
+        for s in services {
+            let provider: Option<i64> = sqlx::query_scalar(
+                "SELECT provider_id FROM provision_periods WHERE service_id = $1 AND starts_on <= $2 \
+                 AND (ends_on IS NULL OR ends_on >= $2)",
+            )
+            .bind(s.0)
+            .bind(&day_text)
+            .fetch_optional(self.pool())
+            .await?;
+            snapshot.providers.push((*s, provider.map(OrganisationId)));
+        }
+        Ok(snapshot)
+    }
+
+    /// Every employment, by person then start.
+    pub async fn employments(
+        &self,
+    ) -> Result<Vec<carebridge_domain::staff::Employment>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id AS employment_id, staff_id, employer_id, post_id, starts_on, ends_on, continuous_since \
+             FROM employments ORDER BY staff_id, starts_on",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(crate::staff::employment).collect()
+    }
+
+    /// Every post.
+    pub async fn all_posts(&self) -> Result<Vec<carebridge_domain::staff::Post>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, code, title, grade, fte_hundredths, team_id, role FROM posts ORDER BY id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(crate::staff::post).collect()
+    }
+}

@@ -1,0 +1,452 @@
+//! Transfers of services between providers: the list, planning one, its dry run,
+//! executing or cancelling it, and its reconciliation report (page and CSV).
+//!
+//! Directors and service managers only; anyone else gets the 403 page.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::Form;
+use carebridge_app::transfer::Reconciliation;
+use carebridge_app::AppError;
+use carebridge_domain::staff::Role;
+use carebridge_domain::transfer::{PlanStatus, TransferRequest};
+use carebridge_domain::{InstrumentId, OrganisationId, ServiceId, TransferPlanId};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::{render, see_other, Chrome};
+use crate::error::forbidden_page;
+use crate::format::Day;
+use crate::session::Session;
+use crate::{AppState, WebError};
+
+/// Who may plan, execute and cancel transfers.
+pub(crate) const MAY_TRANSFER: &[Role] = &[Role::Director, Role::ServiceManager];
+
+/// The 403 page for anyone whose role may not see transfers; None for those who may.
+fn refused(session: &Session) -> Option<Response> {
+    if MAY_TRANSFER.contains(&session.actor.role) {
+        None
+    } else {
+        Some(forbidden_page(
+            Chrome::for_session(session, "transfers"),
+            "Transfers of services are planned and executed by directors and service managers. \
+             If you need to see them, ask your manager.",
+        ))
+    }
+}
+
+fn plan_id(text: &str) -> Result<TransferPlanId, WebError> {
+    text.parse().map_err(|_| WebError::NotFound)
+}
+
+#[derive(Debug, Clone)]
+struct PlanLine {
+    id: i64,
+    title: String,
+    status: &'static str,
+    effective: Day,
+    from: String,
+    to: String,
+}
+
+#[derive(Template)]
+#[template(path = "transfers.html")]
+struct ListPage {
+    chrome: Chrome,
+    plans: Vec<PlanLine>,
+}
+
+pub(crate) async fn list(
+    session: Session,
+    State(state): State<AppState>,
+) -> Result<Response, WebError> {
+    if let Some(page) = refused(&session) {
+        return Ok(page);
+    }
+    let directory = state.app.directory().await?;
+    let plans = state
+        .app
+        .transfer_plans()
+        .await?
+        .into_iter()
+        .map(|p| PlanLine {
+            id: p.id.0,
+            title: p.request.title,
+            status: p.status.label(),
+            effective: Day(p.request.effective_from),
+            from: directory.short_name(p.request.from),
+            to: directory.short_name(p.request.to),
+        })
+        .collect();
+    render(&ListPage {
+        chrome: Chrome::for_session(&session, "transfers"),
+        plans,
+    })
+}
+
+/// What the plan form sends.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct PlanForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    instrument: String,
+    #[serde(default)]
+    services: Vec<String>,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    day: String,
+    #[serde(default)]
+    month: String,
+    #[serde(default)]
+    year: String,
+}
+
+#[derive(Template)]
+#[template(path = "transfer_new.html")]
+struct NewPage {
+    chrome: Chrome,
+    error: Option<String>,
+    form: PlanForm,
+    instruments: Vec<(i64, String)>,
+    services: Vec<(i64, String)>,
+    organisations: Vec<(i64, String)>,
+}
+
+impl NewPage {
+    fn chosen_service(&self, id: &i64) -> bool {
+        self.form.services.iter().any(|s| s == &id.to_string())
+    }
+}
+
+async fn new_page(
+    state: &AppState,
+    session: &Session,
+    form: PlanForm,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    let directory = state.app.directory().await?;
+    let page = NewPage {
+        chrome: Chrome::for_session(session, "transfers"),
+        error: error.clone(),
+        form,
+        instruments: directory
+            .instruments
+            .iter()
+            .rev()
+            .map(|i| {
+                (
+                    i.id.0,
+                    format!("{} ({}, {})", i.title, i.reference, Day(i.made_on)),
+                )
+            })
+            .collect(),
+        services: directory
+            .services
+            .iter()
+            .map(|s| (s.id.0, s.name.clone()))
+            .collect(),
+        organisations: directory
+            .organisations
+            .iter()
+            .filter(|o| o.kind.can_provide())
+            .map(|o| (o.id.0, o.name.clone()))
+            .collect(),
+    };
+    let html = page.render()?;
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, axum::response::Html(html)).into_response())
+}
+
+pub(crate) async fn new(
+    session: Session,
+    State(state): State<AppState>,
+) -> Result<Response, WebError> {
+    if let Some(page) = refused(&session) {
+        return Ok(page);
+    }
+    new_page(&state, &session, PlanForm::default(), None).await
+}
+
+/// Reads the form into a request, or says which field is wrong.
+fn read_form(form: &PlanForm) -> Result<TransferRequest, String> {
+    let id = |text: &str, field: &str| {
+        text.trim()
+            .parse::<i64>()
+            .map_err(|_| format!("Select {field}"))
+    };
+    let effective_from = match (
+        form.day.trim().parse(),
+        form.month.trim().parse(),
+        form.year.trim().parse(),
+    ) {
+        (Ok(d), Ok(m), Ok(y)) => NaiveDate::from_ymd_opt(y, m, d)
+            .ok_or_else(|| "The date the transfer takes effect must be a real date".to_owned())?,
+        _ => {
+            return Err("Enter the date the transfer takes effect, for example 1 4 2027".to_owned())
+        }
+    };
+    if form.services.is_empty() {
+        return Err("Select at least one service to transfer".to_owned());
+    }
+    Ok(TransferRequest {
+        title: form.title.trim().to_owned(),
+        instrument: InstrumentId(id(
+            &form.instrument,
+            "the instrument that moves the services",
+        )?),
+        services: form
+            .services
+            .iter()
+            .map(|s| id(s, "the services").map(ServiceId))
+            .collect::<Result<_, _>>()?,
+        from: OrganisationId(id(&form.from, "the provider the services leave")?),
+        to: OrganisationId(id(&form.to, "the provider the services go to")?),
+        effective_from,
+    })
+}
+
+pub(crate) async fn create(
+    session: Session,
+    State(state): State<AppState>,
+    Form(form): Form<PlanForm>,
+) -> Result<Response, WebError> {
+    if let Some(page) = refused(&session) {
+        return Ok(page);
+    }
+    session.check_csrf(&form.csrf_token)?;
+    let request = match read_form(&form) {
+        Ok(r) => r,
+        Err(message) => return new_page(&state, &session, form, Some(message)).await,
+    };
+    match state
+        .app
+        .plan_transfer(&request, &session.actor.username)
+        .await
+    {
+        Ok(id) => Ok(see_other(&format!("/transfers/{id}"))),
+        Err(AppError::Invalid(e)) => new_page(&state, &session, form, Some(e.to_string())).await,
+        Err(AppError::NotFound(what)) => {
+            new_page(&state, &session, form, Some(format!("No such {what}"))).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Clone)]
+struct StaffLine {
+    name: String,
+    post: String,
+    grade: String,
+    fte: String,
+}
+
+#[derive(Template)]
+#[template(path = "transfer.html")]
+struct PlanPage {
+    chrome: Chrome,
+    error: Option<String>,
+    id: i64,
+    title: String,
+    status: PlanStatus,
+    status_label: &'static str,
+    from: String,
+    to: String,
+    effective: Day,
+    instrument: String,
+    services: Vec<String>,
+    problem: Option<String>,
+    moves: Option<(usize, usize, usize)>,
+    staff: Vec<StaffLine>,
+    posts: Vec<(String, String, String, String)>,
+    children_in_scope: usize,
+    created: String,
+    decided: Option<String>,
+}
+
+pub(crate) async fn show(
+    session: Session,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    if let Some(page) = refused(&session) {
+        return Ok(page);
+    }
+    plan_page(&state, &session, plan_id(&id)?, None).await
+}
+
+/// The plan page, with the reason an execute or cancel was refused if there was one.
+async fn plan_page(
+    state: &AppState,
+    session: &Session,
+    id: TransferPlanId,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    let p = state.app.preview_transfer(id).await?;
+    let page = PlanPage {
+        chrome: Chrome::for_session(session, "transfers"),
+        error: error.clone(),
+        id: p.plan.id.0,
+        title: p.plan.request.title.clone(),
+        status: p.plan.status,
+        status_label: p.plan.status.label(),
+        from: p.from.name.clone(),
+        to: p.to.name.clone(),
+        effective: Day(p.plan.request.effective_from),
+        instrument: format!("{} ({})", p.instrument.title, p.instrument.reference),
+        services: p.services.iter().map(|s| s.name.clone()).collect(),
+        problem: p.problem.clone(),
+        moves: p
+            .moves
+            .as_ref()
+            .map(|m| (m.provision.len(), m.teams.len(), m.posts.len())),
+        staff: p
+            .staff
+            .iter()
+            .map(|(person, post)| StaffLine {
+                name: person.full_name(),
+                post: format!("{} ({})", post.title, post.code.as_str()),
+                grade: post.grade.clone(),
+                fte: post.fte(),
+            })
+            .collect(),
+        posts: p
+            .posts
+            .iter()
+            .map(|(post, team)| {
+                (
+                    post.code.as_str().to_owned(),
+                    post.title.clone(),
+                    team.clone(),
+                    post.fte(),
+                )
+            })
+            .collect(),
+        children_in_scope: p.children_in_scope,
+        created: format!(
+            "{} on {}",
+            p.plan.created_by,
+            Day(p.plan.created_at.date_naive())
+        ),
+        decided: p
+            .plan
+            .decided
+            .as_ref()
+            .map(|(who, at)| format!("{who} on {}", Day(at.date_naive()))),
+    };
+    let html = page.render()?;
+    let status = if error.is_some() {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, axum::response::Html(html)).into_response())
+}
+
+/// What the execute and cancel buttons send.
+#[derive(Debug, Deserialize)]
+pub(crate) struct DecisionForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+pub(crate) async fn execute(
+    session: Session,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(form): Form<DecisionForm>,
+) -> Result<Response, WebError> {
+    if let Some(page) = refused(&session) {
+        return Ok(page);
+    }
+    session.check_csrf(&form.csrf_token)?;
+    let id = plan_id(&id)?;
+    match state
+        .app
+        .execute_transfer(id, &session.actor.username)
+        .await
+    {
+        Ok(_) => Ok(see_other(&format!("/transfers/{id}/report"))),
+        Err(AppError::Invalid(e)) => plan_page(&state, &session, id, Some(e.to_string())).await,
+        Err(AppError::Conflict(message)) => plan_page(&state, &session, id, Some(message)).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub(crate) async fn cancel(
+    session: Session,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(form): Form<DecisionForm>,
+) -> Result<Response, WebError> {
+    if let Some(page) = refused(&session) {
+        return Ok(page);
+    }
+    session.check_csrf(&form.csrf_token)?;
+    let id = plan_id(&id)?;
+    match state.app.cancel_transfer(id, &session.actor.username).await {
+        Ok(()) => Ok(see_other(&format!("/transfers/{id}"))),
+        Err(AppError::Conflict(message)) => plan_page(&state, &session, id, Some(message)).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "transfer_report.html")]
+struct ReportPage {
+    chrome: Chrome,
+    id: i64,
+    report: Reconciliation,
+}
+
+pub(crate) async fn report(
+    session: Session,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    if let Some(page) = refused(&session) {
+        return Ok(page);
+    }
+    let id = plan_id(&id)?;
+    let report = state.app.transfer_report(id).await?;
+    render(&ReportPage {
+        chrome: Chrome::for_session(&session, "transfers"),
+        id: id.0,
+        report,
+    })
+}
+
+pub(crate) async fn report_csv(
+    session: Session,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    if let Some(page) = refused(&session) {
+        return Ok(page);
+    }
+    let id = plan_id(&id)?;
+    let csv = state.app.transfer_report(id).await?.to_csv()?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"transfer-{id}-reconciliation.csv\""),
+            ),
+        ],
+        csv,
+    )
+        .into_response())
+}
