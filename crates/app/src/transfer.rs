@@ -223,8 +223,9 @@ pub struct TransferPreview {
 }
 
 impl App {
-    /// Loads what the transfer rule reads and works out the moves.
-    async fn work_out_moves(&self, request: &TransferRequest) -> Result<TransferMoves, AppError> {
+    /// Loads what the transfer rule reads and works out the moves (the rows execution
+    /// would write). Reads provision, posts and employments only.
+    pub async fn transfer_moves(&self, request: &TransferRequest) -> Result<TransferMoves, AppError> {
         let directory = self.directory().await?;
         let instrument = directory
             .instrument(request.instrument)
@@ -298,7 +299,7 @@ impl App {
                 }
             }
         }
-        self.work_out_moves(request).await?;
+        self.transfer_moves(request).await?;
         let authority = self
             .store()
             .authority()
@@ -343,7 +344,7 @@ impl App {
             .filter_map(|s| directory.service(*s).cloned())
             .collect();
         let (moves, problem) = match plan.status {
-            PlanStatus::Draft => match self.work_out_moves(&plan.request).await {
+            PlanStatus::Draft => match self.transfer_moves(&plan.request).await {
                 Ok(m) => (Some(m), None),
                 Err(AppError::Invalid(e)) => (None, Some(e.to_string())),
                 Err(e) => return Err(e),
@@ -419,7 +420,7 @@ impl App {
             )
             .into());
         }
-        let moves = self.work_out_moves(&plan.request).await?;
+        let moves = self.transfer_moves(&plan.request).await?;
         let services = &plan.request.services;
         let day = plan.request.effective_from;
         let before = self.store().scope_snapshot(services, day).await?;

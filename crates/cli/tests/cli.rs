@@ -348,3 +348,61 @@ fn accounts_are_made_and_reset_from_the_command_line() {
         stderr(&reset)
     );
 }
+
+/// One value from the database, for finding ids the CLI needs.
+fn scalar(url: &str, sql: &str) -> i64 {
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
+        sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+    })
+}
+
+#[test]
+#[rustfmt::skip]
+fn a_transfer_is_planned_dry_run_executed_and_reported_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("db.sqlite").display());
+    let generated = run(&["demo", "generate", "--children", "200", "--today", "2026-11-23", "--database", &url]);
+    assert!(generated.status.success(), "{}", stderr(&generated));
+    let council = scalar(&url, "SELECT id FROM organisations WHERE kind = 'local_authority'").to_string();
+    let trust = scalar(&url, "SELECT id FROM organisations WHERE kind = 'provider_body'").to_string();
+    let decision = scalar(&url, "SELECT id FROM instruments WHERE kind = 'cabinet_decision' ORDER BY made_on DESC LIMIT 1").to_string();
+    let plan = |services: &str, effective: &str| {
+        run(&[
+            "transfer", "plan", "--title", "Early help to the trust", "--instrument", &decision, "--services", services,
+            "--from", &council, "--to", &trust, "--effective", effective, "--by", "a.director", "--database", &url,
+        ])
+    };
+    let unknown = plan("EH,NOPE", "2026-11-01");
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(stderr(&unknown).contains("no service \"NOPE\""), "{}", stderr(&unknown));
+    let wrong_way = run(&[
+        "transfer", "plan", "--title", "Back", "--instrument", &decision, "--services", "EH", "--from", &trust, "--to",
+        &council, "--effective", "2026-11-01", "--database", &url,
+    ]);
+    assert_eq!(wrong_way.status.code(), Some(1));
+    assert!(stderr(&wrong_way).contains("does not provide Early help"), "{}", stderr(&wrong_way));
+
+    let planned = plan("EH", "2026-11-01");
+    assert!(planned.status.success(), "{}", stderr(&planned));
+    assert!(String::from_utf8_lossy(&planned.stdout).contains("Planned transfer 1"));
+    let shown = run(&["transfer", "show", "1", "--database", &url]);
+    let shown_text = String::from_utf8_lossy(&shown.stdout).into_owned();
+    assert!(shown_text.contains("staff changing employer:"), "{shown_text}");
+    let listed = run(&["transfer", "list", "--database", &url]);
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("Draft"));
+
+    let executed = run(&["transfer", "execute", "1", "--by", "a.director", "--database", &url]);
+    assert!(executed.status.success(), "{}", stderr(&executed));
+    let text = String::from_utf8_lossy(&executed.stdout).into_owned();
+    assert_eq!(text.matches("  PASS  ").count(), 4, "{text}");
+    assert!(text.contains("All checks passed."));
+    let twice = run(&["transfer", "execute", "1", "--database", &url]);
+    assert_eq!(twice.status.code(), Some(1));
+    assert!(stderr(&twice).contains("reversed only by a new plan"), "{}", stderr(&twice));
+
+    let csv = run(&["transfer", "report", "1", "--csv", "--database", &url]);
+    let csv = String::from_utf8_lossy(&csv.stdout).into_owned();
+    assert!(csv.starts_with("plan,check,result,compared,failure\n"), "{csv}");
+    assert_eq!(csv.lines().count(), 5);
+}
