@@ -19,10 +19,7 @@ use std::sync::Arc;
 
 use carebridge_app::{App, DatabaseUrl, FixedClock, Store};
 use carebridge_demo::DemoParams;
-use carebridge_domain::instrument::{Instrument, InstrumentDetails};
-use carebridge_domain::organisation::OrganisationKind;
-use carebridge_domain::transfer::TransferRequest;
-use carebridge_domain::{InstrumentId, TransferPlanId};
+use carebridge_domain::TransferPlanId;
 use chrono::{NaiveDate, TimeZone, Utc};
 
 fn main() {
@@ -30,7 +27,10 @@ fn main() {
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap()
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -55,28 +55,14 @@ fn prepared(children: u32) -> &'static (tempfile::TempDir, PathBuf, TransferPlan
         let path = dir.path().join("authority.sqlite");
         let id = runtime().block_on(async {
             let app = app_at(&path, d(2026, 11, 23)).await;
-            let params = DemoParams { children, ..DemoParams::standard(d(2026, 11, 23)) };
+            let params = DemoParams {
+                children,
+                ..DemoParams::standard(d(2026, 11, 23))
+            };
             app.load_demo(&params, |_, _| {}).await.unwrap();
-            let directory = app.directory().await.unwrap();
-            let org = |kind| directory.organisations.iter().find(|o| o.kind == kind).unwrap().id;
-            let service = |code: &str| directory.services.iter().find(|s| s.code.as_str() == code).unwrap().id;
-            let decision = Instrument {
-                id: InstrumentId(0),
-                authority: org(OrganisationKind::LocalAuthority),
-                reference: "CAB/2027/004".into(),
-                title: "Commission children's services from the trust".into(),
-                made_on: d(2027, 1, 20),
-                details: InstrumentDetails::CabinetDecision { decision: "Agree".into(), recommendation: "Agree".into() },
-            };
-            let instrument = app.store().record_provision_change(&decision, &[]).await.unwrap();
-            let request = TransferRequest {
-                title: "Children's services to the trust".into(),
-                instrument,
-                services: vec![service("CSC"), service("DCS")],
-                from: org(OrganisationKind::LocalAuthority),
-                to: org(OrganisationKind::ProviderBody),
-                effective_from: d(2027, 4, 1),
-            };
+            let request = carebridge_testkit::TransferFixture::new(&app)
+                .await
+                .request();
             let id = app.plan_transfer(&request, "bench").await.unwrap();
             app.store().close().await;
             id
@@ -102,9 +88,18 @@ fn execute(bencher: divan::Bencher, children: u32) {
         .with_inputs(|| copy(children, &rt))
         .bench_local_values(|(dir, app, id)| {
             rt.block_on(async {
-                let plan = app.transfer_plans().await.unwrap().into_iter().find(|p| p.id == id).unwrap();
+                let plan = app
+                    .transfer_plans()
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .find(|p| p.id == id)
+                    .unwrap();
                 let moves = app.transfer_moves(&plan.request).await.unwrap();
-                app.store().execute_transfer(id, &moves, "bench", app.clock().now()).await.unwrap();
+                app.store()
+                    .execute_transfer(id, &moves, "bench", app.clock().now())
+                    .await
+                    .unwrap();
             });
             (dir, app)
         });

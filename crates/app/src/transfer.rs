@@ -225,7 +225,10 @@ pub struct TransferPreview {
 impl App {
     /// Loads what the transfer rule reads and works out the moves (the rows execution
     /// would write). Reads provision, posts and employments only.
-    pub async fn transfer_moves(&self, request: &TransferRequest) -> Result<TransferMoves, AppError> {
+    pub async fn transfer_moves(
+        &self,
+        request: &TransferRequest,
+    ) -> Result<TransferMoves, AppError> {
         let directory = self.directory().await?;
         let instrument = directory
             .instrument(request.instrument)

@@ -16,6 +16,8 @@ use crate::commands::open;
 /// The transfer commands.
 #[derive(Debug, Subcommand)]
 pub enum TransferCommand {
+    /// List what a plan can name: instruments, providers and service codes, with ids.
+    Choices,
     /// Plan a transfer of services from one provider to another (a draft).
     Plan(PlanArgs),
     /// List every plan.
@@ -122,6 +124,33 @@ pub async fn run(database: Option<&str>, data_dir: &Path, command: TransferComma
                 out,
                 "Planned transfer {id}. Dry run: carebridge transfer show {id}"
             )?;
+        }
+        TransferCommand::Choices => {
+            let directory = app.directory().await?;
+            writeln!(out, "Instruments (--instrument):")?;
+            for i in &directory.instruments {
+                writeln!(
+                    out,
+                    "  {:>4}  {}  {:<22} {} ({})",
+                    i.id,
+                    i.made_on,
+                    i.kind_label(),
+                    i.title,
+                    i.reference
+                )?;
+            }
+            writeln!(out, "Providers (--from, --to):")?;
+            for o in directory
+                .organisations
+                .iter()
+                .filter(|o| o.kind.can_provide())
+            {
+                writeln!(out, "  {:>4}  {}", o.id, o.name)?;
+            }
+            writeln!(out, "Services (--services):")?;
+            for s in &directory.services {
+                writeln!(out, "  {:>4}  {}", s.code.as_str(), s.name)?;
+            }
         }
         TransferCommand::List => {
             let directory = app.directory().await?;

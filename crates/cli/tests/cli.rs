@@ -383,6 +383,10 @@ fn a_transfer_is_planned_dry_run_executed_and_reported_from_the_command_line() {
     assert_eq!(wrong_way.status.code(), Some(1));
     assert!(stderr(&wrong_way).contains("does not provide Early help"), "{}", stderr(&wrong_way));
 
+    let choices = run(&["transfer", "choices", "--database", &url]);
+    let choices = String::from_utf8_lossy(&choices.stdout).into_owned();
+    assert!(choices.contains(&format!("{decision:>4}  ")) && choices.contains("EH  Early help"), "{choices}");
+
     let planned = plan("EH", "2026-11-01");
     assert!(planned.status.success(), "{}", stderr(&planned));
     assert!(String::from_utf8_lossy(&planned.stdout).contains("Planned transfer 1"));
@@ -405,4 +409,24 @@ fn a_transfer_is_planned_dry_run_executed_and_reported_from_the_command_line() {
     let csv = String::from_utf8_lossy(&csv.stdout).into_owned();
     assert!(csv.starts_with("plan,check,result,compared,failure\n"), "{csv}");
     assert_eq!(csv.lines().count(), 5);
+}
+
+#[test]
+fn a_data_folder_that_cannot_be_made_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-folder");
+    std::fs::write(&file, "a file where the data folder should be").unwrap();
+    let output = carebridge()
+        .args(["migrate"])
+        .env("CAREBRIDGE_DATA_DIR", &file)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(
+        message.starts_with("error: cannot create the data folder"),
+        "{message}"
+    );
+    assert!(message.contains("not-a-folder"), "{message}");
+    assert_eq!(message.trim_end().lines().count(), 1, "{message}");
 }

@@ -138,6 +138,23 @@ impl Browser {
         self.click_button("Show").await;
     }
 
+    /// The text of the page's error summary.
+    async fn error_summary(&self) -> String {
+        let summary = self
+            .client
+            .find(Locator::Css(".govuk-error-summary"))
+            .await
+            .unwrap();
+        summary.text().await.unwrap()
+    }
+
+    /// Fills in the sign-in form on the current page and sends it.
+    async fn sign_in_as(&self, username: &str, password: &str) {
+        self.fill("username", username).await;
+        self.fill("password", password).await;
+        self.click_button("Sign in").await;
+    }
+
     async fn heading(&self) -> String {
         self.client
             .find(Locator::Css("h1"))
@@ -204,24 +221,15 @@ async fn a_person_signs_in_looks_around_and_signs_out() {
     assert_eq!(b.heading().await, "Sign in to Carebridge");
     b.assert_accessible("the sign-in page").await;
 
-    b.fill("username", "sw.demo").await;
-    b.fill("password", "not my password").await;
-    b.click_button("Sign in").await;
-    let summary = b
-        .client
-        .find(Locator::Css(".govuk-error-summary"))
+    b.sign_in_as("sw.demo", "not my password").await;
+    assert!(b
+        .error_summary()
         .await
-        .unwrap();
-    assert!(summary
-        .text()
-        .await
-        .unwrap()
         .contains("Enter a correct username and password"));
     b.assert_accessible("the sign-in page with an error").await;
 
-    b.fill("username", "sw.demo").await;
-    b.fill("password", carebridge_demo::DEMO_PASSWORD).await;
-    b.click_button("Sign in").await;
+    b.sign_in_as("sw.demo", carebridge_demo::DEMO_PASSWORD)
+        .await;
     assert_eq!(b.path().await, "/staff");
 
     for path in PAGE_ROUTES {
@@ -289,9 +297,8 @@ async fn a_director_executes_a_transfer_and_reads_the_report() {
     let server = crate::common::start(30).await;
     let f = carebridge_testkit::TransferFixture::new(&server.app).await;
     b.client.goto(&server.url("/sign-in")).await.unwrap();
-    b.fill("username", "director.demo").await;
-    b.fill("password", carebridge_demo::DEMO_PASSWORD).await;
-    b.click_button("Sign in").await;
+    b.sign_in_as("director.demo", carebridge_demo::DEMO_PASSWORD)
+        .await;
 
     b.client.goto(&server.url("/transfers")).await.unwrap();
     assert_eq!(b.heading().await, "Transfers of services");
@@ -300,15 +307,9 @@ async fn a_director_executes_a_transfer_and_reads_the_report() {
     b.client.goto(&server.url("/transfers/new")).await.unwrap();
     b.assert_accessible("the plan form").await;
     b.click_button("Save the plan").await;
-    let summary = b
-        .client
-        .find(Locator::Css(".govuk-error-summary"))
+    assert!(b
+        .error_summary()
         .await
-        .unwrap();
-    assert!(summary
-        .text()
-        .await
-        .unwrap()
         .contains("Enter the date the transfer takes effect"));
     b.assert_accessible("the plan form with an error").await;
 
@@ -328,9 +329,8 @@ async fn a_director_executes_a_transfer_and_reads_the_report() {
     carebridge_testkit::set_day(&server.clock, 2027, 4, 1);
     b.client.refresh().await.unwrap();
     assert_eq!(b.path().await, format!("/sign-in?next=/transfers/{id}"));
-    b.fill("username", "director.demo").await;
-    b.fill("password", carebridge_demo::DEMO_PASSWORD).await;
-    b.click_button("Sign in").await;
+    b.sign_in_as("director.demo", carebridge_demo::DEMO_PASSWORD)
+        .await;
     assert_eq!(b.path().await, format!("/transfers/{id}"));
     b.click_button("Execute the transfer").await;
     assert_eq!(b.path().await, format!("/transfers/{id}/report"));
