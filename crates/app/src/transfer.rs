@@ -424,16 +424,31 @@ impl App {
             .into());
         }
         let moves = self.transfer_moves(&plan.request).await?;
-        let services = &plan.request.services;
-        let day = plan.request.effective_from;
-        let before = self.store().scope_snapshot(services, day).await?;
-        self.store()
-            .execute_transfer(id, &moves, by, self.clock().now())
+        let request = plan.request.clone();
+        let scope = (
+            plan.request.services.as_slice(),
+            plan.request.effective_from,
+        );
+        let report = self
+            .store()
+            .execute_transfer_reconciled(
+                id,
+                &moves,
+                by,
+                self.clock().now(),
+                scope,
+                move |before, after| {
+                    let report = reconcile(id, &request, before, after);
+                    let json = serde_json::to_string(&report).map_err(|e| {
+                        carebridge_store::StoreError::Corrupt {
+                            what: "reconciliation report",
+                            problem: e.to_string(),
+                        }
+                    })?;
+                    Ok((report, json))
+                },
+            )
             .await?;
-        let after = self.store().scope_snapshot(services, day).await?;
-        let report = reconcile(id, &plan.request, before, after);
-        let json = serde_json::to_string(&report).map_err(|e| AppError::Internal(e.to_string()))?;
-        self.store().save_transfer_report(id, &json).await?;
         Ok(report)
     }
 

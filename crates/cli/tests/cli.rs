@@ -349,11 +349,15 @@ fn accounts_are_made_and_reset_from_the_command_line() {
     );
 }
 
-/// One value from the database, for finding ids the CLI needs.
+/// One number from the database (SQLite or PostgreSQL), for ids and counts.
 fn scalar(url: &str, sql: &str) -> i64 {
+    sqlx::any::install_default_drivers();
     tokio::runtime::Runtime::new().unwrap().block_on(async {
-        let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
-        sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+        let mut conn = sqlx::AnyConnection::connect(url).await.unwrap();
+        let sql = format!("SELECT CAST(({sql}) AS BIGINT)");
+        let value = sqlx::query_scalar(&sql).fetch_one(&mut conn).await.unwrap();
+        conn.close().await.unwrap();
+        value
     })
 }
 
@@ -429,4 +433,147 @@ fn a_data_folder_that_cannot_be_made_is_named() {
     );
     assert!(message.contains("not-a-folder"), "{message}");
     assert_eq!(message.trim_end().lines().count(), 1, "{message}");
+}
+
+/// A database in the state "demo loaded, early help planned to move to the trust on
+/// 1 November 2026" (already past, so the plan can be executed today), made by the
+/// CLI itself. Returns the organisation id of the trust.
+fn prepare_transfer(url: &str) -> i64 {
+    let generated = run(&[
+        "demo",
+        "generate",
+        "--children",
+        "300",
+        "--today",
+        "2026-11-23",
+        "--database",
+        url,
+    ]);
+    assert!(generated.status.success(), "{}", stderr(&generated));
+    let council = scalar(
+        url,
+        "SELECT id FROM organisations WHERE kind = 'local_authority'",
+    );
+    let trust = scalar(
+        url,
+        "SELECT id FROM organisations WHERE kind = 'provider_body'",
+    );
+    let decision = scalar(
+        url,
+        "SELECT id FROM instruments WHERE kind = 'cabinet_decision' ORDER BY made_on DESC LIMIT 1",
+    );
+    let (council, trust, decision) = (council.to_string(), trust.to_string(), decision.to_string());
+    let planned = run(&[
+        "transfer",
+        "plan",
+        "--title",
+        "Early help to the trust",
+        "--instrument",
+        &decision,
+        "--services",
+        "EH",
+        "--from",
+        &council,
+        "--to",
+        &trust,
+        "--effective",
+        "2026-11-01",
+        "--database",
+        url,
+    ]);
+    assert!(planned.status.success(), "{}", stderr(&planned));
+    trust.parse().unwrap()
+}
+
+/// What a crash may not split: the plan's status, its report, the service's provision
+/// and the employments.
+#[derive(Debug, PartialEq, Eq)]
+struct TransferState {
+    executed: bool,
+    reports: i64,
+    periods_from_effective_date: i64,
+    employments: i64,
+}
+
+fn transfer_state(url: &str) -> TransferState {
+    TransferState {
+        executed: scalar(url, "SELECT CASE WHEN status = 'executed' THEN 1 ELSE 0 END FROM transfer_plans WHERE id = 1") == 1,
+        reports: scalar(url, "SELECT COUNT(*) FROM transfer_reports"),
+        periods_from_effective_date: scalar(url, "SELECT COUNT(*) FROM provision_periods WHERE starts_on = '2026-11-01'"),
+        employments: scalar(url, "SELECT COUNT(*) FROM employments"),
+    }
+}
+
+/// Kills `carebridge transfer execute` with SIGKILL at many points and checks each time
+/// that the database is wholly before or wholly after the transfer.
+#[test]
+fn a_killed_execution_leaves_the_database_wholly_before_or_wholly_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let prepared = dir.path().join("prepared.sqlite");
+    prepare_transfer(&format!("sqlite://{}", prepared.display()));
+    let copy = |name: &str| {
+        let path = dir.path().join(name);
+        std::fs::copy(&prepared, &path).unwrap();
+        format!("sqlite://{}", path.display())
+    };
+    kill_executions(24, copy);
+}
+
+/// The same on PostgreSQL: each kill gets a new database made by the CLI.
+#[test]
+fn a_killed_execution_on_postgres_leaves_it_wholly_before_or_wholly_after() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    if rt.block_on(carebridge_testkit::postgres()).is_none() {
+        return;
+    }
+    let fresh = |_: &str| {
+        let db = rt.block_on(carebridge_testkit::postgres()).unwrap();
+        let url = match &db.url {
+            carebridge_app::DatabaseUrl::Postgres(url) => url.to_string(),
+            carebridge_app::DatabaseUrl::Sqlite(_) => unreachable!(),
+        };
+        prepare_transfer(&url);
+        url
+    };
+    kill_executions(10, fresh);
+}
+
+/// Runs one execution to the end on `fresh("whole")`, then `kills` more, each on its
+/// own `fresh(name)` database, killed with SIGKILL at points spread over the run.
+#[rustfmt::skip]
+fn kill_executions(kills: usize, mut fresh: impl FnMut(&str) -> String) {
+    let whole = fresh("whole.sqlite");
+    let before = transfer_state(&whole);
+    assert!(!before.executed);
+    let started = std::time::Instant::now();
+    let done = run(&["transfer", "execute", "1", "--database", &whole]);
+    let full_time = started.elapsed();
+    assert!(done.status.success(), "{}", stderr(&done));
+    let after = transfer_state(&whole);
+    assert!(after.executed && after.reports == 1 && after.periods_from_effective_date == 1);
+    assert!(after.employments > before.employments);
+
+    // Kill points spread over the whole run, from "just started" to "nearly done".
+    let (mut seen_before, mut seen_after) = (0, 0);
+    let mut seed: u64 = 2014;
+    for i in 0..kills {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let fraction = (seed >> 33) as f64 / (1u64 << 31) as f64;
+        let delay = full_time.mul_f64(1.1 * fraction);
+        let url = fresh(&format!("killed-{i}.sqlite"));
+        let mut child = carebridge().args(["transfer", "execute", "1", "--database", &url])
+            .stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        std::thread::sleep(delay);
+        let _ = child.kill(); // SIGKILL; it may have finished already
+        child.wait().unwrap();
+        let state = transfer_state(&url);
+        if state == before {
+            seen_before += 1;
+        } else if state == after {
+            seen_after += 1;
+        } else {
+            panic!("kill {i} after {delay:?} left a state between: {state:?} (before {before:?}, after {after:?})");
+        }
+    }
+    eprintln!("{kills} kills: {seen_before} left it before, {seen_after} after");
 }

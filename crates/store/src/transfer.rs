@@ -199,7 +199,7 @@ impl Store {
     /// Executes a plan: marks it executed and writes its moves, in one transaction.
     /// Refused as a conflict when the plan is no longer a draft (so of two executions
     /// at once exactly one wins) or when the rows changed since the moves were worked
-    /// out.
+    /// out. Writes no report (see [`Store::execute_transfer_reconciled`]).
     pub async fn execute_transfer(
         &self,
         id: TransferPlanId,
@@ -208,66 +208,39 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool().begin().await?;
-        let claimed = sqlx::query(
-            "UPDATE transfer_plans SET status = 'executed', decided_by = $1, decided_at = $2 \
-             WHERE id = $3 AND status = 'draft'",
-        )
-        .bind(by)
-        .bind(instant_text(now))
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await?;
-        if claimed.rows_affected() != 1 {
-            return Err(StoreError::Conflict(format!(
-                "transfer plan {id} has already been executed or cancelled; an executed plan is reversed only by a new plan"
-            )));
-        }
-        for edit in &moves.provision {
-            apply_edit(&mut tx, edit, None).await?;
-        }
-        for m in &moves.employments {
-            let closed = sqlx::query(
-                "UPDATE employments SET ends_on = $1 WHERE id = $2 AND starts_on <= $1 AND (ends_on IS NULL OR ends_on > $1)",
-            )
-            .bind(date_text(m.last_day))
-            .bind(m.close.0)
-            .execute(&mut *tx)
-            .await?;
-            if closed.rows_affected() != 1 {
-                return Err(StoreError::Conflict(format!(
-                    "employment {} changed since the plan was worked out; dry-run the plan again",
-                    m.close
-                )));
-            }
-            sqlx::query(
-                "INSERT INTO employments (staff_id, employer_id, post_id, starts_on, ends_on, continuous_since) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(m.open.staff.0)
-            .bind(m.open.employer.0)
-            .bind(m.open.post.0)
-            .bind(date_text(m.open.period.start()))
-            .bind(opt_date_text(m.open.period.end()))
-            .bind(date_text(m.open.continuous_since))
-            .execute(&mut *tx)
-            .await?;
-        }
+        write_moves(&mut tx, id, moves, by, now).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// Stores the reconciliation report of an executed plan.
-    pub async fn save_transfer_report(
+    /// Executes a plan and writes its reconciliation report, all in one transaction:
+    /// claims the plan, snapshots the scope, writes the moves, snapshots it again, and
+    /// stores what `reconcile(before, after)` makes of the two. A crash at any point
+    /// leaves the database wholly before (draft, no report) or wholly after.
+    pub async fn execute_transfer_reconciled<R>(
         &self,
         id: TransferPlanId,
-        report: &str,
-    ) -> Result<(), StoreError> {
+        moves: &TransferMoves,
+        by: &str,
+        now: DateTime<Utc>,
+        scope: (&[ServiceId], NaiveDate),
+        reconcile: impl FnOnce(ScopeSnapshot, ScopeSnapshot) -> Result<(R, String), StoreError>,
+    ) -> Result<R, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        // Claiming first takes the write lock, so the "before" snapshot below is the
+        // state the moves are written over.
+        claim(&mut tx, id, by, now).await?;
+        let before = snapshot_on(&mut tx, scope.0, scope.1).await?;
+        apply_moves(&mut tx, moves).await?;
+        let after = snapshot_on(&mut tx, scope.0, scope.1).await?;
+        let (result, report) = reconcile(before, after)?;
         sqlx::query("INSERT INTO transfer_reports (plan_id, report) VALUES ($1, $2)")
             .bind(id.0)
             .bind(report)
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?;
-        Ok(())
+        tx.commit().await?;
+        Ok(result)
     }
 
     /// The reconciliation report of a plan, if it has one.
@@ -286,93 +259,8 @@ impl Store {
         services: &[ServiceId],
         day: NaiveDate,
     ) -> Result<ScopeSnapshot, StoreError> {
-        let mut snapshot = ScopeSnapshot::default();
-        if services.is_empty() {
-            return Ok(snapshot);
-        }
-        let list = placeholders(1, services.len());
-        let in_scope =
-            format!("SELECT DISTINCT child_id FROM involvements WHERE service_id IN ({list})");
-        fn bind_services<'q>(
-            sql: &'q str,
-            services: &[ServiceId],
-        ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-            services.iter().fold(sqlx::query(sql), |q, s| q.bind(s.0))
-        }
-        // One pass over the children in scope and one over their involvements, both in
-        // child order, hashing each child's row and then its involvements.
-        let children_sql = format!(
-            "SELECT id, given_name, family_name, sex, date_of_birth FROM children WHERE id IN ({in_scope}) ORDER BY id"
-        );
-        let children = bind_services(&children_sql, services)
-            .fetch_all(self.pool())
-            .await?;
-        let involvements_sql = format!(
-            "SELECT id, child_id, service_id, team_id, kind, starts_on, ends_on FROM involvements \
-             WHERE child_id IN ({in_scope}) ORDER BY child_id, id"
-        );
-        let involvements = bind_services(&involvements_sql, services)
-            .fetch_all(self.pool())
-            .await?;
-        let mut inv = involvements.iter().peekable();
-        for row in &children {
-            let id: i64 = row.try_get("id")?;
-            let mut hash = Sha256::new();
-            for column in ["given_name", "family_name", "sex", "date_of_birth"] {
-                let value: String = row.try_get(column)?;
-                hash.update(value.as_bytes());
-                hash.update([0x1f]);
-            }
-            while let Some(i) = inv.next_if(|i| i.try_get::<i64, _>("child_id").ok() == Some(id)) {
-                let (iid, service, team): (i64, i64, Option<i64>) = (
-                    i.try_get("id")?,
-                    i.try_get("service_id")?,
-                    i.try_get("team_id")?,
-                );
-                let (kind, starts, ends): (String, String, Option<String>) = (
-                    i.try_get("kind")?,
-                    i.try_get("starts_on")?,
-                    i.try_get("ends_on")?,
-                );
-                hash.update(
-                    format!("\x1e{iid}\x1f{service}\x1f{team:?}\x1f{kind}\x1f{starts}\x1f{ends:?}")
-                        .as_bytes(),
-                );
-            }
-            snapshot
-                .children
-                .push((ChildId(id), hex::encode(hash.finalize())));
-        }
-
-        let day_text = date_text(day);
-        let n = services.len();
-        let employers_sql = format!(
-            "SELECT e.staff_id, e.post_id, e.employer_id FROM employments e \
-             JOIN posts p ON p.id = e.post_id JOIN teams t ON t.id = p.team_id \
-             WHERE t.service_id IN ({list}) AND e.starts_on <= ${d} AND (e.ends_on IS NULL OR e.ends_on >= ${d}) \
-             ORDER BY e.staff_id, e.post_id",
-            d = n + 1
-        );
-        let query = bind_services(&employers_sql, services).bind(&day_text);
-        for row in query.fetch_all(self.pool()).await? {
-            snapshot.employers.push((
-                StaffId(row.try_get("staff_id")?),
-                PostId(row.try_get("post_id")?),
-                OrganisationId(row.try_get("employer_id")?),
-            ));
-        }
-        for s in services {
-            let provider: Option<i64> = sqlx::query_scalar(
-                "SELECT provider_id FROM provision_periods WHERE service_id = $1 AND starts_on <= $2 \
-                 AND (ends_on IS NULL OR ends_on >= $2)",
-            )
-            .bind(s.0)
-            .bind(&day_text)
-            .fetch_optional(self.pool())
-            .await?;
-            snapshot.providers.push((*s, provider.map(OrganisationId)));
-        }
-        Ok(snapshot)
+        let mut conn = self.pool().acquire().await?;
+        snapshot_on(&mut conn, services, day).await
     }
 
     /// Every employment, by person then start.
@@ -397,4 +285,173 @@ impl Store {
         .await?;
         rows.iter().map(crate::staff::post).collect()
     }
+}
+
+/// [`Store::scope_snapshot`] on one connection (or inside a transaction).
+async fn snapshot_on(
+    conn: &mut sqlx::AnyConnection,
+    services: &[ServiceId],
+    day: NaiveDate,
+) -> Result<ScopeSnapshot, StoreError> {
+    let mut snapshot = ScopeSnapshot::default();
+    if services.is_empty() {
+        return Ok(snapshot);
+    }
+    let list = placeholders(1, services.len());
+    let in_scope =
+        format!("SELECT DISTINCT child_id FROM involvements WHERE service_id IN ({list})");
+    fn bind_services<'q>(
+        sql: &'q str,
+        services: &[ServiceId],
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        services.iter().fold(sqlx::query(sql), |q, s| q.bind(s.0))
+    }
+    // One pass over the children in scope and one over their involvements, both in
+    // child order, hashing each child's row and then its involvements.
+    let children_sql = format!(
+        "SELECT id, given_name, family_name, sex, date_of_birth FROM children WHERE id IN ({in_scope}) ORDER BY id"
+    );
+    let children = bind_services(&children_sql, services)
+        .fetch_all(&mut *conn)
+        .await?;
+    let involvements_sql = format!(
+        "SELECT id, child_id, service_id, team_id, kind, starts_on, ends_on FROM involvements \
+         WHERE child_id IN ({in_scope}) ORDER BY child_id, id"
+    );
+    let involvements = bind_services(&involvements_sql, services)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut inv = involvements.iter().peekable();
+    for row in &children {
+        let id: i64 = row.try_get("id")?;
+        let mut hash = Sha256::new();
+        for column in ["given_name", "family_name", "sex", "date_of_birth"] {
+            let value: String = row.try_get(column)?;
+            hash.update(value.as_bytes());
+            hash.update([0x1f]);
+        }
+        while let Some(i) = inv.next_if(|i| i.try_get::<i64, _>("child_id").ok() == Some(id)) {
+            let (iid, service, team): (i64, i64, Option<i64>) = (
+                i.try_get("id")?,
+                i.try_get("service_id")?,
+                i.try_get("team_id")?,
+            );
+            let (kind, starts, ends): (String, String, Option<String>) = (
+                i.try_get("kind")?,
+                i.try_get("starts_on")?,
+                i.try_get("ends_on")?,
+            );
+            hash.update(
+                format!("\x1e{iid}\x1f{service}\x1f{team:?}\x1f{kind}\x1f{starts}\x1f{ends:?}")
+                    .as_bytes(),
+            );
+        }
+        snapshot
+            .children
+            .push((ChildId(id), hex::encode(hash.finalize())));
+    }
+
+    let day_text = date_text(day);
+    let n = services.len();
+    let employers_sql = format!(
+        "SELECT e.staff_id, e.post_id, e.employer_id FROM employments e \
+         JOIN posts p ON p.id = e.post_id JOIN teams t ON t.id = p.team_id \
+         WHERE t.service_id IN ({list}) AND e.starts_on <= ${d} AND (e.ends_on IS NULL OR e.ends_on >= ${d}) \
+         ORDER BY e.staff_id, e.post_id",
+        d = n + 1
+    );
+    let query = bind_services(&employers_sql, services).bind(&day_text);
+    for row in query.fetch_all(&mut *conn).await? {
+        snapshot.employers.push((
+            StaffId(row.try_get("staff_id")?),
+            PostId(row.try_get("post_id")?),
+            OrganisationId(row.try_get("employer_id")?),
+        ));
+    }
+    for s in services {
+        let provider: Option<i64> = sqlx::query_scalar(
+            "SELECT provider_id FROM provision_periods WHERE service_id = $1 AND starts_on <= $2 \
+             AND (ends_on IS NULL OR ends_on >= $2)",
+        )
+        .bind(s.0)
+        .bind(&day_text)
+        .fetch_optional(&mut *conn)
+        .await?;
+        snapshot.providers.push((*s, provider.map(OrganisationId)));
+    }
+    Ok(snapshot)
+}
+
+type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// Marks a draft plan executed; a plan that is not a draft is a conflict.
+async fn claim(
+    tx: &mut Tx,
+    id: TransferPlanId,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let claimed = sqlx::query(
+        "UPDATE transfer_plans SET status = 'executed', decided_by = $1, decided_at = $2 \
+         WHERE id = $3 AND status = 'draft'",
+    )
+    .bind(by)
+    .bind(instant_text(now))
+    .bind(id.0)
+    .execute(&mut **tx)
+    .await?;
+    if claimed.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict(format!(
+            "transfer plan {id} has already been executed or cancelled; an executed plan is reversed only by a new plan"
+        )))
+    }
+}
+
+/// Claims the plan and writes its moves.
+async fn write_moves(
+    tx: &mut Tx,
+    id: TransferPlanId,
+    moves: &TransferMoves,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    claim(tx, id, by, now).await?;
+    apply_moves(tx, moves).await
+}
+
+/// Closes and opens provision periods and employments.
+async fn apply_moves(tx: &mut Tx, moves: &TransferMoves) -> Result<(), StoreError> {
+    for edit in &moves.provision {
+        apply_edit(tx, edit, None).await?;
+    }
+    for m in &moves.employments {
+        let closed = sqlx::query(
+            "UPDATE employments SET ends_on = $1 WHERE id = $2 AND starts_on <= $1 AND (ends_on IS NULL OR ends_on > $1)",
+        )
+        .bind(date_text(m.last_day))
+        .bind(m.close.0)
+        .execute(&mut **tx)
+        .await?;
+        if closed.rows_affected() != 1 {
+            return Err(StoreError::Conflict(format!(
+                "employment {} changed since the plan was worked out; dry-run the plan again",
+                m.close
+            )));
+        }
+        sqlx::query(
+            "INSERT INTO employments (staff_id, employer_id, post_id, starts_on, ends_on, continuous_since) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(m.open.staff.0)
+        .bind(m.open.employer.0)
+        .bind(m.open.post.0)
+        .bind(date_text(m.open.period.start()))
+        .bind(opt_date_text(m.open.period.end()))
+        .bind(date_text(m.open.continuous_since))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }
