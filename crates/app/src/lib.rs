@@ -8,6 +8,7 @@ pub mod accounts;
 mod clock;
 pub mod demo;
 mod error;
+pub mod instruments;
 pub mod overview;
 pub mod transfer;
 

@@ -8,6 +8,7 @@
 #![allow(clippy::print_stdout)]
 
 mod commands;
+mod instrument;
 mod transfer;
 
 use std::path::PathBuf;
@@ -55,6 +56,9 @@ enum Command {
     /// Accounts.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Instruments that move services: contracts, directions, decisions, notices.
+    #[command(subcommand)]
+    Instrument(InstrumentCommand),
     /// Transfers of services between providers.
     #[command(subcommand)]
     Transfer(transfer::TransferCommand),
@@ -64,6 +68,12 @@ enum Command {
 enum DemoCommand {
     /// Generate a demo authority of any size into an empty database (deterministic for a seed).
     Generate(commands::GenerateArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum InstrumentCommand {
+    /// Record an instrument, after showing its effect on provision.
+    Add(Box<instrument::AddArgs>),
 }
 
 #[derive(Debug, Subcommand)]
@@ -100,6 +110,9 @@ fn main() -> ExitCode {
             }
             Command::Admin(AdminCommand::CreateUser(args)) => {
                 commands::create_user(db.database.as_deref(), &db.data_dir, args).await
+            }
+            Command::Instrument(InstrumentCommand::Add(args)) => {
+                instrument::add(db.database.as_deref(), &db.data_dir, *args).await
             }
             Command::Transfer(command) => {
                 transfer::run(db.database.as_deref(), &db.data_dir, command).await

@@ -577,3 +577,49 @@ fn kill_executions(kills: usize, mut fresh: impl FnMut(&str) -> String) {
     }
     eprintln!("{kills} kills: {seen_before} left it before, {seen_after} after");
 }
+
+#[test]
+#[rustfmt::skip]
+fn instruments_are_recorded_after_their_effect_is_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("db.sqlite").display());
+    let generated = run(&["demo", "generate", "--children", "20", "--today", "2026-11-23", "--database", &url]);
+    assert!(generated.status.success(), "{}", stderr(&generated));
+    let count = || scalar(&url, "SELECT COUNT(*) FROM instruments");
+    let before = count();
+    let dfe = scalar(&url, "SELECT id FROM organisations WHERE kind = 'government_department'").to_string();
+    let trust = scalar(&url, "SELECT id FROM organisations WHERE kind = 'provider_body'").to_string();
+
+    let direction = |extra: &[&str]| {
+        let mut args = vec!["instrument", "add", "--kind", "direction", "--reference", "DfE/2026/DIR/11",
+            "--title", "Direction to commission early help", "--made-on", "2026-11-20", "--issuer", &dfe,
+            "--database", &url];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let dry = direction(&["--immediate", "--dry-run"]);
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    let text = String::from_utf8_lossy(&dry.stdout).into_owned();
+    assert!(text.contains("Government direction (immediate effect)"), "{text}");
+    assert!(text.contains("there is no time for 28 days' employee liability information"), "{text}");
+    assert_eq!(count(), before, "a dry run saves nothing");
+
+    let clash = direction(&["--immediate", "--effective-from", "2026-12-01"]);
+    assert_eq!(clash.status.code(), Some(1));
+    assert!(stderr(&clash).contains("takes effect on the day it is made"), "{}", stderr(&clash));
+    let missing = run(&["instrument", "add", "--kind", "contract", "--reference", "C/1", "--title", "Contract",
+        "--made-on", "2026-11-01", "--database", &url]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing).contains("--provider is needed for a contract"), "{}", stderr(&missing));
+    assert_eq!(count(), before);
+
+    let saved = direction(&["--immediate"]);
+    assert!(saved.status.success(), "{}", stderr(&saved));
+    assert!(String::from_utf8_lossy(&saved.stdout).contains(&format!("Recorded instrument {}", before + 1)));
+    let notice = run(&["instrument", "add", "--kind", "notice", "--reference", "N/2026/1", "--title", "Notice",
+        "--made-on", "2026-11-02", "--served-by", &trust, "--served-on", &dfe, "--notice-days", "180",
+        "--ends-on", "2026-12-01", "--database", &url]);
+    assert_eq!(notice.status.code(), Some(1), "without mutual agreement the notice period applies");
+    assert!(stderr(&notice).contains("notice period runs to at least"), "{}", stderr(&notice));
+    assert_eq!(count(), before + 1);
+}
