@@ -125,7 +125,11 @@ pub async fn add(database: Option<&str>, data_dir: &Path, args: AddArgs) -> Resu
             effective_from: match (args.effective_from, args.immediate) {
                 (Some(d), _) => d,
                 (None, true) => args.made_on,
-                (None, false) => return Err(anyhow!("--effective-from (or --immediate) is needed for a direction")),
+                (None, false) => {
+                    return Err(anyhow!(
+                        "--effective-from (or --immediate) is needed for a direction"
+                    ))
+                }
             },
             immediate_effect: args.immediate,
             power: args.power,
@@ -155,7 +159,13 @@ pub async fn add(database: Option<&str>, data_dir: &Path, args: AddArgs) -> Resu
         details,
     };
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{}: {} ({})", instrument.kind_label(), instrument.title, instrument.reference)?;
+    writeln!(
+        out,
+        "{}: {} ({})",
+        instrument.kind_label(),
+        instrument.title,
+        instrument.reference
+    )?;
     for line in app.instrument_effect(&instrument).await? {
         writeln!(out, "  {line}")?;
     }

@@ -64,6 +64,8 @@ pub fn router(app: App, config: WebConfig) -> Router {
             get(pages::transfers::list).post(pages::transfers::create),
         )
         .route("/transfers/new", get(pages::transfers::new))
+        .route("/instruments", post(pages::instruments::create))
+        .route("/instruments/new", get(pages::instruments::new))
         .route("/transfers/{id}", get(pages::transfers::show))
         .route("/transfers/{id}/execute", post(pages::transfers::execute))
         .route("/transfers/{id}/cancel", post(pages::transfers::cancel))
@@ -96,7 +98,7 @@ pub const PAGE_ROUTES: &[&str] = &[
 ];
 
 /// Pages only directors and service managers may open (everyone else gets 403).
-pub const MANAGER_ROUTES: &[&str] = &["/transfers", "/transfers/new"];
+pub const MANAGER_ROUTES: &[&str] = &["/transfers", "/transfers/new", "/instruments/new"];
 
 /// Serves `router` on `listener` until `shutdown` completes.
 pub async fn serve(

@@ -2,6 +2,7 @@
 //! signed in), the "as at" date control and pagination.
 
 pub(crate) mod home;
+pub(crate) mod instruments;
 pub(crate) mod organisations;
 pub(crate) mod provision;
 pub(crate) mod sign_in;

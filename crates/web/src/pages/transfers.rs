@@ -4,7 +4,7 @@
 //! Directors and service managers only; anyone else gets the 403 page.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
@@ -26,7 +26,7 @@ use crate::{AppState, WebError};
 pub(crate) const MAY_TRANSFER: &[Role] = &[Role::Director, Role::ServiceManager];
 
 /// The 403 page for anyone whose role may not see transfers; None for those who may.
-fn refused(session: &Session) -> Option<Response> {
+pub(crate) fn refused(session: &Session) -> Option<Response> {
     if MAY_TRANSFER.contains(&session.actor.role) {
         None
     } else {
@@ -57,11 +57,19 @@ struct PlanLine {
 struct ListPage {
     chrome: Chrome,
     plans: Vec<PlanLine>,
+    recorded: Option<String>,
+}
+
+/// The list's query: the instrument just recorded, if any.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ListQuery {
+    recorded: Option<String>,
 }
 
 pub(crate) async fn list(
     session: Session,
     State(state): State<AppState>,
+    Query(query): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     if let Some(page) = refused(&session) {
         return Ok(page);
@@ -81,9 +89,15 @@ pub(crate) async fn list(
             to: directory.short_name(p.request.to),
         })
         .collect();
+    let recorded = query
+        .recorded
+        .and_then(|id| id.parse().ok())
+        .and_then(|id| directory.instrument(InstrumentId(id)))
+        .map(|i| format!("{} ({})", i.title, i.reference));
     render(&ListPage {
         chrome: Chrome::for_session(&session, "transfers"),
         plans,
+        recorded,
     })
 }
 

@@ -313,6 +313,43 @@ async fn a_director_executes_a_transfer_and_reads_the_report() {
         .contains("Enter the date the transfer takes effect"));
     b.assert_accessible("the plan form with an error").await;
 
+    // Record a cabinet decision: choose the kind, fill it in, check its effect, save.
+    b.client
+        .goto(&server.url("/instruments/new"))
+        .await
+        .unwrap();
+    b.assert_accessible("the instrument kind page").await;
+    b.client
+        .find(Locator::Id("kind-cabinet_decision"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.click_button("Continue").await;
+    b.assert_accessible("the cabinet decision form").await;
+    b.fill("reference", "CAB/2026/031").await;
+    b.fill("title", "Decision to review early help").await;
+    b.fill("made_day", "10").await;
+    b.fill("made_month", "11").await;
+    b.fill("made_year", "2026").await;
+    b.click_button("Continue").await;
+    assert_eq!(b.heading().await, "Check its effect before you save it");
+    b.assert_accessible("the instrument check page").await;
+    b.click_button("Save the instrument").await;
+    let banner = b
+        .client
+        .find(Locator::Css(".govuk-notification-banner"))
+        .await
+        .unwrap();
+    assert!(banner
+        .text()
+        .await
+        .unwrap()
+        .contains("Decision to review early help"));
+    b.assert_accessible("the transfers page after recording")
+        .await;
+
     let id = server
         .app
         .plan_transfer(&f.request(), "director.demo")

@@ -477,3 +477,91 @@ async fn a_director_plans_dry_runs_and_executes_a_transfer_on_the_web() {
         .unwrap();
     assert_eq!(again.status(), 409);
 }
+
+#[tokio::test]
+async fn a_service_manager_records_a_direction_after_seeing_its_effect() {
+    let server = start(5).await;
+    let c = client();
+    let home = sign_in(&server, &c, "sm.demo").await;
+    let token = csrf_token(&home);
+    let directory = server.app.directory().await.unwrap();
+    let dfe = directory
+        .organisations
+        .iter()
+        .find(|o| o.kind == carebridge_domain::organisation::OrganisationKind::GovernmentDepartment)
+        .unwrap()
+        .id
+        .to_string();
+    let chooser = crate::common::get_text(&c, server.url("/instruments/new")).await;
+    assert!(chooser.contains("What kind of instrument is it?"));
+    let form =
+        crate::common::get_text(&c, server.url("/instruments/new?kind=government_direction")).await;
+    assert!(form.contains("With immediate effect"));
+
+    let fields = |step: &str, made_day: &str| {
+        vec![
+            ("csrf_token", token.clone()),
+            ("step", step.to_owned()),
+            ("kind", "government_direction".to_owned()),
+            ("reference", "DfE/2026/DIR/11".to_owned()),
+            ("title", "Direction about early help".to_owned()),
+            ("made_day", made_day.to_owned()),
+            ("made_month", "11".to_owned()),
+            ("made_year", "2026".to_owned()),
+            ("issuer", dfe.clone()),
+            ("addressed_to", dfe.clone()),
+            ("immediate", "yes".to_owned()),
+            ("power", "Education Act 1996 s.497A".to_owned()),
+        ]
+    };
+    let count = || async { server.app.directory().await.unwrap().instruments.len() };
+    let before = count().await;
+    let missing = c
+        .post(server.url("/instruments"))
+        .form(&fields("check", ""))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 422);
+    assert!(missing
+        .text()
+        .await
+        .unwrap()
+        .contains("The date it was made must include a day, month and year"));
+
+    let check = c
+        .post(server.url("/instruments"))
+        .form(&fields("check", "20"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(check.status(), 200);
+    let check = check.text().await.unwrap();
+    assert!(check.contains("Check its effect before you save it"));
+    assert!(check.contains("there is no time for 28 days"), "{check}");
+    assert_eq!(count().await, before, "checking saves nothing");
+
+    let saved = c
+        .post(server.url("/instruments"))
+        .form(&fields("save", "20"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 303);
+    let to = saved.headers()["location"].to_str().unwrap().to_owned();
+    assert!(to.starts_with("/transfers?recorded="), "{to}");
+    assert_eq!(count().await, before + 1);
+    let list = crate::common::get_text(&c, server.url(&to)).await;
+    assert!(list.contains("Instrument recorded: Direction about early help"));
+
+    // A social worker cannot record one.
+    let sw = client();
+    let sw_home = sign_in(&server, &sw, "sw.demo").await;
+    let refused = sw
+        .post(server.url("/instruments"))
+        .form(&[("csrf_token", csrf_token(&sw_home))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+}
