@@ -4,6 +4,7 @@
 //! The web pages and the CLI are thin: they parse input and call these functions, so
 //! every rule is applied the same way whichever door a request comes in by.
 
+pub mod access;
 pub mod accounts;
 mod clock;
 pub mod demo;

@@ -48,6 +48,35 @@ async fn a_transfer_moves_provision_and_staff_and_no_child_record() {
         let early = app.execute_transfer(id, "director.demo").await.unwrap_err();
         assert!(early.to_string().contains("on or after"), "{early}");
 
+        // A child with work open in a moving service on the day, and who can open their
+        // record the day before, asked before the transfer is executed.
+        let mut child = None;
+        for (c, _) in &app
+            .store()
+            .scope_snapshot(&[f.csc, f.dcs], d(2027, 4, 1))
+            .await
+            .unwrap()
+            .children
+        {
+            let work = app.store().involvements_of(*c).await.unwrap();
+            if work.iter().any(|i| {
+                (i.service == f.csc || i.service == f.dcs) && i.period.contains(d(2027, 4, 1))
+            }) {
+                child = Some(*c);
+                break;
+            }
+        }
+        let child = child.expect("the demo has open work in children's social care");
+        let staff_of = |lines: &[carebridge_app::access::AccessLine]| {
+            let mut ids: Vec<_> = lines.iter().map(|l| l.grant.staff).collect();
+            ids.sort();
+            ids.dedup();
+            ids
+        };
+        let eve = app.explain_access(child, d(2027, 3, 31)).await.unwrap();
+        assert!(!eve.lines.is_empty());
+        assert!(eve.lines.iter().all(|l| l.grant.employer == f.council));
+
         set_day(&clock, 2027, 4, 1);
         let report = app.execute_transfer(id, "director.demo").await.unwrap();
         assert!(report.passed(), "{}: {:#?}", db.label, report.checks);
@@ -72,6 +101,23 @@ async fn a_transfer_moves_provision_and_staff_and_no_child_record() {
             assert_eq!(new.employer, f.trust);
             assert_eq!(new.continuous_since, old.continuous_since);
         }
+
+        // Access followed provision on the day: the same people, now employed by the
+        // trust, for the reason the new instrument gives; the day before is unchanged.
+        let day = app.explain_access(child, d(2027, 4, 1)).await.unwrap();
+        assert!(
+            day.lines.iter().all(|l| l.grant.employer == f.trust),
+            "{}",
+            db.label
+        );
+        assert!(day.lines.iter().all(|l| l.reason.contains("CAB/2027/004")));
+        assert_eq!(staff_of(&day.lines), staff_of(&eve.lines));
+        let eve_again = app.explain_access(child, d(2027, 3, 31)).await.unwrap();
+        assert_eq!(staff_of(&eve_again.lines), staff_of(&eve.lines));
+        assert!(eve_again
+            .lines
+            .iter()
+            .all(|l| l.grant.employer == f.council));
 
         // Executed once only; the stored report reads back the same.
         let twice = app.execute_transfer(id, "director.demo").await.unwrap_err();

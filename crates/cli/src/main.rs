@@ -7,6 +7,7 @@
 // Printing to the terminal is this binary's job.
 #![allow(clippy::print_stdout)]
 
+mod access;
 mod commands;
 mod instrument;
 mod transfer;
@@ -59,6 +60,9 @@ enum Command {
     /// Instruments that move services: contracts, directions, decisions, notices.
     #[command(subcommand)]
     Instrument(InstrumentCommand),
+    /// Access questions.
+    #[command(subcommand)]
+    Access(AccessCommand),
     /// Transfers of services between providers.
     #[command(subcommand)]
     Transfer(transfer::TransferCommand),
@@ -68,6 +72,12 @@ enum Command {
 enum DemoCommand {
     /// Generate a demo authority of any size into an empty database (deterministic for a seed).
     Generate(commands::GenerateArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum AccessCommand {
+    /// Who could open a child's record on a day, and why.
+    Explain(access::ExplainArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -113,6 +123,9 @@ fn main() -> ExitCode {
             }
             Command::Instrument(InstrumentCommand::Add(args)) => {
                 instrument::add(db.database.as_deref(), &db.data_dir, *args).await
+            }
+            Command::Access(AccessCommand::Explain(args)) => {
+                access::explain(db.database.as_deref(), &db.data_dir, args).await
             }
             Command::Transfer(command) => {
                 transfer::run(db.database.as_deref(), &db.data_dir, command).await

@@ -409,6 +409,23 @@ fn a_transfer_is_planned_dry_run_executed_and_reported_from_the_command_line() {
     assert_eq!(twice.status.code(), Some(1));
     assert!(stderr(&twice).contains("reversed only by a new plan"), "{}", stderr(&twice));
 
+    // Who could open a child's early help record, the day before and the day of it.
+    let child = scalar(&url, "SELECT MIN(child_id) FROM involvements WHERE ends_on IS NULL AND service_id = (SELECT id FROM services WHERE code = 'EH')").to_string();
+    let explain = |day: &str| {
+        let out = run(&["access", "explain", "--child", &child, "--at", day, "--database", &url]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let eve = explain("2026-10-31");
+    let day = explain("2026-11-01");
+    assert!(eve.contains("employed by Northmoor Metropolitan Borough Council"), "{eve}");
+    assert!(day.contains("employed by Northmoor Children's Trust"), "{day}");
+    assert!(!day.contains("employed by Northmoor Metropolitan Borough Council"), "{day}");
+    assert_eq!(eve.lines().count(), day.lines().count(), "the same people, now with the trust");
+    let nobody = run(&["access", "explain", "--child", "999999", "--database", &url]);
+    assert_eq!(nobody.status.code(), Some(1));
+    assert!(stderr(&nobody).contains("child not found"), "{}", stderr(&nobody));
+
     let csv = run(&["transfer", "report", "1", "--csv", "--database", &url]);
     let csv = String::from_utf8_lossy(&csv.stdout).into_owned();
     assert!(csv.starts_with("plan,check,result,compared,failure\n"), "{csv}");

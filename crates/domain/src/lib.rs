@@ -7,6 +7,7 @@
 //! The central idea is in [`provision`]: *who delivers* a service is an effective-dated
 //! row, never a property of a child's record.
 
+pub mod access;
 pub mod child;
 pub mod dates;
 pub mod error;

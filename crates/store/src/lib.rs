@@ -11,6 +11,7 @@
 
 mod accounts;
 mod authority;
+mod children;
 mod demo_load;
 mod error;
 mod provision;
