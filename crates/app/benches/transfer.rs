@@ -77,6 +77,11 @@ fn copy(children: u32, rt: &tokio::runtime::Runtime) -> (tempfile::TempDir, App,
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("copy.sqlite");
     std::fs::copy(path, &target).unwrap();
+    // The write-ahead log too, if SQLite has not folded it into the file yet.
+    let wal = path.with_extension("sqlite-wal");
+    if wal.exists() {
+        std::fs::copy(&wal, target.with_extension("sqlite-wal")).unwrap();
+    }
     let app = rt.block_on(app_at(&target, d(2027, 4, 1)));
     (dir, app, *id)
 }

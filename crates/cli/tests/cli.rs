@@ -528,9 +528,15 @@ fn a_killed_execution_leaves_the_database_wholly_before_or_wholly_after() {
     let dir = tempfile::tempdir().unwrap();
     let prepared = dir.path().join("prepared.sqlite");
     prepare_transfer(&format!("sqlite://{}", prepared.display()));
+    // A copy of the database file and, if SQLite has not folded it in yet, its
+    // write-ahead log (which holds the newest committed transactions).
     let copy = |name: &str| {
         let path = dir.path().join(name);
         std::fs::copy(&prepared, &path).unwrap();
+        let wal = dir.path().join("prepared.sqlite-wal");
+        if wal.exists() {
+            std::fs::copy(&wal, dir.path().join(format!("{name}-wal"))).unwrap();
+        }
         format!("sqlite://{}", path.display())
     };
     kill_executions(24, copy);
