@@ -95,13 +95,17 @@ pub async fn serve(database: Option<&str>, data_dir: &Path, args: ServeArgs) -> 
                 writeln!(out, "Using the authority already in {}.", url.redacted())?;
             }
             DemoLoaded::Created {
-                children, staff, ..
+                children,
+                staff,
+                transfers,
+                ..
             } => {
                 writeln!(
                     out,
                     "Loaded the demo authority into {}: {children} children, {staff} staff.",
                     url.redacted()
                 )?;
+                print_replayed(&mut out, &transfers)?;
             }
         }
         let users = app.store().users().await?;
@@ -136,6 +140,26 @@ pub async fn serve(database: Option<&str>, data_dir: &Path, args: ServeArgs) -> 
     .await
     .context("the web server stopped")?;
     app.store().close().await;
+    Ok(())
+}
+
+/// Says which changes of provider the demo replayed through the transfer engine.
+fn print_replayed(out: &mut impl Write, transfers: &[(String, bool)]) -> Result<()> {
+    if transfers.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "Replayed its changes of provider through the transfer engine:"
+    )?;
+    for (title, passed) in transfers {
+        let result = if *passed {
+            "reconciliation PASS"
+        } else {
+            "reconciliation FAIL"
+        };
+        writeln!(out, "  {title}: {result}")?;
+    }
     Ok(())
 }
 
@@ -201,13 +225,23 @@ pub async fn generate(database: Option<&str>, data_dir: &Path, args: GenerateArg
             "{} already holds an authority; generate into a new database (another --database or --data-dir)",
             url.redacted()
         ),
-        DemoLoaded::Created { children, staff, accounts } => println!(
-            "Generated {children} children, {staff} staff and {} accounts into {} in {:.2} s (seed {}).",
-            accounts.len(),
-            url.redacted(),
-            started.elapsed().as_secs_f64(),
-            params.seed
-        ),
+        DemoLoaded::Created {
+            children,
+            staff,
+            accounts,
+            transfers,
+        } => {
+            let mut out = std::io::stdout().lock();
+            writeln!(
+                out,
+                "Generated {children} children, {staff} staff and {} accounts into {} in {:.2} s (seed {}).",
+                accounts.len(),
+                url.redacted(),
+                started.elapsed().as_secs_f64(),
+                params.seed
+            )?;
+            print_replayed(&mut out, &transfers)?;
+        }
     }
     app.store().close().await;
     Ok(())

@@ -185,6 +185,13 @@ fn the_demo_starts_and_a_second_start_reuses_it() {
         assert!(first.contains(account), "{account} in {first}");
     }
     assert!(first.contains(carebridge_demo::DEMO_PASSWORD));
+    // Its three changes of provider went through the transfer engine, and reconciled.
+    assert!(
+        first.contains("Replayed its changes of provider through the transfer engine"),
+        "{first}"
+    );
+    assert_eq!(first.matches("reconciliation PASS").count(), 3, "{first}");
+    assert!(!first.contains("FAIL"), "{first}");
     let second = serve_demo_once(dir.path());
     assert!(
         second.contains("Using the authority already in"),
@@ -393,19 +400,22 @@ fn a_transfer_is_planned_dry_run_executed_and_reported_from_the_command_line() {
 
     let planned = plan("EH", "2026-11-01");
     assert!(planned.status.success(), "{}", stderr(&planned));
-    assert!(String::from_utf8_lossy(&planned.stdout).contains("Planned transfer 1"));
-    let shown = run(&["transfer", "show", "1", "--database", &url]);
+    // The demo's own history is three executed plans; this one comes after them.
+    let id = scalar(&url, "SELECT MAX(id) FROM transfer_plans").to_string();
+    assert_eq!(id, "4");
+    assert!(String::from_utf8_lossy(&planned.stdout).contains(&format!("Planned transfer {id}")));
+    let shown = run(&["transfer", "show", &id, "--database", &url]);
     let shown_text = String::from_utf8_lossy(&shown.stdout).into_owned();
     assert!(shown_text.contains("staff changing employer:"), "{shown_text}");
     let listed = run(&["transfer", "list", "--database", &url]);
     assert!(String::from_utf8_lossy(&listed.stdout).contains("Draft"));
 
-    let executed = run(&["transfer", "execute", "1", "--by", "a.director", "--database", &url]);
+    let executed = run(&["transfer", "execute", &id, "--by", "a.director", "--database", &url]);
     assert!(executed.status.success(), "{}", stderr(&executed));
     let text = String::from_utf8_lossy(&executed.stdout).into_owned();
     assert_eq!(text.matches("  PASS  ").count(), 4, "{text}");
     assert!(text.contains("All checks passed."));
-    let twice = run(&["transfer", "execute", "1", "--database", &url]);
+    let twice = run(&["transfer", "execute", &id, "--database", &url]);
     assert_eq!(twice.status.code(), Some(1));
     assert!(stderr(&twice).contains("reversed only by a new plan"), "{}", stderr(&twice));
 
@@ -426,7 +436,7 @@ fn a_transfer_is_planned_dry_run_executed_and_reported_from_the_command_line() {
     assert_eq!(nobody.status.code(), Some(1));
     assert!(stderr(&nobody).contains("child not found"), "{}", stderr(&nobody));
 
-    let csv = run(&["transfer", "report", "1", "--csv", "--database", &url]);
+    let csv = run(&["transfer", "report", &id, "--csv", "--database", &url]);
     let csv = String::from_utf8_lossy(&csv.stdout).into_owned();
     assert!(csv.starts_with("plan,check,result,compared,failure\n"), "{csv}");
     assert_eq!(csv.lines().count(), 5);
@@ -514,8 +524,8 @@ struct TransferState {
 
 fn transfer_state(url: &str) -> TransferState {
     TransferState {
-        executed: scalar(url, "SELECT CASE WHEN status = 'executed' THEN 1 ELSE 0 END FROM transfer_plans WHERE id = 1") == 1,
-        reports: scalar(url, "SELECT COUNT(*) FROM transfer_reports"),
+        executed: scalar(url, "SELECT CASE WHEN status = 'executed' THEN 1 ELSE 0 END FROM transfer_plans WHERE id = (SELECT MAX(id) FROM transfer_plans)") == 1,
+        reports: scalar(url, "SELECT COUNT(*) FROM transfer_reports WHERE plan_id = (SELECT MAX(id) FROM transfer_plans)"),
         periods_from_effective_date: scalar(url, "SELECT COUNT(*) FROM provision_periods WHERE starts_on = '2026-11-01'"),
         employments: scalar(url, "SELECT COUNT(*) FROM employments"),
     }
@@ -566,10 +576,11 @@ fn a_killed_execution_on_postgres_leaves_it_wholly_before_or_wholly_after() {
 #[rustfmt::skip]
 fn kill_executions(kills: usize, mut fresh: impl FnMut(&str) -> String) {
     let whole = fresh("whole.sqlite");
+    let plan = scalar(&whole, "SELECT MAX(id) FROM transfer_plans").to_string();
     let before = transfer_state(&whole);
     assert!(!before.executed);
     let started = std::time::Instant::now();
-    let done = run(&["transfer", "execute", "1", "--database", &whole]);
+    let done = run(&["transfer", "execute", &plan, "--database", &whole]);
     let full_time = started.elapsed();
     assert!(done.status.success(), "{}", stderr(&done));
     let after = transfer_state(&whole);
@@ -584,7 +595,7 @@ fn kill_executions(kills: usize, mut fresh: impl FnMut(&str) -> String) {
         let fraction = (seed >> 33) as f64 / (1u64 << 31) as f64;
         let delay = full_time.mul_f64(1.1 * fraction);
         let url = fresh(&format!("killed-{i}.sqlite"));
-        let mut child = carebridge().args(["transfer", "execute", "1", "--database", &url])
+        let mut child = carebridge().args(["transfer", "execute", &plan, "--database", &url])
             .stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
         std::thread::sleep(delay);
         let _ = child.kill(); // SIGKILL; it may have finished already

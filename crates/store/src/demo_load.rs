@@ -312,6 +312,41 @@ impl Store {
         Ok(())
     }
 
+    /// Adds employments in one transaction, with ids assigned by the database (used
+    /// when a demo's history is replayed, after transfers have added rows of their own).
+    pub async fn add_employments(&self, employments: &[Employment]) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let rows = employments
+            .iter()
+            .map(|e| {
+                vec![
+                    Cell::Int(e.staff.0),
+                    Cell::Int(e.employer.0),
+                    Cell::Int(e.post.0),
+                    Cell::Text(date_text(e.period.start())),
+                    Cell::OptText(opt_date_text(e.period.end())),
+                    Cell::Text(date_text(e.continuous_since)),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut tx,
+            "employments",
+            &[
+                "staff_id",
+                "employer_id",
+                "post_id",
+                "starts_on",
+                "ends_on",
+                "continuous_since",
+            ],
+            rows,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Loads a batch of children with their involvements in one transaction.
     pub async fn load_children(
         &self,

@@ -371,7 +371,7 @@ async fn only_directors_and_service_managers_see_transfers() {
             }
         }
         let forged = c
-            .post(server.url("/transfers/1/execute"))
+            .post(server.url("/transfers/999/execute"))
             .form(&[("csrf_token", csrf_token(&home))])
             .send()
             .await
@@ -412,7 +412,20 @@ async fn a_director_plans_dry_runs_and_executes_a_transfer_on_the_web() {
     let html = bad.text().await.unwrap();
     assert!(html.contains("must be a real date"));
     assert!(html.contains("value=\"31\""));
-    assert_eq!(server.app.transfer_plans().await.unwrap().len(), 0);
+    assert_eq!(
+        server.app.transfer_plans().await.unwrap().len(),
+        3,
+        "nothing was planned"
+    );
+
+    // The demo's history is already there: three executed plans, each reconciled.
+    let list = crate::common::get_text(&c, server.url("/transfers")).await;
+    assert_eq!(list.matches(">Executed<").count(), 3, "{list}");
+    for id in 1..=3 {
+        let report =
+            crate::common::get_text(&c, server.url(&format!("/transfers/{id}/report"))).await;
+        assert!(report.contains("Every check passed"), "plan {id}");
+    }
 
     let made = c
         .post(server.url("/transfers"))
