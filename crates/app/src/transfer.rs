@@ -220,6 +220,48 @@ pub struct TransferPreview {
     pub staff: Vec<(StaffMember, Post)>,
     /// Child records in the moved services' scope.
     pub children_in_scope: usize,
+    /// How access changes on the effective date (empty unless the plan is a draft that
+    /// can be executed).
+    pub access: Vec<AccessChange>,
+}
+
+/// What happens to one person's access to the moved services' records on the
+/// effective date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessChange {
+    /// Who.
+    pub staff: StaffMember,
+    /// Their post in a moving team.
+    pub post: Post,
+    /// Keeps, loses or gains access.
+    pub change: AccessChangeKind,
+    /// How many children's records they can open through this post: the day before
+    /// for those who lose access, on the day for the others.
+    pub records: i64,
+}
+
+/// Keeps, loses or gains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccessChangeKind {
+    /// Moves with the service and keeps access, now through the new provider.
+    Keeps,
+    /// Could open the records the day before and cannot on the day (their employment
+    /// with the old provider ends and does not move).
+    Loses,
+    /// Could not the day before and can on the day (starts with the new provider on
+    /// the day).
+    Gains,
+}
+
+impl AccessChangeKind {
+    /// In words.
+    pub fn label(self) -> &'static str {
+        match self {
+            AccessChangeKind::Keeps => "Keeps access, through the new provider",
+            AccessChangeKind::Loses => "Loses access",
+            AccessChangeKind::Gains => "Gains access",
+        }
+    }
 }
 
 impl App {
@@ -378,6 +420,13 @@ impl App {
                 }
             }
         }
+        let access = match &moves {
+            Some(m) => {
+                self.access_changes(&plan.request, m, &all_posts, &teams)
+                    .await?
+            }
+            None => Vec::new(),
+        };
         let children_in_scope = self
             .store()
             .scope_snapshot(&plan.request.services, plan.request.effective_from)
@@ -395,7 +444,71 @@ impl App {
             posts,
             staff,
             children_in_scope,
+            access,
         })
+    }
+
+    /// Who keeps, loses and gains access to the moved services' records on the
+    /// effective date, with how many records each can open (see `carebridge_domain::access`).
+    async fn access_changes(
+        &self,
+        request: &TransferRequest,
+        moves: &TransferMoves,
+        posts: &[Post],
+        teams: &[carebridge_domain::staff::Team],
+    ) -> Result<Vec<AccessChange>, AppError> {
+        let day = request.effective_from;
+        let eve = carebridge_domain::dates::day_before(day);
+        let open_on = |counts: &[(carebridge_domain::ServiceId, i64)], service| {
+            counts
+                .iter()
+                .find(|(s, _)| *s == service)
+                .map_or(0, |(_, n)| *n)
+        };
+        let on_day = self.store().children_with_open_work(day).await?;
+        let on_eve = self.store().children_with_open_work(eve).await?;
+        let service_of = |post: &Post| teams.iter().find(|t| t.id == post.team).map(|t| t.service);
+        let movers: Vec<_> = moves.employments.iter().map(|m| m.close).collect();
+        let mut changes = Vec::new();
+        for e in self.store().employments().await? {
+            let Some(post) = posts
+                .iter()
+                .find(|p| p.id == e.post && moves.posts.contains(&p.id))
+            else {
+                continue;
+            };
+            let Some(service) = service_of(post) else {
+                continue;
+            };
+            let (change, records) = if movers.contains(&e.id) {
+                (AccessChangeKind::Keeps, open_on(&on_day, service))
+            } else if e.employer == request.from
+                && e.period.contains(eve)
+                && !e.period.contains(day)
+            {
+                (AccessChangeKind::Loses, open_on(&on_eve, service))
+            } else if e.employer == request.to && e.period.start() == day {
+                (AccessChangeKind::Gains, open_on(&on_day, service))
+            } else {
+                continue;
+            };
+            if let Some(staff) = self.store().staff_member(e.staff).await? {
+                changes.push(AccessChange {
+                    staff,
+                    post: post.clone(),
+                    change,
+                    records,
+                });
+            }
+        }
+        changes.sort_by_key(|c| {
+            (
+                c.change as u8,
+                c.staff.family_name.clone(),
+                c.staff.given_name.clone(),
+            )
+        });
+        Ok(changes)
     }
 
     /// Executes a draft plan on or after its effective date, in one transaction, then

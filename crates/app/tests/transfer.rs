@@ -23,6 +23,14 @@ async fn a_transfer_moves_provision_and_staff_and_no_child_record() {
         let moves = preview.moves.clone().unwrap();
         assert_eq!(moves.provision.len(), 2);
         assert!(!preview.staff.is_empty() && preview.children_in_scope > 0);
+        // Everyone who moves keeps access to the moved services' records.
+        let keeps = preview
+            .access
+            .iter()
+            .filter(|a| a.change == carebridge_app::transfer::AccessChangeKind::Keeps)
+            .count();
+        assert_eq!(keeps, moves.employments.len(), "{}", db.label);
+        assert!(preview.access.iter().any(|a| a.records > 0));
         // The dry run wrote nothing.
         let picture = app.provision_picture(d(2027, 4, 1)).await.unwrap();
         let provider = |p: &carebridge_app::overview::ProvisionPicture, s| {

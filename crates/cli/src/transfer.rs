@@ -195,6 +195,19 @@ pub async fn run(database: Option<&str>, data_dir: &Path, command: TransferComma
             if let Some(problem) = &p.problem {
                 writeln!(out, "  cannot be executed as things stand: {problem}")?;
             }
+            if !p.access.is_empty() {
+                writeln!(out, "  access on {}:", p.plan.request.effective_from)?;
+                for a in &p.access {
+                    writeln!(
+                        out,
+                        "    {:<28} {:<8} {} ({} children's records)",
+                        a.staff.full_name(),
+                        a.post.code.as_str(),
+                        a.change.label(),
+                        a.records
+                    )?;
+                }
+            }
             if let Some(m) = &p.moves {
                 writeln!(
                     out,

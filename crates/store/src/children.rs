@@ -60,3 +60,27 @@ impl Store {
             .collect()
     }
 }
+
+impl Store {
+    /// For each service, how many children have work open with it on `day`.
+    pub async fn children_with_open_work(
+        &self,
+        day: chrono::NaiveDate,
+    ) -> Result<Vec<(ServiceId, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT service_id, COUNT(DISTINCT child_id) AS children FROM involvements \
+             WHERE starts_on <= $1 AND (ends_on IS NULL OR ends_on >= $1) GROUP BY service_id ORDER BY service_id",
+        )
+        .bind(crate::rows::date_text(day))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    ServiceId(row.try_get("service_id")?),
+                    row.try_get("children")?,
+                ))
+            })
+            .collect()
+    }
+}

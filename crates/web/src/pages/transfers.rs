@@ -271,6 +271,7 @@ struct StaffLine {
 #[template(path = "transfer.html")]
 struct PlanPage {
     chrome: Chrome,
+    access: Vec<(String, String, &'static str, i64)>,
     error: Option<String>,
     id: i64,
     title: String,
@@ -349,6 +350,18 @@ async fn plan_page(
             })
             .collect(),
         children_in_scope: p.children_in_scope,
+        access: p
+            .access
+            .iter()
+            .map(|a| {
+                (
+                    a.staff.full_name(),
+                    format!("{} ({})", a.post.title, a.post.code.as_str()),
+                    a.change.label(),
+                    a.records,
+                )
+            })
+            .collect(),
         created: format!(
             "{} on {}",
             p.plan.created_by,
