@@ -565,6 +565,53 @@ impl App {
         Ok(report)
     }
 
+    /// Records a step of the TUPE process as done on a day.
+    pub async fn record_tupe_step(
+        &self,
+        id: TransferPlanId,
+        step: &carebridge_domain::tupe::TupeStep,
+        by: &str,
+    ) -> Result<(), AppError> {
+        self.plan(id).await?;
+        if step.done_on > self.clock().today() {
+            return Err(DomainError::invalid(
+                "date",
+                format!(
+                    "{} is in the future: record a step once it has been done",
+                    step.done_on
+                ),
+            )
+            .into());
+        }
+        if step.notes.chars().count() > 4000 {
+            return Err(DomainError::invalid("notes", "must be 4,000 characters or fewer").into());
+        }
+        Ok(self
+            .store()
+            .add_tupe_step(id, step, by, self.clock().now())
+            .await?)
+    }
+
+    /// The TUPE checklist of a plan, as it stands today.
+    pub async fn tupe_checklist(
+        &self,
+        id: TransferPlanId,
+    ) -> Result<Vec<carebridge_domain::tupe::ChecklistItem>, AppError> {
+        let plan = self.plan(id).await?;
+        let instrument = self
+            .store()
+            .instrument(plan.request.instrument)
+            .await?
+            .ok_or(AppError::NotFound("instrument"))?;
+        let steps = self.store().tupe_steps(id).await?;
+        Ok(carebridge_domain::tupe::checklist(
+            plan.request.effective_from,
+            &instrument,
+            &steps,
+            self.clock().today(),
+        ))
+    }
+
     /// Cancels a draft plan.
     pub async fn cancel_transfer(&self, id: TransferPlanId, by: &str) -> Result<(), AppError> {
         self.plan(id).await?;

@@ -29,6 +29,9 @@ pub enum TransferCommand {
     Execute(ExecuteArgs),
     /// Cancel a draft plan.
     Cancel(ExecuteArgs),
+    /// Record a step of the TUPE process as done (eli, measures_letter,
+    /// consultation, staff_letters).
+    Step(StepArgs),
     /// Print the reconciliation report of an executed plan (--csv for a spreadsheet).
     Report(ReportArgs),
 }
@@ -72,6 +75,25 @@ pub struct ExecuteArgs {
     /// The plan's id.
     id: i64,
     /// Who is doing it, for the record.
+    #[arg(long, default_value = "command line")]
+    by: String,
+}
+
+/// `transfer step`.
+#[derive(Debug, Args)]
+pub struct StepArgs {
+    /// The plan's id.
+    id: i64,
+    /// Which step: eli, measures_letter, consultation or staff_letters.
+    #[arg(long)]
+    kind: String,
+    /// The day it was done (YYYY-MM-DD).
+    #[arg(long)]
+    on: NaiveDate,
+    /// What happened.
+    #[arg(long, default_value = "")]
+    notes: String,
+    /// Who is recording it.
     #[arg(long, default_value = "command line")]
     by: String,
 }
@@ -195,6 +217,19 @@ pub async fn run(database: Option<&str>, data_dir: &Path, command: TransferComma
             if let Some(problem) = &p.problem {
                 writeln!(out, "  cannot be executed as things stand: {problem}")?;
             }
+            writeln!(out, "  TUPE process:")?;
+            for item in app.tupe_checklist(TransferPlanId(id)).await? {
+                writeln!(
+                    out,
+                    "    {:<10} {} (due by {})",
+                    item.status.label(),
+                    item.kind.label(),
+                    item.due
+                )?;
+                if let Some(warning) = &item.warning {
+                    writeln!(out, "               {warning}")?;
+                }
+            }
             if !p.access.is_empty() {
                 writeln!(out, "  access on {}:", p.plan.request.effective_from)?;
                 for a in &p.access {
@@ -236,6 +271,16 @@ pub async fn run(database: Option<&str>, data_dir: &Path, command: TransferComma
             if !report.passed() {
                 bail!("the reconciliation of transfer {} failed", args.id);
             }
+        }
+        TransferCommand::Step(args) => {
+            let step = carebridge_domain::tupe::TupeStep {
+                kind: carebridge_domain::tupe::TupeStepKind::parse(&args.kind)?,
+                done_on: args.on,
+                notes: args.notes,
+            };
+            app.record_tupe_step(TransferPlanId(args.id), &step, &args.by)
+                .await?;
+            writeln!(out, "Recorded: {} on {}.", step.kind.label(), step.done_on)?;
         }
         TransferCommand::Cancel(args) => {
             app.cancel_transfer(TransferPlanId(args.id), &args.by)

@@ -406,6 +406,17 @@ fn a_transfer_is_planned_dry_run_executed_and_reported_from_the_command_line() {
     assert!(String::from_utf8_lossy(&planned.stdout).contains(&format!("Planned transfer {id}")));
     let shown = run(&["transfer", "show", &id, "--database", &url]);
     let shown_text = String::from_utf8_lossy(&shown.stdout).into_owned();
+    // The plan took effect on 1 November 2026 under a decision of 2022: information
+    // was due by 4 October and not given, so it is overdue.
+    assert!(shown_text.contains("Overdue    Employee liability information given (due by 2026-10-04)"), "{shown_text}");
+    let step = run(&["transfer", "step", &id, "--kind", "eli", "--on", "2026-10-20", "--notes", "late", "--database", &url]);
+    assert!(step.status.success(), "{}", stderr(&step));
+    let shown_again = run(&["transfer", "show", &id, "--database", &url]);
+    let shown_again = String::from_utf8_lossy(&shown_again.stdout).into_owned();
+    assert!(shown_again.contains("Given 12 days before the transfer; regulation 11(6) asks for at least 28."), "{shown_again}");
+    let bad_step = run(&["transfer", "step", &id, "--kind", "party", "--on", "2026-10-20", "--database", &url]);
+    assert_eq!(bad_step.status.code(), Some(1));
+    assert!(stderr(&bad_step).contains("expected eli, measures_letter, consultation or staff_letters"), "{}", stderr(&bad_step));
     assert!(shown_text.contains("staff changing employer:"), "{shown_text}");
     let listed = run(&["transfer", "list", "--database", &url]);
     assert!(String::from_utf8_lossy(&listed.stdout).contains("Draft"));

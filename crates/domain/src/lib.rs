@@ -19,6 +19,7 @@ pub mod provision;
 pub mod service;
 pub mod staff;
 pub mod transfer;
+pub mod tupe;
 
 pub use dates::Period;
 pub use error::DomainError;

@@ -243,6 +243,53 @@ impl Store {
         Ok(result)
     }
 
+    /// Records a TUPE step as done for a plan.
+    pub async fn add_tupe_step(
+        &self,
+        plan: TransferPlanId,
+        step: &carebridge_domain::tupe::TupeStep,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO tupe_steps (plan_id, kind, done_on, notes, recorded_by, recorded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(plan.0)
+        .bind(step.kind.code())
+        .bind(date_text(step.done_on))
+        .bind(&step.notes)
+        .bind(by)
+        .bind(instant_text(now))
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The TUPE steps recorded for a plan, earliest first.
+    pub async fn tupe_steps(
+        &self,
+        plan: TransferPlanId,
+    ) -> Result<Vec<carebridge_domain::tupe::TupeStep>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT kind, done_on, notes FROM tupe_steps WHERE plan_id = $1 ORDER BY done_on, id",
+        )
+        .bind(plan.0)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let kind: String = row.try_get("kind")?;
+                Ok(carebridge_domain::tupe::TupeStep {
+                    kind: carebridge_domain::tupe::TupeStepKind::parse(&kind)
+                        .map_err(corrupt("TUPE step"))?,
+                    done_on: date(row, "done_on")?,
+                    notes: row.try_get("notes")?,
+                })
+            })
+            .collect()
+    }
+
     /// The reconciliation report of a plan, if it has one.
     pub async fn transfer_report(&self, id: TransferPlanId) -> Result<Option<String>, StoreError> {
         Ok(

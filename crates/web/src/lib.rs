@@ -69,6 +69,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/transfers/{id}", get(pages::transfers::show))
         .route("/transfers/{id}/execute", post(pages::transfers::execute))
         .route("/transfers/{id}/cancel", post(pages::transfers::cancel))
+        .route("/transfers/{id}/steps", post(pages::transfers::record_step))
         .route("/transfers/{id}/report", get(pages::transfers::report))
         .route(
             "/transfers/{id}/report.csv",

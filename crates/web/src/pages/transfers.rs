@@ -12,6 +12,7 @@ use carebridge_app::transfer::Reconciliation;
 use carebridge_app::AppError;
 use carebridge_domain::staff::Role;
 use carebridge_domain::transfer::{PlanStatus, TransferRequest};
+use carebridge_domain::tupe::{ItemStatus, TupeStep, TupeStepKind};
 use carebridge_domain::{InstrumentId, OrganisationId, ServiceId, TransferPlanId};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -267,10 +268,23 @@ struct StaffLine {
     fte: String,
 }
 
+/// One line of the TUPE checklist as shown.
+#[derive(Debug, Clone)]
+struct ChecklistLine {
+    label: &'static str,
+    due: Day,
+    status: &'static str,
+    tag: &'static str,
+    done: Vec<String>,
+    warning: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "transfer.html")]
 struct PlanPage {
     chrome: Chrome,
+    checklist: Vec<ChecklistLine>,
+    step_kinds: Vec<(&'static str, &'static str)>,
     access: Vec<(String, String, &'static str, i64)>,
     error: Option<String>,
     id: i64,
@@ -310,8 +324,42 @@ async fn plan_page(
     error: Option<String>,
 ) -> Result<Response, WebError> {
     let p = state.app.preview_transfer(id).await?;
+    let checklist = state
+        .app
+        .tupe_checklist(id)
+        .await?
+        .into_iter()
+        .map(|item| ChecklistLine {
+            label: item.kind.label(),
+            due: Day(item.due),
+            status: item.status.label(),
+            tag: match item.status {
+                ItemStatus::Done => "govuk-tag--green",
+                ItemStatus::DoneLate => "govuk-tag--orange",
+                ItemStatus::Overdue => "govuk-tag--red",
+                ItemStatus::ToDo => "govuk-tag--blue",
+            },
+            done: item
+                .done
+                .iter()
+                .map(|s| {
+                    if s.notes.is_empty() {
+                        Day(s.done_on).to_string()
+                    } else {
+                        format!("{}: {}", Day(s.done_on), s.notes)
+                    }
+                })
+                .collect(),
+            warning: item.warning,
+        })
+        .collect();
     let page = PlanPage {
         chrome: Chrome::for_session(session, "transfers"),
+        checklist,
+        step_kinds: TupeStepKind::ALL
+            .iter()
+            .map(|k| (k.code(), k.label()))
+            .collect(),
         error: error.clone(),
         id: p.plan.id.0,
         title: p.plan.request.title.clone(),
@@ -380,6 +428,89 @@ async fn plan_page(
         StatusCode::OK
     };
     Ok((status, axum::response::Html(html)).into_response())
+}
+
+/// What the "record a step" form sends.
+#[derive(Debug, Deserialize)]
+pub(crate) struct StepForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    day: String,
+    #[serde(default)]
+    month: String,
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    notes: String,
+}
+
+pub(crate) async fn record_step(
+    session: Session,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(form): Form<StepForm>,
+) -> Result<Response, WebError> {
+    if let Some(page) = refused(&session) {
+        return Ok(page);
+    }
+    session.check_csrf(&form.csrf_token)?;
+    let id = plan_id(&id)?;
+    let kind = match TupeStepKind::parse(&form.kind) {
+        Ok(k) => k,
+        Err(_) => {
+            return plan_page(
+                &state,
+                &session,
+                id,
+                Some("Choose which step was done".to_owned()),
+            )
+            .await
+        }
+    };
+    let done_on = match (
+        form.day.trim().parse(),
+        form.month.trim().parse(),
+        form.year.trim().parse(),
+    ) {
+        (Ok(d), Ok(m), Ok(y)) => match NaiveDate::from_ymd_opt(y, m, d) {
+            Some(date) => date,
+            None => {
+                return plan_page(
+                    &state,
+                    &session,
+                    id,
+                    Some("The date the step was done must be a real date".to_owned()),
+                )
+                .await
+            }
+        },
+        _ => {
+            return plan_page(
+                &state,
+                &session,
+                id,
+                Some("Enter the date the step was done, for example 4 3 2027".to_owned()),
+            )
+            .await
+        }
+    };
+    let step = TupeStep {
+        kind,
+        done_on,
+        notes: form.notes.trim().to_owned(),
+    };
+    match state
+        .app
+        .record_tupe_step(id, &step, &session.actor.username)
+        .await
+    {
+        Ok(()) => Ok(see_other(&format!("/transfers/{id}#tupe"))),
+        Err(AppError::Invalid(e)) => plan_page(&state, &session, id, Some(e.to_string())).await,
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// What the execute and cancel buttons send.

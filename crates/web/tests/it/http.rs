@@ -439,6 +439,46 @@ async fn a_director_plans_dry_runs_and_executes_a_transfer_on_the_web() {
     assert!(page.contains("Dry run: what executing it writes"));
     assert!(page.contains("staff change employer"));
 
+    // The TUPE checklist: information given on time, a step in the future refused.
+    assert!(page.contains("Employee liability information given"));
+    let step = |kind: &str, day: &str, month: &str, year: &str| {
+        vec![
+            ("csrf_token", token.clone()),
+            ("kind", kind.to_owned()),
+            ("day", day.to_owned()),
+            ("month", month.to_owned()),
+            ("year", year.to_owned()),
+            ("notes", "Sent to the trust's HR lead".to_owned()),
+        ]
+    };
+    let recorded = c
+        .post(server.url(&format!("{plan}/steps")))
+        .form(&step("eli", "20", "11", "2026"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(recorded.status(), 303);
+    let page = crate::common::get_text(&c, server.url(&plan)).await;
+    assert!(
+        page.contains("Done 20 November 2026: Sent to the trust"),
+        "{page}"
+    );
+    let future = c
+        .post(server.url(&format!("{plan}/steps")))
+        .form(&step("consultation", "1", "1", "2027"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(future.status(), 409);
+    assert!(future.text().await.unwrap().contains("is in the future"));
+    let unknown = c
+        .post(server.url(&format!("{plan}/steps")))
+        .form(&step("party", "1", "11", "2026"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 409);
+
     // Too early: the page says why and nothing moves.
     let early = c
         .post(server.url(&format!("{plan}/execute")))
