@@ -36,6 +36,41 @@ pub struct Check {
     pub failures: Vec<String>,
 }
 
+/// A scope snapshot as the report keeps it: the child records as a count and one
+/// SHA-256 over every (id, content hash) pair, so the stored report stays small at a
+/// million children; the people and providers in full.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopeSummary {
+    /// Child records in scope.
+    pub children: usize,
+    /// SHA-256 over "id:hash" lines of every child record in scope, in id order.
+    pub children_sha256: String,
+    /// (person, post, employer) on the effective date.
+    pub employers: Vec<(
+        carebridge_domain::StaffId,
+        carebridge_domain::PostId,
+        OrganisationId,
+    )>,
+    /// (service, provider) on the effective date.
+    pub providers: Vec<(carebridge_domain::ServiceId, Option<OrganisationId>)>,
+}
+
+impl ScopeSummary {
+    fn of(snapshot: &ScopeSnapshot) -> Self {
+        use sha2::{Digest, Sha256};
+        let mut all = Sha256::new();
+        for (child, hash) in &snapshot.children {
+            all.update(format!("{child}:{hash}\n").as_bytes());
+        }
+        ScopeSummary {
+            children: snapshot.children.len(),
+            children_sha256: hex::encode(all.finalize()),
+            employers: snapshot.employers.clone(),
+            providers: snapshot.providers.clone(),
+        }
+    }
+}
+
 /// The reconciliation report of an executed plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reconciliation {
@@ -44,9 +79,9 @@ pub struct Reconciliation {
     /// Each check.
     pub checks: Vec<Check>,
     /// The scope before execution.
-    pub before: ScopeSnapshot,
+    pub before: ScopeSummary,
     /// The scope after.
-    pub after: ScopeSnapshot,
+    pub after: ScopeSummary,
 }
 
 impl Reconciliation {
@@ -191,8 +226,8 @@ pub fn reconcile(
     Reconciliation {
         plan,
         checks,
-        before,
-        after,
+        before: ScopeSummary::of(&before),
+        after: ScopeSummary::of(&after),
     }
 }
 

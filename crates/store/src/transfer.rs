@@ -11,6 +11,7 @@ use carebridge_domain::{
     ChildId, InstrumentId, OrganisationId, PostId, ServiceId, StaffId, TransferPlanId,
 };
 use chrono::{DateTime, NaiveDate, Utc};
+use futures_util::TryStreamExt;
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -353,49 +354,52 @@ async fn snapshot_on(
     ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
         services.iter().fold(sqlx::query(sql), |q, s| q.bind(s.0))
     }
-    // One pass over the children in scope and one over their involvements, both in
-    // child order, hashing each child's row and then its involvements.
-    let children_sql = format!(
-        "SELECT id, given_name, family_name, sex, date_of_birth FROM children WHERE id IN ({in_scope}) ORDER BY id"
+    // One streamed pass over the children in scope joined to their involvements, in
+    // child order, hashing each child's row and then its involvements: memory stays
+    // flat whatever the number of children.
+    let sql = format!(
+        "SELECT c.id, c.given_name, c.family_name, c.sex, c.date_of_birth, i.id AS iid, i.service_id, \
+         i.team_id, i.kind, i.starts_on, i.ends_on FROM children c LEFT JOIN involvements i ON i.child_id = c.id \
+         WHERE c.id IN ({in_scope}) ORDER BY c.id, i.id"
     );
-    let children = bind_services(&children_sql, services)
-        .fetch_all(&mut *conn)
-        .await?;
-    let involvements_sql = format!(
-        "SELECT id, child_id, service_id, team_id, kind, starts_on, ends_on FROM involvements \
-         WHERE child_id IN ({in_scope}) ORDER BY child_id, id"
-    );
-    let involvements = bind_services(&involvements_sql, services)
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut inv = involvements.iter().peekable();
-    for row in &children {
-        let id: i64 = row.try_get("id")?;
-        let mut hash = Sha256::new();
-        for column in ["given_name", "family_name", "sex", "date_of_birth"] {
-            let value: String = row.try_get(column)?;
-            hash.update(value.as_bytes());
-            hash.update([0x1f]);
+    {
+        let mut rows = bind_services(&sql, services).fetch(&mut *conn);
+        let mut current: Option<(i64, Sha256)> = None;
+        while let Some(row) = rows.try_next().await? {
+            let id: i64 = row.try_get("id")?;
+            if current.as_ref().map(|(c, _)| *c) != Some(id) {
+                if let Some((done, hash)) = current.take() {
+                    snapshot
+                        .children
+                        .push((ChildId(done), hex::encode(hash.finalize())));
+                }
+                let mut hash = Sha256::new();
+                for column in ["given_name", "family_name", "sex", "date_of_birth"] {
+                    let value: String = row.try_get(column)?;
+                    hash.update(value.as_bytes());
+                    hash.update([0x1f]);
+                }
+                current = Some((id, hash));
+            }
+            let iid: Option<i64> = row.try_get("iid")?;
+            if let (Some(iid), Some((_, hash))) = (iid, current.as_mut()) {
+                let (service, team): (Option<i64>, Option<i64>) =
+                    (row.try_get("service_id")?, row.try_get("team_id")?);
+                let (kind, starts, ends): (Option<String>, Option<String>, Option<String>) = (
+                    row.try_get("kind")?,
+                    row.try_get("starts_on")?,
+                    row.try_get("ends_on")?,
+                );
+                hash.update(
+                    format!("\x1e{iid}\x1f{service:?}\x1f{team:?}\x1f{kind:?}\x1f{starts:?}\x1f{ends:?}").as_bytes(),
+                );
+            }
         }
-        while let Some(i) = inv.next_if(|i| i.try_get::<i64, _>("child_id").ok() == Some(id)) {
-            let (iid, service, team): (i64, i64, Option<i64>) = (
-                i.try_get("id")?,
-                i.try_get("service_id")?,
-                i.try_get("team_id")?,
-            );
-            let (kind, starts, ends): (String, String, Option<String>) = (
-                i.try_get("kind")?,
-                i.try_get("starts_on")?,
-                i.try_get("ends_on")?,
-            );
-            hash.update(
-                format!("\x1e{iid}\x1f{service}\x1f{team:?}\x1f{kind}\x1f{starts}\x1f{ends:?}")
-                    .as_bytes(),
-            );
+        if let Some((done, hash)) = current {
+            snapshot
+                .children
+                .push((ChildId(done), hex::encode(hash.finalize())));
         }
-        snapshot
-            .children
-            .push((ChildId(id), hex::encode(hash.finalize())));
     }
 
     let day_text = date_text(day);
