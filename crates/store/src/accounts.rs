@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use crate::rows::corrupt;
+use crate::rows::{corrupt, instant, instant_text};
 use crate::{Store, StoreError};
 
 /// An account as stored.
@@ -54,21 +54,6 @@ pub struct SessionRecord {
     pub created_at: DateTime<Utc>,
     /// When it was last used.
     pub last_seen_at: DateTime<Utc>,
-}
-
-/// An instant as stored.
-pub(crate) fn instant_text(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
-}
-
-fn instant(row: &AnyRow, column: &'static str) -> Result<DateTime<Utc>, StoreError> {
-    let text: String = row.try_get(column)?;
-    DateTime::parse_from_rfc3339(&text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| StoreError::Corrupt {
-            what: column,
-            problem: format!("{text:?} is not an RFC 3339 instant"),
-        })
 }
 
 fn user(row: &AnyRow) -> Result<UserRecord, StoreError> {

@@ -1,6 +1,6 @@
 //! Reading values back from rows in the shared representation (dates as ISO text).
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -44,4 +44,20 @@ pub(crate) fn corrupt(what: &'static str) -> impl Fn(carebridge_domain::DomainEr
         what,
         problem: e.to_string(),
     }
+}
+
+/// An instant as stored.
+pub(crate) fn instant_text(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// Reads an instant column (RFC 3339 text).
+pub(crate) fn instant(row: &AnyRow, column: &'static str) -> Result<DateTime<Utc>, StoreError> {
+    let text: String = row.try_get(column)?;
+    DateTime::parse_from_rfc3339(&text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| StoreError::Corrupt {
+            what: column,
+            problem: format!("{text:?} is not an RFC 3339 instant"),
+        })
 }

@@ -17,7 +17,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::provision::apply_edit;
-use crate::rows::{corrupt, date, date_text, opt_date_text};
+use crate::rows::{corrupt, date, date_text, instant, instant_text, opt_date_text};
 use crate::{Store, StoreError};
 
 /// A stored transfer plan.
@@ -48,20 +48,6 @@ pub struct ScopeSnapshot {
     pub employers: Vec<(StaffId, PostId, OrganisationId)>,
     /// (service, provider) on the effective date.
     pub providers: Vec<(ServiceId, Option<OrganisationId>)>,
-}
-
-fn instant_text(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
-}
-
-fn instant(row: &AnyRow, column: &'static str) -> Result<DateTime<Utc>, StoreError> {
-    let text: String = row.try_get(column)?;
-    DateTime::parse_from_rfc3339(&text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| StoreError::Corrupt {
-            what: column,
-            problem: format!("{text:?} is not an instant"),
-        })
 }
 
 /// `$first, $first+1, ...` for an IN list.
