@@ -520,4 +520,102 @@ mod tests {
         let err = plan(&w, &[1], d(2022, 4, 1)).unwrap_err();
         assert!(err.to_string().contains("employment 6 of staff 7"), "{err}");
     }
+
+    mod properties {
+        use super::*;
+        use chrono::Days;
+        use proptest::prelude::*;
+
+        /// Applies executed moves to the in-memory world, as the store does.
+        fn apply(w: &mut World, moves: &TransferMoves, next_id: &mut i64) {
+            for edit in &moves.provision {
+                let i = w
+                    .services
+                    .iter()
+                    .position(|s| s.id == edit.open.service)
+                    .unwrap();
+                w.histories[i].apply(edit, ProvisionId(*next_id)).unwrap();
+                *next_id += 1;
+            }
+            for m in &moves.employments {
+                let old = w.employments.iter_mut().find(|e| e.id == m.close).unwrap();
+                old.period = old.period.ended_on("employment", m.last_day).unwrap();
+                w.employments.push(Employment {
+                    id: EmploymentId(*next_id),
+                    staff: m.open.staff,
+                    employer: m.open.employer,
+                    post: m.open.post,
+                    period: m.open.period,
+                    continuous_since: m.open.continuous_since,
+                });
+                *next_id += 1;
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+            /// Whatever sequence of transfers is asked for, between the council and the
+            /// trust, of either or both services, on any days: accepted transfers keep
+            /// every service with exactly one provider on every day from its first
+            /// period, never give a person two employments on one day, keep everyone's
+            /// continuity of employment, and leave exactly the staff of the moved posts
+            /// employed by the new provider.
+            #[test]
+            fn transfers_keep_the_rules(
+                steps in proptest::collection::vec((0usize..3, any::<bool>(), 0u64..4000), 1..12)
+            ) {
+                let mut w = world();
+                let mut next_id = 100;
+                let start = d(2014, 10, 1);
+                for (which, to_council, offset) in steps {
+                    let services: &[i64] = match which { 0 => &[1], 1 => &[2], _ => &[1, 2] };
+                    let (from, to) = if to_council { (TRUST, COUNCIL) } else { (COUNCIL, TRUST) };
+                    let day = start + Days::new(offset + 1);
+                    let mut request = request(services, day);
+                    request.from = from;
+                    request.to = to;
+                    let mut notice = w.notice.clone();
+                    notice.made_on = day;
+                    let chosen: Vec<(&Service, &ProvisionHistory)> = services
+                        .iter()
+                        .map(|&s| {
+                            let i = w.services.iter().position(|x| x.id == ServiceId(s)).unwrap();
+                            (&w.services[i], &w.histories[i])
+                        })
+                        .collect();
+                    let workforce = Workforce { teams: &w.teams, posts: &w.posts, employments: &w.employments };
+                    let Ok(moves) = plan_moves(&request, &notice, &chosen, workforce, name) else {
+                        continue;
+                    };
+                    let continuity: Vec<_> = moves.employments.iter().map(|m| {
+                        let old = w.employments.iter().find(|e| e.id == m.close).unwrap();
+                        (old.continuous_since, m.open.continuous_since)
+                    }).collect();
+                    apply(&mut w, &moves, &mut next_id);
+                    for (before, after) in continuity {
+                        prop_assert_eq!(before, after);
+                    }
+                    // Everyone in a moved post on the day now works for the new provider.
+                    for e in w.employments.iter().filter(|e| moves.posts.contains(&e.post) && e.period.contains(day)) {
+                        prop_assert_eq!(e.employer, to);
+                    }
+                }
+                // One provider per service per day from its first period; no gaps.
+                for h in &w.histories {
+                    for pair in h.periods().windows(2) {
+                        prop_assert!(!pair[0].period.overlaps(&pair[1].period));
+                        prop_assert_eq!(pair[0].period.end().and_then(|e| e.succ_opt()), Some(pair[1].period.start()));
+                    }
+                    prop_assert!(h.periods().last().unwrap().period.end().is_none());
+                }
+                // Nobody has two employments on one day.
+                for (i, a) in w.employments.iter().enumerate() {
+                    for b in &w.employments[i + 1..] {
+                        prop_assert!(a.staff != b.staff || !a.period.overlaps(&b.period), "{:?} / {:?}", a, b);
+                    }
+                }
+            }
+        }
+    }
 }
