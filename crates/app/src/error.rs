@@ -13,6 +13,9 @@ pub enum AppError {
     /// Nothing by that id (or nothing the caller may see).
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// The policy refused the action; the message says why.
+    #[error("not allowed: {0}")]
+    Forbidden(String),
     /// The input clashed with what is stored (taken name, overlapping period).
     #[error("{0}")]
     Conflict(String),

@@ -11,6 +11,7 @@ pub mod demo;
 mod error;
 pub mod instruments;
 pub mod overview;
+pub mod records;
 pub mod transfer;
 
 use std::sync::Arc;

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use anyhow::Result;
 use carebridge_domain::ChildId;
+use carebridge_store::audit::NewAuditEntry;
 use chrono::NaiveDate;
 use clap::Args;
 
@@ -25,6 +26,22 @@ pub async fn explain(database: Option<&str>, data_dir: &Path, args: ExplainArgs)
     let (app, _) = open(database, data_dir).await?;
     let day = args.at.unwrap_or_else(|| app.clock().today());
     let answer = app.explain_access(ChildId(args.child), day).await?;
+    // The answer names the child: the command line's read is audited like any other.
+    app.store()
+        .append_audit(&NewAuditEntry {
+            at: app.clock().now(),
+            user: None,
+            username: "command line".to_owned(),
+            employer: None,
+            role: "system".to_owned(),
+            action: "access-explain".to_owned(),
+            child: Some(answer.child.id),
+            allowed: true,
+            reason: format!("access explain --at {day} by the database operator"),
+            request_id: "cli".to_owned(),
+            client: "local".to_owned(),
+        })
+        .await?;
     let mut out = std::io::stdout().lock();
     writeln!(
         out,

@@ -8,6 +8,7 @@
 #![allow(clippy::print_stdout)]
 
 mod access;
+mod audit;
 mod commands;
 mod instrument;
 mod transfer;
@@ -66,6 +67,9 @@ enum Command {
     /// Transfers of services between providers.
     #[command(subcommand)]
     Transfer(transfer::TransferCommand),
+    /// The tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -126,6 +130,9 @@ fn main() -> ExitCode {
             }
             Command::Access(AccessCommand::Explain(args)) => {
                 access::explain(db.database.as_deref(), &db.data_dir, args).await
+            }
+            Command::Audit(command) => {
+                audit::run(db.database.as_deref(), &db.data_dir, command).await
             }
             Command::Transfer(command) => {
                 transfer::run(db.database.as_deref(), &db.data_dir, command).await

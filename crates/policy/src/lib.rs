@@ -295,6 +295,12 @@ fn is_case_role(role: Role) -> bool {
     )
 }
 
+/// Whether the role may ever break the glass (pages offer it only to these roles; the
+/// decision on a record is still [`decide_child`]'s).
+pub fn may_break_glass(role: Role) -> bool {
+    is_case_role(role)
+}
+
 /// Decides an action on the authority's non-child data.
 pub fn decide(subject: &Subject, action: AuthorityAction) -> Result<Grounds, Denial> {
     let role = subject.role;

@@ -3,10 +3,42 @@
 
 use carebridge_domain::child::{Child, Involvement, InvolvementKind, Sex};
 use carebridge_domain::{ChildId, InvolvementId, Period, ServiceId, TeamId};
+use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::rows::{corrupt, date, opt_date};
 use crate::{Store, StoreError};
+
+/// Reads an involvement row (`id, child_id, service_id, team_id, kind, starts_on, ends_on`).
+pub(crate) fn involvement(row: &AnyRow) -> Result<Involvement, StoreError> {
+    let kind: String = row.try_get("kind")?;
+    let team: Option<i64> = row.try_get("team_id")?;
+    Ok(Involvement {
+        id: InvolvementId(row.try_get("id")?),
+        child: ChildId(row.try_get("child_id")?),
+        service: ServiceId(row.try_get("service_id")?),
+        team: team.map(TeamId),
+        kind: InvolvementKind::parse(&kind).map_err(corrupt("involvement kind"))?,
+        period: Period::new(
+            "involvement",
+            date(row, "starts_on")?,
+            opt_date(row, "ends_on")?,
+        )
+        .map_err(corrupt("involvement"))?,
+    })
+}
+
+/// Reads a child row (`id, given_name, family_name, sex, date_of_birth`).
+pub(crate) fn child(row: &AnyRow) -> Result<Child, StoreError> {
+    let sex: String = row.try_get("sex")?;
+    Ok(Child {
+        id: ChildId(row.try_get("id")?),
+        given_name: row.try_get("given_name")?,
+        family_name: row.try_get("family_name")?,
+        sex: Sex::parse(&sex).map_err(corrupt("child's sex"))?,
+        date_of_birth: date(row, "date_of_birth")?,
+    })
+}
 
 impl Store {
     /// A child, if there is one with this id.
@@ -17,17 +49,7 @@ impl Store {
         .bind(id.0)
         .fetch_optional(self.pool())
         .await?;
-        row.map(|row| {
-            let sex: String = row.try_get("sex")?;
-            Ok(Child {
-                id: ChildId(row.try_get("id")?),
-                given_name: row.try_get("given_name")?,
-                family_name: row.try_get("family_name")?,
-                sex: Sex::parse(&sex).map_err(corrupt("child's sex"))?,
-                date_of_birth: date(&row, "date_of_birth")?,
-            })
-        })
-        .transpose()
+        row.as_ref().map(child).transpose()
     }
 
     /// A child's involvements, earliest first.
@@ -39,25 +61,7 @@ impl Store {
         .bind(child.0)
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|row| {
-                let kind: String = row.try_get("kind")?;
-                let team: Option<i64> = row.try_get("team_id")?;
-                Ok(Involvement {
-                    id: InvolvementId(row.try_get("id")?),
-                    child: ChildId(row.try_get("child_id")?),
-                    service: ServiceId(row.try_get("service_id")?),
-                    team: team.map(TeamId),
-                    kind: InvolvementKind::parse(&kind).map_err(corrupt("involvement kind"))?,
-                    period: Period::new(
-                        "involvement",
-                        date(row, "starts_on")?,
-                        opt_date(row, "ends_on")?,
-                    )
-                    .map_err(corrupt("involvement"))?,
-                })
-            })
-            .collect()
+        rows.iter().map(involvement).collect()
     }
 }
 

@@ -49,6 +49,10 @@ pub enum StoreError {
         /// What was wrong.
         problem: String,
     },
+    /// The capability handed in does not allow this operation (a programming error:
+    /// the policy decided one thing and the caller asked for another).
+    #[error("refused: {0}")]
+    Refused(&'static str),
     /// A database error with no better description.
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),

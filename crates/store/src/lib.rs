@@ -10,11 +10,13 @@
 //! SQL lives next to the code that runs it, one module per concern.
 
 mod accounts;
+pub mod audit;
 mod authority;
 mod children;
 mod demo_load;
 mod error;
 mod provision;
+mod records;
 mod rows;
 mod staff;
 mod transfer;
@@ -29,6 +31,7 @@ pub use accounts::{NewUser, SessionRecord, UserRecord};
 pub use authority::AuthorityOverview;
 pub use demo_load::Seed;
 pub use error::StoreError;
+pub use records::{BreakGlassRecord, ChildListing, RecordTx, RestrictionRecord};
 pub use staff::{PostRow, StaffRow};
 pub use transfer::{ScopeSnapshot, TransferPlanRecord};
 pub use url::{Backend, DatabaseUrl};

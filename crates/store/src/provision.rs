@@ -12,7 +12,7 @@ use crate::{Store, StoreError};
 const INSTRUMENT_COLUMNS: &str = "id, authority_id, kind, reference, title, made_on, from_org_id, to_org_id, \
      effective_from, ends_on, immediate_effect, notice_period_days, mutual_agreement, terms, recommendation";
 
-const PROVISION_COLUMNS: &str =
+pub(crate) const PROVISION_COLUMNS: &str =
     "id, service_id, provider_id, starts_on, ends_on, started_by, ended_by";
 
 fn required<T>(value: Option<T>, column: &'static str) -> Result<T, StoreError> {
@@ -88,7 +88,7 @@ fn instrument(row: &AnyRow) -> Result<Instrument, StoreError> {
     })
 }
 
-fn provision_period(row: &AnyRow) -> Result<ProvisionPeriod, StoreError> {
+pub(crate) fn provision_period(row: &AnyRow) -> Result<ProvisionPeriod, StoreError> {
     let ended_by: Option<i64> = row.try_get("ended_by")?;
     Ok(ProvisionPeriod {
         id: ProvisionId(row.try_get("id")?),

@@ -71,7 +71,7 @@ impl DatabaseUrl {
     }
 
     /// The string sqlx connects with. SQLite files are created when missing (`mode=rwc`).
-    pub(crate) fn connection_string(&self) -> String {
+    pub fn connection_string(&self) -> String {
         match self {
             DatabaseUrl::Sqlite(path) => format!("sqlite://{}?mode=rwc", path.display()),
             DatabaseUrl::Postgres(url) => url.to_string(),

@@ -199,3 +199,12 @@ impl TransferFixture {
 pub fn set_day(clock: &FixedClock, y: i32, m: u32, day: u32) {
     clock.set(Utc.with_ymd_and_hms(y, m, day, 9, 0, 0).unwrap());
 }
+
+/// Runs SQL on `db` behind the application's back (an administrator with database
+/// access, or an attacker): for tests that tamper with what Carebridge wrote.
+pub async fn behind_the_back(db: &TestDb, sql: &str) -> Result<(), sqlx::Error> {
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(&db.url.connection_string()).await?;
+    sqlx::raw_sql(sql).execute(&mut conn).await?;
+    conn.close().await
+}

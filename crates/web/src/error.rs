@@ -32,25 +32,27 @@ pub enum WebError {
 struct ErrorPage {
     chrome: Chrome,
     title: &'static str,
-    message: &'static str,
+    message: String,
 }
 
 /// The page for someone signed in whose role does not allow what they asked for.
-pub(crate) fn forbidden_page(chrome: Chrome, who_may: &'static str) -> Response {
+pub(crate) fn forbidden_page(chrome: Chrome, why: &str) -> Response {
     page(
         StatusCode::FORBIDDEN,
         chrome,
         "You do not have permission to see this page",
-        who_may,
+        format!("{}.", capitalise(why)),
     )
 }
 
-fn page(
-    status: StatusCode,
-    chrome: Chrome,
-    title: &'static str,
-    message: &'static str,
-) -> Response {
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
+fn page(status: StatusCode, chrome: Chrome, title: &'static str, message: String) -> Response {
     let page = ErrorPage {
         chrome,
         title,
@@ -80,24 +82,44 @@ pub(crate) fn error_page(status: StatusCode, chrome: Chrome) -> Response {
             "Try again later. Nothing you sent has been saved unless you saw it confirmed.",
         ),
     };
-    let page = ErrorPage {
-        chrome,
-        title,
-        message,
-    };
-    match page.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        // The error page itself failed: fall back to plain text rather than loop.
-        Err(_) => (status, title).into_response(),
+    page(status, chrome, title, message.to_owned())
+}
+
+impl WebError {
+    /// The error's page, in the signed-in chrome when there is a session.
+    pub(crate) fn page(self, chrome: Chrome) -> Response {
+        if let WebError::App(AppError::Forbidden(why)) = &self {
+            return forbidden_page(chrome, why);
+        }
+        let status = self.status();
+        error_page(status, chrome)
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            WebError::NotFound | WebError::App(AppError::NotFound(_)) => StatusCode::NOT_FOUND,
+            WebError::App(AppError::Invalid(_)) => StatusCode::BAD_REQUEST,
+            WebError::App(AppError::Conflict(_)) => StatusCode::CONFLICT,
+            WebError::App(AppError::Forbidden(_)) => StatusCode::FORBIDDEN,
+            WebError::App(AppError::SignInRefused) | WebError::FormExpired => StatusCode::FORBIDDEN,
+            WebError::App(AppError::Store(_) | AppError::Internal(_)) | WebError::Render(_) => {
+                tracing::error!(error = %self, "request failed");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        }
     }
 }
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
+        if let WebError::App(AppError::Forbidden(why)) = &self {
+            return forbidden_page(Chrome::anonymous(), why);
+        }
         let status = match &self {
             WebError::NotFound | WebError::App(AppError::NotFound(_)) => StatusCode::NOT_FOUND,
             WebError::App(AppError::Invalid(_)) => StatusCode::BAD_REQUEST,
             WebError::App(AppError::Conflict(_)) => StatusCode::CONFLICT,
+            WebError::App(AppError::Forbidden(_)) => StatusCode::FORBIDDEN,
             WebError::App(AppError::SignInRefused) | WebError::FormExpired => StatusCode::FORBIDDEN,
             WebError::App(AppError::Store(_) | AppError::Internal(_)) | WebError::Render(_) => {
                 tracing::error!(error = %self, "request failed");

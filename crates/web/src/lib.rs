@@ -21,6 +21,7 @@ use axum::Router;
 use carebridge_app::App;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
 pub use error::WebError;
@@ -75,13 +76,40 @@ pub fn router(app: App, config: WebConfig) -> Router {
             "/transfers/{id}/report.csv",
             get(pages::transfers::report_csv),
         )
+        .route("/children", get(pages::children::list))
+        .route("/children/{id}", get(pages::children::show))
+        .route(
+            "/children/{id}/break-glass",
+            get(pages::children::break_glass_form).post(pages::children::break_glass),
+        )
+        .route(
+            "/children/{id}/restriction",
+            get(pages::children::restriction_form).post(pages::children::restrict),
+        )
+        .route(
+            "/children/{id}/access-log",
+            get(pages::children::access_log),
+        )
+        .route(
+            "/children/{id}/access-log.csv",
+            get(pages::children::access_log_csv),
+        )
+        .route("/governance", get(pages::governance::show))
+        .route(
+            "/governance/break-glass/{id}",
+            post(pages::governance::review),
+        )
+        .route("/governance/person", get(pages::governance::person))
+        .route("/governance/person.csv", get(pages::governance::person_csv))
         .route("/healthz", get(|| async { "ok" }))
         .route("/assets/{*path}", get(assets::serve))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(security::headers))
+        .layer(PropagateRequestIdLayer::x_request_id())
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(TraceLayer::new_for_http())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
 }
 

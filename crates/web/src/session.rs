@@ -4,12 +4,15 @@
 //! it holds a random token whose hash is the session's key in the database. Every
 //! state-changing form carries the session's CSRF token, compared in constant time.
 
-use axum::extract::{FromRequestParts, OriginalUri};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use carebridge_app::accounts::Actor;
+use carebridge_app::records::RequestMeta;
 
 use crate::{AppState, WebError};
 
@@ -24,6 +27,8 @@ pub(crate) struct Session {
     pub actor: Actor,
     pub csrf_token: String,
     pub token: String,
+    /// The request's id and client address, for the audit log.
+    pub meta: RequestMeta,
 }
 
 impl Session {
@@ -73,7 +78,24 @@ pub(crate) async fn current(
         actor: s.actor,
         csrf_token: s.csrf_token,
         token,
+        meta: RequestMeta::default(),
     }))
+}
+
+/// The request's id (set by the request-id layer) and the client's address.
+fn request_meta(parts: &Parts) -> RequestMeta {
+    RequestMeta {
+        request_id: parts
+            .headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned(),
+        client: parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string()),
+    }
 }
 
 impl FromRequestParts<AppState> for Session {
@@ -84,7 +106,10 @@ impl FromRequestParts<AppState> for Session {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         match current(&parts.headers, state).await {
-            Ok(Some(session)) => Ok(session),
+            Ok(Some(mut session)) => {
+                session.meta = request_meta(parts);
+                Ok(session)
+            }
             Ok(None) => {
                 let here = parts
                     .extensions

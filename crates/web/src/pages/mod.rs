@@ -1,6 +1,8 @@
 //! Page handlers and the pieces every page shares: the chrome (navigation, who is
 //! signed in), the "as at" date control and pagination.
 
+pub(crate) mod children;
+pub(crate) mod governance;
 pub(crate) mod home;
 pub(crate) mod instruments;
 pub(crate) mod organisations;
@@ -16,7 +18,9 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::error::error_page;
+use carebridge_policy::{decide, AuthorityAction};
+
+use crate::error::{error_page, forbidden_page};
 use crate::format::Day;
 use crate::session::{self, Session};
 use crate::{AppState, WebError};
@@ -29,16 +33,75 @@ pub(crate) struct NavItem {
     pub active: bool,
 }
 
-const NAV: &[(&str, &str, &str)] = &[
-    ("home", "/", "Home"),
-    ("provision", "/provision", "Provision"),
-    ("organisations", "/organisations", "Organisations"),
-    ("services", "/services", "Services"),
-    ("teams", "/teams", "Teams"),
-    ("posts", "/posts", "Posts"),
-    ("staff", "/staff", "Staff"),
-    ("transfers", "/transfers", "Transfers"),
+/// The navigation: key, path, label, and the action a role must be allowed to see it.
+const NAV: &[(&str, &str, &str, Option<AuthorityAction>)] = &[
+    ("home", "/", "Home", None),
+    (
+        "children",
+        "/children",
+        "Children",
+        Some(AuthorityAction::ListChildren),
+    ),
+    (
+        "provision",
+        "/provision",
+        "Provision",
+        Some(AuthorityAction::ViewAuthority),
+    ),
+    (
+        "organisations",
+        "/organisations",
+        "Organisations",
+        Some(AuthorityAction::ViewAuthority),
+    ),
+    (
+        "services",
+        "/services",
+        "Services",
+        Some(AuthorityAction::ViewAuthority),
+    ),
+    (
+        "teams",
+        "/teams",
+        "Teams",
+        Some(AuthorityAction::ViewAuthority),
+    ),
+    (
+        "posts",
+        "/posts",
+        "Posts",
+        Some(AuthorityAction::ViewAuthority),
+    ),
+    (
+        "staff",
+        "/staff",
+        "Staff",
+        Some(AuthorityAction::ViewAuthority),
+    ),
+    (
+        "transfers",
+        "/transfers",
+        "Transfers",
+        Some(AuthorityAction::ManageTransfers),
+    ),
+    (
+        "governance",
+        "/governance",
+        "Governance",
+        Some(AuthorityAction::Govern),
+    ),
 ];
+
+/// The 403 page when the policy does not allow the actor `action`; `None` when it does.
+pub(crate) fn refused(
+    session: &Session,
+    action: AuthorityAction,
+    section: &str,
+) -> Option<Response> {
+    decide(&session.actor.subject(), action)
+        .err()
+        .map(|denial| forbidden_page(Chrome::for_session(session, section), &denial.describe()))
+}
 
 /// What the layout needs on every page.
 #[derive(Debug, Clone, Default)]
@@ -72,10 +135,10 @@ impl Chrome {
             csrf_token: session.csrf_token.clone(),
             nav: NAV
                 .iter()
-                .filter(|(key, _, _)| {
-                    *key != "transfers" || transfers::MAY_TRANSFER.contains(&session.actor.role)
+                .filter(|(_, _, _, action)| {
+                    action.is_none_or(|a| decide(&session.actor.subject(), a).is_ok())
                 })
-                .map(|(key, href, label)| NavItem {
+                .map(|(key, href, label, _)| NavItem {
                     href,
                     label,
                     active: *key == current,
@@ -257,6 +320,24 @@ impl Pagination {
 }
 
 /// Redirect after a successful POST (the GOV.UK post/redirect/get pattern).
+/// A CSV file to download.
+pub(crate) fn csv_download(file: &str, body: Vec<u8>) -> Response {
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 pub(crate) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }

@@ -6,6 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use carebridge_domain::instrument::{Instrument, InstrumentDetails};
 use carebridge_domain::OrganisationId;
+use carebridge_policy::AuthorityAction;
 
 use super::{render, AsAtControl, AsAtQuery, Chrome};
 use crate::format::{Day, Until};
@@ -32,6 +33,9 @@ pub(crate) async fn list(
     session: Session,
     State(state): State<AppState>,
 ) -> Result<Response, WebError> {
+    if let Some(page) = super::refused(&session, AuthorityAction::ViewAuthority, "organisations") {
+        return Ok(page);
+    }
     let today = state.app.clock().today();
     let picture = state.app.provision_picture(today).await?;
     let organisations = picture
@@ -183,6 +187,9 @@ pub(crate) async fn show(
     Path(id): Path<String>,
     Query(query): Query<AsAtQuery>,
 ) -> Result<Response, WebError> {
+    if let Some(page) = super::refused(&session, AuthorityAction::ViewAuthority, "organisations") {
+        return Ok(page);
+    }
     let id: OrganisationId = id.parse().map_err(|_| WebError::NotFound)?;
     let as_at = query.control(state.app.clock().today());
     let page = state.app.organisation_page(id, as_at.date.0).await?;

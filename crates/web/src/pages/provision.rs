@@ -5,6 +5,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use carebridge_policy::AuthorityAction;
 
 use super::organisations::{instrument_lines, InstrumentLine};
 use super::{render, AsAtControl, AsAtQuery, Chrome};
@@ -48,6 +49,9 @@ pub(crate) async fn show(
     State(state): State<AppState>,
     Query(query): Query<AsAtQuery>,
 ) -> Result<Response, WebError> {
+    if let Some(page) = super::refused(&session, AuthorityAction::ViewAuthority, "provision") {
+        return Ok(page);
+    }
     let as_at = query.control(state.app.clock().today());
     let picture = state.app.provision_picture(as_at.date.0).await?;
     let timeline = Timeline::new(&picture);

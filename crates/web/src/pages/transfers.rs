@@ -5,12 +5,11 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
 use carebridge_app::transfer::Reconciliation;
 use carebridge_app::AppError;
-use carebridge_domain::staff::Role;
 use carebridge_domain::transfer::{PlanStatus, TransferRequest};
 use carebridge_domain::tupe::{ItemStatus, TupeStep, TupeStepKind};
 use carebridge_domain::{InstrumentId, OrganisationId, ServiceId, TransferPlanId};
@@ -18,25 +17,14 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::{render, see_other, Chrome};
-use crate::error::forbidden_page;
 use crate::format::Day;
 use crate::session::Session;
 use crate::{AppState, WebError};
+use carebridge_policy::AuthorityAction;
 
-/// Who may plan, execute and cancel transfers.
-pub(crate) const MAY_TRANSFER: &[Role] = &[Role::Director, Role::ServiceManager];
-
-/// The 403 page for anyone whose role may not see transfers; None for those who may.
+/// The 403 page for anyone whose role may not manage transfers; None for those who may.
 pub(crate) fn refused(session: &Session) -> Option<Response> {
-    if MAY_TRANSFER.contains(&session.actor.role) {
-        None
-    } else {
-        Some(forbidden_page(
-            Chrome::for_session(session, "transfers"),
-            "Transfers of services are planned and executed by directors and service managers. \
-             If you need to see them, ask your manager.",
-        ))
-    }
+    super::refused(session, AuthorityAction::ManageTransfers, "transfers")
 }
 
 fn plan_id(text: &str) -> Result<TransferPlanId, WebError> {
@@ -596,15 +584,8 @@ pub(crate) async fn report_csv(
     }
     let id = plan_id(&id)?;
     let csv = state.app.transfer_report(id).await?.to_csv()?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"transfer-{id}-reconciliation.csv\""),
-            ),
-        ],
-        csv,
-    )
-        .into_response())
+    Ok(super::csv_download(
+        &format!("transfer-{id}-reconciliation.csv"),
+        csv.into(),
+    ))
 }

@@ -7,6 +7,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use carebridge_policy::AuthorityAction;
 
 use super::{render, AsAtControl, AsAtQuery, Chrome, Pagination};
 use crate::format::Day;
@@ -37,6 +38,9 @@ pub(crate) async fn services(
     State(state): State<AppState>,
     Query(query): Query<AsAtQuery>,
 ) -> Result<Response, WebError> {
+    if let Some(page) = super::refused(&session, AuthorityAction::ViewAuthority, "services") {
+        return Ok(page);
+    }
     let as_at = query.control(state.app.clock().today());
     let picture = state.app.provision_picture(as_at.date.0).await?;
     let teams = state
@@ -90,6 +94,9 @@ pub(crate) async fn teams(
     State(state): State<AppState>,
     Query(query): Query<AsAtQuery>,
 ) -> Result<Response, WebError> {
+    if let Some(page) = super::refused(&session, AuthorityAction::ViewAuthority, "teams") {
+        return Ok(page);
+    }
     let as_at = query.control(state.app.clock().today());
     let rows = state.app.teams(as_at.date.0).await?;
     let teams = rows
@@ -138,6 +145,9 @@ pub(crate) async fn posts(
     State(state): State<AppState>,
     Query(query): Query<AsAtQuery>,
 ) -> Result<Response, WebError> {
+    if let Some(page) = super::refused(&session, AuthorityAction::ViewAuthority, "posts") {
+        return Ok(page);
+    }
     let as_at = query.control(state.app.clock().today());
     let rows = state.app.posts(as_at.date.0).await?;
     let pagination = Pagination::new("/posts", &as_at.query(), query.page(), rows.len());
@@ -195,6 +205,9 @@ pub(crate) async fn staff(
     State(state): State<AppState>,
     Query(query): Query<AsAtQuery>,
 ) -> Result<Response, WebError> {
+    if let Some(page) = super::refused(&session, AuthorityAction::ViewAuthority, "staff") {
+        return Ok(page);
+    }
     let as_at = query.control(state.app.clock().today());
     let rows = state.app.staff(as_at.date.0).await?;
     let pagination = Pagination::new("/staff", &as_at.query(), query.page(), rows.len());

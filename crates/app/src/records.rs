@@ -1,0 +1,404 @@
+//! Children's records through the one policy: open, search, break the glass, restrict,
+//! and the information governance views of who accessed what.
+//!
+//! Every use case here runs one [`RecordTx`]: it loads the policy's facts, asks
+//! `carebridge_policy`, appends the audit entry (allowed or refused) and, when allowed,
+//! reads or writes the record with the capability the policy handed out — all in the
+//! same transaction, so an action whose audit entry cannot be written does not happen,
+//! and no permission outlives the request that checked it.
+
+use chrono::{DateTime, Utc};
+
+use carebridge_domain::child::{Child, Involvement};
+use carebridge_domain::staff::Role;
+use carebridge_domain::{ChildId, DomainError, OrganisationId, UserId};
+use carebridge_policy::{
+    decide, decide_child, search_scope, AuthorityAction, ChildAction, ChildFacts, Denial, Grounds,
+    Subject, MIN_JUSTIFICATION,
+};
+use carebridge_store::audit::{AuditEntry, NewAuditEntry};
+use carebridge_store::{ChildListing, RecordTx};
+
+use crate::accounts::Actor;
+use crate::{App, AppError};
+
+/// Where a request came from, for the audit log.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestMeta {
+    /// The request's id (also in the logs).
+    pub request_id: String,
+    /// The client's address.
+    pub client: String,
+}
+
+/// A child's record as opened, with why it could be opened.
+#[derive(Debug, Clone)]
+pub struct OpenedRecord {
+    /// The person.
+    pub child: Child,
+    /// Every piece of work, earliest first.
+    pub involvements: Vec<Involvement>,
+    /// Why the reader may open it, in words.
+    pub grounds: String,
+    /// Whether it was opened by breaking the glass (the page says so).
+    pub break_glass_until: Option<DateTime<Utc>>,
+    /// Whether the record is restricted (the reader is named on it).
+    pub restricted: bool,
+}
+
+/// A record transaction after the policy allowed the action (and it was audited).
+struct Checked {
+    tx: RecordTx,
+    access: carebridge_policy::ChildAccess,
+    facts: ChildFacts,
+    at: DateTime<Utc>,
+}
+
+/// How many results a search shows at most.
+pub const SEARCH_LIMIT: i64 = 50;
+/// How many entries the access-log pages show at most.
+pub const LOG_LIMIT: i64 = 500;
+
+/// A refusal as the caller sees it: restricted records look absent.
+fn refused(denial: &Denial) -> AppError {
+    if denial.hides_record() {
+        AppError::NotFound("child's record")
+    } else {
+        AppError::Forbidden(denial.describe())
+    }
+}
+
+impl Actor {
+    /// The actor as the policy sees them.
+    pub fn subject(&self) -> Subject {
+        Subject {
+            user: self.user,
+            role: self.role,
+            staff: self.staff,
+        }
+    }
+}
+
+impl App {
+    /// Whether the actor may take an action on the authority's non-child data; the
+    /// error says why not.
+    pub fn authorise(&self, actor: &Actor, action: AuthorityAction) -> Result<(), AppError> {
+        decide(&actor.subject(), action)
+            .map(|_| ())
+            .map_err(|d| AppError::Forbidden(d.describe()))
+    }
+
+    fn audit_entry(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        employer: Option<OrganisationId>,
+        action: &str,
+        child: Option<ChildId>,
+        decision: Result<&Grounds, &Denial>,
+        at: DateTime<Utc>,
+    ) -> NewAuditEntry {
+        let (allowed, reason) = match decision {
+            Ok(g) => (true, g.describe()),
+            Err(d) => (false, d.describe()),
+        };
+        NewAuditEntry {
+            at,
+            user: Some(actor.user),
+            username: actor.username.clone(),
+            employer,
+            role: actor.role.code().to_owned(),
+            action: action.to_owned(),
+            child,
+            allowed,
+            reason,
+            request_id: meta.request_id.clone(),
+            client: meta.client.clone(),
+        }
+    }
+
+    /// Begins a record transaction, loads the facts for `child`, decides `action` and
+    /// audits the decision in it. A refusal is committed (refused attempts are audited
+    /// too) and returned as the caller should see it.
+    async fn begin_checked(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        action: ChildAction,
+        child: ChildId,
+    ) -> Result<Checked, AppError> {
+        let at = self.clock().now();
+        let mut tx = self.store().begin_records().await?;
+        let facts = tx
+            .child_facts(actor.user, actor.staff, child, at)
+            .await?
+            .ok_or(AppError::NotFound("child's record"))?;
+        let decision = decide_child(&actor.subject(), action, &facts, at);
+        let employer = match decision.as_ref().map(|a| a.grounds()) {
+            Ok(Grounds::InScope(g)) => Some(g.employer),
+            _ => facts.workplace.employments.first().map(|e| e.employer),
+        };
+        let entry = self.audit_entry(
+            actor,
+            meta,
+            employer,
+            action.code(),
+            Some(child),
+            decision.as_ref().map(|a| a.grounds()),
+            at,
+        );
+        tx.audit(&entry).await?;
+        match decision {
+            Ok(access) => Ok(Checked {
+                tx,
+                access,
+                facts,
+                at,
+            }),
+            Err(denial) => {
+                tx.commit().await?;
+                Err(refused(&denial))
+            }
+        }
+    }
+
+    /// Opens a child's record for the actor.
+    pub async fn open_record(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        child: ChildId,
+    ) -> Result<OpenedRecord, AppError> {
+        let Checked {
+            mut tx,
+            access,
+            facts,
+            ..
+        } = self
+            .begin_checked(actor, meta, ChildAction::Open, child)
+            .await?;
+        let (person, involvements) = tx.read_child(&access).await?;
+        tx.commit().await?;
+        Ok(OpenedRecord {
+            child: person,
+            involvements,
+            grounds: access.grounds().describe(),
+            break_glass_until: match access.grounds() {
+                Grounds::BreakGlass { until } => Some(*until),
+                _ => None,
+            },
+            restricted: facts.restriction.is_some(),
+        })
+    }
+
+    /// Breaks the glass: opens, for a limited time, a record outside the actor's scope,
+    /// with their justification; the information governance lead reviews it later.
+    pub async fn break_glass(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        child: ChildId,
+        justification: &str,
+    ) -> Result<DateTime<Utc>, AppError> {
+        let justification = justification.trim();
+        if justification.chars().count() < MIN_JUSTIFICATION {
+            return Err(DomainError::invalid(
+                "justification",
+                format!("say why you need this record, in at least {MIN_JUSTIFICATION} characters"),
+            )
+            .into());
+        }
+        let Checked {
+            mut tx, access, at, ..
+        } = self
+            .begin_checked(actor, meta, ChildAction::BreakGlass, child)
+            .await?;
+        tx.open_break_glass(&access, justification, at).await?;
+        tx.commit().await?;
+        tracing::warn!(user = %actor.username, child = child.0, "break-glass opening; awaiting review");
+        match access.grounds() {
+            Grounds::BreakGlass { until } => Ok(*until),
+            _ => Err(AppError::Internal(
+                "break-glass without an expiry".to_owned(),
+            )),
+        }
+    }
+
+    /// Restricts a record to the named accounts (by sign-in name).
+    pub async fn restrict_record(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        child: ChildId,
+        reason: &str,
+        named: &[String],
+    ) -> Result<(), AppError> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(DomainError::invalid("reason", "say why the record is restricted").into());
+        }
+        let mut users: Vec<UserId> = Vec::new();
+        for name in named.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+            let user = self.store().user_by_username(name).await?.ok_or_else(|| {
+                DomainError::invalid("named", format!("there is no account called {name:?}"))
+            })?;
+            users.push(user.id);
+        }
+        if !users.contains(&actor.user) && actor.role != Role::InformationGovernanceLead {
+            // A service manager who restricts a record stays able to open it.
+            users.push(actor.user);
+        }
+        let Checked {
+            mut tx, access, at, ..
+        } = self
+            .begin_checked(actor, meta, ChildAction::Restrict, child)
+            .await?;
+        tx.restrict(&access, reason, &users, at).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Lifts a record's restriction.
+    pub async fn lift_restriction(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        child: ChildId,
+    ) -> Result<bool, AppError> {
+        let Checked { mut tx, access, .. } = self
+            .begin_checked(actor, meta, ChildAction::Restrict, child)
+            .await?;
+        let lifted = tx.lift_restriction(&access).await?;
+        tx.commit().await?;
+        Ok(lifted)
+    }
+
+    /// Who accessed the child's record, newest first (information governance).
+    pub async fn access_log_of_child(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        child: ChildId,
+    ) -> Result<Vec<AuditEntry>, AppError> {
+        let Checked { mut tx, access, .. } = self
+            .begin_checked(actor, meta, ChildAction::ViewAccessLog, child)
+            .await?;
+        let log = tx.access_log(&access, LOG_LIMIT).await?;
+        tx.commit().await?;
+        Ok(log)
+    }
+
+    /// The children a search shows the actor: scoped in the query by the policy, each
+    /// result shown audited.
+    pub async fn search_children(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        query: &str,
+    ) -> Result<Vec<ChildListing>, AppError> {
+        let at = self.clock().now();
+        let day = at.date_naive();
+        let mut tx = self.store().begin_records().await?;
+        let workplace = tx.workplace(actor.staff, day).await?;
+        let provision = tx.provision_on(day).await?;
+        let grants = tx.grants_of(actor.user, at).await?;
+        let scope = search_scope(&actor.subject(), &workplace, &provision, &grants, at)
+            .map_err(|d| AppError::Forbidden(d.describe()))?;
+        let results = tx.search_children(&scope, query, day, SEARCH_LIMIT).await?;
+        let employer = workplace.employments.first().map(|e| e.employer);
+        let reason = format!("shown in a search for {:?}", query.trim());
+        for listing in &results {
+            let mut entry = self.audit_entry(
+                actor,
+                meta,
+                employer,
+                "search-result",
+                Some(listing.child.id),
+                Ok(&Grounds::Role(actor.role)),
+                at,
+            );
+            entry.reason.clone_from(&reason);
+            tx.audit(&entry).await?;
+        }
+        tx.commit().await?;
+        Ok(results)
+    }
+
+    /// Records the information governance lead's review of a break-glass opening.
+    pub async fn review_break_glass(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        id: i64,
+        escalate: bool,
+        note: &str,
+    ) -> Result<(), AppError> {
+        self.authorise(actor, AuthorityAction::Govern)?;
+        let note = note.trim();
+        if escalate && note.is_empty() {
+            return Err(DomainError::invalid("note", "say why the opening is escalated").into());
+        }
+        let at = self.clock().now();
+        let mut tx = self.store().begin_records().await?;
+        let outcome = if escalate { "escalated" } else { "accepted" };
+        let child = tx
+            .review_break_glass(id, outcome, note, actor.user, at)
+            .await?
+            .ok_or(AppError::NotFound("unreviewed break-glass opening"))?;
+        let mut entry = self.audit_entry(
+            actor,
+            meta,
+            None,
+            "review-break-glass",
+            Some(child),
+            Ok(&Grounds::Role(actor.role)),
+            at,
+        );
+        entry.reason = format!("break-glass opening {id} {outcome}: {note}");
+        tx.audit(&entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Audit entries as CSV (the information governance exports), with each entry's hash
+/// so a copy can be checked against the chain.
+pub fn audit_csv(entries: &[AuditEntry]) -> Result<Vec<u8>, AppError> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let csv_failed = |e: csv::Error| AppError::Internal(e.to_string());
+    out.write_record([
+        "seq",
+        "at",
+        "user",
+        "role",
+        "on_behalf_of",
+        "action",
+        "child",
+        "decision",
+        "reason",
+        "request_id",
+        "client",
+        "hash",
+    ])
+    .map_err(csv_failed)?;
+    for e in entries {
+        let x = &e.entry;
+        out.write_record([
+            e.seq.to_string(),
+            x.at.to_rfc3339(),
+            x.username.clone(),
+            x.role.clone(),
+            x.employer.map(|o| o.0.to_string()).unwrap_or_default(),
+            x.action.clone(),
+            x.child.map(|c| c.0.to_string()).unwrap_or_default(),
+            if x.allowed { "allow" } else { "deny" }.to_owned(),
+            x.reason.clone(),
+            x.request_id.clone(),
+            x.client.clone(),
+            e.hash.clone(),
+        ])
+        .map_err(csv_failed)?;
+    }
+    out.into_inner()
+        .map_err(|e| AppError::Internal(e.to_string()))
+}

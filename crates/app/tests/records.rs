@@ -1,0 +1,445 @@
+//! Children's records through the one policy, on every backend: openings and refusals
+//! audited in the same transaction, searches scoped in the query and agreeing with the
+//! policy, restricted records, break-glass with its review, and an audit log that
+//! catches edits made behind the application's back.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use carebridge_app::accounts::Actor;
+use carebridge_app::records::RequestMeta;
+use carebridge_app::Clock;
+use carebridge_app::{App, AppError};
+use carebridge_domain::ChildId;
+use carebridge_store::Backend;
+use carebridge_testkit::{behind_the_back, demo_app, every_backend, TestDb};
+use chrono::Duration;
+
+const CHILDREN: u32 = 120;
+
+async fn actor(app: &App, username: &str) -> Actor {
+    Actor::from(
+        &app.store()
+            .user_by_username(username)
+            .await
+            .unwrap()
+            .unwrap(),
+    )
+}
+
+fn meta() -> RequestMeta {
+    RequestMeta {
+        request_id: "test-request".into(),
+        client: "192.0.2.7".into(),
+    }
+}
+
+/// Every child's id, from the ids the demo gives (1..=CHILDREN).
+fn child_ids() -> impl Iterator<Item = ChildId> {
+    (1..=i64::from(CHILDREN)).map(ChildId)
+}
+
+/// Which of the demo's children `who` may open today (and audits every attempt).
+async fn openable(app: &App, who: &Actor) -> Vec<ChildId> {
+    let mut open = Vec::new();
+    for child in child_ids() {
+        match app.open_record(who, &meta(), child).await {
+            Ok(record) => {
+                assert_eq!(record.child.id, child);
+                open.push(child);
+            }
+            Err(AppError::Forbidden(_)) => {}
+            Err(e) => panic!("child {}: {e}", child.0),
+        }
+    }
+    open
+}
+
+#[tokio::test]
+async fn openings_and_refusals_are_audited_and_searches_agree_with_the_policy() {
+    for db in every_backend().await {
+        let (app, _clock) = demo_app(&db, CHILDREN).await;
+        let mut audited = 0u64;
+        for username in ["sw.demo", "tm.demo", "sm.demo", "director.demo"] {
+            let who = actor(&app, username).await;
+            let open = openable(&app, &who).await;
+            audited += u64::from(CHILDREN);
+            assert!(
+                !open.is_empty() && open.len() < CHILDREN as usize || username == "director.demo",
+                "{username} on {}: {} of {CHILDREN} open",
+                db.label,
+                open.len()
+            );
+            // The search (scoped in its query) shows exactly the records the policy opens.
+            for child in child_ids() {
+                let found = app
+                    .search_children(&who, &meta(), &child.0.to_string())
+                    .await
+                    .unwrap();
+                audited += found.len() as u64;
+                assert_eq!(
+                    found.iter().any(|l| l.child.id == child),
+                    open.contains(&child),
+                    "{username}: search and policy disagree on child {} ({})",
+                    child.0,
+                    db.label
+                );
+            }
+        }
+        // Every attempt has its entry, with the decision and the request it came on.
+        let sw = actor(&app, "sw.demo").await;
+        let log = app
+            .store()
+            .audit_of_child(ChildId(1), Some(sw.user), 10)
+            .await
+            .unwrap();
+        assert!(!log.is_empty());
+        assert!(log
+            .iter()
+            .all(|e| e.entry.request_id == "test-request" && e.entry.client == "192.0.2.7"));
+        let check = app.store().verify_audit(None).await.unwrap();
+        assert_eq!(check.broken, None, "{}", db.label);
+        assert_eq!(check.entries, audited, "{}", db.label);
+        assert_eq!(
+            app.store().audit_head().await.unwrap(),
+            (audited as i64, check.head.clone())
+        );
+
+        // Roles without casework never open a record, and are refused with the reason.
+        for username in ["analyst.demo", "ig.demo", "admin.demo"] {
+            let who = actor(&app, username).await;
+            let refused = app
+                .open_record(&who, &meta(), ChildId(1))
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(refused, AppError::Forbidden(ref why) if why.contains("role does not allow")),
+                "{username}: {refused}"
+            );
+            assert!(matches!(
+                app.search_children(&who, &meta(), "").await,
+                Err(AppError::Forbidden(_))
+            ));
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_restricted_record_is_invisible_except_to_the_people_named() {
+    for db in every_backend().await {
+        let (app, _clock) = demo_app(&db, CHILDREN).await;
+        let sw = actor(&app, "sw.demo").await;
+        let tm = actor(&app, "tm.demo").await;
+        let ig = actor(&app, "ig.demo").await;
+        let sw_open = openable(&app, &sw).await;
+        let tm_open = openable(&app, &tm).await;
+        let child = *sw_open
+            .iter()
+            .find(|c| !tm_open.contains(c))
+            .expect("a child the social worker may open and the team manager may not");
+
+        let refused = app
+            .restrict_record(&ig, &meta(), child, "", &["tm.demo".into()])
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(refused, AppError::Invalid(_)),
+            "a reason is required"
+        );
+        let refused = app
+            .restrict_record(&ig, &meta(), child, "adoption", &["no.such.person".into()])
+            .await
+            .unwrap_err();
+        assert!(refused.to_string().contains("no.such.person"), "{refused}");
+        let refused = app
+            .restrict_record(&sw, &meta(), child, "adoption", &[])
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(refused, AppError::Forbidden(_)),
+            "a social worker may not restrict"
+        );
+
+        app.restrict_record(&ig, &meta(), child, "adoption", &["tm.demo".into()])
+            .await
+            .unwrap();
+        // For the social worker it no longer exists: not found, not in search, no glass to break.
+        assert!(matches!(
+            app.open_record(&sw, &meta(), child).await,
+            Err(AppError::NotFound(_))
+        ));
+        let found = app
+            .search_children(&sw, &meta(), &child.0.to_string())
+            .await
+            .unwrap();
+        assert!(found.is_empty());
+        assert!(matches!(
+            app.break_glass(
+                &sw,
+                &meta(),
+                child,
+                "the child is at the out-of-hours desk now"
+            )
+            .await,
+            Err(AppError::NotFound(_))
+        ));
+        // The named team manager opens it although it is outside their scope, and finds it.
+        let record = app.open_record(&tm, &meta(), child).await.unwrap();
+        assert!(record.restricted);
+        assert_eq!(record.grounds, "named on the restricted record");
+        let found = app
+            .search_children(&tm, &meta(), &child.0.to_string())
+            .await
+            .unwrap();
+        assert!(found.len() == 1 && found[0].restricted);
+        assert_eq!(app.store().restrictions().await.unwrap().len(), 1);
+
+        // The refusals were audited, as refusals.
+        let log = app.access_log_of_child(&ig, &meta(), child).await.unwrap();
+        assert!(log.iter().any(|e| !e.entry.allowed
+            && e.entry.username == "sw.demo"
+            && e.entry.reason.contains("restricted")));
+        // And only the IG lead may read that log.
+        assert!(matches!(
+            app.access_log_of_child(&tm, &meta(), child).await,
+            Err(AppError::Forbidden(_))
+        ));
+
+        assert!(app.lift_restriction(&ig, &meta(), child).await.unwrap());
+        assert!(app.open_record(&sw, &meta(), child).await.is_ok());
+        assert!(app.store().restrictions().await.unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn break_glass_opens_for_two_hours_and_waits_for_review() {
+    for db in every_backend().await {
+        let (app, clock) = demo_app(&db, CHILDREN).await;
+        let sw = actor(&app, "sw.demo").await;
+        let ig = actor(&app, "ig.demo").await;
+        let open = openable(&app, &sw).await;
+        let child = child_ids().find(|c| !open.contains(c)).unwrap();
+
+        let short = app
+            .break_glass(&sw, &meta(), child, "urgent")
+            .await
+            .unwrap_err();
+        assert!(matches!(short, AppError::Invalid(_)), "{short}");
+        assert!(
+            app.store().break_glass_queue(10).await.unwrap().is_empty(),
+            "nothing written"
+        );
+        let analyst = actor(&app, "analyst.demo").await;
+        assert!(matches!(
+            app.break_glass(
+                &analyst,
+                &meta(),
+                child,
+                "I would like to see this child's record please"
+            )
+            .await,
+            Err(AppError::Forbidden(_))
+        ));
+
+        let until = app
+            .break_glass(
+                &sw,
+                &meta(),
+                child,
+                "The child is with the out-of-hours team tonight",
+            )
+            .await
+            .unwrap();
+        assert_eq!(until, clock.now() + Duration::hours(2));
+        let record = app.open_record(&sw, &meta(), child).await.unwrap();
+        assert_eq!(record.break_glass_until, Some(until));
+        clock.advance(Duration::minutes(119));
+        assert!(app.open_record(&sw, &meta(), child).await.is_ok());
+        clock.advance(Duration::minutes(1));
+        assert!(matches!(
+            app.open_record(&sw, &meta(), child).await,
+            Err(AppError::Forbidden(_))
+        ));
+
+        let queue = app.store().break_glass_queue(10).await.unwrap();
+        assert_eq!(queue.len(), 1);
+        assert!(queue[0].review.is_none());
+        assert_eq!(queue[0].child, child);
+        assert!(matches!(
+            app.review_break_glass(&sw, &meta(), queue[0].id, false, "")
+                .await,
+            Err(AppError::Forbidden(_))
+        ));
+        assert!(
+            matches!(
+                app.review_break_glass(&ig, &meta(), queue[0].id, true, " ")
+                    .await,
+                Err(AppError::Invalid(_))
+            ),
+            "escalating needs a note"
+        );
+        app.review_break_glass(
+            &ig,
+            &meta(),
+            queue[0].id,
+            true,
+            "No out-of-hours call logged that night",
+        )
+        .await
+        .unwrap();
+        let queue = app.store().break_glass_queue(10).await.unwrap();
+        assert_eq!(queue[0].review.as_ref().unwrap().0, "escalated");
+        assert!(
+            matches!(
+                app.review_break_glass(&ig, &meta(), queue[0].id, false, "")
+                    .await,
+                Err(AppError::NotFound(_))
+            ),
+            "reviewed once"
+        );
+        assert_eq!(app.store().verify_audit(None).await.unwrap().broken, None);
+    }
+}
+
+/// Drops the append-only triggers, as someone with the database's owner rights could.
+async fn drop_triggers(db: &TestDb) {
+    let sql = match db.url.backend() {
+        Backend::Sqlite => "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;",
+        Backend::Postgres => "DROP TRIGGER audit_log_no_update_or_delete ON audit_log;",
+    };
+    behind_the_back(db, sql).await.unwrap();
+}
+
+#[tokio::test]
+async fn the_audit_log_refuses_edits_and_verify_catches_them_behind_its_back() {
+    for db in every_backend().await {
+        let (app, _clock) = demo_app(&db, 20).await;
+        let sw = actor(&app, "sw.demo").await;
+        for child in (1..=20).map(ChildId) {
+            let _ = app.open_record(&sw, &meta(), child).await;
+        }
+        let (entries, head) = app.store().audit_head().await.unwrap();
+        assert_eq!(entries, 20);
+        let check = app.store().verify_audit(Some(&head)).await.unwrap();
+        assert_eq!((check.broken.clone(), check.extends), (None, Some(true)));
+
+        // The database itself refuses to change or remove an entry.
+        for sql in [
+            "UPDATE audit_log SET reason = 'nothing to see' WHERE seq = 5",
+            "DELETE FROM audit_log WHERE seq = 20",
+        ] {
+            let refused = behind_the_back(&db, sql).await.unwrap_err();
+            assert!(
+                refused.to_string().contains("append-only"),
+                "{}: {refused}",
+                db.label
+            );
+        }
+
+        // Someone drops the triggers and cuts off the newest entry: the head catches it.
+        drop_triggers(&db).await;
+        behind_the_back(&db, "DELETE FROM audit_log WHERE seq = 20")
+            .await
+            .unwrap();
+        let broken = app
+            .store()
+            .verify_audit(None)
+            .await
+            .unwrap()
+            .broken
+            .unwrap();
+        assert_eq!(broken.seq, 20, "{}", db.label);
+        assert!(
+            broken.problem.contains("head says 20"),
+            "{}",
+            broken.problem
+        );
+
+        // Then edits entry 5: verify names entry 5.
+        behind_the_back(
+            &db,
+            "UPDATE audit_log SET reason = 'nothing to see' WHERE seq = 5",
+        )
+        .await
+        .unwrap();
+        let check = app.store().verify_audit(None).await.unwrap();
+        let broken = check.broken.unwrap();
+        assert_eq!(broken.seq, 5, "{}", db.label);
+        assert!(
+            broken.problem.contains("content does not match"),
+            "{}",
+            broken.problem
+        );
+        assert_eq!(check.entries, 4);
+
+        // Recomputing that entry's hash moves the break to the link of entry 6.
+        let stored = app
+            .store()
+            .audit_of_child(ChildId(5), None, 1)
+            .await
+            .unwrap();
+        let forged = carebridge_store::audit::entry_hash(5, &stored[0].entry, &stored[0].prev_hash);
+        behind_the_back(
+            &db,
+            &format!("UPDATE audit_log SET hash = '{forged}' WHERE seq = 5"),
+        )
+        .await
+        .unwrap();
+        let broken = app
+            .store()
+            .verify_audit(None)
+            .await
+            .unwrap()
+            .broken
+            .unwrap();
+        assert_eq!(
+            (broken.seq, broken.problem.contains("link")),
+            (6, true),
+            "{}",
+            db.label
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_action_whose_audit_entry_cannot_be_written_does_not_happen() {
+    for db in every_backend().await {
+        let (app, _clock) = demo_app(&db, CHILDREN).await;
+        let sw = actor(&app, "sw.demo").await;
+        let open = openable(&app, &sw).await;
+        let child = child_ids().find(|c| !open.contains(c)).unwrap();
+        let before = app.store().audit_head().await.unwrap();
+        // The audit log stops accepting entries (a full disk, a broken table…).
+        let sql = match db.url.backend() {
+            Backend::Sqlite => {
+                "CREATE TRIGGER audit_log_broken BEFORE INSERT ON audit_log \
+                 BEGIN SELECT RAISE(ABORT, 'audit log unavailable'); END;"
+            }
+            Backend::Postgres => {
+                "CREATE FUNCTION audit_broken() RETURNS trigger LANGUAGE plpgsql AS \
+                 $$ BEGIN RAISE EXCEPTION 'audit log unavailable'; END; $$; \
+                 CREATE TRIGGER audit_log_broken BEFORE INSERT ON audit_log \
+                 FOR EACH ROW EXECUTE FUNCTION audit_broken();"
+            }
+        };
+        behind_the_back(&db, sql).await.unwrap();
+        assert!(
+            app.open_record(&sw, &meta(), open[0]).await.is_err(),
+            "no read without its audit entry"
+        );
+        assert!(app
+            .break_glass(
+                &sw,
+                &meta(),
+                child,
+                "The child is with the out-of-hours team tonight"
+            )
+            .await
+            .is_err());
+        assert!(
+            app.store().break_glass_queue(10).await.unwrap().is_empty(),
+            "nothing written"
+        );
+        assert_eq!(app.store().audit_head().await.unwrap(), before);
+        assert_eq!(app.store().verify_audit(None).await.unwrap().broken, None);
+    }
+}

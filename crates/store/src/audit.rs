@@ -1,0 +1,325 @@
+//! The tamper-evident audit log.
+//!
+//! Every entry is appended inside the transaction of the action it records (see
+//! [`crate::RecordTx`]), so an action whose audit entry cannot be written does not
+//! happen. The table is append-only (database triggers refuse UPDATE and DELETE on both
+//! backends) and hash-chained: an entry's hash is the SHA-256 of its content and the
+//! previous entry's hash, so any edit, deletion or insertion behind the application's
+//! back breaks the chain where it was made. [`Store::verify_audit`] walks the chain;
+//! [`Store::audit_head`] gives the latest hash to keep somewhere else, so a later
+//! verification can also prove the log still extends it.
+
+use chrono::{DateTime, Utc};
+use futures_util::TryStreamExt;
+use sha2::{Digest, Sha256};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use carebridge_domain::{ChildId, OrganisationId, UserId};
+
+use crate::rows::{instant, instant_text};
+use crate::{Store, StoreError};
+
+/// The hash the first entry links back to.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// An entry to append: who did what to which record, the decision and its reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAuditEntry {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The account, or `None` for the system itself (e.g. the command line).
+    pub user: Option<UserId>,
+    /// The account's sign-in name (kept even if the account is renamed).
+    pub username: String,
+    /// The employer the person acted on behalf of, if any.
+    pub employer: Option<OrganisationId>,
+    /// The role they acted in.
+    pub role: String,
+    /// What they did (e.g. `open`, `search`, `break-glass`).
+    pub action: String,
+    /// The child's record, if the action was on one.
+    pub child: Option<ChildId>,
+    /// Whether it was allowed.
+    pub allowed: bool,
+    /// Why it was allowed or refused.
+    pub reason: String,
+    /// The request it came in on.
+    pub request_id: String,
+    /// The client's address.
+    pub client: String,
+}
+
+/// An entry as stored, with its place in the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// Its position: 1, 2, 3… with no gaps.
+    pub seq: i64,
+    /// What was recorded.
+    pub entry: NewAuditEntry,
+    /// The previous entry's hash.
+    pub prev_hash: String,
+    /// This entry's hash.
+    pub hash: String,
+}
+
+/// The hash of an entry: SHA-256 over every field, each preceded by its length so no
+/// two different entries hash the same bytes, then the previous hash. Hex, lower case.
+pub fn entry_hash(seq: i64, e: &NewAuditEntry, prev_hash: &str) -> String {
+    fn field(h: &mut Sha256, bytes: &[u8]) {
+        h.update((bytes.len() as u64).to_be_bytes());
+        h.update(bytes);
+    }
+    let opt = |v: Option<i64>| v.map_or_else(String::new, |v| v.to_string());
+    let mut h = Sha256::new();
+    field(&mut h, seq.to_string().as_bytes());
+    field(&mut h, instant_text(e.at).as_bytes());
+    field(&mut h, opt(e.user.map(|u| u.0)).as_bytes());
+    field(&mut h, e.username.as_bytes());
+    field(&mut h, opt(e.employer.map(|o| o.0)).as_bytes());
+    field(&mut h, e.role.as_bytes());
+    field(&mut h, e.action.as_bytes());
+    field(&mut h, opt(e.child.map(|c| c.0)).as_bytes());
+    field(&mut h, if e.allowed { b"allow" } else { b"deny" });
+    field(&mut h, e.reason.as_bytes());
+    field(&mut h, e.request_id.as_bytes());
+    field(&mut h, e.client.as_bytes());
+    field(&mut h, prev_hash.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// Appends `entry` in `conn`'s transaction, linking it to the chain's head.
+pub(crate) async fn append(
+    conn: &mut sqlx::AnyConnection,
+    entry: &NewAuditEntry,
+) -> Result<AuditEntry, StoreError> {
+    // Taking the head row for update serialises appends (a row lock on PostgreSQL; the
+    // write lock on SQLite), so two transactions can never link to the same entry.
+    let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+        .fetch_one(&mut *conn)
+        .await?;
+    let seq: i64 = head.try_get("seq")?;
+    let prev_hash: String = head.try_get("hash")?;
+    let hash = entry_hash(seq, entry, &prev_hash);
+    sqlx::query(
+        "INSERT INTO audit_log (seq, at, user_id, username, employer_id, role, action, child_id, \
+         decision, reason, request_id, client, prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+    )
+    .bind(seq)
+    .bind(instant_text(entry.at))
+    .bind(entry.user.map(|u| u.0))
+    .bind(&entry.username)
+    .bind(entry.employer.map(|o| o.0))
+    .bind(&entry.role)
+    .bind(&entry.action)
+    .bind(entry.child.map(|c| c.0))
+    .bind(if entry.allowed { "allow" } else { "deny" })
+    .bind(&entry.reason)
+    .bind(&entry.request_id)
+    .bind(&entry.client)
+    .bind(&prev_hash)
+    .bind(&hash)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+        .bind(&hash)
+        .execute(&mut *conn)
+        .await?;
+    Ok(AuditEntry {
+        seq,
+        entry: entry.clone(),
+        prev_hash,
+        hash,
+    })
+}
+
+pub(crate) const ENTRY_COLUMNS: &str = "seq, at, user_id, username, employer_id, role, action, \
+     child_id, decision, reason, request_id, client, prev_hash, hash";
+
+pub(crate) fn entry_from_row(row: &AnyRow) -> Result<AuditEntry, StoreError> {
+    let decision: String = row.try_get("decision")?;
+    Ok(AuditEntry {
+        seq: row.try_get("seq")?,
+        entry: NewAuditEntry {
+            at: instant(row, "at")?,
+            user: row.try_get::<Option<i64>, _>("user_id")?.map(UserId),
+            username: row.try_get("username")?,
+            employer: row
+                .try_get::<Option<i64>, _>("employer_id")?
+                .map(OrganisationId),
+            role: row.try_get("role")?,
+            action: row.try_get("action")?,
+            child: row.try_get::<Option<i64>, _>("child_id")?.map(ChildId),
+            allowed: decision == "allow",
+            reason: row.try_get("reason")?,
+            request_id: row.try_get("request_id")?,
+            client: row.try_get("client")?,
+        },
+        prev_hash: row.try_get("prev_hash")?,
+        hash: row.try_get("hash")?,
+    })
+}
+
+/// Where the chain is broken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenEntry {
+    /// The first entry that does not check out (or, for a missing entry, the position
+    /// where one was expected).
+    pub seq: i64,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+/// The result of checking the whole chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditVerification {
+    /// Entries checked (up to the first broken one).
+    pub entries: u64,
+    /// The hash of the last good entry.
+    pub head: String,
+    /// The first broken entry, if any.
+    pub broken: Option<BrokenEntry>,
+    /// When asked whether the log extends a hash kept elsewhere: whether that hash is
+    /// an entry of the verified chain.
+    pub extends: Option<bool>,
+}
+
+impl Store {
+    /// The chain's head: how many entries, and the latest hash.
+    pub async fn audit_head(&self) -> Result<(i64, String), StoreError> {
+        let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(self.pool())
+            .await?;
+        Ok((row.try_get("seq")?, row.try_get("hash")?))
+    }
+
+    /// Walks the whole chain in order, recomputing every hash, and reports the first
+    /// entry that does not check out: edited content, a broken link, a gap, or a log
+    /// that ends before the head says it does. With `extends`, also says whether that
+    /// hash (kept elsewhere from an earlier `audit head`) is in the chain.
+    pub async fn verify_audit(
+        &self,
+        extends: Option<&str>,
+    ) -> Result<AuditVerification, StoreError> {
+        let mut conn = self.pool().acquire().await?;
+        let (head_seq, head_hash) = {
+            let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+                .fetch_one(&mut *conn)
+                .await?;
+            (
+                row.try_get::<i64, _>("seq")?,
+                row.try_get::<String, _>("hash")?,
+            )
+        };
+        let sql = format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq <= $1 ORDER BY seq");
+        let mut rows = sqlx::query(&sql).bind(head_seq).fetch(&mut *conn);
+        let mut expected_seq = 1i64;
+        let mut prev = GENESIS_HASH.to_owned();
+        let mut found = extends.map(|h| h == GENESIS_HASH);
+        let mut broken = None;
+        while let Some(row) = rows.try_next().await? {
+            let e = match entry_from_row(&row) {
+                Ok(e) => e,
+                Err(err) => {
+                    let seq: i64 = row.try_get("seq").unwrap_or(expected_seq);
+                    broken = Some(BrokenEntry {
+                        seq,
+                        problem: format!("the entry cannot be read: {err}"),
+                    });
+                    break;
+                }
+            };
+            let problem = if e.seq != expected_seq {
+                Some((expected_seq, format!("entry {expected_seq} is missing")))
+            } else if e.prev_hash != prev {
+                Some((e.seq, "its link to the previous entry is broken".to_owned()))
+            } else if entry_hash(e.seq, &e.entry, &e.prev_hash) != e.hash {
+                Some((e.seq, "its content does not match its hash".to_owned()))
+            } else {
+                None
+            };
+            if let Some((seq, problem)) = problem {
+                broken = Some(BrokenEntry { seq, problem });
+                break;
+            }
+            if let (Some(f), Some(h)) = (found.as_mut(), extends) {
+                *f = *f || e.hash == h;
+            }
+            prev = e.hash;
+            expected_seq += 1;
+        }
+        drop(rows);
+        let entries = (expected_seq - 1).max(0) as u64;
+        if broken.is_none() {
+            if expected_seq - 1 != head_seq {
+                broken = Some(BrokenEntry {
+                    seq: expected_seq,
+                    problem: format!(
+                        "the log ends at entry {} but its head says {head_seq}",
+                        expected_seq - 1
+                    ),
+                });
+            } else if prev != head_hash {
+                broken = Some(BrokenEntry {
+                    seq: head_seq,
+                    problem: "the last entry's hash is not the head's".to_owned(),
+                });
+            }
+        }
+        Ok(AuditVerification {
+            entries,
+            head: prev,
+            broken,
+            extends: found,
+        })
+    }
+
+    /// Audit entries about one child, newest first, optionally only one person's.
+    pub async fn audit_of_child(
+        &self,
+        child: ChildId,
+        user: Option<UserId>,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let all = format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE child_id = $1 ORDER BY seq DESC LIMIT $2"
+        );
+        let one = format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE child_id = $1 AND user_id = $2 \
+             ORDER BY seq DESC LIMIT $3"
+        );
+        let rows = match user {
+            None => sqlx::query(&all).bind(child.0).bind(limit),
+            Some(user) => sqlx::query(&one).bind(child.0).bind(user.0).bind(limit),
+        }
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(entry_from_row).collect()
+    }
+
+    /// Audit entries of one person's actions on children's records, newest first.
+    pub async fn audit_of_user(
+        &self,
+        user: UserId,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE user_id = $1 ORDER BY seq DESC LIMIT $2"
+        ))
+        .bind(user.0)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(entry_from_row).collect()
+    }
+
+    /// Appends one entry in a transaction of its own (for actions outside a record
+    /// transaction, e.g. signing in).
+    pub async fn append_audit(&self, entry: &NewAuditEntry) -> Result<AuditEntry, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let stored = append(&mut tx, entry).await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+}

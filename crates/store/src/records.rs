@@ -1,0 +1,568 @@
+//! Reading and writing children's records, only ever inside a [`RecordTx`]: the
+//! transaction in which the policy's facts are loaded, the decision is made, the audit
+//! entry is appended and the record is read or written. Every method that touches a
+//! child's record takes the [`ChildAccess`] or [`SearchScope`] the policy handed out,
+//! so a read nobody checked does not compile.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{Any, Row, Transaction};
+
+use carebridge_domain::child::{Child, Involvement};
+use carebridge_domain::staff::Team;
+use carebridge_domain::{ChildId, ServiceId, StaffId, TeamId, UserId};
+use carebridge_policy::{
+    ChildAccess, ChildAction, ChildFacts, GrantKind, Grounds, Reach, Restriction, SearchScope,
+    TimeLimitedGrant, Workplace,
+};
+
+use crate::audit::{append, AuditEntry, NewAuditEntry};
+use crate::children::{child, involvement};
+use crate::provision::{provision_period, PROVISION_COLUMNS};
+use crate::rows::{date_text, instant, instant_text};
+use crate::staff::{employment, post};
+use crate::{Backend, Store, StoreError};
+
+/// A transaction over children's records. Dropped without [`RecordTx::commit`], it
+/// rolls back, audit entries included.
+#[derive(Debug)]
+pub struct RecordTx {
+    tx: Transaction<'static, Any>,
+}
+
+/// A child as a list shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChildListing {
+    /// The child.
+    pub child: Child,
+    /// Whether the record is restricted (shown only to people named on it).
+    pub restricted: bool,
+}
+
+/// A break-glass opening awaiting or after review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BreakGlassRecord {
+    /// Its id.
+    pub id: i64,
+    /// Who.
+    pub user: UserId,
+    /// Their sign-in name.
+    pub username: String,
+    /// Whose record.
+    pub child: ChildId,
+    /// Why, in their words.
+    pub justification: String,
+    /// When.
+    pub opened_at: DateTime<Utc>,
+    /// Until when.
+    pub expires_at: DateTime<Utc>,
+    /// The review: accepted or escalated, with the note, by whom, when.
+    pub review: Option<(String, String, UserId, DateTime<Utc>)>,
+}
+
+/// A restricted record, as the information governance list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestrictionRecord {
+    /// The child.
+    pub child: ChildId,
+    /// Why.
+    pub reason: String,
+    /// Who restricted it, when.
+    pub restricted_by: UserId,
+    /// When.
+    pub restricted_at: DateTime<Utc>,
+    /// The accounts named on it.
+    pub named: Vec<UserId>,
+}
+
+impl Store {
+    /// Begins a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so a transaction that reads and then appends to the audit
+    /// log cannot fail half-way because another writer went first.
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>, StoreError> {
+        Ok(match self.backend() {
+            Backend::Sqlite => self.pool().begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool().begin().await?,
+        })
+    }
+
+    /// Begins a transaction over children's records.
+    pub async fn begin_records(&self) -> Result<RecordTx, StoreError> {
+        Ok(RecordTx {
+            tx: self.begin_write().await?,
+        })
+    }
+
+    /// Unreviewed break-glass openings first (oldest first), then reviewed ones (newest
+    /// first), up to `limit`.
+    pub async fn break_glass_queue(&self, limit: i64) -> Result<Vec<BreakGlassRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT b.id, b.user_id, u.username, b.child_id, b.justification, b.opened_at, b.expires_at, \
+             b.review, b.review_note, b.reviewed_by, b.reviewed_at \
+             FROM break_glass b JOIN users u ON u.id = b.user_id \
+             ORDER BY CASE WHEN b.review IS NULL THEN 0 ELSE 1 END, \
+             CASE WHEN b.review IS NULL THEN b.opened_at END, b.opened_at DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let review: Option<String> = row.try_get("review")?;
+                let review = match review {
+                    None => None,
+                    Some(outcome) => Some((
+                        outcome,
+                        row.try_get::<Option<String>, _>("review_note")?
+                            .unwrap_or_default(),
+                        UserId(row.try_get::<Option<i64>, _>("reviewed_by")?.unwrap_or(0)),
+                        instant(row, "reviewed_at")?,
+                    )),
+                };
+                Ok(BreakGlassRecord {
+                    id: row.try_get("id")?,
+                    user: UserId(row.try_get("user_id")?),
+                    username: row.try_get("username")?,
+                    child: ChildId(row.try_get("child_id")?),
+                    justification: row.try_get("justification")?,
+                    opened_at: instant(row, "opened_at")?,
+                    expires_at: instant(row, "expires_at")?,
+                    review,
+                })
+            })
+            .collect()
+    }
+
+    /// Every restricted record.
+    pub async fn restrictions(&self) -> Result<Vec<RestrictionRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT child_id, reason, restricted_by, restricted_at FROM record_restrictions ORDER BY restricted_at DESC",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let named = sqlx::query("SELECT child_id, user_id FROM restriction_named ORDER BY user_id")
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let child: i64 = row.try_get("child_id")?;
+                let mut people = Vec::new();
+                for n in &named {
+                    if n.try_get::<i64, _>("child_id")? == child {
+                        people.push(UserId(n.try_get("user_id")?));
+                    }
+                }
+                Ok(RestrictionRecord {
+                    child: ChildId(child),
+                    reason: row.try_get("reason")?,
+                    restricted_by: UserId(row.try_get("restricted_by")?),
+                    restricted_at: instant(row, "restricted_at")?,
+                    named: people,
+                })
+            })
+            .collect()
+    }
+}
+
+impl RecordTx {
+    /// Commits everything done in the transaction, audit entries included.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    /// Appends an audit entry in this transaction.
+    pub async fn audit(&mut self, entry: &NewAuditEntry) -> Result<AuditEntry, StoreError> {
+        append(&mut self.tx, entry).await
+    }
+
+    /// The staff member's employments on `day`, with their posts and those posts' teams.
+    pub async fn workplace(
+        &mut self,
+        staff: Option<StaffId>,
+        day: NaiveDate,
+    ) -> Result<Workplace, StoreError> {
+        let Some(staff) = staff else {
+            return Ok(Workplace::default());
+        };
+        let day = date_text(day);
+        let rows = sqlx::query(
+            "SELECT e.id AS employment_id, e.staff_id, e.employer_id, e.post_id, e.starts_on, e.ends_on, \
+             e.continuous_since, p.id, p.code, p.title, p.grade, p.fte_hundredths, p.team_id, p.role, \
+             t.service_id AS team_service, t.name AS team_name \
+             FROM employments e JOIN posts p ON p.id = e.post_id JOIN teams t ON t.id = p.team_id \
+             WHERE e.staff_id = $1 AND e.starts_on <= $2 AND (e.ends_on IS NULL OR e.ends_on >= $2)",
+        )
+        .bind(staff.0)
+        .bind(&day)
+        .fetch_all(&mut *self.tx)
+        .await?;
+        let mut w = Workplace::default();
+        for row in &rows {
+            w.employments.push(employment(row)?);
+            let p = post(row)?;
+            if !w.teams.iter().any(|t| t.id == p.team) {
+                w.teams.push(Team {
+                    id: TeamId(row.try_get("team_id")?),
+                    service: ServiceId(row.try_get("team_service")?),
+                    name: row.try_get("team_name")?,
+                });
+            }
+            w.posts.push(p);
+        }
+        Ok(w)
+    }
+
+    /// The provision of every service on `day`.
+    pub async fn provision_on(
+        &mut self,
+        day: NaiveDate,
+    ) -> Result<Vec<carebridge_domain::provision::ProvisionPeriod>, StoreError> {
+        let day = date_text(day);
+        let rows = sqlx::query(&format!(
+            "SELECT {PROVISION_COLUMNS} FROM provision_periods \
+             WHERE starts_on <= $1 AND (ends_on IS NULL OR ends_on >= $1) ORDER BY service_id"
+        ))
+        .bind(&day)
+        .fetch_all(&mut *self.tx)
+        .await?;
+        rows.iter().map(provision_period).collect()
+    }
+
+    /// The account's inspection and partner grants that have not ended by `at`.
+    pub async fn grants_of(
+        &mut self,
+        user: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<TimeLimitedGrant>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT kind, child_id, starts_at, ends_at FROM access_grants WHERE user_id = $1 AND ends_at > $2",
+        )
+        .bind(user.0)
+        .bind(instant_text(at))
+        .fetch_all(&mut *self.tx)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let kind: String = row.try_get("kind")?;
+                Ok(TimeLimitedGrant {
+                    kind: match kind.as_str() {
+                        "inspection" => GrantKind::Inspection,
+                        "partner" => GrantKind::Partner,
+                        other => {
+                            return Err(StoreError::Corrupt {
+                                what: "access grant kind",
+                                problem: format!("{other:?}"),
+                            })
+                        }
+                    },
+                    child: row.try_get::<Option<i64>, _>("child_id")?.map(ChildId),
+                    starts_at: instant(row, "starts_at")?,
+                    ends_at: instant(row, "ends_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// What the policy needs to decide on `child` for `user` (whose staff record is
+    /// `staff`) at `at`; `None` when there is no such child.
+    pub async fn child_facts(
+        &mut self,
+        user: UserId,
+        staff: Option<StaffId>,
+        child_id: ChildId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<ChildFacts>, StoreError> {
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM children WHERE id = $1")
+            .bind(child_id.0)
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        if exists.is_none() {
+            return Ok(None);
+        }
+        let day = at.date_naive();
+        let involvements = self.involvements(child_id).await?;
+        let provision = self.provision_on(day).await?;
+        let workplace = self.workplace(staff, day).await?;
+        let restriction = self.restriction(child_id).await?;
+        let glass: Option<String> = sqlx::query_scalar(
+            "SELECT MAX(expires_at) FROM break_glass WHERE user_id = $1 AND child_id = $2 AND expires_at > $3",
+        )
+        .bind(user.0)
+        .bind(child_id.0)
+        .bind(instant_text(at))
+        .fetch_one(&mut *self.tx)
+        .await?;
+        let break_glass_until = glass
+            .map(|t| {
+                DateTime::parse_from_rfc3339(&t)
+                    .map(|t| t.with_timezone(&Utc))
+                    .map_err(|_| StoreError::Corrupt {
+                        what: "break-glass expiry",
+                        problem: format!("{t:?} is not an instant"),
+                    })
+            })
+            .transpose()?;
+        let grants = self.grants_of(user, at).await?;
+        Ok(Some(ChildFacts {
+            child: child_id,
+            involvements,
+            provision,
+            workplace,
+            restriction,
+            break_glass_until,
+            grants,
+        }))
+    }
+
+    async fn involvements(&mut self, child: ChildId) -> Result<Vec<Involvement>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, child_id, service_id, team_id, kind, starts_on, ends_on FROM involvements \
+             WHERE child_id = $1 ORDER BY starts_on, id",
+        )
+        .bind(child.0)
+        .fetch_all(&mut *self.tx)
+        .await?;
+        rows.iter().map(involvement).collect()
+    }
+
+    async fn restriction(&mut self, child: ChildId) -> Result<Option<Restriction>, StoreError> {
+        let reason: Option<String> =
+            sqlx::query_scalar("SELECT reason FROM record_restrictions WHERE child_id = $1")
+                .bind(child.0)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+        let Some(reason) = reason else {
+            return Ok(None);
+        };
+        let named: Vec<i64> = sqlx::query_scalar(
+            "SELECT user_id FROM restriction_named WHERE child_id = $1 ORDER BY user_id",
+        )
+        .bind(child.0)
+        .fetch_all(&mut *self.tx)
+        .await?;
+        Ok(Some(Restriction {
+            reason,
+            named: named.into_iter().map(UserId).collect(),
+        }))
+    }
+
+    /// Reads the child's record: the person and every piece of work.
+    pub async fn read_child(
+        &mut self,
+        access: &ChildAccess,
+    ) -> Result<(Child, Vec<Involvement>), StoreError> {
+        if !access.may_read() {
+            return Err(StoreError::Refused(
+                "this access does not allow reading the record",
+            ));
+        }
+        let row = sqlx::query(
+            "SELECT id, given_name, family_name, sex, date_of_birth FROM children WHERE id = $1",
+        )
+        .bind(access.child().0)
+        .fetch_one(&mut *self.tx)
+        .await?;
+        let person = child(&row)?;
+        let work = self.involvements(access.child()).await?;
+        Ok((person, work))
+    }
+
+    /// Records a break-glass opening with its justification; returns its id.
+    pub async fn open_break_glass(
+        &mut self,
+        access: &ChildAccess,
+        justification: &str,
+        at: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let (ChildAction::BreakGlass, Grounds::BreakGlass { until }) =
+            (access.action(), access.grounds())
+        else {
+            return Err(StoreError::Refused(
+                "this access is not a break-glass opening",
+            ));
+        };
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO break_glass (user_id, child_id, justification, opened_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(access.subject().0)
+        .bind(access.child().0)
+        .bind(justification)
+        .bind(instant_text(at))
+        .bind(instant_text(*until))
+        .fetch_one(&mut *self.tx)
+        .await?;
+        Ok(id)
+    }
+
+    /// Restricts the record to the named accounts (replacing any earlier restriction).
+    pub async fn restrict(
+        &mut self,
+        access: &ChildAccess,
+        reason: &str,
+        named: &[UserId],
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        if access.action() != ChildAction::Restrict {
+            return Err(StoreError::Refused(
+                "this access does not allow restricting the record",
+            ));
+        }
+        let child = access.child().0;
+        sqlx::query("DELETE FROM record_restrictions WHERE child_id = $1")
+            .bind(child)
+            .execute(&mut *self.tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO record_restrictions (child_id, reason, restricted_by, restricted_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(child)
+        .bind(reason)
+        .bind(access.subject().0)
+        .bind(instant_text(at))
+        .execute(&mut *self.tx)
+        .await?;
+        for user in named {
+            sqlx::query("INSERT INTO restriction_named (child_id, user_id) VALUES ($1, $2)")
+                .bind(child)
+                .bind(user.0)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Lifts the record's restriction; returns whether there was one.
+    pub async fn lift_restriction(&mut self, access: &ChildAccess) -> Result<bool, StoreError> {
+        if access.action() != ChildAction::Restrict {
+            return Err(StoreError::Refused(
+                "this access does not allow lifting a restriction",
+            ));
+        }
+        sqlx::query("DELETE FROM restriction_named WHERE child_id = $1")
+            .bind(access.child().0)
+            .execute(&mut *self.tx)
+            .await?;
+        let done = sqlx::query("DELETE FROM record_restrictions WHERE child_id = $1")
+            .bind(access.child().0)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// The audit entries about the record, newest first (information governance).
+    pub async fn access_log(
+        &mut self,
+        access: &ChildAccess,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        if access.action() != ChildAction::ViewAccessLog {
+            return Err(StoreError::Refused(
+                "this access does not show the access log",
+            ));
+        }
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM audit_log WHERE child_id = $1 ORDER BY seq DESC LIMIT $2",
+            crate::audit::ENTRY_COLUMNS
+        ))
+        .bind(access.child().0)
+        .bind(limit)
+        .fetch_all(&mut *self.tx)
+        .await?;
+        rows.iter().map(crate::audit::entry_from_row).collect()
+    }
+
+    /// Records the information governance lead's review of a break-glass opening;
+    /// returns false when there is no such opening or it was already reviewed.
+    pub async fn review_break_glass(
+        &mut self,
+        id: i64,
+        outcome: &str,
+        note: &str,
+        reviewer: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<ChildId>, StoreError> {
+        let child: Option<i64> = sqlx::query_scalar(
+            "UPDATE break_glass SET review = $1, review_note = $2, reviewed_by = $3, reviewed_at = $4 \
+             WHERE id = $5 AND review IS NULL RETURNING child_id",
+        )
+        .bind(outcome)
+        .bind(note)
+        .bind(reviewer.0)
+        .bind(instant_text(at))
+        .bind(id)
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        Ok(child.map(ChildId))
+    }
+
+    /// The children a list or search shows: those within `scope` (worked out in the
+    /// query, never filtered afterwards) whose name contains `query` (or whose id it
+    /// is), by family name, at most `limit`. Restricted records appear only to the
+    /// people named on them.
+    pub async fn search_children(
+        &mut self,
+        scope: &SearchScope,
+        query: &str,
+        day: NaiveDate,
+        limit: i64,
+    ) -> Result<Vec<ChildListing>, StoreError> {
+        // Placeholders are numbered as they are bound: $1 user, $2 day, $3 pattern,
+        // $4 exact id, $5 limit, then the scope's ids. (Ids are bound, never spliced.)
+        let ids: Vec<i64> = match scope.reach() {
+            Reach::Services(s) => s.iter().map(|s| s.0).collect(),
+            Reach::Children(c) => c.iter().map(|c| c.0).collect(),
+            Reach::All => Vec::new(),
+        };
+        let list = |from: usize| {
+            (0..ids.len())
+                .map(|i| format!("${}", from + i))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let in_reach = match scope.reach() {
+            // Every placeholder must appear in the text for PostgreSQL to type it.
+            Reach::All => "CAST($2 AS TEXT) IS NOT NULL".to_owned(),
+            _ if ids.is_empty() => "CAST($2 AS TEXT) IS NULL".to_owned(),
+            Reach::Services(_) => format!(
+                "EXISTS (SELECT 1 FROM involvements i WHERE i.child_id = c.id AND i.service_id IN ({}) \
+                 AND i.starts_on <= $2 AND (i.ends_on IS NULL OR i.ends_on >= $2))",
+                list(6)
+            ),
+            Reach::Children(_) => format!("c.id IN ({})", list(6)),
+        };
+        let sql = format!(
+            "SELECT c.id, c.given_name, c.family_name, c.sex, c.date_of_birth, \
+             (r.child_id IS NOT NULL) AS restricted FROM children c \
+             LEFT JOIN record_restrictions r ON r.child_id = c.id \
+             WHERE (LOWER(c.given_name || ' ' || c.family_name) LIKE $3 OR c.id = $4) \
+             AND ((r.child_id IS NULL AND {in_reach}) \
+                  OR EXISTS (SELECT 1 FROM restriction_named n WHERE n.child_id = c.id AND n.user_id = $1)) \
+             ORDER BY c.family_name, c.given_name, c.id LIMIT $5"
+        );
+        let pattern = format!("%{}%", query.trim().to_lowercase().replace(['%', '_'], ""));
+        let exact: i64 = query.trim().parse().unwrap_or(-1);
+        let mut q = sqlx::query(&sql)
+            .bind(scope.subject().0)
+            .bind(date_text(day))
+            .bind(pattern)
+            .bind(exact)
+            .bind(limit);
+        for id in &ids {
+            q = q.bind(*id);
+        }
+        let rows = q.fetch_all(&mut *self.tx).await?;
+        rows.iter()
+            .map(|row| {
+                let restricted: bool = match row.try_get::<bool, _>("restricted") {
+                    Ok(b) => b,
+                    Err(_) => row.try_get::<i64, _>("restricted")? != 0,
+                };
+                Ok(ChildListing {
+                    child: child(row)?,
+                    restricted,
+                })
+            })
+            .collect()
+    }
+}

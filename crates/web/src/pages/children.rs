@@ -1,0 +1,493 @@
+//! Children: the scoped list and search, the record page, break-glass, restriction and
+//! the record's access log. Every handler calls one use case in
+//! `carebridge_app::records`, which asks the policy and writes the audit entry in the
+//! same transaction as the read or write.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::Form;
+use carebridge_app::records::OpenedRecord;
+use carebridge_app::AppError;
+use carebridge_domain::provision::ProvisionPeriod;
+use carebridge_domain::{ChildId, OrganisationId, ServiceId};
+use carebridge_policy::{AuthorityAction, MIN_JUSTIFICATION};
+use carebridge_store::audit::AuditEntry;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::{render, see_other, Chrome};
+use crate::format::Day;
+use crate::session::Session;
+use crate::{AppState, WebError};
+
+fn child_id(text: &str) -> Result<ChildId, WebError> {
+    text.parse().map(ChildId).map_err(|_| WebError::NotFound)
+}
+
+/// Renders an error in the signed-in chrome.
+fn failed(session: &Session, e: impl Into<WebError>) -> Response {
+    e.into().page(Chrome::for_session(session, "children"))
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+#[derive(Debug, Clone)]
+struct Listing {
+    id: i64,
+    name: String,
+    born: Day,
+    restricted: bool,
+}
+
+#[derive(Template)]
+#[template(path = "children.html")]
+struct ChildrenPage {
+    chrome: Chrome,
+    query: String,
+    children: Vec<Listing>,
+    limit: i64,
+}
+
+/// The children the person may see (worked out in the query), optionally searched.
+pub(crate) async fn list(
+    session: Session,
+    State(state): State<AppState>,
+    Query(query): Query<SearchQuery>,
+) -> Result<Response, WebError> {
+    let found = match state
+        .app
+        .search_children(&session.actor, &session.meta, &query.q)
+        .await
+    {
+        Ok(found) => found,
+        Err(e) => return Ok(failed(&session, e)),
+    };
+    render(&ChildrenPage {
+        chrome: Chrome::for_session(&session, "children"),
+        query: query.q.trim().to_owned(),
+        children: found
+            .into_iter()
+            .map(|l| Listing {
+                id: l.child.id.0,
+                name: format!("{} {}", l.child.given_name, l.child.family_name),
+                born: Day(l.child.date_of_birth),
+                restricted: l.restricted,
+            })
+            .collect(),
+        limit: carebridge_app::records::SEARCH_LIMIT,
+    })
+}
+
+#[derive(Debug, Clone)]
+struct WorkLine {
+    kind: &'static str,
+    service: String,
+    team: String,
+    from: Day,
+    to: Option<Day>,
+    /// Who delivered it at its start, and (when the provider changed during it) since when by whom.
+    delivered_by: String,
+    changes: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "child.html")]
+struct ChildPage {
+    chrome: Chrome,
+    id: i64,
+    name: String,
+    born: Day,
+    sex: &'static str,
+    grounds: String,
+    break_glass_until: Option<String>,
+    restricted: bool,
+    work: Vec<WorkLine>,
+    may_restrict: bool,
+    may_see_log: bool,
+}
+
+#[derive(Template)]
+#[template(path = "child_refused.html")]
+struct RefusedPage {
+    chrome: Chrome,
+    id: i64,
+    reason: String,
+    may_break_glass: bool,
+}
+
+/// Providers of `service` during `from..=to`, in order: (first day, provider).
+fn providers_during(
+    provision: &[ProvisionPeriod],
+    service: ServiceId,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<(NaiveDate, OrganisationId)> {
+    provision
+        .iter()
+        .filter(|p| {
+            p.service == service
+                && p.period.start() <= to
+                && p.period.end().is_none_or(|e| e >= from)
+        })
+        .map(|p| (p.period.start().max(from), p.provider))
+        .collect()
+}
+
+/// A child's record.
+pub(crate) async fn show(
+    session: Session,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let child = child_id(&id)?;
+    let opened = match state
+        .app
+        .open_record(&session.actor, &session.meta, child)
+        .await
+    {
+        Ok(opened) => opened,
+        Err(AppError::Forbidden(reason)) => {
+            let may_break_glass = carebridge_policy::may_break_glass(session.actor.role);
+            return render(&RefusedPage {
+                chrome: Chrome::for_session(&session, "children"),
+                id: child.0,
+                reason,
+                may_break_glass,
+            })
+            .map(|page| (axum::http::StatusCode::FORBIDDEN, page).into_response());
+        }
+        Err(e) => return Ok(failed(&session, e)),
+    };
+    let today = state.app.clock().today();
+    let work = describe_work(&state, &opened, today).await?;
+    let subject = session.actor.subject();
+    render(&ChildPage {
+        chrome: Chrome::for_session(&session, "children"),
+        id: child.0,
+        name: format!("{} {}", opened.child.given_name, opened.child.family_name),
+        born: Day(opened.child.date_of_birth),
+        sex: match opened.child.sex.code() {
+            "1" => "Male",
+            "2" => "Female",
+            _ => "Not known",
+        },
+        grounds: opened.grounds.clone(),
+        break_glass_until: opened
+            .break_glass_until
+            .map(|t| t.format("%H:%M on %-d %B %Y (UTC)").to_string()),
+        restricted: opened.restricted,
+        work,
+        may_restrict: matches!(
+            subject.role,
+            carebridge_domain::staff::Role::ServiceManager
+                | carebridge_domain::staff::Role::InformationGovernanceLead
+        ),
+        may_see_log: carebridge_policy::decide(&subject, AuthorityAction::Govern).is_ok(),
+    })
+}
+
+async fn describe_work(
+    state: &AppState,
+    opened: &OpenedRecord,
+    today: NaiveDate,
+) -> Result<Vec<WorkLine>, WebError> {
+    let directory = state.app.directory().await?;
+    let store = state.app.store();
+    let provision = store.provision_periods().await.map_err(AppError::from)?;
+    let teams = store.teams().await.map_err(AppError::from)?;
+    Ok(opened
+        .involvements
+        .iter()
+        .map(|w| {
+            let to = w
+                .period
+                .end()
+                .unwrap_or(today)
+                .min(today)
+                .max(w.period.start());
+            let providers = providers_during(&provision, w.service, w.period.start(), to);
+            let name = |o: OrganisationId| {
+                directory
+                    .organisation(o)
+                    .map_or_else(|| format!("organisation {}", o.0), |o| o.name.clone())
+            };
+            WorkLine {
+                kind: w.kind.label(),
+                service: directory
+                    .services
+                    .iter()
+                    .find(|s| s.id == w.service)
+                    .map_or_else(String::new, |s| s.name.clone()),
+                team: w
+                    .team
+                    .and_then(|t| teams.iter().find(|x| x.id == t))
+                    .map_or_else(|| "Not allocated".to_owned(), |t| t.name.clone()),
+                from: Day(w.period.start()),
+                to: w.period.end().map(Day),
+                delivered_by: providers
+                    .first()
+                    .map_or_else(|| "No provider recorded".to_owned(), |(_, o)| name(*o)),
+                changes: providers
+                    .iter()
+                    .skip(1)
+                    .map(|(day, o)| format!("From {} delivered by {}", Day(*day), name(*o)))
+                    .collect(),
+            }
+        })
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "break_glass.html")]
+struct BreakGlassPage {
+    chrome: Chrome,
+    id: i64,
+    justification: String,
+    error: Option<String>,
+    min: usize,
+    hours: i64,
+}
+
+/// The break-glass form.
+pub(crate) async fn break_glass_form(
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let child = child_id(&id)?;
+    render(&BreakGlassPage {
+        chrome: Chrome::for_session(&session, "children"),
+        id: child.0,
+        justification: String::new(),
+        error: None,
+        min: MIN_JUSTIFICATION,
+        hours: carebridge_policy::BREAK_GLASS_LASTS.num_hours(),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct BreakGlassForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    justification: String,
+}
+
+/// Breaks the glass, then opens the record.
+pub(crate) async fn break_glass(
+    session: Session,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(form): Form<BreakGlassForm>,
+) -> Result<Response, WebError> {
+    session.check_csrf(&form.csrf_token)?;
+    let child = child_id(&id)?;
+    match state
+        .app
+        .break_glass(&session.actor, &session.meta, child, &form.justification)
+        .await
+    {
+        Ok(_) => Ok(see_other(&format!("/children/{}", child.0))),
+        Err(AppError::Invalid(e)) => render(&BreakGlassPage {
+            chrome: Chrome::for_session(&session, "children"),
+            id: child.0,
+            justification: form.justification,
+            error: Some(e.to_string()),
+            min: MIN_JUSTIFICATION,
+            hours: carebridge_policy::BREAK_GLASS_LASTS.num_hours(),
+        })
+        .map(|page| (axum::http::StatusCode::BAD_REQUEST, page).into_response()),
+        Err(e) => Ok(failed(&session, e)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "restriction.html")]
+struct RestrictionPage {
+    chrome: Chrome,
+    id: i64,
+    reason: String,
+    named: String,
+    error: Option<String>,
+}
+
+/// The form to restrict a record (or lift its restriction).
+pub(crate) async fn restriction_form(
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let child = child_id(&id)?;
+    render(&RestrictionPage {
+        chrome: Chrome::for_session(&session, "children"),
+        id: child.0,
+        reason: String::new(),
+        named: String::new(),
+        error: None,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct RestrictionForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    named: String,
+}
+
+/// Restricts the record to named people, or lifts the restriction.
+pub(crate) async fn restrict(
+    session: Session,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(form): Form<RestrictionForm>,
+) -> Result<Response, WebError> {
+    session.check_csrf(&form.csrf_token)?;
+    let child = child_id(&id)?;
+    let done = if form.action == "lift" {
+        state
+            .app
+            .lift_restriction(&session.actor, &session.meta, child)
+            .await
+            .map(|_| ())
+    } else {
+        let named: Vec<String> = form
+            .named
+            .split([',', '\n', ' '])
+            .map(str::to_owned)
+            .collect();
+        state
+            .app
+            .restrict_record(&session.actor, &session.meta, child, &form.reason, &named)
+            .await
+    };
+    match done {
+        Ok(()) => Ok(see_other(&format!("/children/{}/restriction", child.0))),
+        Err(AppError::Invalid(e)) => render(&RestrictionPage {
+            chrome: Chrome::for_session(&session, "children"),
+            id: child.0,
+            reason: form.reason,
+            named: form.named,
+            error: Some(e.to_string()),
+        })
+        .map(|page| (axum::http::StatusCode::BAD_REQUEST, page).into_response()),
+        Err(e) => Ok(failed(&session, e)),
+    }
+}
+
+/// One audit entry as the access-log pages show it.
+#[derive(Debug, Clone)]
+pub(crate) struct LogLine {
+    pub seq: i64,
+    pub at: String,
+    pub who: String,
+    pub role: String,
+    pub action: String,
+    pub child: Option<i64>,
+    pub allowed: bool,
+    pub reason: String,
+    pub client: String,
+    pub request_id: String,
+}
+
+impl From<&AuditEntry> for LogLine {
+    fn from(e: &AuditEntry) -> Self {
+        LogLine {
+            seq: e.seq,
+            at: e.entry.at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            who: e.entry.username.clone(),
+            role: e.entry.role.clone(),
+            action: e.entry.action.clone(),
+            child: e.entry.child.map(|c| c.0),
+            allowed: e.entry.allowed,
+            reason: e.entry.reason.clone(),
+            client: e.entry.client.clone(),
+            request_id: e.entry.request_id.clone(),
+        }
+    }
+}
+
+/// Audit entries as a CSV download, for the information governance exports.
+pub(crate) fn log_csv(entries: &[AuditEntry], file: &str) -> Result<Response, WebError> {
+    Ok(super::csv_download(
+        file,
+        carebridge_app::records::audit_csv(entries)?,
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "access_log.html")]
+struct AccessLogPage {
+    chrome: Chrome,
+    heading: String,
+    csv_href: String,
+    lines: Vec<LogLine>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct LogQuery {
+    #[serde(default)]
+    user: String,
+}
+
+async fn child_log(
+    session: &Session,
+    state: &AppState,
+    id: &str,
+    query: &LogQuery,
+) -> Result<Result<(ChildId, Vec<AuditEntry>), Response>, WebError> {
+    let child = child_id(id)?;
+    match state
+        .app
+        .access_log_of_child(&session.actor, &session.meta, child)
+        .await
+    {
+        Ok(mut entries) => {
+            let who = query.user.trim();
+            if !who.is_empty() {
+                entries.retain(|e| e.entry.username == who);
+            }
+            Ok(Ok((child, entries)))
+        }
+        Err(e) => Ok(Err(failed(session, e))),
+    }
+}
+
+/// Who accessed this child's record (information governance).
+pub(crate) async fn access_log(
+    session: Session,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<LogQuery>,
+) -> Result<Response, WebError> {
+    let (child, entries) = match child_log(&session, &state, &id, &query).await? {
+        Ok(found) => found,
+        Err(page) => return Ok(page),
+    };
+    render(&AccessLogPage {
+        chrome: Chrome::for_session(&session, "governance"),
+        heading: format!("Who accessed the record of child {}", child.0),
+        csv_href: format!("/children/{}/access-log.csv", child.0),
+        lines: entries.iter().map(LogLine::from).collect(),
+    })
+}
+
+/// The same, as CSV.
+pub(crate) async fn access_log_csv(
+    session: Session,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<LogQuery>,
+) -> Result<Response, WebError> {
+    match child_log(&session, &state, &id, &query).await? {
+        Ok((child, entries)) => log_csv(&entries, &format!("access-log-child-{}.csv", child.0)),
+        Err(page) => Ok(page),
+    }
+}
