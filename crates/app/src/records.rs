@@ -80,6 +80,20 @@ impl Actor {
 }
 
 impl App {
+    /// Whether the actor's role could ever take `action` on a record: checked before
+    /// any input is read. The decision on the record itself comes later, audited.
+    pub fn authorise_child_action(
+        &self,
+        actor: &Actor,
+        action: ChildAction,
+    ) -> Result<(), AppError> {
+        if carebridge_policy::role_may(actor.role, action) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(Denial::Role(actor.role).describe()))
+        }
+    }
+
     /// Whether the actor may take an action on the authority's non-child data; the
     /// error says why not.
     pub fn authorise(&self, actor: &Actor, action: AuthorityAction) -> Result<(), AppError> {
@@ -200,6 +214,7 @@ impl App {
         child: ChildId,
         justification: &str,
     ) -> Result<DateTime<Utc>, AppError> {
+        self.authorise_child_action(actor, ChildAction::BreakGlass)?;
         let justification = justification.trim();
         if justification.chars().count() < MIN_JUSTIFICATION {
             return Err(DomainError::invalid(
@@ -233,6 +248,7 @@ impl App {
         reason: &str,
         named: &[String],
     ) -> Result<(), AppError> {
+        self.authorise_child_action(actor, ChildAction::Restrict)?;
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(DomainError::invalid("reason", "say why the record is restricted").into());
@@ -401,4 +417,100 @@ pub fn audit_csv(entries: &[AuditEntry]) -> Result<Vec<u8>, AppError> {
     }
     out.into_inner()
         .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// A request for time-limited access, as an administrator gives it.
+#[derive(Debug, Clone)]
+pub struct AccessGrantRequest {
+    /// The account (an inspector's or a partner's).
+    pub username: String,
+    /// For a partner: the one child.
+    pub child: Option<ChildId>,
+    /// From when.
+    pub starts_at: DateTime<Utc>,
+    /// Until when (exclusive).
+    pub ends_at: DateTime<Utc>,
+    /// Why (e.g. "Ofsted ILACS inspection, lead inspector").
+    pub reason: String,
+}
+
+impl App {
+    /// Gives an inspector's account access to every unrestricted record, or a
+    /// partner's account access to one child, for a limited time. The kind follows the
+    /// account's role; `granted_by` says who gave it.
+    pub async fn grant_access(
+        &self,
+        request: &AccessGrantRequest,
+        granted_by: &str,
+    ) -> Result<i64, AppError> {
+        use carebridge_policy::GrantKind;
+        let user = self
+            .store()
+            .user_by_username(request.username.trim())
+            .await?
+            .ok_or_else(|| {
+                DomainError::invalid(
+                    "user",
+                    format!("there is no account called {:?}", request.username),
+                )
+            })?;
+        let kind = match (user.role, request.child) {
+            (Role::Inspector, None) => GrantKind::Inspection,
+            (Role::PartnerReadOnly, Some(_)) => GrantKind::Partner,
+            (Role::Inspector, Some(_)) => {
+                return Err(DomainError::invalid(
+                    "child",
+                    "an inspection covers every record: give no child",
+                )
+                .into())
+            }
+            (Role::PartnerReadOnly, None) => {
+                return Err(DomainError::invalid(
+                    "child",
+                    "a partner's access is to one child: give the child",
+                )
+                .into())
+            }
+            (role, _) => {
+                return Err(DomainError::invalid(
+                    "user",
+                    format!(
+                        "time-limited access is for inspectors and partners, not the {} role",
+                        role.label()
+                    ),
+                )
+                .into())
+            }
+        };
+        if request.ends_at <= request.starts_at {
+            return Err(
+                DomainError::invalid("until", "the access must end after it starts").into(),
+            );
+        }
+        if request.reason.trim().is_empty() {
+            return Err(DomainError::invalid("reason", "say why the access is given").into());
+        }
+        if let Some(child) = request.child {
+            if self.store().child(child).await?.is_none() {
+                return Err(DomainError::invalid(
+                    "child",
+                    format!("there is no child {}", child.0),
+                )
+                .into());
+            }
+        }
+        Ok(self
+            .store()
+            .create_access_grant(
+                user.id,
+                kind,
+                request.child,
+                request.starts_at,
+                request.ends_at,
+                request.reason.trim(),
+                granted_by,
+                self.clock().now(),
+            )
+            .await?)
+    }
 }

@@ -336,3 +336,47 @@ pub async fn reset_password(
     app.store().close().await;
     Ok(())
 }
+
+/// `carebridge admin grant-access`.
+#[derive(Debug, Args)]
+pub struct GrantAccessArgs {
+    /// The inspector's or partner's account.
+    #[arg(long)]
+    username: String,
+    /// For a partner: the child (id). An inspection covers every unrestricted record.
+    #[arg(long)]
+    child: Option<i64>,
+    /// From when (RFC 3339, e.g. 2026-11-30T08:00:00Z); default now.
+    #[arg(long)]
+    from: Option<chrono::DateTime<chrono::Utc>>,
+    /// Until when (RFC 3339), e.g. the end of the inspection's on-site week.
+    #[arg(long)]
+    until: chrono::DateTime<chrono::Utc>,
+    /// Why, e.g. "Ofsted ILACS inspection".
+    #[arg(long)]
+    reason: String,
+}
+
+pub async fn grant_access(
+    database: Option<&str>,
+    data_dir: &Path,
+    args: GrantAccessArgs,
+) -> Result<()> {
+    let (app, _) = open(database, data_dir).await?;
+    let request = carebridge_app::records::AccessGrantRequest {
+        username: args.username.clone(),
+        child: args.child.map(carebridge_domain::ChildId),
+        starts_at: args.from.unwrap_or_else(|| app.clock().now()),
+        ends_at: args.until,
+        reason: args.reason,
+    };
+    let id = app.grant_access(&request, "command line").await?;
+    println!(
+        "Access {id} given to {} from {} until {}.",
+        args.username,
+        request.starts_at.to_rfc3339(),
+        request.ends_at.to_rfc3339()
+    );
+    app.store().close().await;
+    Ok(())
+}

@@ -97,6 +97,9 @@ enum AdminCommand {
     CreateUser(commands::CreateUserArgs),
     /// Set a new password for an account and end its sessions.
     ResetPassword(commands::ResetPasswordArgs),
+    /// Give an inspector (every unrestricted record) or a partner (one child)
+    /// time-limited read access.
+    GrantAccess(commands::GrantAccessArgs),
 }
 
 fn main() -> ExitCode {
@@ -136,6 +139,9 @@ fn main() -> ExitCode {
             }
             Command::Transfer(command) => {
                 transfer::run(db.database.as_deref(), &db.data_dir, command).await
+            }
+            Command::Admin(AdminCommand::GrantAccess(args)) => {
+                commands::grant_access(db.database.as_deref(), &db.data_dir, args).await
             }
             Command::Admin(AdminCommand::ResetPassword(args)) => {
                 commands::reset_password(db.database.as_deref(), &db.data_dir, args).await

@@ -31,7 +31,7 @@ use carebridge_domain::access::{who_may_open, Grant};
 use carebridge_domain::child::Involvement;
 use carebridge_domain::provision::ProvisionPeriod;
 use carebridge_domain::staff::{Employment, Post, Role, Team};
-use carebridge_domain::{ChildId, ServiceId, StaffId, UserId};
+use carebridge_domain::{ChildId, OrganisationId, ServiceId, StaffId, UserId};
 
 /// How long a break-glass opening lasts.
 pub const BREAK_GLASS_LASTS: Duration = Duration::hours(2);
@@ -173,6 +173,14 @@ pub enum Grounds {
     Role(Role),
     /// Within scope: employed by the service's provider in one of its teams.
     InScope(Grant),
+    /// A director's oversight: the child has work open with a service their employer
+    /// provides on the day.
+    Oversight {
+        /// The director's employer.
+        employer: OrganisationId,
+        /// The service.
+        service: ServiceId,
+    },
     /// Named on a restricted record.
     Named,
     /// A live break-glass opening, until the instant given.
@@ -198,6 +206,10 @@ impl Grounds {
                 g.service.0,
                 g.provided_under.0,
                 if g.allocated_team { "; the work is allocated to this team" } else { "" }
+            ),
+            Grounds::Oversight { employer, service } => format!(
+                "director's oversight: service {} has work open with the child and is provided by organisation {}, the director's employer",
+                service.0, employer.0
             ),
             Grounds::Named => "named on the restricted record".to_owned(),
             Grounds::BreakGlass { until } => {
@@ -295,10 +307,20 @@ fn is_case_role(role: Role) -> bool {
     )
 }
 
-/// Whether the role may ever break the glass (pages offer it only to these roles; the
-/// decision on a record is still [`decide_child`]'s).
-pub fn may_break_glass(role: Role) -> bool {
-    is_case_role(role)
+/// Whether the role could ever take `action` on some record: the gate checked before
+/// any input is read (pages offer the action only to these roles). The decision on a
+/// particular record is still [`decide_child`]'s.
+pub fn role_may(role: Role, action: ChildAction) -> bool {
+    match action {
+        ChildAction::Open => {
+            is_case_role(role) || matches!(role, Role::Inspector | Role::PartnerReadOnly)
+        }
+        ChildAction::BreakGlass => is_case_role(role),
+        ChildAction::Restrict => {
+            matches!(role, Role::InformationGovernanceLead | Role::ServiceManager)
+        }
+        ChildAction::ViewAccessLog => role == Role::InformationGovernanceLead,
+    }
 }
 
 /// Decides an action on the authority's non-child data.
@@ -373,13 +395,12 @@ fn child_grounds(
         .restriction
         .as_ref()
         .map(|r| r.named.contains(&subject.user));
+    if !role_may(role, action) {
+        return Err(Denial::Role(role));
+    }
     match action {
-        ChildAction::ViewAccessLog => match role {
-            Role::InformationGovernanceLead => Ok(Grounds::Role(role)),
-            _ => Err(Denial::Role(role)),
-        },
+        ChildAction::ViewAccessLog => Ok(Grounds::Role(role)),
         ChildAction::Restrict => match role {
-            Role::InformationGovernanceLead => Ok(Grounds::Role(role)),
             Role::ServiceManager => match named {
                 Some(false) => Err(Denial::Restricted),
                 Some(true) => Ok(Grounds::Named),
@@ -387,12 +408,9 @@ fn child_grounds(
                     .map(Grounds::InScope)
                     .ok_or(Denial::OutOfScope),
             },
-            _ => Err(Denial::Role(role)),
+            _ => Ok(Grounds::Role(role)),
         },
         ChildAction::Open => {
-            if !is_case_role(role) && !matches!(role, Role::Inspector | Role::PartnerReadOnly) {
-                return Err(Denial::Role(role));
-            }
             match named {
                 Some(true) => return Ok(Grounds::Named),
                 Some(false) => return Err(Denial::Restricted),
@@ -407,6 +425,8 @@ fn child_grounds(
                     }
                     if let Some(grant) = in_scope(subject, facts, at) {
                         Ok(Grounds::InScope(grant))
+                    } else if let Some(oversight) = oversight(subject, facts, at) {
+                        Ok(oversight)
                     } else if let Some(until) = facts.break_glass_until.filter(|u| at < *u) {
                         Ok(Grounds::BreakGlass { until })
                     } else {
@@ -416,9 +436,6 @@ fn child_grounds(
             }
         }
         ChildAction::BreakGlass => {
-            if !is_case_role(role) {
-                return Err(Denial::Role(role));
-            }
             if facts.restriction.is_some() {
                 // Break-glass never opens a restricted record, and does not reveal one.
                 return Err(Denial::Restricted);
@@ -434,6 +451,41 @@ fn child_grounds(
             })
         }
     }
+}
+
+/// A director sees every child with work open with a service their employer provides
+/// on the day (whichever team holds it).
+fn oversight(subject: &Subject, facts: &ChildFacts, at: DateTime<Utc>) -> Option<Grounds> {
+    if subject.role != Role::Director {
+        return None;
+    }
+    let staff = subject.staff?;
+    let day = at.date_naive();
+    let employers: Vec<OrganisationId> = facts
+        .workplace
+        .employments
+        .iter()
+        .filter(|e| e.staff == staff && e.period.contains(day))
+        .map(|e| e.employer)
+        .collect();
+    facts
+        .involvements
+        .iter()
+        .filter(|w| w.period.contains(day))
+        .find_map(|w| {
+            facts
+                .provision
+                .iter()
+                .find(|p| {
+                    p.service == w.service
+                        && p.period.contains(day)
+                        && employers.contains(&p.provider)
+                })
+                .map(|p| Grounds::Oversight {
+                    employer: p.provider,
+                    service: p.service,
+                })
+        })
 }
 
 fn live_grant(facts: &ChildFacts, kind: GrantKind, at: DateTime<Utc>) -> Result<Grounds, Denial> {
@@ -510,6 +562,23 @@ pub fn search_scope(
                 .filter_map(|g| g.child)
                 .collect(),
         ),
+        Role::Director => {
+            let staff = subject.staff.ok_or(Denial::NoStaffRecord)?;
+            let employers: Vec<OrganisationId> = workplace
+                .employments
+                .iter()
+                .filter(|e| e.staff == staff && e.period.contains(day))
+                .map(|e| e.employer)
+                .collect();
+            let mut services: Vec<ServiceId> = provision
+                .iter()
+                .filter(|p| p.period.contains(day) && employers.contains(&p.provider))
+                .map(|p| p.service)
+                .collect();
+            services.sort();
+            services.dedup();
+            Reach::Services(services)
+        }
         _ => {
             let staff = subject.staff.ok_or(Denial::NoStaffRecord)?;
             let mut services: Vec<ServiceId> = Vec::new();

@@ -191,6 +191,55 @@ fn employment_by_someone_other_than_the_provider_gives_no_scope() {
 }
 
 #[test]
+fn a_director_oversees_every_service_their_employer_provides() {
+    // The director's post is in a corporate team, outside the service.
+    let mut f = facts(d(2021, 1, 1));
+    f.workplace = workplace(ServiceId(9));
+    assert_eq!(
+        decide_child(
+            &subject(Role::SocialWorker),
+            ChildAction::Open,
+            &f,
+            at(2022, 6, 1)
+        ),
+        Err(Denial::OutOfScope)
+    );
+    let access = decide_child(
+        &subject(Role::Director),
+        ChildAction::Open,
+        &f,
+        at(2022, 6, 1),
+    )
+    .unwrap();
+    assert_eq!(
+        access.grounds(),
+        &Grounds::Oversight {
+            employer: COUNCIL,
+            service: CSC
+        }
+    );
+    let scope = search_scope(
+        &subject(Role::Director),
+        &f.workplace,
+        &f.provision,
+        &[],
+        at(2022, 6, 1),
+    )
+    .unwrap();
+    assert_eq!(scope.reach(), &Reach::Services(vec![CSC]));
+    // Once the work has closed, no more.
+    assert_eq!(
+        decide_child(
+            &subject(Role::Director),
+            ChildAction::Open,
+            &f,
+            at(2024, 1, 1)
+        ),
+        Err(Denial::OutOfScope)
+    );
+}
+
+#[test]
 fn roles_without_casework_never_open_records() {
     let f = facts(d(2021, 1, 1));
     for role in [

@@ -29,6 +29,7 @@ use sqlx::{AnyPool, Executor};
 
 pub use accounts::{NewUser, SessionRecord, UserRecord};
 pub use authority::AuthorityOverview;
+pub use carebridge_policy::GrantKind;
 pub use demo_load::Seed;
 pub use error::StoreError;
 pub use records::{BreakGlassRecord, ChildListing, RecordTx, RestrictionRecord};

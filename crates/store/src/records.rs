@@ -566,3 +566,39 @@ impl RecordTx {
             .collect()
     }
 }
+
+impl Store {
+    /// Gives an account time-limited read access: an inspection (every unrestricted
+    /// record) or a partner's access to one child. Returns the grant's id.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create_access_grant(
+        &self,
+        user: UserId,
+        kind: GrantKind,
+        child: Option<ChildId>,
+        starts_at: DateTime<Utc>,
+        ends_at: DateTime<Utc>,
+        reason: &str,
+        granted_by: &str,
+        granted_at: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO access_grants (user_id, kind, child_id, starts_at, ends_at, reason, granted_by, granted_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(user.0)
+        .bind(match kind {
+            GrantKind::Inspection => "inspection",
+            GrantKind::Partner => "partner",
+        })
+        .bind(child.map(|c| c.0))
+        .bind(instant_text(starts_at))
+        .bind(instant_text(ends_at))
+        .bind(reason)
+        .bind(granted_by)
+        .bind(instant_text(granted_at))
+        .fetch_one(self.pool())
+        .await?;
+        Ok(id)
+    }
+}

@@ -11,7 +11,7 @@ use carebridge_app::records::OpenedRecord;
 use carebridge_app::AppError;
 use carebridge_domain::provision::ProvisionPeriod;
 use carebridge_domain::{ChildId, OrganisationId, ServiceId};
-use carebridge_policy::{AuthorityAction, MIN_JUSTIFICATION};
+use carebridge_policy::{role_may, ChildAction, MIN_JUSTIFICATION};
 use carebridge_store::audit::AuditEntry;
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -152,7 +152,7 @@ pub(crate) async fn show(
     {
         Ok(opened) => opened,
         Err(AppError::Forbidden(reason)) => {
-            let may_break_glass = carebridge_policy::may_break_glass(session.actor.role);
+            let may_break_glass = role_may(session.actor.role, ChildAction::BreakGlass);
             return render(&RefusedPage {
                 chrome: Chrome::for_session(&session, "children"),
                 id: child.0,
@@ -182,12 +182,8 @@ pub(crate) async fn show(
             .map(|t| t.format("%H:%M on %-d %B %Y (UTC)").to_string()),
         restricted: opened.restricted,
         work,
-        may_restrict: matches!(
-            subject.role,
-            carebridge_domain::staff::Role::ServiceManager
-                | carebridge_domain::staff::Role::InformationGovernanceLead
-        ),
-        may_see_log: carebridge_policy::decide(&subject, AuthorityAction::Govern).is_ok(),
+        may_restrict: role_may(subject.role, ChildAction::Restrict),
+        may_see_log: role_may(subject.role, ChildAction::ViewAccessLog),
     })
 }
 
@@ -256,8 +252,15 @@ struct BreakGlassPage {
 /// The break-glass form.
 pub(crate) async fn break_glass_form(
     session: Session,
+    State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
+    if let Err(e) = state
+        .app
+        .authorise_child_action(&session.actor, ChildAction::BreakGlass)
+    {
+        return Ok(failed(&session, e));
+    }
     let child = child_id(&id)?;
     render(&BreakGlassPage {
         chrome: Chrome::for_session(&session, "children"),
@@ -318,8 +321,15 @@ struct RestrictionPage {
 /// The form to restrict a record (or lift its restriction).
 pub(crate) async fn restriction_form(
     session: Session,
+    State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
+    if let Err(e) = state
+        .app
+        .authorise_child_action(&session.actor, ChildAction::Restrict)
+    {
+        return Ok(failed(&session, e));
+    }
     let child = child_id(&id)?;
     render(&RestrictionPage {
         chrome: Chrome::for_session(&session, "children"),

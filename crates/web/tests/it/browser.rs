@@ -377,3 +377,118 @@ async fn a_director_executes_a_transfer_and_reads_the_report() {
     b.assert_accessible("the reconciliation report").await;
     b.client.clone().close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_worker_breaks_the_glass_and_the_ig_lead_escalates_it() {
+    let Some(b) = browser().await else {
+        return;
+    };
+    let server = crate::common::start(400).await;
+    let app = &server.app;
+    let sw = carebridge_app::accounts::Actor::from(
+        &app.store()
+            .user_by_username("sw.demo")
+            .await
+            .unwrap()
+            .unwrap(),
+    );
+    let found = app
+        .search_children(&sw, &Default::default(), "")
+        .await
+        .unwrap();
+    let mine = found
+        .first()
+        .expect("children in the social worker's scope")
+        .child
+        .id;
+    let outside = (1..=400)
+        .map(carebridge_domain::ChildId)
+        .find(|c| !found.iter().any(|l| l.child.id == *c))
+        .unwrap();
+
+    b.client.goto(&server.url("/sign-in")).await.unwrap();
+    b.sign_in_as("sw.demo", carebridge_demo::DEMO_PASSWORD)
+        .await;
+    b.client.goto(&server.url("/children")).await.unwrap();
+    assert_eq!(b.heading().await, "Children");
+    b.assert_accessible("the children list").await;
+    b.client
+        .goto(&server.url(&format!("/children/{}", mine.0)))
+        .await
+        .unwrap();
+    let page = b.client.source().await.unwrap();
+    assert!(page.contains("Why you can see this record"), "{page}");
+    assert!(page.contains("Delivered by"));
+    b.assert_accessible("a child's record").await;
+
+    b.client
+        .goto(&server.url(&format!("/children/{}", outside.0)))
+        .await
+        .unwrap();
+    assert_eq!(
+        b.heading().await,
+        "You do not have permission to open this record"
+    );
+    b.assert_accessible("a refused record").await;
+    b.client
+        .find(Locator::LinkText("break the glass"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(b.heading().await, "Break the glass");
+    b.assert_accessible("the break-glass form").await;
+    b.fill("justification", "urgent").await;
+    b.click_button("Open the record").await;
+    assert!(b.error_summary().await.contains("at least 20 characters"));
+    b.assert_accessible("the break-glass form with an error")
+        .await;
+    b.fill(
+        "justification",
+        "Police have brought the child to the out-of-hours team",
+    )
+    .await;
+    b.click_button("Open the record").await;
+    assert_eq!(b.path().await, format!("/children/{}", outside.0));
+    let warning = b
+        .client
+        .find(Locator::Css(".govuk-warning-text"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(warning.contains("breaking the glass"), "{warning}");
+    b.assert_accessible("a record opened by breaking the glass")
+        .await;
+    b.client.goto(&server.url("/")).await.unwrap();
+    b.click_button("Sign out").await;
+
+    b.sign_in_as("ig.demo", carebridge_demo::DEMO_PASSWORD)
+        .await;
+    b.client.goto(&server.url("/governance")).await.unwrap();
+    let page = b.client.source().await.unwrap();
+    assert!(page.contains("1 to review"), "{page}");
+    assert!(page.contains("Police have brought the child"));
+    b.assert_accessible("the information governance page").await;
+    b.fill("note-1", "No out-of-hours call was logged").await;
+    b.click_button("Escalate").await;
+    let page = b.client.source().await.unwrap();
+    assert!(page.contains("escalated by ig.demo"), "{page}");
+    b.client
+        .goto(&server.url(&format!("/children/{}/access-log", outside.0)))
+        .await
+        .unwrap();
+    let page = b.client.source().await.unwrap();
+    for action in ["break-glass", "open", "review-break-glass"] {
+        assert!(page.contains(action), "{action}");
+    }
+    assert!(
+        page.contains("Refused"),
+        "the first refused attempt is there"
+    );
+    b.assert_accessible("a child's access log").await;
+
+    b.client.clone().close().await.unwrap();
+}

@@ -7,3 +7,4 @@
 mod browser;
 mod common;
 mod http;
+mod matrix;
