@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 
 use carebridge_domain::child::{Child, Involvement};
 use carebridge_domain::staff::Role;
-use carebridge_domain::{ChildId, DomainError, OrganisationId, UserId};
+use carebridge_domain::{ChildId, DomainError, UserId};
 use carebridge_policy::{
     decide, decide_child, search_scope, AuthorityAction, ChildAction, ChildFacts, Denial, Grounds,
     Subject, MIN_JUSTIFICATION,
@@ -59,6 +59,35 @@ pub const SEARCH_LIMIT: i64 = 50;
 /// How many entries the access-log pages show at most.
 pub const LOG_LIMIT: i64 = 500;
 
+/// The audit entry for `actor`'s `action` on `child` (the employer they acted for is
+/// filled in by the caller when known).
+fn audit_entry(
+    actor: &Actor,
+    meta: &RequestMeta,
+    action: &str,
+    child: Option<ChildId>,
+    decision: Result<&Grounds, &Denial>,
+    at: DateTime<Utc>,
+) -> NewAuditEntry {
+    let (allowed, reason) = match decision {
+        Ok(g) => (true, g.describe()),
+        Err(d) => (false, d.describe()),
+    };
+    NewAuditEntry {
+        at,
+        user: Some(actor.user),
+        username: actor.username.clone(),
+        employer: None,
+        role: actor.role.code().to_owned(),
+        action: action.to_owned(),
+        child,
+        allowed,
+        reason,
+        request_id: meta.request_id.clone(),
+        client: meta.client.clone(),
+    }
+}
+
 /// A refusal as the caller sees it: restricted records look absent.
 fn refused(denial: &Denial) -> AppError {
     if denial.hides_record() {
@@ -102,35 +131,6 @@ impl App {
             .map_err(|d| AppError::Forbidden(d.describe()))
     }
 
-    fn audit_entry(
-        &self,
-        actor: &Actor,
-        meta: &RequestMeta,
-        employer: Option<OrganisationId>,
-        action: &str,
-        child: Option<ChildId>,
-        decision: Result<&Grounds, &Denial>,
-        at: DateTime<Utc>,
-    ) -> NewAuditEntry {
-        let (allowed, reason) = match decision {
-            Ok(g) => (true, g.describe()),
-            Err(d) => (false, d.describe()),
-        };
-        NewAuditEntry {
-            at,
-            user: Some(actor.user),
-            username: actor.username.clone(),
-            employer,
-            role: actor.role.code().to_owned(),
-            action: action.to_owned(),
-            child,
-            allowed,
-            reason,
-            request_id: meta.request_id.clone(),
-            client: meta.client.clone(),
-        }
-    }
-
     /// Begins a record transaction, loads the facts for `child`, decides `action` and
     /// audits the decision in it. A refusal is committed (refused attempts are audited
     /// too) and returned as the caller should see it.
@@ -152,15 +152,15 @@ impl App {
             Ok(Grounds::InScope(g)) => Some(g.employer),
             _ => facts.workplace.employments.first().map(|e| e.employer),
         };
-        let entry = self.audit_entry(
+        let mut entry = audit_entry(
             actor,
             meta,
-            employer,
             action.code(),
             Some(child),
             decision.as_ref().map(|a| a.grounds()),
             at,
         );
+        entry.employer = employer;
         tx.audit(&entry).await?;
         match decision {
             Ok(access) => Ok(Checked {
@@ -324,16 +324,16 @@ impl App {
         let employer = workplace.employments.first().map(|e| e.employer);
         let reason = format!("shown in a search for {:?}", query.trim());
         for listing in &results {
-            let mut entry = self.audit_entry(
+            let mut entry = audit_entry(
                 actor,
                 meta,
-                employer,
                 "search-result",
                 Some(listing.child.id),
                 Ok(&Grounds::Role(actor.role)),
                 at,
             );
             entry.reason.clone_from(&reason);
+            entry.employer = employer;
             tx.audit(&entry).await?;
         }
         tx.commit().await?;
@@ -361,10 +361,9 @@ impl App {
             .review_break_glass(id, outcome, note, actor.user, at)
             .await?
             .ok_or(AppError::NotFound("unreviewed break-glass opening"))?;
-        let mut entry = self.audit_entry(
+        let mut entry = audit_entry(
             actor,
             meta,
-            None,
             "review-break-glass",
             Some(child),
             Ok(&Grounds::Role(actor.role)),

@@ -54,11 +54,15 @@ async fn verify(app: &carebridge_app::App, args: VerifyArgs) -> Result<()> {
         .verify_audit(kept.map(str::to_ascii_lowercase).as_deref())
         .await?;
     if let Some(broken) = &report.broken {
+        let before = match report.entries {
+            0 => "no entry before it checks out".to_owned(),
+            1 => "entry 1 checks out".to_owned(),
+            n => format!("entries 1 to {n} check out"),
+        };
         bail!(
-            "the audit log is broken at entry {}: {} ({} entries before it check out)",
+            "the audit log is broken at entry {}: {} ({before})",
             broken.seq,
-            broken.problem,
-            report.entries
+            broken.problem
         );
     }
     if report.extends == Some(false) {

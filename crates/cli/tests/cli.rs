@@ -668,3 +668,54 @@ fn instruments_are_recorded_after_their_effect_is_shown() {
     assert!(stderr(&notice).contains("notice period runs to at least"), "{}", stderr(&notice));
     assert_eq!(count(), before + 1);
 }
+
+/// Runs SQL on the database behind Carebridge's back.
+fn behind_the_back(url: &str, sql: &str) -> Result<(), sqlx::Error> {
+    sqlx::any::install_default_drivers();
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let mut conn = sqlx::AnyConnection::connect(url).await?;
+        sqlx::raw_sql(sql).execute(&mut conn).await?;
+        conn.close().await
+    })
+}
+
+#[test]
+#[rustfmt::skip]
+fn audit_head_and_verify_catch_an_edit_made_behind_the_applications_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("db.sqlite").display());
+    let generated = run(&["demo", "generate", "--children", "20", "--today", "2026-11-23", "--database", &url]);
+    assert!(generated.status.success(), "{}", stderr(&generated));
+    // Each answer that names a child is audited.
+    for child in ["1", "2", "3"] {
+        let out = run(&["access", "explain", "--child", child, "--database", &url]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let head = run(&["audit", "head", "--database", &url]);
+    let head = String::from_utf8_lossy(&head.stdout).into_owned();
+    let (count, hash) = head.trim().split_once(' ').unwrap();
+    assert_eq!(count, "3");
+    assert_eq!(hash.len(), 64);
+
+    let verified = run(&["audit", "verify", "--extends", hash, "--database", &url]);
+    assert!(verified.status.success(), "{}", stderr(&verified));
+    let said = String::from_utf8_lossy(&verified.stdout).into_owned();
+    assert!(said.contains("intact: 3 entries") && said.contains("extends the hash"), "{said}");
+
+    let bad = run(&["audit", "verify", "--extends", "not-a-hash", "--database", &url]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("64-character hex"), "{}", stderr(&bad));
+    let unknown = run(&["audit", "verify", "--extends", &"ab".repeat(32), "--database", &url]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(stderr(&unknown).contains("does not contain the hash"), "{}", stderr(&unknown));
+
+    // The database refuses edits; with its triggers dropped, verify names the entry.
+    assert!(behind_the_back(&url, "UPDATE audit_log SET username = 'someone else' WHERE seq = 2").is_err());
+    behind_the_back(&url, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET username = 'someone else' WHERE seq = 2").unwrap();
+    let broken = run(&["audit", "verify", "--database", &url]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert_eq!(
+        stderr(&broken).trim(),
+        "error: the audit log is broken at entry 2: its content does not match its hash (entry 1 checks out)"
+    );
+}
