@@ -63,29 +63,90 @@ pub struct AuditEntry {
     pub hash: String,
 }
 
-/// The hash of an entry: SHA-256 over every field, each preceded by its length so no
-/// two different entries hash the same bytes, then the previous hash. Hex, lower case.
-pub fn entry_hash(seq: i64, e: &NewAuditEntry, prev_hash: &str) -> String {
-    fn field(h: &mut Sha256, bytes: &[u8]) {
-        h.update((bytes.len() as u64).to_be_bytes());
-        h.update(bytes);
+/// An entry's fields exactly as stored, which is what its hash covers.
+struct StoredFields<'a> {
+    seq: i64,
+    at: &'a str,
+    user: Option<i64>,
+    username: &'a str,
+    employer: Option<i64>,
+    role: &'a str,
+    action: &'a str,
+    child: Option<i64>,
+    decision: &'a str,
+    reason: &'a str,
+    request_id: &'a str,
+    client: &'a str,
+}
+
+impl StoredFields<'_> {
+    /// SHA-256 over every field, each preceded by its length so no two different
+    /// entries hash the same bytes, then the previous entry's hash (as hex text).
+    fn hash(&self, prev_hash: &str) -> [u8; 32] {
+        fn field(h: &mut Sha256, bytes: &[u8]) {
+            h.update((bytes.len() as u64).to_be_bytes());
+            h.update(bytes);
+        }
+        fn number(h: &mut Sha256, v: Option<i64>) {
+            let mut buf = itoa::Buffer::new();
+            field(h, v.map_or("", |v| buf.format(v)).as_bytes());
+        }
+        let mut h = Sha256::new();
+        number(&mut h, Some(self.seq));
+        field(&mut h, self.at.as_bytes());
+        number(&mut h, self.user);
+        field(&mut h, self.username.as_bytes());
+        number(&mut h, self.employer);
+        field(&mut h, self.role.as_bytes());
+        field(&mut h, self.action.as_bytes());
+        number(&mut h, self.child);
+        field(&mut h, self.decision.as_bytes());
+        field(&mut h, self.reason.as_bytes());
+        field(&mut h, self.request_id.as_bytes());
+        field(&mut h, self.client.as_bytes());
+        field(&mut h, prev_hash.as_bytes());
+        h.finalize().into()
     }
-    let opt = |v: Option<i64>| v.map_or_else(String::new, |v| v.to_string());
-    let mut h = Sha256::new();
-    field(&mut h, seq.to_string().as_bytes());
-    field(&mut h, instant_text(e.at).as_bytes());
-    field(&mut h, opt(e.user.map(|u| u.0)).as_bytes());
-    field(&mut h, e.username.as_bytes());
-    field(&mut h, opt(e.employer.map(|o| o.0)).as_bytes());
-    field(&mut h, e.role.as_bytes());
-    field(&mut h, e.action.as_bytes());
-    field(&mut h, opt(e.child.map(|c| c.0)).as_bytes());
-    field(&mut h, if e.allowed { b"allow" } else { b"deny" });
-    field(&mut h, e.reason.as_bytes());
-    field(&mut h, e.request_id.as_bytes());
-    field(&mut h, e.client.as_bytes());
-    field(&mut h, prev_hash.as_bytes());
-    hex::encode(h.finalize())
+}
+
+/// The hash of entry `seq` with content `e` following `prev_hash`: hex, lower case.
+pub fn entry_hash(seq: i64, e: &NewAuditEntry, prev_hash: &str) -> String {
+    let at = instant_text(e.at);
+    hex::encode(
+        StoredFields {
+            seq,
+            at: &at,
+            user: e.user.map(|u| u.0),
+            username: &e.username,
+            employer: e.employer.map(|o| o.0),
+            role: &e.role,
+            action: &e.action,
+            child: e.child.map(|c| c.0),
+            decision: if e.allowed { "allow" } else { "deny" },
+            reason: &e.reason,
+            request_id: &e.request_id,
+            client: &e.client,
+        }
+        .hash(prev_hash),
+    )
+}
+
+/// Reads a row's fields as stored, without parsing them.
+fn stored_fields(row: &AnyRow) -> Result<StoredFields<'_>, sqlx::Error> {
+    Ok(StoredFields {
+        seq: row.try_get(0)?,
+        at: row.try_get(1)?,
+        user: row.try_get(2)?,
+        username: row.try_get(3)?,
+        employer: row.try_get(4)?,
+        role: row.try_get(5)?,
+        action: row.try_get(6)?,
+        child: row.try_get(7)?,
+        decision: row.try_get(8)?,
+        reason: row.try_get(9)?,
+        request_id: row.try_get(10)?,
+        client: row.try_get(11)?,
+    })
 }
 
 /// Appends `entry` in `conn`'s transaction, linking it to the chain's head.
@@ -216,37 +277,45 @@ impl Store {
         let mut rows = sqlx::query(&sql).bind(head_seq).fetch(&mut *conn);
         let mut expected_seq = 1i64;
         let mut prev = GENESIS_HASH.to_owned();
+        let wanted = extends.map(str::to_owned);
         let mut found = extends.map(|h| h == GENESIS_HASH);
         let mut broken = None;
+        let mut text = [0u8; 64];
         while let Some(row) = rows.try_next().await? {
-            let e = match entry_from_row(&row) {
-                Ok(e) => e,
-                Err(err) => {
-                    let seq: i64 = row.try_get("seq").unwrap_or(expected_seq);
-                    broken = Some(BrokenEntry {
-                        seq,
-                        problem: format!("the entry cannot be read: {err}"),
-                    });
-                    break;
-                }
-            };
-            let problem = if e.seq != expected_seq {
+            let (fields, prev_hash, hash): (StoredFields<'_>, &str, &str) =
+                match (stored_fields(&row), row.try_get(12), row.try_get(13)) {
+                    (Ok(f), Ok(p), Ok(h)) => (f, p, h),
+                    (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+                        broken = Some(BrokenEntry {
+                            seq: expected_seq,
+                            problem: format!("the entry cannot be read: {e}"),
+                        });
+                        break;
+                    }
+                };
+            let problem = if fields.seq != expected_seq {
                 Some((expected_seq, format!("entry {expected_seq} is missing")))
-            } else if e.prev_hash != prev {
-                Some((e.seq, "its link to the previous entry is broken".to_owned()))
-            } else if entry_hash(e.seq, &e.entry, &e.prev_hash) != e.hash {
-                Some((e.seq, "its content does not match its hash".to_owned()))
+            } else if prev_hash != prev {
+                Some((
+                    fields.seq,
+                    "its link to the previous entry is broken".to_owned(),
+                ))
             } else {
-                None
+                let computed = fields.hash(prev_hash);
+                // Hex without allocating: the stored hash must be exactly this text.
+                let hex_ok = hex::encode_to_slice(computed, &mut text).is_ok()
+                    && text.as_slice() == hash.as_bytes();
+                (!hex_ok).then(|| (fields.seq, "its content does not match its hash".to_owned()))
             };
             if let Some((seq, problem)) = problem {
                 broken = Some(BrokenEntry { seq, problem });
                 break;
             }
-            if let (Some(f), Some(h)) = (found.as_mut(), extends) {
-                *f = *f || e.hash == h;
+            if let (Some(f), Some(h)) = (found.as_mut(), wanted.as_deref()) {
+                *f = *f || hash == h;
             }
-            prev = e.hash;
+            prev.clear();
+            prev.push_str(hash);
             expected_seq += 1;
         }
         drop(rows);
