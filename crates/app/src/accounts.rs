@@ -22,6 +22,10 @@ use crate::{App, AppError};
 pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
 /// A session ends this long after sign-in, however busy.
 pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
+/// Failed sign-ins under one name, within [`LOCKOUT`], that lock the name.
+pub const MAX_FAILED_SIGN_INS: usize = 5;
+/// How long failures count, and how long a locked name stays locked after the last.
+pub const LOCKOUT: Duration = Duration::minutes(15);
 /// The shortest password an account may have.
 pub const MIN_PASSWORD_LENGTH: usize = 12;
 
@@ -174,6 +178,56 @@ impl App {
 
     /// Signs in: checks the password and starts a session.
     pub async fn sign_in(&self, username: &str, password: &str) -> Result<SignedIn, AppError> {
+        self.sign_in_from(username, password, "unknown").await
+    }
+
+    /// Signs in from `client` (an address, for the record of attempts). After
+    /// [`MAX_FAILED_SIGN_INS`] failures under one name within [`LOCKOUT`], that name is
+    /// refused until [`LOCKOUT`] after the last failure, whatever the password — and
+    /// whether or not the account exists, so the lock tells nobody which names are real.
+    pub async fn sign_in_from(
+        &self,
+        username: &str,
+        password: &str,
+        client: &str,
+    ) -> Result<SignedIn, AppError> {
+        let now = self.clock().now();
+        let name = username.trim().to_lowercase();
+        let failures = self
+            .store()
+            .recent_sign_in_failures(&name, now - LOCKOUT)
+            .await?;
+        if failures.len() >= MAX_FAILED_SIGN_INS {
+            let until = failures.last().map_or(now, |last| *last + LOCKOUT);
+            let minutes = ((until - now).num_seconds() + 59) / 60;
+            self.store()
+                .record_sign_in_attempt(&name, client, now, "locked")
+                .await?;
+            return Err(AppError::SignInLocked {
+                minutes: minutes.max(1),
+            });
+        }
+        let signed_in = self.check_password_and_start(username, password).await;
+        self.store()
+            .record_sign_in_attempt(
+                &name,
+                client,
+                now,
+                if signed_in.is_ok() {
+                    "success"
+                } else {
+                    "failure"
+                },
+            )
+            .await?;
+        signed_in
+    }
+
+    async fn check_password_and_start(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<SignedIn, AppError> {
         let user = self.store().user_by_username(username.trim()).await?;
         let verified = match &user {
             Some(u) => verify_password(password, &u.password_hash) && !u.disabled,

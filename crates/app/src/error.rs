@@ -23,6 +23,13 @@ pub enum AppError {
     /// password wrong, so the answer does not tell an attacker which usernames exist.
     #[error("the username or password is not correct")]
     SignInRefused,
+    /// Too many failed sign-ins under this name: it is locked for a while (the same
+    /// answer whether or not the account exists).
+    #[error("too many failed sign-ins with this username: try again in {minutes} minutes")]
+    SignInLocked {
+        /// How long until it may be tried again.
+        minutes: i64,
+    },
     /// The store failed.
     #[error(transparent)]
     Store(StoreError),

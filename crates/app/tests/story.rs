@@ -274,3 +274,51 @@ async fn sessions_start_expire_and_end() {
             .is_ok());
     }
 }
+
+#[tokio::test]
+async fn repeated_failed_sign_ins_lock_the_name_whether_or_not_it_exists() {
+    for db in every_backend().await {
+        let (app, clock) = demo_app(&db, 1).await;
+        for name in ["tm.demo", "nobody.here"] {
+            for _ in 0..carebridge_app::accounts::MAX_FAILED_SIGN_INS {
+                let refused = app
+                    .sign_in_from(name, "wrong password 1", "192.0.2.9")
+                    .await
+                    .unwrap_err();
+                assert!(matches!(refused, AppError::SignInRefused), "{refused}");
+            }
+            // Locked: even the right password is refused, with the same words for both.
+            let locked = app
+                .sign_in_from(name, DEMO_PASSWORD, "192.0.2.9")
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(locked, AppError::SignInLocked { minutes: 15 }),
+                "{name}: {locked}"
+            );
+        }
+        // Other names are not affected.
+        assert!(app.sign_in("sw.demo", DEMO_PASSWORD).await.is_ok());
+        clock.advance(Duration::minutes(14));
+        assert!(
+            matches!(
+                app.sign_in("tm.demo", DEMO_PASSWORD).await,
+                Err(AppError::SignInLocked { minutes: 1 })
+            ),
+            "{}",
+            db.label
+        );
+        clock.advance(Duration::minutes(1));
+        // Fifteen minutes after the last failure, the right password works again, and a
+        // success clears the count.
+        assert!(
+            app.sign_in("tm.demo", DEMO_PASSWORD).await.is_ok(),
+            "{}",
+            db.label
+        );
+        for _ in 0..carebridge_app::accounts::MAX_FAILED_SIGN_INS - 1 {
+            let _ = app.sign_in("tm.demo", "wrong password 2").await;
+        }
+        assert!(app.sign_in("tm.demo", DEMO_PASSWORD).await.is_ok());
+    }
+}

@@ -221,3 +221,46 @@ impl Store {
         Ok(done.rows_affected())
     }
 }
+
+impl Store {
+    /// Records a sign-in attempt under the name typed, with its outcome: `success`,
+    /// `failure` (wrong name or password) or `locked` (refused unchecked while the name
+    /// is locked; these do not extend the lock).
+    pub async fn record_sign_in_attempt(
+        &self,
+        username: &str,
+        client: &str,
+        at: DateTime<Utc>,
+        outcome: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sign_in_attempts (username, client, at, outcome) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(username)
+        .bind(client)
+        .bind(crate::rows::instant_text(at))
+        .bind(outcome)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The failed attempts under `username` after `since` and after its last success,
+    /// newest last.
+    pub async fn recent_sign_in_failures(
+        &self,
+        username: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<DateTime<Utc>>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT at FROM sign_in_attempts WHERE username = $1 AND at > $2 AND outcome = 'failure' \
+             AND at > COALESCE((SELECT MAX(at) FROM sign_in_attempts WHERE username = $1 AND outcome = 'success'), '') \
+             ORDER BY at",
+        )
+        .bind(username)
+        .bind(crate::rows::instant_text(since))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|r| crate::rows::instant(r, "at")).collect()
+    }
+}

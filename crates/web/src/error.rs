@@ -101,7 +101,8 @@ impl WebError {
             WebError::App(AppError::Invalid(_)) => StatusCode::BAD_REQUEST,
             WebError::App(AppError::Conflict(_)) => StatusCode::CONFLICT,
             WebError::App(AppError::Forbidden(_)) => StatusCode::FORBIDDEN,
-            WebError::App(AppError::SignInRefused) | WebError::FormExpired => StatusCode::FORBIDDEN,
+            WebError::App(AppError::SignInRefused | AppError::SignInLocked { .. })
+            | WebError::FormExpired => StatusCode::FORBIDDEN,
             WebError::App(AppError::Store(_) | AppError::Internal(_)) | WebError::Render(_) => {
                 tracing::error!(error = %self, "request failed");
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -120,7 +121,8 @@ impl IntoResponse for WebError {
             WebError::App(AppError::Invalid(_)) => StatusCode::BAD_REQUEST,
             WebError::App(AppError::Conflict(_)) => StatusCode::CONFLICT,
             WebError::App(AppError::Forbidden(_)) => StatusCode::FORBIDDEN,
-            WebError::App(AppError::SignInRefused) | WebError::FormExpired => StatusCode::FORBIDDEN,
+            WebError::App(AppError::SignInRefused | AppError::SignInLocked { .. })
+            | WebError::FormExpired => StatusCode::FORBIDDEN,
             WebError::App(AppError::Store(_) | AppError::Internal(_)) | WebError::Render(_) => {
                 tracing::error!(error = %self, "request failed");
                 StatusCode::INTERNAL_SERVER_ERROR

@@ -82,6 +82,27 @@ pub(crate) async fn current(
     }))
 }
 
+/// The client's address, or "unknown" when the server was not started with
+/// connection info (tests that call the router directly).
+pub(crate) fn client_address(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string())
+}
+
+/// The client's address as an extractor (never fails).
+#[derive(Debug, Clone)]
+pub(crate) struct ClientAddress(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(client_address(parts)))
+    }
+}
+
 /// The request's id (set by the request-id layer) and the client's address.
 fn request_meta(parts: &Parts) -> RequestMeta {
     RequestMeta {
@@ -91,10 +112,7 @@ fn request_meta(parts: &Parts) -> RequestMeta {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_owned(),
-        client: parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string()),
+        client: client_address(parts),
     }
 }
 

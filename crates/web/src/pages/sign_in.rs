@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use super::{optional_session, see_other, Chrome};
 use crate::session::{
-    constant_time_eq, cookie, safe_next, Session, SESSION_COOKIE, SIGN_IN_COOKIE,
+    constant_time_eq, cookie, safe_next, ClientAddress, Session, SESSION_COOKIE, SIGN_IN_COOKIE,
 };
 use crate::{AppState, WebError};
 
@@ -105,6 +105,7 @@ pub(crate) async fn show(
 
 pub(crate) async fn submit(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     jar: CookieJar,
     Form(input): Form<SignInForm>,
 ) -> Result<Response, WebError> {
@@ -133,7 +134,11 @@ pub(crate) async fn submit(
             false,
         );
     }
-    match state.app.sign_in(&input.username, &input.password).await {
+    match state
+        .app
+        .sign_in_from(&input.username, &input.password, &client)
+        .await
+    {
         Ok(signed_in) => {
             let jar = jar
                 .remove(Cookie::build(SIGN_IN_COOKIE).path("/"))
@@ -144,6 +149,17 @@ pub(crate) async fn submit(
                 ));
             tracing::info!(user = %signed_in.actor.username, "signed in");
             Ok((jar, see_other(&next)).into_response())
+        }
+        Err(AppError::SignInLocked { .. }) => {
+            tracing::warn!(client = %client, "sign-in refused: name locked after repeated failures");
+            form(
+                &state,
+                jar,
+                next,
+                input.username,
+                Some("You have tried to sign in too many times with this username. Wait 15 minutes, then try again"),
+                false,
+            )
         }
         Err(AppError::SignInRefused) => {
             tracing::info!("sign-in refused");

@@ -76,6 +76,27 @@ async fn a_refused_sign_in_says_the_same_whatever_was_wrong() {
     );
     // Still not signed in.
     assert_eq!(c.get(server.url("/")).send().await.unwrap().status(), 303);
+
+    // Four more failures lock the name: then even the right password is refused.
+    for _ in 0..4 {
+        post_sign_in(&server, &c, "/sign-in", "sw.demo", "wrong password!", "/").await;
+    }
+    let locked = post_sign_in(
+        &server,
+        &c,
+        "/sign-in",
+        "sw.demo",
+        carebridge_demo::DEMO_PASSWORD,
+        "/",
+    )
+    .await;
+    assert_eq!(locked.status(), 422);
+    assert!(locked
+        .text()
+        .await
+        .unwrap()
+        .contains("tried to sign in too many times"));
+    assert_eq!(c.get(server.url("/")).send().await.unwrap().status(), 303);
 }
 
 #[tokio::test]
