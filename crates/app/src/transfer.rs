@@ -255,6 +255,9 @@ pub struct TransferPreview {
     pub staff: Vec<(StaffMember, Post)>,
     /// Child records in the moved services' scope.
     pub children_in_scope: usize,
+    /// Restricted records among them, each with the sign-in names of the people named
+    /// on it (they keep access whoever provides the service; nobody else gains it).
+    pub restricted_in_scope: Vec<(carebridge_domain::ChildId, Vec<String>)>,
     /// How access changes on the effective date (empty unless the plan is a draft that
     /// can be executed).
     pub access: Vec<AccessChange>,
@@ -462,12 +465,26 @@ impl App {
             }
             None => Vec::new(),
         };
-        let children_in_scope = self
+        let in_scope = self
             .store()
             .scope_snapshot(&plan.request.services, plan.request.effective_from)
             .await?
-            .children
-            .len();
+            .children;
+        let children_in_scope = in_scope.len();
+        let users = self.store().users().await?;
+        let mut restricted_in_scope = Vec::new();
+        for r in self.store().restrictions().await? {
+            if in_scope.binary_search_by_key(&r.child, |(c, _)| *c).is_ok() {
+                let named = r
+                    .named
+                    .iter()
+                    .filter_map(|u| users.iter().find(|x| x.id == *u))
+                    .map(|u| u.username.clone())
+                    .collect();
+                restricted_in_scope.push((r.child, named));
+            }
+        }
+        restricted_in_scope.sort();
         Ok(TransferPreview {
             from: org(plan.request.from)?,
             to: org(plan.request.to)?,
@@ -479,6 +496,7 @@ impl App {
             posts,
             staff,
             children_in_scope,
+            restricted_in_scope,
             access,
         })
     }

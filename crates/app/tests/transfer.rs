@@ -223,3 +223,52 @@ async fn of_two_executions_at_once_exactly_one_wins() {
         assert_eq!(opened, 2, "{}", db.label);
     }
 }
+
+#[tokio::test]
+async fn the_dry_run_lists_restricted_records_in_scope_with_who_is_named() {
+    for db in every_backend().await {
+        let (app, _clock) = demo_app(&db, 300).await;
+        let f = TransferFixture::new(&app).await;
+        let id = app
+            .plan_transfer(&f.request(), "director.demo")
+            .await
+            .unwrap();
+        assert!(app
+            .preview_transfer(id)
+            .await
+            .unwrap()
+            .restricted_in_scope
+            .is_empty());
+        let in_scope = app
+            .store()
+            .scope_snapshot(&f.request().services, f.request().effective_from)
+            .await
+            .unwrap()
+            .children;
+        let (child, _) = in_scope[in_scope.len() / 2].clone();
+        let out_of_scope = (1..=300)
+            .map(carebridge_domain::ChildId)
+            .find(|c| in_scope.iter().all(|(x, _)| x != c))
+            .unwrap();
+        let ig = carebridge_app::accounts::Actor::from(
+            &app.store()
+                .user_by_username("ig.demo")
+                .await
+                .unwrap()
+                .unwrap(),
+        );
+        let meta = carebridge_app::records::RequestMeta::default();
+        for c in [child, out_of_scope] {
+            app.restrict_record(&ig, &meta, c, "adoption", &["tm.demo".into()])
+                .await
+                .unwrap();
+        }
+        let preview = app.preview_transfer(id).await.unwrap();
+        assert_eq!(
+            preview.restricted_in_scope,
+            vec![(child, vec!["tm.demo".to_owned()])],
+            "{}",
+            db.label
+        );
+    }
+}

@@ -214,6 +214,14 @@ pub async fn run(database: Option<&str>, data_dir: &Path, command: TransferComma
                 "  child records in scope: {} (none of them changes)",
                 p.children_in_scope
             )?;
+            for (child, named) in &p.restricted_in_scope {
+                writeln!(
+                    out,
+                    "  restricted record in scope: child {} (named: {}; unchanged by the transfer)",
+                    child.0,
+                    named.join(", ")
+                )?;
+            }
             if let Some(problem) = &p.problem {
                 writeln!(out, "  cannot be executed as things stand: {problem}")?;
             }

@@ -289,6 +289,7 @@ struct PlanPage {
     staff: Vec<StaffLine>,
     posts: Vec<(String, String, String, String)>,
     children_in_scope: usize,
+    restricted_in_scope: Vec<(i64, String)>,
     created: String,
     decided: Option<String>,
 }
@@ -386,6 +387,11 @@ async fn plan_page(
             })
             .collect(),
         children_in_scope: p.children_in_scope,
+        restricted_in_scope: p
+            .restricted_in_scope
+            .iter()
+            .map(|(c, named)| (c.0, named.join(", ")))
+            .collect(),
         access: p
             .access
             .iter()
