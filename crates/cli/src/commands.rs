@@ -27,7 +27,7 @@ pub fn init_logging() {
 }
 
 /// Reads `--database`, or makes the default SQLite file in `data_dir`.
-fn database_url(database: Option<&str>, data_dir: &Path) -> Result<DatabaseUrl> {
+pub(crate) fn database_url(database: Option<&str>, data_dir: &Path) -> Result<DatabaseUrl> {
     if let Some(text) = database {
         return Ok(DatabaseUrl::parse(text)?);
     }

@@ -9,6 +9,7 @@
 
 mod access;
 mod audit;
+mod backup;
 mod commands;
 mod instrument;
 mod transfer;
@@ -67,6 +68,10 @@ enum Command {
     /// Transfers of services between providers.
     #[command(subcommand)]
     Transfer(transfer::TransferCommand),
+    /// Write a consistent copy of the database while it is in use.
+    Backup(backup::BackupArgs),
+    /// Restore a backup, after checking its schema and audit log.
+    Restore(backup::RestoreArgs),
     /// The tamper-evident audit log.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
@@ -133,6 +138,12 @@ fn main() -> ExitCode {
             }
             Command::Access(AccessCommand::Explain(args)) => {
                 access::explain(db.database.as_deref(), &db.data_dir, args).await
+            }
+            Command::Backup(args) => {
+                backup::backup(db.database.as_deref(), &db.data_dir, args).await
+            }
+            Command::Restore(args) => {
+                backup::restore(db.database.as_deref(), &db.data_dir, args).await
             }
             Command::Audit(command) => {
                 audit::run(db.database.as_deref(), &db.data_dir, command).await

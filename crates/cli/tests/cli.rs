@@ -719,3 +719,75 @@ fn audit_head_and_verify_catch_an_edit_made_behind_the_applications_back() {
         "error: the audit log is broken at entry 2: its content does not match its hash (entry 1 checks out)"
     );
 }
+
+#[test]
+#[rustfmt::skip]
+fn a_backup_taken_while_in_use_restores_with_the_same_records_and_an_intact_audit_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("live.sqlite").display());
+    let generated = run(&["demo", "generate", "--children", "30", "--today", "2026-11-23", "--database", &url]);
+    assert!(generated.status.success(), "{}", stderr(&generated));
+    for child in ["1", "2"] {
+        assert!(run(&["access", "explain", "--child", child, "--database", &url]).status.success());
+    }
+    let head = String::from_utf8_lossy(&run(&["audit", "head", "--database", &url]).stdout).into_owned();
+    let backup = dir.path().join("nightly.sqlite");
+    let backed_up = run(&["backup", "--to", backup.to_str().unwrap(), "--database", &url]);
+    assert!(backed_up.status.success(), "{}", stderr(&backed_up));
+    assert!(String::from_utf8_lossy(&backed_up.stdout).contains("30 children's records"));
+    let again = run(&["backup", "--to", backup.to_str().unwrap(), "--database", &url]);
+    assert_eq!(again.status.code(), Some(1), "a backup never overwrites");
+
+    // Restored into a new place: the same children, the same audit head, verified.
+    let restored_url = format!("sqlite://{}", dir.path().join("restored.sqlite").display());
+    let restored = run(&["restore", "--from", backup.to_str().unwrap(), "--database", &restored_url]);
+    assert!(restored.status.success(), "{}", stderr(&restored));
+    let said = String::from_utf8_lossy(&restored.stdout).into_owned();
+    assert!(said.contains("30 children's records; audit log intact (2 entries"), "{said}");
+    assert_eq!(String::from_utf8_lossy(&run(&["audit", "head", "--database", &restored_url]).stdout), head);
+    let count = |u: &str| scalar(u, "SELECT COUNT(*) FROM involvements");
+    assert_eq!(count(&url), count(&restored_url));
+
+    // An existing database is replaced only when asked.
+    let refused = run(&["restore", "--from", backup.to_str().unwrap(), "--database", &restored_url]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("--replace"), "{}", stderr(&refused));
+
+    // A backup whose audit log was edited is refused, and nothing is replaced.
+    behind_the_back(&format!("sqlite://{}", backup.display()), "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET reason = 'x' WHERE seq = 1").unwrap();
+    let tampered = run(&["restore", "--from", backup.to_str().unwrap(), "--replace", "--database", &restored_url]);
+    assert_eq!(tampered.status.code(), Some(1));
+    assert!(stderr(&tampered).contains("audit log is broken at entry 1"), "{}", stderr(&tampered));
+    assert!(run(&["audit", "verify", "--database", &restored_url]).status.success(), "the old database is untouched");
+    assert!(!dir.path().join("restored.restoring").exists());
+}
+
+#[test]
+#[rustfmt::skip]
+fn a_postgres_backup_restores_into_another_database_with_its_audit_log() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let new_db = || {
+        rt.block_on(carebridge_testkit::postgres()).map(|db| match &db.url {
+            carebridge_app::DatabaseUrl::Postgres(url) => url.to_string(),
+            carebridge_app::DatabaseUrl::Sqlite(_) => unreachable!(),
+        })
+    };
+    let (Some(live), Some(other)) = (new_db(), new_db()) else {
+        return;
+    };
+    let generated = run(&["demo", "generate", "--children", "30", "--today", "2026-11-23", "--database", &live]);
+    assert!(generated.status.success(), "{}", stderr(&generated));
+    assert!(run(&["access", "explain", "--child", "1", "--database", &live]).status.success());
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("live.dump");
+    let backed_up = run(&["backup", "--to", file.to_str().unwrap(), "--database", &live]);
+    assert!(backed_up.status.success(), "{}", stderr(&backed_up));
+    let restored = run(&["restore", "--from", file.to_str().unwrap(), "--database", &other]);
+    assert!(restored.status.success(), "{}", stderr(&restored));
+    let said = String::from_utf8_lossy(&restored.stdout).into_owned();
+    assert!(said.contains("30 children's records; audit log intact (1 entries"), "{said}");
+    assert_eq!(
+        String::from_utf8_lossy(&run(&["audit", "head", "--database", &live]).stdout),
+        String::from_utf8_lossy(&run(&["audit", "head", "--database", &other]).stdout)
+    );
+}

@@ -170,3 +170,29 @@ fn check_sqlite_header(url: &DatabaseUrl, path: &std::path::Path) -> Result<(), 
         }),
     }
 }
+
+impl Store {
+    /// Writes a consistent copy of a SQLite database to `path` while it is in use
+    /// (`VACUUM INTO`: one read transaction, so the copy is a single moment's state).
+    /// `path` must not exist. PostgreSQL databases are backed up with `pg_dump`.
+    pub async fn backup_sqlite_to(&self, path: &std::path::Path) -> Result<(), StoreError> {
+        if self.backend != Backend::Sqlite {
+            return Err(StoreError::Refused("VACUUM INTO is for SQLite databases"));
+        }
+        let target = path
+            .to_str()
+            .ok_or(StoreError::Refused("the backup path must be valid UTF-8"))?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(target)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// How many children's records the database holds (for backup and restore reports).
+    pub async fn count_children(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM children")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+}
