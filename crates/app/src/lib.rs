@@ -25,6 +25,7 @@ pub use error::AppError;
 pub struct App {
     store: Store,
     clock: Arc<dyn Clock>,
+    pub(crate) break_glass_hook: Option<Arc<str>>,
 }
 
 impl std::fmt::Debug for App {
@@ -38,7 +39,19 @@ impl std::fmt::Debug for App {
 impl App {
     /// An application over `store` that reads the time from `clock`.
     pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
-        App { store, clock }
+        App {
+            store,
+            clock,
+            break_glass_hook: None,
+        }
+    }
+
+    /// Runs `command` (with `sh -c`) after every break-glass opening, with the opening
+    /// as one JSON object on its standard input: the notification hook for the
+    /// information governance lead (mail, a chat channel, a ticket).
+    pub fn with_break_glass_hook(mut self, command: impl Into<Arc<str>>) -> Self {
+        self.break_glass_hook = Some(command.into());
+        self
     }
 
     /// The store (for the CLI's maintenance commands and tests).

@@ -228,15 +228,30 @@ impl App {
         } = self
             .begin_checked(actor, meta, ChildAction::BreakGlass, child)
             .await?;
-        tx.open_break_glass(&access, justification, at).await?;
+        let id = tx.open_break_glass(&access, justification, at).await?;
         tx.commit().await?;
         tracing::warn!(user = %actor.username, child = child.0, "break-glass opening; awaiting review");
-        match access.grounds() {
-            Grounds::BreakGlass { until } => Ok(*until),
-            _ => Err(AppError::Internal(
+        let Grounds::BreakGlass { until } = access.grounds() else {
+            return Err(AppError::Internal(
                 "break-glass without an expiry".to_owned(),
-            )),
+            ));
+        };
+        if let Some(command) = &self.break_glass_hook {
+            let event = serde_json::json!({
+                "event": "break-glass",
+                "id": id,
+                "user": actor.username,
+                "role": actor.role.code(),
+                "child": child.0,
+                "justification": justification,
+                "opened_at": at.to_rfc3339(),
+                "expires_at": until.to_rfc3339(),
+                "request_id": meta.request_id,
+                "client": meta.client,
+            });
+            notify(command.clone(), event.to_string());
         }
+        Ok(*until)
     }
 
     /// Restricts a record to the named accounts (by sign-in name).
@@ -512,4 +527,108 @@ impl App {
             )
             .await?)
     }
+}
+
+/// Runs the notification hook in the background: the opening is already committed and
+/// listed for review, so a failing hook is logged, never turned into a failed request.
+fn notify(command: std::sync::Arc<str>, event: String) {
+    use tokio::io::AsyncWriteExt;
+    tokio::spawn(async move {
+        let child = tokio::process::Command::new("sh")
+            .arg("-c")
+            .arg(&*command)
+            .stdin(std::process::Stdio::piped())
+            .spawn();
+        let outcome = match child {
+            Ok(mut child) => {
+                if let Some(mut stdin) = child.stdin.take() {
+                    let _ = stdin.write_all(event.as_bytes()).await;
+                }
+                child.wait().await.map(|s| s.success())
+            }
+            Err(e) => Err(e),
+        };
+        match outcome {
+            Ok(true) => tracing::info!("break-glass hook ran"),
+            Ok(false) => tracing::error!(command = %command, "break-glass hook failed"),
+            Err(e) => {
+                tracing::error!(command = %command, error = %e, "break-glass hook could not run")
+            }
+        }
+    });
+}
+
+/// The break-glass queue as CSV (information governance export).
+pub fn break_glass_csv(
+    openings: &[carebridge_store::BreakGlassRecord],
+) -> Result<Vec<u8>, AppError> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let failed = |e: csv::Error| AppError::Internal(e.to_string());
+    out.write_record([
+        "id",
+        "user",
+        "child",
+        "justification",
+        "opened_at",
+        "expires_at",
+        "review",
+        "review_note",
+        "reviewed_by",
+        "reviewed_at",
+    ])
+    .map_err(failed)?;
+    for g in openings {
+        let (review, note, by, at) = match &g.review {
+            Some((outcome, note, by, at)) => (
+                outcome.clone(),
+                note.clone(),
+                by.0.to_string(),
+                at.to_rfc3339(),
+            ),
+            None => Default::default(),
+        };
+        out.write_record([
+            g.id.to_string(),
+            g.username.clone(),
+            g.child.0.to_string(),
+            g.justification.clone(),
+            g.opened_at.to_rfc3339(),
+            g.expires_at.to_rfc3339(),
+            review,
+            note,
+            by,
+            at,
+        ])
+        .map_err(failed)?;
+    }
+    out.into_inner()
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// The restricted records as CSV (information governance export); `name` turns an
+/// account id into its sign-in name.
+pub fn restricted_csv(
+    restrictions: &[carebridge_store::RestrictionRecord],
+    name: impl Fn(UserId) -> String,
+) -> Result<Vec<u8>, AppError> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let failed = |e: csv::Error| AppError::Internal(e.to_string());
+    out.write_record(["child", "reason", "restricted_by", "restricted_at", "named"])
+        .map_err(failed)?;
+    for r in restrictions {
+        out.write_record([
+            r.child.0.to_string(),
+            r.reason.clone(),
+            name(r.restricted_by),
+            r.restricted_at.to_rfc3339(),
+            r.named
+                .iter()
+                .map(|u| name(*u))
+                .collect::<Vec<_>>()
+                .join(" "),
+        ])
+        .map_err(failed)?;
+    }
+    out.into_inner()
+        .map_err(|e| AppError::Internal(e.to_string()))
 }

@@ -296,6 +296,14 @@ async fn break_glass_opens_for_two_hours_and_waits_for_review() {
             ),
             "reviewed once"
         );
+        let csv = carebridge_app::records::break_glass_csv(&queue).unwrap();
+        let csv = String::from_utf8(csv).unwrap();
+        assert!(csv.starts_with("id,user,child,justification"), "{csv}");
+        assert!(
+            csv.contains("sw.demo")
+                && csv.contains("escalated,No out-of-hours call logged that night"),
+            "{csv}"
+        );
         assert_eq!(app.store().verify_audit(None).await.unwrap().broken, None);
     }
 }
@@ -442,4 +450,37 @@ async fn an_action_whose_audit_entry_cannot_be_written_does_not_happen() {
         assert_eq!(app.store().audit_head().await.unwrap(), before);
         assert_eq!(app.store().verify_audit(None).await.unwrap().broken, None);
     }
+}
+
+#[tokio::test]
+async fn the_notification_hook_hears_of_every_break_glass_opening() {
+    let db = carebridge_testkit::sqlite();
+    let (app, _clock) = demo_app(&db, CHILDREN).await;
+    let dir = tempfile::tempdir().unwrap();
+    let heard = dir.path().join("heard.json");
+    let app = app.with_break_glass_hook(format!("cat > '{}'", heard.display()));
+    let sw = actor(&app, "sw.demo").await;
+    let open = openable(&app, &sw).await;
+    let child = child_ids().find(|c| !open.contains(c)).unwrap();
+    app.break_glass(
+        &sw,
+        &meta(),
+        child,
+        "The child is with the out-of-hours team tonight",
+    )
+    .await
+    .unwrap();
+    let mut text = String::new();
+    for _ in 0..100 {
+        text = std::fs::read_to_string(&heard).unwrap_or_default();
+        if text.ends_with('}') {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let event: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(event["event"], "break-glass");
+    assert_eq!(event["user"], "sw.demo");
+    assert_eq!(event["child"], child.0);
+    assert_eq!(event["client"], "192.0.2.7");
 }

@@ -68,6 +68,10 @@ pub struct ServeArgs {
     /// Mark cookies Secure (set this when Carebridge is served over HTTPS, e.g. behind a proxy).
     #[arg(long, env = "CAREBRIDGE_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// A shell command run after every break-glass opening, with the opening as JSON on
+    /// its standard input (e.g. to mail the information governance lead).
+    #[arg(long, env = "CAREBRIDGE_BREAK_GLASS_HOOK")]
+    break_glass_hook: Option<String>,
 }
 
 pub async fn serve(database: Option<&str>, data_dir: &Path, args: ServeArgs) -> Result<()> {
@@ -87,6 +91,10 @@ pub async fn serve(database: Option<&str>, data_dir: &Path, args: ServeArgs) -> 
         }
     })?;
     let (app, url) = open(database, data_dir).await?;
+    let app = match &args.break_glass_hook {
+        Some(command) => app.with_break_glass_hook(command.as_str()),
+        None => app,
+    };
     let mut out = std::io::stdout().lock();
     if args.demo {
         let params = DemoParams::standard(app.clock().today());

@@ -99,6 +99,14 @@ pub fn router(app: App, config: WebConfig) -> Router {
             "/governance/break-glass/{id}",
             post(pages::governance::review),
         )
+        .route(
+            "/governance/break-glass.csv",
+            get(pages::governance::break_glass_csv),
+        )
+        .route(
+            "/governance/restricted.csv",
+            get(pages::governance::restricted_csv),
+        )
         .route("/governance/person", get(pages::governance::person))
         .route("/governance/person.csv", get(pages::governance::person_csv))
         .route("/healthz", get(|| async { "ok" }))

@@ -53,13 +53,7 @@ async fn page(
     error: Option<String>,
 ) -> Result<Response, WebError> {
     let store = state.app.store();
-    let users = store.users().await.map_err(AppError::from)?;
-    let name = |id: carebridge_domain::UserId| {
-        users
-            .iter()
-            .find(|u| u.id == id)
-            .map_or_else(|| format!("account {}", id.0), |u| u.username.clone())
-    };
+    let name = account_names(state).await?;
     let glass = store
         .break_glass_queue(QUEUE_LIMIT)
         .await
@@ -216,4 +210,57 @@ pub(crate) async fn person_csv(
     }
     let (username, entries) = person_entries(&state, &query.username).await?;
     log_csv(&entries, &format!("access-by-{username}.csv"))
+}
+
+async fn account_names(
+    state: &AppState,
+) -> Result<impl Fn(carebridge_domain::UserId) -> String, WebError> {
+    let users = state.app.store().users().await.map_err(AppError::from)?;
+    Ok(move |id: carebridge_domain::UserId| {
+        users
+            .iter()
+            .find(|u| u.id == id)
+            .map_or_else(|| format!("account {}", id.0), |u| u.username.clone())
+    })
+}
+
+/// The break-glass queue as CSV.
+pub(crate) async fn break_glass_csv(
+    session: Session,
+    State(state): State<AppState>,
+) -> Result<Response, WebError> {
+    if let Some(page) = refused(&session, AuthorityAction::Govern, "governance") {
+        return Ok(page);
+    }
+    let openings = state
+        .app
+        .store()
+        .break_glass_queue(i64::MAX)
+        .await
+        .map_err(AppError::from)?;
+    Ok(super::csv_download(
+        "break-glass.csv",
+        carebridge_app::records::break_glass_csv(&openings)?,
+    ))
+}
+
+/// The restricted records as CSV.
+pub(crate) async fn restricted_csv(
+    session: Session,
+    State(state): State<AppState>,
+) -> Result<Response, WebError> {
+    if let Some(page) = refused(&session, AuthorityAction::Govern, "governance") {
+        return Ok(page);
+    }
+    let restrictions = state
+        .app
+        .store()
+        .restrictions()
+        .await
+        .map_err(AppError::from)?;
+    let name = account_names(&state).await?;
+    Ok(super::csv_download(
+        "restricted-records.csv",
+        carebridge_app::records::restricted_csv(&restrictions, name)?,
+    ))
 }

@@ -74,6 +74,8 @@ const MATRIX: &[Row] = &[
     ("GET",  "/children/{id}/access-log.csv", "/children/{child}/access-log.csv",       [D, D, D, D, D, D, A, D, D, D]),
     ("GET",  "/governance", "/governance",                                              [D, D, D, D, D, D, A, D, D, D]),
     ("POST", "/governance/break-glass/{id}", "/governance/break-glass/999",             [D, D, D, D, D, D, A, D, D, D]),
+    ("GET",  "/governance/break-glass.csv", "/governance/break-glass.csv",              [D, D, D, D, D, D, A, D, D, D]),
+    ("GET",  "/governance/restricted.csv", "/governance/restricted.csv",                [D, D, D, D, D, D, A, D, D, D]),
     ("GET",  "/governance/person", "/governance/person?username=sw.demo",               [D, D, D, D, D, D, A, D, D, D]),
     ("GET",  "/governance/person.csv", "/governance/person.csv?username=sw.demo",       [D, D, D, D, D, D, A, D, D, D]),
 ];
