@@ -10,6 +10,7 @@
 mod access;
 mod commands;
 mod instrument;
+mod returns;
 mod transfer;
 
 use std::path::PathBuf;
@@ -66,6 +67,9 @@ enum Command {
     /// Transfers of services between providers.
     #[command(subcommand)]
     Transfer(transfer::TransferCommand),
+    /// Statutory returns: validate an SSDA903 return.
+    #[command(subcommand)]
+    Returns(returns::ReturnsCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -97,6 +101,11 @@ enum AdminCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Returns touch no database and have their own exit codes (0, 1 flagged, 2 unreadable).
+    let command = match cli.command {
+        Command::Returns(command) => return returns::run(command),
+        command => command,
+    };
     commands::init_logging();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -110,7 +119,7 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async move {
         let db = &cli.database;
-        match cli.command {
+        match command {
             Command::Serve(args) => {
                 commands::serve(db.database.as_deref(), &db.data_dir, args).await
             }
@@ -133,6 +142,7 @@ fn main() -> ExitCode {
             Command::Admin(AdminCommand::ResetPassword(args)) => {
                 commands::reset_password(db.database.as_deref(), &db.data_dir, args).await
             }
+            Command::Returns(_) => Ok(()),
         }
     });
     match result {

@@ -149,6 +149,14 @@ impl Table {
         (sym != Sym::EMPTY).then(|| self.string(sym))
     }
 
+    /// The cell at `row` of the column named `column`, upper-cased; `None` when blank
+    /// or when the table has no such column.
+    pub fn text_by_name(&self, row: usize, column: &str) -> Option<&str> {
+        let index = self.name.columns().iter().position(|c| *c == column)?;
+        let sym = *self.columns.get(index)?.get(row)?;
+        (sym != Sym::EMPTY).then(|| self.string(sym))
+    }
+
     /// The cell at `row`, `col` as a date; `None` when blank or not a date.
     pub fn date(&self, row: usize, col: Col) -> Option<NaiveDate> {
         debug_assert_eq!(col.table, self.name);

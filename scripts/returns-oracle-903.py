@@ -1,0 +1,98 @@
+"""Runs the reference SSDA903 validator (csc-validator-be-903 0.1.17, `lac_validator`)
+on a folder of CSV tables and compares its flags with Carebridge's.
+
+    python returns-oracle-903.py run YEAR DIR [LAST_DIR] > reference.json
+    python returns-oracle-903.py compare reference.json carebridge.jsonl rules.tsv
+
+`run` prints {"flags": [[table, row, rule], ...], "failed": [rule, ...], "seconds": s}.
+`compare` prints, per rule Carebridge implements, the rows only one side flagged, and
+exits 1 on any difference. Rules the reference crashed on are listed, not compared.
+"""
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+logging.disable(logging.CRITICAL)
+
+
+def run(year, folder, last_folder=None):
+    import importlib
+    import warnings
+
+    warnings.simplefilter("ignore")
+    from lac_validator.datastore import copy_datastore, create_datastore
+    from lac_validator.ingress import read_from_text
+
+    files = []
+    for description, path in (("This year", folder), ("Prev year", last_folder)):
+        if path is None:
+            continue
+        for csv in sorted(Path(path).glob("*.csv")):
+            files.append(dict(name=str(csv), description=description, file_content=csv.read_bytes()))
+    start_year = int(year[:4])
+    ruleset = f"lac{start_year}_{(start_year + 1) % 100:02d}"
+    registry = importlib.import_module(f"lac_validator.rules.{ruleset}").registry
+    began = time.perf_counter()
+    dfs, extras = read_from_text(files)
+    metadata = {"collectionYear": str(start_year + 1), "localAuthority": "E09000027"}
+    metadata.update(extras)
+    store = create_datastore(dfs, metadata)
+    flags, failed = [], []
+    for code, rule in registry.items():
+        try:
+            result = rule.func(copy_datastore(store))
+        except Exception:
+            failed.append(code)
+            continue
+        for table, rows in result.items():
+            for row in rows:
+                try:
+                    flags.append([table, int(row), code])
+                except (TypeError, ValueError):
+                    pass
+    seconds = time.perf_counter() - began
+    json.dump({"flags": flags, "failed": failed, "seconds": seconds}, out)
+
+
+def compare(reference_path, ours_path, rules_path):
+    reference = json.load(open(reference_path))
+    implemented = [line.split("\t")[0] for line in open(rules_path).read().splitlines() if line.endswith("\timplemented")]
+    failed = set(reference["failed"])
+    theirs = {}
+    for table, row, rule in reference["flags"]:
+        theirs.setdefault(rule, set()).add((table, row))
+    ours = {}
+    for line in open(ours_path):
+        if line.strip():
+            flag = json.loads(line)
+            ours.setdefault(flag["rule"], set()).add((flag["table"], flag["row"]))
+    differences = 0
+    compared = 0
+    for rule in implemented:
+        if rule in failed:
+            print(f"  rule {rule}: the reference failed to run on this input (not compared)")
+            continue
+        compared += 1
+        only_ours = sorted(ours.get(rule, set()) - theirs.get(rule, set()))
+        only_theirs = sorted(theirs.get(rule, set()) - ours.get(rule, set()))
+        if only_ours or only_theirs:
+            differences += 1
+            print(f"  rule {rule}: {len(ours.get(rule, ()))} rows flagged by Carebridge, {len(theirs.get(rule, ()))} by the reference")
+            if only_ours:
+                print(f"    only Carebridge: {only_ours[:10]}{' ...' if len(only_ours) > 10 else ''}")
+            if only_theirs:
+                print(f"    only reference:  {only_theirs[:10]}{' ...' if len(only_theirs) > 10 else ''}")
+    fired = sum(1 for rule in implemented if theirs.get(rule))
+    print(f"  compared {compared} rules ({fired} fired on this input), {differences} differ")
+    sys.exit(1 if differences else 0)
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "run":
+        # Some rules print; keep stdout for the answer.
+        out, sys.stdout = sys.stdout, open("/dev/null", "w")
+        run(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else None)
+    else:
+        compare(sys.argv[2], sys.argv[3], sys.argv[4])
