@@ -5,6 +5,13 @@ on a folder of CSV tables and compares its flags with Carebridge's.
     python returns-oracle-903.py compare reference.json carebridge.jsonl rules.tsv
 
 `run` prints {"flags": [[table, row, rule], ...], "failed": [rule, ...], "seconds": s}.
+
+Each rule is run on its own deep copy of the tables. The reference's engine hands rules
+shallow copies, and rule 365 writes 31 March into every blank DEC of the shared Episodes
+table, which every rule run after it then sees; the order is the order its rule files
+happen to be listed by the file system, so that leak is not part of any rule's meaning
+and is left out here (`run --engine` runs the reference exactly as its engine does, for
+timing).
 `compare` prints, per rule Carebridge implements, the rows only one side flagged, and
 exits 1 on any difference. Rules the reference crashed on are listed, not compared.
 """
@@ -17,11 +24,13 @@ from pathlib import Path
 logging.disable(logging.CRITICAL)
 
 
-def run(year, folder, last_folder=None):
+def run(year, folder, last_folder=None, engine=False):
     import importlib
     import warnings
 
     warnings.simplefilter("ignore")
+    import copy
+
     from lac_validator.datastore import copy_datastore, create_datastore
     from lac_validator.ingress import read_from_text
 
@@ -42,7 +51,11 @@ def run(year, folder, last_folder=None):
     flags, failed = [], []
     for code, rule in registry.items():
         try:
-            result = rule.func(copy_datastore(store))
+            if engine:
+                tables = copy_datastore(store)
+            else:
+                tables = {k: v.copy(deep=True) if k != "metadata" else copy.deepcopy(v) for k, v in store.items()}
+            result = rule.func(tables)
         except Exception:
             failed.append(code)
             continue
@@ -93,6 +106,8 @@ if __name__ == "__main__":
     if sys.argv[1] == "run":
         # Some rules print; keep stdout for the answer.
         out, sys.stdout = sys.stdout, open("/dev/null", "w")
-        run(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else None)
+        engine = "--engine" in sys.argv
+        args = [a for a in sys.argv[2:] if a != "--engine"]
+        run(args[0], args[1], args[2] if len(args) > 2 else None, engine)
     else:
         compare(sys.argv[2], sys.argv[3], sys.argv[4])

@@ -166,6 +166,26 @@ impl Table {
             .and_then(|dates| dates.get(row).copied().flatten())
     }
 
+    /// Whether the cell equals `code` (a blank cell equals nothing).
+    pub fn is(&self, row: usize, col: Col, code: &str) -> bool {
+        self.text(row, col) == Some(code)
+    }
+
+    /// Whether the cell is one of `codes` (a blank cell is none of them).
+    pub fn is_in(&self, row: usize, col: Col, codes: &[&str]) -> bool {
+        self.text(row, col).is_some_and(|text| codes.contains(&text))
+    }
+
+    /// The cell as the reference's `astype(str)` writes it: `"nan"` when blank.
+    pub fn pd_str(&self, row: usize, col: Col) -> &str {
+        self.text(row, col).unwrap_or("nan")
+    }
+
+    /// Whether the cell holds something (the reference's `notna`).
+    pub fn present(&self, row: usize, col: Col) -> bool {
+        !self.is_blank(row, col)
+    }
+
     /// Whether the cell is blank (the reference's NaN).
     pub fn is_blank(&self, row: usize, col: Col) -> bool {
         self.sym(row, col) == Sym::EMPTY

@@ -1,36 +1,173 @@
 //! Rules flagging rows of the Header table (one row per child).
 
-use super::{Ctx, Flags, Need, Rule};
-use crate::ssda903::tables::cols::header;
+use chrono::Months;
+
+use super::{each_row, Ctx, Flags, Need, Rule};
+use crate::ssda903::tables::cols::header::{DOB, ETHNIC, MC_DOB, MOTHER, SEX, UPN};
 use crate::ssda903::TableName::Header;
 
-pub(super) const RULES: &[Rule] = &[Rule { code: "103", needs: &[Need::This(Header)], run: rule_103 }];
+const HEADER: &[Need] = &[Need::This(Header)];
+
+pub(super) const RULES: &[Rule] = &[
+    Rule { code: "101", needs: HEADER, run: rule_101 },
+    Rule { code: "102", needs: HEADER, run: rule_102 },
+    Rule { code: "103", needs: HEADER, run: rule_103 },
+    Rule { code: "168", needs: HEADER, run: rule_168 },
+    Rule { code: "171", needs: HEADER, run: rule_171 },
+    Rule { code: "174", needs: HEADER, run: rule_174 },
+    Rule { code: "232", needs: HEADER, run: rule_232 },
+    Rule { code: "611", needs: HEADER, run: rule_611 },
+    Rule { code: "612", needs: HEADER, run: rule_612 },
+    Rule { code: "620", needs: HEADER, run: rule_620 },
+    Rule { code: "624", needs: &[Need::This(Header), Need::Last(Header)], run: rule_624 },
+    Rule { code: "INT32", needs: HEADER, run: rule_int32 },
+];
+
+/// 101: Gender code is not valid.
+fn rule_101(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Header);
+    each_row(f, t, |r| !t.is_in(r, SEX, &["M", "F", "U"]));
+}
+
+/// 102: Date of Birth is not a valid date.
+fn rule_102(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Header);
+    each_row(f, t, |r| t.date(r, DOB).is_none());
+}
 
 /// 103: The ethnicity code is either not valid or has not been entered.
 fn rule_103(c: &Ctx<'_>, f: &mut Flags) {
+    const CODES: &[&str] = &[
+        "WBRI", "WIRI", "WOTH", "WIRT", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN", "ABAN", "AOTH",
+        "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT",
+    ];
     let t = c.this(Header);
-    for row in t.rows() {
-        let valid = matches!(
-            t.text(row, header::ETHNIC),
-            Some(
-                "WBRI" | "WIRI" | "WOTH" | "WIRT" | "WROM" | "MWBC" | "MWBA" | "MWAS" | "MOTH" | "AIND"
-                    | "APKN" | "ABAN" | "AOTH" | "BCRB" | "BAFR" | "BOTH" | "CHNE" | "OOTH" | "REFU" | "NOBT"
-            )
-        );
-        if !valid {
-            f.flag(t, row);
-        }
+    each_row(f, t, |r| !t.is_in(r, ETHNIC, CODES));
+}
+
+/// 168: Unique Pupil Number (UPN) is not valid. If unknown, default codes should be UN1,
+/// UN2, UN3, UN4 or UN5.
+///
+/// A letter other than I, O or S, then twelve digits or eleven digits and a letter.
+fn rule_168(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Header);
+    each_row(f, t, |r| t.text(r, UPN).is_some_and(|upn| !is_valid_upn(upn)));
+}
+
+fn is_valid_upn(upn: &str) -> bool {
+    // Python's `$` also matches before one final newline.
+    let upn = upn.strip_suffix('\n').unwrap_or(upn);
+    if matches!(upn, "UN1" | "UN2" | "UN3" | "UN4" | "UN5") {
+        return true;
     }
+    let b = upn.as_bytes();
+    if b.len() != 13 || !b[0].is_ascii_uppercase() || matches!(b[0], b'I' | b'O' | b'S') {
+        return false;
+    }
+    b[1..12].iter().all(u8::is_ascii_digit) && (b[12].is_ascii_digit() || b[12].is_ascii_uppercase())
+}
+
+/// 171: Motherhood date is not a valid date.
+fn rule_171(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Header);
+    each_row(f, t, |r| t.present(r, MC_DOB) && t.date(r, MC_DOB).is_none());
+}
+
+/// 174: Mother's child date of birth is recorded but gender shows that the child is a male.
+fn rule_174(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Header);
+    each_row(f, t, |r| t.is(r, SEX, "M") && t.present(r, MC_DOB));
+}
+
+/// 232: Gender code is 'Unknown'. This should only be used in exceptional circumstances.
+fn rule_232(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Header);
+    each_row(f, t, |r| t.is(r, SEX, "U"));
+}
+
+/// 611: Date of birth field is blank, but child is a mother.
+fn rule_611(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Header);
+    each_row(f, t, |r| t.is(r, MOTHER, "1") && t.is_blank(r, MC_DOB));
+}
+
+/// 612: Date of birth field has been completed but mother field indicates child is not a
+/// mother.
+fn rule_612(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Header);
+    each_row(f, t, |r| {
+        (t.is(r, MOTHER, "0") || t.is_blank(r, MOTHER)) && t.is(r, SEX, "F") && t.present(r, MC_DOB)
+    });
+}
+
+/// 620: Child has been recorded as a mother, but date of birth shows that the mother is
+/// under 11 years of age.
+fn rule_620(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Header);
+    let start = c.collection_start();
+    each_row(f, t, |r| {
+        t.is(r, MOTHER, "1")
+            && t.date(r, DOB).and_then(|dob| dob.checked_add_months(Months::new(12 * 11))).is_some_and(|d| d > start)
+    });
+}
+
+/// 624: Date of birth of the first child contradicts date of birth of the first child
+/// previously recorded.
+fn rule_624(c: &Ctx<'_>, f: &mut Flags) {
+    let (t, last) = (c.this(Header), c.last(Header));
+    each_row(f, t, |r| {
+        last.rows_of(t.child(r))
+            .any(|l| last.present(l, MC_DOB) && t.text(r, MC_DOB) != last.text(l, MC_DOB))
+    });
+}
+
+/// INT32: Internal Check: Child should only exist once in Header.
+fn rule_int32(c: &Ctx<'_>, f: &mut Flags) {
+    super::integrity::flag_repeated_children(c.this(Header), f);
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::ssda903::rules::test_support::*;
+    use crate::ssda903::rules::test_support::{check, Case};
     use crate::ssda903::TableName::Header;
 
+    pub(crate) const CASES: &[Case] = &[
+        Case { rule: "101", this: &[(Header, "CHILD,SEX\n1,M\n2,1\n3,\n4,f")], last: &[], flagged: &["Header:1", "Header:2"] },
+        Case { rule: "102", this: &[(Header, "CHILD,DOB\n1,01/02/2015\n2,31/02/2015\n3,")], last: &[], flagged: &["Header:1", "Header:2"] },
+        Case { rule: "103", this: &[(Header, "CHILD,ETHNIC\n1,WBRI\n2,XXXX\n3,\n4,wbri")], last: &[], flagged: &["Header:1", "Header:2"] },
+        Case {
+            rule: "168",
+            this: &[(Header, "CHILD,UPN\n1,A123456789012\n2,I123456789012\n3,UN5\n4,UN6\n5,\n6,A12345678901Z\n7,A1234")],
+            last: &[],
+            flagged: &["Header:1", "Header:3", "Header:6"],
+        },
+        Case { rule: "171", this: &[(Header, "CHILD,MC_DOB\n1,01/02/2015\n2,2015-02-01\n3,")], last: &[], flagged: &["Header:1"] },
+        Case { rule: "174", this: &[(Header, "CHILD,SEX,MC_DOB\n1,M,01/01/2020\n2,F,01/01/2020\n3,M,")], last: &[], flagged: &["Header:0"] },
+        Case { rule: "232", this: &[(Header, "CHILD,SEX\n1,U\n2,M")], last: &[], flagged: &["Header:0"] },
+        Case { rule: "611", this: &[(Header, "CHILD,MOTHER,MC_DOB\n1,1,\n2,1,01/01/2020\n3,0,")], last: &[], flagged: &["Header:0"] },
+        Case {
+            rule: "612",
+            this: &[(Header, "CHILD,SEX,MOTHER,MC_DOB\n1,F,0,01/01/2020\n2,F,,01/01/2020\n3,F,1,01/01/2020\n4,M,0,01/01/2020")],
+            last: &[],
+            flagged: &["Header:0", "Header:1"],
+        },
+        Case {
+            rule: "620",
+            this: &[(Header, "CHILD,DOB,MOTHER\n1,02/04/2015,1\n2,01/04/2015,1\n3,02/04/2015,0")],
+            last: &[],
+            flagged: &["Header:0"],
+        },
+        Case {
+            rule: "624",
+            this: &[(Header, "CHILD,MC_DOB\n1,01/01/2020\n2,01/01/2020\n3,")],
+            last: &[(Header, "CHILD,MC_DOB\n1,02/01/2020\n2,01/01/2020\n3,")],
+            flagged: &["Header:0"],
+        },
+        Case { rule: "INT32", this: &[(Header, "CHILD\n1\n2\n1\n3")], last: &[], flagged: &["Header:0", "Header:2"] },
+    ];
+
     #[test]
-    fn rule_103_flags_an_unknown_or_missing_ethnicity() {
-        let ret = this_year(&[table(Header, "CHILD,ETHNIC\n1,WBRI\n2,XXXX\n3,\n4,wbri")]);
-        assert_eq!(flagged("103", &ret), ["Header:1", "Header:2"]);
+    fn header_rules() {
+        check(CASES);
     }
 }

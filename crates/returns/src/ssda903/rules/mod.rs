@@ -99,6 +99,15 @@ pub fn find(code: &str) -> Option<&'static Rule> {
     all().find(|rule| rule.code == code)
 }
 
+/// Flags every row of `table` for which `breaks` holds.
+pub(crate) fn each_row(f: &mut Flags, table: &Table, breaks: impl Fn(usize) -> bool) {
+    for row in table.rows() {
+        if breaks(row) {
+            f.flag(table, row);
+        }
+    }
+}
+
 /// What a rule sees: the return and its year.
 #[derive(Debug)]
 pub struct Ctx<'a> {
@@ -209,6 +218,30 @@ pub(crate) mod test_support {
     /// A 2026-27 return with last year's tables too.
     pub fn both_years(this: &[Source], last: &[Source]) -> Return {
         Return::parse("2026-27".parse().unwrap(), this, last).unwrap()
+    }
+
+    /// One rule test: this year's tables, last year's, and the rows that must be
+    /// flagged (each case holds a row that must fire and a near miss that must not).
+    pub struct Case {
+        pub rule: &'static str,
+        pub this: &'static [(TableName, &'static str)],
+        pub last: &'static [(TableName, &'static str)],
+        pub flagged: &'static [&'static str],
+    }
+
+    /// Runs every case, reporting all failures at once.
+    pub fn check(cases: &[Case]) {
+        let mut failures = Vec::new();
+        for case in cases {
+            let this: Vec<_> = case.this.iter().map(|(t, csv)| table(*t, csv)).collect();
+            let last: Vec<_> = case.last.iter().map(|(t, csv)| table(*t, csv)).collect();
+            let ret = both_years(&this, &last);
+            let got = flagged(case.rule, &ret);
+            if got != case.flagged {
+                failures.push(format!("rule {}: expected {:?}, got {:?}", case.rule, case.flagged, got));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 
     /// The rows (as `Table:row`, `_last` for last year's) that rule `code` flags.

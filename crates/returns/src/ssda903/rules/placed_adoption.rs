@@ -1,5 +1,80 @@
-//! Rules flagging rows of the placed_adoption table.
+//! Rules flagging rows of the PlacedAdoption table (children placed for adoption).
 
-use super::Rule;
+use super::{each_row, Ctx, Flags, Need, Rule};
+use crate::ssda903::tables::cols::placed_adoption::{DATE_PLACED, DATE_PLACED_CEASED, REASON_PLACED_CEASED};
+use crate::ssda903::TableName::PlacedAdoption;
 
-pub(super) const RULES: &[Rule] = &[];
+const PLACED: &[Need] = &[Need::This(PlacedAdoption)];
+
+pub(super) const RULES: &[Rule] = &[
+    Rule { code: "115", needs: PLACED, run: rule_115 },
+    Rule { code: "116", needs: PLACED, run: rule_116 },
+    Rule { code: "119", needs: PLACED, run: rule_119 },
+    Rule { code: "120", needs: PLACED, run: rule_120 },
+    Rule { code: "563", needs: PLACED, run: rule_563 },
+];
+
+/// 115: Date of Local Authority's (LA) decision that a child should be placed for adoption
+/// is not a valid date.
+fn rule_115(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(PlacedAdoption);
+    each_row(f, t, |r| t.present(r, DATE_PLACED) && t.date(r, DATE_PLACED).is_none());
+}
+
+/// 116: Date of Local Authority's (LA) decision that a child should no longer be placed
+/// for adoption is not a valid date.
+fn rule_116(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(PlacedAdoption);
+    each_row(f, t, |r| t.present(r, DATE_PLACED_CEASED) && t.date(r, DATE_PLACED_CEASED).is_none());
+}
+
+/// 119: If the decision is made that a child should no longer be placed for adoption,
+/// then the date of this decision and the reason why this decision was made must be
+/// completed.
+fn rule_119(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(PlacedAdoption);
+    each_row(f, t, |r| t.present(r, DATE_PLACED_CEASED) != t.present(r, REASON_PLACED_CEASED));
+}
+
+/// 120: The reason for the review of the decision that the child should be placed for
+/// adoption is not valid.
+fn rule_120(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(PlacedAdoption);
+    each_row(f, t, |r| t.present(r, REASON_PLACED_CEASED) && !t.is_in(r, REASON_PLACED_CEASED, &["RD1", "RD2", "RD3", "RD4"]));
+}
+
+/// 563: The child should no longer be placed for adoption but the date of the decision
+/// that the child should be placed for adoption is blank.
+fn rule_563(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(PlacedAdoption);
+    each_row(f, t, |r| t.present(r, REASON_PLACED_CEASED) && t.present(r, DATE_PLACED_CEASED) && t.is_blank(r, DATE_PLACED));
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ssda903::rules::test_support::{check, Case};
+    use crate::ssda903::TableName::PlacedAdoption as P;
+
+    pub(crate) const CASES: &[Case] = &[
+        Case { rule: "115", this: &[(P, "CHILD,DATE_PLACED\n1,2026-01-01\n2,01/01/2026\n3,")], last: &[], flagged: &["PlacedAdoption:0"] },
+        Case { rule: "116", this: &[(P, "CHILD,DATE_PLACED_CEASED\n1,2026-01-01\n2,01/01/2026\n3,")], last: &[], flagged: &["PlacedAdoption:0"] },
+        Case {
+            rule: "119",
+            this: &[(P, "CHILD,DATE_PLACED_CEASED,REASON_PLACED_CEASED\n1,01/01/2026,\n2,01/01/2026,RD1\n3,,")],
+            last: &[],
+            flagged: &["PlacedAdoption:0"],
+        },
+        Case { rule: "120", this: &[(P, "CHILD,REASON_PLACED_CEASED\n1,RD5\n2,RD1\n3,")], last: &[], flagged: &["PlacedAdoption:0"] },
+        Case {
+            rule: "563",
+            this: &[(P, "CHILD,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED\n1,,01/01/2026,RD1\n2,01/01/2025,01/01/2026,RD1")],
+            last: &[],
+            flagged: &["PlacedAdoption:0"],
+        },
+    ];
+
+    #[test]
+    fn placed_adoption_rules() {
+        check(CASES);
+    }
+}
