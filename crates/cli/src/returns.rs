@@ -135,7 +135,14 @@ fn validate(args: &ValidateArgs) -> Result<ExitCode> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match args.format {
         Format::Jsonl => write_jsonl(&mut out, &validation)?,
-        Format::Text => write_report(&mut out, &ret, &validation, &args.dir, last_dir.as_deref(), args.limit)?,
+        Format::Text => write_report(
+            &mut out,
+            &ret,
+            &validation,
+            &args.dir,
+            last_dir.as_deref(),
+            args.limit,
+        )?,
     }
     out.flush()?;
     Ok(if validation.any_flagged() {
@@ -147,17 +154,25 @@ fn validate(args: &ValidateArgs) -> Result<ExitCode> {
 
 /// The CSV files directly in `dir`, by name.
 fn read_folder(dir: &Path) -> Result<Vec<Source>> {
-    let entries = std::fs::read_dir(dir).with_context(|| format!("{}: cannot read the folder", dir.display()))?;
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("{}: cannot read the folder", dir.display()))?;
     let mut paths = Vec::new();
     for entry in entries {
-        let path = entry.with_context(|| format!("{}: cannot read the folder", dir.display()))?.path();
-        let is_csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        let path = entry
+            .with_context(|| format!("{}: cannot read the folder", dir.display()))?
+            .path();
+        let is_csv = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
         if is_csv && path.is_file() {
             paths.push(path);
         }
     }
     paths.sort();
-    Ok(paths.iter().map(|p| Source::read(p)).collect::<Result<_, _>>()?)
+    Ok(paths
+        .iter()
+        .map(|p| Source::read(p))
+        .collect::<Result<_, _>>()?)
 }
 
 #[derive(serde::Serialize)]
@@ -196,7 +211,13 @@ fn write_report(
     writeln!(out, "Tables read:")?;
     for table in ssda903::TableName::ALL {
         match ret.table(table) {
-            Some(t) => writeln!(out, "  {:<15} {:>8} rows  {}", table.as_str(), t.len(), t.file())?,
+            Some(t) => writeln!(
+                out,
+                "  {:<15} {:>8} rows  {}",
+                table.as_str(),
+                t.len(),
+                t.file()
+            )?,
             None => writeln!(out, "  {:<15}     not supplied", table.as_str())?,
         }
     }
@@ -209,35 +230,74 @@ fn write_report(
                 .collect();
             writeln!(out, "  Last year ({}): {}", dir.display(), names.join(", "))?;
         }
-        None => writeln!(out, "  Last year: not supplied (use --last-year DIR2); rules comparing years were not run")?,
+        None => writeln!(
+            out,
+            "  Last year: not supplied (use --last-year DIR2); rules comparing years were not run"
+        )?,
     }
 
     let total = validation.outcomes.len();
     let checked = validation.count(|s| *s == RuleStatus::Checked);
     let not_run = validation.count(|s| matches!(s, RuleStatus::NotRun { .. }));
     let not_implemented = validation.count(|s| *s == RuleStatus::NotImplemented);
-    let fired: Vec<_> = validation.outcomes.iter().filter(|o| !o.flags.is_empty()).collect();
+    let fired: Vec<_> = validation
+        .outcomes
+        .iter()
+        .filter(|o| !o.flags.is_empty())
+        .collect();
     let rows: usize = fired.iter().map(|o| o.flags.len()).sum();
     writeln!(out)?;
     writeln!(out, "Summary: {total} rules in {year}.")?;
-    writeln!(out, "  {checked} checked: {} flagged {rows} rows, {} found nothing.", fired.len(), checked - fired.len())?;
-    writeln!(out, "  {not_run} not run: a table they need was not supplied.")?;
-    writeln!(out, "  {not_implemented} NOT CHECKED: not yet implemented in Carebridge (listed at the end).")?;
+    writeln!(
+        out,
+        "  {checked} checked: {} flagged {rows} rows, {} found nothing.",
+        fired.len(),
+        checked - fired.len()
+    )?;
+    writeln!(
+        out,
+        "  {not_run} not run: a table they need was not supplied."
+    )?;
+    writeln!(
+        out,
+        "  {not_implemented} NOT CHECKED: not yet implemented in Carebridge (listed at the end)."
+    )?;
     if !fired.is_empty() {
         writeln!(out)?;
         writeln!(out, "Rules that flagged rows:")?;
         writeln!(out, "  {:<10} {:>7}  message", "rule", "rows")?;
         for outcome in &fired {
-            writeln!(out, "  {:<10} {:>7}  {}", outcome.facts.code, outcome.flags.len(), outcome.facts.message)?;
+            writeln!(
+                out,
+                "  {:<10} {:>7}  {}",
+                outcome.facts.code,
+                outcome.flags.len(),
+                outcome.facts.message
+            )?;
         }
         writeln!(out)?;
-        writeln!(out, "Details (line: the file's line, the header is line 1):")?;
+        writeln!(
+            out,
+            "Details (line: the file's line, the header is line 1):"
+        )?;
         for outcome in &fired {
             writeln!(out)?;
-            writeln!(out, "Rule {}: {}", outcome.facts.code, outcome.facts.message)?;
-            let shown = if limit == 0 { outcome.flags.len() } else { limit.min(outcome.flags.len()) };
+            writeln!(
+                out,
+                "Rule {}: {}",
+                outcome.facts.code, outcome.facts.message
+            )?;
+            let shown = if limit == 0 {
+                outcome.flags.len()
+            } else {
+                limit.min(outcome.flags.len())
+            };
             for flag in &outcome.flags[..shown] {
-                let table = if flag.last_year { ret.last_year_table(flag.table) } else { ret.table(flag.table) };
+                let table = if flag.last_year {
+                    ret.last_year_table(flag.table)
+                } else {
+                    ret.table(flag.table)
+                };
                 let Some(table) = table else { continue };
                 let row = flag.row as usize;
                 let child = table.text_by_name(row, "CHILD").unwrap_or("(blank)");
@@ -258,7 +318,11 @@ fn write_report(
                 )?;
             }
             if shown < outcome.flags.len() {
-                writeln!(out, "  ... and {} more (--limit 0 shows all; --format jsonl lists every row)", outcome.flags.len() - shown)?;
+                writeln!(
+                    out,
+                    "  ... and {} more (--limit 0 shows all; --format jsonl lists every row)",
+                    outcome.flags.len() - shown
+                )?;
             }
         }
     }
@@ -266,13 +330,19 @@ fn write_report(
         .outcomes
         .iter()
         .filter_map(|o| match &o.status {
-            RuleStatus::NotRun { missing } => Some(format!("{} (needs {})", o.facts.code, missing.join(", "))),
+            RuleStatus::NotRun { missing } => {
+                Some(format!("{} (needs {})", o.facts.code, missing.join(", ")))
+            }
             _ => None,
         })
         .collect();
     if !skipped.is_empty() {
         writeln!(out)?;
-        writeln!(out, "Not run, a table they need was not supplied ({}):", skipped.len())?;
+        writeln!(
+            out,
+            "Not run, a table they need was not supplied ({}):",
+            skipped.len()
+        )?;
         write_wrapped(out, &skipped)?;
     }
     let unchecked: Vec<String> = validation
@@ -283,7 +353,11 @@ fn write_report(
         .collect();
     if !unchecked.is_empty() {
         writeln!(out)?;
-        writeln!(out, "NOT CHECKED, not yet implemented in Carebridge ({}); the return may break these:", unchecked.len())?;
+        writeln!(
+            out,
+            "NOT CHECKED, not yet implemented in Carebridge ({}); the return may break these:",
+            unchecked.len()
+        )?;
         write_wrapped(out, &unchecked)?;
     }
     Ok(())
@@ -306,7 +380,11 @@ fn write_wrapped(out: &mut impl Write, items: &[String]) -> Result<()> {
 fn list_rules(args: &RulesArgs) -> Result<()> {
     let mut out = std::io::stdout().lock();
     for facts in ssda903::rules_of(args.year) {
-        let status = if ssda903::rules::find(facts.code).is_some() { "implemented" } else { "not-implemented" };
+        let status = if ssda903::rules::find(facts.code).is_some() {
+            "implemented"
+        } else {
+            "not-implemented"
+        };
         writeln!(out, "{}\t{status}", facts.code)?;
     }
     Ok(())
@@ -316,10 +394,12 @@ fn write_generated(args: &GenerateArgs) -> Result<()> {
     let generated = generate::generate(args.year, args.children, args.seed);
     let last_dir = args.out.join("last-year");
     for (dir, files) in [(&args.out, &generated.this), (&last_dir, &generated.last)] {
-        std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create the folder", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("{}: cannot create the folder", dir.display()))?;
         for (table, content) in files {
             let path = dir.join(format!("{}.csv", table.as_str().to_lowercase()));
-            std::fs::write(&path, content).with_context(|| format!("{}: cannot write", path.display()))?;
+            std::fs::write(&path, content)
+                .with_context(|| format!("{}: cannot write", path.display()))?;
         }
     }
     Ok(())

@@ -42,10 +42,14 @@ pub fn generate(year: CollectionYear, children: usize, seed: u64) -> Generated {
         g.child(i);
     }
     let mut generated = Generated::default();
-    for (tables, out) in [(&g.this, &mut generated.this), (&g.last, &mut generated.last)] {
+    for (tables, out) in [
+        (&g.this, &mut generated.this),
+        (&g.last, &mut generated.last),
+    ] {
         for (index, name) in TableName::ALL.into_iter().enumerate() {
             let rows = tables.rows.get(index).map_or(0, Vec::len);
-            if (name == TableName::DoLo && !g.dolo) || (rows == 0 && std::ptr::eq(tables, &g.last)) {
+            if (name == TableName::DoLo && !g.dolo) || (rows == 0 && std::ptr::eq(tables, &g.last))
+            {
                 continue;
             }
             out.push((name, tables.csv(index, name)));
@@ -109,33 +113,40 @@ struct Episode {
 }
 
 const ETHNIC: &[&str] = &[
-    "WBRI", "WIRI", "WOTH", "WIRT", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN", "ABAN", "AOTH",
-    "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT",
+    "WBRI", "WIRI", "WOTH", "WIRT", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN", "ABAN",
+    "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT",
 ];
-const LS: &[&str] = &["C1", "C2", "C2", "C2", "D1", "E1", "J1", "J2", "J3", "L1", "L2", "L3", "V2", "V3", "V4"];
+const LS: &[&str] = &[
+    "C1", "C2", "C2", "C2", "D1", "E1", "J1", "J2", "J3", "L1", "L2", "L3", "V2", "V3", "V4",
+];
 const CIN: &[&str] = &["N1", "N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"];
 const PLACE: &[&str] = &[
-    "U1", "U2", "U3", "U4", "U5", "U6", "U1", "U3", "U4", "U6", "K2", "R1", "R2", "R3", "R5", "P1", "P3", "H5",
-    "S1", "T0", "T1", "T2", "T3", "T4", "A3", "A4", "A5", "A6", "K1", "K3", "Z1", "Z11", "Z12", "Z13", "Z14",
+    "U1", "U2", "U3", "U4", "U5", "U6", "U1", "U3", "U4", "U6", "K2", "R1", "R2", "R3", "R5", "P1",
+    "P3", "H5", "S1", "T0", "T1", "T2", "T3", "T4", "A3", "A4", "A5", "A6", "K1", "K3", "Z1",
+    "Z11", "Z12", "Z13", "Z14",
 ];
 const PROVIDER: &[&str] = &["PR0", "PR1", "PR1", "PR2", "PR3", "PR4", "PR5"];
 const RNE_NEXT: &[&str] = &["P", "L", "T", "B", "U", "P", "P"];
 const REC: &[&str] = &[
-    "E11", "E12", "E13", "E14", "E15", "E16", "E17", "E2", "E3", "E41", "E45", "E46", "E47", "E48", "E4A", "E4B",
-    "E5", "E6", "E7", "E8", "E9",
+    "E11", "E12", "E13", "E14", "E15", "E16", "E17", "E2", "E3", "E41", "E45", "E46", "E47", "E48",
+    "E4A", "E4B", "E5", "E6", "E7", "E8", "E9",
 ];
 const REASON_CHANGE: &[&str] = &[
-    "ALLEG", "APPRR", "CARPL", "CHILD", "CLOSE", "CREQB", "CREQO", "CUSTOD", "LAREQ", "OTHER", "PLACE", "STAND",
+    "ALLEG", "APPRR", "CARPL", "CHILD", "CLOSE", "CREQB", "CREQO", "CUSTOD", "LAREQ", "OTHER",
+    "PLACE", "STAND",
 ];
 const REVIEW_CODE: &[&str] = &["PN0", "PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7"];
 const IN_TOUCH: &[&str] = &["YES", "NO", "DIED", "REFU", "NREQ", "RHOM"];
-const ACTIV: &[&str] = &["F1", "P1", "F2", "P2", "F4", "G4", "P4", "F5", "G5", "P5", "G6", "0"];
+const ACTIV: &[&str] = &[
+    "F1", "P1", "F2", "P2", "F4", "G4", "P4", "F5", "G5", "P5", "G6", "0",
+];
 const ACCOM: &[&str] = &[
-    "B1", "C1", "D1", "E1", "G1", "H1", "K1", "R1", "T1", "U1", "V1", "W1", "Y1", "Z1", "B2", "C2", "D2", "E2",
-    "G2", "H2", "K2", "R2", "S2", "T2", "U2", "V2", "W2", "X2", "Y2", "Z2", "0",
+    "B1", "C1", "D1", "E1", "G1", "H1", "K1", "R1", "T1", "U1", "V1", "W1", "Y1", "Z1", "B2", "C2",
+    "D2", "E2", "G2", "H2", "K2", "R2", "S2", "T2", "U2", "V2", "W2", "X2", "Y2", "Z2", "0",
 ];
 const SW_REASON: &[&str] = &[
-    "ABSENC", "CHCHAN", "FCONTA", "LEFTRL", "MANAGE", "ORGRST", "OTHERS", "PCCHAN", "SWDIED", "TSPROC",
+    "ABSENC", "CHCHAN", "FCONTA", "LEFTRL", "MANAGE", "ORGRST", "OTHERS", "PCCHAN", "SWDIED",
+    "TSPROC",
 ];
 const JUNK: &[&str] = &["XX", "0", "99", "Z", "N/A", "A1", "A2", "E1", "PN8", "Q1"];
 
@@ -193,7 +204,9 @@ impl Generator {
         let area = letters.choose(&mut self.rng).copied().unwrap_or("M");
         let district = self.rng.gen_range(1..30);
         let sector = self.rng.gen_range(1..9);
-        let unit: String = (0..2).map(|_| char::from(b'A' + self.rng.gen_range(0..26u8))).collect();
+        let unit: String = (0..2)
+            .map(|_| char::from(b'A' + self.rng.gen_range(0..26u8)))
+            .collect();
         format!("{area}{district} {sector}{unit}")
     }
 
@@ -202,10 +215,15 @@ impl Generator {
         let age_days = self.rng.gen_range(0..(22 * 365));
         let dob = self.start - Duration::days(age_days) + self.days(0, 200);
         let sex = if self.chance(0.5) { "M" } else { "F" };
-        let sex = if self.chance(ERROR_RATE) { self.pick(&["1", "2", "X", ""]) } else { sex };
+        let sex = if self.chance(ERROR_RATE) {
+            self.pick(&["1", "2", "X", ""])
+        } else {
+            sex
+        };
         let ethnic = self.code(ETHNIC);
         let upn = if self.chance(0.1) {
-            self.pick(&["UN1", "UN2", "UN3", "UN4", "UN5", "UN6", "UN7"]).to_owned()
+            self.pick(&["UN1", "UN2", "UN3", "UN4", "UN5", "UN6", "UN7"])
+                .to_owned()
         } else if self.chance(ERROR_RATE) {
             "A1234".to_owned()
         } else {
@@ -231,7 +249,11 @@ impl Generator {
 
         // Care leavers aged 17 to 21 with no episodes this year appear in OC3 only.
         let care_leaver = age_years >= 17 && self.chance(0.25);
-        let episodes = if care_leaver && self.chance(0.7) { Vec::new() } else { self.episodes(dob) };
+        let episodes = if care_leaver && self.chance(0.7) {
+            Vec::new()
+        } else {
+            self.episodes(dob)
+        };
         let header_row = vec![
             id.clone(),
             sex.to_owned(),
@@ -282,7 +304,9 @@ impl Generator {
     }
 
     fn episodes(&mut self, dob: NaiveDate) -> Vec<Episode> {
-        let count = *[1usize, 1, 1, 2, 2, 3, 4, 6].choose(&mut self.rng).unwrap_or(&1);
+        let count = *[1usize, 1, 1, 2, 2, 3, 4, 6]
+            .choose(&mut self.rng)
+            .unwrap_or(&1);
         let earliest = dob.max(self.start - Duration::days(3 * 365));
         let span = (self.end - earliest).num_days().max(1);
         let mut decom = earliest + self.days(0, span * 2 / 3);
@@ -305,7 +329,9 @@ impl Generator {
             let changes_legal = self.chance(0.3);
             let ls = if changes_legal { self.pick(LS) } else { ls };
             let place = self.pick(PLACE);
-            let provider = if matches!(place, "T0" | "T1" | "T2" | "T3" | "T4" | "Z1") && !self.chance(ERROR_RATE) {
+            let provider = if matches!(place, "T0" | "T1" | "T2" | "T3" | "T4" | "Z1")
+                && !self.chance(ERROR_RATE)
+            {
                 ""
             } else {
                 self.pick(PROVIDER)
@@ -328,7 +354,11 @@ impl Generator {
             } else {
                 String::new()
             };
-            let pl_post = if self.chance(0.9) { self.postcode() } else { String::new() };
+            let pl_post = if self.chance(0.9) {
+                self.postcode()
+            } else {
+                String::new()
+            };
             out.push(Episode {
                 decom,
                 dec,
@@ -354,11 +384,31 @@ impl Generator {
     }
 
     fn episode_row(&mut self, id: &str, e: &Episode) -> Vec<String> {
-        let rne = if self.chance(ERROR_RATE) { self.code(&["S", "P", "L", "T", "B", "U"]) } else { e.rne.to_owned() };
-        let ls = if self.chance(ERROR_RATE) { self.code(LS) } else { e.ls.to_owned() };
-        let cin = if self.chance(ERROR_RATE) { self.code(CIN) } else { e.cin.to_owned() };
-        let place = if self.chance(ERROR_RATE) { self.code(PLACE) } else { e.place.to_owned() };
-        let rec = if self.chance(ERROR_RATE) { self.code(REC) } else { e.rec.to_owned() };
+        let rne = if self.chance(ERROR_RATE) {
+            self.code(&["S", "P", "L", "T", "B", "U"])
+        } else {
+            e.rne.to_owned()
+        };
+        let ls = if self.chance(ERROR_RATE) {
+            self.code(LS)
+        } else {
+            e.ls.to_owned()
+        };
+        let cin = if self.chance(ERROR_RATE) {
+            self.code(CIN)
+        } else {
+            e.cin.to_owned()
+        };
+        let place = if self.chance(ERROR_RATE) {
+            self.code(PLACE)
+        } else {
+            e.place.to_owned()
+        };
+        let rec = if self.chance(ERROR_RATE) {
+            self.code(REC)
+        } else {
+            e.rec.to_owned()
+        };
         let decom = self.date(e.decom);
         let dec = self.opt_date(e.dec);
         vec![
@@ -396,7 +446,7 @@ impl Generator {
                 e.ls = self.pick(LS);
             }
             if self.chance(0.02) {
-                e.decom = e.decom + self.days(1, 5);
+                e.decom += self.days(1, 5);
             }
             let row = vec![
                 id.to_owned(),
@@ -406,7 +456,9 @@ impl Generator {
                 e.cin.to_owned(),
                 e.place.to_owned(),
                 e.provider.to_owned(),
-                e.dec.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default(),
+                e.dec
+                    .map(|d| d.format("%d/%m/%Y").to_string())
+                    .unwrap_or_default(),
                 e.rec.to_owned(),
                 e.reason_change.to_owned(),
                 e.home_post.clone(),
@@ -418,18 +470,31 @@ impl Generator {
     }
 
     fn reviews(&mut self, id: &str, dob: NaiveDate, episodes: &[Episode]) {
-        let Some(first) = episodes.first() else { return };
+        let Some(first) = episodes.first() else {
+            return;
+        };
         let mut review = first.decom + self.days(15, 40);
-        let until = episodes.last().and_then(|e| e.dec).unwrap_or(self.end).min(self.end);
+        let until = episodes
+            .last()
+            .and_then(|e| e.dec)
+            .unwrap_or(self.end)
+            .min(self.end);
         while review <= until && self.chance(0.9) {
             if review >= self.start || self.chance(0.1) {
                 let dob_text = self.date(dob);
                 let date = self.date(review);
                 let age = (review - dob).num_days() / 365;
-                let code = if age < 4 && !self.chance(ERROR_RATE) { String::new() } else { self.code(REVIEW_CODE) };
-                self.this.push(TableName::Reviews, vec![id.to_owned(), dob_text, date, code]);
+                let code = if age < 4 && !self.chance(ERROR_RATE) {
+                    String::new()
+                } else {
+                    self.code(REVIEW_CODE)
+                };
+                self.this.push(
+                    TableName::Reviews,
+                    vec![id.to_owned(), dob_text, date, code],
+                );
             }
-            review = review + self.days(60, 200);
+            review += self.days(60, 200);
         }
     }
 
@@ -438,28 +503,54 @@ impl Generator {
             return;
         }
         for _ in 0..self.rng.gen_range(1..4) {
-            let Some(e) = episodes.choose(&mut self.rng) else { return };
+            let Some(e) = episodes.choose(&mut self.rng) else {
+                return;
+            };
             let start = e.decom + self.days(0, 200);
-            let end = if self.chance(0.2) { None } else { Some(start + self.days(0, 10)) };
+            let end = if self.chance(0.2) {
+                None
+            } else {
+                Some(start + self.days(0, 10))
+            };
             let kind = self.code(&["M", "A"]);
             let dob_text = self.date(dob);
             let start_text = self.date(start);
             let end_text = self.opt_date(end);
-            self.this.push(TableName::Missing, vec![id.to_owned(), dob_text, kind, start_text, end_text]);
+            self.this.push(
+                TableName::Missing,
+                vec![id.to_owned(), dob_text, kind, start_text, end_text],
+            );
         }
     }
 
     fn sw_episodes(&mut self, id: &str, dob: NaiveDate, episodes: &[Episode]) {
-        let Some(first) = episodes.first() else { return };
+        let Some(first) = episodes.first() else {
+            return;
+        };
         let mut start = first.decom.max(self.start) - self.days(0, 30);
         for i in 0..self.rng.gen_range(1..4) {
-            let end = if self.chance(0.4) { None } else { Some(start + self.days(10, 200)) };
-            let sw_id = if self.chance(ERROR_RATE) { String::new() } else { format!("SW{:05}", self.rng.gen_range(0..2000)) };
-            let reason = if end.is_some() { self.code(SW_REASON) } else { String::new() };
+            let end = if self.chance(0.4) {
+                None
+            } else {
+                Some(start + self.days(10, 200))
+            };
+            let sw_id = if self.chance(ERROR_RATE) {
+                String::new()
+            } else {
+                format!("SW{:05}", self.rng.gen_range(0..2000))
+            };
+            let reason = if end.is_some() {
+                self.code(SW_REASON)
+            } else {
+                String::new()
+            };
             let dob_text = self.date(dob);
             let start_text = self.date(start);
             let end_text = self.opt_date(end);
-            self.this.push(TableName::SwEpisodes, vec![id.to_owned(), dob_text, sw_id, start_text, end_text, reason]);
+            self.this.push(
+                TableName::SwEpisodes,
+                vec![id.to_owned(), dob_text, sw_id, start_text, end_text, reason],
+            );
             match end {
                 Some(d) if i < 3 => start = d + self.days(0, 2),
                 _ => break,
@@ -468,16 +559,28 @@ impl Generator {
     }
 
     fn outcomes(&mut self, id: &str, dob: NaiveDate, episodes: &[Episode]) {
-        let long = episodes.first().is_some_and(|e| e.decom < self.start - Duration::days(365));
-        if !(long && self.chance(0.7)) && !self.chance(0.02) {
+        let long = episodes
+            .first()
+            .is_some_and(|e| e.decom < self.start - Duration::days(365));
+        let reported = long && self.chance(0.7);
+        if !reported && !self.chance(0.02) {
             return;
         }
         let age = (self.end - dob).num_days() / 365;
-        let yes_no = |g: &mut Generator| if g.chance(ERROR_RATE) { g.code(&["0", "1"]) } else { g.pick(&["0", "1"]).to_owned() };
+        let yes_no = |g: &mut Generator| {
+            if g.chance(ERROR_RATE) {
+                g.code(&["0", "1"])
+            } else {
+                g.pick(&["0", "1"]).to_owned()
+            }
+        };
         let sdq = if (4..=17).contains(&age) && self.chance(0.7) {
             (self.rng.gen_range(0..41).to_string(), String::new())
         } else {
-            (String::new(), self.code(&["SDQ1", "SDQ2", "SDQ3", "SDQ4", "SDQ5"]))
+            (
+                String::new(),
+                self.code(&["SDQ1", "SDQ2", "SDQ3", "SDQ4", "SDQ5"]),
+            )
         };
         let dob_text = self.date(dob);
         let row = vec![
@@ -485,7 +588,11 @@ impl Generator {
             dob_text,
             sdq.0,
             sdq.1,
-            if age >= 10 { yes_no(self) } else { String::new() },
+            if age >= 10 {
+                yes_no(self)
+            } else {
+                String::new()
+            },
             yes_no(self),
             yes_no(self),
             yes_no(self),
@@ -502,12 +609,17 @@ impl Generator {
         let in_touch = self.code(IN_TOUCH);
         let activ = self.code(ACTIV);
         let accom = self.code(ACCOM);
-        self.this.push(TableName::Oc3, vec![id.to_owned(), dob_text, in_touch, activ, accom]);
+        self.this.push(
+            TableName::Oc3,
+            vec![id.to_owned(), dob_text, in_touch, activ, accom],
+        );
     }
 
     fn adoption(&mut self, id: &str, dob: NaiveDate, episodes: &[Episode]) {
         let adopted = episodes.iter().any(|e| matches!(e.rec, "E11" | "E12"));
-        let placed = episodes.iter().find(|e| matches!(e.place, "A3" | "A4" | "A5" | "A6") || e.ls == "E1");
+        let placed = episodes
+            .iter()
+            .find(|e| matches!(e.place, "A3" | "A4" | "A5" | "A6") || e.ls == "E1");
         if adopted || self.chance(0.005) {
             let decision = dob + self.days(30, 700);
             let matched = decision + self.days(0, 300);
@@ -518,7 +630,10 @@ impl Generator {
             let nb = self.code(&["1", "2"]);
             let sex = self.code(&["F1", "M1", "FF", "MF", "MM"]);
             let ls = self.code(&["L0", "L11", "L12", "L2", "L3", "L4"]);
-            self.this.push(TableName::Ad1, vec![id.to_owned(), dob_text, int, mat, foster, nb, sex, ls]);
+            self.this.push(
+                TableName::Ad1,
+                vec![id.to_owned(), dob_text, int, mat, foster, nb, sex, ls],
+            );
         }
         if let Some(e) = placed.cloned() {
             if self.chance(0.8) {
@@ -529,13 +644,20 @@ impl Generator {
                 } else {
                     (String::new(), String::new())
                 };
-                self.this.push(TableName::PlacedAdoption, vec![id.to_owned(), dob_text, date, ceased, reason]);
+                self.this.push(
+                    TableName::PlacedAdoption,
+                    vec![id.to_owned(), dob_text, date, ceased, reason],
+                );
             }
         }
         if episodes.iter().any(|e| e.rne == "S") && self.chance(0.05) {
             let dob_text = self.date(dob);
             let prev = self.code(&["P1", "P2", "P3", "P4", "Z1"]);
-            let la = if prev != "Z1" && !prev.is_empty() { self.code(&["1", "2", "3"]) } else { String::new() };
+            let la = if prev != "Z1" && !prev.is_empty() {
+                self.code(&["1", "2", "3"])
+            } else {
+                String::new()
+            };
             let date_perm = if prev.is_empty() || prev == "Z1" {
                 String::new()
             } else if self.chance(0.2) {
@@ -544,7 +666,10 @@ impl Generator {
                 let d = dob + self.days(100, 1500);
                 self.date(d)
             };
-            self.this.push(TableName::PrevPerm, vec![id.to_owned(), dob_text, prev, la, date_perm]);
+            self.this.push(
+                TableName::PrevPerm,
+                vec![id.to_owned(), dob_text, prev, la, date_perm],
+            );
         }
     }
 
@@ -553,26 +678,49 @@ impl Generator {
         if !asylum || !self.chance(0.6) {
             return;
         }
-        let duc = dob.with_year(dob.year() + 18).unwrap_or(dob + Duration::days(18 * 365));
-        let duc = if self.chance(ERROR_RATE) { duc + self.days(1, 50) } else { duc };
+        let duc = dob
+            .with_year(dob.year() + 18)
+            .unwrap_or(dob + Duration::days(18 * 365));
+        let duc = if self.chance(ERROR_RATE) {
+            duc + self.days(1, 50)
+        } else {
+            duc
+        };
         let dob_text = self.date(dob);
         let duc_text = self.date(duc);
-        self.this.push(TableName::Uasc, vec![id.to_owned(), sex.to_owned(), dob_text, duc_text]);
+        self.this.push(
+            TableName::Uasc,
+            vec![id.to_owned(), sex.to_owned(), dob_text, duc_text],
+        );
     }
 
     fn dolos(&mut self, id: &str, dob: NaiveDate, episodes: &[Episode]) {
         if !self.chance(0.05) {
             return;
         }
-        let Some(e) = episodes.choose(&mut self.rng) else { return };
+        let Some(e) = episodes.choose(&mut self.rng) else {
+            return;
+        };
         let start = e.decom + self.days(0, 100);
-        let end = if self.chance(0.4) { None } else { Some(start + self.days(1, 120)) };
+        let end = if self.chance(0.4) {
+            None
+        } else {
+            Some(start + self.days(1, 120))
+        };
         let dob_text = self.date(dob);
         let start_text = self.date(start);
         let end_text = self.opt_date(end);
-        self.this.push(TableName::DoLo, vec![id.to_owned(), dob_text, start_text, end_text.clone()]);
+        self.this.push(
+            TableName::DoLo,
+            vec![id.to_owned(), dob_text, start_text, end_text.clone()],
+        );
         if start < self.start && self.chance(0.5) {
-            let row = vec![id.to_owned(), self.date(dob), self.date(start), String::new()];
+            let row = vec![
+                id.to_owned(),
+                self.date(dob),
+                self.date(start),
+                String::new(),
+            ];
             self.last.push(TableName::DoLo, row);
         }
     }
@@ -606,7 +754,8 @@ mod tests {
     fn a_generated_return_reads_back_and_fires_rules() {
         let year = "2026-27".parse().unwrap();
         let generated = generate(year, 300, 1);
-        let ret = Return::parse(year, &sources(&generated.this), &sources(&generated.last)).unwrap();
+        let ret =
+            Return::parse(year, &sources(&generated.this), &sources(&generated.last)).unwrap();
         assert!(ret.table(TableName::Header).unwrap().len() > 250);
         assert!(validate(&ret).any_flagged());
     }

@@ -63,25 +63,30 @@ pub struct Return {
 impl Return {
     /// Reads this year's files and last year's (each recognised by its columns).
     /// Errors name the file, line and field; two files holding one table is an error.
-    pub fn parse(year: CollectionYear, this: &[Source], last: &[Source]) -> Result<Return, ReadError> {
+    pub fn parse(
+        year: CollectionYear,
+        this: &[Source],
+        last: &[Source],
+    ) -> Result<Return, ReadError> {
         let mut children = Children::default();
-        let mut read = |sources: &[Source], last_year: bool| -> Result<[Option<Table>; 12], ReadError> {
-            let mut tables: [Option<Table>; 12] = Default::default();
-            for source in sources {
-                let mut table = parse_table(&source.name, &source.content, &mut children)?;
-                table.last_year = last_year;
-                let slot = &mut tables[table.name.index()];
-                if let Some(first) = slot {
-                    return Err(ReadError::Duplicate {
-                        table: table.name,
-                        first: first.file.clone(),
-                        second: table.file,
-                    });
+        let mut read =
+            |sources: &[Source], last_year: bool| -> Result<[Option<Table>; 12], ReadError> {
+                let mut tables: [Option<Table>; 12] = Default::default();
+                for source in sources {
+                    let mut table = parse_table(&source.name, &source.content, &mut children)?;
+                    table.last_year = last_year;
+                    let slot = &mut tables[table.name.index()];
+                    if let Some(first) = slot {
+                        return Err(ReadError::Duplicate {
+                            table: table.name,
+                            first: first.file.clone(),
+                            second: table.file,
+                        });
+                    }
+                    *slot = Some(table);
                 }
-                *slot = Some(table);
-            }
-            Ok(tables)
-        };
+                Ok(tables)
+            };
         let mut this = read(this, false)?;
         let mut last = read(last, true)?;
         let count = children.len();
@@ -125,11 +130,15 @@ impl Return {
 
     /// This year's table, or an empty stand-in.
     pub(crate) fn this_or_empty(&self, name: TableName) -> &Table {
-        self.this[name.index()].as_ref().unwrap_or(&self.empty[name.index()])
+        self.this[name.index()]
+            .as_ref()
+            .unwrap_or(&self.empty[name.index()])
     }
 
     /// Last year's table, or an empty stand-in.
     pub(crate) fn last_or_empty(&self, name: TableName) -> &Table {
-        self.last[name.index()].as_ref().unwrap_or(&self.empty[name.index()])
+        self.last[name.index()]
+            .as_ref()
+            .unwrap_or(&self.empty[name.index()])
     }
 }

@@ -98,7 +98,9 @@ pub enum ReadError {
         second: String,
     },
     /// Nothing to validate.
-    #[error("{folder}: no 903 table found (expected CSV files such as the Header and Episodes tables)")]
+    #[error(
+        "{folder}: no 903 table found (expected CSV files such as the Header and Episodes tables)"
+    )]
     NoTables {
         /// The folder or files given.
         folder: String,
@@ -137,7 +139,11 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, ReadError> {
 
 /// Reads one CSV file's content (named `file` in errors) as the 903 table its columns
 /// name. `children` numbers the `CHILD` values across all tables.
-pub fn parse_table(file: &str, content: &[u8], children: &mut Children) -> Result<Table, ReadError> {
+pub fn parse_table(
+    file: &str,
+    content: &[u8],
+    children: &mut Children,
+) -> Result<Table, ReadError> {
     let content = content.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(content);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -170,12 +176,18 @@ pub fn parse_table(file: &str, content: &[u8], children: &mut Children) -> Resul
         header.push(name.to_owned());
     }
     let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
-    let name = TableName::recognise(&header_refs).ok_or_else(|| unknown_columns(file, &header_refs))?;
+    let name =
+        TableName::recognise(&header_refs).ok_or_else(|| unknown_columns(file, &header_refs))?;
     let columns = name.columns();
     // Where each published column sits in this file.
     let position_in_file: Vec<usize> = columns
         .iter()
-        .map(|column| header_refs.iter().position(|h| h == column).unwrap_or(usize::MAX))
+        .map(|column| {
+            header_refs
+                .iter()
+                .position(|h| h == column)
+                .unwrap_or(usize::MAX)
+        })
         .collect();
     let child_column = 0;
 
@@ -206,7 +218,10 @@ pub fn parse_table(file: &str, content: &[u8], children: &mut Children) -> Resul
                     line,
                     field: format!(", field {}", columns.get(c).copied().unwrap_or("?")),
                 })?;
-                let text = if text.bytes().any(|b| b.is_ascii_lowercase() || !b.is_ascii()) {
+                let text = if text
+                    .bytes()
+                    .any(|b| b.is_ascii_lowercase() || !b.is_ascii())
+                {
                     upper.clear();
                     upper.extend(text.chars().flat_map(char::to_uppercase));
                     upper.as_str()
@@ -268,13 +283,16 @@ struct LineCounter {
 
 impl LineCounter {
     fn line_of(&mut self, content: &[u8], record: &csv::ByteRecord) -> u64 {
-        let mut start = record.position().map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX));
+        let mut start = record
+            .position()
+            .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX));
         while matches!(content.get(start), Some(b'\r' | b'\n')) {
             start += 1;
         }
         let from = self.counted_to.min(start);
         for (i, byte) in content.get(from..start).unwrap_or(&[]).iter().enumerate() {
-            let ends_line = *byte == b'\n' || (*byte == b'\r' && content.get(from + i + 1) != Some(&b'\n'));
+            let ends_line =
+                *byte == b'\n' || (*byte == b'\r' && content.get(from + i + 1) != Some(&b'\n'));
             if ends_line {
                 self.line_ends += 1;
             }
@@ -312,8 +330,16 @@ fn unknown_columns(file: &str, header: &[&str]) -> ReadError {
         .into_iter()
         .map(|table| {
             let expected = table.columns();
-            let missing: Vec<&str> = expected.iter().copied().filter(|c| !header.contains(c)).collect();
-            let unexpected: Vec<&str> = header.iter().copied().filter(|h| !expected.contains(h)).collect();
+            let missing: Vec<&str> = expected
+                .iter()
+                .copied()
+                .filter(|c| !header.contains(c))
+                .collect();
+            let unexpected: Vec<&str> = header
+                .iter()
+                .copied()
+                .filter(|h| !expected.contains(h))
+                .collect();
             (missing.len() + unexpected.len(), table, missing, unexpected)
         })
         .min_by_key(|(distance, ..)| *distance);
@@ -351,12 +377,16 @@ mod tests {
 
     #[test]
     fn reads_values_upper_cased_with_blanks_missing_and_blank_lines_skipped() {
-        let table = parse("REVIEW_CODE,CHILD,DOB,REVIEW\r\npn1,c1,01/01/2015,1/4/2026\n\n,c2,,\n").unwrap();
+        let table =
+            parse("REVIEW_CODE,CHILD,DOB,REVIEW\r\npn1,c1,01/01/2015,1/4/2026\n\n,c2,,\n").unwrap();
         assert_eq!(table.name(), TableName::Reviews);
         assert_eq!(table.len(), 2);
         assert_eq!(table.text(0, reviews::REVIEW_CODE), Some("PN1"));
         assert_eq!(table.text(0, reviews::CHILD), Some("C1"));
-        assert_eq!(table.date(0, reviews::REVIEW), NaiveDate::from_ymd_opt(2026, 4, 1));
+        assert_eq!(
+            table.date(0, reviews::REVIEW),
+            NaiveDate::from_ymd_opt(2026, 4, 1)
+        );
         assert_eq!(table.text(1, reviews::REVIEW_CODE), None);
         assert_eq!(table.line(0), 2);
         assert_eq!(table.line(1), 4);
@@ -367,7 +397,10 @@ mod tests {
         let table = parse("CHILD,DOB,REVIEW,REVIEW_CODE\nc1\n").unwrap();
         assert!(table.is_blank(0, reviews::REVIEW_CODE));
         let error = parse("CHILD,DOB,REVIEW,REVIEW_CODE\nc1,,,,x\n").unwrap_err();
-        assert_eq!(error.to_string(), "reviews.csv line 2: 5 cells, but the header names 4 columns");
+        assert_eq!(
+            error.to_string(),
+            "reviews.csv line 2: 5 cells, but the header names 4 columns"
+        );
     }
 
     #[test]
@@ -387,7 +420,10 @@ mod tests {
             &mut Children::default(),
         )
         .unwrap_err();
-        assert_eq!(error.to_string(), "reviews.csv line 3, field REVIEW_CODE: not UTF-8 text (save the file as UTF-8)");
+        assert_eq!(
+            error.to_string(),
+            "reviews.csv line 3, field REVIEW_CODE: not UTF-8 text (save the file as UTF-8)"
+        );
     }
 
     #[test]

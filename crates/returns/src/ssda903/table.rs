@@ -173,7 +173,8 @@ impl Table {
 
     /// Whether the cell is one of `codes` (a blank cell is none of them).
     pub fn is_in(&self, row: usize, col: Col, codes: &[&str]) -> bool {
-        self.text(row, col).is_some_and(|text| codes.contains(&text))
+        self.text(row, col)
+            .is_some_and(|text| codes.contains(&text))
     }
 
     /// The cell as the reference's `astype(str)` writes it: `"nan"` when blank.

@@ -93,7 +93,11 @@ impl Validation {
             })
             .collect();
         rows.sort_by(|a, b| {
-            (a.flag.table_label(), a.flag.row, a.rule).cmp(&(b.flag.table_label(), b.flag.row, b.rule))
+            (a.flag.table_label(), a.flag.row, a.rule).cmp(&(
+                b.flag.table_label(),
+                b.flag.row,
+                b.rule,
+            ))
         });
         rows
     }

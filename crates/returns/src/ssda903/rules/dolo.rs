@@ -7,9 +7,21 @@ use crate::ssda903::TableName::DoLo;
 const DOLO: &[Need] = &[Need::This(DoLo)];
 
 pub(super) const RULES: &[Rule] = &[
-    Rule { code: "700", needs: DOLO, run: rule_700 },
-    Rule { code: "701", needs: DOLO, run: rule_701 },
-    Rule { code: "703", needs: DOLO, run: rule_703 },
+    Rule {
+        code: "700",
+        needs: DOLO,
+        run: rule_700,
+    },
+    Rule {
+        code: "701",
+        needs: DOLO,
+        run: rule_701,
+    },
+    Rule {
+        code: "703",
+        needs: DOLO,
+        run: rule_703,
+    },
 ];
 
 /// 700: The start date of the DoLO is not a valid date.
@@ -21,7 +33,9 @@ fn rule_700(c: &Ctx<'_>, f: &mut Flags) {
 /// 701: The end date of the DoLO is not a valid date.
 fn rule_701(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(DoLo);
-    each_row(f, t, |r| t.present(r, DOLO_END) && t.date(r, DOLO_END).is_none());
+    each_row(f, t, |r| {
+        t.present(r, DOLO_END) && t.date(r, DOLO_END).is_none()
+    });
 }
 
 /// 703: The date that the DoLO started is after the end of the collection year.
@@ -32,14 +46,29 @@ fn rule_703(c: &Ctx<'_>, f: &mut Flags) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
     use crate::ssda903::TableName::DoLo;
 
     pub(crate) const CASES: &[Case] = &[
-        Case { rule: "700", this: &[(DoLo, "CHILD,DOLO_START\n1,\n2,01/01/2027\n3,x")], last: &[], flagged: &["DoLo:0", "DoLo:2"] },
-        Case { rule: "701", this: &[(DoLo, "CHILD,DOLO_END\n1,x\n2,01/01/2027\n3,")], last: &[], flagged: &["DoLo:0"] },
-        Case { rule: "703", this: &[(DoLo, "CHILD,DOLO_START\n1,01/04/2027\n2,31/03/2027")], last: &[], flagged: &["DoLo:0"] },
+        Case {
+            rule: "700",
+            this: &[(DoLo, "CHILD,DOLO_START\n1,\n2,01/01/2027\n3,x")],
+            last: &[],
+            flagged: &["DoLo:0", "DoLo:2"],
+        },
+        Case {
+            rule: "701",
+            this: &[(DoLo, "CHILD,DOLO_END\n1,x\n2,01/01/2027\n3,")],
+            last: &[],
+            flagged: &["DoLo:0"],
+        },
+        Case {
+            rule: "703",
+            this: &[(DoLo, "CHILD,DOLO_START\n1,01/04/2027\n2,31/03/2027")],
+            last: &[],
+            flagged: &["DoLo:0"],
+        },
     ];
 
     #[test]

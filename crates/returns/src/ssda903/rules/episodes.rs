@@ -18,42 +18,186 @@ const TEMPORARY: &[&str] = &["T0", "T1", "T2", "T3", "T4"];
 const SHORT_BREAK: &[&str] = &["V3", "V4"];
 
 pub(super) const RULES: &[Rule] = &[
-    Rule { code: "141", needs: EPISODES, run: rule_141 },
-    Rule { code: "143", needs: EPISODES, run: rule_143 },
-    Rule { code: "147", needs: EPISODES, run: rule_147 },
-    Rule { code: "148", needs: EPISODES, run: rule_148 },
-    Rule { code: "213", needs: EPISODES, run: rule_213 },
-    Rule { code: "214", needs: EPISODES, run: rule_214 },
-    Rule { code: "242", needs: EPISODES, run: rule_242 },
-    Rule { code: "353", needs: EPISODES, run: rule_353 },
-    Rule { code: "354", needs: EPISODES, run: rule_354 },
-    Rule { code: "355", needs: EPISODES, run: rule_355 },
-    Rule { code: "356", needs: EPISODES, run: rule_356 },
-    Rule { code: "366", needs: EPISODES, run: rule_366 },
-    Rule { code: "371", needs: WITH_HEADER, run: rule_371 },
-    Rule { code: "372", needs: WITH_HEADER, run: rule_372 },
-    Rule { code: "373", needs: WITH_HEADER, run: rule_373 },
-    Rule { code: "374", needs: WITH_HEADER, run: rule_374 },
-    Rule { code: "375", needs: WITH_HEADER, run: rule_375 },
-    Rule { code: "376", needs: WITH_HEADER, run: rule_376 },
-    Rule { code: "378", needs: EPISODES, run: rule_378 },
-    Rule { code: "379", needs: WITH_HEADER, run: rule_379 },
-    Rule { code: "380", needs: EPISODES, run: rule_380 },
-    Rule { code: "381", needs: EPISODES, run: rule_381 },
-    Rule { code: "382", needs: EPISODES, run: rule_382 },
-    Rule { code: "384", needs: EPISODES, run: rule_384 },
-    Rule { code: "385", needs: EPISODES, run: rule_385 },
-    Rule { code: "390", needs: EPISODES, run: rule_390 },
-    Rule { code: "392d", needs: EPISODES, run: rule_392d },
-    Rule { code: "398", needs: EPISODES, run: rule_398 },
-    Rule { code: "408", needs: EPISODES, run: rule_408 },
-    Rule { code: "516", needs: EPISODES, run: rule_516 },
-    Rule { code: "526", needs: EPISODES, run: rule_526 },
-    Rule { code: "527", needs: EPISODES, run: rule_527 },
-    Rule { code: "528", needs: EPISODES, run: rule_528 },
-    Rule { code: "530", needs: EPISODES, run: rule_530 },
-    Rule { code: "531", needs: EPISODES, run: rule_531 },
-    Rule { code: "550", needs: EPISODES, run: rule_550 },
+    Rule {
+        code: "141",
+        needs: EPISODES,
+        run: rule_141,
+    },
+    Rule {
+        code: "143",
+        needs: EPISODES,
+        run: rule_143,
+    },
+    Rule {
+        code: "147",
+        needs: EPISODES,
+        run: rule_147,
+    },
+    Rule {
+        code: "148",
+        needs: EPISODES,
+        run: rule_148,
+    },
+    Rule {
+        code: "213",
+        needs: EPISODES,
+        run: rule_213,
+    },
+    Rule {
+        code: "214",
+        needs: EPISODES,
+        run: rule_214,
+    },
+    Rule {
+        code: "242",
+        needs: EPISODES,
+        run: rule_242,
+    },
+    Rule {
+        code: "353",
+        needs: EPISODES,
+        run: rule_353,
+    },
+    Rule {
+        code: "354",
+        needs: EPISODES,
+        run: rule_354,
+    },
+    Rule {
+        code: "355",
+        needs: EPISODES,
+        run: rule_355,
+    },
+    Rule {
+        code: "356",
+        needs: EPISODES,
+        run: rule_356,
+    },
+    Rule {
+        code: "366",
+        needs: EPISODES,
+        run: rule_366,
+    },
+    Rule {
+        code: "371",
+        needs: WITH_HEADER,
+        run: rule_371,
+    },
+    Rule {
+        code: "372",
+        needs: WITH_HEADER,
+        run: rule_372,
+    },
+    Rule {
+        code: "373",
+        needs: WITH_HEADER,
+        run: rule_373,
+    },
+    Rule {
+        code: "374",
+        needs: WITH_HEADER,
+        run: rule_374,
+    },
+    Rule {
+        code: "375",
+        needs: WITH_HEADER,
+        run: rule_375,
+    },
+    Rule {
+        code: "376",
+        needs: WITH_HEADER,
+        run: rule_376,
+    },
+    Rule {
+        code: "378",
+        needs: EPISODES,
+        run: rule_378,
+    },
+    Rule {
+        code: "379",
+        needs: WITH_HEADER,
+        run: rule_379,
+    },
+    Rule {
+        code: "380",
+        needs: EPISODES,
+        run: rule_380,
+    },
+    Rule {
+        code: "381",
+        needs: EPISODES,
+        run: rule_381,
+    },
+    Rule {
+        code: "382",
+        needs: EPISODES,
+        run: rule_382,
+    },
+    Rule {
+        code: "384",
+        needs: EPISODES,
+        run: rule_384,
+    },
+    Rule {
+        code: "385",
+        needs: EPISODES,
+        run: rule_385,
+    },
+    Rule {
+        code: "390",
+        needs: EPISODES,
+        run: rule_390,
+    },
+    Rule {
+        code: "392d",
+        needs: EPISODES,
+        run: rule_392d,
+    },
+    Rule {
+        code: "398",
+        needs: EPISODES,
+        run: rule_398,
+    },
+    Rule {
+        code: "408",
+        needs: EPISODES,
+        run: rule_408,
+    },
+    Rule {
+        code: "516",
+        needs: EPISODES,
+        run: rule_516,
+    },
+    Rule {
+        code: "526",
+        needs: EPISODES,
+        run: rule_526,
+    },
+    Rule {
+        code: "527",
+        needs: EPISODES,
+        run: rule_527,
+    },
+    Rule {
+        code: "528",
+        needs: EPISODES,
+        run: rule_528,
+    },
+    Rule {
+        code: "530",
+        needs: EPISODES,
+        run: rule_530,
+    },
+    Rule {
+        code: "531",
+        needs: EPISODES,
+        run: rule_531,
+    },
+    Rule {
+        code: "550",
+        needs: EPISODES,
+        run: rule_550,
+    },
 ];
 
 /// 141: Date episode began is not a valid date.
@@ -65,7 +209,9 @@ fn rule_141(c: &Ctx<'_>, f: &mut Flags) {
 /// 143: The reason for new episode code is not a valid code.
 fn rule_143(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Episodes);
-    each_row(f, t, |r| t.present(r, RNE) && !t.is_in(r, RNE, &["S", "P", "L", "T", "U", "B"]));
+    each_row(f, t, |r| {
+        t.present(r, RNE) && !t.is_in(r, RNE, &["S", "P", "L", "T", "U", "B"])
+    });
 }
 
 /// 147: Date episode ceased is not a valid date.
@@ -85,42 +231,54 @@ fn rule_148(c: &Ctx<'_>, f: &mut Flags) {
 fn rule_213(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Episodes);
     each_row(f, t, |r| {
-        t.is_in(r, PLACE, &["T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"]) && t.present(r, PLACE_PROVIDER)
+        t.is_in(
+            r,
+            PLACE,
+            &["T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"],
+        ) && t.present(r, PLACE_PROVIDER)
     });
 }
 
 /// 214: Placement location information not required.
 fn rule_214(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Episodes);
-    each_row(f, t, |r| t.is_in(r, LS, SHORT_BREAK) && (t.present(r, PL_POST) || t.present(r, URN)));
+    each_row(f, t, |r| {
+        t.is_in(r, LS, SHORT_BREAK) && (t.present(r, PL_POST) || t.present(r, URN))
+    });
 }
 
-/// 242: Ofsted Unique reference number (URN) is XXXXXXX but placement type is not one
-/// that is exempt (adoption or foster placements).
+/// 242: URN = 'XXXXXXX' can only be used for regional adoption agencies
 fn rule_242(c: &Ctx<'_>, f: &mut Flags) {
     const EXEMPT: &[&str] = &["A3", "A4", "A5", "A6", "U1", "U2", "U3", "U4", "U5", "U6"];
     let t = c.this(Episodes);
-    each_row(f, t, |r| t.is(r, URN, "XXXXXXX") && !t.is_in(r, PLACE, EXEMPT));
+    each_row(f, t, |r| {
+        t.is(r, URN, "XXXXXXX") && !t.is_in(r, PLACE, EXEMPT)
+    });
 }
 
 /// 353: No episode submitted can start before 14 October 1991.
 fn rule_353(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Episodes);
     let earliest = NaiveDate::from_ymd_opt(1991, 10, 14);
-    each_row(f, t, |r| t.date(r, DECOM).is_some_and(|d| Some(d) < earliest));
+    each_row(f, t, |r| {
+        t.date(r, DECOM).is_some_and(|d| Some(d) < earliest)
+    });
 }
 
-/// 354: Date episode ceased must be on or before the end of the current collection year.
-/// (The reference reads the start date.)
+/// 354: Date episode ceased must be on or before the end of the current collection
+/// year.
+///
+/// The reference compares the date the episode *started* with the year end.
 fn rule_354(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Episodes);
     let end = c.collection_end();
     each_row(f, t, |r| t.date(r, DECOM).is_some_and(|d| d > end));
 }
 
-/// 355: The episode data submitted for this child does not show any change in the
-/// placement, legal status or reason for new episode. (The reference flags an episode
-/// whose start and end are written the same, including both blank.)
+/// 355: Episode appears to have lasted for less than 24 hours
+///
+/// The reference flags an episode whose start and end are written the same, including
+/// both blank.
 fn rule_355(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Episodes);
     each_row(f, t, |r| t.pd_str(r, DECOM) == t.pd_str(r, DEC));
@@ -129,10 +287,15 @@ fn rule_355(c: &Ctx<'_>, f: &mut Flags) {
 /// 356: The date the episode ceased is before the date the same episode started.
 fn rule_356(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Episodes);
-    each_row(f, t, |r| matches!((t.date(r, DEC), t.date(r, DECOM)), (Some(dec), Some(decom)) if dec < decom));
+    each_row(
+        f,
+        t,
+        |r| matches!((t.date(r, DEC), t.date(r, DECOM)), (Some(dec), Some(decom)) if dec < decom),
+    );
 }
 
-/// 366: A child can only leave care on respite (V3) if it is a new episode.
+/// 366: A child cannot change placement during the course of an individual short-term
+/// respite break.
 fn rule_366(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Episodes);
     each_row(f, t, |r| t.is(r, LS, "V3") && !t.is(r, RNE, "S"));
@@ -143,7 +306,9 @@ fn rule_366(c: &Ctx<'_>, f: &mut Flags) {
 fn starts_before_age(c: &Ctx<'_>, f: &mut Flags, place: &str, years: u32) {
     let (t, h) = (c.this(Episodes), c.this(Header));
     each_row(f, t, |r| {
-        let (Some(decom), Some(_)) = (t.date(r, DECOM), t.date(r, DEC)) else { return false };
+        let (Some(decom), Some(_)) = (t.date(r, DECOM), t.date(r, DEC)) else {
+            return false;
+        };
         t.is(r, PLACE, place)
             && h.rows_of(t.child(r)).any(|hr| {
                 h.date(hr, header::DOB)
@@ -158,52 +323,57 @@ fn starts_before_age(c: &Ctx<'_>, f: &mut Flags, place: &str, years: u32) {
 fn lasts_longer_than(c: &Ctx<'_>, f: &mut Flags, place: &str, days: i64) {
     let (t, h) = (c.this(Episodes), c.this(Header));
     each_row(f, t, |r| {
-        let (Some(decom), Some(dec)) = (t.date(r, DECOM), t.date(r, DEC)) else { return false };
+        let (Some(decom), Some(dec)) = (t.date(r, DECOM), t.date(r, DEC)) else {
+            return false;
+        };
         t.is(r, PLACE, place)
             && dec > decom + Duration::days(days)
-            && h.rows_of(t.child(r)).any(|hr| h.date(hr, header::DOB).is_some())
+            && h.rows_of(t.child(r))
+                .any(|hr| h.date(hr, header::DOB).is_some())
     });
 }
 
-/// 371: A child aged under 16 years at the start of the placement should not be placed
-/// in semi-independent accommodation not subject to children's homes regulations (K3).
+/// 371: Child in supported accomodation not subject to children’s homes regulations
+/// should be at least 16.
 fn rule_371(c: &Ctx<'_>, f: &mut Flags) {
     starts_before_age(c, f, "K3", 16);
 }
 
-/// 372: Child in youth custody or prison under the age of 10.
+/// 372: Child in youth custody or prison should be at least 10.
 fn rule_372(c: &Ctx<'_>, f: &mut Flags) {
     starts_before_age(c, f, "R5", 10);
 }
 
-/// 373: Child in a residential school placement (S1) aged under 4.
+/// 373: Child placed in a school should be at least 4 years old.
 fn rule_373(c: &Ctx<'_>, f: &mut Flags) {
     starts_before_age(c, f, "S1", 4);
 }
 
-/// 374: Child in an independent living placement (P3) aged under 14.
+/// 374: Child in residential employment should be at least 14 years old.
 fn rule_374(c: &Ctx<'_>, f: &mut Flags) {
     starts_before_age(c, f, "P3", 14);
 }
 
-/// 375: Temporary placement (T1) lasted longer than 6 weeks.
+/// 375: Hospitalisation coded as a temporary placement exceeds six weeks.
 fn rule_375(c: &Ctx<'_>, f: &mut Flags) {
     lasts_longer_than(c, f, "T1", 42);
 }
 
-/// 376: Temporary placement (T3) lasted longer than 21 days.
+/// 376: Temporary placements coded as being due to holiday of usual foster carer(s)
+/// cannot exceed three weeks.
 fn rule_376(c: &Ctx<'_>, f: &mut Flags) {
     lasts_longer_than(c, f, "T3", 21);
 }
 
-/// 378: A child who is placed with parent(s) cannot be looked after under a single period
-/// of accommodation under Section 20 of the Children Act 1989.
+/// 378: A child who is placed with parent(s) cannot be looked after under a single
+/// period of accommodation under Section 20 of the Children Act 1989.
 fn rule_378(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Episodes);
     each_row(f, t, |r| t.is(r, PLACE, "P1") && t.is(r, LS, "V2"));
 }
 
-/// 379: Temporary placement (T4) lasted longer than 7 days.
+/// 379: Temporary placements for unspecified reason (placement code T4) cannot exceed
+/// seven days.
 fn rule_379(c: &Ctx<'_>, f: &mut Flags) {
     lasts_longer_than(c, f, "T4", 7);
 }
@@ -211,28 +381,37 @@ fn rule_379(c: &Ctx<'_>, f: &mut Flags) {
 /// 380: A period of care cannot start with a temporary placement.
 fn rule_380(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Episodes);
-    each_row(f, t, |r| t.is_in(r, PLACE, TEMPORARY) && !t.is_in(r, RNE, &["P", "B"]));
+    each_row(f, t, |r| {
+        t.is_in(r, PLACE, TEMPORARY) && !t.is_in(r, RNE, &["P", "B"])
+    });
 }
 
 /// 381: A period of care cannot end with a temporary placement.
 fn rule_381(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Episodes);
-    each_row(f, t, |r| t.is_in(r, PLACE, TEMPORARY) && t.present(r, REC) && !t.is(r, REC, "X1"));
+    each_row(f, t, |r| {
+        t.is_in(r, PLACE, TEMPORARY) && t.present(r, REC) && !t.is(r, REC, "X1")
+    });
 }
 
 /// 382: A child receiving respite care cannot be in a temporary placement.
 fn rule_382(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Episodes);
-    each_row(f, t, |r| t.is_in(r, LS, SHORT_BREAK) && t.is_in(r, PLACE, TEMPORARY));
+    each_row(f, t, |r| {
+        t.is_in(r, LS, SHORT_BREAK) && t.is_in(r, PLACE, TEMPORARY)
+    });
 }
 
-/// 384: A child receiving respite care cannot be in a long-term foster placement.
+/// 384: A child receiving respite care cannot be in a long-term foster placement
 fn rule_384(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Episodes);
-    each_row(f, t, |r| t.is_in(r, LS, SHORT_BREAK) && t.is_in(r, PLACE, &["U1", "U4"]));
+    each_row(f, t, |r| {
+        t.is_in(r, LS, SHORT_BREAK) && t.is_in(r, PLACE, &["U1", "U4"])
+    });
 }
 
-/// 385: Date episode ceased must be on or before the end of the current collection year.
+/// 385: Date episode ceased must be on or before the end of the current collection
+/// year.
 fn rule_385(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Episodes);
     let end = c.collection_end();
@@ -243,81 +422,114 @@ fn rule_385(c: &Ctx<'_>, f: &mut Flags) {
 /// adoption.
 fn rule_390(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Episodes);
-    each_row(f, t, |r| t.is_in(r, REC, &["E11", "E12"]) && !t.is_in(r, PLACE, &["A3", "A4", "A5", "A6"]));
+    each_row(f, t, |r| {
+        t.is_in(r, REC, &["E11", "E12"]) && !t.is_in(r, PLACE, &["A3", "A4", "A5", "A6"])
+    });
 }
 
-/// 392d: Child is looked after but no distance is recorded … (the reference: the home
-/// and placement postcodes are the same, outside placements with parents).
+/// 392d: Home and placement postcodes should not be same unless the placement type is
+/// P1.
+///
+/// Flagged when both postcodes are given and the same, outside placements
+/// with parents.
 fn rule_392d(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Episodes);
-    each_row(f, t, |r| !t.is(r, PLACE, "P1") && t.present(r, HOME_POST) && t.text(r, HOME_POST) == t.text(r, PL_POST));
+    each_row(f, t, |r| {
+        !t.is(r, PLACE, "P1")
+            && t.present(r, HOME_POST)
+            && t.text(r, HOME_POST) == t.text(r, PL_POST)
+    });
 }
 
 /// 398: Distance field completed but child looked after under legal status V3 or V4.
 fn rule_398(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Episodes);
-    each_row(f, t, |r| t.is_in(r, LS, SHORT_BREAK) && (t.present(r, HOME_POST) || t.present(r, PL_POST)));
+    each_row(f, t, |r| {
+        t.is_in(r, LS, SHORT_BREAK) && (t.present(r, HOME_POST) || t.present(r, PL_POST))
+    });
 }
 
 /// 408: Child is placed for adoption with a placement order, but no placement order has
 /// been recorded.
 fn rule_408(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Episodes);
-    each_row(f, t, |r| t.is_in(r, PLACE, &["A5", "A6"]) && !t.is(r, LS, "E1"));
-}
-
-/// 516: The episode data submitted for this child shows the child ceasing to be looked
-/// after with a special guardianship or residence order to former foster carers, but the
-/// placement is not a foster placement.
-fn rule_516(c: &Ctx<'_>, f: &mut Flags) {
-    let t = c.this(Episodes);
-    each_row(f, t, |r| t.is_in(r, REC, &["E45", "E46"]) && !t.is_in(r, PLACE, &["U1", "U2", "U3", "U4", "U5", "U6"]));
-}
-
-/// 526: Placement provider is missing.
-fn rule_526(c: &Ctx<'_>, f: &mut Flags) {
-    let t = c.this(Episodes);
     each_row(f, t, |r| {
-        !t.is_in(r, PLACE, &["T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"]) && t.is_blank(r, PLACE_PROVIDER)
+        t.is_in(r, PLACE, &["A5", "A6"]) && !t.is(r, LS, "E1")
     });
 }
 
-/// 527: A placement provider code of PR1 cannot be associated with placements P1, R2 or R5.
-fn rule_527(c: &Ctx<'_>, f: &mut Flags) {
+/// 516: The episode data submitted for this child does not show that he/she was with
+/// their former foster carer(s) during the year.If the code in the reason episode
+/// ceased is E45 or E46 the child must have a placement code of U1 to U6.
+fn rule_516(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Episodes);
-    each_row(f, t, |r| t.is_in(r, PLACE, &["P1", "R2", "R5"]) && t.is(r, PLACE_PROVIDER, "PR1"));
+    each_row(f, t, |r| {
+        t.is_in(r, REC, &["E45", "E46"])
+            && !t.is_in(r, PLACE, &["U1", "U2", "U3", "U4", "U5", "U6"])
+    });
 }
 
-/// 528: A placement provider code of PR2 cannot be associated with placements P1, R2 or R5.
+/// 526: Child is missing a placement provider code for at least one episode.
+fn rule_526(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Episodes);
+    each_row(f, t, |r| {
+        !t.is_in(
+            r,
+            PLACE,
+            &["T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"],
+        ) && t.is_blank(r, PLACE_PROVIDER)
+    });
+}
+
+/// 527: A placement provider code of PR1 cannot be associated with placements P1, R2 or
+/// R5.
+fn rule_527(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Episodes);
+    each_row(f, t, |r| {
+        t.is_in(r, PLACE, &["P1", "R2", "R5"]) && t.is(r, PLACE_PROVIDER, "PR1")
+    });
+}
+
+/// 528: A placement provider code of PR2 cannot be associated with placements P1, R2 or
+/// R5.
 fn rule_528(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Episodes);
-    each_row(f, t, |r| t.is_in(r, PLACE, &["P1", "R2", "R5"]) && t.is(r, PLACE_PROVIDER, "PR2"));
+    each_row(f, t, |r| {
+        t.is_in(r, PLACE, &["P1", "R2", "R5"]) && t.is(r, PLACE_PROVIDER, "PR2")
+    });
 }
 
 /// 530: A placement provider code of PR4 cannot be associated with placement P1.
 fn rule_530(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Episodes);
-    each_row(f, t, |r| t.is(r, PLACE, "P1") && t.is(r, PLACE_PROVIDER, "PR4"));
+    each_row(f, t, |r| {
+        t.is(r, PLACE, "P1") && t.is(r, PLACE_PROVIDER, "PR4")
+    });
 }
 
-/// 531: A placement provider code of PR5 cannot be associated with placement P1.
+/// 531: A placement provider code of PR5 cannot be associated with placements P1.
 fn rule_531(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Episodes);
-    each_row(f, t, |r| t.is(r, PLACE, "P1") && t.is(r, PLACE_PROVIDER, "PR5"));
+    each_row(f, t, |r| {
+        t.is(r, PLACE, "P1") && t.is(r, PLACE_PROVIDER, "PR5")
+    });
 }
 
 /// 550: A placement provider code of PR0 can only be associated with placement P1.
 fn rule_550(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Episodes);
-    each_row(f, t, |r| !t.is(r, PLACE, "P1") && t.is(r, PLACE_PROVIDER, "PR0"));
+    each_row(f, t, |r| {
+        !t.is(r, PLACE, "P1") && t.is(r, PLACE_PROVIDER, "PR0")
+    });
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
     use crate::ssda903::TableName::{Episodes, Header};
 
-    const HEADER: (crate::ssda903::TableName, &str) = (Header, "CHILD,DOB\n1,01/01/2015\n2,01/01/2015");
+    const HEADER: (crate::ssda903::TableName, &str) =
+        (Header, "CHILD,DOB\n1,01/01/2015\n2,01/01/2015");
 
     pub(crate) const CASES: &[Case] = &[
         Case { rule: "141", this: &[(Episodes, "CHILD,DECOM\n1,01/13/2026\n1,01/12/2026\n1,")], last: &[], flagged: &["Episodes:0"] },

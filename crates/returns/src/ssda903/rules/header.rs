@@ -9,27 +9,75 @@ use crate::ssda903::TableName::Header;
 const HEADER: &[Need] = &[Need::This(Header)];
 
 pub(super) const RULES: &[Rule] = &[
-    Rule { code: "101", needs: HEADER, run: rule_101 },
-    Rule { code: "102", needs: HEADER, run: rule_102 },
-    Rule { code: "103", needs: HEADER, run: rule_103 },
-    Rule { code: "168", needs: HEADER, run: rule_168 },
-    Rule { code: "171", needs: HEADER, run: rule_171 },
-    Rule { code: "174", needs: HEADER, run: rule_174 },
-    Rule { code: "232", needs: HEADER, run: rule_232 },
-    Rule { code: "611", needs: HEADER, run: rule_611 },
-    Rule { code: "612", needs: HEADER, run: rule_612 },
-    Rule { code: "620", needs: HEADER, run: rule_620 },
-    Rule { code: "624", needs: &[Need::This(Header), Need::Last(Header)], run: rule_624 },
-    Rule { code: "INT32", needs: HEADER, run: rule_int32 },
+    Rule {
+        code: "101",
+        needs: HEADER,
+        run: rule_101,
+    },
+    Rule {
+        code: "102",
+        needs: HEADER,
+        run: rule_102,
+    },
+    Rule {
+        code: "103",
+        needs: HEADER,
+        run: rule_103,
+    },
+    Rule {
+        code: "168",
+        needs: HEADER,
+        run: rule_168,
+    },
+    Rule {
+        code: "171",
+        needs: HEADER,
+        run: rule_171,
+    },
+    Rule {
+        code: "174",
+        needs: HEADER,
+        run: rule_174,
+    },
+    Rule {
+        code: "232",
+        needs: HEADER,
+        run: rule_232,
+    },
+    Rule {
+        code: "611",
+        needs: HEADER,
+        run: rule_611,
+    },
+    Rule {
+        code: "612",
+        needs: HEADER,
+        run: rule_612,
+    },
+    Rule {
+        code: "620",
+        needs: HEADER,
+        run: rule_620,
+    },
+    Rule {
+        code: "624",
+        needs: &[Need::This(Header), Need::Last(Header)],
+        run: rule_624,
+    },
+    Rule {
+        code: "INT32",
+        needs: HEADER,
+        run: rule_int32,
+    },
 ];
 
-/// 101: Gender code is not valid.
+/// 101: The child or young person’s reported sex is not valid.
 fn rule_101(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Header);
     each_row(f, t, |r| !t.is_in(r, SEX, &["M", "F", "U"]));
 }
 
-/// 102: Date of Birth is not a valid date.
+/// 102: Date of birth is not a valid date.
 fn rule_102(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Header);
     each_row(f, t, |r| t.date(r, DOB).is_none());
@@ -38,20 +86,22 @@ fn rule_102(c: &Ctx<'_>, f: &mut Flags) {
 /// 103: The ethnicity code is either not valid or has not been entered.
 fn rule_103(c: &Ctx<'_>, f: &mut Flags) {
     const CODES: &[&str] = &[
-        "WBRI", "WIRI", "WOTH", "WIRT", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN", "ABAN", "AOTH",
-        "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT",
+        "WBRI", "WIRI", "WOTH", "WIRT", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN",
+        "ABAN", "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT",
     ];
     let t = c.this(Header);
     each_row(f, t, |r| !t.is_in(r, ETHNIC, CODES));
 }
 
-/// 168: Unique Pupil Number (UPN) is not valid. If unknown, default codes should be UN1,
-/// UN2, UN3, UN4 or UN5.
+/// 168: Unique Pupil Number (UPN) is not valid. If unknown, default codes should be
+/// UN1, UN2, UN3, UN4 or UN5.
 ///
 /// A letter other than I, O or S, then twelve digits or eleven digits and a letter.
 fn rule_168(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Header);
-    each_row(f, t, |r| t.text(r, UPN).is_some_and(|upn| !is_valid_upn(upn)));
+    each_row(f, t, |r| {
+        t.text(r, UPN).is_some_and(|upn| !is_valid_upn(upn))
+    });
 }
 
 fn is_valid_upn(upn: &str) -> bool {
@@ -64,22 +114,26 @@ fn is_valid_upn(upn: &str) -> bool {
     if b.len() != 13 || !b[0].is_ascii_uppercase() || matches!(b[0], b'I' | b'O' | b'S') {
         return false;
     }
-    b[1..12].iter().all(u8::is_ascii_digit) && (b[12].is_ascii_digit() || b[12].is_ascii_uppercase())
+    b[1..12].iter().all(u8::is_ascii_digit)
+        && (b[12].is_ascii_digit() || b[12].is_ascii_uppercase())
 }
 
-/// 171: Motherhood date is not a valid date.
+/// 171: Date of birth of mother's child is not a valid date.
 fn rule_171(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Header);
-    each_row(f, t, |r| t.present(r, MC_DOB) && t.date(r, MC_DOB).is_none());
+    each_row(f, t, |r| {
+        t.present(r, MC_DOB) && t.date(r, MC_DOB).is_none()
+    });
 }
 
-/// 174: Mother's child date of birth is recorded but gender shows that the child is a male.
+/// 174: Mother's child date of birth is recorded but sex shows that the child is a
+/// male.
 fn rule_174(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Header);
     each_row(f, t, |r| t.is(r, SEX, "M") && t.present(r, MC_DOB));
 }
 
-/// 232: Gender code is 'Unknown'. This should only be used in exceptional circumstances.
+/// 232: Sex of the child/young person has been reported as unknown.
 fn rule_232(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Header);
     each_row(f, t, |r| t.is(r, SEX, "U"));
@@ -91,8 +145,8 @@ fn rule_611(c: &Ctx<'_>, f: &mut Flags) {
     each_row(f, t, |r| t.is(r, MOTHER, "1") && t.is_blank(r, MC_DOB));
 }
 
-/// 612: Date of birth field has been completed but mother field indicates child is not a
-/// mother.
+/// 612: Date of birth field has been completed but mother field indicates child is not
+/// a mother.
 fn rule_612(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Header);
     each_row(f, t, |r| {
@@ -107,12 +161,14 @@ fn rule_620(c: &Ctx<'_>, f: &mut Flags) {
     let start = c.collection_start();
     each_row(f, t, |r| {
         t.is(r, MOTHER, "1")
-            && t.date(r, DOB).and_then(|dob| dob.checked_add_months(Months::new(12 * 11))).is_some_and(|d| d > start)
+            && t.date(r, DOB)
+                .and_then(|dob| dob.checked_add_months(Months::new(12 * 11)))
+                .is_some_and(|d| d > start)
     });
 }
 
-/// 624: Date of birth of the first child contradicts date of birth of the first child
-/// previously recorded.
+/// 624: Date of birth of the first child contradicts the date of birth of the first
+/// child previously recorded.
 fn rule_624(c: &Ctx<'_>, f: &mut Flags) {
     let (t, last) = (c.this(Header), c.last(Header));
     each_row(f, t, |r| {
@@ -127,7 +183,7 @@ fn rule_int32(c: &Ctx<'_>, f: &mut Flags) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
     use crate::ssda903::TableName::Header;
 

@@ -11,7 +11,14 @@ pub(super) const RULES: &[Rule] = &[];
 pub(super) fn flag_repeated_children(table: &Table, f: &mut Flags) {
     for row in table.rows() {
         let child = table.child(row);
-        if table.present(row, crate::ssda903::Col { table: table.name(), index: 0 }) && table.rows_of(child).len() > 1 {
+        if table.present(
+            row,
+            crate::ssda903::Col {
+                table: table.name(),
+                index: 0,
+            },
+        ) && table.rows_of(child).len() > 1
+        {
             f.flag(table, row);
         }
     }

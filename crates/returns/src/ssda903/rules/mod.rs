@@ -199,7 +199,12 @@ pub(crate) mod test_support {
             let cells: Vec<&str> = line.split(',').collect();
             let row: Vec<&str> = columns
                 .iter()
-                .map(|c| given.iter().position(|g| g == c).map_or("", |i| cells.get(i).copied().unwrap_or("")))
+                .map(|c| {
+                    given
+                        .iter()
+                        .position(|g| g == c)
+                        .map_or("", |i| cells.get(i).copied().unwrap_or(""))
+                })
                 .collect();
             content.push_str(&row.join(","));
             content.push('\n');
@@ -208,11 +213,6 @@ pub(crate) mod test_support {
             name: format!("{name}.csv"),
             content: content.into_bytes(),
         }
-    }
-
-    /// A 2026-27 return of this year's tables.
-    pub fn this_year(tables: &[Source]) -> Return {
-        Return::parse("2026-27".parse().unwrap(), tables, &[]).unwrap()
     }
 
     /// A 2026-27 return with last year's tables too.
@@ -238,7 +238,10 @@ pub(crate) mod test_support {
             let ret = both_years(&this, &last);
             let got = flagged(case.rule, &ret);
             if got != case.flagged {
-                failures.push(format!("rule {}: expected {:?}, got {:?}", case.rule, case.flagged, got));
+                failures.push(format!(
+                    "rule {}: expected {:?}, got {:?}",
+                    case.rule, case.flagged, got
+                ));
             }
         }
         assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -247,12 +250,79 @@ pub(crate) mod test_support {
     /// The rows (as `Table:row`, `_last` for last year's) that rule `code` flags.
     pub fn flagged(code: &str, ret: &Return) -> Vec<String> {
         let validation = validate(ret);
-        let outcome = validation.outcomes.iter().find(|o| o.facts.code == code).unwrap();
-        assert_eq!(outcome.status, RuleStatus::Checked, "rule {code} did not run");
+        let outcome = validation
+            .outcomes
+            .iter()
+            .find(|o| o.facts.code == code)
+            .unwrap();
+        assert_eq!(
+            outcome.status,
+            RuleStatus::Checked,
+            "rule {code} did not run"
+        );
         outcome
             .flags
             .iter()
             .map(|f| format!("{}:{}", f.table_label(), f.row))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod coverage {
+    use super::test_support::Case;
+
+    fn all_cases() -> Vec<&'static Case> {
+        [
+            super::header::tests::CASES,
+            super::episodes::tests::CASES,
+            super::reviews::tests::CASES,
+            super::uasc::tests::CASES,
+            super::oc2::tests::CASES,
+            super::oc3::tests::CASES,
+            super::ad1::tests::CASES,
+            super::placed_adoption::tests::CASES,
+            super::prev_perm::tests::CASES,
+            super::missing::tests::CASES,
+            super::sw_episodes::tests::CASES,
+            super::dolo::tests::CASES,
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
+    #[test]
+    fn every_implemented_rule_has_a_test_case_and_is_in_the_catalogue() {
+        let cases = all_cases();
+        let catalogue = crate::ssda903::rules_of("2026-27".parse().unwrap());
+        for rule in super::all() {
+            assert!(
+                cases.iter().any(|c| c.rule == rule.code),
+                "rule {} has no test case",
+                rule.code
+            );
+            assert!(
+                catalogue.iter().any(|r| r.code == rule.code),
+                "rule {} is not in the catalogue",
+                rule.code
+            );
+        }
+        for case in &cases {
+            assert!(
+                !case.flagged.is_empty(),
+                "rule {}: a case must flag a row",
+                case.rule
+            );
+        }
+    }
+
+    #[test]
+    fn each_rule_is_implemented_once() {
+        let mut codes: Vec<&str> = super::all().map(|r| r.code).collect();
+        let count = codes.len();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), count);
     }
 }

@@ -4,41 +4,85 @@ use chrono::Months;
 
 use super::{each_row, Ctx, Flags, Need, Rule};
 use crate::ssda903::tables::cols::oc2::{
-    CONVICTED, DOB, HEALTH_ASSESSMENT, HEALTH_CHECK, IMMUNISATIONS, INTERVENTION_OFFERED, INTERVENTION_RECEIVED,
-    SDQ_REASON, SDQ_SCORE, SUBSTANCE_MISUSE, TEETH_CHECK,
+    CONVICTED, DOB, HEALTH_ASSESSMENT, HEALTH_CHECK, IMMUNISATIONS, INTERVENTION_OFFERED,
+    INTERVENTION_RECEIVED, SDQ_REASON, SDQ_SCORE, SUBSTANCE_MISUSE, TEETH_CHECK,
 };
 use crate::ssda903::TableName::Oc2;
 
 const OC2: &[Need] = &[Need::This(Oc2)];
 
 pub(super) const RULES: &[Rule] = &[
-    Rule { code: "158", needs: OC2, run: rule_158 },
-    Rule { code: "159", needs: OC2, run: rule_159 },
-    Rule { code: "180", needs: OC2, run: rule_180 },
-    Rule { code: "192", needs: OC2, run: rule_192 },
-    Rule { code: "196", needs: OC2, run: rule_196 },
-    Rule { code: "197a", needs: OC2, run: rule_197a },
-    Rule { code: "542", needs: OC2, run: rule_542 },
-    Rule { code: "544", needs: OC2, run: rule_544 },
-    Rule { code: "547", needs: OC2, run: rule_547 },
-    Rule { code: "INT33", needs: OC2, run: rule_int33 },
+    Rule {
+        code: "158",
+        needs: OC2,
+        run: rule_158,
+    },
+    Rule {
+        code: "159",
+        needs: OC2,
+        run: rule_159,
+    },
+    Rule {
+        code: "180",
+        needs: OC2,
+        run: rule_180,
+    },
+    Rule {
+        code: "192",
+        needs: OC2,
+        run: rule_192,
+    },
+    Rule {
+        code: "196",
+        needs: OC2,
+        run: rule_196,
+    },
+    Rule {
+        code: "197a",
+        needs: OC2,
+        run: rule_197a,
+    },
+    Rule {
+        code: "542",
+        needs: OC2,
+        run: rule_542,
+    },
+    Rule {
+        code: "544",
+        needs: OC2,
+        run: rule_544,
+    },
+    Rule {
+        code: "547",
+        needs: OC2,
+        run: rule_547,
+    },
+    Rule {
+        code: "INT33",
+        needs: OC2,
+        run: rule_int33,
+    },
 ];
 
 /// 158: If a child has been recorded as receiving an intervention for their substance
-/// misuse problem, then the additional item on whether an intervention was offered should
-/// be left blank.
+/// misuse problem, then the additional item on whether an intervention was offered
+/// should be left blank.
 fn rule_158(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Oc2);
-    each_row(f, t, |r| t.is(r, INTERVENTION_RECEIVED, "1") && t.present(r, INTERVENTION_OFFERED));
+    each_row(f, t, |r| {
+        t.is(r, INTERVENTION_RECEIVED, "1") && t.present(r, INTERVENTION_OFFERED)
+    });
 }
 
-/// 159: If a child has been recorded as not receiving an intervention for their substance
-/// misuse problem, then the additional item on whether an intervention was offered should
-/// be completed as well.
+/// 159: If a child has been recorded as not receiving an intervention for their
+/// substance misuse problem, then the additional item on whether an intervention was
+/// offered should be completed as well.
 fn rule_159(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Oc2);
     each_row(f, t, |r| {
-        t.is(r, SUBSTANCE_MISUSE, "1") && t.is(r, INTERVENTION_RECEIVED, "0") && t.is_blank(r, INTERVENTION_OFFERED)
+        t.is(r, SUBSTANCE_MISUSE, "1")
+            && t.is(r, INTERVENTION_RECEIVED, "0")
+            && t.is_blank(r, INTERVENTION_OFFERED)
     });
 }
 
@@ -46,7 +90,10 @@ fn rule_159(c: &Ctx<'_>, f: &mut Flags) {
 /// invalid.
 fn rule_180(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Oc2);
-    each_row(f, t, |r| t.text(r, SDQ_SCORE).is_some_and(|score| !is_sdq_score(score)));
+    each_row(f, t, |r| {
+        t.text(r, SDQ_SCORE)
+            .is_some_and(|score| !is_sdq_score(score))
+    });
 }
 
 /// A whole number from 0 to 40, read as pandas' `to_numeric` reads it.
@@ -56,24 +103,31 @@ fn is_sdq_score(text: &str) -> bool {
         .is_ok_and(|n| n.fract() == 0.0 && (0.0..=40.0).contains(&n))
 }
 
-/// 192: Child has been identified as having a substance misuse problem but the additional
-/// item on whether an intervention was received has been left blank.
+/// 192: Child has been identified as having a substance misuse problem but the
+/// additional item on whether an intervention was received has been left blank.
 fn rule_192(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Oc2);
-    each_row(f, t, |r| t.is(r, SUBSTANCE_MISUSE, "1") && t.is_blank(r, INTERVENTION_RECEIVED));
+    each_row(f, t, |r| {
+        t.is(r, SUBSTANCE_MISUSE, "1") && t.is_blank(r, INTERVENTION_RECEIVED)
+    });
 }
 
 /// 196: Strengths and Difficulties (SDQ) reason is not a valid code.
 fn rule_196(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Oc2);
-    each_row(f, t, |r| t.present(r, SDQ_REASON) && !t.is_in(r, SDQ_REASON, &["SDQ1", "SDQ2", "SDQ3", "SDQ4", "SDQ5"]));
+    each_row(f, t, |r| {
+        t.present(r, SDQ_REASON)
+            && !t.is_in(r, SDQ_REASON, &["SDQ1", "SDQ2", "SDQ3", "SDQ4", "SDQ5"])
+    });
 }
 
-/// 197a: Reason for no Strength and Difficulties (SDQ) score is not required if SDQ
-/// score completed.
+/// 197a: Reason for no Strengths and Difficulties (SDQ) score is not required if
+/// Strengths and Difficulties Questionnaire score is filled in.
 fn rule_197a(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Oc2);
-    each_row(f, t, |r| t.present(r, SDQ_SCORE) && t.present(r, SDQ_REASON));
+    each_row(f, t, |r| {
+        t.present(r, SDQ_SCORE) && t.present(r, SDQ_REASON)
+    });
 }
 
 /// 542: A child aged under 10 at 31 March should not have conviction information
@@ -83,12 +137,21 @@ fn rule_542(c: &Ctx<'_>, f: &mut Flags) {
     let end = c.collection_end();
     each_row(f, t, |r| {
         t.present(r, CONVICTED)
-            && t.date(r, DOB).and_then(|dob| dob.checked_add_months(Months::new(120))).is_some_and(|d| d > end)
+            && t.date(r, DOB)
+                .and_then(|dob| dob.checked_add_months(Months::new(120)))
+                .is_some_and(|d| d > end)
     });
 }
 
 fn any_health_item_blank(t: &crate::ssda903::Table, r: usize) -> bool {
-    [IMMUNISATIONS, TEETH_CHECK, HEALTH_ASSESSMENT, SUBSTANCE_MISUSE].iter().any(|col| t.is_blank(r, *col))
+    [
+        IMMUNISATIONS,
+        TEETH_CHECK,
+        HEALTH_ASSESSMENT,
+        SUBSTANCE_MISUSE,
+    ]
+    .iter()
+    .any(|col| t.is_blank(r, *col))
 }
 
 /// 544: Any child who has conviction information completed must also have immunisation,
@@ -96,7 +159,9 @@ fn any_health_item_blank(t: &crate::ssda903::Table, r: usize) -> bool {
 /// completed.
 fn rule_544(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Oc2);
-    each_row(f, t, |r| t.is(r, CONVICTED, "1") && any_health_item_blank(t, r));
+    each_row(f, t, |r| {
+        t.is(r, CONVICTED, "1") && any_health_item_blank(t, r)
+    });
 }
 
 /// 547: Any child who has health promotion information completed must also have
@@ -104,7 +169,9 @@ fn rule_544(c: &Ctx<'_>, f: &mut Flags) {
 /// fields completed.
 fn rule_547(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Oc2);
-    each_row(f, t, |r| t.is(r, HEALTH_CHECK, "1") && any_health_item_blank(t, r));
+    each_row(f, t, |r| {
+        t.is(r, HEALTH_CHECK, "1") && any_health_item_blank(t, r)
+    });
 }
 
 /// INT33: Internal Check: Child should only exist once in OC2.
@@ -113,7 +180,7 @@ fn rule_int33(c: &Ctx<'_>, f: &mut Flags) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
     use crate::ssda903::TableName::Oc2;
 

@@ -1,31 +1,57 @@
 //! Rules flagging rows of the PlacedAdoption table (children placed for adoption).
 
 use super::{each_row, Ctx, Flags, Need, Rule};
-use crate::ssda903::tables::cols::placed_adoption::{DATE_PLACED, DATE_PLACED_CEASED, REASON_PLACED_CEASED};
+use crate::ssda903::tables::cols::placed_adoption::{
+    DATE_PLACED, DATE_PLACED_CEASED, REASON_PLACED_CEASED,
+};
 use crate::ssda903::TableName::PlacedAdoption;
 
 const PLACED: &[Need] = &[Need::This(PlacedAdoption)];
 
 pub(super) const RULES: &[Rule] = &[
-    Rule { code: "115", needs: PLACED, run: rule_115 },
-    Rule { code: "116", needs: PLACED, run: rule_116 },
-    Rule { code: "119", needs: PLACED, run: rule_119 },
-    Rule { code: "120", needs: PLACED, run: rule_120 },
-    Rule { code: "563", needs: PLACED, run: rule_563 },
+    Rule {
+        code: "115",
+        needs: PLACED,
+        run: rule_115,
+    },
+    Rule {
+        code: "116",
+        needs: PLACED,
+        run: rule_116,
+    },
+    Rule {
+        code: "119",
+        needs: PLACED,
+        run: rule_119,
+    },
+    Rule {
+        code: "120",
+        needs: PLACED,
+        run: rule_120,
+    },
+    Rule {
+        code: "563",
+        needs: PLACED,
+        run: rule_563,
+    },
 ];
 
-/// 115: Date of Local Authority's (LA) decision that a child should be placed for adoption
-/// is not a valid date.
+/// 115: Date of Local Authority's (LA) decision that a child should be placed for
+/// adoption is not a valid date.
 fn rule_115(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(PlacedAdoption);
-    each_row(f, t, |r| t.present(r, DATE_PLACED) && t.date(r, DATE_PLACED).is_none());
+    each_row(f, t, |r| {
+        t.present(r, DATE_PLACED) && t.date(r, DATE_PLACED).is_none()
+    });
 }
 
 /// 116: Date of Local Authority's (LA) decision that a child should no longer be placed
 /// for adoption is not a valid date.
 fn rule_116(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(PlacedAdoption);
-    each_row(f, t, |r| t.present(r, DATE_PLACED_CEASED) && t.date(r, DATE_PLACED_CEASED).is_none());
+    each_row(f, t, |r| {
+        t.present(r, DATE_PLACED_CEASED) && t.date(r, DATE_PLACED_CEASED).is_none()
+    });
 }
 
 /// 119: If the decision is made that a child should no longer be placed for adoption,
@@ -33,25 +59,34 @@ fn rule_116(c: &Ctx<'_>, f: &mut Flags) {
 /// completed.
 fn rule_119(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(PlacedAdoption);
-    each_row(f, t, |r| t.present(r, DATE_PLACED_CEASED) != t.present(r, REASON_PLACED_CEASED));
+    each_row(f, t, |r| {
+        t.present(r, DATE_PLACED_CEASED) != t.present(r, REASON_PLACED_CEASED)
+    });
 }
 
-/// 120: The reason for the review of the decision that the child should be placed for
-/// adoption is not valid.
+/// 120: The reason for the reversal of the decision that the child should be placed for
+/// adoption code is not valid.
 fn rule_120(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(PlacedAdoption);
-    each_row(f, t, |r| t.present(r, REASON_PLACED_CEASED) && !t.is_in(r, REASON_PLACED_CEASED, &["RD1", "RD2", "RD3", "RD4"]));
+    each_row(f, t, |r| {
+        t.present(r, REASON_PLACED_CEASED)
+            && !t.is_in(r, REASON_PLACED_CEASED, &["RD1", "RD2", "RD3", "RD4"])
+    });
 }
 
 /// 563: The child should no longer be placed for adoption but the date of the decision
-/// that the child should be placed for adoption is blank.
+/// that the child should be placed for adoption is blank
 fn rule_563(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(PlacedAdoption);
-    each_row(f, t, |r| t.present(r, REASON_PLACED_CEASED) && t.present(r, DATE_PLACED_CEASED) && t.is_blank(r, DATE_PLACED));
+    each_row(f, t, |r| {
+        t.present(r, REASON_PLACED_CEASED)
+            && t.present(r, DATE_PLACED_CEASED)
+            && t.is_blank(r, DATE_PLACED)
+    });
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
     use crate::ssda903::TableName::PlacedAdoption as P;
 

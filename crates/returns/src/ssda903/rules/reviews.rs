@@ -7,8 +7,16 @@ use crate::ssda903::TableName::Reviews;
 const REVIEWS: &[Need] = &[Need::This(Reviews)];
 
 pub(super) const RULES: &[Rule] = &[
-    Rule { code: "166", needs: REVIEWS, run: rule_166 },
-    Rule { code: "167", needs: REVIEWS, run: rule_167 },
+    Rule {
+        code: "166",
+        needs: REVIEWS,
+        run: rule_166,
+    },
+    Rule {
+        code: "167",
+        needs: REVIEWS,
+        run: rule_167,
+    },
 ];
 
 /// 166: Date of review is invalid or blank.
@@ -22,19 +30,33 @@ fn rule_167(c: &Ctx<'_>, f: &mut Flags) {
     const CODES: &[&str] = &["PN0", "PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7"];
     let t = c.this(Reviews);
     each_row(f, t, |r| {
-        let fine = (t.present(r, REVIEW) && t.is_in(r, REVIEW_CODE, CODES)) || (t.is_blank(r, REVIEW) && t.is_blank(r, REVIEW_CODE));
+        let fine = (t.present(r, REVIEW) && t.is_in(r, REVIEW_CODE, CODES))
+            || (t.is_blank(r, REVIEW) && t.is_blank(r, REVIEW_CODE));
         !fine
     });
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
     use crate::ssda903::TableName::Reviews;
 
     pub(crate) const CASES: &[Case] = &[
-        Case { rule: "166", this: &[(Reviews, "CHILD,REVIEW\n1,\n2,01/01/2027")], last: &[], flagged: &["Reviews:0"] },
-        Case { rule: "167", this: &[(Reviews, "CHILD,REVIEW,REVIEW_CODE\n1,01/01/2027,PN9\n2,01/01/2027,PN1\n3,,\n4,,PN1")], last: &[], flagged: &["Reviews:0", "Reviews:3"] },
+        Case {
+            rule: "166",
+            this: &[(Reviews, "CHILD,REVIEW\n1,\n2,01/01/2027")],
+            last: &[],
+            flagged: &["Reviews:0"],
+        },
+        Case {
+            rule: "167",
+            this: &[(
+                Reviews,
+                "CHILD,REVIEW,REVIEW_CODE\n1,01/01/2027,PN9\n2,01/01/2027,PN1\n3,,\n4,,PN1",
+            )],
+            last: &[],
+            flagged: &["Reviews:0", "Reviews:3"],
+        },
     ];
 
     #[test]

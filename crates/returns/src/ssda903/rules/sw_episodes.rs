@@ -7,13 +7,29 @@ use crate::ssda903::TableName::SwEpisodes;
 const SW: &[Need] = &[Need::This(SwEpisodes)];
 
 pub(super) const RULES: &[Rule] = &[
-    Rule { code: "SW02STG1", needs: SW, run: rule_sw02stg1 },
-    Rule { code: "SW04STG1", needs: SW, run: rule_sw04stg1 },
-    Rule { code: "SW05STG1", needs: SW, run: rule_sw05stg1 },
-    Rule { code: "SW19STG2", needs: SW, run: rule_sw19stg2 },
+    Rule {
+        code: "SW02STG1",
+        needs: SW,
+        run: rule_sw02stg1,
+    },
+    Rule {
+        code: "SW04STG1",
+        needs: SW,
+        run: rule_sw04stg1,
+    },
+    Rule {
+        code: "SW05STG1",
+        needs: SW,
+        run: rule_sw05stg1,
+    },
+    Rule {
+        code: "SW19STG2",
+        needs: SW,
+        run: rule_sw19stg2,
+    },
 ];
 
-/// SW02STG1: Social worker ID must start with SW or XX and be at least 4 characters.
+/// SW02STG1: Social worker ID does not begin with the characters ‘SW’ or ‘XX’.
 fn rule_sw02stg1(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(SwEpisodes);
     each_row(f, t, |r| match t.text(r, SW_ID) {
@@ -25,41 +41,65 @@ fn rule_sw02stg1(c: &Ctx<'_>, f: &mut Flags) {
     });
 }
 
-/// SW04STG1: Social worker episode start date is not a valid date.
+/// SW04STG1: Date social worker episode began is not a valid date.
 fn rule_sw04stg1(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(SwEpisodes);
-    each_row(f, t, |r| t.present(r, SW_DECOM) && t.date(r, SW_DECOM).is_none());
+    each_row(f, t, |r| {
+        t.present(r, SW_DECOM) && t.date(r, SW_DECOM).is_none()
+    });
 }
 
-/// SW05STG1: Social worker episode end date is not a valid date.
+/// SW05STG1: Date social worker episode began is not a valid date.
 fn rule_sw05stg1(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(SwEpisodes);
-    each_row(f, t, |r| t.present(r, SW_DEC) && t.date(r, SW_DEC).is_none());
+    each_row(f, t, |r| {
+        t.present(r, SW_DEC) && t.date(r, SW_DEC).is_none()
+    });
 }
 
-/// SW19STG2: Social worker episode start date must be distinct from the child's other
-/// social worker episodes (every repeat after the first is flagged).
+/// SW19STG2: There are 2 social worker episodes for the child starting on the same
+/// date.
 fn rule_sw19stg2(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(SwEpisodes);
     each_row(f, t, |r| {
         let child = t.child(r);
         let decom = t.sym(r, SW_DECOM);
-        t.rows_of(child).take_while(|other| *other < r).any(|other| t.sym(other, SW_DECOM) == decom)
+        t.rows_of(child)
+            .take_while(|other| *other < r)
+            .any(|other| t.sym(other, SW_DECOM) == decom)
     });
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
     use crate::ssda903::TableName::SwEpisodes as S;
 
     pub(crate) const CASES: &[Case] = &[
-        Case { rule: "SW02STG1", this: &[(S, "CHILD,SW_ID\n1,AB123\n2,SW12\n3,\n4,SW1")], last: &[], flagged: &["SWEpisodes:0", "SWEpisodes:2", "SWEpisodes:3"] },
-        Case { rule: "SW04STG1", this: &[(S, "CHILD,SW_DECOM\n1,x\n2,01/01/2026\n3,")], last: &[], flagged: &["SWEpisodes:0"] },
-        Case { rule: "SW05STG1", this: &[(S, "CHILD,SW_DEC\n1,x\n2,01/01/2026\n3,")], last: &[], flagged: &["SWEpisodes:0"] },
+        Case {
+            rule: "SW02STG1",
+            this: &[(S, "CHILD,SW_ID\n1,AB123\n2,SW12\n3,\n4,SW1")],
+            last: &[],
+            flagged: &["SWEpisodes:0", "SWEpisodes:2", "SWEpisodes:3"],
+        },
+        Case {
+            rule: "SW04STG1",
+            this: &[(S, "CHILD,SW_DECOM\n1,x\n2,01/01/2026\n3,")],
+            last: &[],
+            flagged: &["SWEpisodes:0"],
+        },
+        Case {
+            rule: "SW05STG1",
+            this: &[(S, "CHILD,SW_DEC\n1,x\n2,01/01/2026\n3,")],
+            last: &[],
+            flagged: &["SWEpisodes:0"],
+        },
         Case {
             rule: "SW19STG2",
-            this: &[(S, "CHILD,SW_DECOM\n1,01/01/2026\n2,01/01/2026\n1,01/01/2026\n1,\n1,")],
+            this: &[(
+                S,
+                "CHILD,SW_DECOM\n1,01/01/2026\n2,01/01/2026\n1,01/01/2026\n1,\n1,",
+            )],
             last: &[],
             flagged: &["SWEpisodes:2", "SWEpisodes:4"],
         },

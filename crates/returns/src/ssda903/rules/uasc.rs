@@ -9,13 +9,25 @@ use crate::ssda903::TableName::Uasc;
 const UASC: &[Need] = &[Need::This(Uasc)];
 
 pub(super) const RULES: &[Rule] = &[
-    Rule { code: "104", needs: UASC, run: rule_104 },
-    Rule { code: "304", needs: UASC, run: rule_304 },
-    Rule { code: "INT36", needs: UASC, run: rule_int36 },
+    Rule {
+        code: "104",
+        needs: UASC,
+        run: rule_104,
+    },
+    Rule {
+        code: "304",
+        needs: UASC,
+        run: rule_304,
+    },
+    Rule {
+        code: "INT36",
+        needs: UASC,
+        run: rule_int36,
+    },
 ];
 
-/// 104: Date of ceasing to be an unaccompanied asylum-seeking child is not a valid date
-/// or is before the start of the collection year.
+/// 104: Date for Unaccompanied Asylum-Seeking Children (UASC) status ceased is not a
+/// valid date.
 fn rule_104(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Uasc);
     let start = c.collection_start();
@@ -25,12 +37,14 @@ fn rule_104(c: &Ctx<'_>, f: &mut Flags) {
     });
 }
 
-/// 304: Date unaccompanied asylum-seeking child (UASC) status ceased must be on or before
-/// the 18th birthday of a child.
+/// 304: Date unaccompanied asylum-seeking child (UASC) status ceased must be on or
+/// before the 18th birthday of a child.
 fn rule_304(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Uasc);
     each_row(f, t, |r| {
-        let eighteenth = t.date(r, DOB).and_then(|dob| dob.checked_add_months(Months::new(12 * 18)));
+        let eighteenth = t
+            .date(r, DOB)
+            .and_then(|dob| dob.checked_add_months(Months::new(12 * 18)));
         matches!((t.date(r, DUC), eighteenth), (Some(duc), Some(e)) if duc > e)
     });
 }
@@ -41,14 +55,32 @@ fn rule_int36(c: &Ctx<'_>, f: &mut Flags) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
     use crate::ssda903::TableName::Uasc;
 
     pub(crate) const CASES: &[Case] = &[
-        Case { rule: "104", this: &[(Uasc, "CHILD,DUC\n1,31/03/2026\n2,01/04/2026\n3,\n4,xx")], last: &[], flagged: &["UASC:0", "UASC:3"] },
-        Case { rule: "304", this: &[(Uasc, "CHILD,DOB,DUC\n1,01/01/2010,02/01/2028\n2,01/01/2010,01/01/2028")], last: &[], flagged: &["UASC:0"] },
-        Case { rule: "INT36", this: &[(Uasc, "CHILD\n1\n2\n1")], last: &[], flagged: &["UASC:0", "UASC:2"] },
+        Case {
+            rule: "104",
+            this: &[(Uasc, "CHILD,DUC\n1,31/03/2026\n2,01/04/2026\n3,\n4,xx")],
+            last: &[],
+            flagged: &["UASC:0", "UASC:3"],
+        },
+        Case {
+            rule: "304",
+            this: &[(
+                Uasc,
+                "CHILD,DOB,DUC\n1,01/01/2010,02/01/2028\n2,01/01/2010,01/01/2028",
+            )],
+            last: &[],
+            flagged: &["UASC:0"],
+        },
+        Case {
+            rule: "INT36",
+            this: &[(Uasc, "CHILD\n1\n2\n1")],
+            last: &[],
+            flagged: &["UASC:0", "UASC:2"],
+        },
     ];
 
     #[test]
