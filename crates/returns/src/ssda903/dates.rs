@@ -34,6 +34,25 @@ pub fn parse_dmy(text: &str) -> Option<NaiveDate> {
     (first..=last).contains(&date).then_some(date)
 }
 
+/// Reads a date as the reference's `to_datetime(dayfirst=True)` reads the forms a 903
+/// file holds: `DD/MM/YYYY` as [`parse_dmy`], and also ISO `YYYY-MM-DD` (which pandas
+/// reads whatever the day-first setting). The few rules that read dates this way use it.
+pub fn parse_dayfirst(text: &str) -> Option<NaiveDate> {
+    parse_dmy(text).or_else(|| {
+        let b = text.as_bytes();
+        let iso = b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        if !iso {
+            return None;
+        }
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    })
+}
+
 /// One or two digits, not zero; a day may also be a space and one digit.
 fn day_or_month(text: &str, is_day: bool) -> Option<u32> {
     let value = match text.as_bytes() {

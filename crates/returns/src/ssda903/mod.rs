@@ -22,7 +22,7 @@ mod validate;
 mod year;
 
 pub use catalogue::{rules_of, RuleFacts};
-pub use dates::parse_dmy;
+pub use dates::{parse_dayfirst, parse_dmy};
 pub use read::{parse_table, read_file, ReadError, MAX_FILE_BYTES};
 pub use table::{ChildId, Children, Table};
 pub use tables::{Col, TableName};

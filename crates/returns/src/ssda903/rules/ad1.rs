@@ -79,6 +79,11 @@ pub(super) const RULES: &[Rule] = &[
         needs: AD1,
         run: rule_int31,
     },
+    Rule {
+        code: "333",
+        needs: AD1,
+        run: rule_333,
+    },
 ];
 
 /// 112: Date should be placed for adoption is not a valid date.
@@ -153,7 +158,7 @@ fn rule_514(c: &Ctx<'_>, f: &mut Flags) {
 /// 517: If reporting legal status of adopters is L3 then the genders of adopters should
 /// be coded as MF. MF = the adopting couple are male and female.
 ///
-/// The reference: LS_ADOPTR L3 needs SEX_ADOPTR MF).
+/// The reference: LS_ADOPTR L3 needs SEX_ADOPTR MF.
 fn rule_517(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(Ad1);
     each_row(f, t, |r| {
@@ -202,6 +207,19 @@ fn rule_524(c: &Ctx<'_>, f: &mut Flags) {
 /// INT31: Internal Check: Child should only exist once in AD1.
 fn rule_int31(c: &Ctx<'_>, f: &mut Flags) {
     super::integrity::flag_repeated_children(c.this(Ad1), f);
+}
+
+/// 333: Date should be placed for adoption must be on or prior to the date of matching
+/// child with adopter(s).
+fn rule_333(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Ad1);
+    each_row(f, t, |r| {
+        match (t.date(r, DATE_MATCH), t.date(r, DATE_INT)) {
+            (Some(matched), Some(decided)) => decided > matched,
+            (Some(_), None) => true,
+            _ => false,
+        }
+    });
 }
 
 #[cfg(test)]
@@ -294,6 +312,7 @@ pub(super) mod tests {
             last: &[],
             flagged: &["AD1:1", "AD1:2"],
         },
+        Case { rule: "333", this: &[(Ad1, "CHILD,DATE_INT,DATE_MATCH\n1,02/01/2026,01/01/2026\n2,01/01/2026,01/01/2026\n3,,01/01/2026\n4,01/01/2026,")], last: &[], flagged: &["AD1:0", "AD1:2"] },
     ];
 
     #[test]

@@ -22,6 +22,16 @@ pub(super) const RULES: &[Rule] = &[
         needs: DOLO,
         run: rule_703,
     },
+    Rule {
+        code: "708",
+        needs: DOLO,
+        run: rule_708,
+    },
+    Rule {
+        code: "702",
+        needs: DOLO,
+        run: rule_702,
+    },
 ];
 
 /// 700: The start date of the DoLO is not a valid date.
@@ -45,6 +55,27 @@ fn rule_703(c: &Ctx<'_>, f: &mut Flags) {
     each_row(f, t, |r| t.date(r, DOLO_START).is_some_and(|d| d > end));
 }
 
+/// 708: Dates of DoLOs are before child’s date of birth.
+fn rule_708(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::dolo::DOB;
+    let t = c.this(DoLo);
+    each_row(
+        f,
+        t,
+        |r| matches!((t.date(r, DOLO_START), t.date(r, DOB)), (Some(s), Some(dob)) if s <= dob),
+    );
+}
+
+/// 702: The date that the DoLO ended is before the date that it started.
+fn rule_702(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(DoLo);
+    each_row(
+        f,
+        t,
+        |r| matches!((t.date(r, DOLO_START), t.date(r, DOLO_END)), (Some(s), Some(e)) if e <= s),
+    );
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -66,6 +97,24 @@ pub(super) mod tests {
         Case {
             rule: "703",
             this: &[(DoLo, "CHILD,DOLO_START\n1,01/04/2027\n2,31/03/2027")],
+            last: &[],
+            flagged: &["DoLo:0"],
+        },
+        Case {
+            rule: "708",
+            this: &[(
+                DoLo,
+                "CHILD,DOB,DOLO_START\n1,01/01/2015,01/01/2015\n2,01/01/2015,02/01/2015",
+            )],
+            last: &[],
+            flagged: &["DoLo:0"],
+        },
+        Case {
+            rule: "702",
+            this: &[(
+                DoLo,
+                "CHILD,DOLO_START,DOLO_END\n1,02/01/2027,02/01/2027\n2,01/01/2027,02/01/2027",
+            )],
             last: &[],
             flagged: &["DoLo:0"],
         },

@@ -4,7 +4,7 @@ use chrono::{Duration, Months, NaiveDate};
 
 use super::{each_row, Ctx, Flags, Need, Rule};
 use crate::ssda903::tables::cols::episodes::{
-    DEC, DECOM, HOME_POST, LS, PLACE, PLACE_PROVIDER, PL_POST, REC, RNE, URN,
+    CIN, DEC, DECOM, HOME_POST, LS, PLACE, PLACE_PROVIDER, PL_POST, REC, RNE, URN,
 };
 use crate::ssda903::tables::cols::header;
 use crate::ssda903::TableName::{Episodes, Header};
@@ -197,6 +197,75 @@ pub(super) const RULES: &[Rule] = &[
         code: "550",
         needs: EPISODES,
         run: rule_550,
+    },
+    Rule {
+        code: "365",
+        needs: EPISODES,
+        run: rule_365,
+    },
+    Rule {
+        code: "426",
+        needs: EPISODES,
+        run: rule_426,
+    },
+    Rule {
+        code: "446",
+        needs: EPISODES,
+        run: rule_446,
+    },
+    Rule {
+        code: "1012",
+        needs: EPISODES,
+        run: rule_1012,
+    },
+    Rule {
+        code: "145",
+        needs: EPISODES,
+        run: rule_145,
+    },
+    Rule {
+        code: "217",
+        needs: EPISODES,
+        run: rule_217,
+    },
+    Rule {
+        code: "359",
+        needs: WITH_HEADER,
+        run: rule_359,
+    },
+    Rule {
+        code: "377",
+        needs: EPISODES,
+        run: rule_377,
+    },
+    Rule {
+        code: "580",
+        needs: &[
+            Need::This(Episodes),
+            Need::This(crate::ssda903::TableName::Missing),
+        ],
+        run: rule_580,
+    },
+    Rule {
+        code: "529",
+        needs: EPISODES,
+        run: rule_529,
+    },
+    Rule {
+        code: "551",
+        needs: &[
+            Need::This(Episodes),
+            Need::This(crate::ssda903::TableName::PlacedAdoption),
+        ],
+        run: rule_551,
+    },
+    Rule {
+        code: "582",
+        needs: &[
+            Need::This(Episodes),
+            Need::This(crate::ssda903::TableName::Ad1),
+        ],
+        run: rule_582,
     },
 ];
 
@@ -523,6 +592,175 @@ fn rule_550(c: &Ctx<'_>, f: &mut Flags) {
     });
 }
 
+/// 365: Any individual short- term respite placement must not exceed 17 days.
+///
+/// An open episode counts as ending on 31 March.
+fn rule_365(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Episodes);
+    let end = c.collection_end();
+    each_row(f, t, |r| {
+        let dec = if t.is_blank(r, DEC) {
+            Some(end)
+        } else {
+            t.date(r, DEC)
+        };
+        t.is(r, LS, "V3")
+            && matches!((dec, t.date(r, DECOM)), (Some(dec), Some(decom)) if dec > decom + Duration::days(17))
+    });
+}
+
+/// 426: A child receiving respite care cannot be recorded under a legal status of V3 and
+/// V4 in the same year.
+fn rule_426(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Episodes);
+    each_row(f, t, |r| {
+        let other = match t.text(r, LS) {
+            Some("V3") => "V4",
+            Some("V4") => "V3",
+            _ => return false,
+        };
+        t.rows_of(t.child(r)).any(|o| t.is(o, LS, other))
+    });
+}
+
+/// 446: E1 episodes must be on or after the start date of the Adoption and Children Act
+/// 2002 (1 December 2005).
+fn rule_446(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Episodes);
+    let act = NaiveDate::from_ymd_opt(2005, 12, 1);
+    each_row(f, t, |r| {
+        t.is(r, LS, "E1") && t.date(r, DECOM).is_some_and(|d| Some(d) < act)
+    });
+}
+
+/// 1012: No other data should be returned for OC3 children who had no episodes in the
+/// current year.
+///
+/// Flags rows of PlacedAdoption, Missing, Reviews, AD1, PrevPerm and OC2 (those supplied)
+/// whose child has no episode.
+fn rule_1012(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::TableName::{Ad1, Missing, Oc2, PlacedAdoption, PrevPerm, Reviews};
+    let episodes = c.this(Episodes);
+    for table in [PlacedAdoption, Missing, Reviews, Ad1, PrevPerm, Oc2] {
+        let t = c.this(table);
+        each_row(f, t, |r| !episodes.has_child(t.child(r)));
+    }
+}
+
+/// 145: Category of need code is not a valid code.
+fn rule_145(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Episodes);
+    each_row(f, t, |r| {
+        t.present(r, CIN) && !t.is_in(r, CIN, &["N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"])
+    });
+}
+
+/// 217: Children who are placed for adoption with current consent … (placed for adoption,
+/// A3 or A5, from 1 April 2015, must start a new period of care or change legal status:
+/// RNE S, T or U).
+fn rule_217(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Episodes);
+    let from = NaiveDate::from_ymd_opt(2015, 4, 1);
+    each_row(f, t, |r| {
+        t.is_in(r, PLACE, &["A3", "A5"])
+            && t.date(r, DECOM).is_some_and(|d| Some(d) >= from)
+            && !t.is_in(r, RNE, &["S", "T", "U"])
+    });
+}
+
+/// 359: Child being looked after following 18th birthday must be accommodated under
+/// section 20(5) (V2) in a semi-independent placement (K2).
+fn rule_359(c: &Ctx<'_>, f: &mut Flags) {
+    let (t, h) = (c.this(Episodes), c.this(Header));
+    let end = c.collection_end();
+    each_row(f, t, |r| {
+        t.is_blank(r, DEC)
+            && !(t.is(r, LS, "V2") && t.is(r, PLACE, "K2"))
+            && h.rows_of(t.child(r)).any(|hr| {
+                h.date(hr, header::DOB)
+                    .and_then(|dob| dob.checked_add_months(Months::new(12 * 18)))
+                    .is_some_and(|d| d < end)
+            })
+    });
+}
+
+/// 377: Only two temporary placements coded as being due to holiday of usual foster
+/// carer(s) are allowed in any 12-month period.
+///
+/// Every T3 episode of a child with more than two of them is flagged.
+fn rule_377(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Episodes);
+    each_row(f, t, |r| {
+        t.is(r, PLACE, "T3")
+            && t.present(r, crate::ssda903::tables::cols::episodes::CHILD)
+            && t.rows_of(t.child(r))
+                .filter(|o| t.is(*o, PLACE, "T3"))
+                .count()
+                > 2
+    });
+}
+
+/// 580: Child is missing or away from placement without authorisation on the date of
+/// their 18th birthday and the episode ended that day, but the reason the episode ended
+/// is not E8.
+fn rule_580(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::missing;
+    let (t, m) = (c.this(Episodes), c.this(crate::ssda903::TableName::Missing));
+    each_row(f, t, |r| {
+        let Some(dec) = t.date(r, DEC) else {
+            return false;
+        };
+        !t.is(r, REC, "E8")
+            && m.rows_of(t.child(r)).any(|mr| {
+                let eighteenth = m
+                    .date(mr, missing::DOB)
+                    .and_then(|dob| dob.checked_add_months(Months::new(12 * 18)));
+                m.date(mr, missing::MIS_END) == Some(dec) && eighteenth == Some(dec)
+            })
+    });
+}
+
+/// 529: Placement provider code of PR3 cannot be associated with placement A3, A4, A5,
+/// A6, K1, K2, P1, U1–U6.
+fn rule_529(c: &Ctx<'_>, f: &mut Flags) {
+    const PLACES: &[&str] = &[
+        "A3", "A4", "A5", "A6", "K1", "K2", "P1", "U1", "U2", "U3", "U4", "U5", "U6",
+    ];
+    let t = c.this(Episodes);
+    each_row(f, t, |r| {
+        t.is_in(r, PLACE, PLACES) && t.is(r, PLACE_PROVIDER, "PR3")
+    });
+}
+
+/// 551: Child has been placed for adoption but there is no date of the decision that the
+/// child should be placed for adoption.
+fn rule_551(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::placed_adoption::DATE_PLACED;
+    let (t, p) = (
+        c.this(Episodes),
+        c.this(crate::ssda903::TableName::PlacedAdoption),
+    );
+    each_row(f, t, |r| {
+        t.is_in(r, PLACE, &["A3", "A4", "A5", "A6"]) && {
+            let mut rows = p.rows_of(t.child(r)).peekable();
+            rows.peek().is_none() || rows.any(|pr| p.is_blank(pr, DATE_PLACED))
+        }
+    });
+}
+
+/// 582: Child is adopted but the date the episode ended is the same as the date of
+/// matching (the reference compares the dates as written).
+fn rule_582(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::ad1::DATE_MATCH;
+    let (t, a) = (c.this(Episodes), c.this(crate::ssda903::TableName::Ad1));
+    each_row(f, t, |r| {
+        t.is_in(r, REC, &["E11", "E12"])
+            && t.present(r, DEC)
+            && a.rows_of(t.child(r))
+                .any(|ar| a.text(ar, DATE_MATCH) == t.text(r, DEC))
+    });
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -603,6 +841,46 @@ pub(super) mod tests {
         Case { rule: "530", this: &[(Episodes, "CHILD,PLACE,PLACE_PROVIDER\n1,P1,PR4\n1,P1,PR0")], last: &[], flagged: &["Episodes:0"] },
         Case { rule: "531", this: &[(Episodes, "CHILD,PLACE,PLACE_PROVIDER\n1,P1,PR5\n1,P1,PR0")], last: &[], flagged: &["Episodes:0"] },
         Case { rule: "550", this: &[(Episodes, "CHILD,PLACE,PLACE_PROVIDER\n1,U1,PR0\n1,P1,PR0")], last: &[], flagged: &["Episodes:0"] },
+        Case { rule: "365", this: &[(Episodes, "CHILD,LS,DECOM,DEC\n1,V3,01/04/2026,19/04/2026\n1,V3,01/04/2026,18/04/2026\n1,V3,20/03/2027,\n1,V3,01/01/2027,")], last: &[], flagged: &["Episodes:0", "Episodes:3"] },
+        Case { rule: "426", this: &[(Episodes, "CHILD,LS\n1,V3\n1,C2\n1,V4\n2,V3\n2,V3")], last: &[], flagged: &["Episodes:0", "Episodes:2"] },
+        Case { rule: "446", this: &[(Episodes, "CHILD,LS,DECOM\n1,E1,30/11/2005\n1,E1,01/12/2005\n1,C2,30/11/2005")], last: &[], flagged: &["Episodes:0"] },
+        Case {
+            rule: "1012",
+            this: &[(Episodes, "CHILD\n1"), (crate::ssda903::TableName::Reviews, "CHILD\n1\n2"), (crate::ssda903::TableName::Oc2, "CHILD\n2")],
+            last: &[],
+            flagged: &["Reviews:1", "OC2:0"],
+        },
+        Case { rule: "145", this: &[(Episodes, "CHILD,CIN\n1,N9\n1,N1\n1,")], last: &[], flagged: &["Episodes:0"] },
+        Case { rule: "217", this: &[(Episodes, "CHILD,PLACE,DECOM,RNE\n1,A3,01/04/2015,P\n1,A3,01/04/2015,S\n1,A3,31/03/2015,P")], last: &[], flagged: &["Episodes:0"] },
+        Case {
+            rule: "359",
+            this: &[(Header, "CHILD,DOB\n1,01/01/2005\n2,01/01/2015"), (Episodes, "CHILD,LS,PLACE,DEC\n1,C2,U1,\n1,V2,K2,\n2,C2,U1,\n1,C2,U1,01/01/2027")],
+            last: &[],
+            flagged: &["Episodes:0"],
+        },
+        Case { rule: "377", this: &[(Episodes, "CHILD,PLACE\n1,T3\n1,T3\n1,T3\n2,T3\n2,T3\n1,U1")], last: &[], flagged: &["Episodes:0", "Episodes:1", "Episodes:2"] },
+        Case {
+            rule: "580",
+            this: &[
+                (Episodes, "CHILD,DEC,REC\n1,01/01/2026,E11\n1,01/01/2026,E8\n2,01/01/2026,E11"),
+                (crate::ssda903::TableName::Missing, "CHILD,DOB,MIS_END\n1,01/01/2008,01/01/2026\n2,01/01/2008,02/01/2026"),
+            ],
+            last: &[],
+            flagged: &["Episodes:0"],
+        },
+        Case { rule: "529", this: &[(Episodes, "CHILD,PLACE,PLACE_PROVIDER\n1,U1,PR3\n1,R1,PR3")], last: &[], flagged: &["Episodes:0"] },
+        Case {
+            rule: "551",
+            this: &[(Episodes, "CHILD,PLACE\n1,A3\n2,A4\n3,A5\n3,U1"), (crate::ssda903::TableName::PlacedAdoption, "CHILD,DATE_PLACED\n2,01/01/2026\n3,")],
+            last: &[],
+            flagged: &["Episodes:0", "Episodes:2"],
+        },
+        Case {
+            rule: "582",
+            this: &[(Episodes, "CHILD,REC,DEC\n1,E11,01/01/2027\n2,E11,01/01/2027\n3,E3,01/01/2027"), (crate::ssda903::TableName::Ad1, "CHILD,DATE_MATCH\n1,01/01/2027\n2,02/01/2027\n3,01/01/2027")],
+            last: &[],
+            flagged: &["Episodes:0"],
+        },
     ];
 
     #[test]

@@ -1,6 +1,6 @@
 //! Rules flagging rows of the Header table (one row per child).
 
-use chrono::Months;
+use chrono::{Datelike, Months};
 
 use super::{each_row, Ctx, Flags, Need, Rule};
 use crate::ssda903::tables::cols::header::{DOB, ETHNIC, MC_DOB, MOTHER, SEX, UPN};
@@ -68,6 +68,53 @@ pub(super) const RULES: &[Rule] = &[
         code: "INT32",
         needs: HEADER,
         run: rule_int32,
+    },
+    Rule {
+        code: "105",
+        needs: HEADER,
+        run: rule_105,
+    },
+    Rule {
+        code: "393",
+        needs: &[
+            Need::This(Header),
+            Need::This(crate::ssda903::TableName::Episodes),
+        ],
+        run: rule_393,
+    },
+    Rule {
+        code: "621",
+        needs: HEADER,
+        run: rule_621,
+    },
+    Rule {
+        code: "301",
+        needs: HEADER,
+        run: rule_301,
+    },
+    Rule {
+        code: "351",
+        needs: HEADER,
+        run: rule_351,
+    },
+    Rule {
+        code: "444",
+        needs: HEADER,
+        run: rule_444,
+    },
+    Rule {
+        code: "628",
+        needs: &[
+            Need::This(crate::ssda903::TableName::Episodes),
+            Need::This(Header),
+            Need::This(crate::ssda903::TableName::Oc3),
+        ],
+        run: rule_628,
+    },
+    Rule {
+        code: "209",
+        needs: HEADER,
+        run: rule_209,
     },
 ];
 
@@ -182,6 +229,114 @@ fn rule_int32(c: &Ctx<'_>, f: &mut Flags) {
     super::integrity::flag_repeated_children(c.this(Header), f);
 }
 
+/// 105: Data entry for Unaccompanied Asylum-Seeking Children (UASC) status of child is
+/// invalid or blank.
+///
+/// The status is derived from the UASC table when the return is a set of CSV files, so
+/// it cannot be invalid: like the reference, nothing is flagged (it checks XML returns).
+fn rule_105(_: &Ctx<'_>, _: &mut Flags) {}
+
+/// 393: Child is looked after but mother field is not completed.
+fn rule_393(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::episodes;
+    let (t, e) = (c.this(Header), c.this(crate::ssda903::TableName::Episodes));
+    each_row(f, t, |r| {
+        t.is(r, SEX, "F")
+            && t.is_blank(r, MOTHER)
+            && e.rows_of(t.child(r))
+                .any(|er| !e.is_in(er, episodes::LS, &["V3", "V4"]))
+    });
+}
+
+/// 621: Mother’s field has been completed but date of birth shows that the mother is
+/// younger than her child.
+fn rule_621(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Header);
+    each_row(f, t, |r| match (t.date(r, MC_DOB), t.date(r, DOB)) {
+        (Some(mc), Some(dob)) => mc <= dob,
+        (Some(_), None) => true,
+        _ => false,
+    });
+}
+
+/// 301: Date of birth falls after the year ended.
+fn rule_301(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Header);
+    let end = c.collection_end();
+    each_row(f, t, |r| t.date(r, DOB).is_some_and(|dob| dob > end));
+}
+
+/// 351: Child was over 21 at the start of the current collection year.
+///
+/// The reference checks 25 years.
+fn rule_351(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Header);
+    let start = c.collection_start();
+    each_row(f, t, |r| {
+        t.date(r, DOB)
+            .and_then(|dob| dob.checked_add_months(Months::new(12 * 25)))
+            .is_some_and(|d| start > d)
+    });
+}
+
+/// 444: A child should only have one UPN … (every row sharing a UPN other than UN1–UN5
+/// with another row is flagged; a blank UPN never is).
+fn rule_444(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Header);
+    let mut counts: rustc_hash::FxHashMap<&str, u32> = rustc_hash::FxHashMap::default();
+    for r in t.rows() {
+        if let Some(upn) = t
+            .text(r, UPN)
+            .filter(|u| !matches!(*u, "UN1" | "UN2" | "UN3" | "UN4" | "UN5"))
+        {
+            *counts.entry(upn).or_default() += 1;
+        }
+    }
+    each_row(f, t, |r| {
+        t.text(r, UPN)
+            .is_some_and(|upn| counts.get(upn).is_some_and(|n| *n > 1))
+    });
+}
+
+/// 628: Motherhood details are not required for care leavers who have not been looked
+/// after during the year.
+fn rule_628(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::oc3;
+    let t = c.this(Header);
+    let (episodes, leavers) = (
+        c.this(crate::ssda903::TableName::Episodes),
+        c.this(crate::ssda903::TableName::Oc3),
+    );
+    each_row(f, t, |r| {
+        let child = t.child(r);
+        t.present(r, MOTHER)
+            && !episodes.has_child(child)
+            && leavers.rows_of(child).any(|l| {
+                [oc3::IN_TOUCH, oc3::ACTIV, oc3::ACCOM]
+                    .iter()
+                    .any(|col| leavers.present(l, *col))
+            })
+    });
+}
+
+/// 209: Child looked after is of school age and should not have an unknown Unique Pupil
+/// Number (UPN) code of UN1.
+///
+/// School age: four or older on 31 August of the year before the collection year starts.
+fn rule_209(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Header);
+    let Some(reference) = chrono::NaiveDate::from_ymd_opt(c.collection_start().year() - 1, 8, 31)
+    else {
+        return;
+    };
+    each_row(f, t, |r| {
+        t.is(r, UPN, "UN1")
+            && t.date(r, DOB)
+                .and_then(|dob| dob.checked_add_months(Months::new(48)))
+                .is_some_and(|d| reference >= d)
+    });
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -220,6 +375,33 @@ pub(super) mod tests {
             flagged: &["Header:0"],
         },
         Case { rule: "INT32", this: &[(Header, "CHILD\n1\n2\n1\n3")], last: &[], flagged: &["Header:0", "Header:2"] },
+        Case { rule: "105", this: &[(Header, "CHILD\n1")], last: &[], flagged: &[] },
+        Case {
+            rule: "393",
+            this: &[(Header, "CHILD,SEX,MOTHER\n1,F,\n2,F,\n3,F,0\n4,M,"), (crate::ssda903::TableName::Episodes, "CHILD,LS\n1,C2\n2,V3\n3,C2\n4,C2")],
+            last: &[],
+            flagged: &["Header:0"],
+        },
+        Case { rule: "621", this: &[(Header, "CHILD,DOB,MC_DOB\n1,01/01/2015,01/01/2015\n2,01/01/2015,02/01/2015\n3,,01/01/2015\n4,01/01/2015,")], last: &[], flagged: &["Header:0", "Header:2"] },
+        Case { rule: "301", this: &[(Header, "CHILD,DOB\n1,01/04/2027\n2,31/03/2027")], last: &[], flagged: &["Header:0"] },
+        Case { rule: "351", this: &[(Header, "CHILD,DOB\n1,31/03/2001\n2,01/04/2001")], last: &[], flagged: &["Header:0"] },
+        Case {
+            rule: "444",
+            this: &[(Header, "CHILD,UPN\n1,A123456789012\n2,A123456789012\n3,UN1\n4,UN1\n5,\n6,\n7,B123456789012")],
+            last: &[],
+            flagged: &["Header:0", "Header:1"],
+        },
+        Case {
+            rule: "628",
+            this: &[
+                (Header, "CHILD,MOTHER\n1,1\n2,1\n3,1\n4,"),
+                (crate::ssda903::TableName::Episodes, "CHILD\n2"),
+                (crate::ssda903::TableName::Oc3, "CHILD,IN_TOUCH\n1,YES\n2,YES\n3,\n4,YES"),
+            ],
+            last: &[],
+            flagged: &["Header:0"],
+        },
+        Case { rule: "209", this: &[(Header, "CHILD,DOB,UPN\n1,31/08/2021,UN1\n2,01/09/2021,UN1\n3,31/08/2021,UN2")], last: &[], flagged: &["Header:0"] },
     ];
 
     #[test]

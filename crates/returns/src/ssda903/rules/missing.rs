@@ -42,6 +42,29 @@ pub(super) const RULES: &[Rule] = &[
         needs: MISSING_TABLE,
         run: rule_1006,
     },
+    Rule {
+        code: "1004",
+        needs: MISSING_TABLE,
+        run: rule_1004,
+    },
+    Rule {
+        code: "1005",
+        needs: MISSING_TABLE,
+        run: rule_1005,
+    },
+    Rule {
+        code: "571",
+        needs: MISSING_TABLE,
+        run: rule_571,
+    },
+    Rule {
+        code: "575",
+        needs: &[
+            Need::This(Missing),
+            Need::This(crate::ssda903::TableName::Episodes),
+        ],
+        run: rule_575,
+    },
 ];
 
 /// 564: Child was missing or away from placement without authorisation and the date
@@ -106,6 +129,49 @@ fn rule_1006(c: &Ctx<'_>, f: &mut Flags) {
     });
 }
 
+/// 1004: The start date of the missing episode or episode that the child was away from
+/// placement without authorisation is not a valid date.
+fn rule_1004(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Missing);
+    each_row(f, t, |r| t.date(r, MIS_START).is_none());
+}
+
+/// 1005: The end date of the missing episode or episode that the child was away from
+/// placement without authorisation is not a valid date.
+fn rule_1005(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Missing);
+    each_row(f, t, |r| {
+        t.present(r, MIS_END) && t.date(r, MIS_END).is_none()
+    });
+}
+
+/// 571: The date that the child ceased to be missing or away from placement without
+/// authorisation is before the start or after the end of the collection year.
+fn rule_571(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Missing);
+    let (start, end) = (c.collection_start(), c.collection_end());
+    each_row(f, t, |r| {
+        t.date(r, MIS_END).is_some_and(|d| d < start || d > end)
+    });
+}
+
+/// 575: If the placement from which the child went missing or away from placement without
+/// authorisation ended, the missing or away from placement without authorisation episode
+/// must also have ended.
+fn rule_575(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::episodes;
+    let (t, e) = (c.this(Missing), c.this(crate::ssda903::TableName::Episodes));
+    each_row(f, t, |r| {
+        let Some(start) = t.date(r, MIS_START) else {
+            return false;
+        };
+        t.is_blank(r, MIS_END)
+            && e.rows_of(t.child(r)).any(|er| {
+                matches!((e.date(er, episodes::DECOM), e.date(er, episodes::DEC)), (Some(decom), Some(dec)) if start >= decom && start <= dec)
+            })
+    });
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -166,6 +232,15 @@ pub(super) mod tests {
         Case {
             rule: "1006",
             this: &[(Missing, "CHILD,MISSING\n1,X\n1,A\n1,")],
+            last: &[],
+            flagged: &["Missing:0"],
+        },
+        Case { rule: "1004", this: &[(Missing, "CHILD,MIS_START\n1,\n1,01/05/2026\n1,x")], last: &[], flagged: &["Missing:0", "Missing:2"] },
+        Case { rule: "1005", this: &[(Missing, "CHILD,MIS_END\n1,x\n1,01/05/2026\n1,")], last: &[], flagged: &["Missing:0"] },
+        Case { rule: "571", this: &[(Missing, "CHILD,MIS_END\n1,31/03/2026\n1,01/04/2026\n1,01/04/2027\n1,")], last: &[], flagged: &["Missing:0", "Missing:2"] },
+        Case {
+            rule: "575",
+            this: &[(Missing, "CHILD,MIS_START,MIS_END\n1,05/05/2026,\n1,05/05/2026,06/05/2026\n1,05/07/2026,"), (crate::ssda903::TableName::Episodes, "CHILD,DECOM,DEC\n1,01/05/2026,01/06/2026")],
             last: &[],
             flagged: &["Missing:0"],
         },

@@ -62,6 +62,26 @@ pub(super) const RULES: &[Rule] = &[
         needs: OC2,
         run: rule_int33,
     },
+    Rule {
+        code: "193",
+        needs: OC2,
+        run: rule_193,
+    },
+    Rule {
+        code: "182",
+        needs: OC2,
+        run: rule_182,
+    },
+    Rule {
+        code: "188",
+        needs: OC2,
+        run: rule_188,
+    },
+    Rule {
+        code: "189",
+        needs: OC2,
+        run: rule_189,
+    },
 ];
 
 /// 158: If a child has been recorded as receiving an intervention for their substance
@@ -179,6 +199,63 @@ fn rule_int33(c: &Ctx<'_>, f: &mut Flags) {
     super::integrity::flag_repeated_children(c.this(Oc2), f);
 }
 
+/// 193: Child not identified as having a substance misuse problem but at least one of the
+/// two additional items on whether an intervention were offered and received have been
+/// completed.
+fn rule_193(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Oc2);
+    each_row(f, t, |r| {
+        (t.is_blank(r, SUBSTANCE_MISUSE) || t.is(r, SUBSTANCE_MISUSE, "0"))
+            && (t.present(r, INTERVENTION_RECEIVED) || t.present(r, INTERVENTION_OFFERED))
+    });
+}
+
+/// 182: Data entries on immunisations, teeth checks, health assessments and substance
+/// misuse problem identified should be completed with either 0 or 1.
+///
+/// Flagged when one of them is blank but some other OC2 item is completed.
+fn rule_182(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Oc2);
+    each_row(f, t, |r| {
+        any_health_item_blank(t, r)
+            && [
+                CONVICTED,
+                HEALTH_CHECK,
+                INTERVENTION_RECEIVED,
+                INTERVENTION_OFFERED,
+            ]
+            .iter()
+            .any(|col| t.present(r, *col))
+    });
+}
+
+/// 188: Child is aged under 4 years at the end of the year, but a Strengths and
+/// Difficulties (SDQ) score or a reason for no SDQ score has been completed.
+fn rule_188(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Oc2);
+    let end = c.collection_end();
+    each_row(f, t, |r| {
+        (t.present(r, SDQ_SCORE) || t.present(r, SDQ_REASON))
+            && t.date(r, DOB)
+                .and_then(|dob| dob.checked_add_months(Months::new(48)))
+                .is_some_and(|d| d > end)
+    });
+}
+
+/// 189: Child is aged 17 years or over at the beginning of the year, but an Strengths and
+/// Difficulties (SDQ) score or a reason for no Strengths and Difficulties (SDQ) score has
+/// been completed.
+fn rule_189(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Oc2);
+    let start = c.collection_start();
+    each_row(f, t, |r| {
+        (t.present(r, SDQ_SCORE) || t.present(r, SDQ_REASON))
+            && t.date(r, DOB)
+                .and_then(|dob| dob.checked_add_months(Months::new(12 * 17)))
+                .is_some_and(|d| d < start)
+    });
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -210,6 +287,15 @@ pub(super) mod tests {
             flagged: &["OC2:0"],
         },
         Case { rule: "INT33", this: &[(Oc2, "CHILD\n1\n1\n2")], last: &[], flagged: &["OC2:0", "OC2:1"] },
+        Case { rule: "193", this: &[(Oc2, "CHILD,SUBSTANCE_MISUSE,INTERVENTION_RECEIVED,INTERVENTION_OFFERED\n1,0,1,\n2,1,1,\n3,,,")], last: &[], flagged: &["OC2:0"] },
+        Case {
+            rule: "182",
+            this: &[(Oc2, "CHILD,IMMUNISATIONS,TEETH_CHECK,HEALTH_ASSESSMENT,SUBSTANCE_MISUSE,CONVICTED\n1,1,,1,1,0\n2,1,,1,1,\n3,1,1,1,1,0")],
+            last: &[],
+            flagged: &["OC2:0"],
+        },
+        Case { rule: "188", this: &[(Oc2, "CHILD,DOB,SDQ_SCORE\n1,01/04/2023,10\n2,31/03/2023,10\n3,01/04/2023,")], last: &[], flagged: &["OC2:0"] },
+        Case { rule: "189", this: &[(Oc2, "CHILD,DOB,SDQ_REASON\n1,31/03/2009,SDQ1\n2,01/04/2009,SDQ1")], last: &[], flagged: &["OC2:0"] },
     ];
 
     #[test]

@@ -17,6 +17,11 @@ pub(super) const RULES: &[Rule] = &[
         needs: PREV_PERM_TABLE,
         run: rule_int35,
     },
+    Rule {
+        code: "631",
+        needs: PREV_PERM_TABLE,
+        run: rule_631,
+    },
 ];
 
 /// 635: There are entries for date of order and local authority code where previous
@@ -31,6 +36,14 @@ fn rule_635(c: &Ctx<'_>, f: &mut Flags) {
 /// INT35: Internal Check: Child should only exist once in PrevPerm.
 fn rule_int35(c: &Ctx<'_>, f: &mut Flags) {
     super::integrity::flag_repeated_children(c.this(PrevPerm), f);
+}
+
+/// 631: Previous permanence option not a valid value.
+fn rule_631(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(PrevPerm);
+    each_row(f, t, |r| {
+        t.present(r, PREV_PERM) && !t.is_in(r, PREV_PERM, &["P1", "P2", "P3", "P4", "Z1"])
+    });
 }
 
 #[cfg(test)]
@@ -50,6 +63,12 @@ pub(super) mod tests {
             this: &[(P, "CHILD\n1\n2\n2")],
             last: &[],
             flagged: &["PrevPerm:1", "PrevPerm:2"],
+        },
+        Case {
+            rule: "631",
+            this: &[(P, "CHILD,PREV_PERM\n1,P5\n2,Z1\n3,")],
+            last: &[],
+            flagged: &["PrevPerm:0"],
         },
     ];
 
