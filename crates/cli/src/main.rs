@@ -12,6 +12,7 @@ mod audit;
 mod backup;
 mod commands;
 mod instrument;
+mod returns;
 mod transfer;
 
 use std::path::PathBuf;
@@ -75,6 +76,9 @@ enum Command {
     /// The tamper-evident audit log.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Statutory returns: validate an SSDA903 return.
+    #[command(subcommand)]
+    Returns(returns::ReturnsCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -109,6 +113,11 @@ enum AdminCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Returns touch no database and have their own exit codes (0, 1 flagged, 2 unreadable).
+    let command = match cli.command {
+        Command::Returns(command) => return returns::run(command),
+        command => command,
+    };
     commands::init_logging();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -122,7 +131,7 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async move {
         let db = &cli.database;
-        match cli.command {
+        match command {
             Command::Serve(args) => {
                 commands::serve(db.database.as_deref(), &db.data_dir, args).await
             }
@@ -157,6 +166,7 @@ fn main() -> ExitCode {
             Command::Admin(AdminCommand::ResetPassword(args)) => {
                 commands::reset_password(db.database.as_deref(), &db.data_dir, args).await
             }
+            Command::Returns(_) => Ok(()),
         }
     });
     match result {

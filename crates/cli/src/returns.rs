@@ -1,0 +1,406 @@
+//! `carebridge returns`: statutory returns. `returns validate ssda903` checks a folder
+//! of 903 CSV tables against every DfE rule of the collection year.
+//!
+//! Exit codes: 0 when no rule flags a row, 1 when some do, 2 when the input cannot be
+//! read (the error names the file, line and field) or the command line is wrong.
+//!
+//! Last year's tables (for the rules that compare years) are read from `--last-year
+//! DIR2`, or else from the `last-year` folder inside DIR when there is one.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use carebridge_returns::ssda903::{
+    self, generate, CollectionYear, Return, RuleStatus, Source, Validation,
+};
+use clap::{Args, Subcommand, ValueEnum};
+
+/// `returns ...`.
+#[derive(Debug, Subcommand)]
+pub enum ReturnsCommand {
+    /// Check a return against the DfE validation rules of a collection year.
+    #[command(subcommand)]
+    Validate(ValidateCommand),
+    /// Generate a synthetic return (for tests, benchmarks and the reference check).
+    #[command(subcommand, hide = true)]
+    Generate(GenerateCommand),
+    /// List the rules of a year, each `implemented` or `not-implemented` (for scripts).
+    #[command(hide = true)]
+    Rules(RulesArgs),
+}
+
+/// `returns rules`.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Collection year, e.g. 2026-27.
+    #[arg(long)]
+    year: CollectionYear,
+}
+
+/// `returns validate ...`.
+#[derive(Debug, Subcommand)]
+pub enum ValidateCommand {
+    /// SSDA903 (children looked after): a folder of CSV tables, each recognised by its
+    /// columns.
+    Ssda903(ValidateArgs),
+}
+
+/// `returns generate ...`.
+#[derive(Debug, Subcommand)]
+pub enum GenerateCommand {
+    /// A synthetic 903 return, this year's tables in OUT and last year's in
+    /// OUT/last-year, with deliberate errors so that rules fire.
+    Ssda903(GenerateArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A report for people: a summary by rule, then the rows.
+    Text,
+    /// One JSON object per flagged row and rule, sorted by table, row and rule.
+    Jsonl,
+}
+
+/// `returns validate ssda903`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Collection year, e.g. 2026-27.
+    #[arg(long)]
+    year: CollectionYear,
+    /// Folder of last year's tables (default: DIR/last-year when it exists).
+    #[arg(long, value_name = "DIR2")]
+    last_year: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Rows shown per rule in the text report (0: all).
+    #[arg(long, default_value_t = 20)]
+    limit: usize,
+    /// The folder holding this year's CSV tables.
+    #[arg(value_name = "DIR")]
+    dir: PathBuf,
+}
+
+/// `returns generate ssda903`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Collection year, e.g. 2026-27.
+    #[arg(long)]
+    year: CollectionYear,
+    /// How many children.
+    #[arg(long, default_value_t = 1000)]
+    children: usize,
+    /// Seed: the same seed gives the same files.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Output folder (created; CSV files in it are replaced).
+    #[arg(long)]
+    out: PathBuf,
+}
+
+pub fn run(command: ReturnsCommand) -> ExitCode {
+    let result = match command {
+        ReturnsCommand::Validate(ValidateCommand::Ssda903(args)) => validate(&args),
+        ReturnsCommand::Generate(GenerateCommand::Ssda903(args)) => {
+            write_generated(&args).map(|()| ExitCode::SUCCESS)
+        }
+        ReturnsCommand::Rules(args) => list_rules(&args).map(|()| ExitCode::SUCCESS),
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("error: {e:#}");
+        ExitCode::from(2)
+    })
+}
+
+fn validate(args: &ValidateArgs) -> Result<ExitCode> {
+    let this = read_folder(&args.dir)?;
+    let default_last = args.dir.join("last-year");
+    let last_dir = match &args.last_year {
+        Some(dir) => Some(dir.clone()),
+        None => default_last.is_dir().then_some(default_last),
+    };
+    let last = match &last_dir {
+        Some(dir) => read_folder(dir)?,
+        None => Vec::new(),
+    };
+    let ret = Return::parse(args.year, &this, &last)?;
+    if ret.is_empty() {
+        anyhow::bail!(ssda903::ReadError::NoTables {
+            folder: args.dir.display().to_string()
+        });
+    }
+    let validation = ssda903::validate(&ret);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match args.format {
+        Format::Jsonl => write_jsonl(&mut out, &validation)?,
+        Format::Text => write_report(
+            &mut out,
+            &ret,
+            &validation,
+            &args.dir,
+            last_dir.as_deref(),
+            args.limit,
+        )?,
+    }
+    out.flush()?;
+    Ok(if validation.any_flagged() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The CSV files directly in `dir`, by name.
+fn read_folder(dir: &Path) -> Result<Vec<Source>> {
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("{}: cannot read the folder", dir.display()))?;
+    let mut paths = Vec::new();
+    for entry in entries {
+        let path = entry
+            .with_context(|| format!("{}: cannot read the folder", dir.display()))?
+            .path();
+        let is_csv = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        if is_csv && path.is_file() {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    Ok(paths
+        .iter()
+        .map(|p| Source::read(p))
+        .collect::<Result<_, _>>()?)
+}
+
+#[derive(serde::Serialize)]
+struct JsonRow<'a> {
+    table: String,
+    row: u32,
+    rule: &'a str,
+    fields: &'a [&'static str],
+}
+
+fn write_jsonl(out: &mut impl Write, validation: &Validation) -> Result<()> {
+    for flagged in validation.flagged_rows() {
+        let row = JsonRow {
+            table: flagged.flag.table_label(),
+            row: flagged.flag.row,
+            rule: flagged.rule,
+            fields: flagged.fields,
+        };
+        serde_json::to_writer(&mut *out, &row)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+fn write_report(
+    out: &mut impl Write,
+    ret: &Return,
+    validation: &Validation,
+    dir: &Path,
+    last_dir: Option<&Path>,
+    limit: usize,
+) -> Result<()> {
+    let year = validation.year;
+    writeln!(out, "SSDA903 {year} validation of {}", dir.display())?;
+    writeln!(out)?;
+    writeln!(out, "Tables read:")?;
+    for table in ssda903::TableName::ALL {
+        match ret.table(table) {
+            Some(t) => writeln!(
+                out,
+                "  {:<15} {:>8} rows  {}",
+                table.as_str(),
+                t.len(),
+                t.file()
+            )?,
+            None => writeln!(out, "  {:<15}     not supplied", table.as_str())?,
+        }
+    }
+    match last_dir {
+        Some(dir) => {
+            let names: Vec<&str> = ssda903::TableName::ALL
+                .into_iter()
+                .filter(|t| ret.last_year_table(*t).is_some())
+                .map(|t| t.as_str())
+                .collect();
+            writeln!(out, "  Last year ({}): {}", dir.display(), names.join(", "))?;
+        }
+        None => writeln!(
+            out,
+            "  Last year: not supplied (use --last-year DIR2); rules comparing years were not run"
+        )?,
+    }
+
+    let total = validation.outcomes.len();
+    let checked = validation.count(|s| *s == RuleStatus::Checked);
+    let not_run = validation.count(|s| matches!(s, RuleStatus::NotRun { .. }));
+    let not_implemented = validation.count(|s| *s == RuleStatus::NotImplemented);
+    let fired: Vec<_> = validation
+        .outcomes
+        .iter()
+        .filter(|o| !o.flags.is_empty())
+        .collect();
+    let rows: usize = fired.iter().map(|o| o.flags.len()).sum();
+    writeln!(out)?;
+    writeln!(out, "Summary: {total} rules in {year}.")?;
+    writeln!(
+        out,
+        "  {checked} checked: {} flagged {rows} rows, {} found nothing.",
+        fired.len(),
+        checked - fired.len()
+    )?;
+    writeln!(
+        out,
+        "  {not_run} not run: a table they need was not supplied."
+    )?;
+    writeln!(
+        out,
+        "  {not_implemented} NOT CHECKED: not yet implemented in Carebridge (listed at the end)."
+    )?;
+    if !fired.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Rules that flagged rows:")?;
+        writeln!(out, "  {:<10} {:>7}  message", "rule", "rows")?;
+        for outcome in &fired {
+            writeln!(
+                out,
+                "  {:<10} {:>7}  {}",
+                outcome.facts.code,
+                outcome.flags.len(),
+                outcome.facts.message
+            )?;
+        }
+        writeln!(out)?;
+        writeln!(
+            out,
+            "Details (line: the file's line, the header is line 1):"
+        )?;
+        for outcome in &fired {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "Rule {}: {}",
+                outcome.facts.code, outcome.facts.message
+            )?;
+            let shown = if limit == 0 {
+                outcome.flags.len()
+            } else {
+                limit.min(outcome.flags.len())
+            };
+            for flag in &outcome.flags[..shown] {
+                let table = if flag.last_year {
+                    ret.last_year_table(flag.table)
+                } else {
+                    ret.table(flag.table)
+                };
+                let Some(table) = table else { continue };
+                let row = flag.row as usize;
+                let child = table.text_by_name(row, "CHILD").unwrap_or("(blank)");
+                let fields: Vec<String> = outcome
+                    .facts
+                    .fields
+                    .iter()
+                    .filter(|f| flag.table.columns().contains(f))
+                    .map(|f| format!("{f}={}", table.text_by_name(row, f).unwrap_or("(blank)")))
+                    .collect();
+                writeln!(
+                    out,
+                    "  {} line {:<7} child {:<12} {}",
+                    flag.table_label(),
+                    table.line(row),
+                    child,
+                    fields.join("  ")
+                )?;
+            }
+            if shown < outcome.flags.len() {
+                writeln!(
+                    out,
+                    "  ... and {} more (--limit 0 shows all; --format jsonl lists every row)",
+                    outcome.flags.len() - shown
+                )?;
+            }
+        }
+    }
+    let skipped: Vec<_> = validation
+        .outcomes
+        .iter()
+        .filter_map(|o| match &o.status {
+            RuleStatus::NotRun { missing } => {
+                Some(format!("{} (needs {})", o.facts.code, missing.join(", ")))
+            }
+            _ => None,
+        })
+        .collect();
+    if !skipped.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "Not run, a table they need was not supplied ({}):",
+            skipped.len()
+        )?;
+        write_wrapped(out, &skipped)?;
+    }
+    let unchecked: Vec<String> = validation
+        .outcomes
+        .iter()
+        .filter(|o| o.status == RuleStatus::NotImplemented)
+        .map(|o| o.facts.code.to_owned())
+        .collect();
+    if !unchecked.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "NOT CHECKED, not yet implemented in Carebridge ({}); the return may break these:",
+            unchecked.len()
+        )?;
+        write_wrapped(out, &unchecked)?;
+    }
+    Ok(())
+}
+
+fn write_wrapped(out: &mut impl Write, items: &[String]) -> Result<()> {
+    let mut line = String::from(" ");
+    for item in items {
+        if line.len() + item.len() > 88 {
+            writeln!(out, "{line}")?;
+            line = String::from(" ");
+        }
+        line.push(' ');
+        line.push_str(item);
+    }
+    writeln!(out, "{line}")?;
+    Ok(())
+}
+
+fn list_rules(args: &RulesArgs) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    for facts in ssda903::rules_of(args.year) {
+        let status = if ssda903::rules::find(facts.code).is_some() {
+            "implemented"
+        } else {
+            "not-implemented"
+        };
+        writeln!(out, "{}\t{status}", facts.code)?;
+    }
+    Ok(())
+}
+
+fn write_generated(args: &GenerateArgs) -> Result<()> {
+    let generated = generate::generate(args.year, args.children, args.seed);
+    let last_dir = args.out.join("last-year");
+    for (dir, files) in [(&args.out, &generated.this), (&last_dir, &generated.last)] {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("{}: cannot create the folder", dir.display()))?;
+        for (table, content) in files {
+            let path = dir.join(format!("{}.csv", table.as_str().to_lowercase()));
+            std::fs::write(&path, content)
+                .with_context(|| format!("{}: cannot write", path.display()))?;
+        }
+    }
+    Ok(())
+}

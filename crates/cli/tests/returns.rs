@@ -1,0 +1,122 @@
+//! `carebridge returns validate ssda903` as a person runs it: a folder of CSV tables in,
+//! a report or one JSON line per flagged row out, and exit code 0 (nothing flagged),
+//! 1 (rows flagged) or 2 (input it cannot read).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::process::{Command, Output};
+
+fn validate(folder: &str, extra: &[&str]) -> Output {
+    let dir = format!(
+        "{}/tests/fixtures/ssda903/{folder}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    Command::new(env!("CARGO_BIN_EXE_carebridge"))
+        .args(["returns", "validate", "ssda903", "--year", "2026-27"])
+        .args(extra)
+        .arg(&dir)
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+// The fixtures were checked against the reference validator: it flags these same rows
+// (and nothing in `clean`) for every rule Carebridge implements. When a newly implemented
+// rule fires on them, check it against the reference before changing the expectation.
+#[test]
+fn a_clean_return_exits_0_and_prints_no_rows() {
+    let output = validate("clean", &["--format", "jsonl"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert_eq!(stdout(&output), "");
+}
+
+#[test]
+fn flagged_rows_are_one_json_line_each_sorted_by_table_row_rule() {
+    let output = validate("flagged", &["--format", "jsonl"]);
+    assert_eq!(output.status.code(), Some(1));
+    // The Episodes file has a blank line before its second row: rows count data rows.
+    assert_eq!(
+        stdout(&output),
+        concat!(
+            "{\"table\":\"Episodes\",\"row\":1,\"rule\":\"214\",\"fields\":[\"PL_POST\",\"URN\"]}\n",
+            "{\"table\":\"Episodes\",\"row\":1,\"rule\":\"365\",\"fields\":[\"LS\",\"DECOM\",\"DEC\"]}\n",
+            "{\"table\":\"Episodes\",\"row\":1,\"rule\":\"384\",\"fields\":[\"PLACE\",\"LS\"]}\n",
+            "{\"table\":\"Episodes\",\"row\":1,\"rule\":\"398\",\"fields\":[\"LS\",\"HOME_POST\",\"PL_POST\"]}\n",
+            "{\"table\":\"Header\",\"row\":1,\"rule\":\"103\",\"fields\":[\"ETHNIC\"]}\n",
+        )
+    );
+}
+
+#[test]
+fn the_report_summarises_by_rule_and_says_what_was_not_checked() {
+    let output = validate("flagged", &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let report = stdout(&output);
+    let summary_line = report
+        .lines()
+        .find(|l| l.trim_start().starts_with("103 ") && l.contains("ethnicity"))
+        .unwrap();
+    let words: Vec<&str> = summary_line.split_whitespace().collect();
+    assert_eq!(words[..3], ["103", "1", "The"], "{summary_line}");
+    assert!(
+        summary_line.ends_with("The ethnicity code is either not valid or has not been entered.")
+    );
+    // Line 4 of the file: the header, a row, a blank line, then this row.
+    assert!(report.contains("Episodes line 4       child 2"), "{report}");
+    assert!(
+        report.contains("NOT CHECKED, not yet implemented in Carebridge"),
+        "{report}"
+    );
+    assert!(report.contains("Last year: not supplied"), "{report}");
+}
+
+#[test]
+fn broken_utf8_exits_2_naming_file_line_and_field() {
+    let output = validate("bad-utf8", &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(
+        message.contains("header.csv line 3, field ETHNIC: not UTF-8 text"),
+        "{message}"
+    );
+    assert_eq!(message.trim_end().lines().count(), 1, "one line: {message}");
+}
+
+#[test]
+fn unknown_columns_exit_2_naming_the_nearest_table() {
+    let output = validate("unknown-columns", &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("nearest is Header (missing MC_DOB)"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_missing_folder_or_unknown_year_exits_2() {
+    let output = validate("no-such-folder", &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("cannot read the folder"),
+        "{}",
+        stderr(&output)
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_carebridge"))
+        .args(["returns", "validate", "ssda903", "--year", "2019-20", "."])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("expected one of 2025-26, 2026-27"),
+        "{}",
+        stderr(&output)
+    );
+}

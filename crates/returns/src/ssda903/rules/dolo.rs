@@ -1,0 +1,127 @@
+//! Rules flagging rows of the DoLo table (deprivations of liberty, from 2026-27).
+
+use super::{each_row, Ctx, Flags, Need, Rule};
+use crate::ssda903::tables::cols::dolo::{DOLO_END, DOLO_START};
+use crate::ssda903::TableName::DoLo;
+
+const DOLO: &[Need] = &[Need::This(DoLo)];
+
+pub(super) const RULES: &[Rule] = &[
+    Rule {
+        code: "700",
+        needs: DOLO,
+        run: rule_700,
+    },
+    Rule {
+        code: "701",
+        needs: DOLO,
+        run: rule_701,
+    },
+    Rule {
+        code: "703",
+        needs: DOLO,
+        run: rule_703,
+    },
+    Rule {
+        code: "708",
+        needs: DOLO,
+        run: rule_708,
+    },
+    Rule {
+        code: "702",
+        needs: DOLO,
+        run: rule_702,
+    },
+];
+
+/// 700: The start date of the DoLO is not a valid date.
+fn rule_700(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(DoLo);
+    each_row(f, t, |r| t.date(r, DOLO_START).is_none());
+}
+
+/// 701: The end date of the DoLO is not a valid date.
+fn rule_701(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(DoLo);
+    each_row(f, t, |r| {
+        t.present(r, DOLO_END) && t.date(r, DOLO_END).is_none()
+    });
+}
+
+/// 703: The date that the DoLO started is after the end of the collection year.
+fn rule_703(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(DoLo);
+    let end = c.collection_end();
+    each_row(f, t, |r| t.date(r, DOLO_START).is_some_and(|d| d > end));
+}
+
+/// 708: Dates of DoLOs are before child’s date of birth.
+fn rule_708(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::dolo::DOB;
+    let t = c.this(DoLo);
+    each_row(
+        f,
+        t,
+        |r| matches!((t.date(r, DOLO_START), t.date(r, DOB)), (Some(s), Some(dob)) if s <= dob),
+    );
+}
+
+/// 702: The date that the DoLO ended is before the date that it started.
+fn rule_702(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(DoLo);
+    each_row(
+        f,
+        t,
+        |r| matches!((t.date(r, DOLO_START), t.date(r, DOLO_END)), (Some(s), Some(e)) if e <= s),
+    );
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use crate::ssda903::rules::test_support::{check, Case};
+    use crate::ssda903::TableName::DoLo;
+
+    pub(crate) const CASES: &[Case] = &[
+        Case {
+            rule: "700",
+            this: &[(DoLo, "CHILD,DOLO_START\n1,\n2,01/01/2027\n3,x")],
+            last: &[],
+            flagged: &["DoLo:0", "DoLo:2"],
+        },
+        Case {
+            rule: "701",
+            this: &[(DoLo, "CHILD,DOLO_END\n1,x\n2,01/01/2027\n3,")],
+            last: &[],
+            flagged: &["DoLo:0"],
+        },
+        Case {
+            rule: "703",
+            this: &[(DoLo, "CHILD,DOLO_START\n1,01/04/2027\n2,31/03/2027")],
+            last: &[],
+            flagged: &["DoLo:0"],
+        },
+        Case {
+            rule: "708",
+            this: &[(
+                DoLo,
+                "CHILD,DOB,DOLO_START\n1,01/01/2015,01/01/2015\n2,01/01/2015,02/01/2015",
+            )],
+            last: &[],
+            flagged: &["DoLo:0"],
+        },
+        Case {
+            rule: "702",
+            this: &[(
+                DoLo,
+                "CHILD,DOLO_START,DOLO_END\n1,02/01/2027,02/01/2027\n2,01/01/2027,02/01/2027",
+            )],
+            last: &[],
+            flagged: &["DoLo:0"],
+        },
+    ];
+
+    #[test]
+    fn dolo_rules() {
+        check(CASES);
+    }
+}

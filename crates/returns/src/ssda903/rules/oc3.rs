@@ -1,0 +1,260 @@
+//! Rules flagging rows of the OC3 table (care leavers).
+
+use super::{each_row, Ctx, Flags, Need, Rule};
+use crate::ssda903::tables::cols::oc3::{ACCOM, ACTIV, IN_TOUCH};
+use crate::ssda903::TableName::{Episodes, Oc3};
+
+const OC3: &[Need] = &[Need::This(Oc3)];
+
+pub(super) const RULES: &[Rule] = &[
+    Rule {
+        code: "131",
+        needs: OC3,
+        run: rule_131,
+    },
+    Rule {
+        code: "153",
+        needs: OC3,
+        run: rule_153,
+    },
+    Rule {
+        code: "344",
+        needs: OC3,
+        run: rule_344,
+    },
+    Rule {
+        code: "345",
+        needs: OC3,
+        run: rule_345,
+    },
+    Rule {
+        code: "1002",
+        needs: &[Need::This(Episodes), Need::This(Oc3), Need::Last(Episodes)],
+        run: rule_1002,
+    },
+    Rule {
+        code: "347",
+        needs: OC3,
+        run: rule_347,
+    },
+    Rule {
+        code: "348",
+        needs: &[Need::This(Oc3), Need::Last(Oc3)],
+        run: rule_348,
+    },
+    Rule {
+        code: "1011",
+        needs: &[Need::This(Oc3), Need::This(Episodes)],
+        run: rule_1011,
+    },
+    Rule {
+        code: "132",
+        needs: OC3,
+        run: rule_132,
+    },
+    Rule {
+        code: "391",
+        needs: OC3,
+        run: rule_391,
+    },
+];
+
+/// 131: Data entry for being in touch after leaving care is invalid.
+fn rule_131(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Oc3);
+    each_row(f, t, |r| {
+        !t.is_in(r, IN_TOUCH, &["YES", "NO", "DIED", "REFU", "NREQ", "RHOM"])
+    });
+}
+
+/// 153: All data items relating to a child's activity or accommodation after leaving
+/// care must be coded or left blank.
+fn rule_153(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Oc3);
+    each_row(f, t, |r| {
+        let present = [IN_TOUCH, ACTIV, ACCOM].map(|col| t.present(r, col));
+        present.iter().any(|p| *p) && !present.iter().all(|p| *p)
+    });
+}
+
+/// 344: The record shows the young person has died or returned home to live with
+/// parent(s) or someone with parental responsibility for a continuous period of 6
+/// months or more, but activity and/or accommodation on leaving care have been
+/// completed.
+fn rule_344(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Oc3);
+    each_row(f, t, |r| {
+        t.is_in(r, IN_TOUCH, &["DIED", "RHOM"])
+            && (t.pd_str(r, ACTIV) != "0" || t.pd_str(r, ACCOM) != "0")
+    });
+}
+
+/// 345: The data collection record shows the local authority is in touch with this
+/// young person, but activity and/or accommodation data items are zero.
+fn rule_345(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Oc3);
+    each_row(f, t, |r| {
+        t.is(r, IN_TOUCH, "YES") && (t.pd_str(r, ACTIV) == "0" || t.pd_str(r, ACCOM) == "0")
+    });
+}
+
+/// 1002: This child has no previous episodes of care, therefore should not have care
+/// leaver information recorded. [NOTE: This tool can only test the current and previous
+/// year data loaded into the tool - this check may generate false positives if a child
+/// had episodes prior to last year's collection.]
+fn rule_1002(c: &Ctx<'_>, f: &mut Flags) {
+    let (t, episodes, last) = (c.this(Oc3), c.this(Episodes), c.last(Episodes));
+    each_row(f, t, |r| {
+        !episodes.has_child(t.child(r)) && !last.has_child(t.child(r))
+    });
+}
+
+/// 347: Care leaver's accommodation is recorded as 'T' (in custody?) ... (the reference:
+/// ACCOM `T` for a care leaver under 18 at the start of the year, counting a year as
+/// 365.2425 days).
+///
+/// Like the reference, nothing is flagged when any date of birth is unreadable (the
+/// reference stops on it).
+fn rule_347(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::oc3::DOB;
+    let t = c.this(Oc3);
+    if t.rows()
+        .any(|r| t.present(r, DOB) && t.date(r, DOB).is_none())
+    {
+        return;
+    }
+    let start = c.collection_start();
+    each_row(f, t, |r| {
+        // 18 years of 365.2425 days is 6574.365 days.
+        t.is(r, ACCOM, "T")
+            && t.date(r, DOB)
+                .is_some_and(|dob| (start - dob).num_days() <= 6574)
+    });
+}
+
+/// 348: Care leaver recorded as having died last year but is recorded as something other
+/// than died this year.
+fn rule_348(c: &Ctx<'_>, f: &mut Flags) {
+    let (t, last) = (c.this(Oc3), c.last(Oc3));
+    each_row(f, t, |r| {
+        !t.is(r, IN_TOUCH, "DIED")
+            && last
+                .rows_of(t.child(r))
+                .any(|l| last.is(l, IN_TOUCH, "DIED"))
+    });
+}
+
+/// 1011: This child is recorded as having his/her care transferred to another local
+/// authority for the final episode and therefore should not have the care leaver
+/// information completed.
+///
+/// The final episode is the one with the latest start (the first of several on that day);
+/// a child whose episodes have no readable start has none.
+fn rule_1011(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::episodes;
+    let (t, e) = (c.this(Oc3), c.this(Episodes));
+    each_row(f, t, |r| {
+        let mut last: Option<(chrono::NaiveDate, usize)> = None;
+        for er in e.rows_of(t.child(r)) {
+            if let Some(decom) = e.date(er, episodes::DECOM) {
+                if last.is_none_or(|(best, _)| decom > best) {
+                    last = Some((decom, er));
+                }
+            }
+        }
+        last.is_some_and(|(_, er)| e.is(er, episodes::REC, "E3"))
+            && [IN_TOUCH, ACTIV, ACCOM]
+                .iter()
+                .any(|col| t.present(r, *col))
+    });
+}
+
+/// 132: Data entry for activity after leaving care is invalid.
+fn rule_132(c: &Ctx<'_>, f: &mut Flags) {
+    const CODES: &[&str] = &[
+        "F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5", "G4", "G5", "G6", "0",
+    ];
+    let t = c.this(Oc3);
+    each_row(f, t, |r| !t.is_in(r, ACTIV, CODES));
+}
+
+/// 391: Young person was not 17 to 21 at the end of the year … but care leaver
+/// information was completed (the reference checks only under 17).
+fn rule_391(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::oc3::DOB;
+    let t = c.this(Oc3);
+    let end = c.collection_end();
+    each_row(f, t, |r| {
+        [IN_TOUCH, ACTIV, ACCOM]
+            .iter()
+            .any(|col| t.present(r, *col))
+            && t.date(r, DOB)
+                .and_then(|dob| dob.checked_add_months(chrono::Months::new(12 * 17)))
+                .is_some_and(|d| d > end)
+    });
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use crate::ssda903::rules::test_support::{check, Case};
+    use crate::ssda903::TableName::{Episodes, Oc3};
+
+    pub(crate) const CASES: &[Case] = &[
+        Case {
+            rule: "131",
+            this: &[(Oc3, "CHILD,IN_TOUCH\n1,MAYBE\n2,YES\n3,")],
+            last: &[],
+            flagged: &["OC3:0", "OC3:2"],
+        },
+        Case {
+            rule: "153",
+            this: &[(
+                Oc3,
+                "CHILD,IN_TOUCH,ACTIV,ACCOM\n1,YES,F1,\n2,YES,F1,B1\n3,,,",
+            )],
+            last: &[],
+            flagged: &["OC3:0"],
+        },
+        Case {
+            rule: "344",
+            this: &[(
+                Oc3,
+                "CHILD,IN_TOUCH,ACTIV,ACCOM\n1,DIED,F1,0\n2,DIED,0,0\n3,RHOM,,0",
+            )],
+            last: &[],
+            flagged: &["OC3:0", "OC3:2"],
+        },
+        Case {
+            rule: "345",
+            this: &[(Oc3, "CHILD,IN_TOUCH,ACTIV,ACCOM\n1,YES,0,B1\n2,YES,F1,B1")],
+            last: &[],
+            flagged: &["OC3:0"],
+        },
+        Case {
+            rule: "1002",
+            this: &[(Oc3, "CHILD\n1\n2\n3"), (Episodes, "CHILD\n2")],
+            last: &[(Episodes, "CHILD\n3")],
+            flagged: &["OC3:0"],
+        },
+        Case { rule: "347", this: &[(Oc3, "CHILD,DOB,ACCOM\n1,01/04/2008,T\n2,31/03/2008,T\n3,02/04/2008,B1")], last: &[], flagged: &["OC3:0"] },
+        Case {
+            rule: "348",
+            this: &[(Oc3, "CHILD,IN_TOUCH\n1,YES\n2,DIED\n3,YES")],
+            last: &[(Oc3, "CHILD,IN_TOUCH\n1,DIED\n2,DIED\n3,NO")],
+            flagged: &["OC3:0"],
+        },
+        Case {
+            rule: "1011",
+            this: &[(Oc3, "CHILD,IN_TOUCH\n1,YES\n2,YES\n3,"), (Episodes, "CHILD,DECOM,REC\n1,01/01/2026,X1\n1,01/02/2026,E3\n2,01/02/2026,E3\n2,01/03/2026,E4A\n3,01/01/2026,E3")],
+            last: &[],
+            flagged: &["OC3:0"],
+        },
+        Case { rule: "132", this: &[(Oc3, "CHILD,ACTIV\n1,F3\n2,F1\n3,\n4,0")], last: &[], flagged: &["OC3:0", "OC3:2"] },
+        Case { rule: "391", this: &[(Oc3, "CHILD,DOB,IN_TOUCH\n1,01/04/2010,YES\n2,31/03/2010,YES\n3,01/04/2010,")], last: &[], flagged: &["OC3:0"] },
+    ];
+
+    #[test]
+    fn oc3_rules() {
+        check(CASES);
+    }
+}

@@ -1,0 +1,150 @@
+//! Running every rule of the year over a [`Return`], and what came of each rule.
+
+use super::catalogue::{rules_of, RuleFacts};
+use super::rules::{self, Ctx, Flags, Need};
+use super::tables::TableName;
+use super::year::CollectionYear;
+use super::Return;
+
+/// A flagged row: which table (this year's or last year's), and its 0-based data row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Flag {
+    /// The table.
+    pub table: TableName,
+    /// Whether the row is in last year's return of the table.
+    pub last_year: bool,
+    /// The 0-based data row (the header line is not a row; blank lines are skipped).
+    pub row: u32,
+}
+
+impl Flag {
+    /// The table as the reference names it (`Episodes`, or `Episodes_last`).
+    pub fn table_label(&self) -> String {
+        if self.last_year {
+            format!("{}_last", self.table)
+        } else {
+            self.table.to_string()
+        }
+    }
+}
+
+/// Whether a rule was run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuleStatus {
+    /// Run over the return; its flags are complete.
+    Checked,
+    /// Not run: a table it needs was not supplied (as the reference, which skips it).
+    NotRun {
+        /// What was missing, e.g. `Episodes` or `Episodes (last year)`.
+        missing: Vec<String>,
+    },
+    /// Not yet implemented in Carebridge: nothing is known about this rule's rows.
+    NotImplemented,
+}
+
+/// One rule's result.
+#[derive(Debug, Clone)]
+pub struct RuleOutcome {
+    /// The rule as published.
+    pub facts: RuleFacts,
+    /// Whether it ran.
+    pub status: RuleStatus,
+    /// The rows it flagged, sorted, each once.
+    pub flags: Vec<Flag>,
+}
+
+/// Every rule of the year and what it found.
+#[derive(Debug, Clone)]
+pub struct Validation {
+    /// The collection year.
+    pub year: CollectionYear,
+    /// One outcome per rule of the year, in the published order.
+    pub outcomes: Vec<RuleOutcome>,
+}
+
+/// One flagged row with its rule, for line-per-row output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlaggedRow<'a> {
+    /// The row.
+    pub flag: Flag,
+    /// The rule's code.
+    pub rule: &'a str,
+    /// The rule's fields.
+    pub fields: &'a [&'static str],
+}
+
+impl Validation {
+    /// Whether any rule flagged any row.
+    pub fn any_flagged(&self) -> bool {
+        self.outcomes.iter().any(|o| !o.flags.is_empty())
+    }
+
+    /// Every flagged row with its rule, sorted by table name, row, then rule code.
+    pub fn flagged_rows(&self) -> Vec<FlaggedRow<'_>> {
+        let mut rows: Vec<FlaggedRow<'_>> = self
+            .outcomes
+            .iter()
+            .flat_map(|outcome| {
+                outcome.flags.iter().map(|flag| FlaggedRow {
+                    flag: *flag,
+                    rule: outcome.facts.code,
+                    fields: &outcome.facts.fields,
+                })
+            })
+            .collect();
+        rows.sort_by(|a, b| {
+            (a.flag.table_label(), a.flag.row, a.rule).cmp(&(
+                b.flag.table_label(),
+                b.flag.row,
+                b.rule,
+            ))
+        });
+        rows
+    }
+
+    /// Outcomes with the given status kind.
+    pub fn count(&self, matches: impl Fn(&RuleStatus) -> bool) -> usize {
+        self.outcomes.iter().filter(|o| matches(&o.status)).count()
+    }
+}
+
+/// Runs every rule of the return's year.
+pub fn validate(ret: &Return) -> Validation {
+    let ctx = Ctx::new(ret);
+    let mut flags = Flags::default();
+    let outcomes = rules_of(ret.year())
+        .into_iter()
+        .map(|facts| {
+            let Some(rule) = rules::find(facts.code) else {
+                return RuleOutcome {
+                    facts,
+                    status: RuleStatus::NotImplemented,
+                    flags: Vec::new(),
+                };
+            };
+            let missing: Vec<String> = rule
+                .needs
+                .iter()
+                .filter(|need| !need.is_met(ret))
+                .map(Need::to_string)
+                .collect();
+            if !missing.is_empty() {
+                return RuleOutcome {
+                    facts,
+                    status: RuleStatus::NotRun { missing },
+                    flags: Vec::new(),
+                };
+            }
+            (rule.run)(&ctx, &mut flags);
+            RuleOutcome {
+                facts,
+                status: RuleStatus::Checked,
+                flags: flags.take(),
+            }
+        })
+        .collect();
+    Validation {
+        year: ret.year(),
+        outcomes,
+    }
+}
