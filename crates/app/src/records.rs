@@ -47,11 +47,23 @@ pub struct OpenedRecord {
 }
 
 /// A record transaction after the policy allowed the action (and it was audited).
+///
+/// Its audit entry is appended by [`finish`], as the transaction's last statement, so
+/// the audit chain's head (a row lock on PostgreSQL) is held only from the append to
+/// the commit, not while the record is read or written.
 struct Checked {
     tx: RecordTx,
     access: carebridge_policy::ChildAccess,
     facts: ChildFacts,
     at: DateTime<Utc>,
+    entry: NewAuditEntry,
+}
+
+/// Appends the action's audit entry and commits: both or neither.
+async fn finish(mut tx: RecordTx, entry: &NewAuditEntry) -> Result<(), AppError> {
+    tx.audit(entry).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// How many results a search shows at most.
@@ -161,16 +173,16 @@ impl App {
             at,
         );
         entry.employer = employer;
-        tx.audit(&entry).await?;
         match decision {
             Ok(access) => Ok(Checked {
                 tx,
                 access,
                 facts,
                 at,
+                entry,
             }),
             Err(denial) => {
-                tx.commit().await?;
+                finish(tx, &entry).await?;
                 Err(refused(&denial))
             }
         }
@@ -187,12 +199,13 @@ impl App {
             mut tx,
             access,
             facts,
+            entry,
             ..
         } = self
             .begin_checked(actor, meta, ChildAction::Open, child)
             .await?;
         let (person, involvements) = tx.read_child(&access).await?;
-        tx.commit().await?;
+        finish(tx, &entry).await?;
         Ok(OpenedRecord {
             child: person,
             involvements,
@@ -224,12 +237,16 @@ impl App {
             .into());
         }
         let Checked {
-            mut tx, access, at, ..
+            mut tx,
+            access,
+            at,
+            entry,
+            ..
         } = self
             .begin_checked(actor, meta, ChildAction::BreakGlass, child)
             .await?;
         let id = tx.open_break_glass(&access, justification, at).await?;
-        tx.commit().await?;
+        finish(tx, &entry).await?;
         tracing::warn!(user = %actor.username, child = child.0, "break-glass opening; awaiting review");
         let Grounds::BreakGlass { until } = access.grounds() else {
             return Err(AppError::Internal(
@@ -280,12 +297,16 @@ impl App {
             users.push(actor.user);
         }
         let Checked {
-            mut tx, access, at, ..
+            mut tx,
+            access,
+            at,
+            entry,
+            ..
         } = self
             .begin_checked(actor, meta, ChildAction::Restrict, child)
             .await?;
         tx.restrict(&access, reason, &users, at).await?;
-        tx.commit().await?;
+        finish(tx, &entry).await?;
         Ok(())
     }
 
@@ -296,11 +317,16 @@ impl App {
         meta: &RequestMeta,
         child: ChildId,
     ) -> Result<bool, AppError> {
-        let Checked { mut tx, access, .. } = self
+        let Checked {
+            mut tx,
+            access,
+            entry,
+            ..
+        } = self
             .begin_checked(actor, meta, ChildAction::Restrict, child)
             .await?;
         let lifted = tx.lift_restriction(&access).await?;
-        tx.commit().await?;
+        finish(tx, &entry).await?;
         Ok(lifted)
     }
 
@@ -311,11 +337,16 @@ impl App {
         meta: &RequestMeta,
         child: ChildId,
     ) -> Result<Vec<AuditEntry>, AppError> {
-        let Checked { mut tx, access, .. } = self
+        let Checked {
+            mut tx,
+            access,
+            entry,
+            ..
+        } = self
             .begin_checked(actor, meta, ChildAction::ViewAccessLog, child)
             .await?;
         let log = tx.access_log(&access, LOG_LIMIT).await?;
-        tx.commit().await?;
+        finish(tx, &entry).await?;
         Ok(log)
     }
 
