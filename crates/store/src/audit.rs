@@ -162,31 +162,41 @@ pub(crate) async fn append(
     let seq: i64 = head.try_get("seq")?;
     let prev_hash: String = head.try_get("hash")?;
     let hash = entry_hash(seq, entry, &prev_hash);
-    sqlx::query(
+    // On PostgreSQL the insert and the head's new hash go in one statement (one round
+    // trip less while the head is locked); SQLite cannot modify data in a WITH clause.
+    let postgres = conn.backend_name() == "PostgreSQL";
+    let insert =
         "INSERT INTO audit_log (seq, at, user_id, username, employer_id, role, action, child_id, \
          decision, reason, request_id, client, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-    )
-    .bind(seq)
-    .bind(instant_text(entry.at))
-    .bind(entry.user.map(|u| u.0))
-    .bind(&entry.username)
-    .bind(entry.employer.map(|o| o.0))
-    .bind(&entry.role)
-    .bind(&entry.action)
-    .bind(entry.child.map(|c| c.0))
-    .bind(if entry.allowed { "allow" } else { "deny" })
-    .bind(&entry.reason)
-    .bind(&entry.request_id)
-    .bind(&entry.client)
-    .bind(&prev_hash)
-    .bind(&hash)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+    let sql = if postgres {
+        format!("WITH entry AS ({insert} RETURNING hash) UPDATE audit_head SET hash = (SELECT hash FROM entry) WHERE id = 1")
+    } else {
+        insert.to_owned()
+    };
+    sqlx::query(&sql)
+        .bind(seq)
+        .bind(instant_text(entry.at))
+        .bind(entry.user.map(|u| u.0))
+        .bind(&entry.username)
+        .bind(entry.employer.map(|o| o.0))
+        .bind(&entry.role)
+        .bind(&entry.action)
+        .bind(entry.child.map(|c| c.0))
+        .bind(if entry.allowed { "allow" } else { "deny" })
+        .bind(&entry.reason)
+        .bind(&entry.request_id)
+        .bind(&entry.client)
+        .bind(&prev_hash)
         .bind(&hash)
         .execute(&mut *conn)
         .await?;
+    if !postgres {
+        sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+            .bind(&hash)
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(AuditEntry {
         seq,
         entry: entry.clone(),

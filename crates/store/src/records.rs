@@ -27,6 +27,9 @@ use crate::{Backend, Store, StoreError};
 #[derive(Debug)]
 pub struct RecordTx {
     tx: Transaction<'static, Any>,
+    /// The child and their work as `child_facts` read them in this transaction, handed
+    /// out only by `read_child` (with a capability), so opening a record reads it once.
+    loaded: Option<(Child, Vec<Involvement>)>,
 }
 
 /// A child as a list shows them.
@@ -89,6 +92,7 @@ impl Store {
     pub async fn begin_records(&self) -> Result<RecordTx, StoreError> {
         Ok(RecordTx {
             tx: self.begin_write().await?,
+            loaded: None,
         })
     }
 
@@ -272,78 +276,108 @@ impl RecordTx {
         child_id: ChildId,
         at: DateTime<Utc>,
     ) -> Result<Option<ChildFacts>, StoreError> {
-        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM children WHERE id = $1")
-            .bind(child_id.0)
-            .fetch_optional(&mut *self.tx)
-            .await?;
-        if exists.is_none() {
+        // Four round trips: the child with its work; provision on the day; the
+        // person's workplace; and restriction, names, break-glass and grants together.
+        let Some((person, involvements)) = self.child_with_work(child_id).await? else {
             return Ok(None);
-        }
+        };
+        self.loaded = Some((person, involvements.clone()));
         let day = at.date_naive();
-        let involvements = self.involvements(child_id).await?;
         let provision = self.provision_on(day).await?;
         let workplace = self.workplace(staff, day).await?;
-        let restriction = self.restriction(child_id).await?;
-        let glass: Option<String> = sqlx::query_scalar(
-            "SELECT MAX(expires_at) FROM break_glass WHERE user_id = $1 AND child_id = $2 AND expires_at > $3",
+        let rows = sqlx::query(
+            "SELECT 'restriction' AS kind, reason AS text, CAST(NULL AS BIGINT) AS n, \
+                    CAST(NULL AS TEXT) AS t1, CAST(NULL AS TEXT) AS t2 \
+               FROM record_restrictions WHERE child_id = $1 \
+             UNION ALL SELECT 'named', CAST(NULL AS TEXT), user_id, CAST(NULL AS TEXT), CAST(NULL AS TEXT) \
+               FROM restriction_named WHERE child_id = $1 \
+             UNION ALL SELECT 'glass', CAST(NULL AS TEXT), CAST(NULL AS BIGINT), expires_at, CAST(NULL AS TEXT) \
+               FROM break_glass WHERE user_id = $2 AND child_id = $1 AND expires_at > $3 \
+             UNION ALL SELECT kind, CAST(NULL AS TEXT), child_id, starts_at, ends_at \
+               FROM access_grants WHERE user_id = $2 AND ends_at > $3",
         )
-        .bind(user.0)
         .bind(child_id.0)
+        .bind(user.0)
         .bind(instant_text(at))
-        .fetch_one(&mut *self.tx)
+        .fetch_all(&mut *self.tx)
         .await?;
-        let break_glass_until = glass
-            .map(|t| {
-                DateTime::parse_from_rfc3339(&t)
-                    .map(|t| t.with_timezone(&Utc))
-                    .map_err(|_| StoreError::Corrupt {
-                        what: "break-glass expiry",
-                        problem: format!("{t:?} is not an instant"),
+        let mut reason = None;
+        let mut named = Vec::new();
+        let mut break_glass_until: Option<DateTime<Utc>> = None;
+        let mut grants = Vec::new();
+        for row in &rows {
+            let kind: String = row.try_get("kind")?;
+            match kind.as_str() {
+                "restriction" => reason = row.try_get::<Option<String>, _>("text")?,
+                "named" => named.extend(row.try_get::<Option<i64>, _>("n")?.map(UserId)),
+                "glass" => {
+                    let until = instant(row, "t1")?;
+                    break_glass_until = Some(break_glass_until.map_or(until, |u| u.max(until)));
+                }
+                "inspection" | "partner" => grants.push(TimeLimitedGrant {
+                    kind: if kind == "inspection" {
+                        GrantKind::Inspection
+                    } else {
+                        GrantKind::Partner
+                    },
+                    child: row.try_get::<Option<i64>, _>("n")?.map(ChildId),
+                    starts_at: instant(row, "t1")?,
+                    ends_at: instant(row, "t2")?,
+                }),
+                other => {
+                    return Err(StoreError::Corrupt {
+                        what: "access grant kind",
+                        problem: format!("{other:?}"),
                     })
-            })
-            .transpose()?;
-        let grants = self.grants_of(user, at).await?;
+                }
+            }
+        }
+        named.sort();
         Ok(Some(ChildFacts {
             child: child_id,
             involvements,
             provision,
             workplace,
-            restriction,
+            restriction: reason.map(|reason| Restriction { reason, named }),
             break_glass_until,
             grants,
         }))
     }
 
-    async fn involvements(&mut self, child: ChildId) -> Result<Vec<Involvement>, StoreError> {
+    /// The child and their involvements (earliest first) in one query; `None` when
+    /// there is no such child.
+    async fn child_with_work(
+        &mut self,
+        child_id: ChildId,
+    ) -> Result<Option<(Child, Vec<Involvement>)>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, child_id, service_id, team_id, kind, starts_on, ends_on FROM involvements \
-             WHERE child_id = $1 ORDER BY starts_on, id",
+            "SELECT c.id AS cid, c.given_name, c.family_name, c.sex, c.date_of_birth, \
+             i.id, i.child_id, i.service_id, i.team_id, i.kind, i.starts_on, i.ends_on \
+             FROM children c LEFT JOIN involvements i ON i.child_id = c.id \
+             WHERE c.id = $1 ORDER BY i.starts_on, i.id",
         )
-        .bind(child.0)
+        .bind(child_id.0)
         .fetch_all(&mut *self.tx)
         .await?;
-        rows.iter().map(involvement).collect()
-    }
-
-    async fn restriction(&mut self, child: ChildId) -> Result<Option<Restriction>, StoreError> {
-        let reason: Option<String> =
-            sqlx::query_scalar("SELECT reason FROM record_restrictions WHERE child_id = $1")
-                .bind(child.0)
-                .fetch_optional(&mut *self.tx)
-                .await?;
-        let Some(reason) = reason else {
+        let Some(first) = rows.first() else {
             return Ok(None);
         };
-        let named: Vec<i64> = sqlx::query_scalar(
-            "SELECT user_id FROM restriction_named WHERE child_id = $1 ORDER BY user_id",
-        )
-        .bind(child.0)
-        .fetch_all(&mut *self.tx)
-        .await?;
-        Ok(Some(Restriction {
-            reason,
-            named: named.into_iter().map(UserId).collect(),
-        }))
+        let sex: String = first.try_get("sex")?;
+        let person = Child {
+            id: ChildId(first.try_get("cid")?),
+            given_name: first.try_get("given_name")?,
+            family_name: first.try_get("family_name")?,
+            sex: carebridge_domain::child::Sex::parse(&sex)
+                .map_err(crate::rows::corrupt("child's sex"))?,
+            date_of_birth: crate::rows::date(first, "date_of_birth")?,
+        };
+        let mut work = Vec::with_capacity(rows.len());
+        for row in &rows {
+            if row.try_get::<Option<i64>, _>("id")?.is_some() {
+                work.push(involvement(row)?);
+            }
+        }
+        Ok(Some((person, work)))
     }
 
     /// Reads the child's record: the person and every piece of work.
@@ -356,15 +390,16 @@ impl RecordTx {
                 "this access does not allow reading the record",
             ));
         }
-        let row = sqlx::query(
-            "SELECT id, given_name, family_name, sex, date_of_birth FROM children WHERE id = $1",
-        )
-        .bind(access.child().0)
-        .fetch_one(&mut *self.tx)
-        .await?;
-        let person = child(&row)?;
-        let work = self.involvements(access.child()).await?;
-        Ok((person, work))
+        if let Some(loaded) = self
+            .loaded
+            .take()
+            .filter(|(child, _)| child.id == access.child())
+        {
+            return Ok(loaded);
+        }
+        self.child_with_work(access.child())
+            .await?
+            .ok_or(StoreError::Refused("the record no longer exists"))
     }
 
     /// Records a break-glass opening with its justification; returns its id.
