@@ -181,6 +181,9 @@ pub(crate) async fn submit(
 pub(crate) struct SignOutForm {
     #[serde(default)]
     csrf_token: String,
+    /// "yes" to end every session of the account, on every device.
+    #[serde(default)]
+    everywhere: String,
 }
 
 pub(crate) async fn sign_out(
@@ -190,8 +193,13 @@ pub(crate) async fn sign_out(
     Form(input): Form<SignOutForm>,
 ) -> Result<Response, WebError> {
     session.check_csrf(&input.csrf_token)?;
-    state.app.sign_out(&session.token).await?;
-    tracing::info!(user = %session.actor.username, "signed out");
+    if input.everywhere == "yes" {
+        let ended = state.app.sign_out_everywhere(session.actor.user).await?;
+        tracing::info!(user = %session.actor.username, sessions = ended, "signed out everywhere");
+    } else {
+        state.app.sign_out(&session.token).await?;
+        tracing::info!(user = %session.actor.username, "signed out");
+    }
     let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
     Ok((jar, see_other("/sign-in?signed_out=1")).into_response())
 }

@@ -292,6 +292,31 @@ async fn signing_out_needs_the_token_and_ends_the_session() {
 }
 
 #[tokio::test]
+async fn signing_out_on_every_device_ends_every_session_of_the_account() {
+    let server = start(5).await;
+    let (laptop, phone, other) = (client(), client(), client());
+    let home = sign_in(&server, &laptop, "sw.demo").await;
+    sign_in(&server, &phone, "sw.demo").await;
+    sign_in(&server, &other, "tm.demo").await;
+    let done = laptop
+        .post(server.url("/sign-out"))
+        .form(&[
+            ("csrf_token", csrf_token(&home).as_str()),
+            ("everywhere", "yes"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 303);
+    for (c, expected) in [(&laptop, 303), (&phone, 303), (&other, 200)] {
+        assert_eq!(
+            c.get(server.url("/")).send().await.unwrap().status(),
+            expected
+        );
+    }
+}
+
+#[tokio::test]
 async fn an_idle_session_ends_after_thirty_minutes() {
     let server = start(5).await;
     let c = client();
