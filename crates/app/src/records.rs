@@ -51,16 +51,16 @@ pub struct OpenedRecord {
 /// Its audit entry is appended by [`finish`], as the transaction's last statement, so
 /// the audit chain's head (a row lock on PostgreSQL) is held only from the append to
 /// the commit, not while the record is read or written.
-struct Checked {
-    tx: RecordTx,
-    access: carebridge_policy::ChildAccess,
-    facts: ChildFacts,
-    at: DateTime<Utc>,
-    entry: NewAuditEntry,
+pub(crate) struct Checked {
+    pub(crate) tx: RecordTx,
+    pub(crate) access: carebridge_policy::ChildAccess,
+    pub(crate) facts: ChildFacts,
+    pub(crate) at: DateTime<Utc>,
+    pub(crate) entry: NewAuditEntry,
 }
 
 /// Appends the action's audit entry and commits: both or neither.
-async fn finish(mut tx: RecordTx, entry: &NewAuditEntry) -> Result<(), AppError> {
+pub(crate) async fn finish(mut tx: RecordTx, entry: &NewAuditEntry) -> Result<(), AppError> {
     tx.audit(entry).await?;
     tx.commit().await?;
     Ok(())
@@ -146,7 +146,7 @@ impl App {
     /// Begins a record transaction, loads the facts for `child`, decides `action` and
     /// audits the decision in it. A refusal is committed (refused attempts are audited
     /// too) and returned as the caller should see it.
-    async fn begin_checked(
+    pub(crate) async fn begin_checked(
         &self,
         actor: &Actor,
         meta: &RequestMeta,

@@ -484,3 +484,61 @@ async fn the_notification_hook_hears_of_every_break_glass_opening() {
     assert_eq!(event["child"], child.0);
     assert_eq!(event["client"], "192.0.2.7");
 }
+
+#[tokio::test]
+async fn asking_who_could_open_a_record_goes_through_the_policy_and_is_audited() {
+    for db in every_backend().await {
+        let (app, _clock) = demo_app(&db, CHILDREN).await;
+        let ig = actor(&app, "ig.demo").await;
+        let sw = actor(&app, "sw.demo").await;
+        let day = carebridge_testkit::d(2022, 4, 1);
+        let mut compared = 0;
+        for child in child_ids().take(40) {
+            let asked = app
+                .explain_access_as(&ig, &meta(), child, day)
+                .await
+                .unwrap();
+            let operator = app.explain_access(child, day).await.unwrap();
+            let people = |a: &carebridge_app::access::AccessExplanation| {
+                a.lines
+                    .iter()
+                    .map(|l| (l.staff.id, l.grant.involvement, l.reason.clone()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(
+                people(&asked),
+                people(&operator),
+                "child {} ({})",
+                child.0,
+                db.label
+            );
+            compared += usize::from(!asked.lines.is_empty());
+        }
+        assert!(
+            compared > 0,
+            "some children had people who could open them that day"
+        );
+        let log = app
+            .store()
+            .audit_of_child(ChildId(1), Some(ig.user), 5)
+            .await
+            .unwrap();
+        assert_eq!(log[0].entry.action, "explain-access");
+        assert!(
+            log[0].entry.reason.contains("asked about 2022-04-01"),
+            "{}",
+            log[0].entry.reason
+        );
+        // A social worker may not ask; the refusal is audited too.
+        assert!(matches!(
+            app.explain_access_as(&sw, &meta(), ChildId(1), day).await,
+            Err(AppError::Forbidden(_))
+        ));
+        let log = app
+            .store()
+            .audit_of_child(ChildId(1), Some(sw.user), 1)
+            .await
+            .unwrap();
+        assert!(!log[0].entry.allowed && log[0].entry.action == "explain-access");
+    }
+}

@@ -83,6 +83,9 @@ pub enum ChildAction {
     Restrict,
     /// See who accessed the record (information governance).
     ViewAccessLog,
+    /// Ask who could open the record on a day, and why (names the child, not the
+    /// record's content).
+    ExplainAccess,
 }
 
 impl ChildAction {
@@ -93,6 +96,7 @@ impl ChildAction {
             ChildAction::BreakGlass => "break-glass",
             ChildAction::Restrict => "restrict",
             ChildAction::ViewAccessLog => "view-access-log",
+            ChildAction::ExplainAccess => "explain-access",
         }
     }
 }
@@ -320,6 +324,10 @@ pub fn role_may(role: Role, action: ChildAction) -> bool {
             matches!(role, Role::InformationGovernanceLead | Role::ServiceManager)
         }
         ChildAction::ViewAccessLog => role == Role::InformationGovernanceLead,
+        ChildAction::ExplainAccess => matches!(
+            role,
+            Role::InformationGovernanceLead | Role::ServiceManager | Role::Director
+        ),
     }
 }
 
@@ -400,6 +408,15 @@ fn child_grounds(
     }
     match action {
         ChildAction::ViewAccessLog => Ok(Grounds::Role(role)),
+        ChildAction::ExplainAccess => match (role, named) {
+            (Role::InformationGovernanceLead, _) => Ok(Grounds::Role(role)),
+            (_, Some(true)) => Ok(Grounds::Named),
+            (_, Some(false)) => Err(Denial::Restricted),
+            (_, None) => in_scope(subject, facts, at)
+                .map(Grounds::InScope)
+                .or_else(|| oversight(subject, facts, at))
+                .ok_or(Denial::OutOfScope),
+        },
         ChildAction::Restrict => match role {
             Role::ServiceManager => match named {
                 Some(false) => Err(Denial::Restricted),

@@ -240,6 +240,48 @@ fn a_director_oversees_every_service_their_employer_provides() {
 }
 
 #[test]
+fn who_may_ask_who_could_open_a_record() {
+    let f = facts(d(2021, 1, 1));
+    let now = at(2022, 6, 1);
+    let ig = subject(Role::InformationGovernanceLead);
+    assert!(decide_child(&ig, ChildAction::ExplainAccess, &f, now).is_ok());
+    // A manager asks about records within their scope only.
+    assert!(decide_child(
+        &subject(Role::ServiceManager),
+        ChildAction::ExplainAccess,
+        &f,
+        now
+    )
+    .is_ok());
+    let mut elsewhere = f.clone();
+    elsewhere.workplace = workplace(DCS);
+    assert_eq!(
+        decide_child(
+            &subject(Role::ServiceManager),
+            ChildAction::ExplainAccess,
+            &elsewhere,
+            now
+        ),
+        Err(Denial::OutOfScope)
+    );
+    for role in [
+        Role::SocialWorker,
+        Role::PerformanceAnalyst,
+        Role::Inspector,
+    ] {
+        assert_eq!(
+            decide_child(&subject(role), ChildAction::ExplainAccess, &f, now),
+            Err(Denial::Role(role))
+        );
+    }
+    let explain = decide_child(&ig, ChildAction::ExplainAccess, &f, now).unwrap();
+    assert!(
+        !explain.may_read(),
+        "explaining access is not reading the record"
+    );
+}
+
+#[test]
 fn roles_without_casework_never_open_records() {
     let f = facts(d(2021, 1, 1));
     for role in [

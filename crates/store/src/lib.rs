@@ -32,7 +32,7 @@ pub use authority::AuthorityOverview;
 pub use carebridge_policy::GrantKind;
 pub use demo_load::Seed;
 pub use error::StoreError;
-pub use records::{BreakGlassRecord, ChildListing, RecordTx, RestrictionRecord};
+pub use records::{BreakGlassRecord, ChildListing, ExplanationFacts, RecordTx, RestrictionRecord};
 pub use staff::{PostRow, StaffRow};
 pub use transfer::{ScopeSnapshot, TransferPlanRecord};
 pub use url::{Backend, DatabaseUrl};

@@ -637,3 +637,101 @@ impl Store {
         Ok(id)
     }
 }
+
+/// What answering "who could open this record on this day, and why?" reads: the child,
+/// their work, provision and the workforce on the day.
+#[derive(Debug, Clone)]
+pub struct ExplanationFacts {
+    /// The child (name and date of birth only are shown).
+    pub child: Child,
+    /// Their work.
+    pub involvements: Vec<Involvement>,
+    /// Provision of every service on the day.
+    pub provision: Vec<carebridge_domain::provision::ProvisionPeriod>,
+    /// Every team.
+    pub teams: Vec<Team>,
+    /// Every post.
+    pub posts: Vec<carebridge_domain::staff::Post>,
+    /// Employments live on the day.
+    pub employments: Vec<carebridge_domain::staff::Employment>,
+    /// The people in those employments.
+    pub staff: Vec<carebridge_domain::staff::StaffMember>,
+}
+
+impl RecordTx {
+    /// Reads what an access explanation for `day` needs, with the capability to ask.
+    pub async fn explanation_facts(
+        &mut self,
+        access: &ChildAccess,
+        day: NaiveDate,
+    ) -> Result<ExplanationFacts, StoreError> {
+        if access.action() != ChildAction::ExplainAccess {
+            return Err(StoreError::Refused(
+                "this access does not allow explaining who could open the record",
+            ));
+        }
+        let (child, involvements) = self
+            .child_with_work(access.child())
+            .await?
+            .ok_or(StoreError::Refused("the record no longer exists"))?;
+        let provision = self.provision_on(day).await?;
+        let day_text = date_text(day);
+        let teams = sqlx::query("SELECT id, service_id, name FROM teams ORDER BY id")
+            .fetch_all(&mut *self.tx)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(Team {
+                    id: TeamId(row.try_get("id")?),
+                    service: ServiceId(row.try_get("service_id")?),
+                    name: row.try_get("name")?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let posts = sqlx::query(
+            "SELECT id, code, title, grade, fte_hundredths, team_id, role FROM posts ORDER BY id",
+        )
+        .fetch_all(&mut *self.tx)
+        .await?
+        .iter()
+        .map(post)
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        let employments = sqlx::query(
+            "SELECT id AS employment_id, staff_id, employer_id, post_id, starts_on, ends_on, continuous_since \
+             FROM employments WHERE starts_on <= $1 AND (ends_on IS NULL OR ends_on >= $1) ORDER BY staff_id",
+        )
+        .bind(&day_text)
+        .fetch_all(&mut *self.tx)
+        .await?
+        .iter()
+        .map(employment)
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        let staff = sqlx::query(
+            "SELECT DISTINCT s.id, s.given_name, s.family_name, s.email FROM staff s \
+             JOIN employments e ON e.staff_id = s.id \
+             WHERE e.starts_on <= $1 AND (e.ends_on IS NULL OR e.ends_on >= $1) ORDER BY s.id",
+        )
+        .bind(&day_text)
+        .fetch_all(&mut *self.tx)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(carebridge_domain::staff::StaffMember {
+                id: StaffId(row.try_get("id")?),
+                given_name: row.try_get("given_name")?,
+                family_name: row.try_get("family_name")?,
+                email: row.try_get("email")?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(ExplanationFacts {
+            child,
+            involvements,
+            provision,
+            teams,
+            posts,
+            employments,
+            staff,
+        })
+    }
+}

@@ -87,6 +87,10 @@ pub fn router(app: App, config: WebConfig) -> Router {
             get(pages::children::restriction_form).post(pages::children::restrict),
         )
         .route(
+            "/children/{id}/access",
+            get(pages::children::who_could_open),
+        )
+        .route(
             "/children/{id}/access-log",
             get(pages::children::access_log),
         )

@@ -109,6 +109,7 @@ struct ChildPage {
     work: Vec<WorkLine>,
     may_restrict: bool,
     may_see_log: bool,
+    may_explain: bool,
 }
 
 #[derive(Template)]
@@ -184,6 +185,7 @@ pub(crate) async fn show(
         work,
         may_restrict: role_may(subject.role, ChildAction::Restrict),
         may_see_log: role_may(subject.role, ChildAction::ViewAccessLog),
+        may_explain: role_may(subject.role, ChildAction::ExplainAccess),
     })
 }
 
@@ -500,4 +502,58 @@ pub(crate) async fn access_log_csv(
         Ok((child, entries)) => log_csv(&entries, &format!("access-log-child-{}.csv", child.0)),
         Err(page) => Ok(page),
     }
+}
+
+#[derive(Debug, Clone)]
+struct AccessRow {
+    name: String,
+    post: String,
+    reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "child_access.html")]
+struct ChildAccessPage {
+    chrome: Chrome,
+    id: i64,
+    name: String,
+    as_at: super::AsAtControl,
+    action: String,
+    rows: Vec<AccessRow>,
+}
+
+/// Who could open this child's record on a day, and why (information governance lead,
+/// or a manager about a record in their scope).
+pub(crate) async fn who_could_open(
+    session: Session,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<super::AsAtQuery>,
+) -> Result<Response, WebError> {
+    let child = child_id(&id)?;
+    let as_at = query.control(state.app.clock().today());
+    let answer = match state
+        .app
+        .explain_access_as(&session.actor, &session.meta, child, as_at.date.0)
+        .await
+    {
+        Ok(answer) => answer,
+        Err(e) => return Ok(failed(&session, e)),
+    };
+    render(&ChildAccessPage {
+        chrome: Chrome::for_session(&session, "children"),
+        id: child.0,
+        name: format!("{} {}", answer.child.given_name, answer.child.family_name),
+        action: format!("/children/{}/access", child.0),
+        as_at,
+        rows: answer
+            .lines
+            .iter()
+            .map(|l| AccessRow {
+                name: l.staff.full_name(),
+                post: format!("{} ({})", l.post.title, l.post.code.as_str()),
+                reason: l.reason.clone(),
+            })
+            .collect(),
+    })
 }

@@ -490,5 +490,19 @@ async fn a_worker_breaks_the_glass_and_the_ig_lead_escalates_it() {
     );
     b.assert_accessible("a child's access log").await;
 
+    // Who could open it on the day the services came back to the council, and why.
+    b.client
+        .goto(&server.url(&format!("/children/{}/access", mine.0)))
+        .await
+        .unwrap();
+    b.show_as_at("1", "4", "2022").await;
+    assert!(
+        b.heading().await.ends_with("on 1 April 2022"),
+        "{}",
+        b.heading().await
+    );
+    b.assert_accessible("who could open a record on a date")
+        .await;
+
     b.client.clone().close().await.unwrap();
 }

@@ -70,6 +70,7 @@ const MATRIX: &[Row] = &[
     ("POST", "/children/{id}/break-glass", "/children/{child}/break-glass",             [A, A, A, A, A, D, D, D, D, D]),
     ("GET",  "/children/{id}/restriction", "/children/{child}/restriction",             [D, D, D, A, D, D, A, D, D, D]),
     ("POST", "/children/{id}/restriction", "/children/{child}/restriction",             [D, D, D, A, D, D, A, D, D, D]),
+    ("GET",  "/children/{id}/access", "/children/{child}/access",                       [D, D, D, D, A, D, A, D, D, D]),
     ("GET",  "/children/{id}/access-log", "/children/{child}/access-log",               [D, D, D, D, D, D, A, D, D, D]),
     ("GET",  "/children/{id}/access-log.csv", "/children/{child}/access-log.csv",       [D, D, D, D, D, D, A, D, D, D]),
     ("GET",  "/governance", "/governance",                                              [D, D, D, D, D, D, A, D, D, D]),
