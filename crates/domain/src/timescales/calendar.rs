@@ -4,7 +4,7 @@
 //! # Counting convention
 //!
 //! Statutory guidance says "within 15 working days of the strategy discussion". Here
-//! that is read the way social workers and the DfE's returns count it:
+//! that is read as follows:
 //!
 //! - **day 0 is the start date** (the referral, the strategy discussion), whether or not
 //!   it is itself a working day;

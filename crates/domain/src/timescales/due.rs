@@ -51,8 +51,8 @@ pub struct Assessment {
 /// Section 47 enquiries and their conferences.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChildProtection {
-    /// The strategy discussion at which the section 47 enquiries were started (the last
-    /// one, if more than one was held).
+    /// The strategy discussion at which the section 47 enquiries were started (if more
+    /// than one was held, that one, not the latest).
     pub strategy_discussion: NaiveDate,
     /// The initial child protection conference, once held.
     pub initial_conference: Option<NaiveDate>,
@@ -182,7 +182,7 @@ impl fmt::Display for Status {
 }
 
 /// What a due item is about, beyond the case itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum DueFor {
     /// The case as a whole (referral, conference, review, ...).
     Case,
@@ -196,7 +196,7 @@ pub enum DueFor {
 }
 
 /// One thing due on a case under one rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DueItem {
     /// The rule.
     pub rule: RuleId,
@@ -243,8 +243,7 @@ pub fn what_is_due(
         today,
         items: Vec::new(),
     };
-    let items = clocks.run(terms, case)?;
-    Ok(items)
+    clocks.run(terms, case)
 }
 
 /// The working state of [`what_is_due`].

@@ -37,7 +37,7 @@ impl TermName {
 }
 
 /// One school term, first and last day inclusive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct SchoolTerm {
     name: TermName,
     /// The calendar year in which the school year starts (2023 for 2023 to 2024).
@@ -138,7 +138,7 @@ const APPROXIMATE_TERMS: [ApproximateTerm; 3] = [
 ];
 
 /// School terms in date order, none overlapping.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SchoolTerms {
     terms: Vec<SchoolTerm>,
 }
