@@ -231,7 +231,8 @@ impl DueItem {
 /// Repeating work (visits, reviews) lists every occurrence so far, each due a set time
 /// after the one before it actually happened, then the next one due.
 ///
-/// Fails only if a working-day deadline falls outside the bank-holiday calendar.
+/// Fails only if a working-day deadline falls outside the bank-holiday calendar (or a
+/// date is beyond what can be represented).
 pub fn what_is_due(
     calendar: &WorkingDayCalendar,
     terms: &SchoolTerms,
