@@ -77,6 +77,23 @@ pub enum DomainError {
     /// conflict (a person in two moving posts, a plan already covering the service).
     #[error("{0}")]
     TransferConflict(String),
+    /// A date falls outside the years whose bank holidays the working-day calendar
+    /// knows, so working days cannot be counted there.
+    #[error("{date} is outside the bank-holiday calendar, which runs from {first} to {last}: working days cannot be counted there")]
+    OutsideCalendar {
+        /// The day that was needed.
+        date: NaiveDate,
+        /// First day the calendar covers.
+        first: NaiveDate,
+        /// Last day the calendar covers.
+        last: NaiveDate,
+    },
+    /// A date is beyond the range of dates the program can represent.
+    #[error("{what} cannot be worked out: the date is out of range")]
+    DateOutOfRange {
+        /// What was being worked out, e.g. "the due date of a review".
+        what: String,
+    },
 }
 
 impl DomainError {

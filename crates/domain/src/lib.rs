@@ -18,6 +18,7 @@ pub mod organisation;
 pub mod provision;
 pub mod service;
 pub mod staff;
+pub mod timescales;
 pub mod transfer;
 pub mod tupe;
 
