@@ -236,10 +236,42 @@ impl App {
                 false
             }
         };
-        let user = match user {
-            Some(u) if verified => u,
-            _ => return Err(AppError::SignInRefused),
+        match user {
+            Some(u) if verified => self.start_session(&u).await,
+            _ => Err(AppError::SignInRefused),
+        }
+    }
+
+    /// Signs in someone whose identity provider (single sign-on) has vouched for
+    /// `username`: there must be an enabled Carebridge account by that name — an
+    /// identity alone gives no access (accounts are not made on the fly).
+    pub async fn sign_in_vouched(
+        &self,
+        username: &str,
+        client: &str,
+    ) -> Result<SignedIn, AppError> {
+        let name = username.trim().to_lowercase();
+        let user = self.store().user_by_username(&name).await?;
+        let signed_in = match user {
+            Some(u) if !u.disabled => self.start_session(&u).await,
+            _ => Err(AppError::SignInRefused),
         };
+        self.store()
+            .record_sign_in_attempt(
+                &name,
+                client,
+                self.clock().now(),
+                if signed_in.is_ok() {
+                    "success"
+                } else {
+                    "failure"
+                },
+            )
+            .await?;
+        signed_in
+    }
+
+    async fn start_session(&self, user: &UserRecord) -> Result<SignedIn, AppError> {
         // A fresh token at every sign-in: a session id is never carried across it.
         let token = random_token();
         let csrf_token = random_token();
@@ -254,7 +286,7 @@ impl App {
         Ok(SignedIn {
             token,
             csrf_token,
-            actor: Actor::from(&user),
+            actor: Actor::from(user),
         })
     }
 

@@ -72,6 +72,70 @@ pub struct ServeArgs {
     /// its standard input (e.g. to mail the information governance lead).
     #[arg(long, env = "CAREBRIDGE_BREAK_GLASS_HOOK")]
     break_glass_hook: Option<String>,
+    #[command(flatten)]
+    oidc: OidcArgs,
+}
+
+/// Single sign-on with OpenID Connect (optional; all four of issuer, client id, secret
+/// and redirect URL together).
+#[derive(Debug, Args)]
+pub struct OidcArgs {
+    /// The identity provider's issuer URL, e.g.
+    /// https://login.microsoftonline.com/TENANT-ID/v2.0 for Entra ID.
+    #[arg(long, env = "CAREBRIDGE_OIDC_ISSUER")]
+    oidc_issuer: Option<String>,
+    /// The client (application) id registered with the provider.
+    #[arg(long, env = "CAREBRIDGE_OIDC_CLIENT_ID", requires = "oidc_issuer")]
+    oidc_client_id: Option<String>,
+    /// The client secret (prefer the environment variable to the command line).
+    #[arg(
+        long,
+        env = "CAREBRIDGE_OIDC_CLIENT_SECRET",
+        hide_env_values = true,
+        requires = "oidc_issuer"
+    )]
+    oidc_client_secret: Option<String>,
+    /// This server's callback as registered: https://HOST/sign-in/oidc/callback.
+    #[arg(long, env = "CAREBRIDGE_OIDC_REDIRECT_URL", requires = "oidc_issuer")]
+    oidc_redirect_url: Option<String>,
+    /// The ID token claim holding the Carebridge sign-in name: preferred_username or email.
+    #[arg(
+        long,
+        env = "CAREBRIDGE_OIDC_USERNAME_CLAIM",
+        default_value = "preferred_username"
+    )]
+    oidc_username_claim: String,
+}
+
+impl OidcArgs {
+    /// The settings, when single sign-on is configured.
+    fn settings(&self) -> Result<Option<carebridge_web::oidc::OidcSettings>> {
+        use carebridge_web::oidc::{OidcSettings, UsernameClaim};
+        let Some(issuer) = &self.oidc_issuer else {
+            return Ok(None);
+        };
+        let (Some(client_id), Some(client_secret), Some(redirect_url)) = (
+            &self.oidc_client_id,
+            &self.oidc_client_secret,
+            &self.oidc_redirect_url,
+        ) else {
+            bail!("single sign-on needs --oidc-client-id, --oidc-client-secret and --oidc-redirect-url with --oidc-issuer");
+        };
+        let username_claim = match self.oidc_username_claim.as_str() {
+            "preferred_username" => UsernameClaim::PreferredUsername,
+            "email" => UsernameClaim::Email,
+            other => {
+                bail!("--oidc-username-claim must be preferred_username or email, not {other:?}")
+            }
+        };
+        Ok(Some(OidcSettings {
+            issuer: issuer.clone(),
+            client_id: client_id.clone(),
+            client_secret: client_secret.clone(),
+            redirect_url: redirect_url.clone(),
+            username_claim,
+        }))
+    }
 }
 
 pub async fn serve(database: Option<&str>, data_dir: &Path, args: ServeArgs) -> Result<()> {
@@ -127,6 +191,14 @@ pub async fn serve(database: Option<&str>, data_dir: &Path, args: ServeArgs) -> 
             }
         }
     }
+    let oidc = match args.oidc.settings()? {
+        Some(settings) => {
+            let oidc = carebridge_web::oidc::Oidc::discover(&settings).await?;
+            writeln!(out, "Single sign-on with {}.", settings.issuer)?;
+            Some(oidc)
+        }
+        None => None,
+    };
     let local = listener.local_addr()?;
     writeln!(
         out,
@@ -140,6 +212,7 @@ pub async fn serve(database: Option<&str>, data_dir: &Path, args: ServeArgs) -> 
         app.clone(),
         WebConfig {
             secure_cookies: args.secure_cookies,
+            oidc,
         },
     );
     carebridge_web::serve(listener, router, async {

@@ -264,3 +264,67 @@ impl Store {
         rows.iter().map(|r| crate::rows::instant(r, "at")).collect()
     }
 }
+
+/// A single sign-on started and not yet finished.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingSignOn {
+    /// The nonce the ID token must carry.
+    pub nonce: String,
+    /// The PKCE verifier for the code exchange.
+    pub verifier: String,
+    /// Where to go afterwards.
+    pub next: String,
+    /// When it started.
+    pub created_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Remembers a single sign-on in progress under its state.
+    pub async fn save_sign_on(
+        &self,
+        state: &str,
+        pending: &PendingSignOn,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO oidc_logins (state, nonce, verifier, next, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(state)
+        .bind(&pending.nonce)
+        .bind(&pending.verifier)
+        .bind(&pending.next)
+        .bind(instant_text(pending.created_at))
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Takes (reads and deletes, so it is used once) the sign-on started under `state`,
+    /// and forgets any started before `stale_before`.
+    pub async fn take_sign_on(
+        &self,
+        state: &str,
+        stale_before: DateTime<Utc>,
+    ) -> Result<Option<PendingSignOn>, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("DELETE FROM oidc_logins WHERE created_at < $1")
+            .bind(instant_text(stale_before))
+            .execute(&mut *tx)
+            .await?;
+        let row = sqlx::query(
+            "DELETE FROM oidc_logins WHERE state = $1 RETURNING nonce, verifier, next, created_at",
+        )
+        .bind(state)
+        .fetch_optional(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        row.map(|row| {
+            Ok(PendingSignOn {
+                nonce: row.try_get("nonce")?,
+                verifier: row.try_get("verifier")?,
+                next: row.try_get("next")?,
+                created_at: instant(&row, "created_at")?,
+            })
+        })
+        .transpose()
+    }
+}

@@ -27,7 +27,7 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
-pub use accounts::{NewUser, SessionRecord, UserRecord};
+pub use accounts::{NewUser, PendingSignOn, SessionRecord, UserRecord};
 pub use authority::AuthorityOverview;
 pub use carebridge_policy::GrantKind;
 pub use demo_load::Seed;

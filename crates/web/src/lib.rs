@@ -8,6 +8,7 @@
 mod assets;
 mod error;
 mod format;
+pub mod oidc;
 mod pages;
 mod security;
 mod session;
@@ -31,6 +32,8 @@ pub use error::WebError;
 pub struct WebConfig {
     /// Mark cookies `Secure` (set when served over TLS, directly or behind a proxy).
     pub secure_cookies: bool,
+    /// Single sign-on, when configured.
+    pub oidc: Option<oidc::Oidc>,
 }
 
 /// What every handler can reach.
@@ -51,6 +54,11 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route(
             "/sign-in",
             get(pages::sign_in::show).post(pages::sign_in::submit),
+        )
+        .route("/sign-in/oidc", get(pages::sign_in::sign_on))
+        .route(
+            "/sign-in/oidc/callback",
+            get(pages::sign_in::sign_on_callback),
         )
         .route("/sign-out", post(pages::sign_in::sign_out))
         .route("/organisations", get(pages::organisations::list))

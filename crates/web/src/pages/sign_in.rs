@@ -12,6 +12,7 @@ use axum::Form;
 use axum_extra::extract::cookie::{Cookie, CookieJar};
 use carebridge_app::accounts::random_token;
 use carebridge_app::AppError;
+use carebridge_store::PendingSignOn;
 use serde::Deserialize;
 
 use super::{optional_session, see_other, Chrome};
@@ -29,6 +30,7 @@ struct SignInPage {
     username: String,
     error: Option<&'static str>,
     signed_out: bool,
+    sso: bool,
 }
 
 /// The sign-in page's query.
@@ -68,6 +70,7 @@ fn form(
         username,
         error,
         signed_out,
+        sso: state.config.oidc.is_some(),
     };
     let html = page.render()?;
     let jar = jar.add(cookie(
@@ -202,4 +205,120 @@ pub(crate) async fn sign_out(
     }
     let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
     Ok((jar, see_other("/sign-in?signed_out=1")).into_response())
+}
+
+/// The start of single sign-on's query.
+#[derive(Debug, Deserialize)]
+pub(crate) struct SignOnQuery {
+    next: Option<String>,
+}
+
+/// Starts single sign-on: remembers state, nonce and PKCE verifier, and sends the
+/// browser to the identity provider.
+pub(crate) async fn sign_on(
+    State(state): State<AppState>,
+    Query(query): Query<SignOnQuery>,
+) -> Result<Response, WebError> {
+    let Some(oidc) = &state.config.oidc else {
+        return Err(WebError::NotFound);
+    };
+    let started = oidc.start();
+    state
+        .app
+        .store()
+        .save_sign_on(
+            &started.state,
+            &PendingSignOn {
+                nonce: started.nonce,
+                verifier: started.verifier,
+                next: safe_next(query.next.as_deref()),
+                created_at: state.app.clock().now(),
+            },
+        )
+        .await
+        .map_err(AppError::from)?;
+    Ok(see_other(&started.url))
+}
+
+/// What the identity provider sends back.
+#[derive(Debug, Deserialize)]
+pub(crate) struct CallbackQuery {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    error: String,
+}
+
+/// Finishes single sign-on: checks the state (once, within ten minutes), the code and
+/// the ID token, then signs in the Carebridge account the identity names.
+pub(crate) async fn sign_on_callback(
+    State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
+    jar: CookieJar,
+    Query(query): Query<CallbackQuery>,
+) -> Result<Response, WebError> {
+    let Some(oidc) = state.config.oidc.clone() else {
+        return Err(WebError::NotFound);
+    };
+    let now = state.app.clock().now();
+    let pending = if query.error.is_empty() && !query.state.is_empty() {
+        state
+            .app
+            .store()
+            .take_sign_on(&query.state, now - crate::oidc::Oidc::lasts())
+            .await
+            .map_err(AppError::from)?
+    } else {
+        None
+    };
+    let Some(pending) = pending else {
+        tracing::info!(error = %query.error, "single sign-on did not complete");
+        return form(
+            &state,
+            jar,
+            "/".to_owned(),
+            String::new(),
+            Some("Signing in with your organisation's account did not complete. Try again"),
+            false,
+        );
+    };
+    let name = match oidc
+        .finish(&query.code, &pending.nonce, &pending.verifier)
+        .await
+    {
+        Ok(name) => name,
+        Err(e) => {
+            tracing::warn!(error = %e, "single sign-on refused");
+            return form(
+                &state,
+                jar,
+                pending.next,
+                String::new(),
+                Some("Your organisation's sign-in could not be checked. Try again"),
+                false,
+            );
+        }
+    };
+    match state.app.sign_in_vouched(&name, &client).await {
+        Ok(signed_in) => {
+            let jar = jar.add(cookie(
+                SESSION_COOKIE,
+                signed_in.token,
+                state.config.secure_cookies,
+            ));
+            tracing::info!(user = %signed_in.actor.username, "signed in with single sign-on");
+            Ok((jar, see_other(&pending.next)).into_response())
+        }
+        Err(AppError::SignInRefused) => form(
+            &state,
+            jar,
+            pending.next,
+            String::new(),
+            Some("Your organisation signed you in, but you do not have a Carebridge account. Ask your manager to request one"),
+            false,
+        ),
+        Err(e) => Err(e.into()),
+    }
 }

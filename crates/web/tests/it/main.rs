@@ -8,3 +8,4 @@ mod browser;
 mod common;
 mod http;
 mod matrix;
+mod oidc;

@@ -19,7 +19,14 @@ use chrono::Duration;
 use crate::common::{client, csrf_token, sign_in, start, Server};
 
 /// Public routes: no sign-in, so no role.
-const PUBLIC: &[&str] = &["/sign-in", "/sign-out", "/healthz", "/assets/{*path}"];
+const PUBLIC: &[&str] = &[
+    "/sign-in",
+    "/sign-in/oidc",
+    "/sign-in/oidc/callback",
+    "/sign-out",
+    "/healthz",
+    "/assets/{*path}",
+];
 
 /// The roles, in the order of each row's outcomes.
 const ROLES: [(Role, &str); 10] = [
