@@ -542,3 +542,53 @@ async fn asking_who_could_open_a_record_goes_through_the_policy_and_is_audited()
         assert!(!log[0].entry.allowed && log[0].entry.action == "explain-access");
     }
 }
+
+#[tokio::test]
+async fn verify_finds_an_edit_wherever_it_is_in_the_chain() {
+    for db in every_backend().await {
+        let store = carebridge_app::Store::open(&db.url).await.unwrap();
+        for i in 0..40 {
+            store
+                .append_audit(&carebridge_store::audit::NewAuditEntry {
+                    at: carebridge_testkit::morning(),
+                    user: None,
+                    username: "command line".into(),
+                    employer: None,
+                    role: "system".into(),
+                    action: "access-explain".into(),
+                    child: Some(ChildId(i + 1)),
+                    allowed: true,
+                    reason: format!("entry {}", i + 1),
+                    request_id: "cli".into(),
+                    client: "local".into(),
+                })
+                .await
+                .unwrap();
+        }
+        let (_, head) = store.audit_head().await.unwrap();
+        assert_eq!(
+            store.verify_audit(Some(&head)).await.unwrap().extends,
+            Some(true)
+        );
+        drop_triggers(&db).await;
+        for seq in 1..=40 {
+            let set = |reason: String| {
+                format!("UPDATE audit_log SET reason = '{reason}' WHERE seq = {seq}")
+            };
+            behind_the_back(&db, &set("edited".into())).await.unwrap();
+            let check = store.verify_audit(Some(&head)).await.unwrap();
+            let broken = check.broken.expect("an edit is found");
+            assert_eq!(
+                (broken.seq, check.entries),
+                (seq, (seq - 1) as u64),
+                "{}",
+                db.label
+            );
+            behind_the_back(&db, &set(format!("entry {seq}")))
+                .await
+                .unwrap();
+            let check = store.verify_audit(Some(&head)).await.unwrap();
+            assert_eq!((check.broken, check.entries), (None, 40), "{}", db.label);
+        }
+    }
+}

@@ -53,6 +53,9 @@ pub enum StoreError {
     /// the policy decided one thing and the caller asked for another).
     #[error("refused: {0}")]
     Refused(&'static str),
+    /// Reading the audit log directly (for verification) failed.
+    #[error("reading the audit log: {0}")]
+    AuditRead(String),
     /// A database error with no better description.
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),

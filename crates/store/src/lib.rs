@@ -42,6 +42,8 @@ pub use url::{Backend, DatabaseUrl};
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The database file, for SQLite (read directly by `verify_audit`).
+    sqlite_path: Option<std::path::PathBuf>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -95,7 +97,15 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(|e| StoreError::from_connect(url, e))?;
-        let store = Store { pool, backend };
+        let sqlite_path = match url {
+            DatabaseUrl::Sqlite(path) => Some(path.clone()),
+            DatabaseUrl::Postgres(_) => None,
+        };
+        let store = Store {
+            pool,
+            backend,
+            sqlite_path,
+        };
         store.probe(url).await?;
         Ok(store)
     }
@@ -138,6 +148,10 @@ impl Store {
     /// Closes every connection (waits for in-flight queries).
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    pub(crate) fn sqlite_path(&self) -> Option<&std::path::Path> {
+        self.sqlite_path.as_deref()
     }
 
     pub(crate) fn pool(&self) -> &AnyPool {
