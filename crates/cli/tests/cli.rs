@@ -154,6 +154,7 @@ fn serve_demo_once(data_dir: &std::path::Path) -> String {
         }
     };
     let health = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        carebridge_web::install_tls_provider();
         reqwest::get(format!("{address}healthz"))
             .await
             .unwrap()

@@ -163,5 +163,15 @@ pub async fn serve(
     .await
 }
 
+/// Makes aws-lc-rs the process's TLS crypto provider, if none is set yet. Call it once
+/// before building an HTTPS client (single sign-on does): the build compiles exactly one
+/// provider, and reqwest's rustls is built without choosing one.
+pub fn install_tls_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Another thread may win the race; either way a provider is set.
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    }
+}
+
 /// How long a request may take before the server gives up on it.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);

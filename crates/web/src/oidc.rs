@@ -101,6 +101,7 @@ impl Oidc {
             .map_err(|e| OidcError::Setting("issuer", e.to_string()))?;
         let redirect = RedirectUrl::new(settings.redirect_url.clone())
             .map_err(|e| OidcError::Setting("redirect URL", e.to_string()))?;
+        crate::install_tls_provider();
         // No redirects: following them would let a provider's answer reach elsewhere.
         let http = openidconnect::reqwest::ClientBuilder::new()
             .redirect(openidconnect::reqwest::redirect::Policy::none())

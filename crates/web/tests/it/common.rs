@@ -51,6 +51,7 @@ pub async fn start_on(db: TestDb, children: u32) -> Server {
 
 /// A client that keeps cookies and does not follow redirects (tests look at them).
 pub fn client() -> reqwest::Client {
+    carebridge_web::install_tls_provider();
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
