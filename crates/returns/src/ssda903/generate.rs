@@ -249,11 +249,19 @@ impl Generator {
 
         // Care leavers aged 17 to 21 with no episodes this year appear in OC3 only.
         let care_leaver = age_years >= 17 && self.chance(0.25);
-        let episodes = if care_leaver && self.chance(0.7) {
+        let mut episodes = if care_leaver && self.chance(0.7) {
             Vec::new()
         } else {
             self.episodes(dob)
         };
+        // Now and then a care leaver is recorded as having died in care (rule 1000) or
+        // moved to another local authority (rule 1011).
+        if care_leaver && self.chance(0.3) {
+            let rec = self.pick(&["E2", "E3"]);
+            if let Some(e) = episodes.last_mut().filter(|e| e.dec.is_some()) {
+                e.rec = rec;
+            }
+        }
         let header_row = vec![
             id.clone(),
             sex.to_owned(),
@@ -276,11 +284,23 @@ impl Generator {
             if self.chance(0.02) {
                 last_header[2] = self.date(dob + Duration::days(1));
             }
+            if self.chance(0.01) {
+                last_header[1] = if sex == "M" { "F" } else { "M" }.to_owned();
+            }
+            if self.chance(0.03) {
+                // Last year's UPN: unknown, blank or another number (rule 208).
+                last_header[4] = self
+                    .pick(&["UN1", "UN2", "UN4", "", "A000000000001"])
+                    .to_owned();
+            }
+            if sex == "F" && mother != "1" && age_years >= 12 && self.chance(0.05) {
+                last_header[5] = "1".to_owned();
+            }
             self.last.push(TableName::Header, last_header);
         }
 
-        for e in &episodes {
-            let row = self.episode_row(&id, e);
+        for (i, e) in episodes.iter().enumerate() {
+            let row = self.episode_row(&id, e, i == 0);
             if !self.chance(0.002) {
                 self.this.push(TableName::Episodes, row);
             }
@@ -383,7 +403,10 @@ impl Generator {
         out
     }
 
-    fn episode_row(&mut self, id: &str, e: &Episode) -> Vec<String> {
+    /// An episode as written. The first episode's start is always readable: the
+    /// reference raises on a child none of whose starts can be read (its `idxmin`), and
+    /// would then compare nothing for the rules that look for the first episode.
+    fn episode_row(&mut self, id: &str, e: &Episode, first: bool) -> Vec<String> {
         let rne = if self.chance(ERROR_RATE) {
             self.code(&["S", "P", "L", "T", "B", "U"])
         } else {
@@ -409,7 +432,11 @@ impl Generator {
         } else {
             e.rec.to_owned()
         };
-        let decom = self.date(e.decom);
+        let decom = if first {
+            e.decom.format("%d/%m/%Y").to_string()
+        } else {
+            self.date(e.decom)
+        };
         let dec = self.opt_date(e.dec);
         vec![
             id.to_owned(),

@@ -12,7 +12,7 @@ use std::fmt;
 use chrono::NaiveDate;
 
 use super::table::Table;
-use super::tables::TableName;
+use super::tables::{Col, TableName};
 use super::validate::Flag;
 use super::year::CollectionYear;
 use super::Return;
@@ -21,6 +21,7 @@ mod ad1;
 mod dolo;
 mod episodes;
 mod header;
+mod history;
 mod integrity;
 mod missing;
 mod oc2;
@@ -28,6 +29,7 @@ mod oc3;
 mod placed_adoption;
 mod prev_perm;
 mod reviews;
+mod sequence;
 mod sw_episodes;
 mod uasc;
 
@@ -78,6 +80,8 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
     [
         header::RULES,
         episodes::RULES,
+        sequence::RULES,
+        history::RULES,
         reviews::RULES,
         uasc::RULES,
         oc2::RULES,
@@ -106,6 +110,46 @@ pub(crate) fn each_row(f: &mut Flags, table: &Table, breaks: impl Fn(usize) -> b
             f.flag(table, row);
         }
     }
+}
+
+/// Fills `out` with `rows` ordered by their date in `col`, blank or unreadable dates
+/// last, rows with equal dates in file order: how the reference's
+/// `sort_values(["CHILD", col])` orders one child's rows (a stable sort, `NaT` last).
+pub(crate) fn sort_by_date(t: &Table, col: Col, rows: &[u32], out: &mut Vec<usize>) {
+    out.clear();
+    out.extend(rows.iter().map(|r| *r as usize));
+    out.sort_by_key(|r| {
+        let date = t.date(*r, col);
+        (date.is_none(), date)
+    });
+}
+
+/// The first of `rows` with the earliest date in `col` (pandas' `idxmin`); `None` when
+/// none has a date (where the reference's `groupby().idxmin()` raises).
+pub(crate) fn first_earliest(t: &Table, col: Col, rows: &[u32]) -> Option<usize> {
+    let mut best: Option<(NaiveDate, usize)> = None;
+    for row in rows.iter().map(|r| *r as usize) {
+        if let Some(date) = t.date(row, col) {
+            if best.is_none_or(|(b, _)| date < b) {
+                best = Some((date, row));
+            }
+        }
+    }
+    best.map(|(_, row)| row)
+}
+
+/// The first of `rows` with the latest date in `col` (pandas' `idxmax`); `None` when
+/// none has a date.
+pub(crate) fn first_latest(t: &Table, col: Col, rows: &[u32]) -> Option<usize> {
+    let mut best: Option<(NaiveDate, usize)> = None;
+    for row in rows.iter().map(|r| *r as usize) {
+        if let Some(date) = t.date(row, col) {
+            if best.is_none_or(|(b, _)| date > b) {
+                best = Some((date, row));
+            }
+        }
+    }
+    best.map(|(_, row)| row)
 }
 
 /// What a rule sees: the return and its year.
@@ -276,6 +320,8 @@ mod coverage {
         [
             super::header::tests::CASES,
             super::episodes::tests::CASES,
+            super::sequence::tests::CASES,
+            super::history::tests::CASES,
             super::reviews::tests::CASES,
             super::uasc::tests::CASES,
             super::oc2::tests::CASES,

@@ -57,7 +57,26 @@ pub(super) const RULES: &[Rule] = &[
         needs: OC3,
         run: rule_391,
     },
+    Rule {
+        code: "1000",
+        needs: &[Need::This(Oc3), Need::This(Episodes)],
+        run: rule_1000,
+    },
 ];
+
+/// 1000: This child is recorded as having died in care and therefore should not have the
+/// care leaver information completed.
+///
+/// Any episode of the child ended `E2` (died), this year or, when supplied, last year.
+fn rule_1000(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::episodes::REC;
+    let (t, this, last) = (c.this(Oc3), c.this(Episodes), c.last(Episodes));
+    each_row(f, t, |r| {
+        let child = t.child(r);
+        this.rows_of(child).any(|er| this.is(er, REC, "E2"))
+            || last.rows_of(child).any(|er| last.is(er, REC, "E2"))
+    });
+}
 
 /// 131: Data entry for being in touch after leaving care is invalid.
 fn rule_131(c: &Ctx<'_>, f: &mut Flags) {
@@ -250,6 +269,12 @@ pub(super) mod tests {
             flagged: &["OC3:0"],
         },
         Case { rule: "132", this: &[(Oc3, "CHILD,ACTIV\n1,F3\n2,F1\n3,\n4,0")], last: &[], flagged: &["OC3:0", "OC3:2"] },
+        Case {
+            rule: "1000",
+            this: &[(Oc3, "CHILD\n1\n2\n3"), (Episodes, "CHILD,REC\n1,E2\n2,E3\n3,E3")],
+            last: &[(Episodes, "CHILD,REC\n3,E2")],
+            flagged: &["OC3:0", "OC3:2"],
+        },
         Case { rule: "391", this: &[(Oc3, "CHILD,DOB,IN_TOUCH\n1,01/04/2010,YES\n2,31/03/2010,YES\n3,01/04/2010,")], last: &[], flagged: &["OC3:0"] },
     ];
 
