@@ -601,7 +601,11 @@ impl Generator {
                 g.pick(&["0", "1"]).to_owned()
             }
         };
-        let sdq = if (4..=17).contains(&age) && self.chance(0.7) {
+        // Now and then the SDQ, the conviction item or the health check is left blank
+        // where it is required (rules 186, 197B, 543, 545).
+        let sdq = if self.chance(0.05) {
+            (String::new(), String::new())
+        } else if (4..=17).contains(&age) && self.chance(0.7) {
             (self.rng.gen_range(0..41).to_string(), String::new())
         } else {
             (
@@ -615,12 +619,16 @@ impl Generator {
             dob_text,
             sdq.0,
             sdq.1,
-            if age >= 10 {
+            if age >= 10 && !self.chance(0.05) {
                 yes_no(self)
             } else {
                 String::new()
             },
-            yes_no(self),
+            if self.chance(0.05) {
+                String::new()
+            } else {
+                yes_no(self)
+            },
             yes_no(self),
             yes_no(self),
             yes_no(self),

@@ -11,13 +11,14 @@ use std::fmt;
 
 use chrono::NaiveDate;
 
-use super::table::Table;
+use super::table::{ChildId, Table};
 use super::tables::{Col, TableName};
 use super::validate::Flag;
 use super::year::CollectionYear;
 use super::Return;
 
 mod ad1;
+mod continuous;
 mod dolo;
 mod episodes;
 mod header;
@@ -80,6 +81,7 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
     [
         header::RULES,
         episodes::RULES,
+        continuous::RULES,
         sequence::RULES,
         history::RULES,
         reviews::RULES,
@@ -156,11 +158,38 @@ pub(crate) fn first_latest(t: &Table, col: Col, rows: &[u32]) -> Option<usize> {
 #[derive(Debug)]
 pub struct Ctx<'a> {
     ret: &'a Return,
+    /// Per child, whether looked after continuously all year (worked out once, when a
+    /// rule first asks).
+    continuously_looked_after: std::cell::OnceCell<Vec<bool>>,
 }
 
 impl<'a> Ctx<'a> {
     pub(crate) fn new(ret: &'a Return) -> Ctx<'a> {
-        Ctx { ret }
+        Ctx {
+            ret,
+            continuously_looked_after: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Whether `child` was looked after continuously through the collection year, as
+    /// the reference derives it from this year's Episodes (its
+    /// `CONTINUOUSLY_LOOKED_AFTER`): some episode falls in the year, and none starts a
+    /// period of care (`RNE` S) after 1 April, ends one (`REC` other than X1) from
+    /// 1 April to 30 March, or is a short break (V3/V4) in the year. A child with a blank
+    /// `CHILD`, or with no episode, never is.
+    pub fn continuously_looked_after(&self, child: ChildId) -> bool {
+        self.continuously_looked_after
+            .get_or_init(|| {
+                continuously_looked_after(
+                    self.this(TableName::Episodes),
+                    self.ret.children().len(),
+                    self.collection_start(),
+                    self.collection_end(),
+                )
+            })
+            .get(child.index())
+            .copied()
+            .unwrap_or(false)
     }
 
     /// This year's table (empty if not supplied; rules declare what they need).
@@ -194,6 +223,37 @@ impl<'a> Ctx<'a> {
         let uasc = self.ret.table(TableName::Uasc)?;
         Some(uasc.has_child(self.this(TableName::Header).child(row)))
     }
+}
+
+fn continuously_looked_after(
+    t: &Table,
+    children: usize,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Vec<bool> {
+    use super::tables::cols::episodes::{CHILD, DEC, DECOM, LS, REC, RNE};
+    let mut out = vec![false; children];
+    for (child, rows) in t.by_child() {
+        let rows = || rows.iter().map(|r| *r as usize);
+        if rows().next().is_some_and(|r| t.is_blank(r, CHILD)) {
+            continue;
+        }
+        let during_year = |r: usize| {
+            t.date(r, DECOM).is_some_and(|d| d <= end) && t.date(r, DEC).is_none_or(|d| d >= start)
+        };
+        let not_continuous = |r: usize| {
+            let enters =
+                t.is(r, RNE, "S") && t.date(r, DECOM).is_some_and(|d| d > start && d <= end);
+            let leaves =
+                !t.is(r, REC, "X1") && t.date(r, DEC).is_some_and(|d| d >= start && d < end);
+            let short_break = t.is_in(r, LS, &["V3", "V4"]) && during_year(r);
+            enters || leaves || short_break
+        };
+        if let Some(slot) = out.get_mut(child.index()) {
+            *slot = rows().any(during_year) && !rows().any(not_continuous);
+        }
+    }
+    out
 }
 
 /// The rows a rule flags.
@@ -320,6 +380,7 @@ mod coverage {
         [
             super::header::tests::CASES,
             super::episodes::tests::CASES,
+            super::continuous::tests::CASES,
             super::sequence::tests::CASES,
             super::history::tests::CASES,
             super::reviews::tests::CASES,
