@@ -195,6 +195,23 @@ impl Generator {
         }
     }
 
+    /// A date as [`Generator::date`] writes it, but never one a day-first reader cannot
+    /// read (the reference reads some columns that way and raises on such a value,
+    /// comparing nothing for the rule).
+    fn day_first_date(&mut self, date: NaiveDate) -> String {
+        let text = self.date(date);
+        if text
+            .split('/')
+            .next()
+            .and_then(|d| d.parse::<u32>().ok())
+            .is_some_and(|d| d > 31)
+        {
+            date.format("%d/%m/%Y").to_string()
+        } else {
+            text
+        }
+    }
+
     fn opt_date(&mut self, date: Option<NaiveDate>) -> String {
         date.map_or_else(String::new, |d| self.date(d))
     }
@@ -221,7 +238,9 @@ impl Generator {
             sex
         };
         let ethnic = self.code(ETHNIC);
-        let upn = if self.chance(0.1) {
+        let upn = if self.chance(0.01) {
+            String::new()
+        } else if self.chance(0.1) {
             self.pick(&["UN1", "UN2", "UN3", "UN4", "UN5", "UN6", "UN7"])
                 .to_owned()
         } else if self.chance(ERROR_RATE) {
@@ -315,7 +334,7 @@ impl Generator {
             self.missing(&id, dob, &episodes);
             self.sw_episodes(&id, dob, &episodes);
             self.outcomes(&id, dob, &episodes);
-            self.adoption(&id, dob, &episodes);
+            self.adoption(&id, dob, &episodes, care_leaver);
             self.uasc(&id, sex, dob, &episodes);
             if self.dolo {
                 self.dolos(&id, dob, &episodes);
@@ -363,7 +382,11 @@ impl Generator {
             };
             let rne = if i == 0 { "S" } else { self.pick(RNE_NEXT) };
             let reason_change = if i > 0 && rne != "L" && !self.chance(ERROR_RATE) {
-                self.pick(REASON_CHANGE)
+                if self.chance(ERROR_RATE) {
+                    self.pick(&["OTHERS", "XX", "0"])
+                } else {
+                    self.pick(REASON_CHANGE)
+                }
             } else {
                 ""
             };
@@ -572,7 +595,7 @@ impl Generator {
                 String::new()
             };
             let dob_text = self.date(dob);
-            let start_text = self.date(start);
+            let start_text = self.day_first_date(start);
             let end_text = self.opt_date(end);
             self.this.push(
                 TableName::SwEpisodes,
@@ -644,18 +667,21 @@ impl Generator {
         let in_touch = self.code(IN_TOUCH);
         let activ = self.code(ACTIV);
         let accom = self.code(ACCOM);
-        self.this.push(
-            TableName::Oc3,
-            vec![id.to_owned(), dob_text, in_touch, activ, accom],
-        );
+        let row = vec![id.to_owned(), dob_text, in_touch, activ, accom];
+        // Now and then a care leaver is reported twice (rule INT34).
+        if self.chance(0.01) {
+            self.this.push(TableName::Oc3, row.clone());
+        }
+        self.this.push(TableName::Oc3, row);
     }
 
-    fn adoption(&mut self, id: &str, dob: NaiveDate, episodes: &[Episode]) {
+    /// Adoption records; `care_leaver` children get one now and then too (rule 134).
+    fn adoption(&mut self, id: &str, dob: NaiveDate, episodes: &[Episode], care_leaver: bool) {
         let adopted = episodes.iter().any(|e| matches!(e.rec, "E11" | "E12"));
         let placed = episodes
             .iter()
             .find(|e| matches!(e.place, "A3" | "A4" | "A5" | "A6") || e.ls == "E1");
-        if adopted || self.chance(0.005) {
+        if adopted || self.chance(0.005) || care_leaver && self.chance(0.1) {
             let decision = dob + self.days(30, 700);
             let matched = decision + self.days(0, 300);
             let dob_text = self.date(dob);
@@ -723,10 +749,12 @@ impl Generator {
         };
         let dob_text = self.date(dob);
         let duc_text = self.date(duc);
-        self.this.push(
-            TableName::Uasc,
-            vec![id.to_owned(), sex.to_owned(), dob_text, duc_text],
-        );
+        let row = vec![id.to_owned(), sex.to_owned(), dob_text, duc_text];
+        // Now and then a child is in UASC twice (rules INT36, 303).
+        if self.chance(0.03) {
+            self.this.push(TableName::Uasc, row.clone());
+        }
+        self.this.push(TableName::Uasc, row);
     }
 
     fn dolos(&mut self, id: &str, dob: NaiveDate, episodes: &[Episode]) {

@@ -18,6 +18,7 @@ use super::year::CollectionYear;
 use super::Return;
 
 mod ad1;
+mod ages;
 mod continuous;
 mod dolo;
 mod episodes;
@@ -81,6 +82,7 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
     [
         header::RULES,
         episodes::RULES,
+        ages::RULES,
         continuous::RULES,
         sequence::RULES,
         history::RULES,
@@ -161,6 +163,8 @@ pub struct Ctx<'a> {
     /// Per child, whether looked after continuously all year (worked out once, when a
     /// rule first asks).
     continuously_looked_after: std::cell::OnceCell<Vec<bool>>,
+    /// Header's derived `UASC` per row (see [`Ctx::header_uasc`]).
+    header_uasc: std::cell::OnceCell<Vec<bool>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -168,6 +172,7 @@ impl<'a> Ctx<'a> {
         Ctx {
             ret,
             continuously_looked_after: std::cell::OnceCell::new(),
+            header_uasc: std::cell::OnceCell::new(),
         }
     }
 
@@ -219,9 +224,27 @@ impl<'a> Ctx<'a> {
 
     /// The reference's derived Header `UASC` column: when the UASC table is supplied,
     /// whether the Header row's child is in it; `None` when it is not supplied.
+    ///
+    /// The reference sets it from a left join of Header with UASC, row by row by
+    /// position, so when a child is in UASC more than once the values slip down: Header
+    /// row `i` gets the value of the join's row `i`, whichever child that row is.
     pub fn header_uasc(&self, row: usize) -> Option<bool> {
         let uasc = self.ret.table(TableName::Uasc)?;
-        Some(uasc.has_child(self.this(TableName::Header).child(row)))
+        let values = self.header_uasc.get_or_init(|| {
+            let h = self.this(TableName::Header);
+            let mut joined = Vec::with_capacity(h.len());
+            for r in h.rows() {
+                let matches = uasc.rows_of(h.child(r)).len();
+                for _ in 0..matches.max(1) {
+                    if joined.len() == h.len() {
+                        return joined;
+                    }
+                    joined.push(matches > 0);
+                }
+            }
+            joined
+        });
+        Some(values.get(row).copied().unwrap_or(false))
     }
 }
 
@@ -380,6 +403,7 @@ mod coverage {
         [
             super::header::tests::CASES,
             super::episodes::tests::CASES,
+            super::ages::tests::CASES,
             super::continuous::tests::CASES,
             super::sequence::tests::CASES,
             super::history::tests::CASES,

@@ -62,6 +62,16 @@ pub(super) const RULES: &[Rule] = &[
         needs: &[Need::This(Oc3), Need::This(Episodes)],
         run: rule_1000,
     },
+    Rule {
+        code: "133",
+        needs: OC3,
+        run: rule_133,
+    },
+    Rule {
+        code: "INT34",
+        needs: OC3,
+        run: rule_int34,
+    },
 ];
 
 /// 1000: This child is recorded as having died in care and therefore should not have the
@@ -213,6 +223,29 @@ fn rule_391(c: &Ctx<'_>, f: &mut Flags) {
     });
 }
 
+/// 133: Data entry for accommodation after leaving care is invalid. If reporting on a
+/// childs accommodation after leaving care the data entry must be valid
+///
+/// A blank is flagged too.
+fn rule_133(c: &Ctx<'_>, f: &mut Flags) {
+    const VALID: &[&str] = &[
+        "B1", "B2", "C1", "C2", "D1", "D2", "E1", "E2", "G1", "G2", "H1", "H2", "K1", "K2", "R1",
+        "R2", "S2", "T1", "T2", "U1", "U2", "V1", "V2", "W1", "W2", "X2", "Y1", "Y2", "Z1", "Z2",
+        "0",
+    ];
+    let t = c.this(Oc3);
+    each_row(f, t, |r| !t.is_in(r, ACCOM, VALID));
+}
+
+/// INT34: Internal Check: Child should only exist once in OC3.
+fn rule_int34(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::oc3::CHILD;
+    let t = c.this(Oc3);
+    each_row(f, t, |r| {
+        t.present(r, CHILD) && t.rows_of(t.child(r)).len() > 1
+    });
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -276,6 +309,8 @@ pub(super) mod tests {
             flagged: &["OC3:0", "OC3:2"],
         },
         Case { rule: "391", this: &[(Oc3, "CHILD,DOB,IN_TOUCH\n1,01/04/2010,YES\n2,31/03/2010,YES\n3,01/04/2010,")], last: &[], flagged: &["OC3:0"] },
+        Case { rule: "133", this: &[(Oc3, "CHILD,ACCOM\n1,S1\n2,S2\n3,")], last: &[], flagged: &["OC3:0", "OC3:2"] },
+        Case { rule: "INT34", this: &[(Oc3, "CHILD\n1\n1\n2\n\n")], last: &[], flagged: &["OC3:0", "OC3:1"] },
     ];
 
     #[test]

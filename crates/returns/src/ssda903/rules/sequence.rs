@@ -10,7 +10,7 @@
 
 use super::{first_earliest, first_latest, sort_by_date, Ctx, Flags, Need, Rule};
 use crate::ssda903::tables::cols::episodes::{
-    CHILD, CIN, DEC, DECOM, LS, PLACE, PLACE_PROVIDER, REC, RNE, URN,
+    CHILD, CIN, DEC, DECOM, LS, PLACE, PLACE_PROVIDER, REASON_PLACE_CHANGE, REC, RNE, URN,
 };
 use crate::ssda903::tables::Col;
 use crate::ssda903::Table;
@@ -64,6 +64,16 @@ pub(super) const RULES: &[Rule] = &[
         code: "503F",
         needs: BOTH_YEARS,
         run: rule_503f,
+    },
+    Rule {
+        code: "225",
+        needs: EPISODES,
+        run: rule_225,
+    },
+    Rule {
+        code: "226",
+        needs: EPISODES,
+        run: rule_226,
     },
     Rule {
         code: "504",
@@ -232,6 +242,44 @@ fn rule_504(c: &Ctx<'_>, f: &mut Flags) {
     });
 }
 
+/// Temporary placements.
+const TEMPORARY: &[&str] = &["T0", "T1", "T2", "T3", "T4"];
+
+/// 225: Reason for placement change must be recorded.
+///
+/// Flags an episode ended `X1` with no reason for the placement change, not temporary,
+/// followed by a non-temporary episode that changes placement (`RNE` P, B, T or U).
+fn rule_225(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Episodes);
+    consecutive(t, |prev, cur| {
+        if t.is(prev, REC, "X1")
+            && t.is_blank(prev, REASON_PLACE_CHANGE)
+            && !t.is_in(prev, PLACE, TEMPORARY)
+            && t.is_in(cur, RNE, &["P", "B", "T", "U"])
+            && !t.is_in(cur, PLACE, TEMPORARY)
+        {
+            f.flag(t, prev);
+        }
+    });
+}
+
+/// 226: Reason for placement change is not required for temporary placements.
+///
+/// A temporary placement with a reason, or whose previous episode has one.
+fn rule_226(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Episodes);
+    for r in t.rows() {
+        if t.is_in(r, PLACE, TEMPORARY) && t.present(r, REASON_PLACE_CHANGE) {
+            f.flag(t, r);
+        }
+    }
+    consecutive(t, |prev, cur| {
+        if t.is_in(cur, PLACE, TEMPORARY) && t.present(prev, REASON_PLACE_CHANGE) {
+            f.flag(t, cur);
+        }
+    });
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -291,6 +339,18 @@ pub(super) mod tests {
             this: &[(Episodes, "CHILD,DECOM,URN\n1,01/03/2026,SC1\n2,01/03/2026,")],
             last: &[(Episodes, "CHILD,DECOM,URN\n1,01/03/2026,\n2,01/03/2026,")],
             flagged: &["Episodes:0"],
+        },
+        Case {
+            rule: "225",
+            this: &[(Episodes, "CHILD,DECOM,REC,REASON_PLACE_CHANGE,PLACE,RNE\n1,01/04/2026,X1,,U1,S\n1,01/05/2026,,,U2,P\n2,01/04/2026,X1,CARPL,U1,S\n2,01/05/2026,,,U2,P\n3,01/04/2026,X1,,U1,S\n3,01/05/2026,,,T1,P")],
+            last: &[],
+            flagged: &["Episodes:0"],
+        },
+        Case {
+            rule: "226",
+            this: &[(Episodes, "CHILD,DECOM,PLACE,REASON_PLACE_CHANGE\n1,01/05/2026,T1,\n1,01/04/2026,U1,CARPL\n2,01/04/2026,T1,CARPL\n3,01/04/2026,U1,\n3,01/05/2026,T1,")],
+            last: &[],
+            flagged: &["Episodes:0", "Episodes:2"],
         },
         Case {
             rule: "504",

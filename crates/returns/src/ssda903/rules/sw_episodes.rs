@@ -47,6 +47,19 @@ pub(super) const RULES: &[Rule] = &[
         needs: SW,
         run: rule_sw18stg2,
     },
+    Rule {
+        code: "SW13STG1",
+        needs: SW,
+        run: rule_sw13stg1,
+    },
+    Rule {
+        code: "SW12STG2",
+        needs: &[
+            Need::This(SwEpisodes),
+            Need::This(crate::ssda903::TableName::Episodes),
+        ],
+        run: rule_sw12stg2,
+    },
 ];
 
 /// SW02STG1: Social worker ID does not begin with the characters ‘SW’ or ‘XX’.
@@ -145,6 +158,69 @@ fn rule_sw18stg2(c: &Ctx<'_>, f: &mut Flags) {
     );
 }
 
+/// SW13STG1: The reason for social worker change is not valid.
+///
+/// Also flags a blank reason on an episode starting on or after 1 April 2023 (start
+/// read day first; the reference raises on a start it cannot read).
+fn rule_sw13stg1(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::sw_episodes::SW_REASON;
+    const VALID: &[&str] = &[
+        "MANAGE", "FCONTA", "LEFTRL", "ORGRST", "TSPROC", "ABSENC", "CHCHAN", "PCCHAN", "SWDIED",
+        "OTHERS",
+    ];
+    let t = c.this(SwEpisodes);
+    let from = chrono::NaiveDate::from_ymd_opt(2023, 4, 1);
+    each_row(f, t, |r| {
+        if t.present(r, SW_REASON) {
+            !t.is_in(r, SW_REASON, VALID)
+        } else {
+            dayfirst(t, r, SW_DECOM).is_some_and(|d| Some(d) >= from)
+        }
+    });
+}
+
+/// SW12STG2: If a child is looked after on 31 March then all social worker episodes for
+/// the full previous year should be reported, even those whilst they were not looked
+/// after
+///
+/// Flags an episode that starts (`RNE` S) or ends (`REC` other than X1) a period of
+/// care, ending from a year before 1 April (or open), not a short break, for which some
+/// social worker episode of the child (or the lack of any) neither starts by its end
+/// (when it ends a period) nor starts on or after its start (when it starts one).
+fn rule_sw12stg2(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::episodes::{DEC, DECOM, LS, REC, RNE};
+    let (t, sw) = (
+        c.this(crate::ssda903::TableName::Episodes),
+        c.this(SwEpisodes),
+    );
+    let earliest = c.collection_start() - chrono::Duration::days(365);
+    let end = c.collection_end();
+    for r in t.rows() {
+        let dec = t.date(r, DEC);
+        let in_window = dec.is_none_or(|d| d >= earliest && d <= end);
+        let starts = t.is(r, RNE, "S");
+        let ends = !t.is(r, REC, "X1");
+        if !in_window || t.is_in(r, LS, &["V3", "V4"]) || !(starts || ends) {
+            continue;
+        }
+        let decom = t.date(r, DECOM);
+        let covered = |s: Option<chrono::NaiveDate>| {
+            let before_end = matches!((s, dec), (Some(s), Some(d)) if s <= d) && ends;
+            let after_start = matches!((s, decom), (Some(s), Some(d)) if s >= d) && starts;
+            before_end || after_start
+        };
+        let mut rows = sw.rows_of(t.child(r)).peekable();
+        let missing = if rows.peek().is_none() {
+            !covered(None)
+        } else {
+            rows.any(|sr| !covered(sw.date(sr, SW_DECOM)))
+        };
+        if missing {
+            f.flag(t, r);
+        }
+    }
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -182,6 +258,16 @@ pub(super) mod tests {
         Case { rule: "SW07STG2", this: &[(S, "CHILD,SW_DEC\n1,31/03/2025\n2,01/04/2025\n3,01/04/2027\n4,31/03/2027")], last: &[], flagged: &["SWEpisodes:0", "SWEpisodes:2"] },
         Case { rule: "SW09STG2", this: &[(S, "CHILD,SW_DECOM,SW_DEC\n1,01/01/2027,03/01/2027\n2,01/01/2027,04/01/2027\n3,2027-01-01,2027-01-02\n4,01/01/2027,")], last: &[], flagged: &["SWEpisodes:0", "SWEpisodes:2"] },
         Case { rule: "SW18STG2", this: &[(S, "CHILD,SW_DECOM,SW_DEC\n1,02/01/2027,01/01/2027\n2,01/01/2027,02/01/2027")], last: &[], flagged: &["SWEpisodes:0"] },
+        Case { rule: "SW13STG1", this: &[(crate::ssda903::TableName::SwEpisodes, "CHILD,SW_DECOM,SW_REASON\n1,01/04/2026,XX\n1,01/04/2026,\n1,31/03/2023,\n1,01/04/2026,MANAGE")], last: &[], flagged: &["SWEpisodes:0", "SWEpisodes:1"] },
+        Case {
+            rule: "SW12STG2",
+            this: &[
+                (crate::ssda903::TableName::Episodes, "CHILD,DECOM,RNE,DEC,REC,LS\n1,01/05/2026,S,,,C2\n2,01/05/2026,S,,,C2\n3,01/05/2026,P,01/06/2026,X1,C2\n4,01/05/2026,S,,,V3\n2,01/01/2020,S,01/01/2021,E3,C2"),
+                (crate::ssda903::TableName::SwEpisodes, "CHILD,SW_DECOM\n1,01/05/2026\n2,01/04/2026"),
+            ],
+            last: &[],
+            flagged: &["Episodes:1"],
+        },
     ];
 
     #[test]
