@@ -21,6 +21,59 @@ const BOTH_YEARS: &[Need] = &[Need::This(Episodes), Need::Last(Episodes)];
 
 pub(super) const RULES: &[Rule] = &[
     Rule {
+        code: "302",
+        needs: &[
+            Need::This(Episodes),
+            Need::This(crate::ssda903::TableName::Header),
+        ],
+        run: rule_302,
+    },
+    Rule {
+        code: "357",
+        needs: EPISODES,
+        run: rule_357,
+    },
+    Rule {
+        code: "383",
+        needs: EPISODES,
+        run: rule_383,
+    },
+    Rule {
+        code: "431",
+        needs: EPISODES,
+        run: rule_431,
+    },
+    Rule {
+        code: "432",
+        needs: EPISODES,
+        run: rule_432,
+    },
+    Rule {
+        code: "433",
+        needs: EPISODES,
+        run: rule_433,
+    },
+    Rule {
+        code: "434",
+        needs: EPISODES,
+        run: rule_434,
+    },
+    Rule {
+        code: "435",
+        needs: EPISODES,
+        run: rule_435,
+    },
+    Rule {
+        code: "436",
+        needs: EPISODES,
+        run: rule_436,
+    },
+    Rule {
+        code: "437",
+        needs: EPISODES,
+        run: rule_437,
+    },
+    Rule {
         code: "142",
         needs: EPISODES,
         run: rule_142,
@@ -86,15 +139,31 @@ pub(super) const RULES: &[Rule] = &[
 /// child (children with a blank `CHILD` are never paired: the reference compares
 /// `CHILD` with the previous row's, and blank is not equal to blank).
 fn consecutive(t: &Table, mut each: impl FnMut(usize, usize)) {
+    in_order(
+        t,
+        |t, rows, order| sort_by_date(t, DECOM, rows, order),
+        |order| {
+            for pair in order.windows(2) {
+                each(pair[0], pair[1]);
+            }
+        },
+    );
+}
+
+/// Calls `each` with each child's episodes (not those of a blank `CHILD`) put in order
+/// by `sort`, in one buffer reused from child to child.
+fn in_order(
+    t: &Table,
+    sort: impl Fn(&Table, &[u32], &mut Vec<usize>),
+    mut each: impl FnMut(&[usize]),
+) {
     let mut order = Vec::new();
     for (_, rows) in t.by_child() {
         if rows.first().is_some_and(|r| t.is_blank(*r as usize, CHILD)) {
             continue;
         }
-        sort_by_date(t, DECOM, rows, &mut order);
-        for pair in order.windows(2) {
-            each(pair[0], pair[1]);
-        }
+        sort(t, rows, &mut order);
+        each(&order);
     }
 }
 
@@ -280,6 +349,196 @@ fn rule_226(c: &Ctx<'_>, f: &mut Flags) {
     });
 }
 
+/// 302: First episode starts before child was born.
+///
+/// The child's first episode (earliest start), and each Header row of the child whose
+/// date of birth is after that start.
+fn rule_302(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::header::DOB;
+    let (t, h) = (c.this(Episodes), c.this(crate::ssda903::TableName::Header));
+    for (child, rows) in t.by_child() {
+        let Some(first) = first_earliest(t, DECOM, rows) else {
+            continue;
+        };
+        if t.is_blank(first, CHILD) {
+            continue;
+        }
+        let start = t.date(first, DECOM);
+        for hr in h.rows_of(child) {
+            if matches!((h.date(hr, DOB), start), (Some(dob), Some(start)) if dob > start) {
+                f.flag(t, first);
+                f.flag(h, hr);
+            }
+        }
+    }
+}
+
+/// 357: If this is the first episode ever for this child, reason for new episode must
+/// be S. Check whether there is an episode immediately preceding this one, which has
+/// been left out. If not the reason for new episode code must be amended to S.
+///
+/// Only first episodes starting this year are checked.
+fn rule_357(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Episodes);
+    let start = c.collection_start();
+    for (_, rows) in t.by_child() {
+        let Some(first) = first_earliest(t, DECOM, rows) else {
+            continue;
+        };
+        if t.present(first, CHILD)
+            && t.date(first, DECOM).is_some_and(|d| d >= start)
+            && !t.is(first, RNE, "S")
+        {
+            f.flag(t, first);
+        }
+    }
+}
+
+/// 383: A child in a temporary placement must subsequently return to his/her normal
+/// placement.
+///
+/// The episode after a temporary one must change placement (`RNE` P) back to the
+/// placement and postcode of the episode before it (blank never matches). Starts are
+/// read day first here.
+fn rule_383(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::episodes::PL_POST;
+    let t = c.this(Episodes);
+    let sort = |t: &Table, rows: &[u32], order: &mut Vec<usize>| {
+        order.clear();
+        order.extend(rows.iter().map(|r| *r as usize));
+        order.sort_by_key(|r| {
+            let date = t.text(*r, DECOM).and_then(crate::ssda903::parse_dayfirst);
+            (date.is_none(), date)
+        });
+    };
+    in_order(t, sort, |order| {
+        for w in order.windows(3) {
+            let (before, temporary, cur) = (w[0], w[1], w[2]);
+            let same = |col| t.present(cur, col) && t.text(cur, col) == t.text(before, col);
+            if t.is_in(temporary, PLACE, TEMPORARY)
+                && (!t.is(cur, RNE, "P") || !same(PLACE) || !same(PL_POST))
+            {
+                f.flag(t, cur);
+            }
+        }
+    });
+}
+
+/// 431: The reason for new episode is started to be looked after, but the previous
+/// episode ended on the same day.
+fn rule_431(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Episodes);
+    consecutive(t, |prev, cur| {
+        if t.is(cur, RNE, "S")
+            && matches!((t.date(cur, DECOM), t.date(prev, DEC)), (Some(s), Some(e)) if s <= e)
+        {
+            f.flag(t, cur);
+        }
+    });
+}
+
+/// 432: The child ceased to be looked after at the end of the previous episode but the
+/// reason for the new episode is not started to be looked after.
+fn rule_432(c: &Ctx<'_>, f: &mut Flags) {
+    const CEASED: &[&str] = &[
+        "E2", "E3", "E4A", "E4B", "E5", "E6", "E7", "E8", "E9", "E11", "E12", "E13", "E14", "E15",
+        "E16", "E17", "E41", "E45", "E46", "E47", "E48",
+    ];
+    let t = c.this(Episodes);
+    consecutive(t, |prev, cur| {
+        if t.is_in(prev, REC, CEASED) && !t.is(cur, RNE, "S") {
+            f.flag(t, cur);
+        }
+    });
+}
+
+/// 433: The reason for new episode suggests that this is a continuation episode, but the
+/// episode does not start on the same day as the last episode finished.
+///
+/// Episodes are ordered by start then end here; the dates are compared as written.
+fn rule_433(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Episodes);
+    let sort = |t: &Table, rows: &[u32], order: &mut Vec<usize>| {
+        order.clear();
+        order.extend(rows.iter().map(|r| *r as usize));
+        order.sort_by_key(|r| {
+            let (start, end) = (t.date(*r, DECOM), t.date(*r, DEC));
+            (start.is_none(), start, end.is_none(), end)
+        });
+    };
+    in_order(t, sort, |order| {
+        for pair in order.windows(2) {
+            let (prev, cur) = (pair[0], pair[1]);
+            let continues = t.present(cur, DECOM) && t.text(prev, DEC) == t.text(cur, DECOM);
+            if t.is_in(cur, RNE, &["P", "L", "T", "U", "B"]) && !continues {
+                f.flag(t, cur);
+            }
+        }
+    });
+}
+
+/// Whether the placement (type, postcode, URN, provider) is written the same in both
+/// episodes; `blank_matches` says whether two blanks are the same.
+fn same_placement(t: &Table, a: usize, b: usize, blank_matches: bool) -> bool {
+    use crate::ssda903::tables::cols::episodes::PL_POST;
+    [PLACE, PL_POST, URN, PLACE_PROVIDER]
+        .iter()
+        .all(|col| t.text(a, *col) == t.text(b, *col) && (blank_matches || t.present(a, *col)))
+}
+
+/// 434: Reason for new episode is that child's legal status has changed but not the
+/// placement, but this is not reflected in the episode data.
+fn rule_434(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Episodes);
+    consecutive(t, |prev, cur| {
+        let same_status = t.present(cur, LS) && t.text(cur, LS) == t.text(prev, LS);
+        if t.is(cur, RNE, "L") && (same_status || !same_placement(t, cur, prev, true)) {
+            f.flag(t, cur);
+        }
+    });
+}
+
+/// 435: Reason for new episode is that child’s placement has changed but not the legal
+/// status, but this is not reflected in the episode data recorded.
+fn rule_435(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Episodes);
+    consecutive(t, |prev, cur| {
+        let same_status = t.present(cur, LS) && t.text(cur, LS) == t.text(prev, LS);
+        if t.is_in(cur, RNE, &["P", "T"]) && (!same_status || same_placement(t, cur, prev, false)) {
+            f.flag(t, cur);
+        }
+    });
+}
+
+/// 436: Reason for new episode is that both child’s placement and legal status have
+/// changed, but this is not reflected in the episode data.
+///
+/// Here two blanks are the same.
+fn rule_436(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Episodes);
+    consecutive(t, |prev, cur| {
+        if t.is_in(cur, RNE, &["U", "B"])
+            && (t.text(cur, LS) == t.text(prev, LS) || same_placement(t, cur, prev, true))
+        {
+            f.flag(t, cur);
+        }
+    });
+}
+
+/// 437: Reason episode ceased is child has died or is aged 18 or over but there are
+/// further episodes.
+///
+/// An episode with a start date, ended E2 or E15, that is not the child's last (an
+/// episode with no readable start counts as later).
+fn rule_437(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Episodes);
+    consecutive(t, |prev, _| {
+        if t.date(prev, DECOM).is_some() && t.is_in(prev, REC, &["E2", "E15"]) {
+            f.flag(t, prev);
+        }
+    });
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -351,6 +610,66 @@ pub(super) mod tests {
             this: &[(Episodes, "CHILD,DECOM,PLACE,REASON_PLACE_CHANGE\n1,01/05/2026,T1,\n1,01/04/2026,U1,CARPL\n2,01/04/2026,T1,CARPL\n3,01/04/2026,U1,\n3,01/05/2026,T1,")],
             last: &[],
             flagged: &["Episodes:0", "Episodes:2"],
+        },
+        Case {
+            rule: "302",
+            this: &[(Episodes, "CHILD,DECOM\n1,01/01/2020\n1,01/01/2018\n2,01/01/2020"), (crate::ssda903::TableName::Header, "CHILD,DOB\n1,01/01/2019\n2,01/01/2020")],
+            last: &[],
+            flagged: &["Header:0", "Episodes:1"],
+        },
+        Case {
+            rule: "357",
+            this: &[(Episodes, "CHILD,DECOM,RNE\n1,01/05/2026,S\n1,01/04/2026,P\n2,01/04/2026,S\n3,01/03/2026,P")],
+            last: &[],
+            flagged: &["Episodes:1"],
+        },
+        Case {
+            rule: "383",
+            this: &[(Episodes, "CHILD,DECOM,PLACE,PL_POST,RNE\n1,01/04/2026,U1,M1,S\n1,01/05/2026,T1,M2,P\n1,01/06/2026,U2,M1,P\n2,01/04/2026,U1,M1,S\n2,01/05/2026,T1,M2,P\n2,01/06/2026,U1,M1,P")],
+            last: &[],
+            flagged: &["Episodes:2"],
+        },
+        Case {
+            rule: "431",
+            this: &[(Episodes, "CHILD,DECOM,DEC,RNE\n1,01/04/2026,01/05/2026,S\n1,01/05/2026,,S\n2,01/04/2026,01/05/2026,S\n2,02/05/2026,,S")],
+            last: &[],
+            flagged: &["Episodes:1"],
+        },
+        Case {
+            rule: "432",
+            this: &[(Episodes, "CHILD,DECOM,REC,RNE\n1,01/04/2026,E3,S\n1,01/05/2026,,P\n2,01/04/2026,E3,S\n2,01/05/2026,,S")],
+            last: &[],
+            flagged: &["Episodes:1"],
+        },
+        Case {
+            rule: "433",
+            this: &[(Episodes, "CHILD,DECOM,DEC,RNE\n1,01/04/2026,01/05/2026,S\n1,02/05/2026,,P\n2,01/04/2026,01/05/2026,S\n2,01/05/2026,,P")],
+            last: &[],
+            flagged: &["Episodes:1"],
+        },
+        Case {
+            rule: "434",
+            this: &[(Episodes, "CHILD,DECOM,LS,PLACE,RNE\n1,01/04/2026,C2,U1,S\n1,01/05/2026,C2,U1,L\n2,01/04/2026,C2,U1,S\n2,01/05/2026,C1,U1,L")],
+            last: &[],
+            flagged: &["Episodes:1"],
+        },
+        Case {
+            rule: "435",
+            this: &[(Episodes, "CHILD,DECOM,LS,PLACE,PL_POST,URN,PLACE_PROVIDER,RNE\n1,01/04/2026,C2,U1,M1,SC1,PR1,S\n1,01/05/2026,C2,U1,M1,SC1,PR1,P\n2,01/04/2026,C2,U1,M1,SC1,PR1,S\n2,01/05/2026,C2,U2,M1,SC1,PR1,P")],
+            last: &[],
+            flagged: &["Episodes:1"],
+        },
+        Case {
+            rule: "436",
+            this: &[(Episodes, "CHILD,DECOM,LS,PLACE,RNE\n1,01/04/2026,C2,U1,S\n1,01/05/2026,C1,U1,B\n2,01/04/2026,C2,U1,S\n2,01/05/2026,C1,U2,B")],
+            last: &[],
+            flagged: &["Episodes:1"],
+        },
+        Case {
+            rule: "437",
+            this: &[(Episodes, "CHILD,DECOM,REC\n1,01/04/2026,E2\n1,01/05/2026,\n2,01/04/2026,E2")],
+            last: &[],
+            flagged: &["Episodes:0"],
         },
         Case {
             rule: "504",
