@@ -267,7 +267,8 @@ impl Generator {
         let dob_text = self.date(dob);
 
         // Care leavers aged 17 to 21 with no episodes this year appear in OC3 only.
-        let care_leaver = age_years >= 17 && self.chance(0.25);
+        // (16-year-olds too: they turn 17 during the year; rule 3001.)
+        let care_leaver = age_years >= 16 && self.chance(0.25);
         let mut episodes = if care_leaver && self.chance(0.7) {
             Vec::new()
         } else {
@@ -682,7 +683,14 @@ impl Generator {
             .iter()
             .find(|e| matches!(e.place, "A3" | "A4" | "A5" | "A6") || e.ls == "E1");
         if adopted || self.chance(0.005) || care_leaver && self.chance(0.1) {
-            let decision = dob + self.days(30, 700);
+            // The decision that adoption is in the child's interest: usually the day the
+            // child was placed for adoption (rule 523), now and then after it (rule 521).
+            let decision = match &placed {
+                Some(e) if self.chance(0.9) => {
+                    e.decom + self.days(0, 1) * i32::from(self.chance(0.1))
+                }
+                _ => dob + self.days(30, 700),
+            };
             let matched = decision + self.days(0, 300);
             let dob_text = self.date(dob);
             let int = self.date(decision);
@@ -699,8 +707,20 @@ impl Generator {
         if let Some(e) = placed.cloned() {
             if self.chance(0.8) {
                 let dob_text = self.date(dob);
-                let date = self.date(e.decom);
+                // Now and then the decision is dated before the period of care began
+                // (rule 1003) or its reversal after the episode ended (rule 117).
+                let placed = if self.chance(0.05) {
+                    e.decom - self.days(1, 400)
+                } else {
+                    e.decom
+                };
+                let date = self.date(placed);
                 let (ceased, reason) = if let Some(dec) = e.dec.filter(|_| self.chance(0.5)) {
+                    let dec = if self.chance(0.1) {
+                        dec + self.days(1, 30)
+                    } else {
+                        dec
+                    };
                     (self.date(dec), self.code(&["RD1", "RD2", "RD3", "RD4"]))
                 } else {
                     (String::new(), String::new())

@@ -66,6 +66,11 @@ pub(super) const RULES: &[Rule] = &[
         needs: WITH_HEADER,
         run: rule_460,
     },
+    Rule {
+        code: "210",
+        needs: WITH_HEADER,
+        run: rule_210,
+    },
 ];
 
 /// Birthday `years` of a date of birth (29 February becomes 28 February).
@@ -261,6 +266,27 @@ fn rule_460(c: &Ctx<'_>, f: &mut Flags) {
     });
 }
 
+/// 210: Children looked after for more than a week at 31 March should not have an
+/// unknown Unique Pupil Number (UPN) code of UN4.
+///
+/// Flags episodes starting on or after 24 March of the year's end, and the child's
+/// Header rows with UPN `UN4`.
+fn rule_210(c: &Ctx<'_>, f: &mut Flags) {
+    let (t, h) = (c.this(Episodes), c.this(Header));
+    let from = c.collection_end() - chrono::Duration::days(7);
+    for r in t.rows() {
+        if t.date(r, DECOM).is_none_or(|d| d < from) {
+            continue;
+        }
+        for hr in h.rows_of(t.child(r)) {
+            if h.is(hr, header::UPN, "UN4") {
+                f.flag(t, r);
+                f.flag(h, hr);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -332,6 +358,12 @@ pub(super) mod tests {
             this: &[HEADER, (Episodes, "CHILD,DEC,REC\n1,31/12/2027,E17\n1,01/01/2028,E17\n2,01/01/2020,E17")],
             last: &[],
             flagged: &["Episodes:0"],
+        },
+        Case {
+            rule: "210",
+            this: &[(Header, "CHILD,UPN\n1,UN4\n2,UN3"), (Episodes, "CHILD,DECOM\n1,24/03/2027\n1,23/03/2027\n2,24/03/2027")],
+            last: &[],
+            flagged: &["Header:0", "Episodes:0"],
         },
     ];
 

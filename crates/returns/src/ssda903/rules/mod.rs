@@ -18,6 +18,7 @@ use super::year::CollectionYear;
 use super::Return;
 
 mod ad1;
+mod adoption;
 mod ages;
 mod continuous;
 mod dolo;
@@ -82,6 +83,7 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
     [
         header::RULES,
         episodes::RULES,
+        adoption::RULES,
         ages::RULES,
         continuous::RULES,
         sequence::RULES,
@@ -403,6 +405,7 @@ mod coverage {
         [
             super::header::tests::CASES,
             super::episodes::tests::CASES,
+            super::adoption::tests::CASES,
             super::ages::tests::CASES,
             super::continuous::tests::CASES,
             super::sequence::tests::CASES,

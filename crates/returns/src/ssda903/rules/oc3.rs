@@ -72,6 +72,28 @@ pub(super) const RULES: &[Rule] = &[
         needs: OC3,
         run: rule_int34,
     },
+    Rule {
+        code: "215",
+        needs: &[Need::This(Oc3), Need::This(crate::ssda903::TableName::Oc2)],
+        run: rule_215,
+    },
+    Rule {
+        code: "1014",
+        needs: &[
+            Need::This(crate::ssda903::TableName::Uasc),
+            Need::This(Episodes),
+            Need::This(Oc3),
+        ],
+        run: rule_1014,
+    },
+    Rule {
+        code: "3001",
+        needs: &[
+            Need::This(crate::ssda903::TableName::Header),
+            Need::This(Oc3),
+        ],
+        run: rule_3001,
+    },
 ];
 
 /// 1000: This child is recorded as having died in care and therefore should not have the
@@ -246,6 +268,99 @@ fn rule_int34(c: &Ctx<'_>, f: &mut Flags) {
     });
 }
 
+/// Whether the OC3 row has any care-leaver item.
+fn any_leaver_item(t: &crate::ssda903::Table, r: usize) -> bool {
+    [IN_TOUCH, ACTIV, ACCOM]
+        .iter()
+        .any(|col| t.present(r, *col))
+}
+
+/// 215: Child has care leaver information but one or more data items relating to
+/// children looked after for 12 months have been completed.
+///
+/// Flags both the OC3 row and the child's OC2 row.
+fn rule_215(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::oc2;
+    const OUTCOMES: &[crate::ssda903::Col] = &[
+        oc2::CONVICTED,
+        oc2::HEALTH_CHECK,
+        oc2::IMMUNISATIONS,
+        oc2::TEETH_CHECK,
+        oc2::HEALTH_ASSESSMENT,
+        oc2::SUBSTANCE_MISUSE,
+        oc2::INTERVENTION_RECEIVED,
+        oc2::INTERVENTION_OFFERED,
+    ];
+    let (t, o) = (c.this(Oc3), c.this(crate::ssda903::TableName::Oc2));
+    for r in t.rows() {
+        if !any_leaver_item(t, r) {
+            continue;
+        }
+        for or in o.rows_of(t.child(r)) {
+            if OUTCOMES.iter().any(|col| o.present(or, *col)) {
+                f.flag(t, r);
+                f.flag(o, or);
+            }
+        }
+    }
+}
+
+/// 1014: UASC information is not required for care leavers
+///
+/// A child in UASC and OC3 with episodes none of which falls in the year: flags the
+/// child's OC3 rows with care-leaver items and, when there are any, its UASC rows.
+fn rule_1014(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::episodes::{CHILD, DEC, DECOM};
+    let (t, e, u) = (
+        c.this(Oc3),
+        c.this(Episodes),
+        c.this(crate::ssda903::TableName::Uasc),
+    );
+    let (start, end) = (c.collection_start(), c.collection_end());
+    for (child, rows) in e.by_child() {
+        let rows = || rows.iter().map(|r| *r as usize);
+        if rows().next().is_some_and(|r| e.is_blank(r, CHILD)) || !u.has_child(child) {
+            continue;
+        }
+        // Started by 31 March and ended from 1 April, or with no readable end.
+        let in_year = rows().any(|r| {
+            e.date(r, DECOM).is_some_and(|d| d <= end) && e.date(r, DEC).is_none_or(|d| d >= start)
+        });
+        if in_year {
+            continue;
+        }
+        let mut any = false;
+        for r in t.rows_of(child) {
+            if any_leaver_item(t, r) {
+                f.flag(t, r);
+                any = true;
+            }
+        }
+        if any {
+            for r in u.rows_of(child) {
+                f.flag(u, r);
+            }
+        }
+    }
+}
+
+/// 3001: Where care leavers information is being returned for a young person around
+/// their 17th birthday, the accommodation cannot be with their former foster carer(s).
+fn rule_3001(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::header::DOB;
+    use chrono::Months;
+    let (t, h) = (c.this(Oc3), c.this(crate::ssda903::TableName::Header));
+    let year = c.collection_start()..=c.collection_end();
+    each_row(f, t, |r| {
+        t.is_in(r, ACCOM, &["Z1", "Z2"])
+            && h.rows_of(t.child(r)).any(|hr| {
+                h.date(hr, DOB)
+                    .and_then(|dob| dob.checked_add_months(Months::new(12 * 17)))
+                    .is_some_and(|d| year.contains(&d))
+            })
+    });
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -311,6 +426,28 @@ pub(super) mod tests {
         Case { rule: "391", this: &[(Oc3, "CHILD,DOB,IN_TOUCH\n1,01/04/2010,YES\n2,31/03/2010,YES\n3,01/04/2010,")], last: &[], flagged: &["OC3:0"] },
         Case { rule: "133", this: &[(Oc3, "CHILD,ACCOM\n1,S1\n2,S2\n3,")], last: &[], flagged: &["OC3:0", "OC3:2"] },
         Case { rule: "INT34", this: &[(Oc3, "CHILD\n1\n1\n2\n\n")], last: &[], flagged: &["OC3:0", "OC3:1"] },
+        Case {
+            rule: "215",
+            this: &[(Oc3, "CHILD,IN_TOUCH\n1,YES\n2,YES\n3,"), (crate::ssda903::TableName::Oc2, "CHILD,CONVICTED\n1,0\n2,\n3,1")],
+            last: &[],
+            flagged: &["OC2:0", "OC3:0"],
+        },
+        Case {
+            rule: "1014",
+            this: &[
+                (Oc3, "CHILD,IN_TOUCH\n1,YES\n2,YES\n3,YES"),
+                (Episodes, "CHILD,DECOM,DEC\n1,01/01/2025,01/02/2025\n2,01/01/2025,\n3,01/01/2025,01/02/2025"),
+                (crate::ssda903::TableName::Uasc, "CHILD\n1\n2"),
+            ],
+            last: &[],
+            flagged: &["UASC:0", "OC3:0"],
+        },
+        Case {
+            rule: "3001",
+            this: &[(Oc3, "CHILD,ACCOM\n1,Z1\n2,Z1\n1,B1"), (crate::ssda903::TableName::Header, "CHILD,DOB\n1,01/04/2009\n2,31/03/2009")],
+            last: &[],
+            flagged: &["OC3:0"],
+        },
     ];
 
     #[test]

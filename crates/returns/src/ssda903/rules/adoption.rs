@@ -1,0 +1,265 @@
+//! Rules comparing the adoption tables (PlacedAdoption: the decision that a child should
+//! be placed for adoption; AD1: the adoption) with the episodes and with each other.
+//! They flag rows of both sides of each comparison.
+//!
+//! Each compares every pair of rows of one child, as the reference's joins do.
+
+use super::{each_row, first_earliest, first_latest, Ctx, Flags, Need, Rule};
+use crate::ssda903::tables::cols::ad1::DATE_INT;
+use crate::ssda903::tables::cols::episodes::{CHILD, DEC, DECOM, LS, PLACE, REC, RNE};
+use crate::ssda903::tables::cols::placed_adoption::{DATE_PLACED, DATE_PLACED_CEASED};
+use crate::ssda903::TableName::{Ad1, Episodes, Header, PlacedAdoption};
+
+const WITH_PLACED: &[Need] = &[Need::This(Episodes), Need::This(PlacedAdoption)];
+
+pub(super) const RULES: &[Rule] = &[
+    Rule {
+        code: "117",
+        needs: WITH_PLACED,
+        run: rule_117,
+    },
+    Rule {
+        code: "118",
+        needs: WITH_PLACED,
+        run: rule_118,
+    },
+    Rule {
+        code: "184",
+        needs: &[Need::This(Header), Need::This(PlacedAdoption)],
+        run: rule_184,
+    },
+    Rule {
+        code: "521",
+        needs: &[Need::This(Episodes), Need::This(Ad1)],
+        run: rule_521,
+    },
+    Rule {
+        code: "523",
+        needs: &[Need::This(Ad1), Need::This(PlacedAdoption)],
+        run: rule_523,
+    },
+    Rule {
+        code: "1003",
+        needs: WITH_PLACED,
+        run: rule_1003,
+    },
+];
+
+/// 117: Date of decision that a child should/should no longer be placed for adoption is
+/// beyond the current collection year or after the child ceased to be looked after.
+///
+/// Compared with the child's latest episode that did not end `X1` (among those with a
+/// start date).
+fn rule_117(c: &Ctx<'_>, f: &mut Flags) {
+    let (t, p) = (c.this(Episodes), c.this(PlacedAdoption));
+    let end = c.collection_end();
+    let mut rows = Vec::new();
+    for (child, all) in t.by_child() {
+        if all.first().is_some_and(|r| t.is_blank(*r as usize, CHILD)) {
+            continue;
+        }
+        rows.clear();
+        rows.extend(
+            all.iter()
+                .copied()
+                .filter(|r| !t.is(*r as usize, REC, "X1")),
+        );
+        let Some(latest) = first_latest(t, DECOM, &rows) else {
+            continue;
+        };
+        let dec = t.date(latest, DEC);
+        for pr in p.rows_of(child) {
+            let late = |d: Option<chrono::NaiveDate>| {
+                d.is_some_and(|d| d > end || dec.is_some_and(|dec| d > dec))
+            };
+            if late(p.date(pr, DATE_PLACED)) || late(p.date(pr, DATE_PLACED_CEASED)) {
+                f.flag(t, latest);
+                f.flag(p, pr);
+            }
+        }
+    }
+}
+
+/// 118: Date of decision that a child should no longer be placed for adoption is before
+/// the current collection year or before the date the child started to be looked
+/// after.
+///
+/// Compared with the child's earliest episode other than a short break (V3, V4).
+fn rule_118(c: &Ctx<'_>, f: &mut Flags) {
+    let (t, p) = (c.this(Episodes), c.this(PlacedAdoption));
+    let start = c.collection_start();
+    let mut rows = Vec::new();
+    for (child, all) in t.by_child() {
+        if all.first().is_some_and(|r| t.is_blank(*r as usize, CHILD)) {
+            continue;
+        }
+        rows.clear();
+        rows.extend(
+            all.iter()
+                .copied()
+                .filter(|r| !t.is_in(*r as usize, LS, &["V3", "V4"])),
+        );
+        let Some(earliest) = first_earliest(t, DECOM, &rows) else {
+            continue;
+        };
+        let decom = t.date(earliest, DECOM);
+        for pr in p.rows_of(child) {
+            let Some(ceased) = p.date(pr, DATE_PLACED_CEASED) else {
+                continue;
+            };
+            if decom.is_some_and(|d| ceased < d) || ceased < start {
+                f.flag(t, earliest);
+                f.flag(p, pr);
+            }
+        }
+    }
+}
+
+/// 184: Date of decision that a child should be placed for adoption is before the child
+/// was born.
+///
+/// The reference joins Header but compares with PlacedAdoption's own `DOB` (the join
+/// renames Header's), so an unreadable `DOB` there is flagged too and Header only needs
+/// to be supplied.
+fn rule_184(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::placed_adoption::DOB;
+    let p = c.this(PlacedAdoption);
+    each_row(f, p, |pr| {
+        p.date(pr, DATE_PLACED)
+            .is_some_and(|placed| p.date(pr, DOB).is_none_or(|dob| placed < dob))
+    });
+}
+
+/// 521: Date of local authority's decision (LA) that adoption is in the best interests
+/// of the child (date should be placed) must be on or prior to the date the child is
+/// placed for adoption.
+fn rule_521(c: &Ctx<'_>, f: &mut Flags) {
+    let (t, a) = (c.this(Episodes), c.this(Ad1));
+    for r in t.rows() {
+        if !t.is_in(r, PLACE, &["A3", "A4", "A5", "A6"]) {
+            continue;
+        }
+        let Some(decom) = t.date(r, DECOM) else {
+            continue;
+        };
+        for ar in a.rows_of(t.child(r)) {
+            if a.date(ar, DATE_INT).is_some_and(|d| d > decom) {
+                f.flag(t, r);
+                f.flag(a, ar);
+            }
+        }
+    }
+}
+
+/// 523: Date of decision that the child should be placed for adoption should be the same
+/// date as the decision that adoption is in the best interest (date should be placed).
+fn rule_523(c: &Ctx<'_>, f: &mut Flags) {
+    let (p, a) = (c.this(PlacedAdoption), c.this(Ad1));
+    for pr in p.rows() {
+        let Some(placed) = p.date(pr, DATE_PLACED) else {
+            continue;
+        };
+        for ar in a.rows_of(p.child(pr)) {
+            if a.date(ar, DATE_INT).is_some_and(|d| d != placed) {
+                f.flag(p, pr);
+                f.flag(a, ar);
+            }
+        }
+    }
+}
+
+/// 1003: Date of LA's decision that a child should be placed for adoption is before the
+/// child started to be looked after.
+///
+/// Compared with the child's earliest episode starting a period of care (`RNE` S).
+fn rule_1003(c: &Ctx<'_>, f: &mut Flags) {
+    let (t, p) = (c.this(Episodes), c.this(PlacedAdoption));
+    let mut rows = Vec::new();
+    for (child, all) in t.by_child() {
+        if all.first().is_some_and(|r| t.is_blank(*r as usize, CHILD)) {
+            continue;
+        }
+        rows.clear();
+        rows.extend(all.iter().copied().filter(|r| t.is(*r as usize, RNE, "S")));
+        let Some(first) = first_earliest(t, DECOM, &rows) else {
+            continue;
+        };
+        let Some(decom) = t.date(first, DECOM) else {
+            continue;
+        };
+        for pr in p.rows_of(child) {
+            if p.date(pr, DATE_PLACED).is_some_and(|d| d < decom) {
+                f.flag(t, first);
+                f.flag(p, pr);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use crate::ssda903::rules::test_support::{check, Case};
+    use crate::ssda903::TableName::{Ad1, Episodes, Header, PlacedAdoption};
+
+    pub(crate) const CASES: &[Case] = &[
+        Case {
+            rule: "117",
+            this: &[
+                (Episodes, "CHILD,DECOM,DEC,REC\n1,01/04/2026,01/05/2026,E11\n1,01/05/2026,01/06/2026,X1\n2,01/04/2026,01/05/2026,E11"),
+                (PlacedAdoption, "CHILD,DATE_PLACED\n1,02/05/2026\n2,01/05/2026"),
+            ],
+            last: &[],
+            flagged: &["Episodes:0", "PlacedAdoption:0"],
+        },
+        Case {
+            rule: "118",
+            this: &[
+                (Episodes, "CHILD,DECOM,LS\n1,01/05/2026,C2\n1,01/04/2026,V3\n2,01/04/2026,C2"),
+                (PlacedAdoption, "CHILD,DATE_PLACED_CEASED\n1,30/04/2026\n2,01/04/2026"),
+            ],
+            last: &[],
+            flagged: &["Episodes:0", "PlacedAdoption:0"],
+        },
+        Case {
+            rule: "184",
+            this: &[
+                (Header, "CHILD,DOB\n1,01/01/2020\n2,01/01/2020"),
+                (PlacedAdoption, "CHILD,DOB,DATE_PLACED\n1,01/01/2020,31/12/2019\n2,01/01/2020,01/01/2020\n3,bad,01/01/2020\n2,01/01/2020,"),
+            ],
+            last: &[],
+            flagged: &["PlacedAdoption:0", "PlacedAdoption:2"],
+        },
+        Case {
+            rule: "521",
+            this: &[
+                (Episodes, "CHILD,DECOM,PLACE\n1,01/04/2026,A3\n1,01/04/2026,U1\n2,01/04/2026,A3"),
+                (Ad1, "CHILD,DATE_INT\n1,02/04/2026\n2,01/04/2026"),
+            ],
+            last: &[],
+            flagged: &["Episodes:0", "AD1:0"],
+        },
+        Case {
+            rule: "523",
+            this: &[
+                (PlacedAdoption, "CHILD,DATE_PLACED\n1,01/04/2026\n2,01/04/2026"),
+                (Ad1, "CHILD,DATE_INT\n1,02/04/2026\n2,01/04/2026"),
+            ],
+            last: &[],
+            flagged: &["AD1:0", "PlacedAdoption:0"],
+        },
+        Case {
+            rule: "1003",
+            this: &[
+                (Episodes, "CHILD,DECOM,RNE\n1,01/04/2026,S\n1,01/03/2026,P\n2,01/04/2026,S"),
+                (PlacedAdoption, "CHILD,DATE_PLACED\n1,31/03/2026\n2,01/04/2026"),
+            ],
+            last: &[],
+            flagged: &["Episodes:0", "PlacedAdoption:0"],
+        },
+    ];
+
+    #[test]
+    fn adoption_rules() {
+        check(CASES);
+    }
+}
