@@ -26,7 +26,8 @@ pub enum ReturnsCommand {
     /// Generate a synthetic return (for tests, benchmarks and the reference check).
     #[command(subcommand, hide = true)]
     Generate(GenerateCommand),
-    /// List the rules of a year, each `implemented` or `not-implemented` (for scripts).
+    /// List the rules of a year, each `implemented`, `needs-outside-data` (Ofsted's
+    /// provider lists or the ONS postcode lookup) or `not-implemented` (for scripts).
     #[command(hide = true)]
     Rules(RulesArgs),
 }
@@ -256,7 +257,7 @@ fn write_report(
     )?;
     writeln!(
         out,
-        "  {not_run} not run: a table they need was not supplied."
+        "  {not_run} not run: a table they need, Ofsted's provider lists or the ONS postcode lookup was not supplied (listed at the end)."
     )?;
     writeln!(
         out,
@@ -326,24 +327,23 @@ fn write_report(
             }
         }
     }
-    let skipped: Vec<_> = validation
-        .outcomes
-        .iter()
-        .filter_map(|o| match &o.status {
-            RuleStatus::NotRun { missing } => {
-                Some(format!("{} (needs {})", o.facts.code, missing.join(", ")))
+    // Rules not run, grouped by what they lacked (a table, Ofsted's lists, the ONS
+    // postcode lookup), in the order each group first appears.
+    let mut skipped: Vec<(String, Vec<String>)> = Vec::new();
+    for outcome in &validation.outcomes {
+        if let RuleStatus::NotRun { missing } = &outcome.status {
+            let what = missing.join(", ");
+            let code = outcome.facts.code.to_owned();
+            match skipped.iter_mut().find(|(w, _)| *w == what) {
+                Some((_, codes)) => codes.push(code),
+                None => skipped.push((what, vec![code])),
             }
-            _ => None,
-        })
-        .collect();
-    if !skipped.is_empty() {
+        }
+    }
+    for (what, codes) in &skipped {
         writeln!(out)?;
-        writeln!(
-            out,
-            "Not run, a table they need was not supplied ({}):",
-            skipped.len()
-        )?;
-        write_wrapped(out, &skipped)?;
+        writeln!(out, "Not run, needs {what} ({}):", codes.len())?;
+        write_wrapped(out, codes)?;
     }
     let unchecked: Vec<String> = validation
         .outcomes
@@ -382,6 +382,8 @@ fn list_rules(args: &RulesArgs) -> Result<()> {
     for facts in ssda903::rules_of(args.year) {
         let status = if ssda903::rules::find(facts.code).is_some() {
             "implemented"
+        } else if ssda903::rules::outside_data(facts.code).is_some() {
+            "needs-outside-data"
         } else {
             "not-implemented"
         };

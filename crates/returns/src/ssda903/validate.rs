@@ -33,7 +33,9 @@ impl Flag {
 pub enum RuleStatus {
     /// Run over the return; its flags are complete.
     Checked,
-    /// Not run: a table it needs was not supplied (as the reference, which skips it).
+    /// Not run: a table it needs was not supplied (as the reference, which skips it),
+    /// or data from outside the return (Ofsted's provider lists, the ONS postcode
+    /// lookup) that Carebridge cannot read yet.
     NotRun {
         /// What was missing, e.g. `Episodes` or `Episodes (last year)`.
         missing: Vec<String>,
@@ -116,6 +118,15 @@ pub fn validate(ret: &Return) -> Validation {
         .into_iter()
         .map(|facts| {
             let Some(rule) = rules::find(facts.code) else {
+                if let Some(need) = rules::outside_data(facts.code) {
+                    return RuleOutcome {
+                        facts,
+                        status: RuleStatus::NotRun {
+                            missing: vec![need.to_string()],
+                        },
+                        flags: Vec::new(),
+                    };
+                }
                 return RuleOutcome {
                     facts,
                     status: RuleStatus::NotImplemented,

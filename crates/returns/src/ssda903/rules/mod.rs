@@ -56,6 +56,10 @@ pub enum Need {
     Last(TableName),
     /// Ofsted's children's homes and social care providers lists (not read yet).
     OfstedLists,
+    /// The ONS postcode lookup, from which the reference derives each placement's local
+    /// authority, location and distance (`PL_LA`, `PL_LOCATION`, `PL_DISTANCE`); not
+    /// read yet.
+    PostcodeLookup,
 }
 
 impl Need {
@@ -63,7 +67,7 @@ impl Need {
         match self {
             Need::This(table) => ret.table(table).is_some(),
             Need::Last(table) => ret.last_year_table(table).is_some(),
-            Need::OfstedLists => false,
+            Need::OfstedLists | Need::PostcodeLookup => false,
         }
     }
 }
@@ -73,7 +77,8 @@ impl fmt::Display for Need {
         match self {
             Need::This(table) => write!(f, "{table}"),
             Need::Last(table) => write!(f, "{table} (last year)"),
-            Need::OfstedLists => f.write_str("Ofsted provider lists"),
+            Need::OfstedLists => f.write_str("Ofsted's provider lists, not supplied"),
+            Need::PostcodeLookup => f.write_str("the ONS postcode lookup, not supplied"),
         }
     }
 }
@@ -102,6 +107,49 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
     ]
     .into_iter()
     .flatten()
+}
+
+/// Rules that need data from outside the return, which Carebridge cannot read yet: they
+/// are reported as not run (never as passed), and they have no implementation.
+///
+/// The reference reads Ofsted's lists from its two spreadsheets (children's homes,
+/// social care providers) and infers each provider's local authority from its postcode;
+/// it derives placement areas and distances from the ONS postcode directory it ships.
+/// Neither is data Carebridge may invent, so these rules wait for a way to supply it.
+const OUTSIDE_DATA: &[(&str, Need)] = &[
+    ("1008", Need::OfstedLists),
+    ("219", Need::OfstedLists),
+    ("221", Need::OfstedLists),
+    ("224", Need::OfstedLists),
+    ("227", Need::OfstedLists),
+    ("228", Need::OfstedLists),
+    ("229", Need::OfstedLists),
+    ("164", Need::PostcodeLookup),
+    ("169", Need::PostcodeLookup),
+    ("179", Need::PostcodeLookup),
+    ("218", Need::PostcodeLookup),
+    ("241", Need::PostcodeLookup),
+    ("243", Need::PostcodeLookup),
+    ("392a", Need::PostcodeLookup),
+    ("392c", Need::PostcodeLookup),
+    ("406", Need::PostcodeLookup),
+    ("411", Need::PostcodeLookup),
+    ("420", Need::PostcodeLookup),
+    ("452", Need::PostcodeLookup),
+    ("453", Need::PostcodeLookup),
+    ("454", Need::PostcodeLookup),
+    ("503G", Need::PostcodeLookup),
+    ("503H", Need::PostcodeLookup),
+    ("503J", Need::PostcodeLookup),
+    ("1015", Need::PostcodeLookup),
+];
+
+/// What rule `code` needs from outside the return, if it is one of those rules.
+pub fn outside_data(code: &str) -> Option<Need> {
+    OUTSIDE_DATA
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, need)| *need)
 }
 
 /// The implementation of the rule `code`, if there is one.
@@ -450,6 +498,15 @@ mod coverage {
                 "rule {}: a case must flag a row",
                 case.rule
             );
+        }
+    }
+
+    #[test]
+    fn rules_needing_outside_data_are_in_the_catalogue_and_not_implemented() {
+        let catalogue = crate::ssda903::rules_of("2026-27".parse().unwrap());
+        for (code, _) in super::OUTSIDE_DATA {
+            assert!(catalogue.iter().any(|r| r.code == *code), "{code}");
+            assert!(super::find(code).is_none(), "{code}");
         }
     }
 
