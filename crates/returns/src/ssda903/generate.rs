@@ -711,6 +711,9 @@ impl Generator {
                 // (rule 1003) or its reversal after the episode ended (rule 117).
                 let placed = if self.chance(0.05) {
                     e.decom - self.days(1, 400)
+                } else if self.chance(0.05) {
+                    // Decided after the child was placed (rule 552).
+                    e.decom + self.days(1, 30)
                 } else {
                     e.decom
                 };
@@ -725,10 +728,12 @@ impl Generator {
                 } else {
                     (String::new(), String::new())
                 };
-                self.this.push(
-                    TableName::PlacedAdoption,
-                    vec![id.to_owned(), dob_text, date, ceased, reason],
-                );
+                let row = vec![id.to_owned(), dob_text, date, ceased, reason];
+                // Now and then the decision is reported twice (rule 558).
+                if self.chance(0.05) {
+                    self.this.push(TableName::PlacedAdoption, row.clone());
+                }
+                self.this.push(TableName::PlacedAdoption, row);
             }
         }
         if episodes.iter().any(|e| e.rne == "S") && self.chance(0.05) {
@@ -797,6 +802,18 @@ impl Generator {
             TableName::DoLo,
             vec![id.to_owned(), dob_text, start_text, end_text.clone()],
         );
+        // Now and then a second DoLO starts before the first has ended (rule 705).
+        if self.chance(0.2) {
+            let second = start + self.days(1, 60);
+            let second_end = second + self.days(1, 90);
+            let row = vec![
+                id.to_owned(),
+                self.date(dob),
+                self.date(second),
+                self.date(second_end),
+            ];
+            self.this.push(TableName::DoLo, row);
+        }
         if start < self.start && self.chance(0.5) {
             let row = vec![
                 id.to_owned(),

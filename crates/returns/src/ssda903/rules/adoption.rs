@@ -43,6 +43,31 @@ pub(super) const RULES: &[Rule] = &[
         needs: WITH_PLACED,
         run: rule_1003,
     },
+    Rule {
+        code: "525",
+        needs: &[Need::This(PlacedAdoption), Need::This(Ad1)],
+        run: rule_525,
+    },
+    Rule {
+        code: "552",
+        needs: WITH_PLACED,
+        run: rule_552,
+    },
+    Rule {
+        code: "553",
+        needs: WITH_PLACED,
+        run: rule_553,
+    },
+    Rule {
+        code: "557",
+        needs: WITH_PLACED,
+        run: rule_557,
+    },
+    Rule {
+        code: "558",
+        needs: WITH_PLACED,
+        run: rule_558,
+    },
 ];
 
 /// 117: Date of decision that a child should/should no longer be placed for adoption is
@@ -196,6 +221,157 @@ fn rule_1003(c: &Ctx<'_>, f: &mut Flags) {
     }
 }
 
+/// 525: A child for whom the decision to be placed for adoption has been reversed cannot
+/// be adopted during the year.
+///
+/// A PlacedAdoption row with a reversal date and any AD1 item of the child's: both
+/// flagged.
+fn rule_525(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::ad1::{
+        DATE_MATCH, FOSTER_CARE, LS_ADOPTR, NB_ADOPTR, SEX_ADOPTR,
+    };
+    let (p, a) = (c.this(PlacedAdoption), c.this(Ad1));
+    let adoption = [
+        DATE_INT,
+        DATE_MATCH,
+        FOSTER_CARE,
+        NB_ADOPTR,
+        SEX_ADOPTR,
+        LS_ADOPTR,
+    ];
+    for pr in p.rows() {
+        if p.is_blank(pr, DATE_PLACED_CEASED) {
+            continue;
+        }
+        for ar in a.rows_of(p.child(pr)) {
+            if adoption.iter().any(|col| a.present(ar, *col)) {
+                f.flag(p, pr);
+                f.flag(a, ar);
+            }
+        }
+    }
+}
+
+/// 552: Date of Decision to place a child for adoption should be on or prior to the
+/// date that the child was placed for adoption.
+///
+/// The child's latest decision against its first adoption placement (A3–A6).
+fn rule_552(c: &Ctx<'_>, f: &mut Flags) {
+    let (t, p) = (c.this(Episodes), c.this(PlacedAdoption));
+    let mut rows = Vec::new();
+    for (child, all) in t.by_child() {
+        if all.first().is_some_and(|r| t.is_blank(*r as usize, CHILD)) {
+            continue;
+        }
+        rows.clear();
+        rows.extend(
+            all.iter()
+                .copied()
+                .filter(|r| t.is_in(*r as usize, PLACE, &["A3", "A4", "A5", "A6"])),
+        );
+        let Some(first) = first_earliest(t, DECOM, &rows) else {
+            continue;
+        };
+        rows.clear();
+        rows.extend(
+            p.rows_of(child)
+                .map(|r| u32::try_from(r).unwrap_or(u32::MAX)),
+        );
+        let Some(last) = first_latest(p, DATE_PLACED, &rows) else {
+            continue;
+        };
+        if matches!((t.date(first, DECOM), p.date(last, DATE_PLACED)), (Some(s), Some(d)) if s < d)
+        {
+            f.flag(t, first);
+            f.flag(p, last);
+        }
+    }
+}
+
+/// 553: Placement order has been granted but there is no date of decision that the
+/// child should be placed for adoption.
+///
+/// Flags an E1 episode of a child not in PlacedAdoption, and the PlacedAdoption rows
+/// with a reversal (date or reason) of a child with an open E1 episode.
+fn rule_553(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::placed_adoption::REASON_PLACED_CEASED;
+    let (t, p) = (c.this(Episodes), c.this(PlacedAdoption));
+    for r in t.rows() {
+        if !t.is(r, LS, "E1") {
+            continue;
+        }
+        let child = t.child(r);
+        if !p.has_child(child) {
+            f.flag(t, r);
+        }
+        if t.is_blank(r, DEC) {
+            for pr in p.rows_of(child) {
+                if p.present(pr, DATE_PLACED_CEASED) || p.present(pr, REASON_PLACED_CEASED) {
+                    f.flag(p, pr);
+                }
+            }
+        }
+    }
+}
+
+/// 557: Child for whom the decision was made that they should be placed for adoption
+/// has left care but was not adopted and information on the decision that they should
+/// no longer be placed for adoption items has not been completed.
+///
+/// An episode placed for adoption (A3–A6) or under a placement order (E1) that ended
+/// other than in adoption or X1, of a child not in PlacedAdoption or with a row whose
+/// reversal date or reason is blank (flagged too).
+fn rule_557(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::placed_adoption::REASON_PLACED_CEASED;
+    let (t, p) = (c.this(Episodes), c.this(PlacedAdoption));
+    for r in t.rows() {
+        let placed = t.is_in(r, PLACE, &["A3", "A4", "A5", "A6"]) || t.is(r, LS, "E1");
+        let not_adopted = t.present(r, REC) && !t.is_in(r, REC, &["E11", "E12", "X1"]);
+        if !(placed && not_adopted) {
+            continue;
+        }
+        let child = t.child(r);
+        if !p.has_child(child) {
+            f.flag(t, r);
+        }
+        for pr in p.rows_of(child) {
+            if p.is_blank(pr, DATE_PLACED_CEASED) || p.is_blank(pr, REASON_PLACED_CEASED) {
+                f.flag(t, r);
+                f.flag(p, pr);
+            }
+        }
+    }
+}
+
+/// 558: If a child has been adopted, then the decision to place them for adoption has
+/// not been disrupted and the date of the decision that a child should no longer be
+/// placed for adoption should be left blank.
+///
+/// The adoption episodes (E11, E12) of a child whose PlacedAdoption rows all have a
+/// reversal date, when adoption episodes times those rows number more than one.
+fn rule_558(c: &Ctx<'_>, f: &mut Flags) {
+    let (t, p) = (c.this(Episodes), c.this(PlacedAdoption));
+    for (child, rows) in t.by_child() {
+        let adopted = || {
+            rows.iter()
+                .map(|r| *r as usize)
+                .filter(|r| t.is_in(*r, REC, &["E11", "E12"]))
+        };
+        let episodes = adopted().count();
+        if episodes == 0 || rows.first().is_some_and(|r| t.is_blank(*r as usize, CHILD)) {
+            continue;
+        }
+        let decisions = p.rows_of(child).len();
+        let all_reversed =
+            decisions > 0 && p.rows_of(child).all(|pr| p.present(pr, DATE_PLACED_CEASED));
+        if all_reversed && episodes * decisions > 1 {
+            for r in adopted() {
+                f.flag(t, r);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -255,6 +431,51 @@ pub(super) mod tests {
             ],
             last: &[],
             flagged: &["Episodes:0", "PlacedAdoption:0"],
+        },
+        Case {
+            rule: "525",
+            this: &[
+                (PlacedAdoption, "CHILD,DATE_PLACED_CEASED\n1,01/04/2026\n2,01/04/2026\n3,"),
+                (Ad1, "CHILD,DATE_MATCH\n1,01/04/2026\n2,\n3,01/04/2026"),
+            ],
+            last: &[],
+            flagged: &["AD1:0", "PlacedAdoption:0"],
+        },
+        Case {
+            rule: "552",
+            this: &[
+                (Episodes, "CHILD,DECOM,PLACE\n1,01/05/2026,A3\n1,01/06/2026,A4\n2,01/05/2026,A3"),
+                (PlacedAdoption, "CHILD,DATE_PLACED\n1,01/04/2026\n1,02/05/2026\n2,01/05/2026"),
+            ],
+            last: &[],
+            flagged: &["Episodes:0", "PlacedAdoption:1"],
+        },
+        Case {
+            rule: "553",
+            this: &[
+                (Episodes, "CHILD,LS,DEC\n1,E1,01/05/2026\n2,E1,\n3,C2,"),
+                (PlacedAdoption, "CHILD,DATE_PLACED_CEASED\n2,01/04/2026\n3,01/04/2026"),
+            ],
+            last: &[],
+            flagged: &["Episodes:0", "PlacedAdoption:0"],
+        },
+        Case {
+            rule: "557",
+            this: &[
+                (Episodes, "CHILD,PLACE,LS,REC\n1,A3,C2,E3\n2,U1,E1,E3\n3,A3,C2,E11\n4,A3,C2,E3"),
+                (PlacedAdoption, "CHILD,DATE_PLACED_CEASED,REASON_PLACED_CEASED\n2,01/04/2026,\n4,01/04/2026,RD1"),
+            ],
+            last: &[],
+            flagged: &["Episodes:0", "Episodes:1", "PlacedAdoption:0"],
+        },
+        Case {
+            rule: "558",
+            this: &[
+                (Episodes, "CHILD,REC\n1,E11\n2,E11\n3,E11"),
+                (PlacedAdoption, "CHILD,DATE_PLACED_CEASED\n1,01/04/2026\n1,01/05/2026\n2,01/04/2026\n3,01/04/2026\n3,"),
+            ],
+            last: &[],
+            flagged: &["Episodes:0"],
         },
     ];
 

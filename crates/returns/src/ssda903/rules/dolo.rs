@@ -32,6 +32,16 @@ pub(super) const RULES: &[Rule] = &[
         needs: DOLO,
         run: rule_702,
     },
+    Rule {
+        code: "704",
+        needs: DOLO,
+        run: rule_704,
+    },
+    Rule {
+        code: "705",
+        needs: DOLO,
+        run: rule_705,
+    },
 ];
 
 /// 700: The start date of the DoLO is not a valid date.
@@ -76,6 +86,47 @@ fn rule_702(c: &Ctx<'_>, f: &mut Flags) {
     );
 }
 
+/// 704: The date that the DoLO ended is before the start or after the end of the
+/// collection year.
+fn rule_704(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(DoLo);
+    let year = c.collection_start()..=c.collection_end();
+    each_row(f, t, |r| {
+        t.date(r, DOLO_END).is_some_and(|d| !year.contains(&d))
+    });
+}
+
+/// 705: A DoLO cannot start when the previous DoLO is still open.
+///
+/// A child's DoLOs in order of end (or, with no readable end, start), then start: each
+/// is flagged when the one before it has no readable end or ends after it starts.
+fn rule_705(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::dolo::CHILD;
+    let t = c.this(DoLo);
+    let mut order: Vec<usize> = Vec::new();
+    for (_, rows) in t.by_child() {
+        if rows.first().is_some_and(|r| t.is_blank(*r as usize, CHILD)) {
+            continue;
+        }
+        order.clear();
+        order.extend(rows.iter().map(|r| *r as usize));
+        order.sort_by_key(|r| {
+            let start = t.date(*r, DOLO_START);
+            let end = t.date(*r, DOLO_END).or(start);
+            (end.is_none(), end, start.is_none(), start)
+        });
+        for pair in order.windows(2) {
+            let (prev, cur) = (pair[0], pair[1]);
+            let prev_end = t.date(prev, DOLO_END);
+            if prev_end.is_none()
+                || matches!((t.date(cur, DOLO_START), prev_end), (Some(s), Some(e)) if s < e)
+            {
+                f.flag(t, cur);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -117,6 +168,13 @@ pub(super) mod tests {
             )],
             last: &[],
             flagged: &["DoLo:0"],
+        },
+        Case { rule: "704", this: &[(DoLo, "CHILD,DOLO_END\n1,31/03/2026\n1,01/04/2026\n1,01/04/2027\n1,")], last: &[], flagged: &["DoLo:0", "DoLo:2"] },
+        Case {
+            rule: "705",
+            this: &[(DoLo, "CHILD,DOLO_START,DOLO_END\n1,01/04/2026,01/06/2026\n1,01/05/2026,01/07/2026\n2,01/04/2026,01/05/2026\n2,01/05/2026,01/06/2026\n3,01/04/2026,\n3,01/06/2026,01/07/2026")],
+            last: &[],
+            flagged: &["DoLo:1", "DoLo:5"],
         },
     ];
 
