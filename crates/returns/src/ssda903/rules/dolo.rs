@@ -97,34 +97,9 @@ fn rule_704(c: &Ctx<'_>, f: &mut Flags) {
 }
 
 /// 705: A DoLO cannot start when the previous DoLO is still open.
-///
-/// A child's DoLOs in order of end (or, with no readable end, start), then start: each
-/// is flagged when the one before it has no readable end or ends after it starts.
 fn rule_705(c: &Ctx<'_>, f: &mut Flags) {
     use crate::ssda903::tables::cols::dolo::CHILD;
-    let t = c.this(DoLo);
-    let mut order: Vec<usize> = Vec::new();
-    for (_, rows) in t.by_child() {
-        if rows.first().is_some_and(|r| t.is_blank(*r as usize, CHILD)) {
-            continue;
-        }
-        order.clear();
-        order.extend(rows.iter().map(|r| *r as usize));
-        order.sort_by_key(|r| {
-            let start = t.date(*r, DOLO_START);
-            let end = t.date(*r, DOLO_END).or(start);
-            (end.is_none(), end, start.is_none(), start)
-        });
-        for pair in order.windows(2) {
-            let (prev, cur) = (pair[0], pair[1]);
-            let prev_end = t.date(prev, DOLO_END);
-            if prev_end.is_none()
-                || matches!((t.date(cur, DOLO_START), prev_end), (Some(s), Some(e)) if s < e)
-            {
-                f.flag(t, cur);
-            }
-        }
-    }
+    super::overlapping_periods(f, c.this(DoLo), CHILD, DOLO_START, DOLO_END);
 }
 
 #[cfg(test)]

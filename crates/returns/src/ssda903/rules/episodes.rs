@@ -4,8 +4,8 @@ use chrono::{Duration, Months, NaiveDate};
 
 use super::{each_row, Ctx, Flags, Need, Rule};
 use crate::ssda903::tables::cols::episodes::{
-    CIN, DEC, DECOM, HOME_POST, LS, PLACE, PLACE_PROVIDER, PL_POST, REASON_PLACE_CHANGE, REC, RNE,
-    URN,
+    CHILD, CIN, DEC, DECOM, HOME_POST, LS, PLACE, PLACE_PROVIDER, PL_POST, REASON_PLACE_CHANGE,
+    REC, RNE, URN,
 };
 use crate::ssda903::tables::cols::header;
 use crate::ssda903::TableName::{Episodes, Header};
@@ -297,6 +297,20 @@ pub(super) const RULES: &[Rule] = &[
         code: "222",
         needs: EPISODES,
         run: rule_222,
+    },
+    Rule {
+        code: "392b",
+        needs: EPISODES,
+        run: rule_392b,
+    },
+    Rule {
+        code: "399",
+        needs: &[
+            Need::This(Episodes),
+            Need::This(Header),
+            Need::This(crate::ssda903::TableName::Reviews),
+        ],
+        run: rule_399,
     },
 ];
 
@@ -859,6 +873,90 @@ fn rule_222(c: &Ctx<'_>, f: &mut Flags) {
     });
 }
 
+/// 392b: Child is looked after but no postcodes are recorded.
+///
+/// An episode other than a short break missing either postcode, unless the child is
+/// known as UASC (the derived Header `UASC` of this year or, with last year's UASC
+/// table, last year).
+fn rule_392b(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::TableName::Uasc;
+    let t = c.this(Episodes);
+    let mut uasc = vec![false; c.ret.children().len()];
+    let mut mark = |h: &crate::ssda903::Table, derived: &dyn Fn(usize) -> bool| {
+        for hr in h.rows() {
+            if derived(hr) {
+                if let Some(slot) = uasc.get_mut(h.child(hr).index()) {
+                    *slot = true;
+                }
+            }
+        }
+    };
+    if c.ret.table(Header).is_some() {
+        mark(c.this(Header), &|hr| c.header_uasc(hr) == Some(true));
+    } else if let Some(u) = c.ret.table(Uasc) {
+        mark(u, &|r| any_but_child(u, r));
+    }
+    if let Some(last) = c.ret.last_year_table(Header) {
+        if let Some(u) = c.ret.last_year_table(Uasc) {
+            let derived = super::derived_uasc(last, u);
+            mark(last, &|hr| derived.get(hr).copied().unwrap_or(false));
+        }
+    } else if let Some(u) = c.ret.last_year_table(Uasc) {
+        mark(u, &|r| any_but_child(u, r));
+    }
+    each_row(f, t, |r| {
+        !uasc.get(t.child(r).index()).copied().unwrap_or(false)
+            && !t.is_in(r, LS, SHORT_BREAK)
+            && (t.is_blank(r, HOME_POST) || t.is_blank(r, PL_POST))
+    });
+}
+
+/// Whether the UASC row has anything besides `CHILD`.
+fn any_but_child(u: &crate::ssda903::Table, r: usize) -> bool {
+    use crate::ssda903::tables::cols::uasc::{DOB, DUC, SEX};
+    [SEX, DOB, DUC].iter().any(|col| u.present(r, *col))
+}
+
+/// 399: Mother field, review field or participation field are completed but child is
+/// looked after under legal status V3 or V4.
+///
+/// For a child whose every episode is a short break: flags its episodes, the Header
+/// rows and the Reviews rows, wherever a Header row has `MOTHER` or a review has a date
+/// or participation code.
+fn rule_399(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::reviews::{REVIEW, REVIEW_CODE};
+    use crate::ssda903::TableName::Reviews;
+    let (t, h, v) = (c.this(Episodes), c.this(Header), c.this(Reviews));
+    for (child, rows) in t.by_child() {
+        let rows = || rows.iter().map(|r| *r as usize);
+        if rows().next().is_some_and(|r| t.is_blank(r, CHILD))
+            || !rows().all(|r| t.is_in(r, LS, SHORT_BREAK))
+        {
+            continue;
+        }
+        let mother = |hr: usize| h.present(hr, header::MOTHER);
+        let reviewed = |vr: usize| v.present(vr, REVIEW) || v.present(vr, REVIEW_CODE);
+        let any_mother = h.rows_of(child).any(mother);
+        let any_review = v.rows_of(child).any(reviewed);
+        if !(any_mother || any_review) {
+            continue;
+        }
+        for r in rows() {
+            f.flag(t, r);
+        }
+        for hr in h.rows_of(child) {
+            if mother(hr) || any_review {
+                f.flag(h, hr);
+            }
+        }
+        for vr in v.rows_of(child) {
+            if reviewed(vr) || any_mother {
+                f.flag(v, vr);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -985,6 +1083,26 @@ pub(super) mod tests {
         Case { rule: "178", this: &[(Episodes, "CHILD,PLACE,PLACE_PROVIDER\n1,U1,PR9\n1,T0,PR1\n1,U1,PR1\n1,T4,PR1\n1,T0,")], last: &[], flagged: &["Episodes:0", "Episodes:1"] },
         Case { rule: "1009", this: &[(Episodes, "CHILD,REASON_PLACE_CHANGE\n1,OTHERS\n1,OTHER\n1,")], last: &[], flagged: &["Episodes:0"] },
         Case { rule: "222", this: &[(Episodes, "CHILD,PLACE,URN\n1,P1,SC1\n1,P1,XXXXXXX\n1,U1,SC1\n1,P1,")], last: &[], flagged: &["Episodes:0"] },
+        Case {
+            rule: "392b",
+            this: &[
+                (Episodes, "CHILD,LS,HOME_POST,PL_POST\n1,C2,M1 1AA,\n1,V3,,\n1,C2,M1 1AA,M2 2BB\n2,C2,,"),
+                (Header, "CHILD\n1\n2"),
+                (crate::ssda903::TableName::Uasc, "CHILD\n2"),
+            ],
+            last: &[],
+            flagged: &["Episodes:0"],
+        },
+        Case {
+            rule: "399",
+            this: &[
+                (Episodes, "CHILD,LS\n1,V3\n1,V4\n2,V3\n2,C2\n3,V3"),
+                (Header, "CHILD,MOTHER\n1,\n2,1\n3,"),
+                (crate::ssda903::TableName::Reviews, "CHILD,REVIEW\n1,01/01/2026\n2,01/01/2026\n3,"),
+            ],
+            last: &[],
+            flagged: &["Header:0", "Episodes:0", "Episodes:1", "Reviews:0"],
+        },
     ];
 
     #[test]

@@ -65,6 +65,19 @@ pub(super) const RULES: &[Rule] = &[
         ],
         run: rule_575,
     },
+    Rule {
+        code: "574",
+        needs: MISSING_TABLE,
+        run: rule_574,
+    },
+    Rule {
+        code: "581",
+        needs: &[
+            Need::This(Missing),
+            Need::This(crate::ssda903::TableName::Episodes),
+        ],
+        run: rule_581,
+    },
 ];
 
 /// 564: Child was missing or away from placement without authorisation and the date
@@ -172,6 +185,39 @@ fn rule_575(c: &Ctx<'_>, f: &mut Flags) {
     });
 }
 
+/// 574: A new missing/away from placement without authorisation period cannot start
+/// when the previous missing/away from placement without authorisation period is still
+/// open. Missing/away from placement without authorisation periods should also not
+/// overlap.
+fn rule_574(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::missing::CHILD;
+    super::overlapping_periods(f, c.this(Missing), CHILD, MIS_START, MIS_END);
+}
+
+/// 581: Child is missing but has not yet started to be looked after.
+///
+/// A missing period of a child with episodes whose start falls in none of them (an
+/// episode with no readable end is open; an unreadable start falls in none).
+fn rule_581(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::episodes::{DEC, DECOM};
+    let (t, e) = (c.this(Missing), c.this(crate::ssda903::TableName::Episodes));
+    for r in t.rows() {
+        let mut episodes = e.rows_of(t.child(r)).peekable();
+        if episodes.peek().is_none() {
+            continue;
+        }
+        let start = t.date(r, MIS_START);
+        let in_episode = episodes.any(|er| {
+            matches!((start, e.date(er, DECOM)), (Some(s), Some(d)) if s >= d)
+                && e.date(er, DEC)
+                    .is_none_or(|end| start.is_some_and(|s| s <= end))
+        });
+        if !in_episode {
+            f.flag(t, r);
+        }
+    }
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -243,6 +289,21 @@ pub(super) mod tests {
             this: &[(Missing, "CHILD,MIS_START,MIS_END\n1,05/05/2026,\n1,05/05/2026,06/05/2026\n1,05/07/2026,"), (crate::ssda903::TableName::Episodes, "CHILD,DECOM,DEC\n1,01/05/2026,01/06/2026")],
             last: &[],
             flagged: &["Missing:0"],
+        },
+        Case {
+            rule: "574",
+            this: &[(Missing, "CHILD,MIS_START,MIS_END\n1,01/04/2026,01/06/2026\n1,01/05/2026,01/07/2026\n2,01/04/2026,01/05/2026\n2,01/05/2026,01/06/2026")],
+            last: &[],
+            flagged: &["Missing:1"],
+        },
+        Case {
+            rule: "581",
+            this: &[
+                (Missing, "CHILD,MIS_START\n1,01/03/2026\n1,01/05/2026\n2,01/01/2020\n1,"),
+                (crate::ssda903::TableName::Episodes, "CHILD,DECOM,DEC\n1,01/04/2026,\n1,01/01/2025,01/02/2025"),
+            ],
+            last: &[],
+            flagged: &["Missing:0", "Missing:3"],
         },
     ];
 

@@ -206,6 +206,53 @@ pub(crate) fn first_latest(t: &Table, col: Col, rows: &[u32]) -> Option<usize> {
     best.map(|(_, row)| row)
 }
 
+/// Flags each period (a row with a `start` and an `end` column) that starts before the
+/// child's previous period has ended, or whose previous period has no readable end: the
+/// reference's reading of "periods must not overlap" for Missing (574) and DoLo (705).
+/// A child's periods are taken in order of end (start when the end cannot be read),
+/// then start, unreadable last; rows with equal keys in file order.
+pub(crate) fn overlapping_periods(f: &mut Flags, t: &Table, child: Col, start: Col, end: Col) {
+    let mut order: Vec<usize> = Vec::new();
+    for (_, rows) in t.by_child() {
+        if rows.first().is_some_and(|r| t.is_blank(*r as usize, child)) {
+            continue;
+        }
+        order.clear();
+        order.extend(rows.iter().map(|r| *r as usize));
+        order.sort_by_key(|r| {
+            let from = t.date(*r, start);
+            let to = t.date(*r, end).or(from);
+            (to.is_none(), to, from.is_none(), from)
+        });
+        for pair in order.windows(2) {
+            let (prev, cur) = (pair[0], pair[1]);
+            let prev_end = t.date(prev, end);
+            if prev_end.is_none()
+                || matches!((t.date(cur, start), prev_end), (Some(s), Some(e)) if s < e)
+            {
+                f.flag(t, cur);
+            }
+        }
+    }
+}
+
+/// The reference's derived `UASC` column of a Header table given that year's UASC table
+/// (see [`Ctx::header_uasc`]): per Header row, the value of the left join's row at the
+/// same position.
+pub(crate) fn derived_uasc(h: &Table, uasc: &Table) -> Vec<bool> {
+    let mut joined = Vec::with_capacity(h.len());
+    for r in h.rows() {
+        let matches = uasc.rows_of(h.child(r)).len();
+        for _ in 0..matches.max(1) {
+            if joined.len() == h.len() {
+                return joined;
+            }
+            joined.push(matches > 0);
+        }
+    }
+    joined
+}
+
 /// What a rule sees: the return and its year.
 #[derive(Debug)]
 pub struct Ctx<'a> {
@@ -280,20 +327,9 @@ impl<'a> Ctx<'a> {
     /// row `i` gets the value of the join's row `i`, whichever child that row is.
     pub fn header_uasc(&self, row: usize) -> Option<bool> {
         let uasc = self.ret.table(TableName::Uasc)?;
-        let values = self.header_uasc.get_or_init(|| {
-            let h = self.this(TableName::Header);
-            let mut joined = Vec::with_capacity(h.len());
-            for r in h.rows() {
-                let matches = uasc.rows_of(h.child(r)).len();
-                for _ in 0..matches.max(1) {
-                    if joined.len() == h.len() {
-                        return joined;
-                    }
-                    joined.push(matches > 0);
-                }
-            }
-            joined
-        });
+        let values = self
+            .header_uasc
+            .get_or_init(|| derived_uasc(self.this(TableName::Header), uasc));
         Some(values.get(row).copied().unwrap_or(false))
     }
 }
