@@ -68,6 +68,16 @@ pub(super) const RULES: &[Rule] = &[
         needs: WITH_PLACED,
         run: rule_558,
     },
+    Rule {
+        code: "601",
+        needs: &[Need::This(Episodes), Need::This(Ad1)],
+        run: rule_601,
+    },
+    Rule {
+        code: "602",
+        needs: &[Need::This(Episodes), Need::This(Ad1)],
+        run: rule_602,
+    },
 ];
 
 /// 117: Date of decision that a child should/should no longer be placed for adoption is
@@ -372,6 +382,56 @@ fn rule_558(c: &Ctx<'_>, f: &mut Flags) {
     }
 }
 
+/// The AD1 items of an adoption.
+const ADOPTION: [crate::ssda903::Col; 6] = {
+    use crate::ssda903::tables::cols::ad1::{
+        DATE_MATCH, FOSTER_CARE, LS_ADOPTR, NB_ADOPTR, SEX_ADOPTR,
+    };
+    [
+        DATE_INT,
+        DATE_MATCH,
+        FOSTER_CARE,
+        NB_ADOPTR,
+        SEX_ADOPTR,
+        LS_ADOPTR,
+    ]
+};
+
+/// Whether the episode ended in adoption (E11, E12) during the year.
+fn adopted_this_year(c: &Ctx<'_>, t: &crate::ssda903::Table, r: usize) -> bool {
+    let year = c.collection_start()..=c.collection_end();
+    t.is_in(r, REC, &["E11", "E12"]) && t.date(r, DEC).is_some_and(|d| year.contains(&d))
+}
+
+/// 601: The additional fields relating to adoption have not been completed although the
+/// episode data shows that the child was adopted during the year.
+fn rule_601(c: &Ctx<'_>, f: &mut Flags) {
+    let (t, a) = (c.this(Episodes), c.this(Ad1));
+    for r in t.rows() {
+        if !adopted_this_year(c, t, r) {
+            continue;
+        }
+        for ar in a.rows_of(t.child(r)) {
+            if ADOPTION.iter().any(|col| a.is_blank(ar, *col)) {
+                f.flag(t, r);
+                f.flag(a, ar);
+            }
+        }
+    }
+}
+
+/// 602: The episode data submitted for this child does not show that he/she was adopted
+/// during the year.
+///
+/// An AD1 row with any item, of a child with no episode ending in adoption this year.
+fn rule_602(c: &Ctx<'_>, f: &mut Flags) {
+    let (t, a) = (c.this(Episodes), c.this(Ad1));
+    each_row(f, a, |ar| {
+        ADOPTION.iter().any(|col| a.present(ar, *col))
+            && !t.rows_of(a.child(ar)).any(|r| adopted_this_year(c, t, r))
+    });
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -476,6 +536,24 @@ pub(super) mod tests {
             ],
             last: &[],
             flagged: &["Episodes:0"],
+        },
+        Case {
+            rule: "601",
+            this: &[
+                (Episodes, "CHILD,DEC,REC\n1,01/05/2026,E11\n2,01/05/2026,E11\n3,01/05/2025,E11"),
+                (Ad1, "CHILD,DATE_INT,DATE_MATCH,FOSTER_CARE,NB_ADOPTR,SEX_ADOPTR,LS_ADOPTR\n1,01/01/2026,,0,1,M1,L0\n2,01/01/2026,01/01/2026,0,1,M1,L0\n3,01/01/2026,,0,1,M1,L0"),
+            ],
+            last: &[],
+            flagged: &["Episodes:0", "AD1:0"],
+        },
+        Case {
+            rule: "602",
+            this: &[
+                (Episodes, "CHILD,DEC,REC\n1,01/05/2026,E11\n2,01/05/2025,E11"),
+                (Ad1, "CHILD,DATE_INT\n1,01/01/2026\n2,01/01/2026\n3,"),
+            ],
+            last: &[],
+            flagged: &["AD1:1"],
         },
     ];
 

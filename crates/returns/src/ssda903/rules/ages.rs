@@ -71,6 +71,16 @@ pub(super) const RULES: &[Rule] = &[
         needs: WITH_HEADER,
         run: rule_210,
     },
+    Rule {
+        code: "607",
+        needs: WITH_HEADER,
+        run: rule_607,
+    },
+    Rule {
+        code: "625",
+        needs: WITH_HEADER,
+        run: rule_625,
+    },
 ];
 
 /// Birthday `years` of a date of birth (29 February becomes 28 February).
@@ -287,6 +297,57 @@ fn rule_210(c: &Ctx<'_>, f: &mut Flags) {
     }
 }
 
+/// 607: Child ceased to be looked after in the year, but mother field has not been
+/// completed.
+///
+/// The reference asks for sex `F` (not the code 2) here.
+fn rule_607(c: &Ctx<'_>, f: &mut Flags) {
+    let (t, h) = (c.this(Episodes), c.this(Header));
+    let year = c.collection_start()..=c.collection_end();
+    for r in t.rows() {
+        let ceased = t.date(r, DEC).is_some_and(|d| year.contains(&d))
+            && t.present(r, REC)
+            && !t.is(r, REC, "X1")
+            && !t.is_in(r, LS, &["V3", "V4"]);
+        if !ceased {
+            continue;
+        }
+        for hr in h.rows_of(t.child(r)) {
+            if h.is(hr, header::SEX, "F") && h.is_blank(hr, header::MOTHER) {
+                f.flag(t, r);
+                f.flag(h, hr);
+            }
+        }
+    }
+}
+
+/// 625: Date of birth of the first child is beyond the end of this reporting year or
+/// the date the child ceased to be looked after.
+///
+/// Compared with the child's latest-ending episode.
+fn rule_625(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::episodes::CHILD;
+    let (t, h) = (c.this(Episodes), c.this(Header));
+    let end = c.collection_end();
+    for (child, rows) in t.by_child() {
+        if rows.first().is_some_and(|r| t.is_blank(*r as usize, CHILD)) {
+            continue;
+        }
+        let Some(latest) = super::first_latest(t, DEC, rows) else {
+            continue;
+        };
+        let dec = t.date(latest, DEC);
+        for hr in h.rows_of(child) {
+            if h.date(hr, header::MC_DOB)
+                .is_some_and(|d| d > end || dec.is_some_and(|dec| d > dec))
+            {
+                f.flag(t, latest);
+                f.flag(h, hr);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -364,6 +425,18 @@ pub(super) mod tests {
             this: &[(Header, "CHILD,UPN\n1,UN4\n2,UN3"), (Episodes, "CHILD,DECOM\n1,24/03/2027\n1,23/03/2027\n2,24/03/2027")],
             last: &[],
             flagged: &["Header:0", "Episodes:0"],
+        },
+        Case {
+            rule: "607",
+            this: &[(Header, "CHILD,SEX,MOTHER\n1,F,\n2,F,0\n3,2,"), (Episodes, "CHILD,DEC,REC,LS\n1,01/05/2026,E3,C2\n2,01/05/2026,E3,C2\n3,01/05/2026,E3,C2\n1,01/05/2026,X1,C2")],
+            last: &[],
+            flagged: &["Header:0", "Episodes:0"],
+        },
+        Case {
+            rule: "625",
+            this: &[(Header, "CHILD,MC_DOB\n1,02/05/2026\n2,01/05/2026"), (Episodes, "CHILD,DEC\n1,01/04/2026\n1,01/05/2026\n2,01/05/2026")],
+            last: &[],
+            flagged: &["Header:0", "Episodes:1"],
         },
     ];
 
