@@ -316,6 +316,10 @@ impl Generator {
             if sex == "F" && mother != "1" && age_years >= 12 && self.chance(0.05) {
                 last_header[5] = "1".to_owned();
             }
+            if mother == "1" && self.chance(0.1) {
+                // Not a mother last year, though her child was born before (rule 626).
+                last_header[5] = "0".to_owned();
+            }
             self.last.push(TableName::Header, last_header);
         }
 
@@ -325,7 +329,23 @@ impl Generator {
                 self.this.push(TableName::Episodes, row);
             }
         }
-        self.last_year_episodes(&id, &episodes);
+        // Now and then last year's episodes are missing (rule NoE), or a care leaver's
+        // episode was still open at the end of last year (rule 1010).
+        if !self.chance(0.01) {
+            self.last_year_episodes(&id, &episodes);
+        }
+        if care_leaver && episodes.is_empty() && self.chance(0.1) {
+            let decom = self.start - self.days(30, 700);
+            let mut row = vec![String::new(); TableName::Episodes.columns().len()];
+            row[0] = id.clone();
+            row[1] = decom.format("%d/%m/%Y").to_string();
+            row[2] = "S".to_owned();
+            row[3] = "C2".to_owned();
+            row[4] = "N1".to_owned();
+            row[5] = "U1".to_owned();
+            row[6] = "PR1".to_owned();
+            self.last.push(TableName::Episodes, row);
+        }
 
         if care_leaver {
             self.oc3(&id, dob);
@@ -815,10 +835,16 @@ impl Generator {
             self.this.push(TableName::DoLo, row);
         }
         if start < self.start && self.chance(0.5) {
+            // Now and then last year's start disagrees with this year's (rule 706).
+            let last_start = if self.chance(0.1) {
+                start - self.days(1, 20)
+            } else {
+                start
+            };
             let row = vec![
                 id.to_owned(),
                 self.date(dob),
-                self.date(start),
+                self.date(last_start),
                 String::new(),
             ];
             self.last.push(TableName::DoLo, row);

@@ -78,6 +78,21 @@ pub(super) const RULES: &[Rule] = &[
         needs: &[Need::This(Episodes), Need::This(Ad1)],
         run: rule_602,
     },
+    Rule {
+        code: "331",
+        needs: &[Need::This(Episodes), Need::This(Ad1)],
+        run: rule_331,
+    },
+    Rule {
+        code: "334",
+        needs: &[Need::This(Episodes), Need::This(Ad1)],
+        run: rule_334,
+    },
+    Rule {
+        code: "335",
+        needs: &[Need::This(Episodes), Need::This(Ad1)],
+        run: rule_335,
+    },
 ];
 
 /// 117: Date of decision that a child should/should no longer be placed for adoption is
@@ -432,6 +447,86 @@ fn rule_602(c: &Ctx<'_>, f: &mut Flags) {
     });
 }
 
+/// 331: Date of matching child and adopter(s) should be the same as, or prior to, the
+/// date of placement of adoption.
+///
+/// Compared with the start of each episode ending in adoption (E11, E12).
+fn rule_331(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::ad1::DATE_MATCH;
+    let (t, a) = (c.this(Episodes), c.this(Ad1));
+    for r in t.rows() {
+        if !t.is_in(r, REC, &["E11", "E12"]) {
+            continue;
+        }
+        let Some(decom) = t.date(r, DECOM) else {
+            continue;
+        };
+        for ar in a.rows_of(t.child(r)) {
+            if a.date(ar, DATE_MATCH).is_some_and(|d| d > decom) {
+                f.flag(t, r);
+                f.flag(a, ar);
+            }
+        }
+    }
+}
+
+/// 334: Date child started to be looked after in latest period of care must be on or
+/// prior to the date should be placed for adoption.
+///
+/// Compared with the child's latest episode starting a period of care (`RNE` S).
+fn rule_334(c: &Ctx<'_>, f: &mut Flags) {
+    let (t, a) = (c.this(Episodes), c.this(Ad1));
+    let mut rows = Vec::new();
+    for (child, all) in t.by_child() {
+        if all.first().is_some_and(|r| t.is_blank(*r as usize, CHILD)) {
+            continue;
+        }
+        rows.clear();
+        rows.extend(all.iter().copied().filter(|r| t.is(*r as usize, RNE, "S")));
+        let Some(latest) = first_latest(t, DECOM, &rows) else {
+            continue;
+        };
+        let Some(decom) = t.date(latest, DECOM) else {
+            continue;
+        };
+        for ar in a.rows_of(child) {
+            if a.date(ar, DATE_INT).is_some_and(|d| d < decom) {
+                f.flag(t, latest);
+                f.flag(a, ar);
+            }
+        }
+    }
+}
+
+/// 335: The current foster value (0) suggests that child is not adopted by current
+/// foster carer, but last placement is A2, A3, or A5. Or the current foster value (1)
+/// suggests that child is adopted by current foster carer, but last placement is A1,
+/// A4 or A6.
+///
+/// Every episode ended E1, E11 or E12 is compared, not only the last.
+fn rule_335(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::ad1::FOSTER_CARE;
+    let (t, a) = (c.this(Episodes), c.this(Ad1));
+    for r in t.rows() {
+        if !t.is_in(r, REC, &["E1", "E11", "E12"]) {
+            continue;
+        }
+        let wrong = if t.is_in(r, PLACE, &["A2", "A3", "A5"]) {
+            "0"
+        } else if t.is_in(r, PLACE, &["A1", "A4", "A6"]) {
+            "1"
+        } else {
+            continue;
+        };
+        for ar in a.rows_of(t.child(r)) {
+            if a.is(ar, FOSTER_CARE, wrong) {
+                f.flag(t, r);
+                f.flag(a, ar);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -554,6 +649,33 @@ pub(super) mod tests {
             ],
             last: &[],
             flagged: &["AD1:1"],
+        },
+        Case {
+            rule: "331",
+            this: &[
+                (Episodes, "CHILD,DECOM,REC\n1,01/05/2026,E11\n2,01/05/2026,E11\n3,01/05/2026,E3"),
+                (Ad1, "CHILD,DATE_MATCH\n1,02/05/2026\n2,01/05/2026\n3,02/05/2026"),
+            ],
+            last: &[],
+            flagged: &["Episodes:0", "AD1:0"],
+        },
+        Case {
+            rule: "334",
+            this: &[
+                (Episodes, "CHILD,DECOM,RNE\n1,01/01/2020,S\n1,01/05/2026,S\n2,01/05/2026,S"),
+                (Ad1, "CHILD,DATE_INT\n1,30/04/2026\n2,01/05/2026"),
+            ],
+            last: &[],
+            flagged: &["Episodes:1", "AD1:0"],
+        },
+        Case {
+            rule: "335",
+            this: &[
+                (Episodes, "CHILD,REC,PLACE\n1,E11,A3\n2,E11,A4\n3,E11,A3\n4,E3,A3"),
+                (Ad1, "CHILD,FOSTER_CARE\n1,0\n2,0\n3,1\n4,0"),
+            ],
+            last: &[],
+            flagged: &["Episodes:0", "AD1:0"],
         },
     ];
 

@@ -42,6 +42,11 @@ pub(super) const RULES: &[Rule] = &[
         needs: DOLO,
         run: rule_705,
     },
+    Rule {
+        code: "706",
+        needs: &[Need::This(DoLo), Need::Last(DoLo)],
+        run: rule_706,
+    },
 ];
 
 /// 700: The start date of the DoLO is not a valid date.
@@ -102,6 +107,28 @@ fn rule_705(c: &Ctx<'_>, f: &mut Flags) {
     super::overlapping_periods(f, c.this(DoLo), CHILD, DOLO_START, DOLO_END);
 }
 
+/// 706: There is an open DoLO in last year’s return and there is no corresponding DoLO
+/// recorded at the start of this year..
+///
+/// A DoLO of last year with no end written, with no DoLO this year of the same child
+/// and start (as written). The reference reports last year's row number as a row of
+/// this year's DoLo table, so that is what is flagged.
+fn rule_706(c: &Ctx<'_>, f: &mut Flags) {
+    let (t, last) = (c.this(DoLo), c.last(DoLo));
+    for lr in last.rows() {
+        if last.present(lr, DOLO_END) {
+            continue;
+        }
+        let start = last.text(lr, DOLO_START);
+        if !t
+            .rows_of(last.child(lr))
+            .any(|r| t.text(r, DOLO_START) == start)
+        {
+            f.flag(t, lr);
+        }
+    }
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -150,6 +177,12 @@ pub(super) mod tests {
             this: &[(DoLo, "CHILD,DOLO_START,DOLO_END\n1,01/04/2026,01/06/2026\n1,01/05/2026,01/07/2026\n2,01/04/2026,01/05/2026\n2,01/05/2026,01/06/2026\n3,01/04/2026,\n3,01/06/2026,01/07/2026")],
             last: &[],
             flagged: &["DoLo:1", "DoLo:5"],
+        },
+        Case {
+            rule: "706",
+            this: &[(DoLo, "CHILD,DOLO_START\n1,01/01/2026\n2,01/02/2026")],
+            last: &[(DoLo, "CHILD,DOLO_START,DOLO_END\n3,01/01/2026,\n1,01/01/2026,\n2,01/01/2026,\n2,01/01/2025,01/02/2025")],
+            flagged: &["DoLo:0", "DoLo:2"],
         },
     ];
 

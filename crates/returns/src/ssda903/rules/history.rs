@@ -39,6 +39,11 @@ pub(super) const RULES: &[Rule] = &[
         needs: BOTH_YEARS,
         run: rule_208,
     },
+    Rule {
+        code: "626",
+        needs: BOTH_YEARS,
+        run: rule_626,
+    },
 ];
 
 /// Flags Header rows for which some row of last year's Header for the child
@@ -109,6 +114,24 @@ fn rule_208(c: &Ctx<'_>, f: &mut Flags) {
     });
 }
 
+/// 626: Child was reported as a mother but the date of birth of the first child is
+/// before the current year which contradicts with the mother status recorded last year.
+///
+/// `MOTHER` is read as a number, as the reference reads it.
+fn rule_626(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::header::MC_DOB;
+    let (h, last) = (c.this(Header), c.last(Header));
+    let start = c.collection_start();
+    let number = |t: &crate::ssda903::Table, r: usize| {
+        t.text(r, MOTHER).and_then(|m| m.trim().parse::<f64>().ok())
+    };
+    against_last_year(c, f, |r, lr| {
+        h.date(r, MC_DOB).is_some_and(|d| d < start)
+            && number(h, r) == Some(1.0)
+            && number(last, lr) == Some(0.0)
+    });
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -147,6 +170,15 @@ pub(super) mod tests {
             this: &[(Header, "CHILD,UPN\n1,A123\n2,UN2\n3,A123\n4,UN1\n5,")],
             last: &[(Header, "CHILD,UPN\n1,B123\n2,UN1\n3,UN3\n4,UN3\n5,")],
             flagged: &["Header:0", "Header:3"],
+        },
+        Case {
+            rule: "626",
+            this: &[(
+                Header,
+                "CHILD,MOTHER,MC_DOB\n1,1,01/01/2026\n2,1,01/05/2026\n3,1,01/01/2026",
+            )],
+            last: &[(Header, "CHILD,MOTHER\n1,0\n2,0\n3,1")],
+            flagged: &["Header:0"],
         },
     ];
 

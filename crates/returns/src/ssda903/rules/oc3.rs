@@ -94,6 +94,11 @@ pub(super) const RULES: &[Rule] = &[
         ],
         run: rule_3001,
     },
+    Rule {
+        code: "1010",
+        needs: &[Need::This(Oc3), Need::This(Episodes), Need::Last(Episodes)],
+        run: rule_1010,
+    },
 ];
 
 /// 1000: This child is recorded as having died in care and therefore should not have the
@@ -361,6 +366,35 @@ fn rule_3001(c: &Ctx<'_>, f: &mut Flags) {
     });
 }
 
+/// 1010: This child has no episodes loaded for current year even though there was an
+/// open episode of care at the end of the previous year, and care leaver data has been
+/// entered.
+///
+/// Last year's final episode (latest start; of equal starts the last in the file) has
+/// no end written. Every episode with a blank `CHILD` counts as some child's final one.
+fn rule_1010(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::episodes::{CHILD, DEC, DECOM};
+    let (t, this, last) = (c.this(Oc3), c.this(Episodes), c.last(Episodes));
+    let open_at_year_end = |child| {
+        let mut rows = last
+            .rows_of(child)
+            .filter(|r| last.date(*r, DECOM).is_some())
+            .peekable();
+        let Some(first) = rows.peek().copied() else {
+            return false;
+        };
+        if last.is_blank(first, CHILD) {
+            return rows.any(|r| last.is_blank(r, DEC));
+        }
+        rows.max_by_key(|r| last.date(*r, DECOM))
+            .is_some_and(|r| last.is_blank(r, DEC))
+    };
+    each_row(f, t, |r| {
+        let child = t.child(r);
+        !this.has_child(child) && open_at_year_end(child)
+    });
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -446,6 +480,12 @@ pub(super) mod tests {
             rule: "3001",
             this: &[(Oc3, "CHILD,ACCOM\n1,Z1\n2,Z1\n1,B1"), (crate::ssda903::TableName::Header, "CHILD,DOB\n1,01/04/2009\n2,31/03/2009")],
             last: &[],
+            flagged: &["OC3:0"],
+        },
+        Case {
+            rule: "1010",
+            this: &[(Oc3, "CHILD\n1\n2\n3"), (Episodes, "CHILD\n3")],
+            last: &[(Episodes, "CHILD,DECOM,DEC\n1,01/01/2025,01/02/2025\n1,01/02/2025,\n2,01/01/2025,\n2,01/02/2025,01/03/2025\n3,01/01/2025,")],
             flagged: &["OC3:0"],
         },
     ];

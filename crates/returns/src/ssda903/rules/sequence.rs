@@ -133,6 +133,16 @@ pub(super) const RULES: &[Rule] = &[
         needs: EPISODES,
         run: rule_504,
     },
+    Rule {
+        code: "336",
+        needs: EPISODES,
+        run: rule_336,
+    },
+    Rule {
+        code: "NoE",
+        needs: BOTH_YEARS,
+        run: rule_noe,
+    },
 ];
 
 /// Calls `each(previous, current)` for every pair of consecutive episodes of every
@@ -539,6 +549,39 @@ fn rule_437(c: &Ctx<'_>, f: &mut Flags) {
     });
 }
 
+/// 336: Child does not have a foster placement immediately prior to being placed for
+/// adoption.
+///
+/// An A3 or A4 placement after an episode not in foster care or placed for adoption
+/// (A3–A6, U1–U6); the child's first episode is exempt, but an episode with a blank
+/// `CHILD` has no previous one and is flagged.
+fn rule_336(c: &Ctx<'_>, f: &mut Flags) {
+    const BEFORE: &[&str] = &["A3", "A4", "A5", "A6", "U1", "U2", "U3", "U4", "U5", "U6"];
+    let t = c.this(Episodes);
+    for r in t.rows() {
+        if t.is_blank(r, CHILD) && t.is_in(r, PLACE, &["A3", "A4"]) {
+            f.flag(t, r);
+        }
+    }
+    consecutive(t, |prev, cur| {
+        if t.is_in(cur, PLACE, &["A3", "A4"]) && !t.is_in(prev, PLACE, BEFORE) {
+            f.flag(t, cur);
+        }
+    });
+}
+
+/// NoE: This child has no episodes loaded for previous year even though child started
+/// to be looked after before this current year.
+fn rule_noe(c: &Ctx<'_>, f: &mut Flags) {
+    let (t, last) = (c.this(Episodes), c.last(Episodes));
+    let start = c.collection_start();
+    for r in t.rows() {
+        if t.date(r, DECOM).is_some_and(|d| d < start) && !last.has_child(t.child(r)) {
+            f.flag(t, r);
+        }
+    }
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -675,6 +718,18 @@ pub(super) mod tests {
             rule: "504",
             this: &[(Episodes, "CHILD,DECOM,DEC,REC,CIN\n1,01/05/2026,,,N2\n1,01/04/2026,01/05/2026,X1,N1\n2,01/04/2026,01/05/2026,X1,N1\n2,01/05/2026,,,N1\n3,01/04/2026,01/05/2026,E11,N1\n3,01/05/2026,,,N2")],
             last: &[],
+            flagged: &["Episodes:0"],
+        },
+        Case {
+            rule: "336",
+            this: &[(Episodes, "CHILD,DECOM,PLACE\n1,01/04/2026,R1\n1,01/05/2026,A3\n2,01/04/2026,U1\n2,01/05/2026,A3\n3,01/04/2026,A3")],
+            last: &[],
+            flagged: &["Episodes:1"],
+        },
+        Case {
+            rule: "NoE",
+            this: &[(Episodes, "CHILD,DECOM\n1,01/03/2026\n2,01/03/2026\n3,01/04/2026")],
+            last: &[(Episodes, "CHILD\n2")],
             flagged: &["Episodes:0"],
         },
     ];
