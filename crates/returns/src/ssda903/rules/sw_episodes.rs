@@ -60,6 +60,31 @@ pub(super) const RULES: &[Rule] = &[
         ],
         run: rule_sw12stg2,
     },
+    Rule {
+        code: "SW08STG2",
+        needs: SW,
+        run: rule_sw08stg2,
+    },
+    Rule {
+        code: "SW10STG2",
+        needs: SW,
+        run: rule_sw10stg2,
+    },
+    Rule {
+        code: "SW10aSTG2",
+        needs: SW,
+        run: rule_sw10astg2,
+    },
+    Rule {
+        code: "SW10bSTG2",
+        needs: SW,
+        run: rule_sw10bstg2,
+    },
+    Rule {
+        code: "SW17STG2",
+        needs: SW,
+        run: rule_sw17stg2,
+    },
 ];
 
 /// SW02STG1: Social worker ID does not begin with the characters ‘SW’ or ‘XX’.
@@ -221,6 +246,120 @@ fn rule_sw12stg2(c: &Ctx<'_>, f: &mut Flags) {
     }
 }
 
+/// SW08STG2: A new social worker episode has started, but the previous episode has not
+/// ended.
+///
+/// As rule 142 reads episodes: every episode with a start but no readable end other
+/// than the child's latest (none spared when one of the child's starts is unreadable).
+fn rule_sw08stg2(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::sw_episodes::CHILD;
+    let t = c.this(SwEpisodes);
+    for (_, rows) in t.by_child() {
+        let rows = || rows.iter().map(|r| *r as usize);
+        if rows().next().is_some_and(|r| t.is_blank(r, CHILD)) {
+            continue;
+        }
+        let latest = if rows().any(|r| t.date(r, SW_DECOM).is_none()) {
+            None
+        } else {
+            rows().max_by_key(|r| t.date(*r, SW_DECOM))
+        };
+        for r in rows() {
+            if Some(r) != latest && t.date(r, SW_DECOM).is_some() && t.date(r, SW_DEC).is_none() {
+                f.flag(t, r);
+            }
+        }
+    }
+}
+
+/// Calls `each(previous, current)` for consecutive social worker episodes of each child
+/// in order of start then end (unreadable last). Episodes with a blank `CHILD` are
+/// paired with each other too: the reference joins on `CHILD`, where blank matches blank.
+fn sw_consecutive(t: &crate::ssda903::Table, mut each: impl FnMut(usize, usize)) {
+    let mut order: Vec<usize> = Vec::new();
+    for (_, rows) in t.by_child() {
+        order.clear();
+        order.extend(rows.iter().map(|r| *r as usize));
+        order.sort_by_key(|r| {
+            let (start, end) = (t.date(*r, SW_DECOM), t.date(*r, SW_DEC));
+            (start.is_none(), start, end.is_none(), end)
+        });
+        for pair in order.windows(2) {
+            each(pair[0], pair[1]);
+        }
+    }
+}
+
+/// Episodes not starting within 7 days of the previous one's end (or where either date
+/// cannot be read), unless they are a first contact (`FCONTA`).
+fn not_within_a_week(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::sw_episodes::SW_REASON;
+    let t = c.this(SwEpisodes);
+    sw_consecutive(t, |prev, cur| {
+        let near = matches!(
+            (t.date(cur, SW_DECOM), t.date(prev, SW_DEC)),
+            (Some(s), Some(e)) if (s - e).num_days().abs() <= 7
+        );
+        if !t.is(cur, SW_REASON, "FCONTA") && !near {
+            f.flag(t, cur);
+        }
+    });
+}
+
+/// SW10STG2: A new social worker episode has started before the end date of the
+/// previous social worker episode.
+///
+/// The reference checks the start is within 7 days either side of the previous end.
+fn rule_sw10stg2(c: &Ctx<'_>, f: &mut Flags) {
+    not_within_a_week(c, f);
+}
+
+/// SW10aSTG2: A new social worker episode has started and it is not within +/- 7 days of
+/// a previous episode.
+fn rule_sw10astg2(c: &Ctx<'_>, f: &mut Flags) {
+    not_within_a_week(c, f);
+}
+
+/// SW10bSTG2: A new social worker episode has started with a reason of first contact
+/// before the previous episode has ended.
+fn rule_sw10bstg2(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::sw_episodes::SW_REASON;
+    let t = c.this(SwEpisodes);
+    sw_consecutive(t, |prev, cur| {
+        if t.is(cur, SW_REASON, "FCONTA")
+            && matches!((t.date(cur, SW_DECOM), t.date(prev, SW_DEC)), (Some(s), Some(e)) if s <= e)
+        {
+            f.flag(t, cur);
+        }
+    });
+}
+
+/// SW17STG2: There is no social worker episode open at 31 March
+///
+/// The child's latest episode (start read day first; the first in the file of equal
+/// starts, or of unreadable ones when none can be read) has an end date.
+fn rule_sw17stg2(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(SwEpisodes);
+    for (_, rows) in t.by_child() {
+        let mut latest: Option<(Option<chrono::NaiveDate>, usize)> = None;
+        for r in rows.iter().map(|r| *r as usize) {
+            let start = dayfirst(t, r, SW_DECOM);
+            let later = match latest {
+                None => true,
+                Some((best, _)) => start.is_some() && (best.is_none() || start > best),
+            };
+            if later {
+                latest = Some((start, r));
+            }
+        }
+        if let Some((_, r)) = latest {
+            if t.present(r, SW_DEC) {
+                f.flag(t, r);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -267,6 +406,36 @@ pub(super) mod tests {
             ],
             last: &[],
             flagged: &["Episodes:1"],
+        },
+        Case {
+            rule: "SW08STG2",
+            this: &[(crate::ssda903::TableName::SwEpisodes, "CHILD,SW_DECOM,SW_DEC\n1,01/04/2026,\n1,01/05/2026,\n2,01/04/2026,01/05/2026\n2,01/05/2026,")],
+            last: &[],
+            flagged: &["SWEpisodes:0"],
+        },
+        Case {
+            rule: "SW10STG2",
+            this: &[(crate::ssda903::TableName::SwEpisodes, "CHILD,SW_DECOM,SW_DEC,SW_REASON\n1,01/04/2026,01/05/2026,\n1,09/05/2026,,MANAGE\n2,01/04/2026,01/05/2026,\n2,08/05/2026,,MANAGE\n3,01/04/2026,01/05/2026,\n3,09/05/2026,,FCONTA")],
+            last: &[],
+            flagged: &["SWEpisodes:1"],
+        },
+        Case {
+            rule: "SW10aSTG2",
+            this: &[(crate::ssda903::TableName::SwEpisodes, "CHILD,SW_DECOM,SW_DEC,SW_REASON\n1,01/04/2026,01/05/2026,\n1,23/04/2026,,MANAGE\n2,01/04/2026,01/05/2026,\n2,24/04/2026,,MANAGE")],
+            last: &[],
+            flagged: &["SWEpisodes:1"],
+        },
+        Case {
+            rule: "SW10bSTG2",
+            this: &[(crate::ssda903::TableName::SwEpisodes, "CHILD,SW_DECOM,SW_DEC,SW_REASON\n1,01/04/2026,01/05/2026,\n1,01/05/2026,,FCONTA\n2,01/04/2026,01/05/2026,\n2,02/05/2026,,FCONTA")],
+            last: &[],
+            flagged: &["SWEpisodes:1"],
+        },
+        Case {
+            rule: "SW17STG2",
+            this: &[(crate::ssda903::TableName::SwEpisodes, "CHILD,SW_DECOM,SW_DEC\n1,01/04/2026,\n1,01/05/2026,01/06/2026\n2,01/05/2026,\n2,01/04/2026,01/05/2026")],
+            last: &[],
+            flagged: &["SWEpisodes:1"],
         },
     ];
 
