@@ -93,6 +93,11 @@ pub(super) const RULES: &[Rule] = &[
         needs: &[Need::This(Episodes), Need::This(Ad1)],
         run: rule_335,
     },
+    Rule {
+        code: "554",
+        needs: WITH_PLACED,
+        run: rule_554,
+    },
 ];
 
 /// 117: Date of decision that a child should/should no longer be placed for adoption is
@@ -527,6 +532,34 @@ fn rule_335(c: &Ctx<'_>, f: &mut Flags) {
     }
 }
 
+/// 554: Date of decision that the child should be placed for adoption should be on or
+/// prior to the date that the placement order was granted.
+///
+/// Compared with the child's first episode under a placement order (E1).
+fn rule_554(c: &Ctx<'_>, f: &mut Flags) {
+    let (t, p) = (c.this(Episodes), c.this(PlacedAdoption));
+    let mut rows = Vec::new();
+    for (child, all) in t.by_child() {
+        if all.first().is_some_and(|r| t.is_blank(*r as usize, CHILD)) {
+            continue;
+        }
+        rows.clear();
+        rows.extend(all.iter().copied().filter(|r| t.is(*r as usize, LS, "E1")));
+        let Some(first) = first_earliest(t, DECOM, &rows) else {
+            continue;
+        };
+        let Some(decom) = t.date(first, DECOM) else {
+            continue;
+        };
+        for pr in p.rows_of(child) {
+            if p.date(pr, DATE_PLACED).is_some_and(|d| d > decom) {
+                f.flag(t, first);
+                f.flag(p, pr);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -676,6 +709,15 @@ pub(super) mod tests {
             ],
             last: &[],
             flagged: &["Episodes:0", "AD1:0"],
+        },
+        Case {
+            rule: "554",
+            this: &[
+                (Episodes, "CHILD,DECOM,LS\n1,01/05/2026,E1\n1,01/06/2026,E1\n2,01/05/2026,E1"),
+                (PlacedAdoption, "CHILD,DATE_PLACED\n1,02/05/2026\n2,01/05/2026"),
+            ],
+            last: &[],
+            flagged: &["Episodes:0", "PlacedAdoption:0"],
         },
     ];
 

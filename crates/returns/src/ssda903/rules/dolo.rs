@@ -47,6 +47,14 @@ pub(super) const RULES: &[Rule] = &[
         needs: &[Need::This(DoLo), Need::Last(DoLo)],
         run: rule_706,
     },
+    Rule {
+        code: "707",
+        needs: &[
+            Need::This(DoLo),
+            Need::This(crate::ssda903::TableName::Episodes),
+        ],
+        run: rule_707,
+    },
 ];
 
 /// 700: The start date of the DoLO is not a valid date.
@@ -129,6 +137,13 @@ fn rule_706(c: &Ctx<'_>, f: &mut Flags) {
     }
 }
 
+/// 707: Child ceased to be looked after but there is a DoLO without an end date.
+///
+/// As rule 577 for missing periods: a DoLO outside every period of care of the child.
+fn rule_707(c: &Ctx<'_>, f: &mut Flags) {
+    super::outside_periods_of_care(c, f, c.this(DoLo), DOLO_START, DOLO_END);
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -183,6 +198,15 @@ pub(super) mod tests {
             this: &[(DoLo, "CHILD,DOLO_START\n1,01/01/2026\n2,01/02/2026")],
             last: &[(DoLo, "CHILD,DOLO_START,DOLO_END\n3,01/01/2026,\n1,01/01/2026,\n2,01/01/2026,\n2,01/01/2025,01/02/2025")],
             flagged: &["DoLo:0", "DoLo:2"],
+        },
+        Case {
+            rule: "707",
+            this: &[
+                (DoLo, "CHILD,DOLO_START,DOLO_END\n1,01/05/2026,\n1,01/05/2026,02/05/2026"),
+                (crate::ssda903::TableName::Episodes, "CHILD,DECOM,DEC\n1,01/04/2026,01/06/2026"),
+            ],
+            last: &[],
+            flagged: &["DoLo:0"],
         },
     ];
 

@@ -78,6 +78,14 @@ pub(super) const RULES: &[Rule] = &[
         ],
         run: rule_581,
     },
+    Rule {
+        code: "577",
+        needs: &[
+            Need::This(Missing),
+            Need::This(crate::ssda903::TableName::Episodes),
+        ],
+        run: rule_577,
+    },
 ];
 
 /// 564: Child was missing or away from placement without authorisation and the date
@@ -218,6 +226,15 @@ fn rule_581(c: &Ctx<'_>, f: &mut Flags) {
     }
 }
 
+/// 577: Child ceased to be looked after but there is a missing/away from placement
+/// without authorisation period without an end date.
+///
+/// A missing period outside every period of care of the child (see
+/// `outside_periods_of_care`).
+fn rule_577(c: &Ctx<'_>, f: &mut Flags) {
+    super::outside_periods_of_care(c, f, c.this(Missing), MIS_START, MIS_END);
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -304,6 +321,15 @@ pub(super) mod tests {
             ],
             last: &[],
             flagged: &["Missing:0", "Missing:3"],
+        },
+        Case {
+            rule: "577",
+            this: &[
+                (Missing, "CHILD,MIS_START,MIS_END\n1,01/05/2026,\n1,01/05/2026,02/05/2026\n2,01/05/2026,\n3,01/05/2026,"),
+                (crate::ssda903::TableName::Episodes, "CHILD,DECOM,DEC\n1,01/04/2026,01/06/2026\n2,01/04/2026,01/05/2026\n2,01/05/2026,"),
+            ],
+            last: &[],
+            flagged: &["Missing:0"],
         },
     ];
 

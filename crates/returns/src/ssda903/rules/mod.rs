@@ -253,6 +253,63 @@ pub(crate) fn derived_uasc(h: &Table, uasc: &Table) -> Vec<bool> {
     joined
 }
 
+/// Flags each period of `t` (a missing period, a DoLO) with a readable start that lies
+/// outside every period of care of its child, as the reference's rules 577 and 707 read
+/// it; a child with no period of care is never flagged.
+///
+/// A period of care is a run of the child's episodes (those with a readable start, in
+/// order of start) each starting on or before the previous one's end (an episode with no
+/// readable end continues); it runs from the first start to the last episode's end. A
+/// period lies outside one of care when it is open but the care has ended or began after
+/// it started, or when it ends after the care ended or before it began. Episodes with a
+/// blank `CHILD` are each a period of care of their own.
+pub(crate) fn outside_periods_of_care(c: &Ctx<'_>, f: &mut Flags, t: &Table, start: Col, end: Col) {
+    use super::tables::cols::episodes::{CHILD, DEC, DECOM};
+    let episodes = c.this(TableName::Episodes);
+    let (mut dated, mut order) = (Vec::new(), Vec::new());
+    let mut periods: Vec<(NaiveDate, Option<NaiveDate>)> = Vec::new();
+    for (child, rows) in t.by_child() {
+        dated.clear();
+        dated.extend(
+            episodes
+                .rows_of(child)
+                .filter(|r| episodes.date(*r, DECOM).is_some())
+                .map(|r| u32::try_from(r).unwrap_or(u32::MAX)),
+        );
+        sort_by_date(episodes, DECOM, &dated, &mut order);
+        periods.clear();
+        let blank_child = order.first().is_some_and(|r| episodes.is_blank(*r, CHILD));
+        let mut prev_end: Option<Option<NaiveDate>> = None;
+        for &r in &order {
+            let (Some(from), to) = (episodes.date(r, DECOM), episodes.date(r, DEC)) else {
+                continue;
+            };
+            let continues = !blank_child && prev_end.is_some_and(|e| e.is_none_or(|e| from <= e));
+            match periods.last_mut() {
+                Some(last) if continues => last.1 = to,
+                _ => periods.push((from, to)),
+            }
+            prev_end = Some(to);
+        }
+        if periods.is_empty() {
+            continue;
+        }
+        for r in rows.iter().map(|r| *r as usize) {
+            let Some(s) = t.date(r, start) else {
+                continue;
+            };
+            let e = t.date(r, end);
+            let outside = |(from, to): &(NaiveDate, Option<NaiveDate>)| match e {
+                None => to.is_some() || s < *from,
+                Some(e) => to.is_some_and(|to| e > to) || e < *from,
+            };
+            if periods.iter().all(outside) {
+                f.flag(t, r);
+            }
+        }
+    }
+}
+
 /// What a rule sees: the return and its year.
 #[derive(Debug)]
 pub struct Ctx<'a> {
