@@ -143,6 +143,26 @@ pub(super) const RULES: &[Rule] = &[
         needs: BOTH_YEARS,
         run: rule_noe,
     },
+    Rule {
+        code: "361",
+        needs: EPISODES,
+        run: rule_361,
+    },
+    Rule {
+        code: "362",
+        needs: EPISODES,
+        run: rule_362,
+    },
+    Rule {
+        code: "363",
+        needs: EPISODES,
+        run: rule_363,
+    },
+    Rule {
+        code: "364",
+        needs: EPISODES,
+        run: rule_364,
+    },
 ];
 
 /// Calls `each(previous, current)` for every pair of consecutive episodes of every
@@ -582,6 +602,181 @@ fn rule_noe(c: &Ctx<'_>, f: &mut Flags) {
     }
 }
 
+/// Episodes under legal status `ls` in runs lasting more than `days` days, as rules 361
+/// and 362 read them.
+///
+/// All episodes are put in order (children by identifier, blank last; each child's by
+/// start), an open end counting as 31 March. Among the `ls` episodes in that order, one
+/// continues the run of the `ls` episode before it when that episode ended the day its
+/// next episode (of any status, same child) started, even if the next was not `ls`.
+/// A run (per child) is too long when its last end is more than `days` after its first
+/// start. The reference then finds the run's rows again by the text of the child's
+/// identifier followed by the run's number, which this reproduces, collisions
+/// included.
+fn legal_status_flows_longer(c: &Ctx<'_>, f: &mut Flags, ls: &str, days: i64) {
+    use std::fmt::Write;
+    let t = c.this(Episodes);
+    let end = c.collection_end();
+    let names = c.ret.children();
+    let mut children: Vec<(crate::ssda903::ChildId, &[u32])> = t.by_child().collect();
+    children.sort_by(|a, b| {
+        let blank = |rows: &[u32]| rows.first().is_some_and(|r| t.is_blank(*r as usize, CHILD));
+        (blank(a.1), names.name(a.0)).cmp(&(blank(b.1), names.name(b.0)))
+    });
+    let mut order: Vec<usize> = Vec::with_capacity(t.len());
+    let mut buffer = Vec::new();
+    for (_, rows) in &children {
+        sort_by_date(t, DECOM, rows, &mut buffer);
+        order.extend_from_slice(&buffer);
+    }
+    let dec = |r: usize| {
+        if t.is_blank(r, DEC) {
+            Some(end)
+        } else {
+            t.date(r, DEC)
+        }
+    };
+    // (row, run number) of each `ls` episode, and each run's span per child.
+    let mut runs: Vec<(usize, u32)> = Vec::new();
+    let mut run = 0u32;
+    let mut previous_flows = false;
+    for (i, &r) in order.iter().enumerate() {
+        if !t.is(r, LS, ls) {
+            continue;
+        }
+        if !previous_flows {
+            run += 1;
+        }
+        runs.push((r, run));
+        previous_flows = order.get(i + 1).is_some_and(|&next| {
+            t.present(r, CHILD)
+                && t.child(r) == t.child(next)
+                && dec(r).is_some()
+                && dec(r) == t.date(next, DECOM)
+        });
+    }
+    type Span = (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>);
+    let mut spans: rustc_hash::FxHashMap<(crate::ssda903::ChildId, u32), Span> =
+        rustc_hash::FxHashMap::default();
+    for &(r, run) in &runs {
+        if t.is_blank(r, CHILD) {
+            continue;
+        }
+        let key = (t.child(r), run);
+        let (start, stop) = (t.date(r, DECOM), dec(r));
+        match spans.get_mut(&key) {
+            Some((first, last)) => {
+                *first = match (*first, start) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+                *last = match (*last, stop) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    (a, b) => a.or(b),
+                };
+            }
+            None => {
+                spans.insert(key, (start, stop));
+            }
+        }
+    }
+    let key_text = |child: crate::ssda903::ChildId, blank: bool, run: u32, out: &mut String| {
+        out.clear();
+        out.push_str(if blank { "nan" } else { names.name(child) });
+        let _ = write!(out, "{run}");
+    };
+    let mut long: rustc_hash::FxHashSet<String> = rustc_hash::FxHashSet::default();
+    for ((child, run), (first, last)) in &spans {
+        if let (Some(first), Some(last)) = (first, last) {
+            if (*last - *first).num_days() > days {
+                let mut key = String::new();
+                key_text(*child, false, *run, &mut key);
+                long.insert(key);
+            }
+        }
+    }
+    let mut key = String::new();
+    for &(r, run) in &runs {
+        key_text(t.child(r), t.is_blank(r, CHILD), run, &mut key);
+        if long.contains(&key) {
+            f.flag(t, r);
+        }
+    }
+}
+
+/// 361: Police protection legal status lasted longer than maximum 72 hours allowed in
+/// the Children Act 1989.
+fn rule_361(c: &Ctx<'_>, f: &mut Flags) {
+    legal_status_flows_longer(c, f, "L1", 3);
+}
+
+/// 362: Emergency protection order (EPO) lasted longer than 21 days
+fn rule_362(c: &Ctx<'_>, f: &mut Flags) {
+    legal_status_flows_longer(c, f, "L2", 21);
+}
+
+/// Episodes under legal status `ls` in runs lasting more than `days` days in all, as
+/// rules 363 and 364 read them: the `ls` episodes with a readable start, in file order;
+/// an episode starts a new run unless it is the same child's as the one before and
+/// starts on or before its end. A run's length is the sum of its episodes' lengths (an
+/// open end counting as 31 March, an unreadable one as nothing).
+fn legal_status_runs_longer(c: &Ctx<'_>, f: &mut Flags, ls: &str, days: i64) {
+    let t = c.this(Episodes);
+    let end = c.collection_end();
+    let mut run: Vec<usize> = Vec::new();
+    let mut total = 0i64;
+    let mut previous: Option<usize> = None;
+    let close = |run: &mut Vec<usize>, total: i64, f: &mut Flags| {
+        if total > days {
+            for r in run.iter() {
+                f.flag(t, *r);
+            }
+        }
+        run.clear();
+    };
+    for r in t.rows() {
+        if !t.is(r, LS, ls) {
+            continue;
+        }
+        let Some(start) = t.date(r, DECOM) else {
+            continue;
+        };
+        let stop = if t.is_blank(r, DEC) {
+            Some(end)
+        } else {
+            t.date(r, DEC)
+        };
+        let continues = previous.is_some_and(|p| {
+            t.present(r, CHILD)
+                && t.child(p) == t.child(r)
+                && !matches!(
+                    (Some(start), if t.is_blank(p, DEC) { Some(end) } else { t.date(p, DEC) }),
+                    (Some(s), Some(e)) if s > e
+                )
+        });
+        if !continues {
+            close(&mut run, total, f);
+            total = 0;
+        }
+        run.push(r);
+        total += stop.map_or(0, |s| (s - start).num_days());
+        previous = Some(r);
+    }
+    close(&mut run, total, f);
+}
+
+/// 363: Child assessment order (CAO) lasted longer than 7 days allowed in the Children
+/// Act 1989.
+fn rule_363(c: &Ctx<'_>, f: &mut Flags) {
+    legal_status_runs_longer(c, f, "L3", 7);
+}
+
+/// 364: Sections 41-46 of Police and Criminal Evidence (PACE; 1984) severely limits the
+/// time a child can be detained in custody in Local Authority (LA) accommodation.
+fn rule_364(c: &Ctx<'_>, f: &mut Flags) {
+    legal_status_runs_longer(c, f, "J2", 21);
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -730,6 +925,30 @@ pub(super) mod tests {
             rule: "NoE",
             this: &[(Episodes, "CHILD,DECOM\n1,01/03/2026\n2,01/03/2026\n3,01/04/2026")],
             last: &[(Episodes, "CHILD\n2")],
+            flagged: &["Episodes:0"],
+        },
+        Case {
+            rule: "361",
+            this: &[(Episodes, "CHILD,DECOM,DEC,LS\n1,01/04/2026,03/04/2026,L1\n1,03/04/2026,06/04/2026,L1\n2,01/04/2026,04/04/2026,L1\n2,04/04/2026,05/04/2026,C2")],
+            last: &[],
+            flagged: &["Episodes:0", "Episodes:1"],
+        },
+        Case {
+            rule: "362",
+            this: &[(Episodes, "CHILD,DECOM,DEC,LS\n1,01/04/2026,23/04/2026,L2\n2,01/04/2026,22/04/2026,L2")],
+            last: &[],
+            flagged: &["Episodes:0"],
+        },
+        Case {
+            rule: "363",
+            this: &[(Episodes, "CHILD,DECOM,DEC,LS\n1,01/04/2026,05/04/2026,L3\n1,05/04/2026,09/04/2026,L3\n2,01/04/2026,08/04/2026,L3")],
+            last: &[],
+            flagged: &["Episodes:0", "Episodes:1"],
+        },
+        Case {
+            rule: "364",
+            this: &[(Episodes, "CHILD,DECOM,DEC,LS\n1,01/04/2026,23/04/2026,J2\n2,01/04/2026,22/04/2026,J2")],
+            last: &[],
             flagged: &["Episodes:0"],
         },
     ];
