@@ -141,7 +141,13 @@ fn rule_706(c: &Ctx<'_>, f: &mut Flags) {
 ///
 /// As rule 577 for missing periods: a DoLO outside every period of care of the child.
 fn rule_707(c: &Ctx<'_>, f: &mut Flags) {
-    super::outside_periods_of_care(c, f, c.this(DoLo), DOLO_START, DOLO_END);
+    super::outside_periods_of_care(
+        c,
+        f,
+        c.this(DoLo),
+        (DOLO_START, DOLO_END),
+        super::missing::open_outside_care,
+    );
 }
 
 #[cfg(test)]

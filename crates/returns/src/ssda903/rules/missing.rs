@@ -1,5 +1,7 @@
 //! Rules flagging rows of the Missing table (periods missing or away from placement).
 
+use chrono::NaiveDate;
+
 use super::{each_row, Ctx, Flags, Need, Rule};
 use crate::ssda903::tables::cols::missing::{DOB, MISSING, MIS_END, MIS_START};
 use crate::ssda903::TableName::Missing;
@@ -77,6 +79,14 @@ pub(super) const RULES: &[Rule] = &[
             Need::This(crate::ssda903::TableName::Episodes),
         ],
         run: rule_581,
+    },
+    Rule {
+        code: "578",
+        needs: &[
+            Need::This(Missing),
+            Need::This(crate::ssda903::TableName::Episodes),
+        ],
+        run: rule_578,
     },
     Rule {
         code: "577",
@@ -226,13 +236,49 @@ fn rule_581(c: &Ctx<'_>, f: &mut Flags) {
     }
 }
 
+/// Rules 577 and 707: a period lies outside one of care when it is open but the care has
+/// ended or began after it started, or when it ends after the care ended or before it
+/// began.
+pub(super) fn open_outside_care(
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+    care_start: NaiveDate,
+    care_end: Option<NaiveDate>,
+) -> bool {
+    match end {
+        None => care_end.is_some() || start < care_start,
+        Some(end) => care_end.is_some_and(|c| end > c) || end < care_start,
+    }
+}
+
+/// 578: The date that the child started to be missing is after the child ceased to be
+/// looked after.
+///
+/// A missing period starting before, or after the end of, every period of care of the
+/// child.
+fn rule_578(c: &Ctx<'_>, f: &mut Flags) {
+    super::outside_periods_of_care(
+        c,
+        f,
+        c.this(Missing),
+        (MIS_START, MIS_END),
+        |s, _, from, to| s < from || to.is_some_and(|to| s > to),
+    );
+}
+
 /// 577: Child ceased to be looked after but there is a missing/away from placement
 /// without authorisation period without an end date.
 ///
 /// A missing period outside every period of care of the child (see
 /// `outside_periods_of_care`).
 fn rule_577(c: &Ctx<'_>, f: &mut Flags) {
-    super::outside_periods_of_care(c, f, c.this(Missing), MIS_START, MIS_END);
+    super::outside_periods_of_care(
+        c,
+        f,
+        c.this(Missing),
+        (MIS_START, MIS_END),
+        open_outside_care,
+    );
 }
 
 #[cfg(test)]
@@ -321,6 +367,15 @@ pub(super) mod tests {
             ],
             last: &[],
             flagged: &["Missing:0", "Missing:3"],
+        },
+        Case {
+            rule: "578",
+            this: &[
+                (Missing, "CHILD,MIS_START\n1,02/06/2026\n1,01/06/2026\n2,01/05/2026"),
+                (crate::ssda903::TableName::Episodes, "CHILD,DECOM,DEC\n1,01/04/2026,01/06/2026"),
+            ],
+            last: &[],
+            flagged: &["Missing:0"],
         },
         Case {
             rule: "577",

@@ -254,16 +254,21 @@ pub(crate) fn derived_uasc(h: &Table, uasc: &Table) -> Vec<bool> {
 }
 
 /// Flags each period of `t` (a missing period, a DoLO) with a readable start that lies
-/// outside every period of care of its child, as the reference's rules 577 and 707 read
-/// it; a child with no period of care is never flagged.
+/// outside every period of care of its child, as the reference's rules 577, 578 and 707
+/// read it: `outside(start, end, care_start, care_end)` for each. A child with no period
+/// of care is never flagged.
 ///
 /// A period of care is a run of the child's episodes (those with a readable start, in
 /// order of start) each starting on or before the previous one's end (an episode with no
-/// readable end continues); it runs from the first start to the last episode's end. A
-/// period lies outside one of care when it is open but the care has ended or began after
-/// it started, or when it ends after the care ended or before it began. Episodes with a
-/// blank `CHILD` are each a period of care of their own.
-pub(crate) fn outside_periods_of_care(c: &Ctx<'_>, f: &mut Flags, t: &Table, start: Col, end: Col) {
+/// readable end continues); it runs from the first start to the last episode's end.
+/// Episodes with a blank `CHILD` are each a period of care of their own.
+pub(crate) fn outside_periods_of_care(
+    c: &Ctx<'_>,
+    f: &mut Flags,
+    t: &Table,
+    (start, end): (Col, Col),
+    outside: impl Fn(NaiveDate, Option<NaiveDate>, NaiveDate, Option<NaiveDate>) -> bool,
+) {
     use super::tables::cols::episodes::{CHILD, DEC, DECOM};
     let episodes = c.this(TableName::Episodes);
     let (mut dated, mut order) = (Vec::new(), Vec::new());
@@ -299,11 +304,7 @@ pub(crate) fn outside_periods_of_care(c: &Ctx<'_>, f: &mut Flags, t: &Table, sta
                 continue;
             };
             let e = t.date(r, end);
-            let outside = |(from, to): &(NaiveDate, Option<NaiveDate>)| match e {
-                None => to.is_some() || s < *from,
-                Some(e) => to.is_some_and(|to| e > to) || e < *from,
-            };
-            if periods.iter().all(outside) {
+            if periods.iter().all(|(from, to)| outside(s, e, *from, *to)) {
                 f.flag(t, r);
             }
         }
