@@ -126,13 +126,29 @@ fn validate(args: &ValidateArgs) -> Result<ExitCode> {
         Some(dir) => read_folder(dir)?,
         None => Vec::new(),
     };
+    let bytes: usize = this.iter().chain(&last).map(|s| s.content.len()).sum();
+    let mut progress = ProgressLine::for_input(bytes);
+    progress.show(format_args!(
+        "Reading {} files ({:.1} MB)...",
+        this.len() + last.len(),
+        mb(bytes)
+    ));
     let ret = Return::parse(args.year, &this, &last)?;
     if ret.is_empty() {
+        progress.clear();
         anyhow::bail!(ssda903::ReadError::NoTables {
             folder: args.dir.display().to_string()
         });
     }
-    let validation = ssda903::validate(&ret);
+    let validation = ssda903::validate_with_progress(&ret, |p| {
+        progress.tick(format_args!(
+            "Validating: rule {} of {} ({})",
+            p.done + 1,
+            p.total,
+            p.rule
+        ));
+    });
+    progress.clear();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match args.format {
         Format::Jsonl => write_jsonl(&mut out, &validation)?,
@@ -151,6 +167,71 @@ fn validate(args: &ValidateArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn mb(bytes: usize) -> f64 {
+    // Display only: a return's size in megabytes to one decimal.
+    #[allow(clippy::cast_precision_loss)]
+    let bytes = bytes as f64;
+    bytes / 1_000_000.0
+}
+
+/// A one-line progress indicator on stderr, shown only for large inputs (over
+/// [`ProgressLine::LARGE`] bytes) and only when stderr is a terminal, so that scripts,
+/// pipes and logs never see it. Each message overwrites the last; updates are limited
+/// to a few a second.
+struct ProgressLine {
+    enabled: bool,
+    last: Option<std::time::Instant>,
+    width: usize,
+}
+
+impl ProgressLine {
+    /// Inputs smaller than this (about 25,000 children) validate in under half a second.
+    const LARGE: usize = 5_000_000;
+
+    fn for_input(bytes: usize) -> ProgressLine {
+        use std::io::IsTerminal;
+        ProgressLine {
+            enabled: bytes >= Self::LARGE && std::io::stderr().is_terminal(),
+            last: None,
+            width: 0,
+        }
+    }
+
+    /// Shows `message` now.
+    fn show(&mut self, message: std::fmt::Arguments<'_>) {
+        if !self.enabled {
+            return;
+        }
+        let text = message.to_string();
+        let mut err = std::io::stderr().lock();
+        // Progress is best effort: a failed write to the terminal is not an error.
+        let _ = write!(err, "\r{text:<width$}", width = self.width);
+        let _ = err.flush();
+        self.width = text.chars().count();
+        self.last = Some(std::time::Instant::now());
+    }
+
+    /// Shows `message` unless the last update was very recent.
+    fn tick(&mut self, message: std::fmt::Arguments<'_>) {
+        let due = self
+            .last
+            .is_none_or(|t| t.elapsed() >= std::time::Duration::from_millis(100));
+        if self.enabled && due {
+            self.show(message);
+        }
+    }
+
+    /// Removes the line, leaving the terminal as it was.
+    fn clear(&mut self) {
+        if self.enabled && self.width > 0 {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r{:width$}\r", "", width = self.width);
+            let _ = err.flush();
+            self.width = 0;
+        }
+    }
 }
 
 /// The CSV files directly in `dir`, by name.

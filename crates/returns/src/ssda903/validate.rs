@@ -112,11 +112,36 @@ impl Validation {
 
 /// Runs every rule of the return's year.
 pub fn validate(ret: &Return) -> Validation {
+    validate_with_progress(ret, |_| {})
+}
+
+/// How far a validation has got, for a progress indicator.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress<'a> {
+    /// Rules of the year dealt with so far (run, not run or not implemented).
+    pub done: usize,
+    /// Rules of the year.
+    pub total: usize,
+    /// The rule about to be dealt with.
+    pub rule: &'a str,
+}
+
+/// Runs every rule of the return's year, calling `progress` before each rule (the
+/// caller decides whether and how often to show it).
+pub fn validate_with_progress(ret: &Return, mut progress: impl FnMut(Progress<'_>)) -> Validation {
     let ctx = Ctx::new(ret);
     let mut flags = Flags::default();
-    let outcomes = rules_of(ret.year())
+    let all = rules_of(ret.year());
+    let total = all.len();
+    let outcomes = all
         .into_iter()
-        .map(|facts| {
+        .enumerate()
+        .map(|(done, facts)| {
+            progress(Progress {
+                done,
+                total,
+                rule: facts.code,
+            });
             let Some(rule) = rules::find(facts.code) else {
                 if let Some(need) = rules::outside_data(facts.code) {
                     return RuleOutcome {
