@@ -14,9 +14,13 @@ and is left out here (`run --engine` runs the reference exactly as its engine do
 timing).
 `compare` prints, per rule Carebridge implements, the rows only one side flagged, and
 exits 1 on any difference. Rules the reference crashed on are listed, not compared.
+With CAREBRIDGE_ORACLE_RULES=CODE,CODE,... both run and compare only those rules.
+With CAREBRIDGE_ORACLE_STATS=FILE, `compare` also appends to FILE one line per rule:
+`rule, compared|failed, rows the reference flagged, rows only one side flagged`.
 """
 import json
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -50,7 +54,11 @@ def run(year, folder, last_folder=None, engine=False):
     store = create_datastore(dfs, metadata)
     read_seconds = time.perf_counter() - began
     flags, failed = [], []
+    only = os.environ.get("CAREBRIDGE_ORACLE_RULES")
+    only = set(only.split(",")) if only else None
     for code, rule in registry.items():
+        if only is not None and code not in only:
+            continue
         try:
             if engine:
                 tables = copy_datastore(store)
@@ -73,6 +81,9 @@ def run(year, folder, last_folder=None, engine=False):
 def compare(reference_path, ours_path, rules_path):
     reference = json.load(open(reference_path))
     implemented = [line.split("\t")[0] for line in open(rules_path).read().splitlines() if line.endswith("\timplemented")]
+    only = os.environ.get("CAREBRIDGE_ORACLE_RULES")
+    if only:
+        implemented = [rule for rule in implemented if rule in only.split(",")]
     failed = set(reference["failed"])
     theirs = {}
     for table, row, rule in reference["flags"]:
@@ -98,6 +109,15 @@ def compare(reference_path, ours_path, rules_path):
                 print(f"    only Carebridge: {only_ours[:10]}{' ...' if len(only_ours) > 10 else ''}")
             if only_theirs:
                 print(f"    only reference:  {only_theirs[:10]}{' ...' if len(only_theirs) > 10 else ''}")
+    stats = os.environ.get("CAREBRIDGE_ORACLE_STATS")
+    if stats:
+        # One line per implemented rule: rule, compared or failed, rows the reference
+        # flagged, rows only one side flagged (appended, one input after another).
+        with open(stats, "a") as out:
+            for rule in implemented:
+                status = "failed" if rule in failed else "compared"
+                diff = len(ours.get(rule, set()) ^ theirs.get(rule, set())) if rule not in failed else 0
+                out.write(f"{rule}\t{status}\t{len(theirs.get(rule, ()))}\t{diff}\n")
     fired = sum(1 for rule in implemented if theirs.get(rule))
     print(f"  compared {compared} rules ({fired} fired on this input), {differences} differ")
     sys.exit(1 if differences else 0)

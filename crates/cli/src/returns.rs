@@ -26,7 +26,8 @@ pub enum ReturnsCommand {
     /// Generate a synthetic return (for tests, benchmarks and the reference check).
     #[command(subcommand, hide = true)]
     Generate(GenerateCommand),
-    /// List the rules of a year, each `implemented` or `not-implemented` (for scripts).
+    /// List the rules of a year, each `implemented`, `needs-outside-data` (Ofsted's
+    /// provider lists or the ONS postcode lookup) or `not-implemented` (for scripts).
     #[command(hide = true)]
     Rules(RulesArgs),
 }
@@ -125,13 +126,29 @@ fn validate(args: &ValidateArgs) -> Result<ExitCode> {
         Some(dir) => read_folder(dir)?,
         None => Vec::new(),
     };
+    let bytes: usize = this.iter().chain(&last).map(|s| s.content.len()).sum();
+    let mut progress = ProgressLine::for_input(bytes);
+    progress.show(format_args!(
+        "Reading {} files ({:.1} MB)...",
+        this.len() + last.len(),
+        mb(bytes)
+    ));
     let ret = Return::parse(args.year, &this, &last)?;
     if ret.is_empty() {
+        progress.clear();
         anyhow::bail!(ssda903::ReadError::NoTables {
             folder: args.dir.display().to_string()
         });
     }
-    let validation = ssda903::validate(&ret);
+    let validation = ssda903::validate_with_progress(&ret, |p| {
+        progress.tick(format_args!(
+            "Validating: rule {} of {} ({})",
+            p.done + 1,
+            p.total,
+            p.rule
+        ));
+    });
+    progress.clear();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match args.format {
         Format::Jsonl => write_jsonl(&mut out, &validation)?,
@@ -150,6 +167,71 @@ fn validate(args: &ValidateArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn mb(bytes: usize) -> f64 {
+    // Display only: a return's size in megabytes to one decimal.
+    #[allow(clippy::cast_precision_loss)]
+    let bytes = bytes as f64;
+    bytes / 1_000_000.0
+}
+
+/// A one-line progress indicator on stderr, shown only for large inputs (over
+/// [`ProgressLine::LARGE`] bytes) and only when stderr is a terminal, so that scripts,
+/// pipes and logs never see it. Each message overwrites the last; updates are limited
+/// to a few a second.
+struct ProgressLine {
+    enabled: bool,
+    last: Option<std::time::Instant>,
+    width: usize,
+}
+
+impl ProgressLine {
+    /// Inputs smaller than this (about 25,000 children) validate in under half a second.
+    const LARGE: usize = 5_000_000;
+
+    fn for_input(bytes: usize) -> ProgressLine {
+        use std::io::IsTerminal;
+        ProgressLine {
+            enabled: bytes >= Self::LARGE && std::io::stderr().is_terminal(),
+            last: None,
+            width: 0,
+        }
+    }
+
+    /// Shows `message` now.
+    fn show(&mut self, message: std::fmt::Arguments<'_>) {
+        if !self.enabled {
+            return;
+        }
+        let text = message.to_string();
+        let mut err = std::io::stderr().lock();
+        // Progress is best effort: a failed write to the terminal is not an error.
+        let _ = write!(err, "\r{text:<width$}", width = self.width);
+        let _ = err.flush();
+        self.width = text.chars().count();
+        self.last = Some(std::time::Instant::now());
+    }
+
+    /// Shows `message` unless the last update was very recent.
+    fn tick(&mut self, message: std::fmt::Arguments<'_>) {
+        let due = self
+            .last
+            .is_none_or(|t| t.elapsed() >= std::time::Duration::from_millis(100));
+        if self.enabled && due {
+            self.show(message);
+        }
+    }
+
+    /// Removes the line, leaving the terminal as it was.
+    fn clear(&mut self) {
+        if self.enabled && self.width > 0 {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r{:width$}\r", "", width = self.width);
+            let _ = err.flush();
+            self.width = 0;
+        }
+    }
 }
 
 /// The CSV files directly in `dir`, by name.
@@ -256,7 +338,7 @@ fn write_report(
     )?;
     writeln!(
         out,
-        "  {not_run} not run: a table they need was not supplied."
+        "  {not_run} not run: a table they need, Ofsted's provider lists or the ONS postcode lookup was not supplied (listed at the end)."
     )?;
     writeln!(
         out,
@@ -326,24 +408,23 @@ fn write_report(
             }
         }
     }
-    let skipped: Vec<_> = validation
-        .outcomes
-        .iter()
-        .filter_map(|o| match &o.status {
-            RuleStatus::NotRun { missing } => {
-                Some(format!("{} (needs {})", o.facts.code, missing.join(", ")))
+    // Rules not run, grouped by what they lacked (a table, Ofsted's lists, the ONS
+    // postcode lookup), in the order each group first appears.
+    let mut skipped: Vec<(String, Vec<String>)> = Vec::new();
+    for outcome in &validation.outcomes {
+        if let RuleStatus::NotRun { missing } = &outcome.status {
+            let what = missing.join(", ");
+            let code = outcome.facts.code.to_owned();
+            match skipped.iter_mut().find(|(w, _)| *w == what) {
+                Some((_, codes)) => codes.push(code),
+                None => skipped.push((what, vec![code])),
             }
-            _ => None,
-        })
-        .collect();
-    if !skipped.is_empty() {
+        }
+    }
+    for (what, codes) in &skipped {
         writeln!(out)?;
-        writeln!(
-            out,
-            "Not run, a table they need was not supplied ({}):",
-            skipped.len()
-        )?;
-        write_wrapped(out, &skipped)?;
+        writeln!(out, "Not run, needs {what} ({}):", codes.len())?;
+        write_wrapped(out, codes)?;
     }
     let unchecked: Vec<String> = validation
         .outcomes
@@ -382,6 +463,8 @@ fn list_rules(args: &RulesArgs) -> Result<()> {
     for facts in ssda903::rules_of(args.year) {
         let status = if ssda903::rules::find(facts.code).is_some() {
             "implemented"
+        } else if ssda903::rules::outside_data(facts.code).is_some() {
+            "needs-outside-data"
         } else {
             "not-implemented"
         };

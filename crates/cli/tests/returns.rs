@@ -75,6 +75,15 @@ fn the_report_summarises_by_rule_and_says_what_was_not_checked() {
         "{report}"
     );
     assert!(report.contains("Last year: not supplied"), "{report}");
+    // Rules needing data from outside the return say so, and are never reported passed.
+    assert!(
+        report.contains("Not run, needs Ofsted's provider lists, not supplied (7):"),
+        "{report}"
+    );
+    assert!(
+        report.contains("Not run, needs the ONS postcode lookup, not supplied (18):"),
+        "{report}"
+    );
 }
 
 #[test]

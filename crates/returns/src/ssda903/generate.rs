@@ -195,6 +195,23 @@ impl Generator {
         }
     }
 
+    /// A date as [`Generator::date`] writes it, but never one a day-first reader cannot
+    /// read (the reference reads some columns that way and raises on such a value,
+    /// comparing nothing for the rule).
+    fn day_first_date(&mut self, date: NaiveDate) -> String {
+        let text = self.date(date);
+        if text
+            .split('/')
+            .next()
+            .and_then(|d| d.parse::<u32>().ok())
+            .is_some_and(|d| d > 31)
+        {
+            date.format("%d/%m/%Y").to_string()
+        } else {
+            text
+        }
+    }
+
     fn opt_date(&mut self, date: Option<NaiveDate>) -> String {
         date.map_or_else(String::new, |d| self.date(d))
     }
@@ -221,7 +238,9 @@ impl Generator {
             sex
         };
         let ethnic = self.code(ETHNIC);
-        let upn = if self.chance(0.1) {
+        let upn = if self.chance(0.01) {
+            String::new()
+        } else if self.chance(0.1) {
             self.pick(&["UN1", "UN2", "UN3", "UN4", "UN5", "UN6", "UN7"])
                 .to_owned()
         } else if self.chance(ERROR_RATE) {
@@ -248,12 +267,21 @@ impl Generator {
         let dob_text = self.date(dob);
 
         // Care leavers aged 17 to 21 with no episodes this year appear in OC3 only.
-        let care_leaver = age_years >= 17 && self.chance(0.25);
-        let episodes = if care_leaver && self.chance(0.7) {
+        // (16-year-olds too: they turn 17 during the year; rule 3001.)
+        let care_leaver = age_years >= 16 && self.chance(0.25);
+        let mut episodes = if care_leaver && self.chance(0.7) {
             Vec::new()
         } else {
             self.episodes(dob)
         };
+        // Now and then a care leaver is recorded as having died in care (rule 1000) or
+        // moved to another local authority (rule 1011).
+        if care_leaver && self.chance(0.3) {
+            let rec = self.pick(&["E2", "E3"]);
+            if let Some(e) = episodes.last_mut().filter(|e| e.dec.is_some()) {
+                e.rec = rec;
+            }
+        }
         let header_row = vec![
             id.clone(),
             sex.to_owned(),
@@ -276,16 +304,48 @@ impl Generator {
             if self.chance(0.02) {
                 last_header[2] = self.date(dob + Duration::days(1));
             }
+            if self.chance(0.01) {
+                last_header[1] = if sex == "M" { "F" } else { "M" }.to_owned();
+            }
+            if self.chance(0.03) {
+                // Last year's UPN: unknown, blank or another number (rule 208).
+                last_header[4] = self
+                    .pick(&["UN1", "UN2", "UN4", "", "A000000000001"])
+                    .to_owned();
+            }
+            if sex == "F" && mother != "1" && age_years >= 12 && self.chance(0.05) {
+                last_header[5] = "1".to_owned();
+            }
+            if mother == "1" && self.chance(0.1) {
+                // Not a mother last year, though her child was born before (rule 626).
+                last_header[5] = "0".to_owned();
+            }
             self.last.push(TableName::Header, last_header);
         }
 
-        for e in &episodes {
-            let row = self.episode_row(&id, e);
+        for (i, e) in episodes.iter().enumerate() {
+            let row = self.episode_row(&id, e, i == 0);
             if !self.chance(0.002) {
                 self.this.push(TableName::Episodes, row);
             }
         }
-        self.last_year_episodes(&id, &episodes);
+        // Now and then last year's episodes are missing (rule NoE), or a care leaver's
+        // episode was still open at the end of last year (rule 1010).
+        if !self.chance(0.01) {
+            self.last_year_episodes(&id, &episodes);
+        }
+        if care_leaver && episodes.is_empty() && self.chance(0.1) {
+            let decom = self.start - self.days(30, 700);
+            let mut row = vec![String::new(); TableName::Episodes.columns().len()];
+            row[0] = id.clone();
+            row[1] = decom.format("%d/%m/%Y").to_string();
+            row[2] = "S".to_owned();
+            row[3] = "C2".to_owned();
+            row[4] = "N1".to_owned();
+            row[5] = "U1".to_owned();
+            row[6] = "PR1".to_owned();
+            self.last.push(TableName::Episodes, row);
+        }
 
         if care_leaver {
             self.oc3(&id, dob);
@@ -295,7 +355,7 @@ impl Generator {
             self.missing(&id, dob, &episodes);
             self.sw_episodes(&id, dob, &episodes);
             self.outcomes(&id, dob, &episodes);
-            self.adoption(&id, dob, &episodes);
+            self.adoption(&id, dob, &episodes, care_leaver);
             self.uasc(&id, sex, dob, &episodes);
             if self.dolo {
                 self.dolos(&id, dob, &episodes);
@@ -343,7 +403,11 @@ impl Generator {
             };
             let rne = if i == 0 { "S" } else { self.pick(RNE_NEXT) };
             let reason_change = if i > 0 && rne != "L" && !self.chance(ERROR_RATE) {
-                self.pick(REASON_CHANGE)
+                if self.chance(ERROR_RATE) {
+                    self.pick(&["OTHERS", "XX", "0"])
+                } else {
+                    self.pick(REASON_CHANGE)
+                }
             } else {
                 ""
             };
@@ -383,7 +447,10 @@ impl Generator {
         out
     }
 
-    fn episode_row(&mut self, id: &str, e: &Episode) -> Vec<String> {
+    /// An episode as written. The first episode's start is always readable: the
+    /// reference raises on a child none of whose starts can be read (its `idxmin`), and
+    /// would then compare nothing for the rules that look for the first episode.
+    fn episode_row(&mut self, id: &str, e: &Episode, first: bool) -> Vec<String> {
         let rne = if self.chance(ERROR_RATE) {
             self.code(&["S", "P", "L", "T", "B", "U"])
         } else {
@@ -409,7 +476,11 @@ impl Generator {
         } else {
             e.rec.to_owned()
         };
-        let decom = self.date(e.decom);
+        let decom = if first {
+            e.decom.format("%d/%m/%Y").to_string()
+        } else {
+            self.date(e.decom)
+        };
         let dec = self.opt_date(e.dec);
         vec![
             id.to_owned(),
@@ -545,7 +616,7 @@ impl Generator {
                 String::new()
             };
             let dob_text = self.date(dob);
-            let start_text = self.date(start);
+            let start_text = self.day_first_date(start);
             let end_text = self.opt_date(end);
             self.this.push(
                 TableName::SwEpisodes,
@@ -574,7 +645,11 @@ impl Generator {
                 g.pick(&["0", "1"]).to_owned()
             }
         };
-        let sdq = if (4..=17).contains(&age) && self.chance(0.7) {
+        // Now and then the SDQ, the conviction item or the health check is left blank
+        // where it is required (rules 186, 197B, 543, 545).
+        let sdq = if self.chance(0.05) {
+            (String::new(), String::new())
+        } else if (4..=17).contains(&age) && self.chance(0.7) {
             (self.rng.gen_range(0..41).to_string(), String::new())
         } else {
             (
@@ -588,12 +663,16 @@ impl Generator {
             dob_text,
             sdq.0,
             sdq.1,
-            if age >= 10 {
+            if age >= 10 && !self.chance(0.05) {
                 yes_no(self)
             } else {
                 String::new()
             },
-            yes_no(self),
+            if self.chance(0.05) {
+                String::new()
+            } else {
+                yes_no(self)
+            },
             yes_no(self),
             yes_no(self),
             yes_no(self),
@@ -609,19 +688,29 @@ impl Generator {
         let in_touch = self.code(IN_TOUCH);
         let activ = self.code(ACTIV);
         let accom = self.code(ACCOM);
-        self.this.push(
-            TableName::Oc3,
-            vec![id.to_owned(), dob_text, in_touch, activ, accom],
-        );
+        let row = vec![id.to_owned(), dob_text, in_touch, activ, accom];
+        // Now and then a care leaver is reported twice (rule INT34).
+        if self.chance(0.01) {
+            self.this.push(TableName::Oc3, row.clone());
+        }
+        self.this.push(TableName::Oc3, row);
     }
 
-    fn adoption(&mut self, id: &str, dob: NaiveDate, episodes: &[Episode]) {
+    /// Adoption records; `care_leaver` children get one now and then too (rule 134).
+    fn adoption(&mut self, id: &str, dob: NaiveDate, episodes: &[Episode], care_leaver: bool) {
         let adopted = episodes.iter().any(|e| matches!(e.rec, "E11" | "E12"));
         let placed = episodes
             .iter()
             .find(|e| matches!(e.place, "A3" | "A4" | "A5" | "A6") || e.ls == "E1");
-        if adopted || self.chance(0.005) {
-            let decision = dob + self.days(30, 700);
+        if adopted || self.chance(0.005) || care_leaver && self.chance(0.1) {
+            // The decision that adoption is in the child's interest: usually the day the
+            // child was placed for adoption (rule 523), now and then after it (rule 521).
+            let decision = match &placed {
+                Some(e) if self.chance(0.9) => {
+                    e.decom + self.days(0, 1) * i32::from(self.chance(0.1))
+                }
+                _ => dob + self.days(30, 700),
+            };
             let matched = decision + self.days(0, 300);
             let dob_text = self.date(dob);
             let int = self.date(decision);
@@ -638,16 +727,33 @@ impl Generator {
         if let Some(e) = placed.cloned() {
             if self.chance(0.8) {
                 let dob_text = self.date(dob);
-                let date = self.date(e.decom);
+                // Now and then the decision is dated before the period of care began
+                // (rule 1003) or its reversal after the episode ended (rule 117).
+                let placed = if self.chance(0.05) {
+                    e.decom - self.days(1, 400)
+                } else if self.chance(0.05) {
+                    // Decided after the child was placed (rule 552).
+                    e.decom + self.days(1, 30)
+                } else {
+                    e.decom
+                };
+                let date = self.date(placed);
                 let (ceased, reason) = if let Some(dec) = e.dec.filter(|_| self.chance(0.5)) {
+                    let dec = if self.chance(0.1) {
+                        dec + self.days(1, 30)
+                    } else {
+                        dec
+                    };
                     (self.date(dec), self.code(&["RD1", "RD2", "RD3", "RD4"]))
                 } else {
                     (String::new(), String::new())
                 };
-                self.this.push(
-                    TableName::PlacedAdoption,
-                    vec![id.to_owned(), dob_text, date, ceased, reason],
-                );
+                let row = vec![id.to_owned(), dob_text, date, ceased, reason];
+                // Now and then the decision is reported twice (rule 558).
+                if self.chance(0.05) {
+                    self.this.push(TableName::PlacedAdoption, row.clone());
+                }
+                self.this.push(TableName::PlacedAdoption, row);
             }
         }
         if episodes.iter().any(|e| e.rne == "S") && self.chance(0.05) {
@@ -688,10 +794,12 @@ impl Generator {
         };
         let dob_text = self.date(dob);
         let duc_text = self.date(duc);
-        self.this.push(
-            TableName::Uasc,
-            vec![id.to_owned(), sex.to_owned(), dob_text, duc_text],
-        );
+        let row = vec![id.to_owned(), sex.to_owned(), dob_text, duc_text];
+        // Now and then a child is in UASC twice (rules INT36, 303).
+        if self.chance(0.03) {
+            self.this.push(TableName::Uasc, row.clone());
+        }
+        self.this.push(TableName::Uasc, row);
     }
 
     fn dolos(&mut self, id: &str, dob: NaiveDate, episodes: &[Episode]) {
@@ -714,11 +822,29 @@ impl Generator {
             TableName::DoLo,
             vec![id.to_owned(), dob_text, start_text, end_text.clone()],
         );
-        if start < self.start && self.chance(0.5) {
+        // Now and then a second DoLO starts before the first has ended (rule 705).
+        if self.chance(0.2) {
+            let second = start + self.days(1, 60);
+            let second_end = second + self.days(1, 90);
             let row = vec![
                 id.to_owned(),
                 self.date(dob),
-                self.date(start),
+                self.date(second),
+                self.date(second_end),
+            ];
+            self.this.push(TableName::DoLo, row);
+        }
+        if start < self.start && self.chance(0.5) {
+            // Now and then last year's start disagrees with this year's (rule 706).
+            let last_start = if self.chance(0.1) {
+                start - self.days(1, 20)
+            } else {
+                start
+            };
+            let row = vec![
+                id.to_owned(),
+                self.date(dob),
+                self.date(last_start),
                 String::new(),
             ];
             self.last.push(TableName::DoLo, row);

@@ -26,7 +26,9 @@ pub use dates::{parse_dayfirst, parse_dmy};
 pub use read::{parse_table, read_file, ReadError, MAX_FILE_BYTES};
 pub use table::{ChildId, Children, Table};
 pub use tables::{Col, TableName};
-pub use validate::{validate, Flag, RuleOutcome, RuleStatus, Validation};
+pub use validate::{
+    validate, validate_with_progress, Flag, Progress, RuleOutcome, RuleStatus, Validation,
+};
 pub use year::{CollectionYear, UnknownYear, SUPPORTED_YEARS};
 
 /// One file handed in: its name (for messages) and its content.

@@ -212,6 +212,22 @@ impl Table {
             .map(|row| *row as usize)
     }
 
+    /// Each child with rows in this table, with its rows in file order (children in
+    /// id order).
+    pub fn by_child(&self) -> impl Iterator<Item = (ChildId, &[u32])> + '_ {
+        self.by_child_start
+            .windows(2)
+            .enumerate()
+            .filter(|(_, w)| w[1] > w[0])
+            .map(|(id, w)| {
+                let rows = self
+                    .by_child_rows
+                    .get(w[0] as usize..w[1] as usize)
+                    .unwrap_or(&[]);
+                (ChildId(u32::try_from(id).unwrap_or(u32::MAX)), rows)
+            })
+    }
+
     /// Whether the table holds any row for `child`.
     pub fn has_child(&self, child: ChildId) -> bool {
         self.rows_of(child).len() > 0

@@ -33,7 +33,9 @@ impl Flag {
 pub enum RuleStatus {
     /// Run over the return; its flags are complete.
     Checked,
-    /// Not run: a table it needs was not supplied (as the reference, which skips it).
+    /// Not run: a table it needs was not supplied (as the reference, which skips it),
+    /// or data from outside the return (Ofsted's provider lists, the ONS postcode
+    /// lookup) that Carebridge cannot read yet.
     NotRun {
         /// What was missing, e.g. `Episodes` or `Episodes (last year)`.
         missing: Vec<String>,
@@ -110,12 +112,46 @@ impl Validation {
 
 /// Runs every rule of the return's year.
 pub fn validate(ret: &Return) -> Validation {
+    validate_with_progress(ret, |_| {})
+}
+
+/// How far a validation has got, for a progress indicator.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress<'a> {
+    /// Rules of the year dealt with so far (run, not run or not implemented).
+    pub done: usize,
+    /// Rules of the year.
+    pub total: usize,
+    /// The rule about to be dealt with.
+    pub rule: &'a str,
+}
+
+/// Runs every rule of the return's year, calling `progress` before each rule (the
+/// caller decides whether and how often to show it).
+pub fn validate_with_progress(ret: &Return, mut progress: impl FnMut(Progress<'_>)) -> Validation {
     let ctx = Ctx::new(ret);
     let mut flags = Flags::default();
-    let outcomes = rules_of(ret.year())
+    let all = rules_of(ret.year());
+    let total = all.len();
+    let outcomes = all
         .into_iter()
-        .map(|facts| {
+        .enumerate()
+        .map(|(done, facts)| {
+            progress(Progress {
+                done,
+                total,
+                rule: facts.code,
+            });
             let Some(rule) = rules::find(facts.code) else {
+                if let Some(need) = rules::outside_data(facts.code) {
+                    return RuleOutcome {
+                        facts,
+                        status: RuleStatus::NotRun {
+                            missing: vec![need.to_string()],
+                        },
+                        flags: Vec::new(),
+                    };
+                }
                 return RuleOutcome {
                     facts,
                     status: RuleStatus::NotImplemented,

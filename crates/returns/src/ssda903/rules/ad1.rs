@@ -84,6 +84,16 @@ pub(super) const RULES: &[Rule] = &[
         needs: AD1,
         run: rule_333,
     },
+    Rule {
+        code: "134",
+        needs: &[Need::This(Ad1), Need::This(crate::ssda903::TableName::Oc3)],
+        run: rule_134,
+    },
+    Rule {
+        code: "151",
+        needs: AD1,
+        run: rule_151,
+    },
 ];
 
 /// 112: Date should be placed for adoption is not a valid date.
@@ -222,6 +232,41 @@ fn rule_333(c: &Ctx<'_>, f: &mut Flags) {
     });
 }
 
+/// The AD1 items of an adoption.
+const ADOPTION: [crate::ssda903::Col; 6] = [
+    DATE_INT,
+    DATE_MATCH,
+    FOSTER_CARE,
+    NB_ADOPTR,
+    SEX_ADOPTR,
+    LS_ADOPTR,
+];
+
+/// 134: Data on adoption should not be entered for the OC3 cohort.
+///
+/// An AD1 row with any item, for a child with an OC3 row with any item.
+fn rule_134(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::oc3::{ACCOM, ACTIV, IN_TOUCH};
+    let (t, o) = (c.this(Ad1), c.this(crate::ssda903::TableName::Oc3));
+    each_row(f, t, |r| {
+        ADOPTION.iter().any(|col| t.present(r, *col))
+            && o.rows_of(t.child(r)).any(|or| {
+                [IN_TOUCH, ACTIV, ACCOM]
+                    .iter()
+                    .any(|col| o.present(or, *col))
+            })
+    });
+}
+
+/// 151: All data items relating to a childs adoption must be coded or left blank.
+fn rule_151(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Ad1);
+    each_row(f, t, |r| {
+        let given = ADOPTION.iter().filter(|col| t.present(r, **col)).count();
+        given > 0 && given < ADOPTION.len()
+    });
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -313,6 +358,13 @@ pub(super) mod tests {
             flagged: &["AD1:1", "AD1:2"],
         },
         Case { rule: "333", this: &[(Ad1, "CHILD,DATE_INT,DATE_MATCH\n1,02/01/2026,01/01/2026\n2,01/01/2026,01/01/2026\n3,,01/01/2026\n4,01/01/2026,")], last: &[], flagged: &["AD1:0", "AD1:2"] },
+        Case {
+            rule: "134",
+            this: &[(Ad1, "CHILD,DATE_INT\n1,01/01/2026\n2,01/01/2026\n3,"), (crate::ssda903::TableName::Oc3, "CHILD,IN_TOUCH\n1,YES\n2,\n3,YES")],
+            last: &[],
+            flagged: &["AD1:0"],
+        },
+        Case { rule: "151", this: &[(Ad1, "CHILD,DATE_INT,DATE_MATCH,FOSTER_CARE,NB_ADOPTR,SEX_ADOPTR,LS_ADOPTR\n1,01/01/2026,,,,,\n2,01/01/2026,01/01/2026,0,1,M1,L0\n3,,,,,,")], last: &[], flagged: &["AD1:0"] },
     ];
 
     #[test]

@@ -32,6 +32,29 @@ pub(super) const RULES: &[Rule] = &[
         needs: DOLO,
         run: rule_702,
     },
+    Rule {
+        code: "704",
+        needs: DOLO,
+        run: rule_704,
+    },
+    Rule {
+        code: "705",
+        needs: DOLO,
+        run: rule_705,
+    },
+    Rule {
+        code: "706",
+        needs: &[Need::This(DoLo), Need::Last(DoLo)],
+        run: rule_706,
+    },
+    Rule {
+        code: "707",
+        needs: &[
+            Need::This(DoLo),
+            Need::This(crate::ssda903::TableName::Episodes),
+        ],
+        run: rule_707,
+    },
 ];
 
 /// 700: The start date of the DoLO is not a valid date.
@@ -76,6 +99,57 @@ fn rule_702(c: &Ctx<'_>, f: &mut Flags) {
     );
 }
 
+/// 704: The date that the DoLO ended is before the start or after the end of the
+/// collection year.
+fn rule_704(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(DoLo);
+    let year = c.collection_start()..=c.collection_end();
+    each_row(f, t, |r| {
+        t.date(r, DOLO_END).is_some_and(|d| !year.contains(&d))
+    });
+}
+
+/// 705: A DoLO cannot start when the previous DoLO is still open.
+fn rule_705(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::dolo::CHILD;
+    super::overlapping_periods(f, c.this(DoLo), CHILD, DOLO_START, DOLO_END);
+}
+
+/// 706: There is an open DoLO in last year’s return and there is no corresponding DoLO
+/// recorded at the start of this year..
+///
+/// A DoLO of last year with no end written, with no DoLO this year of the same child
+/// and start (as written). The reference reports last year's row number as a row of
+/// this year's DoLo table, so that is what is flagged.
+fn rule_706(c: &Ctx<'_>, f: &mut Flags) {
+    let (t, last) = (c.this(DoLo), c.last(DoLo));
+    for lr in last.rows() {
+        if last.present(lr, DOLO_END) {
+            continue;
+        }
+        let start = last.text(lr, DOLO_START);
+        if !t
+            .rows_of(last.child(lr))
+            .any(|r| t.text(r, DOLO_START) == start)
+        {
+            f.flag(t, lr);
+        }
+    }
+}
+
+/// 707: Child ceased to be looked after but there is a DoLO without an end date.
+///
+/// As rule 577 for missing periods: a DoLO outside every period of care of the child.
+fn rule_707(c: &Ctx<'_>, f: &mut Flags) {
+    super::outside_periods_of_care(
+        c,
+        f,
+        c.this(DoLo),
+        (DOLO_START, DOLO_END),
+        super::missing::open_outside_care,
+    );
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -115,6 +189,28 @@ pub(super) mod tests {
                 DoLo,
                 "CHILD,DOLO_START,DOLO_END\n1,02/01/2027,02/01/2027\n2,01/01/2027,02/01/2027",
             )],
+            last: &[],
+            flagged: &["DoLo:0"],
+        },
+        Case { rule: "704", this: &[(DoLo, "CHILD,DOLO_END\n1,31/03/2026\n1,01/04/2026\n1,01/04/2027\n1,")], last: &[], flagged: &["DoLo:0", "DoLo:2"] },
+        Case {
+            rule: "705",
+            this: &[(DoLo, "CHILD,DOLO_START,DOLO_END\n1,01/04/2026,01/06/2026\n1,01/05/2026,01/07/2026\n2,01/04/2026,01/05/2026\n2,01/05/2026,01/06/2026\n3,01/04/2026,\n3,01/06/2026,01/07/2026")],
+            last: &[],
+            flagged: &["DoLo:1", "DoLo:5"],
+        },
+        Case {
+            rule: "706",
+            this: &[(DoLo, "CHILD,DOLO_START\n1,01/01/2026\n2,01/02/2026")],
+            last: &[(DoLo, "CHILD,DOLO_START,DOLO_END\n3,01/01/2026,\n1,01/01/2026,\n2,01/01/2026,\n2,01/01/2025,01/02/2025")],
+            flagged: &["DoLo:0", "DoLo:2"],
+        },
+        Case {
+            rule: "707",
+            this: &[
+                (DoLo, "CHILD,DOLO_START,DOLO_END\n1,01/05/2026,\n1,01/05/2026,02/05/2026"),
+                (crate::ssda903::TableName::Episodes, "CHILD,DECOM,DEC\n1,01/04/2026,01/06/2026"),
+            ],
             last: &[],
             flagged: &["DoLo:0"],
         },

@@ -4,7 +4,8 @@ use chrono::{Duration, Months, NaiveDate};
 
 use super::{each_row, Ctx, Flags, Need, Rule};
 use crate::ssda903::tables::cols::episodes::{
-    CIN, DEC, DECOM, HOME_POST, LS, PLACE, PLACE_PROVIDER, PL_POST, REC, RNE, URN,
+    CHILD, CIN, DEC, DECOM, HOME_POST, LS, PLACE, PLACE_PROVIDER, PL_POST, REASON_PLACE_CHANGE,
+    REC, RNE, URN,
 };
 use crate::ssda903::tables::cols::header;
 use crate::ssda903::TableName::{Episodes, Header};
@@ -266,6 +267,50 @@ pub(super) const RULES: &[Rule] = &[
             Need::This(crate::ssda903::TableName::Ad1),
         ],
         run: rule_582,
+    },
+    Rule {
+        code: "144",
+        needs: EPISODES,
+        run: rule_144,
+    },
+    Rule {
+        code: "146",
+        needs: EPISODES,
+        run: rule_146,
+    },
+    Rule {
+        code: "149",
+        needs: EPISODES,
+        run: rule_149,
+    },
+    Rule {
+        code: "178",
+        needs: EPISODES,
+        run: rule_178,
+    },
+    Rule {
+        code: "1009",
+        needs: EPISODES,
+        run: rule_1009,
+    },
+    Rule {
+        code: "222",
+        needs: EPISODES,
+        run: rule_222,
+    },
+    Rule {
+        code: "392b",
+        needs: EPISODES,
+        run: rule_392b,
+    },
+    Rule {
+        code: "399",
+        needs: &[
+            Need::This(Episodes),
+            Need::This(Header),
+            Need::This(crate::ssda903::TableName::Reviews),
+        ],
+        run: rule_399,
     },
 ];
 
@@ -761,6 +806,157 @@ fn rule_582(c: &Ctx<'_>, f: &mut Flags) {
     });
 }
 
+/// 144: The legal status code is not a valid code.
+fn rule_144(c: &Ctx<'_>, f: &mut Flags) {
+    const VALID: &[&str] = &[
+        "C1", "C2", "D1", "E1", "V2", "V3", "V4", "J1", "J2", "J3", "L1", "L2", "L3",
+    ];
+    let t = c.this(Episodes);
+    each_row(f, t, |r| t.present(r, LS) && !t.is_in(r, LS, VALID));
+}
+
+/// 146: Placement type code is not a valid code.
+fn rule_146(c: &Ctx<'_>, f: &mut Flags) {
+    const VALID: &[&str] = &[
+        "A3", "A4", "A5", "A6", "K1", "K2", "K3", "P1", "P3", "R1", "R2", "R3", "R5", "S1", "T0",
+        "T1", "T2", "T3", "T4", "U1", "U2", "U3", "U4", "U5", "U6", "Z11", "Z12", "Z13", "Z14",
+    ];
+    let t = c.this(Episodes);
+    each_row(f, t, |r| t.present(r, PLACE) && !t.is_in(r, PLACE, VALID));
+}
+
+/// 149: Reason episode ceased code is not valid.
+fn rule_149(c: &Ctx<'_>, f: &mut Flags) {
+    const VALID: &[&str] = &[
+        "E11", "E12", "E2", "E3", "E4A", "E4B", "E13", "E41", "E45", "E46", "E47", "E48", "E5",
+        "E6", "E7", "E8", "E9", "E14", "E15", "E16", "E17", "X1",
+    ];
+    let t = c.this(Episodes);
+    each_row(f, t, |r| t.present(r, REC) && !t.is_in(r, REC, VALID));
+}
+
+/// 178: Placement provider code is not a valid code.
+///
+/// Also flags a provider given for a placement that has none (T0–T3, Z11–Z14; the
+/// reference's list leaves out T4).
+fn rule_178(c: &Ctx<'_>, f: &mut Flags) {
+    const PROVIDERS: &[&str] = &["PR0", "PR1", "PR2", "PR3", "PR4", "PR5"];
+    const NO_PROVIDER: &[&str] = &["T0", "T1", "T2", "T3", "Z11", "Z12", "Z13", "Z14"];
+    let t = c.this(Episodes);
+    each_row(f, t, |r| {
+        t.present(r, PLACE_PROVIDER)
+            && (!t.is_in(r, PLACE_PROVIDER, PROVIDERS) || t.is_in(r, PLACE, NO_PROVIDER))
+    });
+}
+
+/// 1009: Reason for placement change is not a valid code.
+fn rule_1009(c: &Ctx<'_>, f: &mut Flags) {
+    const VALID: &[&str] = &[
+        "CARPL", "CLOSE", "ALLEG", "STAND", "APPRR", "CREQB", "CREQO", "CHILD", "LAREQ", "PLACE",
+        "CUSTOD", "OTHER",
+    ];
+    let t = c.this(Episodes);
+    each_row(f, t, |r| {
+        t.present(r, REASON_PLACE_CHANGE) && !t.is_in(r, REASON_PLACE_CHANGE, VALID)
+    });
+}
+
+/// 222: Ofsted Unique reference number (URN) should not be recorded for this placement
+/// type.
+fn rule_222(c: &Ctx<'_>, f: &mut Flags) {
+    const NO_URN: &[&str] = &[
+        "P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14",
+    ];
+    let t = c.this(Episodes);
+    each_row(f, t, |r| {
+        t.is_in(r, PLACE, NO_URN) && t.present(r, URN) && !t.is(r, URN, "XXXXXXX")
+    });
+}
+
+/// 392b: Child is looked after but no postcodes are recorded.
+///
+/// An episode other than a short break missing either postcode, unless the child is
+/// known as UASC (the derived Header `UASC` of this year or, with last year's UASC
+/// table, last year).
+fn rule_392b(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::TableName::Uasc;
+    let t = c.this(Episodes);
+    let mut uasc = vec![false; c.ret.children().len()];
+    let mut mark = |h: &crate::ssda903::Table, derived: &dyn Fn(usize) -> bool| {
+        for hr in h.rows() {
+            if derived(hr) {
+                if let Some(slot) = uasc.get_mut(h.child(hr).index()) {
+                    *slot = true;
+                }
+            }
+        }
+    };
+    if c.ret.table(Header).is_some() {
+        mark(c.this(Header), &|hr| c.header_uasc(hr) == Some(true));
+    } else if let Some(u) = c.ret.table(Uasc) {
+        mark(u, &|r| any_but_child(u, r));
+    }
+    if let Some(last) = c.ret.last_year_table(Header) {
+        if let Some(u) = c.ret.last_year_table(Uasc) {
+            let derived = super::derived_uasc(last, u);
+            mark(last, &|hr| derived.get(hr).copied().unwrap_or(false));
+        }
+    } else if let Some(u) = c.ret.last_year_table(Uasc) {
+        mark(u, &|r| any_but_child(u, r));
+    }
+    each_row(f, t, |r| {
+        !uasc.get(t.child(r).index()).copied().unwrap_or(false)
+            && !t.is_in(r, LS, SHORT_BREAK)
+            && (t.is_blank(r, HOME_POST) || t.is_blank(r, PL_POST))
+    });
+}
+
+/// Whether the UASC row has anything besides `CHILD`.
+fn any_but_child(u: &crate::ssda903::Table, r: usize) -> bool {
+    use crate::ssda903::tables::cols::uasc::{DOB, DUC, SEX};
+    [SEX, DOB, DUC].iter().any(|col| u.present(r, *col))
+}
+
+/// 399: Mother field, review field or participation field are completed but child is
+/// looked after under legal status V3 or V4.
+///
+/// For a child whose every episode is a short break: flags its episodes, the Header
+/// rows and the Reviews rows, wherever a Header row has `MOTHER` or a review has a date
+/// or participation code.
+fn rule_399(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::reviews::{REVIEW, REVIEW_CODE};
+    use crate::ssda903::TableName::Reviews;
+    let (t, h, v) = (c.this(Episodes), c.this(Header), c.this(Reviews));
+    for (child, rows) in t.by_child() {
+        let rows = || rows.iter().map(|r| *r as usize);
+        if rows().next().is_some_and(|r| t.is_blank(r, CHILD))
+            || !rows().all(|r| t.is_in(r, LS, SHORT_BREAK))
+        {
+            continue;
+        }
+        let mother = |hr: usize| h.present(hr, header::MOTHER);
+        let reviewed = |vr: usize| v.present(vr, REVIEW) || v.present(vr, REVIEW_CODE);
+        let any_mother = h.rows_of(child).any(mother);
+        let any_review = v.rows_of(child).any(reviewed);
+        if !(any_mother || any_review) {
+            continue;
+        }
+        for r in rows() {
+            f.flag(t, r);
+        }
+        for hr in h.rows_of(child) {
+            if mother(hr) || any_review {
+                f.flag(h, hr);
+            }
+        }
+        for vr in v.rows_of(child) {
+            if reviewed(vr) || any_mother {
+                f.flag(v, vr);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -880,6 +1076,32 @@ pub(super) mod tests {
             this: &[(Episodes, "CHILD,REC,DEC\n1,E11,01/01/2027\n2,E11,01/01/2027\n3,E3,01/01/2027"), (crate::ssda903::TableName::Ad1, "CHILD,DATE_MATCH\n1,01/01/2027\n2,02/01/2027\n3,01/01/2027")],
             last: &[],
             flagged: &["Episodes:0"],
+        },
+        Case { rule: "144", this: &[(Episodes, "CHILD,LS\n1,C3\n1,C2\n1,")], last: &[], flagged: &["Episodes:0"] },
+        Case { rule: "146", this: &[(Episodes, "CHILD,PLACE\n1,Z1\n1,Z11\n1,")], last: &[], flagged: &["Episodes:0"] },
+        Case { rule: "149", this: &[(Episodes, "CHILD,REC\n1,E1\n1,E11\n1,")], last: &[], flagged: &["Episodes:0"] },
+        Case { rule: "178", this: &[(Episodes, "CHILD,PLACE,PLACE_PROVIDER\n1,U1,PR9\n1,T0,PR1\n1,U1,PR1\n1,T4,PR1\n1,T0,")], last: &[], flagged: &["Episodes:0", "Episodes:1"] },
+        Case { rule: "1009", this: &[(Episodes, "CHILD,REASON_PLACE_CHANGE\n1,OTHERS\n1,OTHER\n1,")], last: &[], flagged: &["Episodes:0"] },
+        Case { rule: "222", this: &[(Episodes, "CHILD,PLACE,URN\n1,P1,SC1\n1,P1,XXXXXXX\n1,U1,SC1\n1,P1,")], last: &[], flagged: &["Episodes:0"] },
+        Case {
+            rule: "392b",
+            this: &[
+                (Episodes, "CHILD,LS,HOME_POST,PL_POST\n1,C2,M1 1AA,\n1,V3,,\n1,C2,M1 1AA,M2 2BB\n2,C2,,"),
+                (Header, "CHILD\n1\n2"),
+                (crate::ssda903::TableName::Uasc, "CHILD\n2"),
+            ],
+            last: &[],
+            flagged: &["Episodes:0"],
+        },
+        Case {
+            rule: "399",
+            this: &[
+                (Episodes, "CHILD,LS\n1,V3\n1,V4\n2,V3\n2,C2\n3,V3"),
+                (Header, "CHILD,MOTHER\n1,\n2,1\n3,"),
+                (crate::ssda903::TableName::Reviews, "CHILD,REVIEW\n1,01/01/2026\n2,01/01/2026\n3,"),
+            ],
+            last: &[],
+            flagged: &["Header:0", "Episodes:0", "Episodes:1", "Reviews:0"],
         },
     ];
 

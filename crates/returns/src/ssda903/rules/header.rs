@@ -116,6 +116,11 @@ pub(super) const RULES: &[Rule] = &[
         needs: HEADER,
         run: rule_209,
     },
+    Rule {
+        code: "EPI",
+        needs: HEADER,
+        run: rule_epi,
+    },
 ];
 
 /// 101: The child or young person’s reported sex is not valid.
@@ -337,6 +342,18 @@ fn rule_209(c: &Ctx<'_>, f: &mut Flags) {
     });
 }
 
+/// EPI: WARNING: Episodes need to be loaded for this child before further validation is
+/// possible
+///
+/// A child in Header but neither in Episodes nor in OC3 (either may be missing).
+fn rule_epi(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::TableName::{Episodes, Oc3};
+    let (h, e, o) = (c.this(Header), c.this(Episodes), c.this(Oc3));
+    each_row(f, h, |r| {
+        !e.has_child(h.child(r)) && !o.has_child(h.child(r))
+    });
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -402,6 +419,12 @@ pub(super) mod tests {
             flagged: &["Header:0"],
         },
         Case { rule: "209", this: &[(Header, "CHILD,DOB,UPN\n1,31/08/2021,UN1\n2,01/09/2021,UN1\n3,31/08/2021,UN2")], last: &[], flagged: &["Header:0"] },
+        Case {
+            rule: "EPI",
+            this: &[(Header, "CHILD\n1\n2\n3"), (crate::ssda903::TableName::Episodes, "CHILD\n2"), (crate::ssda903::TableName::Oc3, "CHILD\n3")],
+            last: &[],
+            flagged: &["Header:0"],
+        },
     ];
 
     #[test]

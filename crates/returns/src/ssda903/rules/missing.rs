@@ -1,5 +1,7 @@
 //! Rules flagging rows of the Missing table (periods missing or away from placement).
 
+use chrono::NaiveDate;
+
 use super::{each_row, Ctx, Flags, Need, Rule};
 use crate::ssda903::tables::cols::missing::{DOB, MISSING, MIS_END, MIS_START};
 use crate::ssda903::TableName::Missing;
@@ -64,6 +66,35 @@ pub(super) const RULES: &[Rule] = &[
             Need::This(crate::ssda903::TableName::Episodes),
         ],
         run: rule_575,
+    },
+    Rule {
+        code: "574",
+        needs: MISSING_TABLE,
+        run: rule_574,
+    },
+    Rule {
+        code: "581",
+        needs: &[
+            Need::This(Missing),
+            Need::This(crate::ssda903::TableName::Episodes),
+        ],
+        run: rule_581,
+    },
+    Rule {
+        code: "578",
+        needs: &[
+            Need::This(Missing),
+            Need::This(crate::ssda903::TableName::Episodes),
+        ],
+        run: rule_578,
+    },
+    Rule {
+        code: "577",
+        needs: &[
+            Need::This(Missing),
+            Need::This(crate::ssda903::TableName::Episodes),
+        ],
+        run: rule_577,
     },
 ];
 
@@ -172,6 +203,84 @@ fn rule_575(c: &Ctx<'_>, f: &mut Flags) {
     });
 }
 
+/// 574: A new missing/away from placement without authorisation period cannot start
+/// when the previous missing/away from placement without authorisation period is still
+/// open. Missing/away from placement without authorisation periods should also not
+/// overlap.
+fn rule_574(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::missing::CHILD;
+    super::overlapping_periods(f, c.this(Missing), CHILD, MIS_START, MIS_END);
+}
+
+/// 581: Child is missing but has not yet started to be looked after.
+///
+/// A missing period of a child with episodes whose start falls in none of them (an
+/// episode with no readable end is open; an unreadable start falls in none).
+fn rule_581(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::episodes::{DEC, DECOM};
+    let (t, e) = (c.this(Missing), c.this(crate::ssda903::TableName::Episodes));
+    for r in t.rows() {
+        let mut episodes = e.rows_of(t.child(r)).peekable();
+        if episodes.peek().is_none() {
+            continue;
+        }
+        let start = t.date(r, MIS_START);
+        let in_episode = episodes.any(|er| {
+            matches!((start, e.date(er, DECOM)), (Some(s), Some(d)) if s >= d)
+                && e.date(er, DEC)
+                    .is_none_or(|end| start.is_some_and(|s| s <= end))
+        });
+        if !in_episode {
+            f.flag(t, r);
+        }
+    }
+}
+
+/// Rules 577 and 707: a period lies outside one of care when it is open but the care has
+/// ended or began after it started, or when it ends after the care ended or before it
+/// began.
+pub(super) fn open_outside_care(
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+    care_start: NaiveDate,
+    care_end: Option<NaiveDate>,
+) -> bool {
+    match end {
+        None => care_end.is_some() || start < care_start,
+        Some(end) => care_end.is_some_and(|c| end > c) || end < care_start,
+    }
+}
+
+/// 578: The date that the child started to be missing is after the child ceased to be
+/// looked after.
+///
+/// A missing period starting before, or after the end of, every period of care of the
+/// child.
+fn rule_578(c: &Ctx<'_>, f: &mut Flags) {
+    super::outside_periods_of_care(
+        c,
+        f,
+        c.this(Missing),
+        (MIS_START, MIS_END),
+        |s, _, from, to| s < from || to.is_some_and(|to| s > to),
+    );
+}
+
+/// 577: Child ceased to be looked after but there is a missing/away from placement
+/// without authorisation period without an end date.
+///
+/// A missing period outside every period of care of the child (see
+/// `outside_periods_of_care`).
+fn rule_577(c: &Ctx<'_>, f: &mut Flags) {
+    super::outside_periods_of_care(
+        c,
+        f,
+        c.this(Missing),
+        (MIS_START, MIS_END),
+        open_outside_care,
+    );
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -241,6 +350,39 @@ pub(super) mod tests {
         Case {
             rule: "575",
             this: &[(Missing, "CHILD,MIS_START,MIS_END\n1,05/05/2026,\n1,05/05/2026,06/05/2026\n1,05/07/2026,"), (crate::ssda903::TableName::Episodes, "CHILD,DECOM,DEC\n1,01/05/2026,01/06/2026")],
+            last: &[],
+            flagged: &["Missing:0"],
+        },
+        Case {
+            rule: "574",
+            this: &[(Missing, "CHILD,MIS_START,MIS_END\n1,01/04/2026,01/06/2026\n1,01/05/2026,01/07/2026\n2,01/04/2026,01/05/2026\n2,01/05/2026,01/06/2026")],
+            last: &[],
+            flagged: &["Missing:1"],
+        },
+        Case {
+            rule: "581",
+            this: &[
+                (Missing, "CHILD,MIS_START\n1,01/03/2026\n1,01/05/2026\n2,01/01/2020\n1,"),
+                (crate::ssda903::TableName::Episodes, "CHILD,DECOM,DEC\n1,01/04/2026,\n1,01/01/2025,01/02/2025"),
+            ],
+            last: &[],
+            flagged: &["Missing:0", "Missing:3"],
+        },
+        Case {
+            rule: "578",
+            this: &[
+                (Missing, "CHILD,MIS_START\n1,02/06/2026\n1,01/06/2026\n2,01/05/2026"),
+                (crate::ssda903::TableName::Episodes, "CHILD,DECOM,DEC\n1,01/04/2026,01/06/2026"),
+            ],
+            last: &[],
+            flagged: &["Missing:0"],
+        },
+        Case {
+            rule: "577",
+            this: &[
+                (Missing, "CHILD,MIS_START,MIS_END\n1,01/05/2026,\n1,01/05/2026,02/05/2026\n2,01/05/2026,\n3,01/05/2026,"),
+                (crate::ssda903::TableName::Episodes, "CHILD,DECOM,DEC\n1,01/04/2026,01/06/2026\n2,01/04/2026,01/05/2026\n2,01/05/2026,"),
+            ],
             last: &[],
             flagged: &["Missing:0"],
         },

@@ -11,16 +11,20 @@ use std::fmt;
 
 use chrono::NaiveDate;
 
-use super::table::Table;
-use super::tables::TableName;
+use super::table::{ChildId, Table};
+use super::tables::{Col, TableName};
 use super::validate::Flag;
 use super::year::CollectionYear;
 use super::Return;
 
 mod ad1;
+mod adoption;
+mod ages;
+mod continuous;
 mod dolo;
 mod episodes;
 mod header;
+mod history;
 mod integrity;
 mod missing;
 mod oc2;
@@ -28,6 +32,7 @@ mod oc3;
 mod placed_adoption;
 mod prev_perm;
 mod reviews;
+mod sequence;
 mod sw_episodes;
 mod uasc;
 
@@ -51,6 +56,10 @@ pub enum Need {
     Last(TableName),
     /// Ofsted's children's homes and social care providers lists (not read yet).
     OfstedLists,
+    /// The ONS postcode lookup, from which the reference derives each placement's local
+    /// authority, location and distance (`PL_LA`, `PL_LOCATION`, `PL_DISTANCE`); not
+    /// read yet.
+    PostcodeLookup,
 }
 
 impl Need {
@@ -58,7 +67,7 @@ impl Need {
         match self {
             Need::This(table) => ret.table(table).is_some(),
             Need::Last(table) => ret.last_year_table(table).is_some(),
-            Need::OfstedLists => false,
+            Need::OfstedLists | Need::PostcodeLookup => false,
         }
     }
 }
@@ -68,7 +77,8 @@ impl fmt::Display for Need {
         match self {
             Need::This(table) => write!(f, "{table}"),
             Need::Last(table) => write!(f, "{table} (last year)"),
-            Need::OfstedLists => f.write_str("Ofsted provider lists"),
+            Need::OfstedLists => f.write_str("Ofsted's provider lists, not supplied"),
+            Need::PostcodeLookup => f.write_str("the ONS postcode lookup, not supplied"),
         }
     }
 }
@@ -78,6 +88,11 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
     [
         header::RULES,
         episodes::RULES,
+        adoption::RULES,
+        ages::RULES,
+        continuous::RULES,
+        sequence::RULES,
+        history::RULES,
         reviews::RULES,
         uasc::RULES,
         oc2::RULES,
@@ -94,6 +109,49 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
     .flatten()
 }
 
+/// Rules that need data from outside the return, which Carebridge cannot read yet: they
+/// are reported as not run (never as passed), and they have no implementation.
+///
+/// The reference reads Ofsted's lists from its two spreadsheets (children's homes,
+/// social care providers) and infers each provider's local authority from its postcode;
+/// it derives placement areas and distances from the ONS postcode directory it ships.
+/// Neither is data Carebridge may invent, so these rules wait for a way to supply it.
+const OUTSIDE_DATA: &[(&str, Need)] = &[
+    ("1008", Need::OfstedLists),
+    ("219", Need::OfstedLists),
+    ("221", Need::OfstedLists),
+    ("224", Need::OfstedLists),
+    ("227", Need::OfstedLists),
+    ("228", Need::OfstedLists),
+    ("229", Need::OfstedLists),
+    ("164", Need::PostcodeLookup),
+    ("169", Need::PostcodeLookup),
+    ("179", Need::PostcodeLookup),
+    ("218", Need::PostcodeLookup),
+    ("241", Need::PostcodeLookup),
+    ("243", Need::PostcodeLookup),
+    ("392a", Need::PostcodeLookup),
+    ("392c", Need::PostcodeLookup),
+    ("406", Need::PostcodeLookup),
+    ("411", Need::PostcodeLookup),
+    ("420", Need::PostcodeLookup),
+    ("452", Need::PostcodeLookup),
+    ("453", Need::PostcodeLookup),
+    ("454", Need::PostcodeLookup),
+    ("503G", Need::PostcodeLookup),
+    ("503H", Need::PostcodeLookup),
+    ("503J", Need::PostcodeLookup),
+    ("1015", Need::PostcodeLookup),
+];
+
+/// What rule `code` needs from outside the return, if it is one of those rules.
+pub fn outside_data(code: &str) -> Option<Need> {
+    OUTSIDE_DATA
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, need)| *need)
+}
+
 /// The implementation of the rule `code`, if there is one.
 pub fn find(code: &str) -> Option<&'static Rule> {
     all().find(|rule| rule.code == code)
@@ -108,15 +166,190 @@ pub(crate) fn each_row(f: &mut Flags, table: &Table, breaks: impl Fn(usize) -> b
     }
 }
 
+/// Fills `out` with `rows` ordered by their date in `col`, blank or unreadable dates
+/// last, rows with equal dates in file order: how the reference's
+/// `sort_values(["CHILD", col])` orders one child's rows (a stable sort, `NaT` last).
+pub(crate) fn sort_by_date(t: &Table, col: Col, rows: &[u32], out: &mut Vec<usize>) {
+    out.clear();
+    out.extend(rows.iter().map(|r| *r as usize));
+    out.sort_by_key(|r| {
+        let date = t.date(*r, col);
+        (date.is_none(), date)
+    });
+}
+
+/// The first of `rows` with the earliest date in `col` (pandas' `idxmin`); `None` when
+/// none has a date (where the reference's `groupby().idxmin()` raises).
+pub(crate) fn first_earliest(t: &Table, col: Col, rows: &[u32]) -> Option<usize> {
+    let mut best: Option<(NaiveDate, usize)> = None;
+    for row in rows.iter().map(|r| *r as usize) {
+        if let Some(date) = t.date(row, col) {
+            if best.is_none_or(|(b, _)| date < b) {
+                best = Some((date, row));
+            }
+        }
+    }
+    best.map(|(_, row)| row)
+}
+
+/// The first of `rows` with the latest date in `col` (pandas' `idxmax`); `None` when
+/// none has a date.
+pub(crate) fn first_latest(t: &Table, col: Col, rows: &[u32]) -> Option<usize> {
+    let mut best: Option<(NaiveDate, usize)> = None;
+    for row in rows.iter().map(|r| *r as usize) {
+        if let Some(date) = t.date(row, col) {
+            if best.is_none_or(|(b, _)| date > b) {
+                best = Some((date, row));
+            }
+        }
+    }
+    best.map(|(_, row)| row)
+}
+
+/// Flags each period (a row with a `start` and an `end` column) that starts before the
+/// child's previous period has ended, or whose previous period has no readable end: the
+/// reference's reading of "periods must not overlap" for Missing (574) and DoLo (705).
+/// A child's periods are taken in order of end (start when the end cannot be read),
+/// then start, unreadable last; rows with equal keys in file order.
+pub(crate) fn overlapping_periods(f: &mut Flags, t: &Table, child: Col, start: Col, end: Col) {
+    let mut order: Vec<usize> = Vec::new();
+    for (_, rows) in t.by_child() {
+        if rows.first().is_some_and(|r| t.is_blank(*r as usize, child)) {
+            continue;
+        }
+        order.clear();
+        order.extend(rows.iter().map(|r| *r as usize));
+        order.sort_by_key(|r| {
+            let from = t.date(*r, start);
+            let to = t.date(*r, end).or(from);
+            (to.is_none(), to, from.is_none(), from)
+        });
+        for pair in order.windows(2) {
+            let (prev, cur) = (pair[0], pair[1]);
+            let prev_end = t.date(prev, end);
+            if prev_end.is_none()
+                || matches!((t.date(cur, start), prev_end), (Some(s), Some(e)) if s < e)
+            {
+                f.flag(t, cur);
+            }
+        }
+    }
+}
+
+/// The reference's derived `UASC` column of a Header table given that year's UASC table
+/// (see [`Ctx::header_uasc`]): per Header row, the value of the left join's row at the
+/// same position.
+pub(crate) fn derived_uasc(h: &Table, uasc: &Table) -> Vec<bool> {
+    let mut joined = Vec::with_capacity(h.len());
+    for r in h.rows() {
+        let matches = uasc.rows_of(h.child(r)).len();
+        for _ in 0..matches.max(1) {
+            if joined.len() == h.len() {
+                return joined;
+            }
+            joined.push(matches > 0);
+        }
+    }
+    joined
+}
+
+/// Flags each period of `t` (a missing period, a DoLO) with a readable start that lies
+/// outside every period of care of its child, as the reference's rules 577, 578 and 707
+/// read it: `outside(start, end, care_start, care_end)` for each. A child with no period
+/// of care is never flagged.
+///
+/// A period of care is a run of the child's episodes (those with a readable start, in
+/// order of start) each starting on or before the previous one's end (an episode with no
+/// readable end continues); it runs from the first start to the last episode's end.
+/// Episodes with a blank `CHILD` are each a period of care of their own.
+pub(crate) fn outside_periods_of_care(
+    c: &Ctx<'_>,
+    f: &mut Flags,
+    t: &Table,
+    (start, end): (Col, Col),
+    outside: impl Fn(NaiveDate, Option<NaiveDate>, NaiveDate, Option<NaiveDate>) -> bool,
+) {
+    use super::tables::cols::episodes::{CHILD, DEC, DECOM};
+    let episodes = c.this(TableName::Episodes);
+    let (mut dated, mut order) = (Vec::new(), Vec::new());
+    let mut periods: Vec<(NaiveDate, Option<NaiveDate>)> = Vec::new();
+    for (child, rows) in t.by_child() {
+        dated.clear();
+        dated.extend(
+            episodes
+                .rows_of(child)
+                .filter(|r| episodes.date(*r, DECOM).is_some())
+                .map(|r| u32::try_from(r).unwrap_or(u32::MAX)),
+        );
+        sort_by_date(episodes, DECOM, &dated, &mut order);
+        periods.clear();
+        let blank_child = order.first().is_some_and(|r| episodes.is_blank(*r, CHILD));
+        let mut prev_end: Option<Option<NaiveDate>> = None;
+        for &r in &order {
+            let (Some(from), to) = (episodes.date(r, DECOM), episodes.date(r, DEC)) else {
+                continue;
+            };
+            let continues = !blank_child && prev_end.is_some_and(|e| e.is_none_or(|e| from <= e));
+            match periods.last_mut() {
+                Some(last) if continues => last.1 = to,
+                _ => periods.push((from, to)),
+            }
+            prev_end = Some(to);
+        }
+        if periods.is_empty() {
+            continue;
+        }
+        for r in rows.iter().map(|r| *r as usize) {
+            let Some(s) = t.date(r, start) else {
+                continue;
+            };
+            let e = t.date(r, end);
+            if periods.iter().all(|(from, to)| outside(s, e, *from, *to)) {
+                f.flag(t, r);
+            }
+        }
+    }
+}
+
 /// What a rule sees: the return and its year.
 #[derive(Debug)]
 pub struct Ctx<'a> {
     ret: &'a Return,
+    /// Per child, whether looked after continuously all year (worked out once, when a
+    /// rule first asks).
+    continuously_looked_after: std::cell::OnceCell<Vec<bool>>,
+    /// Header's derived `UASC` per row (see [`Ctx::header_uasc`]).
+    header_uasc: std::cell::OnceCell<Vec<bool>>,
 }
 
 impl<'a> Ctx<'a> {
     pub(crate) fn new(ret: &'a Return) -> Ctx<'a> {
-        Ctx { ret }
+        Ctx {
+            ret,
+            continuously_looked_after: std::cell::OnceCell::new(),
+            header_uasc: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Whether `child` was looked after continuously through the collection year, as
+    /// the reference derives it from this year's Episodes (its
+    /// `CONTINUOUSLY_LOOKED_AFTER`): some episode falls in the year, and none starts a
+    /// period of care (`RNE` S) after 1 April, ends one (`REC` other than X1) from
+    /// 1 April to 30 March, or is a short break (V3/V4) in the year. A child with a blank
+    /// `CHILD`, or with no episode, never is.
+    pub fn continuously_looked_after(&self, child: ChildId) -> bool {
+        self.continuously_looked_after
+            .get_or_init(|| {
+                continuously_looked_after(
+                    self.this(TableName::Episodes),
+                    self.ret.children().len(),
+                    self.collection_start(),
+                    self.collection_end(),
+                )
+            })
+            .get(child.index())
+            .copied()
+            .unwrap_or(false)
     }
 
     /// This year's table (empty if not supplied; rules declare what they need).
@@ -146,10 +379,48 @@ impl<'a> Ctx<'a> {
 
     /// The reference's derived Header `UASC` column: when the UASC table is supplied,
     /// whether the Header row's child is in it; `None` when it is not supplied.
+    ///
+    /// The reference sets it from a left join of Header with UASC, row by row by
+    /// position, so when a child is in UASC more than once the values slip down: Header
+    /// row `i` gets the value of the join's row `i`, whichever child that row is.
     pub fn header_uasc(&self, row: usize) -> Option<bool> {
         let uasc = self.ret.table(TableName::Uasc)?;
-        Some(uasc.has_child(self.this(TableName::Header).child(row)))
+        let values = self
+            .header_uasc
+            .get_or_init(|| derived_uasc(self.this(TableName::Header), uasc));
+        Some(values.get(row).copied().unwrap_or(false))
     }
+}
+
+fn continuously_looked_after(
+    t: &Table,
+    children: usize,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Vec<bool> {
+    use super::tables::cols::episodes::{CHILD, DEC, DECOM, LS, REC, RNE};
+    let mut out = vec![false; children];
+    for (child, rows) in t.by_child() {
+        let rows = || rows.iter().map(|r| *r as usize);
+        if rows().next().is_some_and(|r| t.is_blank(r, CHILD)) {
+            continue;
+        }
+        let during_year = |r: usize| {
+            t.date(r, DECOM).is_some_and(|d| d <= end) && t.date(r, DEC).is_none_or(|d| d >= start)
+        };
+        let not_continuous = |r: usize| {
+            let enters =
+                t.is(r, RNE, "S") && t.date(r, DECOM).is_some_and(|d| d > start && d <= end);
+            let leaves =
+                !t.is(r, REC, "X1") && t.date(r, DEC).is_some_and(|d| d >= start && d < end);
+            let short_break = t.is_in(r, LS, &["V3", "V4"]) && during_year(r);
+            enters || leaves || short_break
+        };
+        if let Some(slot) = out.get_mut(child.index()) {
+            *slot = rows().any(during_year) && !rows().any(not_continuous);
+        }
+    }
+    out
 }
 
 /// The rows a rule flags.
@@ -276,6 +547,11 @@ mod coverage {
         [
             super::header::tests::CASES,
             super::episodes::tests::CASES,
+            super::adoption::tests::CASES,
+            super::ages::tests::CASES,
+            super::continuous::tests::CASES,
+            super::sequence::tests::CASES,
+            super::history::tests::CASES,
             super::reviews::tests::CASES,
             super::uasc::tests::CASES,
             super::oc2::tests::CASES,
@@ -316,6 +592,15 @@ mod coverage {
                 "rule {}: a case must flag a row",
                 case.rule
             );
+        }
+    }
+
+    #[test]
+    fn rules_needing_outside_data_are_in_the_catalogue_and_not_implemented() {
+        let catalogue = crate::ssda903::rules_of("2026-27".parse().unwrap());
+        for (code, _) in super::OUTSIDE_DATA {
+            assert!(catalogue.iter().any(|r| r.code == *code), "{code}");
+            assert!(super::find(code).is_none(), "{code}");
         }
     }
 

@@ -57,7 +57,63 @@ pub(super) const RULES: &[Rule] = &[
         needs: OC3,
         run: rule_391,
     },
+    Rule {
+        code: "1000",
+        needs: &[Need::This(Oc3), Need::This(Episodes)],
+        run: rule_1000,
+    },
+    Rule {
+        code: "133",
+        needs: OC3,
+        run: rule_133,
+    },
+    Rule {
+        code: "INT34",
+        needs: OC3,
+        run: rule_int34,
+    },
+    Rule {
+        code: "215",
+        needs: &[Need::This(Oc3), Need::This(crate::ssda903::TableName::Oc2)],
+        run: rule_215,
+    },
+    Rule {
+        code: "1014",
+        needs: &[
+            Need::This(crate::ssda903::TableName::Uasc),
+            Need::This(Episodes),
+            Need::This(Oc3),
+        ],
+        run: rule_1014,
+    },
+    Rule {
+        code: "3001",
+        needs: &[
+            Need::This(crate::ssda903::TableName::Header),
+            Need::This(Oc3),
+        ],
+        run: rule_3001,
+    },
+    Rule {
+        code: "1010",
+        needs: &[Need::This(Oc3), Need::This(Episodes), Need::Last(Episodes)],
+        run: rule_1010,
+    },
 ];
+
+/// 1000: This child is recorded as having died in care and therefore should not have the
+/// care leaver information completed.
+///
+/// Any episode of the child ended `E2` (died), this year or, when supplied, last year.
+fn rule_1000(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::episodes::REC;
+    let (t, this, last) = (c.this(Oc3), c.this(Episodes), c.last(Episodes));
+    each_row(f, t, |r| {
+        let child = t.child(r);
+        this.rows_of(child).any(|er| this.is(er, REC, "E2"))
+            || last.rows_of(child).any(|er| last.is(er, REC, "E2"))
+    });
+}
 
 /// 131: Data entry for being in touch after leaving care is invalid.
 fn rule_131(c: &Ctx<'_>, f: &mut Flags) {
@@ -194,6 +250,151 @@ fn rule_391(c: &Ctx<'_>, f: &mut Flags) {
     });
 }
 
+/// 133: Data entry for accommodation after leaving care is invalid. If reporting on a
+/// childs accommodation after leaving care the data entry must be valid
+///
+/// A blank is flagged too.
+fn rule_133(c: &Ctx<'_>, f: &mut Flags) {
+    const VALID: &[&str] = &[
+        "B1", "B2", "C1", "C2", "D1", "D2", "E1", "E2", "G1", "G2", "H1", "H2", "K1", "K2", "R1",
+        "R2", "S2", "T1", "T2", "U1", "U2", "V1", "V2", "W1", "W2", "X2", "Y1", "Y2", "Z1", "Z2",
+        "0",
+    ];
+    let t = c.this(Oc3);
+    each_row(f, t, |r| !t.is_in(r, ACCOM, VALID));
+}
+
+/// INT34: Internal Check: Child should only exist once in OC3.
+fn rule_int34(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::oc3::CHILD;
+    let t = c.this(Oc3);
+    each_row(f, t, |r| {
+        t.present(r, CHILD) && t.rows_of(t.child(r)).len() > 1
+    });
+}
+
+/// Whether the OC3 row has any care-leaver item.
+fn any_leaver_item(t: &crate::ssda903::Table, r: usize) -> bool {
+    [IN_TOUCH, ACTIV, ACCOM]
+        .iter()
+        .any(|col| t.present(r, *col))
+}
+
+/// 215: Child has care leaver information but one or more data items relating to
+/// children looked after for 12 months have been completed.
+///
+/// Flags both the OC3 row and the child's OC2 row.
+fn rule_215(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::oc2;
+    const OUTCOMES: &[crate::ssda903::Col] = &[
+        oc2::CONVICTED,
+        oc2::HEALTH_CHECK,
+        oc2::IMMUNISATIONS,
+        oc2::TEETH_CHECK,
+        oc2::HEALTH_ASSESSMENT,
+        oc2::SUBSTANCE_MISUSE,
+        oc2::INTERVENTION_RECEIVED,
+        oc2::INTERVENTION_OFFERED,
+    ];
+    let (t, o) = (c.this(Oc3), c.this(crate::ssda903::TableName::Oc2));
+    for r in t.rows() {
+        if !any_leaver_item(t, r) {
+            continue;
+        }
+        for or in o.rows_of(t.child(r)) {
+            if OUTCOMES.iter().any(|col| o.present(or, *col)) {
+                f.flag(t, r);
+                f.flag(o, or);
+            }
+        }
+    }
+}
+
+/// 1014: UASC information is not required for care leavers
+///
+/// A child in UASC and OC3 with episodes none of which falls in the year: flags the
+/// child's OC3 rows with care-leaver items and, when there are any, its UASC rows.
+fn rule_1014(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::episodes::{CHILD, DEC, DECOM};
+    let (t, e, u) = (
+        c.this(Oc3),
+        c.this(Episodes),
+        c.this(crate::ssda903::TableName::Uasc),
+    );
+    let (start, end) = (c.collection_start(), c.collection_end());
+    for (child, rows) in e.by_child() {
+        let rows = || rows.iter().map(|r| *r as usize);
+        if rows().next().is_some_and(|r| e.is_blank(r, CHILD)) || !u.has_child(child) {
+            continue;
+        }
+        // Started by 31 March and ended from 1 April, or with no readable end.
+        let in_year = rows().any(|r| {
+            e.date(r, DECOM).is_some_and(|d| d <= end) && e.date(r, DEC).is_none_or(|d| d >= start)
+        });
+        if in_year {
+            continue;
+        }
+        let mut any = false;
+        for r in t.rows_of(child) {
+            if any_leaver_item(t, r) {
+                f.flag(t, r);
+                any = true;
+            }
+        }
+        if any {
+            for r in u.rows_of(child) {
+                f.flag(u, r);
+            }
+        }
+    }
+}
+
+/// 3001: Where care leavers information is being returned for a young person around
+/// their 17th birthday, the accommodation cannot be with their former foster carer(s).
+fn rule_3001(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::header::DOB;
+    use chrono::Months;
+    let (t, h) = (c.this(Oc3), c.this(crate::ssda903::TableName::Header));
+    let year = c.collection_start()..=c.collection_end();
+    each_row(f, t, |r| {
+        t.is_in(r, ACCOM, &["Z1", "Z2"])
+            && h.rows_of(t.child(r)).any(|hr| {
+                h.date(hr, DOB)
+                    .and_then(|dob| dob.checked_add_months(Months::new(12 * 17)))
+                    .is_some_and(|d| year.contains(&d))
+            })
+    });
+}
+
+/// 1010: This child has no episodes loaded for current year even though there was an
+/// open episode of care at the end of the previous year, and care leaver data has been
+/// entered.
+///
+/// Last year's final episode (latest start; of equal starts the last in the file) has
+/// no end written. Every episode with a blank `CHILD` counts as some child's final one.
+fn rule_1010(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::episodes::{CHILD, DEC, DECOM};
+    let (t, this, last) = (c.this(Oc3), c.this(Episodes), c.last(Episodes));
+    let open_at_year_end = |child| {
+        let mut rows = last
+            .rows_of(child)
+            .filter(|r| last.date(*r, DECOM).is_some())
+            .peekable();
+        let Some(first) = rows.peek().copied() else {
+            return false;
+        };
+        if last.is_blank(first, CHILD) {
+            return rows.any(|r| last.is_blank(r, DEC));
+        }
+        rows.max_by_key(|r| last.date(*r, DECOM))
+            .is_some_and(|r| last.is_blank(r, DEC))
+    };
+    each_row(f, t, |r| {
+        let child = t.child(r);
+        !this.has_child(child) && open_at_year_end(child)
+    });
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -250,7 +451,43 @@ pub(super) mod tests {
             flagged: &["OC3:0"],
         },
         Case { rule: "132", this: &[(Oc3, "CHILD,ACTIV\n1,F3\n2,F1\n3,\n4,0")], last: &[], flagged: &["OC3:0", "OC3:2"] },
+        Case {
+            rule: "1000",
+            this: &[(Oc3, "CHILD\n1\n2\n3"), (Episodes, "CHILD,REC\n1,E2\n2,E3\n3,E3")],
+            last: &[(Episodes, "CHILD,REC\n3,E2")],
+            flagged: &["OC3:0", "OC3:2"],
+        },
         Case { rule: "391", this: &[(Oc3, "CHILD,DOB,IN_TOUCH\n1,01/04/2010,YES\n2,31/03/2010,YES\n3,01/04/2010,")], last: &[], flagged: &["OC3:0"] },
+        Case { rule: "133", this: &[(Oc3, "CHILD,ACCOM\n1,S1\n2,S2\n3,")], last: &[], flagged: &["OC3:0", "OC3:2"] },
+        Case { rule: "INT34", this: &[(Oc3, "CHILD\n1\n1\n2\n\n")], last: &[], flagged: &["OC3:0", "OC3:1"] },
+        Case {
+            rule: "215",
+            this: &[(Oc3, "CHILD,IN_TOUCH\n1,YES\n2,YES\n3,"), (crate::ssda903::TableName::Oc2, "CHILD,CONVICTED\n1,0\n2,\n3,1")],
+            last: &[],
+            flagged: &["OC2:0", "OC3:0"],
+        },
+        Case {
+            rule: "1014",
+            this: &[
+                (Oc3, "CHILD,IN_TOUCH\n1,YES\n2,YES\n3,YES"),
+                (Episodes, "CHILD,DECOM,DEC\n1,01/01/2025,01/02/2025\n2,01/01/2025,\n3,01/01/2025,01/02/2025"),
+                (crate::ssda903::TableName::Uasc, "CHILD\n1\n2"),
+            ],
+            last: &[],
+            flagged: &["UASC:0", "OC3:0"],
+        },
+        Case {
+            rule: "3001",
+            this: &[(Oc3, "CHILD,ACCOM\n1,Z1\n2,Z1\n1,B1"), (crate::ssda903::TableName::Header, "CHILD,DOB\n1,01/04/2009\n2,31/03/2009")],
+            last: &[],
+            flagged: &["OC3:0"],
+        },
+        Case {
+            rule: "1010",
+            this: &[(Oc3, "CHILD\n1\n2\n3"), (Episodes, "CHILD\n3")],
+            last: &[(Episodes, "CHILD,DECOM,DEC\n1,01/01/2025,01/02/2025\n1,01/02/2025,\n2,01/01/2025,\n2,01/02/2025,01/03/2025\n3,01/01/2025,")],
+            flagged: &["OC3:0"],
+        },
     ];
 
     #[test]

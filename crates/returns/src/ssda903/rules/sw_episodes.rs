@@ -47,6 +47,44 @@ pub(super) const RULES: &[Rule] = &[
         needs: SW,
         run: rule_sw18stg2,
     },
+    Rule {
+        code: "SW13STG1",
+        needs: SW,
+        run: rule_sw13stg1,
+    },
+    Rule {
+        code: "SW12STG2",
+        needs: &[
+            Need::This(SwEpisodes),
+            Need::This(crate::ssda903::TableName::Episodes),
+        ],
+        run: rule_sw12stg2,
+    },
+    Rule {
+        code: "SW08STG2",
+        needs: SW,
+        run: rule_sw08stg2,
+    },
+    Rule {
+        code: "SW10STG2",
+        needs: SW,
+        run: rule_sw10stg2,
+    },
+    Rule {
+        code: "SW10aSTG2",
+        needs: SW,
+        run: rule_sw10astg2,
+    },
+    Rule {
+        code: "SW10bSTG2",
+        needs: SW,
+        run: rule_sw10bstg2,
+    },
+    Rule {
+        code: "SW17STG2",
+        needs: SW,
+        run: rule_sw17stg2,
+    },
 ];
 
 /// SW02STG1: Social worker ID does not begin with the characters ‘SW’ or ‘XX’.
@@ -145,6 +183,183 @@ fn rule_sw18stg2(c: &Ctx<'_>, f: &mut Flags) {
     );
 }
 
+/// SW13STG1: The reason for social worker change is not valid.
+///
+/// Also flags a blank reason on an episode starting on or after 1 April 2023 (start
+/// read day first; the reference raises on a start it cannot read).
+fn rule_sw13stg1(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::sw_episodes::SW_REASON;
+    const VALID: &[&str] = &[
+        "MANAGE", "FCONTA", "LEFTRL", "ORGRST", "TSPROC", "ABSENC", "CHCHAN", "PCCHAN", "SWDIED",
+        "OTHERS",
+    ];
+    let t = c.this(SwEpisodes);
+    let from = chrono::NaiveDate::from_ymd_opt(2023, 4, 1);
+    each_row(f, t, |r| {
+        if t.present(r, SW_REASON) {
+            !t.is_in(r, SW_REASON, VALID)
+        } else {
+            dayfirst(t, r, SW_DECOM).is_some_and(|d| Some(d) >= from)
+        }
+    });
+}
+
+/// SW12STG2: If a child is looked after on 31 March then all social worker episodes for
+/// the full previous year should be reported, even those whilst they were not looked
+/// after
+///
+/// Flags an episode that starts (`RNE` S) or ends (`REC` other than X1) a period of
+/// care, ending from a year before 1 April (or open), not a short break, for which some
+/// social worker episode of the child (or the lack of any) neither starts by its end
+/// (when it ends a period) nor starts on or after its start (when it starts one).
+fn rule_sw12stg2(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::episodes::{DEC, DECOM, LS, REC, RNE};
+    let (t, sw) = (
+        c.this(crate::ssda903::TableName::Episodes),
+        c.this(SwEpisodes),
+    );
+    let earliest = c.collection_start() - chrono::Duration::days(365);
+    let end = c.collection_end();
+    for r in t.rows() {
+        let dec = t.date(r, DEC);
+        let in_window = dec.is_none_or(|d| d >= earliest && d <= end);
+        let starts = t.is(r, RNE, "S");
+        let ends = !t.is(r, REC, "X1");
+        if !in_window || t.is_in(r, LS, &["V3", "V4"]) || !(starts || ends) {
+            continue;
+        }
+        let decom = t.date(r, DECOM);
+        let covered = |s: Option<chrono::NaiveDate>| {
+            let before_end = matches!((s, dec), (Some(s), Some(d)) if s <= d) && ends;
+            let after_start = matches!((s, decom), (Some(s), Some(d)) if s >= d) && starts;
+            before_end || after_start
+        };
+        let mut rows = sw.rows_of(t.child(r)).peekable();
+        let missing = if rows.peek().is_none() {
+            !covered(None)
+        } else {
+            rows.any(|sr| !covered(sw.date(sr, SW_DECOM)))
+        };
+        if missing {
+            f.flag(t, r);
+        }
+    }
+}
+
+/// SW08STG2: A new social worker episode has started, but the previous episode has not
+/// ended.
+///
+/// As rule 142 reads episodes: every episode with a start but no readable end other
+/// than the child's latest (none spared when one of the child's starts is unreadable).
+fn rule_sw08stg2(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::sw_episodes::CHILD;
+    let t = c.this(SwEpisodes);
+    for (_, rows) in t.by_child() {
+        let rows = || rows.iter().map(|r| *r as usize);
+        if rows().next().is_some_and(|r| t.is_blank(r, CHILD)) {
+            continue;
+        }
+        let latest = if rows().any(|r| t.date(r, SW_DECOM).is_none()) {
+            None
+        } else {
+            rows().max_by_key(|r| t.date(*r, SW_DECOM))
+        };
+        for r in rows() {
+            if Some(r) != latest && t.date(r, SW_DECOM).is_some() && t.date(r, SW_DEC).is_none() {
+                f.flag(t, r);
+            }
+        }
+    }
+}
+
+/// Calls `each(previous, current)` for consecutive social worker episodes of each child
+/// in order of start then end (unreadable last). Episodes with a blank `CHILD` are
+/// paired with each other too: the reference joins on `CHILD`, where blank matches blank.
+fn sw_consecutive(t: &crate::ssda903::Table, mut each: impl FnMut(usize, usize)) {
+    let mut order: Vec<usize> = Vec::new();
+    for (_, rows) in t.by_child() {
+        order.clear();
+        order.extend(rows.iter().map(|r| *r as usize));
+        order.sort_by_key(|r| {
+            let (start, end) = (t.date(*r, SW_DECOM), t.date(*r, SW_DEC));
+            (start.is_none(), start, end.is_none(), end)
+        });
+        for pair in order.windows(2) {
+            each(pair[0], pair[1]);
+        }
+    }
+}
+
+/// Episodes not starting within 7 days of the previous one's end (or where either date
+/// cannot be read), unless they are a first contact (`FCONTA`).
+fn not_within_a_week(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::sw_episodes::SW_REASON;
+    let t = c.this(SwEpisodes);
+    sw_consecutive(t, |prev, cur| {
+        let near = matches!(
+            (t.date(cur, SW_DECOM), t.date(prev, SW_DEC)),
+            (Some(s), Some(e)) if (s - e).num_days().abs() <= 7
+        );
+        if !t.is(cur, SW_REASON, "FCONTA") && !near {
+            f.flag(t, cur);
+        }
+    });
+}
+
+/// SW10STG2: A new social worker episode has started before the end date of the
+/// previous social worker episode.
+///
+/// The reference checks the start is within 7 days either side of the previous end.
+fn rule_sw10stg2(c: &Ctx<'_>, f: &mut Flags) {
+    not_within_a_week(c, f);
+}
+
+/// SW10aSTG2: A new social worker episode has started and it is not within +/- 7 days of
+/// a previous episode.
+fn rule_sw10astg2(c: &Ctx<'_>, f: &mut Flags) {
+    not_within_a_week(c, f);
+}
+
+/// SW10bSTG2: A new social worker episode has started with a reason of first contact
+/// before the previous episode has ended.
+fn rule_sw10bstg2(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::sw_episodes::SW_REASON;
+    let t = c.this(SwEpisodes);
+    sw_consecutive(t, |prev, cur| {
+        if t.is(cur, SW_REASON, "FCONTA")
+            && matches!((t.date(cur, SW_DECOM), t.date(prev, SW_DEC)), (Some(s), Some(e)) if s <= e)
+        {
+            f.flag(t, cur);
+        }
+    });
+}
+
+/// SW17STG2: There is no social worker episode open at 31 March
+///
+/// The child's latest episode (start read day first; the first in the file of equal
+/// starts, or of unreadable ones when none can be read) has an end date.
+fn rule_sw17stg2(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(SwEpisodes);
+    for (_, rows) in t.by_child() {
+        let mut latest: Option<(Option<chrono::NaiveDate>, usize)> = None;
+        for r in rows.iter().map(|r| *r as usize) {
+            let start = dayfirst(t, r, SW_DECOM);
+            let later = match latest {
+                None => true,
+                Some((best, _)) => start.is_some() && (best.is_none() || start > best),
+            };
+            if later {
+                latest = Some((start, r));
+            }
+        }
+        if let Some((_, r)) = latest {
+            if t.present(r, SW_DEC) {
+                f.flag(t, r);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -182,6 +397,46 @@ pub(super) mod tests {
         Case { rule: "SW07STG2", this: &[(S, "CHILD,SW_DEC\n1,31/03/2025\n2,01/04/2025\n3,01/04/2027\n4,31/03/2027")], last: &[], flagged: &["SWEpisodes:0", "SWEpisodes:2"] },
         Case { rule: "SW09STG2", this: &[(S, "CHILD,SW_DECOM,SW_DEC\n1,01/01/2027,03/01/2027\n2,01/01/2027,04/01/2027\n3,2027-01-01,2027-01-02\n4,01/01/2027,")], last: &[], flagged: &["SWEpisodes:0", "SWEpisodes:2"] },
         Case { rule: "SW18STG2", this: &[(S, "CHILD,SW_DECOM,SW_DEC\n1,02/01/2027,01/01/2027\n2,01/01/2027,02/01/2027")], last: &[], flagged: &["SWEpisodes:0"] },
+        Case { rule: "SW13STG1", this: &[(crate::ssda903::TableName::SwEpisodes, "CHILD,SW_DECOM,SW_REASON\n1,01/04/2026,XX\n1,01/04/2026,\n1,31/03/2023,\n1,01/04/2026,MANAGE")], last: &[], flagged: &["SWEpisodes:0", "SWEpisodes:1"] },
+        Case {
+            rule: "SW12STG2",
+            this: &[
+                (crate::ssda903::TableName::Episodes, "CHILD,DECOM,RNE,DEC,REC,LS\n1,01/05/2026,S,,,C2\n2,01/05/2026,S,,,C2\n3,01/05/2026,P,01/06/2026,X1,C2\n4,01/05/2026,S,,,V3\n2,01/01/2020,S,01/01/2021,E3,C2"),
+                (crate::ssda903::TableName::SwEpisodes, "CHILD,SW_DECOM\n1,01/05/2026\n2,01/04/2026"),
+            ],
+            last: &[],
+            flagged: &["Episodes:1"],
+        },
+        Case {
+            rule: "SW08STG2",
+            this: &[(crate::ssda903::TableName::SwEpisodes, "CHILD,SW_DECOM,SW_DEC\n1,01/04/2026,\n1,01/05/2026,\n2,01/04/2026,01/05/2026\n2,01/05/2026,")],
+            last: &[],
+            flagged: &["SWEpisodes:0"],
+        },
+        Case {
+            rule: "SW10STG2",
+            this: &[(crate::ssda903::TableName::SwEpisodes, "CHILD,SW_DECOM,SW_DEC,SW_REASON\n1,01/04/2026,01/05/2026,\n1,09/05/2026,,MANAGE\n2,01/04/2026,01/05/2026,\n2,08/05/2026,,MANAGE\n3,01/04/2026,01/05/2026,\n3,09/05/2026,,FCONTA")],
+            last: &[],
+            flagged: &["SWEpisodes:1"],
+        },
+        Case {
+            rule: "SW10aSTG2",
+            this: &[(crate::ssda903::TableName::SwEpisodes, "CHILD,SW_DECOM,SW_DEC,SW_REASON\n1,01/04/2026,01/05/2026,\n1,23/04/2026,,MANAGE\n2,01/04/2026,01/05/2026,\n2,24/04/2026,,MANAGE")],
+            last: &[],
+            flagged: &["SWEpisodes:1"],
+        },
+        Case {
+            rule: "SW10bSTG2",
+            this: &[(crate::ssda903::TableName::SwEpisodes, "CHILD,SW_DECOM,SW_DEC,SW_REASON\n1,01/04/2026,01/05/2026,\n1,01/05/2026,,FCONTA\n2,01/04/2026,01/05/2026,\n2,02/05/2026,,FCONTA")],
+            last: &[],
+            flagged: &["SWEpisodes:1"],
+        },
+        Case {
+            rule: "SW17STG2",
+            this: &[(crate::ssda903::TableName::SwEpisodes, "CHILD,SW_DECOM,SW_DEC\n1,01/04/2026,\n1,01/05/2026,01/06/2026\n2,01/05/2026,\n2,01/04/2026,01/05/2026")],
+            last: &[],
+            flagged: &["SWEpisodes:1"],
+        },
     ];
 
     #[test]

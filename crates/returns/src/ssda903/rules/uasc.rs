@@ -24,6 +24,14 @@ pub(super) const RULES: &[Rule] = &[
         needs: UASC,
         run: rule_int36,
     },
+    Rule {
+        code: "303",
+        needs: &[
+            Need::This(Uasc),
+            Need::This(crate::ssda903::TableName::Header),
+        ],
+        run: rule_303,
+    },
 ];
 
 /// 104: Date for Unaccompanied Asylum-Seeking Children (UASC) status ceased is not a
@@ -54,6 +62,27 @@ fn rule_int36(c: &Ctx<'_>, f: &mut Flags) {
     super::integrity::flag_repeated_children(c.this(Uasc), f);
 }
 
+/// 303: If date Unaccompanied Asylum-Seeking Child (UASC) status ceased is not null,
+/// UASC status must be coded 1.
+///
+/// The reference's Header `UASC` is 1 for children in the UASC table, so this fires
+/// only when a child is in UASC twice and the derived column slips (see
+/// [`Ctx::header_uasc`]).
+fn rule_303(c: &Ctx<'_>, f: &mut Flags) {
+    let (t, h) = (c.this(Uasc), c.this(crate::ssda903::TableName::Header));
+    for hr in h.rows() {
+        if c.header_uasc(hr) == Some(true) {
+            continue;
+        }
+        for r in t.rows_of(h.child(hr)) {
+            if t.present(r, DUC) {
+                f.flag(t, r);
+                f.flag(h, hr);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -80,6 +109,15 @@ pub(super) mod tests {
             this: &[(Uasc, "CHILD\n1\n2\n1")],
             last: &[],
             flagged: &["UASC:0", "UASC:2"],
+        },
+        Case {
+            rule: "303",
+            this: &[
+                (Uasc, "CHILD,DUC\n1,\n1,\n2,01/01/2026\n4,01/01/2026"),
+                (crate::ssda903::TableName::Header, "CHILD\n1\n3\n2\n4"),
+            ],
+            last: &[],
+            flagged: &["Header:2", "UASC:2"],
         },
     ];
 
