@@ -3,7 +3,7 @@
 //!
 //! Two doors, one answer: [`App::explain_access_as`] for a person (through the policy,
 //! audited, in one transaction) and [`App::explain_access`] for the database operator's
-//! command line (audited there). Both build the answer with [`explain`].
+//! command line (audited there). Both build the answer with the one private function `explain`.
 
 use carebridge_domain::access::who_may_open;
 use carebridge_domain::child::Child;

@@ -81,7 +81,7 @@ pub struct ServeArgs {
 #[derive(Debug, Args)]
 pub struct OidcArgs {
     /// The identity provider's issuer URL, e.g.
-    /// https://login.microsoftonline.com/TENANT-ID/v2.0 for Entra ID.
+    /// `https://login.microsoftonline.com/TENANT-ID/v2.0` for Entra ID.
     #[arg(long, env = "CAREBRIDGE_OIDC_ISSUER")]
     oidc_issuer: Option<String>,
     /// The client (application) id registered with the provider.
@@ -95,7 +95,7 @@ pub struct OidcArgs {
         requires = "oidc_issuer"
     )]
     oidc_client_secret: Option<String>,
-    /// This server's callback as registered: https://HOST/sign-in/oidc/callback.
+    /// This server's callback as registered: `https://HOST/sign-in/oidc/callback`.
     #[arg(long, env = "CAREBRIDGE_OIDC_REDIRECT_URL", requires = "oidc_issuer")]
     oidc_redirect_url: Option<String>,
     /// The ID token claim holding the Carebridge sign-in name: preferred_username or email.
