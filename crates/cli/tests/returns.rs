@@ -47,6 +47,7 @@ fn flagged_rows_are_one_json_line_each_sorted_by_table_row_rule() {
         concat!(
             "{\"table\":\"Episodes\",\"row\":1,\"rule\":\"214\",\"fields\":[\"PL_POST\",\"URN\"]}\n",
             "{\"table\":\"Episodes\",\"row\":1,\"rule\":\"365\",\"fields\":[\"LS\",\"DECOM\",\"DEC\"]}\n",
+            "{\"table\":\"Episodes\",\"row\":1,\"rule\":\"367\",\"fields\":[\"LS\",\"DECOM\",\"DEC\"]}\n",
             "{\"table\":\"Episodes\",\"row\":1,\"rule\":\"384\",\"fields\":[\"PLACE\",\"LS\"]}\n",
             "{\"table\":\"Episodes\",\"row\":1,\"rule\":\"398\",\"fields\":[\"LS\",\"HOME_POST\",\"PL_POST\"]}\n",
             "{\"table\":\"Header\",\"row\":1,\"rule\":\"103\",\"fields\":[\"ETHNIC\"]}\n",

@@ -312,6 +312,11 @@ pub(super) const RULES: &[Rule] = &[
         ],
         run: rule_399,
     },
+    Rule {
+        code: "367",
+        needs: EPISODES,
+        run: rule_367,
+    },
 ];
 
 /// 141: Date episode began is not a valid date.
@@ -957,6 +962,42 @@ fn rule_399(c: &Ctx<'_>, f: &mut Flags) {
     }
 }
 
+/// 367: The maximum amount of respite care allowable is 75 days in any 12-month period.
+///
+/// The child's V3 episodes within the year (a start before 1 April counts from then, a
+/// blank end or one after 31 March as 31 March; an end that cannot be read drops the
+/// episode) add up to more than 75 days: each of them that lasted at least a day is
+/// flagged.
+fn rule_367(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Episodes);
+    let (start, end) = (c.collection_start(), c.collection_end());
+    let days = |r: usize| -> Option<i64> {
+        if !t.is(r, LS, "V3") || t.is_blank(r, DECOM) {
+            return None;
+        }
+        let from = t.date(r, DECOM)?.max(start);
+        let to = if t.is_blank(r, DEC) {
+            end
+        } else {
+            t.date(r, DEC)?.min(end)
+        };
+        let length = (to - from).num_days();
+        (length > 0).then_some(length)
+    };
+    for (_, rows) in t.by_child() {
+        let rows = || rows.iter().map(|r| *r as usize);
+        if rows().next().is_some_and(|r| t.is_blank(r, CHILD)) {
+            continue;
+        }
+        let total: i64 = rows().filter_map(days).sum();
+        if total > 75 {
+            for r in rows().filter(|r| days(*r).is_some()) {
+                f.flag(t, r);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -1102,6 +1143,12 @@ pub(super) mod tests {
             ],
             last: &[],
             flagged: &["Header:0", "Episodes:0", "Episodes:1", "Reviews:0"],
+        },
+        Case {
+            rule: "367",
+            this: &[(Episodes, "CHILD,LS,DECOM,DEC\n1,V3,01/01/2026,01/05/2026\n1,V3,01/06/2026,17/07/2026\n1,C2,01/08/2026,\n2,V3,01/04/2026,15/06/2026\n3,V3,01/04/2026,17/06/2026")],
+            last: &[],
+            flagged: &["Episodes:0", "Episodes:1", "Episodes:4"],
         },
     ];
 

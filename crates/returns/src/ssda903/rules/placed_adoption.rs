@@ -49,6 +49,11 @@ pub(super) const RULES: &[Rule] = &[
         needs: &[Need::This(PlacedAdoption), Need::Last(PlacedAdoption)],
         run: rule_561,
     },
+    Rule {
+        code: "579",
+        needs: &[Need::This(PlacedAdoption)],
+        run: rule_579,
+    },
 ];
 
 /// 115: Date of Local Authority's (LA) decision that a child should be placed for
@@ -139,6 +144,34 @@ fn rule_561(c: &Ctx<'_>, f: &mut Flags) {
     });
 }
 
+/// 579: A new decision that the child should be placed for adoption this year cannot
+/// start when the previous decision is still open. Decisions to place the child for
+/// adoption should also not overlap. The date of any new decision to place the child
+/// for adoption must not be before the date placed ceased of previous decisions.
+///
+/// A child's decisions in order of date (unreadable last): each is flagged when the one
+/// before it has no readable date ceased, or ceased after this one was made.
+fn rule_579(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::placed_adoption::CHILD;
+    let t = c.this(PlacedAdoption);
+    let mut order = Vec::new();
+    for (_, rows) in t.by_child() {
+        if rows.first().is_some_and(|r| t.is_blank(*r as usize, CHILD)) {
+            continue;
+        }
+        super::sort_by_date(t, DATE_PLACED, rows, &mut order);
+        for pair in order.windows(2) {
+            let (prev, cur) = (pair[0], pair[1]);
+            let ceased = t.date(prev, DATE_PLACED_CEASED);
+            if ceased.is_none()
+                || matches!((t.date(cur, DATE_PLACED), ceased), (Some(d), Some(e)) if d < e)
+            {
+                f.flag(t, cur);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -171,6 +204,12 @@ pub(super) mod tests {
             rule: "561",
             this: &[(P, "CHILD,DATE_PLACED\n1,01/01/2026\n2,01/01/2026")],
             last: &[(P, "CHILD,DATE_PLACED,REASON_PLACED_CEASED\n1,01/01/2026,RD1\n2,01/01/2026,")],
+            flagged: &["PlacedAdoption:0"],
+        },
+        Case {
+            rule: "579",
+            this: &[(P, "CHILD,DATE_PLACED,DATE_PLACED_CEASED\n1,01/05/2026,\n1,01/04/2026,01/06/2026\n2,01/04/2026,01/05/2026\n2,01/05/2026,")],
+            last: &[],
             flagged: &["PlacedAdoption:0"],
         },
     ];

@@ -606,7 +606,7 @@ fn rule_noe(c: &Ctx<'_>, f: &mut Flags) {
 /// and 362 read them.
 ///
 /// All episodes are put in order (children by identifier, blank last; each child's by
-/// start), an open end counting as 31 March. Among the `ls` episodes in that order, one
+/// start), an end that is blank or cannot be read counting as 31 March. Among the `ls` episodes in that order, one
 /// continues the run of the `ls` episode before it when that episode ended the day its
 /// next episode (of any status, same child) started, even if the next was not `ls`.
 /// A run (per child) is too long when its last end is more than `days` after its first
@@ -629,13 +629,8 @@ fn legal_status_flows_longer(c: &Ctx<'_>, f: &mut Flags, ls: &str, days: i64) {
         sort_by_date(t, DECOM, rows, &mut buffer);
         order.extend_from_slice(&buffer);
     }
-    let dec = |r: usize| {
-        if t.is_blank(r, DEC) {
-            Some(end)
-        } else {
-            t.date(r, DEC)
-        }
-    };
+    // The reference fills every end it cannot read, blank or not, with 31 March.
+    let dec = |r: usize| Some(t.date(r, DEC).unwrap_or(end));
     // (row, run number) of each `ls` episode, and each run's span per child.
     let mut runs: Vec<(usize, u32)> = Vec::new();
     let mut run = 0u32;
@@ -935,9 +930,9 @@ pub(super) mod tests {
         },
         Case {
             rule: "362",
-            this: &[(Episodes, "CHILD,DECOM,DEC,LS\n1,01/04/2026,23/04/2026,L2\n2,01/04/2026,22/04/2026,L2")],
+            this: &[(Episodes, "CHILD,DECOM,DEC,LS\n1,01/04/2026,23/04/2026,L2\n2,01/04/2026,22/04/2026,L2\n3,01/04/2026,47/3/2027,L2")],
             last: &[],
-            flagged: &["Episodes:0"],
+            flagged: &["Episodes:0", "Episodes:2"],
         },
         Case {
             rule: "363",
