@@ -19,7 +19,7 @@ use crate::audit::{append, AuditEntry, NewAuditEntry};
 use crate::children::{child, involvement};
 use crate::provision::{provision_period, PROVISION_COLUMNS};
 use crate::rows::{date_text, instant, instant_text};
-use crate::staff::{employment, post};
+use crate::staff::{employment, post, staff_member, team};
 use crate::{Backend, Store, StoreError};
 
 /// A transaction over children's records. Dropped without [`RecordTx::commit`], it
@@ -680,13 +680,7 @@ impl RecordTx {
             .fetch_all(&mut *self.tx)
             .await?
             .iter()
-            .map(|row| {
-                Ok(Team {
-                    id: TeamId(row.try_get("id")?),
-                    service: ServiceId(row.try_get("service_id")?),
-                    name: row.try_get("name")?,
-                })
-            })
+            .map(team)
             .collect::<Result<Vec<_>, StoreError>>()?;
         let posts = sqlx::query(
             "SELECT id, code, title, grade, fte_hundredths, team_id, role FROM posts ORDER BY id",
@@ -715,14 +709,7 @@ impl RecordTx {
         .fetch_all(&mut *self.tx)
         .await?
         .iter()
-        .map(|row| {
-            Ok(carebridge_domain::staff::StaffMember {
-                id: StaffId(row.try_get("id")?),
-                given_name: row.try_get("given_name")?,
-                family_name: row.try_get("family_name")?,
-                email: row.try_get("email")?,
-            })
-        })
+        .map(staff_member)
         .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(ExplanationFacts {
             child,

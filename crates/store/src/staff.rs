@@ -49,6 +49,25 @@ pub(crate) fn post(row: &AnyRow) -> Result<Post, StoreError> {
     })
 }
 
+/// Reads a team row (`id, service_id, name`).
+pub(crate) fn team(row: &AnyRow) -> Result<Team, StoreError> {
+    Ok(Team {
+        id: TeamId(row.try_get("id")?),
+        service: ServiceId(row.try_get("service_id")?),
+        name: row.try_get("name")?,
+    })
+}
+
+/// Reads a staff row (`id, given_name, family_name, email`).
+pub(crate) fn staff_member(row: &AnyRow) -> Result<StaffMember, StoreError> {
+    Ok(StaffMember {
+        id: StaffId(row.try_get("id")?),
+        given_name: row.try_get("given_name")?,
+        family_name: row.try_get("family_name")?,
+        email: row.try_get("email")?,
+    })
+}
+
 pub(crate) fn employment(row: &AnyRow) -> Result<Employment, StoreError> {
     Ok(Employment {
         id: EmploymentId(row.try_get("employment_id")?),
@@ -71,15 +90,7 @@ impl Store {
         let rows = sqlx::query("SELECT id, service_id, name FROM teams ORDER BY service_id, name")
             .fetch_all(self.pool())
             .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Team {
-                    id: TeamId(row.try_get("id")?),
-                    service: ServiceId(row.try_get("service_id")?),
-                    name: row.try_get("name")?,
-                })
-            })
-            .collect()
+        rows.iter().map(team).collect()
     }
 
     /// Every post, with its team and its holder on `on`.
@@ -143,12 +154,7 @@ impl Store {
             .map(|row| {
                 let code: String = row.try_get("post_code")?;
                 Ok(StaffRow {
-                    staff: StaffMember {
-                        id: StaffId(row.try_get("id")?),
-                        given_name: row.try_get("given_name")?,
-                        family_name: row.try_get("family_name")?,
-                        email: row.try_get("email")?,
-                    },
+                    staff: staff_member(row)?,
                     employment: Some((
                         employment(row)?,
                         PostCode::parse(&code).map_err(corrupt("post code"))?,
@@ -166,15 +172,7 @@ impl Store {
             .bind(id.0)
             .fetch_optional(self.pool())
             .await?;
-        row.map(|row| {
-            Ok(StaffMember {
-                id: StaffId(row.try_get("id")?),
-                given_name: row.try_get("given_name")?,
-                family_name: row.try_get("family_name")?,
-                email: row.try_get("email")?,
-            })
-        })
-        .transpose()
+        row.as_ref().map(staff_member).transpose()
     }
 
     /// A person's whole employment history, earliest first.
