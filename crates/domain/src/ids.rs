@@ -73,3 +73,11 @@ id_type!(
     /// A plan to move services from one provider to another.
     TransferPlanId
 );
+id_type!(
+    /// A case note or visit on a child's record.
+    NoteId
+);
+id_type!(
+    /// A dated event on a child's record (a conference, a review, a placement, ...).
+    EventId
+);

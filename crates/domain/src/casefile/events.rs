@@ -1,0 +1,564 @@
+//! Dated events of statutory work, with coded details.
+//!
+//! Every coded detail uses the code of the DfE list the statutory return reads
+//! (`crates/returns/data/ssda903_codes.tsv` and `cin_codes.tsv`, copied from the DfE
+//! 2026-27 reference), so the
+//! returns read the record straight; the labels are the DfE guidance's descriptions,
+//! shortened where they are long. A test checks each list against the reference files.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use super::notes::WorkSpan;
+use super::Problems;
+use crate::child::InvolvementKind;
+use crate::{ChildId, DomainError, EventId, InvolvementId};
+
+/// A code list: (code, description).
+pub type Codes = &'static [(&'static str, &'static str)];
+
+/// CIN census `ReferralSource`.
+pub const REFERRAL_SOURCE: Codes = &[
+    ("1A", "Individual: family member, relative or carer"),
+    (
+        "1B",
+        "Individual: acquaintance, including neighbours and child minders",
+    ),
+    ("1C", "Individual: self"),
+    ("1D", "Individual: other"),
+    ("2A", "Schools"),
+    ("2B", "Education services"),
+    ("3A", "Health services: GP"),
+    ("3B", "Health services: health visitor"),
+    ("3C", "Health services: school nurse"),
+    ("3D", "Health services: other primary health services"),
+    ("3E", "Health services: A&E"),
+    ("3F", "Health services: other"),
+    ("4", "Housing"),
+    ("5A", "Local authority services: social care"),
+    ("5B", "Local authority services: other internal"),
+    ("5C", "Local authority services: external"),
+    ("5D", "Early help"),
+    ("6", "Police"),
+    ("7", "Other legal agency"),
+    ("8", "Other"),
+    ("9", "Anonymous"),
+    ("10", "Unknown"),
+];
+
+/// CIN census `InitialCategoryOfAbuse`.
+pub const CATEGORY_OF_ABUSE: Codes = &[
+    ("NEG", "Neglect"),
+    ("PHY", "Physical abuse"),
+    ("EMO", "Emotional abuse"),
+    ("SAB", "Sexual abuse"),
+    ("MUL", "Multiple categories"),
+];
+
+/// SSDA903 `LS`, legal status.
+pub const LEGAL_STATUS: Codes = &[
+    ("C1", "Interim care order"),
+    ("C2", "Full care order"),
+    ("D1", "Freeing order granted"),
+    ("E1", "Placement order granted"),
+    (
+        "J1",
+        "Remanded to local authority or youth detention accommodation",
+    ),
+    ("J2", "Placed in local authority accommodation under PACE"),
+    (
+        "J3",
+        "Sentenced to a youth rehabilitation order with residence or fostering requirement",
+    ),
+    (
+        "L1",
+        "Under police protection and in local authority accommodation",
+    ),
+    ("L2", "Emergency protection order"),
+    (
+        "L3",
+        "Under a child assessment order and in local authority accommodation",
+    ),
+    ("V2", "Single period of accommodation under section 20"),
+    ("V3", "Series of short breaks, each episode recorded"),
+    ("V4", "Series of short breaks, agreements recorded"),
+];
+
+/// SSDA903 `PLACE`, placement type.
+pub const PLACEMENT_TYPE: Codes = &[
+    ("U1", "Foster placement with relative or friend: long-term fostering"),
+    ("U2", "Foster placement with relative or friend who is an approved adopter: fostering for adoption or concurrent planning"),
+    ("U3", "Foster placement with relative or friend: not long-term, fostering for adoption or concurrent planning"),
+    ("U4", "Foster placement with other foster carer: long-term fostering"),
+    ("U5", "Foster placement with other foster carer who is an approved adopter: fostering for adoption or concurrent planning"),
+    ("U6", "Foster placement with other foster carer: not long-term, fostering for adoption or concurrent planning"),
+    ("A1", "Placed for adoption with consent, with current foster carer"),
+    ("A2", "Placed for adoption with consent, not with current foster carer"),
+    ("A3", "Placed for adoption with a placement order, with current foster carer"),
+    ("A4", "Placed for adoption with a placement order, not with current foster carer"),
+    ("A5", "Placed for adoption with consent: fostering for adoption or concurrent planning"),
+    ("A6", "Placed for adoption with a placement order: fostering for adoption or concurrent planning"),
+    ("K1", "Secure children's home"),
+    ("K2", "Children's home"),
+    ("K3", "Supported accommodation"),
+    ("P1", "Placed with own parents or other person with parental responsibility"),
+    ("P3", "Residential employment"),
+    ("R1", "Residential care home"),
+    ("R2", "NHS or other establishment providing medical or nursing care"),
+    ("R3", "Family centre or mother and baby unit"),
+    ("R5", "Young offender institution or prison"),
+    ("S1", "Residential school"),
+    ("T0", "Temporary placement"),
+    ("T1", "Temporary period in hospital"),
+    ("T2", "Temporary absence on holiday"),
+    ("T3", "Temporary accommodation whilst normal foster carer unavailable"),
+    ("T4", "Temporary period in another placement"),
+    ("Z11", "Other placement: Z11"),
+    ("Z12", "Other placement: Z12"),
+    ("Z13", "Other placement: Z13"),
+    ("Z14", "Other placement: Z14"),
+];
+
+/// SSDA903 `REASON_PLACE_CHANGE`.
+pub const REASON_PLACE_CHANGE: Codes = &[
+    ("CARPL", "Change to or carrying out of the care plan"),
+    ("CHILD", "Child's wishes"),
+    ("CREQB", "Carer asked, because of the child's behaviour"),
+    ("CREQO", "Carer asked, for other reasons"),
+    ("LAREQ", "Authority asked"),
+    ("ALLEG", "Allegation under section 47"),
+    ("STAND", "Concerns about the standard of care"),
+    ("APPRR", "Carer's approval removed"),
+    ("CLOSE", "Carer resigned or the placement closed"),
+    ("CUSTOD", "Custody"),
+    ("PLACE", "Change in the status of the placement only"),
+    ("OTHER", "Other"),
+];
+
+/// SSDA903 `MISSING`.
+pub const MISSING_TYPE: Codes = &[
+    ("M", "Missing from placement"),
+    ("A", "Away from placement without authorisation"),
+];
+
+/// Yes or no.
+pub const YES_NO: Codes = &[("Y", "Yes"), ("N", "No")];
+
+/// One coded detail an event carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Detail {
+    /// Its name (the form field and the stored key).
+    pub name: &'static str,
+    /// The question the form asks.
+    pub label: &'static str,
+    /// The allowed codes.
+    pub codes: Codes,
+}
+
+impl Detail {
+    /// The description of `code`, if it is one of this detail's codes.
+    pub fn describe(&self, code: &str) -> Option<&'static str> {
+        self.codes.iter().find(|(c, _)| *c == code).map(|(_, d)| *d)
+    }
+}
+
+macro_rules! event_kinds {
+    ($( $variant:ident => $code:literal, $label:literal,
+        [$($work:ident),*], [$($detail:expr),*]; )*) => {
+        /// What kind of event.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        pub enum EventKind { $(
+            #[doc = $label]
+            $variant,
+        )* }
+
+        impl EventKind {
+            /// Every kind, in the order the form offers them.
+            pub const ALL: &'static [EventKind] = &[$(EventKind::$variant),*];
+
+            /// Stored code.
+            pub fn code(self) -> &'static str {
+                match self { $(EventKind::$variant => $code,)* }
+            }
+
+            /// How a person would say it.
+            pub fn label(self) -> &'static str {
+                match self { $(EventKind::$variant => $label,)* }
+            }
+
+            /// The kinds of work it can be filed under.
+            pub fn filed_under(self) -> &'static [InvolvementKind] {
+                match self { $(EventKind::$variant => &[$(InvolvementKind::$work),*],)* }
+            }
+
+            /// The coded details it carries.
+            pub fn details(self) -> &'static [Detail] {
+                match self { $(EventKind::$variant => { const D: &[Detail] = &[$($detail),*]; D })* }
+            }
+        }
+    };
+}
+
+const fn detail(name: &'static str, label: &'static str, codes: Codes) -> Detail {
+    Detail { name, label, codes }
+}
+
+event_kinds! {
+    Contact => "contact", "Contact",
+        [EarlyHelp, Referral], [detail("source", "Who made contact", REFERRAL_SOURCE)];
+    ReferralDecision => "referral-decision", "Decision on the referral",
+        [Referral], [detail("nfa", "No further action?", YES_NO)];
+    AssessmentStarted => "assessment-started", "Assessment started",
+        [EarlyHelp, Referral, ChildInNeed, ChildProtection, DisabledChildren], [];
+    AssessmentCompleted => "assessment-completed", "Assessment completed and authorised",
+        [EarlyHelp, Referral, ChildInNeed, ChildProtection, DisabledChildren], [];
+    StrategyDiscussion => "strategy-discussion", "Strategy discussion",
+        [Referral, ChildInNeed, ChildProtection, LookedAfter],
+        [detail("s47", "Were section 47 enquiries started?", YES_NO)];
+    InitialConference => "initial-conference", "Initial child protection conference",
+        [Referral, ChildInNeed, ChildProtection],
+        [detail("plan", "Was a child protection plan made?", YES_NO),
+         detail("category", "Category of abuse (if a plan was made)", CATEGORY_OF_ABUSE)];
+    ReviewConference => "review-conference", "Child protection review conference",
+        [ChildProtection], [];
+    LegalStatus => "legal-status", "Legal status changed",
+        [LookedAfter], [detail("ls", "Legal status", LEGAL_STATUS)];
+    PlacementStarted => "placement-started", "Placement started",
+        [LookedAfter], [detail("place", "Placement type", PLACEMENT_TYPE)];
+    PlacementEnded => "placement-ended", "Placement ended",
+        [LookedAfter], [detail("reason", "Why the placement ended", REASON_PLACE_CHANGE)];
+    LookedAfterReview => "cla-review", "Looked-after review",
+        [LookedAfter], [];
+    Missing => "missing", "Missing or away from placement",
+        [ChildInNeed, ChildProtection, LookedAfter, CareLeaver],
+        [detail("missing", "Missing or away?", MISSING_TYPE)];
+    HealthAssessment => "health-assessment", "Health assessment",
+        [LookedAfter], [];
+    DentalCheck => "dental-check", "Dental check",
+        [LookedAfter], [];
+    PepMeeting => "pep-meeting", "Personal education plan meeting",
+        [LookedAfter, VirtualSchool], [];
+    PathwayPlanMade => "pathway-plan-made", "Pathway plan made",
+        [LookedAfter, CareLeaver], [];
+    PathwayPlanReview => "pathway-plan-review", "Pathway plan reviewed",
+        [LookedAfter, CareLeaver], [];
+    AdoptionDecision => "adoption-decision", "Decision that the child should be placed for adoption",
+        [LookedAfter], [];
+    ShortBreak => "short-break", "Short break",
+        [DisabledChildren], [];
+}
+
+impl EventKind {
+    /// Reads a stored code.
+    pub fn parse(code: &str) -> Result<Self, DomainError> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|k| k.code() == code)
+            .ok_or_else(|| DomainError::invalid("event", format!("unknown event {code:?}")))
+    }
+}
+
+/// An event as the form gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventInput {
+    /// The piece of work.
+    pub involvement: Option<InvolvementId>,
+    /// What happened.
+    pub kind: Option<EventKind>,
+    /// When.
+    pub occurred_on: Option<NaiveDate>,
+    /// Coded details by name (blank values are left out).
+    pub details: BTreeMap<String, String>,
+}
+
+/// A checked event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvent {
+    /// The piece of work.
+    pub involvement: InvolvementId,
+    /// What happened.
+    pub kind: EventKind,
+    /// When.
+    pub occurred_on: NaiveDate,
+    /// Its coded details: only the kind's, each a code of its list.
+    pub details: BTreeMap<String, String>,
+}
+
+/// A stored event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Event {
+    /// Its id.
+    pub id: EventId,
+    /// Whose record.
+    pub child: ChildId,
+    /// The piece of work.
+    pub involvement: InvolvementId,
+    /// What happened.
+    pub kind: EventKind,
+    /// When.
+    pub occurred_on: NaiveDate,
+    /// Coded details.
+    pub details: BTreeMap<String, String>,
+    /// Who recorded it.
+    pub recorded_by: String,
+    /// When it was recorded.
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl Event {
+    /// The code of detail `name`, if recorded.
+    pub fn detail(&self, name: &str) -> Option<&str> {
+        self.details.get(name).map(String::as_str)
+    }
+
+    /// Whether yes/no detail `name` was answered yes.
+    pub fn yes(&self, name: &str) -> bool {
+        self.detail(name) == Some("Y")
+    }
+
+    /// The details in words, e.g. "Placement type: Children's home".
+    pub fn describe_details(&self) -> Vec<String> {
+        self.kind
+            .details()
+            .iter()
+            .filter_map(|d| {
+                let code = self.details.get(d.name)?;
+                let words = d.describe(code).unwrap_or(code);
+                Some(format!("{}: {words}", d.label.trim_end_matches('?')))
+            })
+            .collect()
+    }
+}
+
+/// Checks an event: every problem at once. `work` is the child's pieces of work with
+/// their kinds; every detail the kind carries must be answered, except where it is
+/// marked "(if ...)" and its condition does not hold.
+pub fn check_event(
+    input: EventInput,
+    work: &[(WorkSpan, InvolvementKind)],
+    today: NaiveDate,
+) -> Result<NewEvent, Problems> {
+    let mut problems = Problems::new();
+    let span = input
+        .involvement
+        .and_then(|id| work.iter().find(|(w, _)| w.id == id));
+    match (span, input.kind) {
+        (None, _) => problems.add("involvement", "Select the piece of work this is about"),
+        (Some((_, work_kind)), Some(kind)) if !kind.filed_under().contains(work_kind) => problems
+            .add(
+                "involvement",
+                format!(
+                    "{} cannot be recorded under {}",
+                    kind.label(),
+                    work_kind.label().to_lowercase()
+                ),
+            ),
+        _ => {}
+    }
+    if input.kind.is_none() {
+        problems.add("kind", "Select what happened");
+    }
+    match input.occurred_on {
+        None => problems.add("occurred", "Enter the date it happened"),
+        Some(day) if day > today => problems.add(
+            "occurred",
+            "The date it happened must be today or in the past",
+        ),
+        Some(day) => {
+            if let Some((w, _)) = span {
+                if day < w.start {
+                    problems.add(
+                        "occurred",
+                        format!(
+                            "The date it happened must be on or after the work started on {}",
+                            w.start.format("%-d %B %Y")
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    let mut details = BTreeMap::new();
+    if let Some(kind) = input.kind {
+        for d in kind.details() {
+            let given = input
+                .details
+                .get(d.name)
+                .map(|v| v.trim())
+                .filter(|v| !v.is_empty());
+            let conditional = kind == EventKind::InitialConference && d.name == "category";
+            let needed = !conditional || input.details.get("plan").map(String::as_str) == Some("Y");
+            match given {
+                Some(code) if d.describe(code).is_some() => {
+                    if needed {
+                        details.insert(d.name.to_owned(), code.to_owned());
+                    }
+                }
+                Some(_) => problems.add(d.name, format!("Select {}", d.label.to_lowercase())),
+                None if needed => problems.add(
+                    d.name,
+                    format!("Select an answer: {}", d.label.to_lowercase()),
+                ),
+                None => {}
+            }
+        }
+    }
+    let (Some((w, _)), Some(kind), Some(occurred_on)) = (span, input.kind, input.occurred_on)
+    else {
+        return Err(problems);
+    };
+    problems.or(NewEvent {
+        involvement: w.id,
+        kind,
+        occurred_on,
+        details,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+    }
+
+    fn work() -> Vec<(WorkSpan, InvolvementKind)> {
+        vec![
+            (
+                WorkSpan {
+                    id: InvolvementId(1),
+                    start: day(2026, 1, 5),
+                    end: None,
+                },
+                InvolvementKind::Referral,
+            ),
+            (
+                WorkSpan {
+                    id: InvolvementId(2),
+                    start: day(2026, 2, 1),
+                    end: None,
+                },
+                InvolvementKind::LookedAfter,
+            ),
+        ]
+    }
+
+    fn input(involvement: i64, kind: EventKind, details: &[(&str, &str)]) -> EventInput {
+        EventInput {
+            involvement: Some(InvolvementId(involvement)),
+            kind: Some(kind),
+            occurred_on: Some(day(2026, 3, 3)),
+            details: details
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_placement_with_its_type_is_accepted() {
+        let e = check_event(
+            input(2, EventKind::PlacementStarted, &[("place", "K2")]),
+            &work(),
+            day(2026, 11, 23),
+        )
+        .unwrap();
+        assert_eq!(e.details.get("place").map(String::as_str), Some("K2"));
+    }
+
+    #[test]
+    fn an_unknown_code_is_refused_by_field() {
+        let p = check_event(
+            input(2, EventKind::PlacementStarted, &[("place", "H5")]),
+            &work(),
+            day(2026, 11, 23),
+        )
+        .unwrap_err();
+        assert!(p.of("place").is_some());
+    }
+
+    #[test]
+    fn an_event_must_be_filed_under_its_kind_of_work() {
+        let p = check_event(
+            input(1, EventKind::LookedAfterReview, &[]),
+            &work(),
+            day(2026, 11, 23),
+        )
+        .unwrap_err();
+        assert!(p
+            .of("involvement")
+            .is_some_and(|m| m.contains("referral and assessment")));
+    }
+
+    #[test]
+    fn the_category_is_needed_only_when_a_plan_was_made() {
+        let e = check_event(
+            input(
+                1,
+                EventKind::InitialConference,
+                &[("plan", "N"), ("category", "NEG")],
+            ),
+            &work(),
+            day(2026, 11, 23),
+        )
+        .unwrap();
+        assert!(!e.details.contains_key("category"));
+        let p = check_event(
+            input(1, EventKind::InitialConference, &[("plan", "Y")]),
+            &work(),
+            day(2026, 11, 23),
+        )
+        .unwrap_err();
+        assert!(p.of("category").is_some());
+    }
+
+    #[test]
+    fn kinds_round_trip() {
+        for k in EventKind::ALL {
+            assert_eq!(EventKind::parse(k.code()).unwrap(), *k);
+        }
+    }
+
+    /// Every code offered is in the DfE list (the 2026-27 lists, kept in the returns
+    /// crate), and no DfE code of the lists used is missing.
+    #[test]
+    fn code_lists_match_the_dfe_reference() {
+        let reference = |file: &str, field: &str| -> Vec<String> {
+            let path = format!("{}/../returns/data/{file}", env!("CARGO_MANIFEST_DIR"));
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut codes: Vec<String> = text
+                .lines()
+                .filter_map(|l| {
+                    let mut cols = l.split('\t');
+                    (cols.next() == Some(field)).then(|| cols.next().unwrap_or("").to_owned())
+                })
+                // The 903 list repeats MISSING's codes in lower case (the files may use either).
+                .filter(|c| c.chars().all(|ch| !ch.is_ascii_lowercase()))
+                .collect();
+            codes.sort();
+            codes
+        };
+        for (file, field, list) in [
+            ("cin_codes.tsv", "ReferralSource", REFERRAL_SOURCE),
+            ("cin_codes.tsv", "InitialCategoryOfAbuse", CATEGORY_OF_ABUSE),
+            ("ssda903_codes.tsv", "LS", LEGAL_STATUS),
+            ("ssda903_codes.tsv", "PLACE", PLACEMENT_TYPE),
+            (
+                "ssda903_codes.tsv",
+                "REASON_PLACE_CHANGE",
+                REASON_PLACE_CHANGE,
+            ),
+            ("ssda903_codes.tsv", "MISSING", MISSING_TYPE),
+        ] {
+            let expected = reference(file, field);
+            assert!(!expected.is_empty(), "{field} is not in {file}");
+            let mut ours: Vec<String> = list.iter().map(|(c, _)| (*c).to_owned()).collect();
+            ours.sort();
+            assert_eq!(ours, expected, "{field}");
+        }
+    }
+}
