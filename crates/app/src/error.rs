@@ -10,6 +10,9 @@ pub enum AppError {
     /// The input broke a rule; the message says which and what was expected.
     #[error(transparent)]
     Invalid(#[from] DomainError),
+    /// A form's input broke rules: every problem, each naming its field.
+    #[error("{0}")]
+    Problems(#[from] carebridge_domain::casefile::Problems),
     /// Nothing by that id (or nothing the caller may see).
     #[error("{0} not found")]
     NotFound(&'static str),

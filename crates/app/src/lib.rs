@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod casefile;
 mod clock;
 pub mod demo;
 mod error;

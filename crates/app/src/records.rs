@@ -44,6 +44,10 @@ pub struct OpenedRecord {
     pub break_glass_until: Option<DateTime<Utc>>,
     /// Whether the record is restricted (the reader is named on it).
     pub restricted: bool,
+    /// Events on the record, in date order.
+    pub events: Vec<carebridge_domain::casefile::events::Event>,
+    /// Case notes and visits, in date order.
+    pub notes: Vec<carebridge_domain::casefile::notes::Note>,
 }
 
 /// A record transaction after the policy allowed the action (and it was audited).
@@ -205,6 +209,7 @@ impl App {
             .begin_checked(actor, meta, ChildAction::Open, child)
             .await?;
         let (person, involvements) = tx.read_child(&access).await?;
+        let (events, notes) = tx.casefile(&access).await?;
         finish(tx, &entry).await?;
         Ok(OpenedRecord {
             child: person,
@@ -215,6 +220,8 @@ impl App {
                 _ => None,
             },
             restricted: facts.restriction.is_some(),
+            events,
+            notes,
         })
     }
 

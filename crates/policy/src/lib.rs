@@ -86,6 +86,10 @@ pub enum ChildAction {
     /// Ask who could open the record on a day, and why (names the child, not the
     /// record's content).
     ExplainAccess,
+    /// Add to the record: case notes, visits, events (and keep drafts of them). Only
+    /// for people whose work the child is (in scope, or named on a restricted record):
+    /// break-glass, oversight and time-limited grants are for reading.
+    Record,
 }
 
 impl ChildAction {
@@ -97,6 +101,7 @@ impl ChildAction {
             ChildAction::Restrict => "restrict",
             ChildAction::ViewAccessLog => "view-access-log",
             ChildAction::ExplainAccess => "explain-access",
+            ChildAction::Record => "record",
         }
     }
 }
@@ -297,6 +302,12 @@ impl ChildAccess {
     pub fn may_read(&self) -> bool {
         self.action == ChildAction::Open
     }
+
+    /// Whether it allows adding to the record (and reading what is added to, such as
+    /// the piece of work a note is filed under).
+    pub fn may_write(&self) -> bool {
+        self.action == ChildAction::Record
+    }
 }
 
 /// Roles whose work is casework: their scope comes from employment and provision.
@@ -328,6 +339,7 @@ pub fn role_may(role: Role, action: ChildAction) -> bool {
             role,
             Role::InformationGovernanceLead | Role::ServiceManager | Role::Director
         ),
+        ChildAction::Record => is_case_role(role) && role != Role::Director,
     }
 }
 
@@ -452,6 +464,18 @@ fn child_grounds(
                 }
             }
         }
+        ChildAction::Record => match named {
+            Some(true) => Ok(Grounds::Named),
+            Some(false) => Err(Denial::Restricted),
+            None => {
+                if subject.staff.is_none() {
+                    return Err(Denial::NoStaffRecord);
+                }
+                in_scope(subject, facts, at)
+                    .map(Grounds::InScope)
+                    .ok_or(Denial::OutOfScope)
+            }
+        },
         ChildAction::BreakGlass => {
             if facts.restriction.is_some() {
                 // Break-glass never opens a restricted record, and does not reveal one.

@@ -533,3 +533,35 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn recording_needs_the_child_in_scope_not_a_broken_glass_or_oversight() {
+    let f = facts(d(2021, 1, 1));
+    let now = at(2022, 6, 1);
+    let worker = decide_child(&subject(Role::SocialWorker), ChildAction::Record, &f, now).unwrap();
+    assert!(worker.may_write());
+    assert!(!worker.may_read());
+    // The same worker, out of scope but with the glass broken, may read but not write.
+    let mut out = facts(d(2021, 1, 1));
+    out.workplace = workplace(DCS);
+    out.break_glass_until = Some(now + chrono::Duration::hours(1));
+    assert!(decide_child(&subject(Role::SocialWorker), ChildAction::Open, &out, now).is_ok());
+    assert_eq!(
+        decide_child(&subject(Role::SocialWorker), ChildAction::Record, &out, now),
+        Err(Denial::OutOfScope)
+    );
+    // Directors oversee; they do not write case notes. Analysts and inspectors never.
+    for role in [Role::Director, Role::PerformanceAnalyst, Role::Inspector, Role::PartnerReadOnly] {
+        assert_eq!(
+            decide_child(&subject(role), ChildAction::Record, &f, now),
+            Err(Denial::Role(role))
+        );
+    }
+    // A restricted record: only the people named on it.
+    let mut restricted = facts(d(2021, 1, 1));
+    restricted.restriction = Some(Restriction { reason: "adoption".into(), named: vec![UserId(71)] });
+    assert_eq!(
+        decide_child(&subject(Role::SocialWorker), ChildAction::Record, &restricted, now),
+        Err(Denial::Restricted)
+    );
+}

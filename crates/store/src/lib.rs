@@ -12,6 +12,7 @@
 mod accounts;
 pub mod audit;
 mod authority;
+mod casefile;
 mod children;
 mod demo_load;
 mod error;
@@ -29,6 +30,7 @@ use sqlx::{AnyPool, Executor};
 
 pub use accounts::{NewUser, PendingSignOn, SessionRecord, UserRecord};
 pub use authority::AuthorityOverview;
+pub use casefile::Draft;
 pub use carebridge_policy::GrantKind;
 pub use demo_load::Seed;
 pub use error::StoreError;

@@ -26,10 +26,10 @@ use crate::{Backend, Store, StoreError};
 /// rolls back, audit entries included.
 #[derive(Debug)]
 pub struct RecordTx {
-    tx: Transaction<'static, Any>,
+    pub(crate) tx: Transaction<'static, Any>,
     /// The child and their work as `child_facts` read them in this transaction, handed
     /// out only by `read_child` (with a capability), so opening a record reads it once.
-    loaded: Option<(Child, Vec<Involvement>)>,
+    pub(crate) loaded: Option<(Child, Vec<Involvement>)>,
 }
 
 /// A child as a list shows them.

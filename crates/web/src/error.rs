@@ -99,6 +99,7 @@ impl WebError {
         match self {
             WebError::NotFound | WebError::App(AppError::NotFound(_)) => StatusCode::NOT_FOUND,
             WebError::App(AppError::Invalid(_)) => StatusCode::BAD_REQUEST,
+            WebError::App(AppError::Problems(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::App(AppError::Conflict(_)) => StatusCode::CONFLICT,
             WebError::App(AppError::Forbidden(_)) => StatusCode::FORBIDDEN,
             WebError::App(AppError::SignInRefused | AppError::SignInLocked { .. })
@@ -119,6 +120,7 @@ impl IntoResponse for WebError {
         let status = match &self {
             WebError::NotFound | WebError::App(AppError::NotFound(_)) => StatusCode::NOT_FOUND,
             WebError::App(AppError::Invalid(_)) => StatusCode::BAD_REQUEST,
+            WebError::App(AppError::Problems(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::App(AppError::Conflict(_)) => StatusCode::CONFLICT,
             WebError::App(AppError::Forbidden(_)) => StatusCode::FORBIDDEN,
             WebError::App(AppError::SignInRefused | AppError::SignInLocked { .. })

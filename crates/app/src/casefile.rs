@@ -1,0 +1,240 @@
+//! Adding to a child's record (case notes, visits, events), drafts of those forms, and
+//! what is due on the record. Each use case is one [`RecordTx`] through the policy
+//! ([`ChildAction::Record`] to write, `Open` to read), audited in that transaction.
+//!
+//! Drafts: saving one is checked against the policy every time (a person who lost the
+//! child from their scope can no longer save or read a draft about them), but only the
+//! first save of a draft is audited ("start-draft"); the autosave that follows every few
+//! seconds would otherwise bury the log. Saving the form for real audits the note or
+//! event and deletes the draft in the same transaction.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+
+use carebridge_domain::casefile::case_events::case_events;
+use carebridge_domain::casefile::events::{check_event, EventInput};
+use carebridge_domain::casefile::notes::{check_note, NoteInput, WorkSpan};
+use carebridge_domain::child::{Involvement, InvolvementKind};
+use carebridge_domain::timescales::{what_is_due, DueItem, SchoolTerms, WorkingDayCalendar};
+use carebridge_domain::{ChildId, EventId, NoteId};
+use carebridge_policy::ChildAction;
+use carebridge_store::Draft;
+
+use crate::accounts::Actor;
+use crate::records::{finish, Checked, OpenedRecord, RequestMeta};
+use crate::{App, AppError};
+
+/// The long forms that keep drafts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DraftForm {
+    /// A case note or visit.
+    Note,
+    /// An event.
+    Event,
+}
+
+impl DraftForm {
+    /// The form's path for a child: the draft's key, and where signing in again returns.
+    pub fn path(self, child: ChildId) -> String {
+        match self {
+            DraftForm::Note => format!("/children/{child}/notes/new"),
+            DraftForm::Event => format!("/children/{child}/events/new"),
+        }
+    }
+}
+
+/// What a note or event form needs: the child's name, their pieces of work (open ones
+/// first), and the person's draft if they have one.
+#[derive(Debug, Clone)]
+pub struct RecordingForm {
+    /// The child's name.
+    pub name: String,
+    /// The pieces of work a note or event can be filed under.
+    pub work: Vec<Involvement>,
+    /// The person's draft of this form.
+    pub draft: Option<Draft>,
+}
+
+fn spans(work: &[Involvement]) -> Vec<WorkSpan> {
+    work.iter()
+        .map(|w| WorkSpan {
+            id: w.id,
+            start: w.period.start(),
+            end: w.period.end(),
+        })
+        .collect()
+}
+
+/// The school terms the PEP rule reads around `today` (the approximate English terms;
+/// an authority with its own term dates would load them here).
+fn terms_around(today: NaiveDate) -> Result<SchoolTerms, AppError> {
+    Ok(SchoolTerms::approximate_england(
+        today.year() - 12,
+        today.year() + 1,
+    )?)
+}
+
+/// Everything due, overdue and done on an opened record as at `today`.
+pub fn due_on(record: &OpenedRecord, today: NaiveDate) -> Result<Vec<DueItem>, AppError> {
+    let case = case_events(
+        record.child.date_of_birth,
+        &record.involvements,
+        &record.events,
+        &record.notes,
+        today,
+    );
+    Ok(what_is_due(
+        WorkingDayCalendar::england_and_wales()?,
+        &terms_around(today)?,
+        &case,
+        today,
+    )?)
+}
+
+impl App {
+    /// Opens the note or event form: the policy must allow recording on the child.
+    pub async fn recording_form(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        child: ChildId,
+        form: DraftForm,
+    ) -> Result<RecordingForm, AppError> {
+        let Checked {
+            mut tx,
+            access,
+            facts,
+            mut entry,
+            ..
+        } = self
+            .begin_checked(actor, meta, ChildAction::Record, child)
+            .await?;
+        let draft = tx.draft(&access, actor.user, &form.path(child)).await?;
+        let name = tx
+            .recorded_child_name(&access)
+            .await?
+            .unwrap_or_else(|| format!("Child {child}"));
+        entry.action = "open-form".to_owned();
+        finish(tx, &entry).await?;
+        let mut work = facts.involvements;
+        work.sort_by_key(|w| (w.period.end().is_some(), std::cmp::Reverse(w.period.start())));
+        Ok(RecordingForm { name, work, draft })
+    }
+
+    /// Adds a case note or visit to the record, deleting the person's draft of it.
+    pub async fn add_note(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        child: ChildId,
+        input: NoteInput,
+    ) -> Result<NoteId, AppError> {
+        self.authorise_child_action(actor, ChildAction::Record)?;
+        let Checked {
+            mut tx,
+            access,
+            facts,
+            at,
+            mut entry,
+        } = self
+            .begin_checked(actor, meta, ChildAction::Record, child)
+            .await?;
+        let note = check_note(input, &spans(&facts.involvements), at.date_naive())?;
+        let id = tx.add_note(&access, &note, actor.user, at).await?;
+        tx.delete_draft(actor.user, &DraftForm::Note.path(child)).await?;
+        entry.action = "add-note".to_owned();
+        entry.reason = format!("{} ({}); {}", note.kind.label(), id, entry.reason);
+        finish(tx, &entry).await?;
+        Ok(id)
+    }
+
+    /// Adds an event to the record, deleting the person's draft of it.
+    pub async fn add_event(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        child: ChildId,
+        input: EventInput,
+    ) -> Result<EventId, AppError> {
+        self.authorise_child_action(actor, ChildAction::Record)?;
+        let Checked {
+            mut tx,
+            access,
+            facts,
+            at,
+            mut entry,
+        } = self
+            .begin_checked(actor, meta, ChildAction::Record, child)
+            .await?;
+        let work: Vec<(WorkSpan, InvolvementKind)> = spans(&facts.involvements)
+            .into_iter()
+            .zip(facts.involvements.iter().map(|w| w.kind))
+            .collect();
+        let event = check_event(input, &work, at.date_naive())?;
+        let id = tx.add_event(&access, &event, actor.user, at).await?;
+        tx.delete_draft(actor.user, &DraftForm::Event.path(child)).await?;
+        entry.action = "add-event".to_owned();
+        entry.reason = format!("{} ({}); {}", event.kind.label(), id, entry.reason);
+        finish(tx, &entry).await?;
+        Ok(id)
+    }
+
+    /// Saves the person's draft of a form as they type. Returns when it was saved.
+    pub async fn save_draft(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        child: ChildId,
+        form: DraftForm,
+        fields: BTreeMap<String, String>,
+    ) -> Result<chrono::DateTime<chrono::Utc>, AppError> {
+        self.authorise_child_action(actor, ChildAction::Record)?;
+        let fields: BTreeMap<String, String> = fields
+            .into_iter()
+            .filter(|(k, _)| k != "csrf_token")
+            .collect();
+        let size: usize = fields.iter().map(|(k, v)| k.len() + v.len()).sum();
+        // Room for the longest note in any script (four bytes a character) and the rest.
+        if size > carebridge_domain::casefile::notes::MAX_NOTE_CHARS * 4 + 16 * 1024 {
+            return Err(carebridge_domain::DomainError::invalid("draft", "is too long to save").into());
+        }
+        let Checked {
+            mut tx,
+            access,
+            at,
+            mut entry,
+            ..
+        } = self
+            .begin_checked(actor, meta, ChildAction::Record, child)
+            .await?;
+        let existed = tx
+            .save_draft(&access, actor.user, &form.path(child), &fields, at)
+            .await?;
+        if existed {
+            tx.commit().await?;
+        } else {
+            entry.action = "start-draft".to_owned();
+            finish(tx, &entry).await?;
+        }
+        Ok(at)
+    }
+
+    /// Discards the person's own draft of a form.
+    pub async fn discard_draft(
+        &self,
+        actor: &Actor,
+        child: ChildId,
+        form: DraftForm,
+    ) -> Result<(), AppError> {
+        Ok(self
+            .store()
+            .discard_draft(actor.user, &form.path(child))
+            .await?)
+    }
+
+    /// The person's drafts, newest first.
+    pub async fn my_drafts(&self, actor: &Actor) -> Result<Vec<Draft>, AppError> {
+        Ok(self.store().drafts_of(actor.user).await?)
+    }
+}

@@ -1,0 +1,317 @@
+//! Case notes, visits, events and drafts in SQL, inside a [`RecordTx`]: writing takes a
+//! [`ChildAccess`] for [`carebridge_policy::ChildAction::Record`], reading one for
+//! `Open`.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use carebridge_domain::casefile::events::{Event, EventKind, NewEvent};
+use carebridge_domain::casefile::notes::{NewNote, Note, NoteKind};
+use carebridge_domain::{ChildId, EventId, InvolvementId, NoteId, UserId};
+use carebridge_policy::ChildAccess;
+
+use crate::rows::{corrupt, date, date_text, instant, instant_text};
+use crate::{RecordTx, Store, StoreError};
+
+/// A saved draft of a form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    /// The form's path, e.g. `/children/12/notes/new`.
+    pub form: String,
+    /// Whose record it is about, if any.
+    pub child: Option<ChildId>,
+    /// The form's fields as typed (name to value).
+    pub fields: BTreeMap<String, String>,
+    /// When it was last saved.
+    pub saved_at: DateTime<Utc>,
+}
+
+fn flag(row: &AnyRow, column: &'static str) -> Result<Option<bool>, StoreError> {
+    Ok(row.try_get::<Option<i64>, _>(column)?.map(|v| v != 0))
+}
+
+fn note(row: &AnyRow) -> Result<Note, StoreError> {
+    let kind: String = row.try_get("kind")?;
+    Ok(Note {
+        id: NoteId(row.try_get("id")?),
+        child: ChildId(row.try_get("child_id")?),
+        involvement: InvolvementId(row.try_get("involvement_id")?),
+        kind: NoteKind::parse(&kind).map_err(corrupt("case_notes.kind"))?,
+        occurred_on: date(row, "occurred_on")?,
+        child_seen: flag(row, "child_seen")?,
+        seen_alone: flag(row, "seen_alone")?,
+        summary: row.try_get("summary")?,
+        body: row.try_get("body")?,
+        recorded_by: row.try_get("recorded_by")?,
+        recorded_at: instant(row, "recorded_at")?,
+    })
+}
+
+fn fields(column: &'static str, text: &str) -> Result<BTreeMap<String, String>, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
+        what: column,
+        problem: e.to_string(),
+    })
+}
+
+fn fields_text(fields: &BTreeMap<String, String>) -> Result<String, StoreError> {
+    serde_json::to_string(fields).map_err(|e| StoreError::Corrupt {
+        what: "fields",
+        problem: e.to_string(),
+    })
+}
+
+fn event(row: &AnyRow) -> Result<Event, StoreError> {
+    let kind: String = row.try_get("kind")?;
+    let details: String = row.try_get("details")?;
+    Ok(Event {
+        id: EventId(row.try_get("id")?),
+        child: ChildId(row.try_get("child_id")?),
+        involvement: InvolvementId(row.try_get("involvement_id")?),
+        kind: EventKind::parse(&kind).map_err(corrupt("case_events.kind"))?,
+        occurred_on: date(row, "occurred_on")?,
+        details: fields("case_events.details", &details)?,
+        recorded_by: row.try_get("recorded_by")?,
+        recorded_at: instant(row, "recorded_at")?,
+    })
+}
+
+fn draft(row: &AnyRow) -> Result<Draft, StoreError> {
+    let text: String = row.try_get("fields")?;
+    Ok(Draft {
+        form: row.try_get("form")?,
+        child: row.try_get::<Option<i64>, _>("child_id")?.map(ChildId),
+        fields: fields("drafts.fields", &text)?,
+        saved_at: instant(row, "saved_at")?,
+    })
+}
+
+fn writing(access: &ChildAccess) -> Result<(), StoreError> {
+    if access.may_write() {
+        Ok(())
+    } else {
+        Err(StoreError::Refused("this access does not allow adding to the record"))
+    }
+}
+
+fn reading(access: &ChildAccess) -> Result<(), StoreError> {
+    if access.may_read() {
+        Ok(())
+    } else {
+        Err(StoreError::Refused("this access does not allow reading the record"))
+    }
+}
+
+impl RecordTx {
+    /// The child's name, for a form that adds to their record.
+    pub async fn recorded_child_name(
+        &mut self,
+        access: &ChildAccess,
+    ) -> Result<Option<String>, StoreError> {
+        writing(access)?;
+        if let Some((child, _)) = self.loaded.as_ref().filter(|(c, _)| c.id == access.child()) {
+            return Ok(Some(format!("{} {}", child.given_name, child.family_name)));
+        }
+        Ok(sqlx::query_scalar(
+            "SELECT given_name || ' ' || family_name FROM children WHERE id = $1",
+        )
+        .bind(access.child().0)
+        .fetch_optional(&mut *self.tx)
+        .await?)
+    }
+
+    /// Adds a checked note to the record; returns its id. The note's piece of work must
+    /// be the child's (the database's foreign key and this check together).
+    pub async fn add_note(
+        &mut self,
+        access: &ChildAccess,
+        note: &NewNote,
+        by: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<NoteId, StoreError> {
+        writing(access)?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO case_notes (child_id, involvement_id, kind, occurred_on, child_seen, \
+             seen_alone, summary, body, recorded_by, recorded_at) \
+             SELECT child_id, id, $1, $2, $3, $4, $5, $6, $7, $8 FROM involvements \
+             WHERE id = $9 AND child_id = $10 RETURNING id",
+        )
+        .bind(note.kind.code())
+        .bind(date_text(note.occurred_on))
+        .bind(note.child_seen.map(i64::from))
+        .bind(note.seen_alone.map(i64::from))
+        .bind(&note.summary)
+        .bind(&note.body)
+        .bind(by.0)
+        .bind(instant_text(at))
+        .bind(note.involvement.0)
+        .bind(access.child().0)
+        .fetch_optional(&mut *self.tx)
+        .await?
+        .ok_or(StoreError::Refused("that piece of work is not on this child's record"))?;
+        Ok(NoteId(id))
+    }
+
+    /// Adds a checked event to the record; returns its id.
+    pub async fn add_event(
+        &mut self,
+        access: &ChildAccess,
+        event: &NewEvent,
+        by: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<EventId, StoreError> {
+        writing(access)?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO case_events (child_id, involvement_id, kind, occurred_on, details, \
+             recorded_by, recorded_at) \
+             SELECT child_id, id, $1, $2, $3, $4, $5 FROM involvements \
+             WHERE id = $6 AND child_id = $7 RETURNING id",
+        )
+        .bind(event.kind.code())
+        .bind(date_text(event.occurred_on))
+        .bind(fields_text(&event.details)?)
+        .bind(by.0)
+        .bind(instant_text(at))
+        .bind(event.involvement.0)
+        .bind(access.child().0)
+        .fetch_optional(&mut *self.tx)
+        .await?
+        .ok_or(StoreError::Refused("that piece of work is not on this child's record"))?;
+        Ok(EventId(id))
+    }
+
+    /// The record's events and notes, each in date order.
+    pub async fn casefile(
+        &mut self,
+        access: &ChildAccess,
+    ) -> Result<(Vec<Event>, Vec<Note>), StoreError> {
+        reading(access)?;
+        let events = sqlx::query(
+            "SELECT e.id, e.child_id, e.involvement_id, e.kind, e.occurred_on, e.details, \
+             u.display_name AS recorded_by, e.recorded_at \
+             FROM case_events e JOIN users u ON u.id = e.recorded_by \
+             WHERE e.child_id = $1 ORDER BY e.occurred_on, e.id",
+        )
+        .bind(access.child().0)
+        .fetch_all(&mut *self.tx)
+        .await?
+        .iter()
+        .map(event)
+        .collect::<Result<Vec<_>, _>>()?;
+        let notes = sqlx::query(
+            "SELECT n.id, n.child_id, n.involvement_id, n.kind, n.occurred_on, n.child_seen, \
+             n.seen_alone, n.summary, n.body, u.display_name AS recorded_by, n.recorded_at \
+             FROM case_notes n JOIN users u ON u.id = n.recorded_by \
+             WHERE n.child_id = $1 ORDER BY n.occurred_on, n.id",
+        )
+        .bind(access.child().0)
+        .fetch_all(&mut *self.tx)
+        .await?
+        .iter()
+        .map(note)
+        .collect::<Result<Vec<_>, _>>()?;
+        Ok((events, notes))
+    }
+
+    /// Saves (or replaces) the person's draft of a form about the child. Returns
+    /// whether a draft already existed.
+    pub async fn save_draft(
+        &mut self,
+        access: &ChildAccess,
+        user: UserId,
+        form: &str,
+        fields: &BTreeMap<String, String>,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        writing(access)?;
+        let text = fields_text(fields)?;
+        let updated = sqlx::query(
+            "UPDATE drafts SET fields = $1, saved_at = $2, child_id = $3 \
+             WHERE user_id = $4 AND form = $5",
+        )
+        .bind(&text)
+        .bind(instant_text(at))
+        .bind(access.child().0)
+        .bind(user.0)
+        .bind(form)
+        .execute(&mut *self.tx)
+        .await?
+        .rows_affected();
+        if updated > 0 {
+            return Ok(true);
+        }
+        sqlx::query(
+            "INSERT INTO drafts (user_id, form, child_id, fields, saved_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(user.0)
+        .bind(form)
+        .bind(access.child().0)
+        .bind(&text)
+        .bind(instant_text(at))
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(false)
+    }
+
+    /// The person's draft of a form about the child, if they have one.
+    pub async fn draft(
+        &mut self,
+        access: &ChildAccess,
+        user: UserId,
+        form: &str,
+    ) -> Result<Option<Draft>, StoreError> {
+        writing(access)?;
+        sqlx::query(
+            "SELECT form, child_id, fields, saved_at FROM drafts \
+             WHERE user_id = $1 AND form = $2 AND child_id = $3",
+        )
+        .bind(user.0)
+        .bind(form)
+        .bind(access.child().0)
+        .fetch_optional(&mut *self.tx)
+        .await?
+        .as_ref()
+        .map(draft)
+        .transpose()
+    }
+
+    /// Deletes the person's draft of a form (after it was saved for real).
+    pub async fn delete_draft(&mut self, user: UserId, form: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM drafts WHERE user_id = $1 AND form = $2")
+            .bind(user.0)
+            .bind(form)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// The person's drafts, newest first: which forms, about whom, saved when (their
+    /// content is read only through the form, which asks the policy).
+    pub async fn drafts_of(&self, user: UserId) -> Result<Vec<Draft>, StoreError> {
+        sqlx::query(
+            "SELECT form, child_id, '{}' AS fields, saved_at FROM drafts \
+             WHERE user_id = $1 ORDER BY saved_at DESC",
+        )
+        .bind(user.0)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(draft)
+        .collect()
+    }
+
+    /// Discards the person's draft of a form.
+    pub async fn discard_draft(&self, user: UserId, form: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM drafts WHERE user_id = $1 AND form = $2")
+            .bind(user.0)
+            .bind(form)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+}
