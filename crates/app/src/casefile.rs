@@ -15,6 +15,7 @@ use chrono::{Datelike, NaiveDate};
 use carebridge_domain::casefile::case_events::case_events;
 use carebridge_domain::casefile::events::{check_event, EventInput};
 use carebridge_domain::casefile::notes::{check_note, NoteInput, WorkSpan};
+use carebridge_domain::casefile::Problems;
 use carebridge_domain::child::{Involvement, InvolvementKind};
 use carebridge_domain::timescales::{what_is_due, DueItem, SchoolTerms, WorkingDayCalendar};
 use carebridge_domain::{ChildId, EventId, NoteId};
@@ -92,6 +93,16 @@ pub fn due_on(record: &OpenedRecord, today: NaiveDate) -> Result<Vec<DueItem>, A
     )?)
 }
 
+/// The domain's verdict on a form, with the problems the form had reading its fields
+/// (a date that is not a date) taking precedence. Nothing is written when either has any.
+fn checked<T>(verdict: Result<T, Problems>, reading: &Problems) -> Result<T, AppError> {
+    match verdict {
+        Ok(value) if reading.is_empty() => Ok(value),
+        Ok(_) => Err(reading.clone().into()),
+        Err(problems) => Err(problems.overridden_by(reading).into()),
+    }
+}
+
 impl App {
     /// Opens the note or event form: the policy must allow recording on the child.
     pub async fn recording_form(
@@ -129,6 +140,7 @@ impl App {
         meta: &RequestMeta,
         child: ChildId,
         input: NoteInput,
+        reading: Problems,
     ) -> Result<NoteId, AppError> {
         self.authorise_child_action(actor, ChildAction::Record)?;
         let Checked {
@@ -140,7 +152,10 @@ impl App {
         } = self
             .begin_checked(actor, meta, ChildAction::Record, child)
             .await?;
-        let note = check_note(input, &spans(&facts.involvements), at.date_naive())?;
+        let note = checked(
+            check_note(input, &spans(&facts.involvements), at.date_naive()),
+            &reading,
+        )?;
         let id = tx.add_note(&access, &note, actor.user, at).await?;
         tx.delete_draft(actor.user, &DraftForm::Note.path(child)).await?;
         entry.action = "add-note".to_owned();
@@ -156,6 +171,7 @@ impl App {
         meta: &RequestMeta,
         child: ChildId,
         input: EventInput,
+        reading: Problems,
     ) -> Result<EventId, AppError> {
         self.authorise_child_action(actor, ChildAction::Record)?;
         let Checked {
@@ -171,7 +187,7 @@ impl App {
             .into_iter()
             .zip(facts.involvements.iter().map(|w| w.kind))
             .collect();
-        let event = check_event(input, &work, at.date_naive())?;
+        let event = checked(check_event(input, &work, at.date_naive()), &reading)?;
         let id = tx.add_event(&access, &event, actor.user, at).await?;
         tx.delete_draft(actor.user, &DraftForm::Event.path(child)).await?;
         entry.action = "add-event".to_owned();
@@ -227,6 +243,7 @@ impl App {
         child: ChildId,
         form: DraftForm,
     ) -> Result<(), AppError> {
+        self.authorise_child_action(actor, ChildAction::Record)?;
         Ok(self
             .store()
             .discard_draft(actor.user, &form.path(child))

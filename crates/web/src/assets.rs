@@ -18,6 +18,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         include_bytes!("../assets/govuk-frontend.min.js"),
     ),
     (
+        "drafts.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/drafts.js"),
+    ),
+    (
         "init.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/init.js"),

@@ -95,7 +95,7 @@ impl WebError {
         error_page(status, chrome)
     }
 
-    fn status(&self) -> StatusCode {
+    pub(crate) fn status(&self) -> StatusCode {
         match self {
             WebError::NotFound | WebError::App(AppError::NotFound(_)) => StatusCode::NOT_FOUND,
             WebError::App(AppError::Invalid(_)) => StatusCode::BAD_REQUEST,

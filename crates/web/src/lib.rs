@@ -7,6 +7,7 @@
 
 mod assets;
 mod error;
+mod form;
 mod format;
 pub mod oidc;
 mod pages;
@@ -105,6 +106,26 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route(
             "/children/{id}/access-log.csv",
             get(pages::children::access_log_csv),
+        )
+        .route(
+            "/children/{id}/notes/new",
+            get(pages::casefile::note_form).post(pages::casefile::add_note),
+        )
+        .route(
+            "/children/{id}/events/new",
+            get(pages::casefile::event_form).post(pages::casefile::add_event),
+        )
+        .route(
+            "/children/{id}/drafts/{form}",
+            post(pages::casefile::save_draft),
+        )
+        .route(
+            "/children/{id}/drafts/{form}/discard",
+            post(pages::casefile::discard_draft),
+        )
+        .route(
+            "/children/{id}/chronology",
+            get(pages::casefile::chronology_page),
         )
         .route("/governance", get(pages::governance::show))
         .route(

@@ -62,6 +62,23 @@ impl Problems {
             .map(|p| p.message.as_str())
     }
 
+    /// These problems, with `reading`'s message wherever the form could not even read a
+    /// field (e.g. "must be a real date" rather than "enter the date"), and `reading`'s
+    /// other problems added.
+    pub fn overridden_by(mut self, reading: &Problems) -> Problems {
+        for p in &mut self.0 {
+            if let Some(m) = reading.of(p.field) {
+                p.message = m.to_owned();
+            }
+        }
+        for r in &reading.0 {
+            if self.of(r.field).is_none() {
+                self.0.push(r.clone());
+            }
+        }
+        self
+    }
+
     /// `Ok(value)` when there are no problems, else the problems.
     pub fn or<T>(self, value: T) -> Result<T, Problems> {
         if self.is_empty() {

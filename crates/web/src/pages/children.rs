@@ -110,6 +110,52 @@ struct ChildPage {
     may_restrict: bool,
     may_see_log: bool,
     may_explain: bool,
+    may_record: bool,
+    due: Vec<DueLine>,
+    done: Vec<DueLine>,
+}
+
+/// One line of "what is due" on the record.
+#[derive(Debug, Clone)]
+pub(crate) struct DueLine {
+    pub what: &'static str,
+    pub about: String,
+    pub due: Day,
+    pub status: String,
+    pub overdue: bool,
+    pub source: &'static str,
+}
+
+impl DueLine {
+    pub(crate) fn from_item(item: &carebridge_domain::timescales::DueItem) -> Self {
+        use carebridge_domain::timescales::{DueFor, Status};
+        let rule = item.rule();
+        DueLine {
+            what: rule.what,
+            about: match item.due_for {
+                DueFor::Case => String::new(),
+                DueFor::Placement { started } => format!("Placement from {}", Day(started)),
+                DueFor::Term(term) => term.label(),
+            },
+            due: Day(item.due),
+            status: match item.status {
+                Status::DoneOnTime { on } => format!("Done on time on {}", Day(on)),
+                Status::DoneLate { on, days_late } => format!(
+                    "Done {days_late} day{} late on {}",
+                    if days_late == 1 { "" } else { "s" },
+                    Day(on)
+                ),
+                Status::Missed { window_closed } => format!("Not done before {}", Day(window_closed)),
+                other => {
+                    let text = other.to_string();
+                    let mut chars = text.chars();
+                    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+                }
+            },
+            overdue: matches!(item.status, Status::Overdue { .. } | Status::Missed { .. } | Status::DoneLate { .. }),
+            source: rule.source.citation,
+        }
+    }
 }
 
 #[derive(Template)]
@@ -167,6 +213,13 @@ pub(crate) async fn show(
     let today = state.app.clock().today();
     let work = describe_work(&state, &opened, today).await?;
     let subject = session.actor.subject();
+    let items = carebridge_app::casefile::due_on(&opened, today)?;
+    let (outstanding, finished): (Vec<_>, Vec<_>) =
+        items.iter().partition(|i| i.status.is_outstanding());
+    // The last few done, most recent first.
+    let mut finished: Vec<_> = finished;
+    finished.sort_by_key(|i| std::cmp::Reverse(i.due));
+    finished.truncate(6);
     render(&ChildPage {
         chrome: Chrome::for_session(&session, "children"),
         id: child.0,
@@ -186,6 +239,9 @@ pub(crate) async fn show(
         may_restrict: role_may(subject.role, ChildAction::Restrict),
         may_see_log: role_may(subject.role, ChildAction::ViewAccessLog),
         may_explain: role_may(subject.role, ChildAction::ExplainAccess),
+        may_record: role_may(subject.role, ChildAction::Record),
+        due: outstanding.into_iter().map(DueLine::from_item).collect(),
+        done: finished.into_iter().map(DueLine::from_item).collect(),
     })
 }
 

@@ -11,10 +11,10 @@ use axum_extra::extract::Form;
 use carebridge_app::AppError;
 use carebridge_domain::instrument::{Instrument, InstrumentDetails};
 use carebridge_domain::{InstrumentId, OrganisationId};
-use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::transfers::refused;
+use crate::form::{date, required_date};
 use super::{see_other, Chrome};
 use crate::session::Session;
 use crate::{AppState, WebError};
@@ -147,40 +147,6 @@ pub(crate) async fn new(
         None,
     )
     .await
-}
-
-/// Reads a GOV.UK date input (`{prefix}_day`, `_month`, `_year`); blank is None.
-fn date(
-    values: &HashMap<String, String>,
-    prefix: &str,
-    label: &str,
-) -> Result<Option<NaiveDate>, String> {
-    let part = |p: &str| {
-        values
-            .get(&format!("{prefix}_{p}"))
-            .map_or("", |v| v.trim())
-    };
-    let (d, m, y) = (part("day"), part("month"), part("year"));
-    if d.is_empty() && m.is_empty() && y.is_empty() {
-        return Ok(None);
-    }
-    if d.is_empty() || m.is_empty() || y.is_empty() {
-        return Err(format!("{label} must include a day, month and year"));
-    }
-    match (d.parse(), m.parse(), y.parse()) {
-        (Ok(d), Ok(m), Ok(y)) => NaiveDate::from_ymd_opt(y, m, d)
-            .map(Some)
-            .ok_or_else(|| format!("{label} must be a real date")),
-        _ => Err(format!("{label} must be a date, for example 1 4 2027")),
-    }
-}
-
-fn required_date(
-    values: &HashMap<String, String>,
-    prefix: &str,
-    label: &str,
-) -> Result<NaiveDate, String> {
-    date(values, prefix, label)?.ok_or_else(|| format!("Enter {}", label.to_lowercase()))
 }
 
 fn organisation(

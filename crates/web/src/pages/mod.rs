@@ -1,6 +1,7 @@
 //! Page handlers and the pieces every page shares: the chrome (navigation, who is
 //! signed in), the "as at" date control and pagination.
 
+pub(crate) mod casefile;
 pub(crate) mod children;
 pub(crate) mod governance;
 pub(crate) mod home;

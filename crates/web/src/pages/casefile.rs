@@ -1,0 +1,607 @@
+//! Adding to a child's record and reading it back: the visit and case note form, the
+//! event form, their drafts (saved as the person types, offered back after a timeout),
+//! and the chronology. Each handler calls one use case in `carebridge_app::casefile`
+//! or `records`, which asks the policy and audits in the same transaction.
+
+use std::collections::{BTreeMap, HashMap};
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::Json;
+use axum_extra::extract::Form;
+use carebridge_app::casefile::{DraftForm, RecordingForm};
+use carebridge_app::records::OpenedRecord;
+use carebridge_app::AppError;
+use carebridge_domain::casefile::chronology::{chronology, EntrySource, EntryType};
+use carebridge_domain::casefile::events::{Detail, EventInput, EventKind};
+use carebridge_domain::casefile::notes::{NoteInput, NoteKind};
+use carebridge_domain::casefile::Problems;
+use carebridge_domain::{ChildId, InvolvementId, OrganisationId, ServiceId};
+use serde::Deserialize;
+
+use super::{render, see_other, Chrome};
+use crate::form::{date, text, yes_no};
+use crate::format::Day;
+use crate::session::Session;
+use crate::{AppState, WebError};
+
+fn child_id(text: &str) -> Result<ChildId, WebError> {
+    text.parse().map(ChildId).map_err(|_| WebError::NotFound)
+}
+
+fn form_kind(text: &str) -> Result<DraftForm, WebError> {
+    match text {
+        "note" => Ok(DraftForm::Note),
+        "event" => Ok(DraftForm::Event),
+        _ => Err(WebError::NotFound),
+    }
+}
+
+/// Renders an error in the signed-in chrome.
+fn failed(session: &Session, e: impl Into<WebError>) -> Response {
+    e.into().page(Chrome::for_session(session, "children"))
+}
+
+/// The id of the input an error summary links to for a field.
+fn anchor(field: &str) -> String {
+    match field {
+        "occurred" => "occurred_day".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// A piece of work as a form offers it.
+#[derive(Debug, Clone)]
+struct WorkOption {
+    id: i64,
+    label: String,
+    allowed: bool,
+}
+
+fn work_options(form: &RecordingForm, kind: Option<EventKind>) -> Vec<WorkOption> {
+    form.work
+        .iter()
+        .map(|w| WorkOption {
+            id: w.id.0,
+            label: format!(
+                "{}, from {}{}",
+                w.kind.label(),
+                Day(w.period.start()),
+                w.period
+                    .end()
+                    .map_or_else(|| " (open)".to_owned(), |e| format!(" to {}", Day(e)))
+            ),
+            allowed: kind.is_none_or(|k| k.filed_under().contains(&w.kind)),
+        })
+        .collect()
+}
+
+/// "Saved at 14:32 on 23 November 2026" (UTC, as every time on the site).
+fn saved_at(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%H:%M on %-d %B %Y").to_string()
+}
+
+#[derive(Template)]
+#[template(path = "note_new.html")]
+struct NotePage {
+    chrome: Chrome,
+    id: i64,
+    name: String,
+    work: Vec<WorkOption>,
+    kinds: Vec<(&'static str, &'static str)>,
+    values: HashMap<String, String>,
+    problems: Vec<(String, String)>,
+    draft_saved: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "event_new.html")]
+struct EventPage {
+    chrome: Chrome,
+    id: i64,
+    name: String,
+    work: Vec<WorkOption>,
+    kinds: Vec<(&'static str, &'static str)>,
+    kind: Option<(&'static str, &'static str)>,
+    details: Vec<Detail>,
+    values: HashMap<String, String>,
+    problems: Vec<(String, String)>,
+    draft_saved: Option<String>,
+}
+
+/// Template helpers shared by the two forms.
+trait FormValues {
+    fn values(&self) -> &HashMap<String, String>;
+    fn problems(&self) -> &[(String, String)];
+
+    fn value(&self, name: &str) -> &str {
+        self.values().get(name).map_or("", String::as_str)
+    }
+
+    fn is(&self, name: &str, value: &str) -> bool {
+        self.value(name) == value
+    }
+
+    fn error(&self, field: &str) -> Option<&str> {
+        let anchor = anchor(field);
+        self.problems()
+            .iter()
+            .find(|(a, _)| *a == anchor)
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+impl FormValues for NotePage {
+    fn values(&self) -> &HashMap<String, String> {
+        &self.values
+    }
+    fn problems(&self) -> &[(String, String)] {
+        &self.problems
+    }
+}
+
+impl FormValues for EventPage {
+    fn values(&self) -> &HashMap<String, String> {
+        &self.values
+    }
+    fn problems(&self) -> &[(String, String)] {
+        &self.problems
+    }
+}
+
+fn listed(problems: &Problems) -> Vec<(String, String)> {
+    problems
+        .0
+        .iter()
+        .map(|p| (anchor(p.field), p.message.clone()))
+        .collect()
+}
+
+/// Re-renders a form with its problems (422), or the error page for anything else.
+fn with_status(page: &impl Template, status: StatusCode) -> Result<Response, WebError> {
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+/// Values to show: what was posted, else the person's draft.
+fn values_and_draft(
+    form: &RecordingForm,
+    posted: Option<HashMap<String, String>>,
+) -> (HashMap<String, String>, Option<String>) {
+    match posted {
+        Some(values) => (values, None),
+        None => match &form.draft {
+            Some(d) => (
+                d.fields.clone().into_iter().collect(),
+                Some(saved_at(d.saved_at)),
+            ),
+            None => (HashMap::new(), None),
+        },
+    }
+}
+
+async fn note_page(
+    state: &AppState,
+    session: &Session,
+    child: ChildId,
+    posted: Option<(HashMap<String, String>, Problems)>,
+) -> Result<Response, WebError> {
+    let form = match state
+        .app
+        .recording_form(&session.actor, &session.meta, child, DraftForm::Note)
+        .await
+    {
+        Ok(form) => form,
+        Err(e) => return Ok(failed(session, e)),
+    };
+    let (posted, problems) = posted.map_or((None, Problems::new()), |(v, p)| (Some(v), p));
+    let (values, draft_saved) = values_and_draft(&form, posted);
+    let page = NotePage {
+        chrome: Chrome::for_session(session, "children"),
+        id: child.0,
+        name: form.name.clone(),
+        work: work_options(&form, None),
+        kinds: NoteKind::ALL.iter().map(|k| (k.code(), k.label())).collect(),
+        values,
+        problems: listed(&problems),
+        draft_saved,
+    };
+    let status = if problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    with_status(&page, status)
+}
+
+/// The visit and case note form (with the person's draft, if any).
+pub(crate) async fn note_form(
+    session: Session,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let child = child_id(&id)?;
+    note_page(&state, &session, child, None).await
+}
+
+fn note_input(values: &HashMap<String, String>) -> (NoteInput, Problems) {
+    let mut problems = Problems::new();
+    let occurred_on = match date(values, "occurred", "The date it happened") {
+        Ok(d) => d,
+        Err(message) => {
+            problems.add("occurred", message);
+            None
+        }
+    };
+    let input = NoteInput {
+        involvement: text(values, "involvement").parse().ok().map(InvolvementId),
+        kind: NoteKind::parse(text(values, "kind")).ok(),
+        occurred_on,
+        child_seen: yes_no(values, "child_seen"),
+        seen_alone: yes_no(values, "seen_alone"),
+        summary: text(values, "summary").to_owned(),
+        body: values.get("body").cloned().unwrap_or_default(),
+    };
+    (input, problems)
+}
+
+/// Saves a visit or case note; on a problem, the form again with every problem and
+/// everything typed (nothing saved).
+pub(crate) async fn add_note(
+    session: Session,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(values): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let child = child_id(&id)?;
+    session.check_csrf(text(&values, "csrf_token"))?;
+    let (input, reading) = note_input(&values);
+    match state
+        .app
+        .add_note(&session.actor, &session.meta, child, input, reading)
+        .await
+    {
+        Ok(note) => Ok(see_other(&format!(
+            "/children/{child}/chronology?recorded=note-{note}#note-{note}"
+        ))),
+        Err(AppError::Problems(problems)) => {
+            note_page(&state, &session, child, Some((values, problems))).await
+        }
+        Err(e) => Ok(failed(&session, e)),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct KindQuery {
+    kind: Option<String>,
+}
+
+async fn event_page(
+    state: &AppState,
+    session: &Session,
+    child: ChildId,
+    kind: Option<&str>,
+    posted: Option<(HashMap<String, String>, Problems)>,
+) -> Result<Response, WebError> {
+    let form = match state
+        .app
+        .recording_form(&session.actor, &session.meta, child, DraftForm::Event)
+        .await
+    {
+        Ok(form) => form,
+        Err(e) => return Ok(failed(session, e)),
+    };
+    let (posted, problems) = posted.map_or((None, Problems::new()), |(v, p)| (Some(v), p));
+    let (values, draft_saved) = values_and_draft(&form, posted);
+    // The kind asked for; else the one in the draft.
+    let kind = kind
+        .or_else(|| values.get("kind").map(String::as_str))
+        .and_then(|k| EventKind::parse(k).ok());
+    let page = EventPage {
+        chrome: Chrome::for_session(session, "children"),
+        id: child.0,
+        name: form.name.clone(),
+        work: work_options(&form, kind),
+        kinds: EventKind::ALL.iter().map(|k| (k.code(), k.label())).collect(),
+        kind: kind.map(|k| (k.code(), k.label())),
+        details: kind.map(|k| k.details().to_vec()).unwrap_or_default(),
+        values,
+        problems: listed(&problems),
+        draft_saved: draft_saved.filter(|_| kind.is_some()),
+    };
+    let status = if problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    with_status(&page, status)
+}
+
+/// The event form: first what happened, then its details.
+pub(crate) async fn event_form(
+    session: Session,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<KindQuery>,
+) -> Result<Response, WebError> {
+    let child = child_id(&id)?;
+    event_page(&state, &session, child, query.kind.as_deref(), None).await
+}
+
+/// Saves an event; on a problem, the form again with every problem.
+pub(crate) async fn add_event(
+    session: Session,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(values): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let child = child_id(&id)?;
+    session.check_csrf(text(&values, "csrf_token"))?;
+    let kind = EventKind::parse(text(&values, "kind")).ok();
+    let mut reading = Problems::new();
+    let occurred_on = date(&values, "occurred", "The date it happened").unwrap_or_else(|m| {
+        reading.add("occurred", m);
+        None
+    });
+    let details: BTreeMap<String, String> = kind
+        .map(|k| k.details())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|d| values.get(d.name).map(|v| (d.name.to_owned(), v.clone())))
+        .collect();
+    let input = EventInput {
+        involvement: text(&values, "involvement").parse().ok().map(InvolvementId),
+        kind,
+        occurred_on,
+        details,
+    };
+    let kind_code = kind.map(EventKind::code);
+    match state
+        .app
+        .add_event(&session.actor, &session.meta, child, input, reading)
+        .await
+    {
+        Ok(event) => Ok(see_other(&format!(
+            "/children/{child}/chronology?recorded=event-{event}#event-{event}"
+        ))),
+        Err(AppError::Problems(problems)) => {
+            event_page(&state, &session, child, kind_code, Some((values, problems))).await
+        }
+        Err(e) => Ok(failed(&session, e)),
+    }
+}
+
+/// Saves a draft as the person types (called by `drafts.js`). Answers JSON: 200 with
+/// when it was saved; 401 when the session has ended (the page then says the draft up
+/// to the last save is kept and offers to sign in again); 403/404 when refused.
+pub(crate) async fn save_draft(
+    session: Result<Session, Response>,
+    State(state): State<AppState>,
+    Path((id, form)): Path<(String, String)>,
+    Form(values): Form<BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    let session = match session {
+        Ok(session) => session,
+        Err(rejection) if rejection.status().is_redirection() => {
+            return Ok((
+                StatusCode::UNAUTHORIZED,
+                Json(serde_json::json!({ "signed_in": false })),
+            )
+                .into_response());
+        }
+        Err(rejection) => return Ok(rejection),
+    };
+    let child = child_id(&id)?;
+    let form = form_kind(&form)?;
+    session.check_csrf(values.get("csrf_token").map_or("", String::as_str))?;
+    match state
+        .app
+        .save_draft(&session.actor, &session.meta, child, form, values)
+        .await
+    {
+        Ok(at) => Ok(Json(serde_json::json!({
+            "saved_at": saved_at(at),
+        }))
+        .into_response()),
+        Err(e) => {
+            let message = match &e {
+                AppError::Forbidden(why) => format!("You do not have permission to do this: {why}"),
+                AppError::Invalid(_) | AppError::Problems(_) | AppError::NotFound(_) => e.to_string(),
+                // No internals in answers.
+                _ => "The draft could not be saved".to_owned(),
+            };
+            let status = WebError::from(e).status();
+            Ok((status, Json(serde_json::json!({ "error": message }))).into_response())
+        }
+    }
+}
+
+/// Discards the person's draft of a form, then shows the empty form.
+pub(crate) async fn discard_draft(
+    session: Session,
+    State(state): State<AppState>,
+    Path((id, form)): Path<(String, String)>,
+    Form(values): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let child = child_id(&id)?;
+    let form = form_kind(&form)?;
+    session.check_csrf(text(&values, "csrf_token"))?;
+    state
+        .app
+        .discard_draft(&session.actor, child, form)
+        .await?;
+    Ok(see_other(&form.path(child)))
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ChronologyQuery {
+    #[serde(default)]
+    service: String,
+    #[serde(default)]
+    r#type: Vec<String>,
+    #[serde(default)]
+    recorded: String,
+}
+
+/// One line of the chronology as the page shows it.
+#[derive(Debug, Clone)]
+struct Line {
+    anchor: String,
+    on: Day,
+    kind: EntryType,
+    title: String,
+    service: String,
+    details: Vec<String>,
+    body: Option<String>,
+    by: String,
+}
+
+#[derive(Template)]
+#[template(path = "chronology.html")]
+struct ChronologyPage {
+    chrome: Chrome,
+    id: i64,
+    name: String,
+    born: Day,
+    printed: Day,
+    lines: Vec<Line>,
+    total: usize,
+    services: Vec<(i64, String)>,
+    service: Option<i64>,
+    types: Vec<(&'static str, &'static str, bool)>,
+    recorded: bool,
+}
+
+/// The chronology: the whole record in date order, filtered by service and type.
+pub(crate) async fn chronology_page(
+    session: Session,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    axum_extra::extract::Query(query): axum_extra::extract::Query<ChronologyQuery>,
+) -> Result<Response, WebError> {
+    let child = child_id(&id)?;
+    let opened = match state
+        .app
+        .open_record(&session.actor, &session.meta, child)
+        .await
+    {
+        Ok(opened) => opened,
+        Err(e) => return Ok(failed(&session, e)),
+    };
+    let directory = state.app.directory().await?;
+    let provision = state
+        .app
+        .store()
+        .provision_periods()
+        .await
+        .map_err(AppError::from)?;
+    let service_name = |s: ServiceId| {
+        directory
+            .services
+            .iter()
+            .find(|x| x.id == s)
+            .map_or_else(|| format!("service {s}"), |x| x.name.clone())
+    };
+    let org_name = |o: OrganisationId| {
+        directory
+            .organisation(o)
+            .map_or_else(|| format!("organisation {o}"), |o| o.name.clone())
+    };
+    let types: Vec<EntryType> = query
+        .r#type
+        .iter()
+        .filter_map(|t| EntryType::parse(t))
+        .collect();
+    let service: Option<i64> = query.service.parse().ok();
+    let entries = chronology(&opened.involvements, &opened.events, &opened.notes, &provision);
+    let total = entries.len();
+    let lines = entries
+        .iter()
+        .filter(|e| types.is_empty() || types.contains(&e.kind))
+        .filter(|e| service.is_none_or(|s| e.service.0 == s))
+        .filter_map(|e| describe(&opened, e, &service_name, &org_name))
+        .collect();
+    let mut services: Vec<(i64, String)> = opened
+        .involvements
+        .iter()
+        .map(|w| (w.service.0, service_name(w.service)))
+        .collect();
+    services.sort();
+    services.dedup();
+    render(&ChronologyPage {
+        chrome: Chrome::for_session(&session, "children"),
+        id: child.0,
+        name: format!("{} {}", opened.child.given_name, opened.child.family_name),
+        born: Day(opened.child.date_of_birth),
+        printed: Day(state.app.clock().today()),
+        lines,
+        total,
+        services,
+        service,
+        types: EntryType::ALL
+            .iter()
+            .map(|t| (t.code(), t.label(), types.contains(t)))
+            .collect(),
+        recorded: !query.recorded.is_empty(),
+    })
+}
+
+fn describe(
+    opened: &OpenedRecord,
+    entry: &carebridge_domain::casefile::chronology::Entry,
+    service_name: &impl Fn(ServiceId) -> String,
+    org_name: &impl Fn(OrganisationId) -> String,
+) -> Option<Line> {
+    let work = |id: InvolvementId| opened.involvements.iter().find(|w| w.id == id);
+    let service = service_name(entry.service);
+    let line = |anchor: String, title: String, details: Vec<String>, body: Option<String>, by: String| Line {
+        anchor,
+        on: Day(entry.on),
+        kind: entry.kind,
+        title,
+        service: service.clone(),
+        details,
+        body,
+        by,
+    };
+    Some(match entry.source {
+        EntrySource::WorkStarted(id) => {
+            let w = work(id)?;
+            line(format!("work-{id}-start"), format!("{} started", w.kind.label()), Vec::new(), None, String::new())
+        }
+        EntrySource::WorkEnded(id) => {
+            let w = work(id)?;
+            line(format!("work-{id}-end"), format!("{} ended", w.kind.label()), Vec::new(), None, String::new())
+        }
+        EntrySource::Event(id) => {
+            let e = opened.events.iter().find(|e| e.id == id)?;
+            line(format!("event-{id}"), e.kind.label().to_owned(), e.describe_details(), None, e.recorded_by.clone())
+        }
+        EntrySource::Note(id) => {
+            let n = opened.notes.iter().find(|n| n.id == id)?;
+            let mut details = Vec::new();
+            if let Some(seen) = n.child_seen {
+                details.push(match (seen, n.seen_alone) {
+                    (true, Some(true)) => "Child seen alone".to_owned(),
+                    (true, _) => "Child seen, not alone".to_owned(),
+                    (false, _) => "Child not seen".to_owned(),
+                });
+            }
+            line(
+                format!("note-{id}"),
+                format!("{}: {}", n.kind.label(), n.summary),
+                details,
+                Some(n.body.clone()),
+                n.recorded_by.clone(),
+            )
+        }
+        EntrySource::Provision(org) => line(
+            format!("provider-{}-{}", entry.service, entry.on),
+            format!("From {} delivered by {}", Day(entry.on), org_name(org)),
+            Vec::new(),
+            None,
+            String::new(),
+        ),
+    })
+}
