@@ -1,0 +1,292 @@
+//! Adding to children's records on every backend: visits, notes and events through the
+//! policy, audited with the write; invalid input writes nothing; drafts saved, put back
+//! and removed when the form is saved; what is due follows what is recorded.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+
+use carebridge_app::accounts::Actor;
+use carebridge_app::casefile::{due_on, DraftForm};
+use carebridge_app::records::RequestMeta;
+use carebridge_app::{App, AppError};
+use carebridge_domain::casefile::events::{EventInput, EventKind};
+use carebridge_domain::casefile::notes::{NoteInput, NoteKind};
+use carebridge_domain::casefile::Problems;
+use carebridge_domain::child::InvolvementKind;
+use carebridge_domain::timescales::{RuleId, Status};
+use carebridge_domain::ChildId;
+use carebridge_testkit::{demo_app, every_backend};
+
+const CHILDREN: u32 = 120;
+
+async fn actor(app: &App, username: &str) -> Actor {
+    Actor::from(&app.store().user_by_username(username).await.unwrap().unwrap())
+}
+
+fn meta() -> RequestMeta {
+    RequestMeta {
+        request_id: "casefile-test".into(),
+        client: "192.0.2.9".into(),
+    }
+}
+
+/// A child the social worker may record on, with a piece of work open today, and one
+/// they may not open at all.
+async fn in_and_out_of_scope(app: &App, sw: &Actor) -> (ChildId, ChildId) {
+    let today = app.clock().today();
+    let mut inside = None;
+    let mut outside = None;
+    for child in (1..=i64::from(CHILDREN)).map(ChildId) {
+        match app.open_record(sw, &meta(), child).await {
+            Ok(r) if inside.is_none() && r.involvements.iter().any(|w| w.period.contains(today)) => {
+                inside = Some(child);
+            }
+            Err(AppError::Forbidden(_)) if outside.is_none() => outside = Some(child),
+            _ => {}
+        }
+    }
+    (inside.unwrap(), outside.unwrap())
+}
+
+fn visit(involvement: carebridge_domain::InvolvementId, on: chrono::NaiveDate) -> NoteInput {
+    NoteInput {
+        involvement: Some(involvement),
+        kind: Some(NoteKind::Visit),
+        occurred_on: Some(on),
+        child_seen: Some(true),
+        seen_alone: Some(true),
+        summary: "Statutory visit at home".into(),
+        body: "Saw the child in their bedroom; they showed me their drawings.".into(),
+    }
+}
+
+#[tokio::test]
+async fn a_visit_and_an_event_are_recorded_audited_and_read_back() {
+    for db in every_backend().await {
+        let (app, _clock) = demo_app(&db, CHILDREN).await;
+        let sw = actor(&app, "sw.demo").await;
+        let (child, _) = in_and_out_of_scope(&app, &sw).await;
+        let today = app.clock().today();
+        let record = app.open_record(&sw, &meta(), child).await.unwrap();
+        let open = record.involvements.iter().find(|w| w.period.contains(today)).unwrap();
+
+        let note = app
+            .add_note(&sw, &meta(), child, visit(open.id, today), Problems::new())
+            .await
+            .unwrap();
+        let after = app.open_record(&sw, &meta(), child).await.unwrap();
+        let saved = after.notes.iter().find(|n| n.id == note).unwrap();
+        assert_eq!(saved.kind, NoteKind::Visit);
+        assert_eq!((saved.child_seen, saved.seen_alone), (Some(true), Some(true)));
+        assert_eq!(saved.recorded_by, sw.display_name, "{}", db.label);
+
+        // An event filed under work of a kind it does not belong to is refused by field.
+        let wrong = EventInput {
+            involvement: Some(open.id),
+            kind: Some(EventKind::ShortBreak),
+            occurred_on: Some(today),
+            details: BTreeMap::new(),
+        };
+        let fits = EventKind::ShortBreak.filed_under().contains(&open.kind);
+        let result = app.add_event(&sw, &meta(), child, wrong, Problems::new()).await;
+        if !fits {
+            match result {
+                Err(AppError::Problems(p)) => assert!(p.of("involvement").is_some()),
+                other => panic!("{other:?}"),
+            }
+        }
+        // A strategy discussion, where the work allows one.
+        let kind = EventKind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.filed_under().contains(&open.kind) && k.details().is_empty())
+            .unwrap();
+        let event = app
+            .add_event(
+                &sw,
+                &meta(),
+                child,
+                EventInput {
+                    involvement: Some(open.id),
+                    kind: Some(kind),
+                    occurred_on: Some(today),
+                    details: BTreeMap::new(),
+                },
+                Problems::new(),
+            )
+            .await
+            .unwrap();
+        let after = app.open_record(&sw, &meta(), child).await.unwrap();
+        assert!(after.events.iter().any(|e| e.id == event && e.kind == kind));
+
+        // Both writes are in the child's audit log, with who and why.
+        let log = app.store().audit_of_child(child, Some(sw.user), 100).await.unwrap();
+        for action in ["add-note", "add-event"] {
+            let entry = log.iter().find(|e| e.entry.action == action).unwrap();
+            assert!(entry.entry.allowed);
+            assert_eq!(entry.entry.request_id, "casefile-test");
+        }
+    }
+}
+
+#[tokio::test]
+async fn invalid_input_and_refusals_write_nothing() {
+    for db in every_backend().await {
+        let (app, _clock) = demo_app(&db, CHILDREN).await;
+        let sw = actor(&app, "sw.demo").await;
+        let (child, outside) = in_and_out_of_scope(&app, &sw).await;
+        let today = app.clock().today();
+        let record = app.open_record(&sw, &meta(), child).await.unwrap();
+        let open = record.involvements.iter().find(|w| w.period.contains(today)).unwrap();
+        let before = record.notes.len();
+
+        // Every problem at once; the form's own reading problem wins for its field.
+        let mut bad = visit(open.id, today);
+        bad.occurred_on = None;
+        bad.summary = String::new();
+        let mut reading = Problems::new();
+        reading.add("occurred", "The date it happened must be a real date");
+        match app.add_note(&sw, &meta(), child, bad, reading).await {
+            Err(AppError::Problems(p)) => {
+                assert_eq!(p.of("occurred"), Some("The date it happened must be a real date"));
+                assert_eq!(p.of("summary"), Some("Enter a summary"));
+            }
+            other => panic!("{other:?}"),
+        }
+        // A future date.
+        let tomorrow = today.succ_opt().unwrap();
+        assert!(matches!(
+            app.add_note(&sw, &meta(), child, visit(open.id, tomorrow), Problems::new()).await,
+            Err(AppError::Problems(_))
+        ));
+        let after = app.open_record(&sw, &meta(), child).await.unwrap();
+        assert_eq!(after.notes.len(), before, "{}", db.label);
+
+        // Out of scope: refused, and the refusal is audited.
+        let other = app.open_record(&actor(&app, "director.demo").await, &meta(), outside).await;
+        let work = other.ok().and_then(|r| r.involvements.first().map(|w| w.id));
+        if let Some(work) = work {
+            assert!(matches!(
+                app.add_note(&sw, &meta(), outside, visit(work, today), Problems::new()).await,
+                Err(AppError::Forbidden(_))
+            ));
+        }
+        assert!(matches!(
+            app.recording_form(&sw, &meta(), outside, DraftForm::Note).await,
+            Err(AppError::Forbidden(_))
+        ));
+        let log = app.store().audit_of_child(outside, Some(sw.user), 100).await.unwrap();
+        assert!(log.iter().any(|e| e.entry.action == "record" && !e.entry.allowed), "{log:?}");
+
+        // Directors oversee but do not write.
+        let director = actor(&app, "director.demo").await;
+        assert!(matches!(
+            app.add_note(&director, &meta(), child, visit(open.id, today), Problems::new()).await,
+            Err(AppError::Forbidden(_))
+        ));
+    }
+}
+
+#[tokio::test]
+async fn drafts_are_kept_put_back_and_removed_when_the_form_is_saved() {
+    for db in every_backend().await {
+        let (app, _clock) = demo_app(&db, CHILDREN).await;
+        let sw = actor(&app, "sw.demo").await;
+        let (child, outside) = in_and_out_of_scope(&app, &sw).await;
+        let today = app.clock().today();
+
+        let typed: BTreeMap<String, String> = [
+            ("csrf_token", "not kept"),
+            ("summary", "Home visit"),
+            ("body", "Half an assessment, typed before the session ended"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        app.save_draft(&sw, &meta(), child, DraftForm::Note, typed.clone()).await.unwrap();
+        let mut more = typed.clone();
+        more.insert("body".into(), "Half an assessment, and a bit more".into());
+        app.save_draft(&sw, &meta(), child, DraftForm::Note, more).await.unwrap();
+
+        let form = app.recording_form(&sw, &meta(), child, DraftForm::Note).await.unwrap();
+        let draft = form.draft.unwrap();
+        assert_eq!(draft.fields.get("body").unwrap(), "Half an assessment, and a bit more");
+        assert!(!draft.fields.contains_key("csrf_token"));
+        assert_eq!(app.my_drafts(&sw).await.unwrap().len(), 1);
+        // Only the first save is audited.
+        let log = app.store().audit_of_child(child, Some(sw.user), 100).await.unwrap();
+        assert_eq!(log.iter().filter(|e| e.entry.action == "start-draft").count(), 1);
+
+        // Another person does not see it.
+        let sp = actor(&app, "tm.demo").await;
+        if let Ok(form) = app.recording_form(&sp, &meta(), child, DraftForm::Note).await {
+            assert!(form.draft.is_none());
+        }
+        // No draft about a child out of scope.
+        assert!(app
+            .save_draft(&sw, &meta(), outside, DraftForm::Note, typed.clone())
+            .await
+            .is_err());
+
+        // Saving the note removes the draft.
+        let open = form.work.iter().find(|w| w.period.contains(today)).unwrap();
+        app.add_note(&sw, &meta(), child, visit(open.id, today), Problems::new())
+            .await
+            .unwrap();
+        let form = app.recording_form(&sw, &meta(), child, DraftForm::Note).await.unwrap();
+        assert!(form.draft.is_none());
+        assert!(app.my_drafts(&sw).await.unwrap().is_empty(), "{}", db.label);
+    }
+}
+
+#[tokio::test]
+async fn a_recorded_decision_stops_the_referral_clock() {
+    'db: for db in every_backend().await {
+        let (app, _clock) = demo_app(&db, CHILDREN).await;
+        let sw = actor(&app, "sw.demo").await;
+        let today = app.clock().today();
+        // A child of the worker's with an open referral, if the demo has one.
+        for child in (1..=i64::from(CHILDREN)).map(ChildId) {
+            let Ok(record) = app.open_record(&sw, &meta(), child).await else { continue };
+            let Some(referral) = record
+                .involvements
+                .iter()
+                .find(|w| w.kind == InvolvementKind::Referral && w.period.contains(today))
+            else {
+                continue;
+            };
+            let before = due_on(&record, today).unwrap();
+            let decision = before.iter().find(|d| d.rule == RuleId::ReferralDecision).unwrap();
+            if decision.status.is_outstanding() {
+                app.add_event(
+                    &sw,
+                    &meta(),
+                    child,
+                    EventInput {
+                        involvement: Some(referral.id),
+                        kind: Some(EventKind::ReferralDecision),
+                        occurred_on: Some(today),
+                        details: [("nfa".to_owned(), "N".to_owned())].into_iter().collect(),
+                    },
+                    Problems::new(),
+                )
+                .await
+                .unwrap();
+                let after = app.open_record(&sw, &meta(), child).await.unwrap();
+                let decision = due_on(&after, today)
+                    .unwrap()
+                    .into_iter()
+                    .find(|d| d.rule == RuleId::ReferralDecision)
+                    .unwrap();
+                assert!(
+                    matches!(decision.status, Status::DoneOnTime { .. } | Status::DoneLate { .. }),
+                    "{:?}",
+                    decision.status
+                );
+                continue 'db;
+            }
+        }
+        panic!("no open referral in the social worker's scope on {}", db.label);
+    }
+}
