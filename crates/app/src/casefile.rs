@@ -129,7 +129,12 @@ impl App {
         entry.action = "open-form".to_owned();
         finish(tx, &entry).await?;
         let mut work = facts.involvements;
-        work.sort_by_key(|w| (w.period.end().is_some(), std::cmp::Reverse(w.period.start())));
+        work.sort_by_key(|w| {
+            (
+                w.period.end().is_some(),
+                std::cmp::Reverse(w.period.start()),
+            )
+        });
         Ok(RecordingForm { name, work, draft })
     }
 
@@ -157,7 +162,8 @@ impl App {
             &reading,
         )?;
         let id = tx.add_note(&access, &note, actor.user, at).await?;
-        tx.delete_draft(actor.user, &DraftForm::Note.path(child)).await?;
+        tx.delete_draft(actor.user, &DraftForm::Note.path(child))
+            .await?;
         entry.action = "add-note".to_owned();
         entry.reason = format!("{} ({}); {}", note.kind.label(), id, entry.reason);
         finish(tx, &entry).await?;
@@ -189,7 +195,8 @@ impl App {
             .collect();
         let event = checked(check_event(input, &work, at.date_naive()), &reading)?;
         let id = tx.add_event(&access, &event, actor.user, at).await?;
-        tx.delete_draft(actor.user, &DraftForm::Event.path(child)).await?;
+        tx.delete_draft(actor.user, &DraftForm::Event.path(child))
+            .await?;
         entry.action = "add-event".to_owned();
         entry.reason = format!("{} ({}); {}", event.kind.label(), id, entry.reason);
         finish(tx, &entry).await?;
@@ -213,7 +220,9 @@ impl App {
         let size: usize = fields.iter().map(|(k, v)| k.len() + v.len()).sum();
         // Room for the longest note in any script (four bytes a character) and the rest.
         if size > carebridge_domain::casefile::notes::MAX_NOTE_CHARS * 4 + 16 * 1024 {
-            return Err(carebridge_domain::DomainError::invalid("draft", "is too long to save").into());
+            return Err(
+                carebridge_domain::DomainError::invalid("draft", "is too long to save").into(),
+            );
         }
         let Checked {
             mut tx,

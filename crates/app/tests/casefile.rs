@@ -21,7 +21,13 @@ use carebridge_testkit::{demo_app, every_backend};
 const CHILDREN: u32 = 120;
 
 async fn actor(app: &App, username: &str) -> Actor {
-    Actor::from(&app.store().user_by_username(username).await.unwrap().unwrap())
+    Actor::from(
+        &app.store()
+            .user_by_username(username)
+            .await
+            .unwrap()
+            .unwrap(),
+    )
 }
 
 fn meta() -> RequestMeta {
@@ -39,7 +45,9 @@ async fn in_and_out_of_scope(app: &App, sw: &Actor) -> (ChildId, ChildId) {
     let mut outside = None;
     for child in (1..=i64::from(CHILDREN)).map(ChildId) {
         match app.open_record(sw, &meta(), child).await {
-            Ok(r) if inside.is_none() && r.involvements.iter().any(|w| w.period.contains(today)) => {
+            Ok(r)
+                if inside.is_none() && r.involvements.iter().any(|w| w.period.contains(today)) =>
+            {
                 inside = Some(child);
             }
             Err(AppError::Forbidden(_)) if outside.is_none() => outside = Some(child),
@@ -69,7 +77,11 @@ async fn a_visit_and_an_event_are_recorded_audited_and_read_back() {
         let (child, _) = in_and_out_of_scope(&app, &sw).await;
         let today = app.clock().today();
         let record = app.open_record(&sw, &meta(), child).await.unwrap();
-        let open = record.involvements.iter().find(|w| w.period.contains(today)).unwrap();
+        let open = record
+            .involvements
+            .iter()
+            .find(|w| w.period.contains(today))
+            .unwrap();
 
         let note = app
             .add_note(&sw, &meta(), child, visit(open.id, today), Problems::new())
@@ -78,7 +90,10 @@ async fn a_visit_and_an_event_are_recorded_audited_and_read_back() {
         let after = app.open_record(&sw, &meta(), child).await.unwrap();
         let saved = after.notes.iter().find(|n| n.id == note).unwrap();
         assert_eq!(saved.kind, NoteKind::Visit);
-        assert_eq!((saved.child_seen, saved.seen_alone), (Some(true), Some(true)));
+        assert_eq!(
+            (saved.child_seen, saved.seen_alone),
+            (Some(true), Some(true))
+        );
         assert_eq!(saved.recorded_by, sw.display_name, "{}", db.label);
 
         // An event filed under work of a kind it does not belong to is refused by field.
@@ -89,7 +104,9 @@ async fn a_visit_and_an_event_are_recorded_audited_and_read_back() {
             details: BTreeMap::new(),
         };
         let fits = EventKind::ShortBreak.filed_under().contains(&open.kind);
-        let result = app.add_event(&sw, &meta(), child, wrong, Problems::new()).await;
+        let result = app
+            .add_event(&sw, &meta(), child, wrong, Problems::new())
+            .await;
         if !fits {
             match result {
                 Err(AppError::Problems(p)) => assert!(p.of("involvement").is_some()),
@@ -121,7 +138,11 @@ async fn a_visit_and_an_event_are_recorded_audited_and_read_back() {
         assert!(after.events.iter().any(|e| e.id == event && e.kind == kind));
 
         // Both writes are in the child's audit log, with who and why.
-        let log = app.store().audit_of_child(child, Some(sw.user), 100).await.unwrap();
+        let log = app
+            .store()
+            .audit_of_child(child, Some(sw.user), 100)
+            .await
+            .unwrap();
         for action in ["add-note", "add-event"] {
             let entry = log.iter().find(|e| e.entry.action == action).unwrap();
             assert!(entry.entry.allowed);
@@ -138,7 +159,11 @@ async fn invalid_input_and_refusals_write_nothing() {
         let (child, outside) = in_and_out_of_scope(&app, &sw).await;
         let today = app.clock().today();
         let record = app.open_record(&sw, &meta(), child).await.unwrap();
-        let open = record.involvements.iter().find(|w| w.period.contains(today)).unwrap();
+        let open = record
+            .involvements
+            .iter()
+            .find(|w| w.period.contains(today))
+            .unwrap();
         let before = record.notes.len();
 
         // Every problem at once; the form's own reading problem wins for its field.
@@ -149,7 +174,10 @@ async fn invalid_input_and_refusals_write_nothing() {
         reading.add("occurred", "The date it happened must be a real date");
         match app.add_note(&sw, &meta(), child, bad, reading).await {
             Err(AppError::Problems(p)) => {
-                assert_eq!(p.of("occurred"), Some("The date it happened must be a real date"));
+                assert_eq!(
+                    p.of("occurred"),
+                    Some("The date it happened must be a real date")
+                );
                 assert_eq!(p.of("summary"), Some("Enter a summary"));
             }
             other => panic!("{other:?}"),
@@ -157,32 +185,60 @@ async fn invalid_input_and_refusals_write_nothing() {
         // A future date.
         let tomorrow = today.succ_opt().unwrap();
         assert!(matches!(
-            app.add_note(&sw, &meta(), child, visit(open.id, tomorrow), Problems::new()).await,
+            app.add_note(
+                &sw,
+                &meta(),
+                child,
+                visit(open.id, tomorrow),
+                Problems::new()
+            )
+            .await,
             Err(AppError::Problems(_))
         ));
         let after = app.open_record(&sw, &meta(), child).await.unwrap();
         assert_eq!(after.notes.len(), before, "{}", db.label);
 
         // Out of scope: refused, and the refusal is audited.
-        let other = app.open_record(&actor(&app, "director.demo").await, &meta(), outside).await;
-        let work = other.ok().and_then(|r| r.involvements.first().map(|w| w.id));
+        let other = app
+            .open_record(&actor(&app, "director.demo").await, &meta(), outside)
+            .await;
+        let work = other
+            .ok()
+            .and_then(|r| r.involvements.first().map(|w| w.id));
         if let Some(work) = work {
             assert!(matches!(
-                app.add_note(&sw, &meta(), outside, visit(work, today), Problems::new()).await,
+                app.add_note(&sw, &meta(), outside, visit(work, today), Problems::new())
+                    .await,
                 Err(AppError::Forbidden(_))
             ));
         }
         assert!(matches!(
-            app.recording_form(&sw, &meta(), outside, DraftForm::Note).await,
+            app.recording_form(&sw, &meta(), outside, DraftForm::Note)
+                .await,
             Err(AppError::Forbidden(_))
         ));
-        let log = app.store().audit_of_child(outside, Some(sw.user), 100).await.unwrap();
-        assert!(log.iter().any(|e| e.entry.action == "record" && !e.entry.allowed), "{log:?}");
+        let log = app
+            .store()
+            .audit_of_child(outside, Some(sw.user), 100)
+            .await
+            .unwrap();
+        assert!(
+            log.iter()
+                .any(|e| e.entry.action == "record" && !e.entry.allowed),
+            "{log:?}"
+        );
 
         // Directors oversee but do not write.
         let director = actor(&app, "director.demo").await;
         assert!(matches!(
-            app.add_note(&director, &meta(), child, visit(open.id, today), Problems::new()).await,
+            app.add_note(
+                &director,
+                &meta(),
+                child,
+                visit(open.id, today),
+                Problems::new()
+            )
+            .await,
             Err(AppError::Forbidden(_))
         ));
     }
@@ -204,23 +260,45 @@ async fn drafts_are_kept_put_back_and_removed_when_the_form_is_saved() {
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
-        app.save_draft(&sw, &meta(), child, DraftForm::Note, typed.clone()).await.unwrap();
+        app.save_draft(&sw, &meta(), child, DraftForm::Note, typed.clone())
+            .await
+            .unwrap();
         let mut more = typed.clone();
         more.insert("body".into(), "Half an assessment, and a bit more".into());
-        app.save_draft(&sw, &meta(), child, DraftForm::Note, more).await.unwrap();
+        app.save_draft(&sw, &meta(), child, DraftForm::Note, more)
+            .await
+            .unwrap();
 
-        let form = app.recording_form(&sw, &meta(), child, DraftForm::Note).await.unwrap();
+        let form = app
+            .recording_form(&sw, &meta(), child, DraftForm::Note)
+            .await
+            .unwrap();
         let draft = form.draft.unwrap();
-        assert_eq!(draft.fields.get("body").unwrap(), "Half an assessment, and a bit more");
+        assert_eq!(
+            draft.fields.get("body").unwrap(),
+            "Half an assessment, and a bit more"
+        );
         assert!(!draft.fields.contains_key("csrf_token"));
         assert_eq!(app.my_drafts(&sw).await.unwrap().len(), 1);
         // Only the first save is audited.
-        let log = app.store().audit_of_child(child, Some(sw.user), 100).await.unwrap();
-        assert_eq!(log.iter().filter(|e| e.entry.action == "start-draft").count(), 1);
+        let log = app
+            .store()
+            .audit_of_child(child, Some(sw.user), 100)
+            .await
+            .unwrap();
+        assert_eq!(
+            log.iter()
+                .filter(|e| e.entry.action == "start-draft")
+                .count(),
+            1
+        );
 
         // Another person does not see it.
         let sp = actor(&app, "tm.demo").await;
-        if let Ok(form) = app.recording_form(&sp, &meta(), child, DraftForm::Note).await {
+        if let Ok(form) = app
+            .recording_form(&sp, &meta(), child, DraftForm::Note)
+            .await
+        {
             assert!(form.draft.is_none());
         }
         // No draft about a child out of scope.
@@ -234,7 +312,10 @@ async fn drafts_are_kept_put_back_and_removed_when_the_form_is_saved() {
         app.add_note(&sw, &meta(), child, visit(open.id, today), Problems::new())
             .await
             .unwrap();
-        let form = app.recording_form(&sw, &meta(), child, DraftForm::Note).await.unwrap();
+        let form = app
+            .recording_form(&sw, &meta(), child, DraftForm::Note)
+            .await
+            .unwrap();
         assert!(form.draft.is_none());
         assert!(app.my_drafts(&sw).await.unwrap().is_empty(), "{}", db.label);
     }
@@ -248,7 +329,9 @@ async fn a_recorded_decision_stops_the_referral_clock() {
         let today = app.clock().today();
         // A child of the worker's with an open referral, if the demo has one.
         for child in (1..=i64::from(CHILDREN)).map(ChildId) {
-            let Ok(record) = app.open_record(&sw, &meta(), child).await else { continue };
+            let Ok(record) = app.open_record(&sw, &meta(), child).await else {
+                continue;
+            };
             let Some(referral) = record
                 .involvements
                 .iter()
@@ -257,7 +340,10 @@ async fn a_recorded_decision_stops_the_referral_clock() {
                 continue;
             };
             let before = due_on(&record, today).unwrap();
-            let decision = before.iter().find(|d| d.rule == RuleId::ReferralDecision).unwrap();
+            let decision = before
+                .iter()
+                .find(|d| d.rule == RuleId::ReferralDecision)
+                .unwrap();
             if decision.status.is_outstanding() {
                 app.add_event(
                     &sw,
@@ -280,13 +366,19 @@ async fn a_recorded_decision_stops_the_referral_clock() {
                     .find(|d| d.rule == RuleId::ReferralDecision)
                     .unwrap();
                 assert!(
-                    matches!(decision.status, Status::DoneOnTime { .. } | Status::DoneLate { .. }),
+                    matches!(
+                        decision.status,
+                        Status::DoneOnTime { .. } | Status::DoneLate { .. }
+                    ),
                     "{:?}",
                     decision.status
                 );
                 continue 'db;
             }
         }
-        panic!("no open referral in the social worker's scope on {}", db.label);
+        panic!(
+            "no open referral in the social worker's scope on {}",
+            db.label
+        );
     }
 }

@@ -551,7 +551,12 @@ fn recording_needs_the_child_in_scope_not_a_broken_glass_or_oversight() {
         Err(Denial::OutOfScope)
     );
     // Directors oversee; they do not write case notes. Analysts and inspectors never.
-    for role in [Role::Director, Role::PerformanceAnalyst, Role::Inspector, Role::PartnerReadOnly] {
+    for role in [
+        Role::Director,
+        Role::PerformanceAnalyst,
+        Role::Inspector,
+        Role::PartnerReadOnly,
+    ] {
         assert_eq!(
             decide_child(&subject(role), ChildAction::Record, &f, now),
             Err(Denial::Role(role))
@@ -559,9 +564,17 @@ fn recording_needs_the_child_in_scope_not_a_broken_glass_or_oversight() {
     }
     // A restricted record: only the people named on it.
     let mut restricted = facts(d(2021, 1, 1));
-    restricted.restriction = Some(Restriction { reason: "adoption".into(), named: vec![UserId(71)] });
+    restricted.restriction = Some(Restriction {
+        reason: "adoption".into(),
+        named: vec![UserId(71)],
+    });
     assert_eq!(
-        decide_child(&subject(Role::SocialWorker), ChildAction::Record, &restricted, now),
+        decide_child(
+            &subject(Role::SocialWorker),
+            ChildAction::Record,
+            &restricted,
+            now
+        ),
         Err(Denial::Restricted)
     );
 }

@@ -93,7 +93,9 @@ fn writing(access: &ChildAccess) -> Result<(), StoreError> {
     if access.may_write() {
         Ok(())
     } else {
-        Err(StoreError::Refused("this access does not allow adding to the record"))
+        Err(StoreError::Refused(
+            "this access does not allow adding to the record",
+        ))
     }
 }
 
@@ -101,7 +103,9 @@ fn reading(access: &ChildAccess) -> Result<(), StoreError> {
     if access.may_read() {
         Ok(())
     } else {
-        Err(StoreError::Refused("this access does not allow reading the record"))
+        Err(StoreError::Refused(
+            "this access does not allow reading the record",
+        ))
     }
 }
 
@@ -151,7 +155,9 @@ impl RecordTx {
         .bind(access.child().0)
         .fetch_optional(&mut *self.tx)
         .await?
-        .ok_or(StoreError::Refused("that piece of work is not on this child's record"))?;
+        .ok_or(StoreError::Refused(
+            "that piece of work is not on this child's record",
+        ))?;
         Ok(NoteId(id))
     }
 
@@ -179,7 +185,9 @@ impl RecordTx {
         .bind(access.child().0)
         .fetch_optional(&mut *self.tx)
         .await?
-        .ok_or(StoreError::Refused("that piece of work is not on this child's record"))?;
+        .ok_or(StoreError::Refused(
+            "that piece of work is not on this child's record",
+        ))?;
         Ok(EventId(id))
     }
 

@@ -59,20 +59,34 @@ mod tests {
     use super::*;
 
     fn values(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     #[test]
     fn dates_read_as_the_design_system_says() {
         let v = values(&[("d_day", "29"), ("d_month", "2"), ("d_year", "2024")]);
-        assert_eq!(date(&v, "d", "Date"), Ok(NaiveDate::from_ymd_opt(2024, 2, 29)));
+        assert_eq!(
+            date(&v, "d", "Date"),
+            Ok(NaiveDate::from_ymd_opt(2024, 2, 29))
+        );
         let v = values(&[("d_day", "29"), ("d_month", "2"), ("d_year", "2023")]);
-        assert_eq!(date(&v, "d", "Date"), Err("Date must be a real date".into()));
+        assert_eq!(
+            date(&v, "d", "Date"),
+            Err("Date must be a real date".into())
+        );
         let v = values(&[("d_day", "1"), ("d_year", "2023")]);
-        assert!(date(&v, "d", "Date").unwrap_err().contains("day, month and year"));
+        assert!(date(&v, "d", "Date")
+            .unwrap_err()
+            .contains("day, month and year"));
         let v = values(&[("d_day", "1"), ("d_month", "1"), ("d_year", "23")]);
         assert!(date(&v, "d", "Date").unwrap_err().contains("for example"));
         assert_eq!(date(&values(&[]), "d", "Date"), Ok(None));
-        assert_eq!(required_date(&values(&[]), "d", "The date"), Err("Enter the date".into()));
+        assert_eq!(
+            required_date(&values(&[]), "d", "The date"),
+            Err("Enter the date".into())
+        );
     }
 }

@@ -202,7 +202,10 @@ async fn note_page(
         id: child.0,
         name: form.name.clone(),
         work: work_options(&form, None),
-        kinds: NoteKind::ALL.iter().map(|k| (k.code(), k.label())).collect(),
+        kinds: NoteKind::ALL
+            .iter()
+            .map(|k| (k.code(), k.label()))
+            .collect(),
         values,
         problems: listed(&problems),
         draft_saved,
@@ -303,7 +306,10 @@ async fn event_page(
         id: child.0,
         name: form.name.clone(),
         work: work_options(&form, kind),
-        kinds: EventKind::ALL.iter().map(|k| (k.code(), k.label())).collect(),
+        kinds: EventKind::ALL
+            .iter()
+            .map(|k| (k.code(), k.label()))
+            .collect(),
         kind: kind.map(|k| (k.code(), k.label())),
         details: kind.map(|k| k.details().to_vec()).unwrap_or_default(),
         values,
@@ -407,7 +413,9 @@ pub(crate) async fn save_draft(
         Err(e) => {
             let message = match &e {
                 AppError::Forbidden(why) => format!("You do not have permission to do this: {why}"),
-                AppError::Invalid(_) | AppError::Problems(_) | AppError::NotFound(_) => e.to_string(),
+                AppError::Invalid(_) | AppError::Problems(_) | AppError::NotFound(_) => {
+                    e.to_string()
+                }
                 // No internals in answers.
                 _ => "The draft could not be saved".to_owned(),
             };
@@ -427,10 +435,7 @@ pub(crate) async fn discard_draft(
     let child = child_id(&id)?;
     let form = form_kind(&form)?;
     session.check_csrf(text(&values, "csrf_token"))?;
-    state
-        .app
-        .discard_draft(&session.actor, child, form)
-        .await?;
+    state.app.discard_draft(&session.actor, child, form).await?;
     Ok(see_other(&form.path(child)))
 }
 
@@ -514,7 +519,12 @@ pub(crate) async fn chronology_page(
         .filter_map(|t| EntryType::parse(t))
         .collect();
     let service: Option<i64> = query.service.parse().ok();
-    let entries = chronology(&opened.involvements, &opened.events, &opened.notes, &provision);
+    let entries = chronology(
+        &opened.involvements,
+        &opened.events,
+        &opened.notes,
+        &provision,
+    );
     let total = entries.len();
     let lines = entries
         .iter()
@@ -555,28 +565,49 @@ fn describe(
 ) -> Option<Line> {
     let work = |id: InvolvementId| opened.involvements.iter().find(|w| w.id == id);
     let service = service_name(entry.service);
-    let line = |anchor: String, title: String, details: Vec<String>, body: Option<String>, by: String| Line {
-        anchor,
-        on: Day(entry.on),
-        kind: entry.kind,
-        title,
-        service: service.clone(),
-        details,
-        body,
-        by,
-    };
+    let line =
+        |anchor: String, title: String, details: Vec<String>, body: Option<String>, by: String| {
+            Line {
+                anchor,
+                on: Day(entry.on),
+                kind: entry.kind,
+                title,
+                service: service.clone(),
+                details,
+                body,
+                by,
+            }
+        };
     Some(match entry.source {
         EntrySource::WorkStarted(id) => {
             let w = work(id)?;
-            line(format!("work-{id}-start"), format!("{} started", w.kind.label()), Vec::new(), None, String::new())
+            line(
+                format!("work-{id}-start"),
+                format!("{} started", w.kind.label()),
+                Vec::new(),
+                None,
+                String::new(),
+            )
         }
         EntrySource::WorkEnded(id) => {
             let w = work(id)?;
-            line(format!("work-{id}-end"), format!("{} ended", w.kind.label()), Vec::new(), None, String::new())
+            line(
+                format!("work-{id}-end"),
+                format!("{} ended", w.kind.label()),
+                Vec::new(),
+                None,
+                String::new(),
+            )
         }
         EntrySource::Event(id) => {
             let e = opened.events.iter().find(|e| e.id == id)?;
-            line(format!("event-{id}"), e.kind.label().to_owned(), e.describe_details(), None, e.recorded_by.clone())
+            line(
+                format!("event-{id}"),
+                e.kind.label().to_owned(),
+                e.describe_details(),
+                None,
+                e.recorded_by.clone(),
+            )
         }
         EntrySource::Note(id) => {
             let n = opened.notes.iter().find(|n| n.id == id)?;

@@ -145,14 +145,21 @@ impl DueLine {
                     if days_late == 1 { "" } else { "s" },
                     Day(on)
                 ),
-                Status::Missed { window_closed } => format!("Not done before {}", Day(window_closed)),
+                Status::Missed { window_closed } => {
+                    format!("Not done before {}", Day(window_closed))
+                }
                 other => {
                     let text = other.to_string();
                     let mut chars = text.chars();
-                    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+                    chars
+                        .next()
+                        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
                 }
             },
-            overdue: matches!(item.status, Status::Overdue { .. } | Status::Missed { .. } | Status::DoneLate { .. }),
+            overdue: matches!(
+                item.status,
+                Status::Overdue { .. } | Status::Missed { .. } | Status::DoneLate { .. }
+            ),
             source: rule.source.citation,
         }
     }

@@ -14,8 +14,8 @@ use carebridge_domain::{InstrumentId, OrganisationId};
 use serde::Deserialize;
 
 use super::transfers::refused;
-use crate::form::{date, required_date};
 use super::{see_other, Chrome};
+use crate::form::{date, required_date};
 use crate::session::Session;
 use crate::{AppState, WebError};
 

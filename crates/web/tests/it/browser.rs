@@ -506,3 +506,173 @@ async fn a_worker_breaks_the_glass_and_the_ig_lead_escalates_it() {
 
     b.client.clone().close().await.unwrap();
 }
+
+/// Waits until the element matching `css` has text containing `wanted`.
+async fn wait_for_text(b: &Browser, css: &str, wanted: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..200 {
+        if let Ok(element) = b.client.find(Locator::Css(css)).await {
+            last = element.text().await.unwrap_or_default();
+            if last.contains(wanted) {
+                return last;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{css} never said {wanted:?}; last: {last:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_worker_finds_a_child_records_a_visit_and_keeps_their_draft_through_a_timeout() {
+    let Some(b) = browser().await else {
+        return;
+    };
+    let server = crate::common::start(120).await;
+    let app = &server.app;
+    let sw = carebridge_app::accounts::Actor::from(
+        &app.store()
+            .user_by_username("sw.demo")
+            .await
+            .unwrap()
+            .unwrap(),
+    );
+    let today = app.clock().today();
+    let mut mine = None;
+    for child in (1..=120).map(carebridge_domain::ChildId) {
+        if let Ok(r) = app.open_record(&sw, &Default::default(), child).await {
+            if r.involvements.iter().any(|w| w.period.contains(today)) {
+                mine = Some(r.child);
+                break;
+            }
+        }
+    }
+    let child = mine.expect("a child with open work in the social worker's scope");
+
+    // Search, then the child's page.
+    b.client.goto(&server.url("/sign-in")).await.unwrap();
+    b.sign_in_as("sw.demo", carebridge_demo::DEMO_PASSWORD)
+        .await;
+    b.client
+        .goto(&server.url(&format!("/children?q={}", child.family_name)))
+        .await
+        .unwrap();
+    b.client
+        .find(Locator::Css(&format!("a[href='/children/{}']", child.id.0)))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(b.path().await, format!("/children/{}", child.id.0));
+    b.client
+        .find(Locator::LinkText("Record a visit or note"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(b.heading().await, "Record a visit or note");
+    b.assert_accessible("the visit and note form").await;
+
+    // Sending it empty: the error summary, accessible.
+    b.click_button("Save to the record").await;
+    assert!(b.error_summary().await.contains("Select the piece of work"));
+    b.assert_accessible("the visit and note form with errors")
+        .await;
+
+    // Typing saves a draft without a page load.
+    let typed = "Visited at home after school. The child talked about their new friend.";
+    b.fill("summary", "Home visit after school").await;
+    b.fill("body", typed).await;
+    let status = wait_for_text(&b, "[data-autosave-status]", "Draft saved at").await;
+    assert!(status.contains("Draft saved at"), "{status}");
+
+    // The session times out; the next save says so and keeps what was saved.
+    server.clock.advance(chrono::Duration::minutes(31));
+    b.fill("summary", "Home visit after school (1)").await;
+    wait_for_text(&b, "[data-autosave-status]", "Your session has ended").await;
+
+    // Coming back to the form means signing in again, and lands on the form with the text.
+    let form = format!("/children/{}/notes/new", child.id.0);
+    b.client.goto(&server.url(&form)).await.unwrap();
+    assert!(
+        b.path().await.starts_with("/sign-in?next="),
+        "{}",
+        b.path().await
+    );
+    b.sign_in_as("sw.demo", carebridge_demo::DEMO_PASSWORD)
+        .await;
+    assert_eq!(b.path().await, form);
+    let body = b
+        .client
+        .find(Locator::Id("body"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(body, typed);
+    assert!(b
+        .client
+        .source()
+        .await
+        .unwrap()
+        .contains("has been put back into the form"));
+    b.assert_accessible("the form with its draft put back")
+        .await;
+
+    // Finish it and save: it is in the chronology.
+    b.client
+        .find(Locator::Css("#involvement option:nth-child(2)"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.client
+        .find(Locator::Id("kind"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.fill("occurred_day", &today.format("%-d").to_string())
+        .await;
+    b.fill("occurred_month", &today.format("%-m").to_string())
+        .await;
+    b.fill("occurred_year", &today.format("%Y").to_string())
+        .await;
+    b.client
+        .find(Locator::Id("child_seen"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.client
+        .find(Locator::Id("seen_alone"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.click_button("Save to the record").await;
+    assert!(b.path().await.starts_with(&format!(
+        "/children/{}/chronology?recorded=note-",
+        child.id.0
+    )));
+    let page = b.client.source().await.unwrap();
+    assert!(page.contains("Visit: Home visit after school"), "{page}");
+    assert!(page.contains(typed));
+    b.assert_accessible("the chronology").await;
+
+    // The event form, both steps.
+    b.client
+        .goto(&server.url(&format!("/children/{}/events/new", child.id.0)))
+        .await
+        .unwrap();
+    b.assert_accessible("the event chooser").await;
+    b.click_button("Continue").await;
+    b.assert_accessible("an event form").await;
+}

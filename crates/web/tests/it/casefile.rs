@@ -1,0 +1,352 @@
+//! Recording on a child's record over real HTTP, on SQLite and PostgreSQL: a visit
+//! through the GOV.UK form (every problem in the error summary, values kept, nothing
+//! saved when invalid), the chronology it lands in, what is due, and a draft that
+//! survives the session ending.
+
+use carebridge_app::accounts::Actor;
+use carebridge_app::records::RequestMeta;
+use carebridge_domain::ChildId;
+use chrono::Duration;
+
+use crate::common::{client, csrf_token, get_text, post_sign_in, sign_in, start_on, Server};
+
+/// Servers on every backend the machine has.
+async fn servers(children: u32) -> Vec<Server> {
+    let mut out = Vec::new();
+    for db in carebridge_testkit::every_backend().await {
+        out.push(start_on(db, children).await);
+    }
+    out
+}
+
+/// A child the demo's social worker may record on, with work open today, and the id
+/// of that work.
+async fn workers_child(server: &Server) -> (ChildId, i64) {
+    let app = &server.app;
+    let sw = Actor::from(
+        &app.store()
+            .user_by_username("sw.demo")
+            .await
+            .unwrap()
+            .unwrap(),
+    );
+    let today = app.clock().today();
+    for child in (1..=120).map(ChildId) {
+        if let Ok(r) = app.open_record(&sw, &RequestMeta::default(), child).await {
+            if let Some(w) = r.involvements.iter().find(|w| w.period.contains(today)) {
+                return (child, w.id.0);
+            }
+        }
+    }
+    panic!("the social worker has no open work among the first 120 children");
+}
+
+/// The number of notes on a child's record.
+async fn notes_on(server: &Server, child: ChildId) -> usize {
+    let app = &server.app;
+    let sw = Actor::from(
+        &app.store()
+            .user_by_username("sw.demo")
+            .await
+            .unwrap()
+            .unwrap(),
+    );
+    app.open_record(&sw, &RequestMeta::default(), child)
+        .await
+        .unwrap()
+        .notes
+        .len()
+}
+
+#[tokio::test]
+async fn a_visit_is_recorded_through_the_form_and_lands_in_the_chronology() {
+    for server in servers(120).await {
+        let c = client();
+        sign_in(&server, &c, "sw.demo").await;
+        let (child, work) = workers_child(&server).await;
+        let form_path = format!("/children/{child}/notes/new");
+        let form = get_text(&c, server.url(&form_path)).await;
+        assert!(form.contains("Record a visit or note"), "{form}");
+        assert!(form.contains(&format!("data-autosave=\"/children/{child}/drafts/note\"")));
+        let token = csrf_token(&form);
+
+        // Empty apart from a summary: every problem named, linked to its field, the
+        // summary kept, nothing saved.
+        let before = notes_on(&server, child).await;
+        let response = c
+            .post(server.url(&form_path))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("kind", "visit"),
+                ("occurred_day", "31"),
+                ("occurred_month", "2"),
+                ("occurred_year", "2026"),
+                ("summary", "Kept on error"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422);
+        let page = response.text().await.unwrap();
+        assert!(page.contains("<title>Error: "), "{page}");
+        for (anchor, message) in [
+            ("#involvement", "Select the piece of work this is about"),
+            ("#occurred_day", "The date it happened must be a real date"),
+            ("#child_seen", "Select whether the child was seen"),
+            ("#body", "Enter the note"),
+        ] {
+            assert!(
+                page.contains(&format!("<a href=\"{anchor}\">{message}</a>")),
+                "{anchor} {message}:\n{page}"
+            );
+        }
+        assert!(page.contains("value=\"Kept on error\""));
+        assert!(page.contains("value=\"31\""));
+        assert_eq!(notes_on(&server, child).await, before);
+
+        // A good one.
+        let today = server.app.clock().today();
+        let (d, m, y) = (
+            today.format("%-d").to_string(),
+            today.format("%-m").to_string(),
+            today.format("%Y").to_string(),
+        );
+        let work = work.to_string();
+        let response = c
+            .post(server.url(&form_path))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("involvement", work.as_str()),
+                ("kind", "visit"),
+                ("occurred_day", d.as_str()),
+                ("occurred_month", m.as_str()),
+                ("occurred_year", y.as_str()),
+                ("child_seen", "yes"),
+                ("seen_alone", "yes"),
+                ("summary", "Statutory visit at home"),
+                (
+                    "body",
+                    "Saw the child alone in their room.\nThey showed me their drawings.",
+                ),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        assert!(location.starts_with(&format!("/children/{child}/chronology?recorded=note-")));
+        assert_eq!(notes_on(&server, child).await, before + 1);
+
+        let chronology = get_text(&c, server.url(&location)).await;
+        assert!(chronology.contains("Saved to the record"));
+        assert!(chronology.contains("Visit: Statutory visit at home"));
+        assert!(chronology.contains("Child seen alone"));
+        assert!(chronology.contains("They showed me their drawings."));
+        // Filtering to events only hides it.
+        let events_only = get_text(
+            &c,
+            server.url(&format!("/children/{child}/chronology?type=event")),
+        )
+        .await;
+        assert!(!events_only.contains("Statutory visit at home"));
+
+        // The child page offers recording and shows what is due.
+        let record = get_text(&c, server.url(&format!("/children/{child}"))).await;
+        assert!(record.contains("What is due"));
+        assert!(record.contains(&form_path));
+    }
+}
+
+#[tokio::test]
+async fn an_event_form_asks_for_its_coded_details() {
+    for server in servers(120).await {
+        let c = client();
+        sign_in(&server, &c, "sw.demo").await;
+        let (child, _) = workers_child(&server).await;
+        let chooser = get_text(&c, server.url(&format!("/children/{child}/events/new"))).await;
+        assert!(chooser.contains("What happened?"));
+        let form = get_text(
+            &c,
+            server.url(&format!(
+                "/children/{child}/events/new?kind=placement-started"
+            )),
+        )
+        .await;
+        assert!(form.contains("Placement type"));
+        assert!(form.contains("Children&#39;s home") || form.contains("Children's home"));
+        let token = csrf_token(&form);
+        let response = c
+            .post(server.url(&format!("/children/{child}/events/new")))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("kind", "placement-started"),
+                ("place", "H5"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422);
+        let page = response.text().await.unwrap();
+        assert!(page.contains("<a href=\"#place\">"), "{page}");
+        assert!(page.contains("<a href=\"#occurred_day\">Enter the date it happened</a>"));
+    }
+}
+
+#[tokio::test]
+async fn a_draft_survives_the_session_ending_and_comes_back_after_sign_in() {
+    for server in servers(120).await {
+        let c = client();
+        sign_in(&server, &c, "sw.demo").await;
+        let (child, _) = workers_child(&server).await;
+        let form_path = format!("/children/{child}/notes/new");
+        let draft_url = server.url(&format!("/children/{child}/drafts/note"));
+        let token = csrf_token(&get_text(&c, server.url(&form_path)).await);
+        let typed = "Twenty minutes of an assessment, typed before the session ended";
+        let response = c
+            .post(&draft_url)
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("summary", "Assessment visit"),
+                ("body", typed),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let answer: serde_json::Value = response.json().await.unwrap();
+        assert!(answer["saved_at"].as_str().unwrap().contains(':'));
+
+        // The idle timeout passes: autosave is told the session ended...
+        server.clock.advance(Duration::minutes(31));
+        let response = c
+            .post(&draft_url)
+            .form(&[("csrf_token", token.as_str()), ("body", "lost")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401);
+        // ...the form sends the person to sign in, and back to the form after.
+        let response = c.get(server.url(&form_path)).send().await.unwrap();
+        assert_eq!(response.status(), 303);
+        let to = response.headers()["location"].to_str().unwrap().to_owned();
+        assert_eq!(to, format!("/sign-in?next={form_path}"));
+        let signed_in = post_sign_in(
+            &server,
+            &c,
+            &to,
+            "sw.demo",
+            carebridge_demo::DEMO_PASSWORD,
+            &form_path,
+        )
+        .await;
+        assert_eq!(signed_in.status(), 303);
+        assert_eq!(signed_in.headers()["location"], form_path.as_str());
+        let form = get_text(&c, server.url(&form_path)).await;
+        assert!(form.contains("has been put back into the form"), "{form}");
+        assert!(form.contains(typed));
+        assert!(form.contains("value=\"Assessment visit\""));
+
+        // Discarding it empties the form.
+        let token = csrf_token(&form);
+        let response = c
+            .post(server.url(&format!("/children/{child}/drafts/note/discard")))
+            .form(&[("csrf_token", token.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303);
+        let form = get_text(&c, server.url(&form_path)).await;
+        assert!(!form.contains(typed));
+    }
+}
+
+/// The chronology page of a record with a visit and a conference recorded at fixed
+/// times, as text (the demo and the clock are deterministic).
+#[tokio::test]
+async fn the_chronology_reads_as_it_did() {
+    let server = start_on(carebridge_testkit::sqlite(), 120).await;
+    let c = client();
+    sign_in(&server, &c, "sw.demo").await;
+    let app = &server.app;
+    let sw = Actor::from(
+        &app.store()
+            .user_by_username("sw.demo")
+            .await
+            .unwrap()
+            .unwrap(),
+    );
+    let today = app.clock().today();
+    // The social worker's child with the longest history, so it crosses the 2022
+    // change of provider.
+    let mut best = None;
+    for id in (1..=120).map(ChildId) {
+        if let Ok(r) = app.open_record(&sw, &RequestMeta::default(), id).await {
+            if let Some(w) = r.involvements.iter().find(|w| w.period.contains(today)) {
+                let first = r
+                    .involvements
+                    .iter()
+                    .map(|w| w.period.start())
+                    .min()
+                    .unwrap();
+                if best.as_ref().is_none_or(|(_, _, f)| first < *f) {
+                    best = Some((id, w.id.0, first));
+                }
+            }
+        }
+    }
+    let (child, work, _) = best.unwrap();
+    app.add_note(
+        &sw,
+        &RequestMeta::default(),
+        child,
+        carebridge_domain::casefile::notes::NoteInput {
+            involvement: Some(carebridge_domain::InvolvementId(work)),
+            kind: Some(carebridge_domain::casefile::notes::NoteKind::Visit),
+            occurred_on: Some(today),
+            child_seen: Some(true),
+            seen_alone: Some(false),
+            summary: "Home visit".into(),
+            body: "Saw the child with their grandmother.".into(),
+        },
+        Default::default(),
+    )
+    .await
+    .unwrap();
+    let html = get_text(&c, server.url(&format!("/children/{child}/chronology"))).await;
+    let start = html
+        .find("<table class=\"govuk-table cb-chronology\">")
+        .unwrap();
+    let end = html[start..].find("</table>").unwrap() + start;
+    insta::assert_snapshot!(text_of(&html[start..end]));
+}
+
+/// The visible text of some HTML, a line per row or paragraph.
+fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    let mut tag = String::new();
+    for ch in html.chars() {
+        match ch {
+            '<' => {
+                in_tag = true;
+                tag.clear();
+            }
+            '>' => {
+                in_tag = false;
+                if tag.starts_with("/tr") || tag.starts_with("br") || tag.starts_with("/p") {
+                    out.push('\n');
+                } else if tag.starts_with("/td") || tag.starts_with("/th") {
+                    out.push_str(" | ");
+                }
+            }
+            _ if in_tag => tag.push(ch),
+            _ => out.push(ch),
+        }
+    }
+    out.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replace("&#39;", "'")
+}
