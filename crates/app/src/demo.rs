@@ -13,8 +13,8 @@ use carebridge_demo::{DemoAuthority, DemoParams};
 use carebridge_domain::provision::ProvisionPeriod;
 use carebridge_domain::staff::{Employment, Role};
 use carebridge_domain::transfer::TransferRequest;
-use carebridge_domain::{InstrumentId, OrganisationId, Period};
-use carebridge_store::Seed;
+use carebridge_domain::{InstrumentId, OrganisationId, Period, UserId};
+use carebridge_store::{NewUser, Seed};
 use chrono::NaiveDate;
 
 use crate::{App, AppError};
@@ -157,7 +157,31 @@ fn replay(a: &DemoAuthority) -> Result<Replay, AppError> {
     })
 }
 
+/// The account the demo's history is recorded under: it cannot sign in (its password
+/// hash is not a hash) and its role sees no child's record.
+const HISTORY_ACCOUNT: &str = "history.demo";
+
 impl App {
+    /// The account that wrote the demo's case history (made on first use).
+    async fn history_account(&self) -> Result<UserId, AppError> {
+        if let Some(user) = self.store().user_by_username(HISTORY_ACCOUNT).await? {
+            return Ok(user.id);
+        }
+        Ok(self
+            .store()
+            .create_user(
+                &NewUser {
+                    username: HISTORY_ACCOUNT,
+                    display_name: "Case history (demo)",
+                    password_hash: "!",
+                    role: Role::SystemAdministrator,
+                    staff: None,
+                },
+                self.clock().now(),
+            )
+            .await?)
+    }
+
     /// Loads the generated authority unless the database already has one.
     ///
     /// `progress` is told how many children are loaded so far (for a progress line on a
@@ -177,13 +201,22 @@ impl App {
         self.store()
             .load_seed(&seed(&authority, &history.provision, first))
             .await?;
+        let historian = self.history_account().await?;
         let mut start = 0;
         while start < params.children {
             let end = start
                 .saturating_add(CHILDREN_PER_BATCH)
                 .min(params.children);
             let batch = carebridge_demo::children(params, &authority, start..end);
-            self.store().load_children(&batch).await?;
+            let (mut events, mut notes) = (Vec::new(), Vec::new());
+            for (child, work) in &batch {
+                let (e, n) = carebridge_demo::casefile(params, child, work);
+                events.extend(e);
+                notes.extend(n);
+            }
+            self.store()
+                .load_children(&batch, &events, &notes, historian)
+                .await?;
             progress(end, params.children);
             start = end;
         }

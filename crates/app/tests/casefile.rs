@@ -322,63 +322,62 @@ async fn drafts_are_kept_put_back_and_removed_when_the_form_is_saved() {
 }
 
 #[tokio::test]
-async fn a_recorded_decision_stops_the_referral_clock() {
+async fn a_recorded_visit_restarts_the_visiting_clock() {
     'db: for db in every_backend().await {
         let (app, _clock) = demo_app(&db, CHILDREN).await;
-        let sw = actor(&app, "sw.demo").await;
         let today = app.clock().today();
-        // A child of the worker's with an open referral, if the demo has one.
-        for child in (1..=i64::from(CHILDREN)).map(ChildId) {
-            let Ok(record) = app.open_record(&sw, &meta(), child).await else {
-                continue;
-            };
-            let Some(referral) = record
-                .involvements
-                .iter()
-                .find(|w| w.kind == InvolvementKind::Referral && w.period.contains(today))
-            else {
-                continue;
-            };
-            let before = due_on(&record, today).unwrap();
-            let decision = before
-                .iter()
-                .find(|d| d.rule == RuleId::ReferralDecision)
-                .unwrap();
-            if decision.status.is_outstanding() {
-                app.add_event(
-                    &sw,
-                    &meta(),
-                    child,
-                    EventInput {
-                        involvement: Some(referral.id),
-                        kind: Some(EventKind::ReferralDecision),
-                        occurred_on: Some(today),
-                        details: [("nfa".to_owned(), "N".to_owned())].into_iter().collect(),
-                    },
-                    Problems::new(),
-                )
-                .await
-                .unwrap();
-                let after = app.open_record(&sw, &meta(), child).await.unwrap();
-                let decision = due_on(&after, today)
-                    .unwrap()
-                    .into_iter()
-                    .find(|d| d.rule == RuleId::ReferralDecision)
+        // Any child in a case worker's scope with a statutory visit outstanding.
+        for username in ["sw.demo", "tm.demo", "sm.demo"] {
+            let who = actor(&app, username).await;
+            for child in (1..=i64::from(CHILDREN)).map(ChildId) {
+                let Ok(record) = app.open_record(&who, &meta(), child).await else {
+                    continue;
+                };
+                let before = due_on(&record, today).unwrap();
+                let Some(item) = before.iter().find(|d| {
+                    d.status.is_outstanding()
+                        && matches!(
+                            d.rule,
+                            RuleId::ChildProtectionVisit | RuleId::PlacementVisit
+                        )
+                }) else {
+                    continue;
+                };
+                let kind = if item.rule == RuleId::ChildProtectionVisit {
+                    InvolvementKind::ChildProtection
+                } else {
+                    InvolvementKind::LookedAfter
+                };
+                let work = record
+                    .involvements
+                    .iter()
+                    .find(|w| w.kind == kind && w.period.contains(today))
+                    .unwrap();
+                if app
+                    .add_note(&who, &meta(), child, visit(work.id, today), Problems::new())
+                    .await
+                    .is_err()
+                {
+                    continue; // in sight (a director's oversight) but not theirs to record
+                }
+                let after = app.open_record(&who, &meta(), child).await.unwrap();
+                let items = due_on(&after, today).unwrap();
+                assert!(
+                    items.iter().any(|d| d.rule == item.rule
+                        && matches!(d.status, Status::DoneOnTime { on } | Status::DoneLate { on, .. } if on == today)),
+                    "{items:?}"
+                );
+                let next = items
+                    .iter()
+                    .find(|d| d.rule == item.rule && d.status.is_outstanding())
                     .unwrap();
                 assert!(
-                    matches!(
-                        decision.status,
-                        Status::DoneOnTime { .. } | Status::DoneLate { .. }
-                    ),
-                    "{:?}",
-                    decision.status
+                    next.due > item.due && next.clock_started == today,
+                    "{next:?} after {item:?}"
                 );
                 continue 'db;
             }
         }
-        panic!(
-            "no open referral in the social worker's scope on {}",
-            db.label
-        );
+        panic!("no statutory visit outstanding in the demo on {}", db.label);
     }
 }

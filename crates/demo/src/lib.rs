@@ -15,6 +15,7 @@
 //! `i * 64 + 1 ..= i * 64 + 64`, so that any range of children can be generated on
 //! its own; they are unique but not dense.
 
+mod casefile_history;
 mod child_histories;
 mod days;
 mod names;
@@ -186,4 +187,19 @@ pub fn children(
     range: Range<u32>,
 ) -> Vec<(Child, Vec<Involvement>)> {
     child_histories::generate(params, authority, range)
+}
+
+/// What the practitioners recorded on a generated child's work (events, visits and
+/// notes, ids left to the database), from its own stream of (`params.seed`, child id):
+/// the same whichever chunk the child was generated in.
+pub fn casefile(
+    params: &DemoParams,
+    child: &Child,
+    work: &[Involvement],
+) -> (
+    Vec<carebridge_domain::casefile::events::Event>,
+    Vec<carebridge_domain::casefile::notes::Note>,
+) {
+    let file = casefile_history::casefile(params.seed, params.today, child, work);
+    (file.events, file.notes)
 }

@@ -4,6 +4,8 @@
 //! whichever backend holds it. Inserts go in multi-row statements inside one
 //! transaction per call; nothing is half-loaded.
 
+use carebridge_domain::casefile::events::Event;
+use carebridge_domain::casefile::notes::Note;
 use carebridge_domain::child::{Child, Involvement};
 use carebridge_domain::inspection::{Inspection, Milestone};
 use carebridge_domain::instrument::Instrument;
@@ -11,9 +13,10 @@ use carebridge_domain::organisation::Organisation;
 use carebridge_domain::provision::ProvisionPeriod;
 use carebridge_domain::service::Service;
 use carebridge_domain::staff::{Employment, Post, StaffMember, Team};
+use carebridge_domain::UserId;
 use sqlx::{Any, Transaction};
 
-use crate::rows::{date_text, opt_date_text};
+use crate::rows::{date_text, instant_text, opt_date_text};
 use crate::{Backend, Store, StoreError};
 
 /// Everything about an authority except its children.
@@ -347,10 +350,15 @@ impl Store {
         Ok(())
     }
 
-    /// Loads a batch of children with their involvements in one transaction.
+    /// Loads a batch of children with their involvements, and what was recorded on
+    /// them (events and notes, written by `recorded_by`; their ids are the database's),
+    /// in one transaction.
     pub async fn load_children(
         &self,
         batch: &[(Child, Vec<Involvement>)],
+        events: &[Event],
+        notes: &[Note],
+        recorded_by: UserId,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool().begin().await?;
         let children = batch
@@ -400,6 +408,76 @@ impl Store {
                 "ends_on",
             ],
             involvements,
+        )
+        .await?;
+        let by = recorded_by.0;
+        let rows = events
+            .iter()
+            .map(|e| {
+                let details =
+                    serde_json::to_string(&e.details).map_err(|err| StoreError::Corrupt {
+                        what: "event details",
+                        problem: err.to_string(),
+                    })?;
+                Ok(vec![
+                    Cell::Int(e.child.0),
+                    Cell::Int(e.involvement.0),
+                    text(e.kind.code()),
+                    Cell::Text(date_text(e.occurred_on)),
+                    Cell::Text(details),
+                    Cell::Int(by),
+                    Cell::Text(instant_text(e.recorded_at)),
+                ])
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        insert_rows(
+            &mut tx,
+            "case_events",
+            &[
+                "child_id",
+                "involvement_id",
+                "kind",
+                "occurred_on",
+                "details",
+                "recorded_by",
+                "recorded_at",
+            ],
+            rows,
+        )
+        .await?;
+        let rows = notes
+            .iter()
+            .map(|n| {
+                vec![
+                    Cell::Int(n.child.0),
+                    Cell::Int(n.involvement.0),
+                    text(n.kind.code()),
+                    Cell::Text(date_text(n.occurred_on)),
+                    Cell::OptInt(n.child_seen.map(i64::from)),
+                    Cell::OptInt(n.seen_alone.map(i64::from)),
+                    text(&n.summary),
+                    text(&n.body),
+                    Cell::Int(by),
+                    Cell::Text(instant_text(n.recorded_at)),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut tx,
+            "case_notes",
+            &[
+                "child_id",
+                "involvement_id",
+                "kind",
+                "occurred_on",
+                "child_seen",
+                "seen_alone",
+                "summary",
+                "body",
+                "recorded_by",
+                "recorded_at",
+            ],
+            rows,
         )
         .await?;
         resync_identities(&mut tx, self.backend).await?;

@@ -1,0 +1,343 @@
+//! What the demo's practitioners recorded on each child's work: contacts, decisions,
+//! assessments, strategy discussions and conferences, visits at the statutory
+//! frequency (with the occasional late one), placements, reviews, PEPs, health and
+//! dental checks, pathway plans and short breaks, with a case note now and then.
+//!
+//! Each child's record comes from its own random stream (seed, child id), so it is the
+//! same however the children are chunked. Text is made up from a few phrases, and names
+//! only the child's given name. Nothing is dated after today.
+
+use carebridge_domain::casefile::events::{
+    Event, EventKind, CATEGORY_OF_ABUSE, LEGAL_STATUS, REASON_PLACE_CHANGE, REFERRAL_SOURCE,
+};
+use carebridge_domain::casefile::notes::{Note, NoteKind};
+use carebridge_domain::child::{Child, Involvement, InvolvementKind};
+use carebridge_domain::{EventId, NoteId};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::days::{chance, date_of, day};
+
+/// Placement types the demo uses most (DfE `PLACE` codes).
+const PLACEMENTS: &[&str] = &[
+    "U6", "U6", "U6", "U4", "U4", "U3", "U1", "K2", "K2", "P1", "K3",
+];
+
+const MOODS: &[&str] = &[
+    "settled and chatty",
+    "quiet at first, then talked more",
+    "tired after school",
+    "cheerful",
+    "upset about contact being cancelled",
+    "proud of a certificate from school",
+];
+
+const TOPICS: &[&str] = &[
+    "school and their friends",
+    "football at the weekend",
+    "their little brother",
+    "what they want for their birthday",
+    "the new carer's dog",
+    "worries about moving schools",
+    "seeing their nan",
+];
+
+/// The record of one child: events and notes (ids are given by the database).
+pub(crate) struct Casefile {
+    pub events: Vec<Event>,
+    pub notes: Vec<Note>,
+}
+
+struct Writer<'a> {
+    rng: ChaCha8Rng,
+    child: &'a Child,
+    today: i32,
+    events: Vec<Event>,
+    notes: Vec<Note>,
+}
+
+fn pick<'a>(rng: &mut impl Rng, from: &'a [&'a str]) -> &'a str {
+    from[rng.gen_range(0..from.len())]
+}
+
+impl Writer<'_> {
+    fn event(&mut self, work: &Involvement, kind: EventKind, on: i32, details: &[(&str, &str)]) {
+        if on > self.today || on < day(work.period.start()) {
+            return;
+        }
+        self.events.push(Event {
+            id: EventId(0),
+            child: self.child.id,
+            involvement: work.id,
+            kind,
+            occurred_on: date_of(on),
+            details: details
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            recorded_by: String::new(),
+            recorded_at: recorded_at(on),
+        });
+    }
+
+    fn note(&mut self, work: &Involvement, kind: NoteKind, on: i32) {
+        if on > self.today || on < day(work.period.start()) {
+            return;
+        }
+        let name = self.child.given_name.clone();
+        let (child_seen, seen_alone, summary, body) = match kind {
+            NoteKind::Visit => {
+                let seen = !chance(&mut self.rng, 4);
+                let alone = seen && chance(&mut self.rng, 60);
+                let body = if seen {
+                    format!(
+                        "Visited {name}, who was {}. We talked about {}.{}",
+                        pick(&mut self.rng, MOODS),
+                        pick(&mut self.rng, TOPICS),
+                        if alone {
+                            format!(" Saw {name} alone in their room.")
+                        } else {
+                            String::new()
+                        }
+                    )
+                } else {
+                    format!("Visited; {name} was out. Spoke to the carer and arranged to come back this week.")
+                };
+                (Some(seen), alone.then_some(true).or(seen.then_some(false)), "Statutory visit".to_owned(), body)
+            }
+            NoteKind::Call => (
+                None,
+                None,
+                "Call with the school".to_owned(),
+                format!("The designated safeguarding lead said {name}'s attendance is {}.", if chance(&mut self.rng, 70) { "improving" } else { "still a worry" }),
+            ),
+            NoteKind::Meeting => (
+                None,
+                None,
+                "Core group meeting".to_owned(),
+                "Reviewed the plan with the family and the professionals. Actions agreed and shared.".to_owned(),
+            ),
+            NoteKind::DirectWork => (
+                None,
+                None,
+                "Direct work session".to_owned(),
+                format!("Worked with {name} on a life story book; talked about {}.", pick(&mut self.rng, TOPICS)),
+            ),
+            NoteKind::CaseNote => (
+                None,
+                None,
+                "Supervision discussion".to_owned(),
+                "Case discussed in supervision. Plan remains appropriate; next steps agreed.".to_owned(),
+            ),
+        };
+        self.notes.push(Note {
+            id: NoteId(0),
+            child: self.child.id,
+            involvement: work.id,
+            kind,
+            occurred_on: date_of(on),
+            child_seen,
+            seen_alone,
+            summary,
+            body,
+            recorded_by: String::new(),
+            recorded_at: recorded_at(on),
+        });
+    }
+
+    /// Visits from `first` every `every` days (give or take), to the end of the work;
+    /// now and then one is late.
+    fn visits(&mut self, work: &Involvement, first: i32, every: i32) {
+        let end = work.period.end().map_or(self.today, day).min(self.today);
+        let mut on = first;
+        while on <= end {
+            self.note(work, NoteKind::Visit, on);
+            let late = if chance(&mut self.rng, 6) {
+                self.rng.gen_range(3..12)
+            } else {
+                0
+            };
+            on += every - self.rng.gen_range(0..every / 4 + 1) + late;
+        }
+    }
+
+    /// A case note, call, meeting or direct work every month or so.
+    fn notes_monthly(&mut self, work: &Involvement) {
+        let end = work.period.end().map_or(self.today, day).min(self.today);
+        let mut on = day(work.period.start()) + self.rng.gen_range(5..30);
+        while on <= end {
+            let kind = match self.rng.gen_range(0..4) {
+                0 => NoteKind::Call,
+                1 => NoteKind::Meeting,
+                2 => NoteKind::DirectWork,
+                _ => NoteKind::CaseNote,
+            };
+            self.note(work, kind, on);
+            on += self.rng.gen_range(25..45);
+        }
+    }
+
+    /// Events every `every` days from `first` to the end of the work.
+    fn every(&mut self, work: &Involvement, kind: EventKind, first: i32, every: i32) {
+        let end = work.period.end().map_or(self.today, day).min(self.today);
+        let mut on = first;
+        while on <= end {
+            self.event(work, kind, on, &[]);
+            on += every - self.rng.gen_range(0..10);
+        }
+    }
+
+    fn work(&mut self, w: &Involvement) {
+        let start = day(w.period.start());
+        let end = w.period.end().map_or(self.today, day).min(self.today);
+        match w.kind {
+            InvolvementKind::Referral => {
+                let source = REFERRAL_SOURCE[self.rng.gen_range(0..REFERRAL_SOURCE.len())].0;
+                self.event(w, EventKind::Contact, start, &[("source", source)]);
+                let decided = start
+                    + if chance(&mut self.rng, 90) {
+                        self.rng.gen_range(0..2)
+                    } else {
+                        3
+                    };
+                let nfa = if end - start < 10 { "Y" } else { "N" };
+                self.event(w, EventKind::ReferralDecision, decided, &[("nfa", nfa)]);
+                if nfa == "N" {
+                    self.event(w, EventKind::AssessmentStarted, decided + 1, &[]);
+                    let done = start + self.rng.gen_range(15..60);
+                    if done <= end {
+                        self.event(w, EventKind::AssessmentCompleted, done, &[]);
+                    }
+                    self.visits(w, decided + 3, 14);
+                }
+            }
+            InvolvementKind::ChildProtection => {
+                self.event(w, EventKind::StrategyDiscussion, start, &[("s47", "Y")]);
+                let icpc = start + self.rng.gen_range(7..21);
+                let category = CATEGORY_OF_ABUSE[self.rng.gen_range(0..CATEGORY_OF_ABUSE.len())].0;
+                self.event(
+                    w,
+                    EventKind::InitialConference,
+                    icpc,
+                    &[("plan", "Y"), ("category", category)],
+                );
+                self.every(w, EventKind::ReviewConference, icpc + 88, 182);
+                self.visits(w, icpc + 5, 13);
+                self.notes_monthly(w);
+            }
+            InvolvementKind::ChildInNeed => {
+                self.visits(w, start + 10, 42);
+                self.notes_monthly(w);
+            }
+            InvolvementKind::LookedAfter => {
+                let ls = if chance(&mut self.rng, 60) {
+                    "C2"
+                } else {
+                    "V2"
+                };
+                debug_assert!(LEGAL_STATUS.iter().any(|(c, _)| *c == ls));
+                self.event(w, EventKind::LegalStatus, start, &[("ls", ls)]);
+                let mut placed = start;
+                let place = pick(&mut self.rng, PLACEMENTS);
+                self.event(w, EventKind::PlacementStarted, placed, &[("place", place)]);
+                loop {
+                    let next = placed + self.rng.gen_range(200..900);
+                    if next >= end {
+                        break;
+                    }
+                    let reason =
+                        REASON_PLACE_CHANGE[self.rng.gen_range(0..REASON_PLACE_CHANGE.len())].0;
+                    self.event(w, EventKind::PlacementEnded, next, &[("reason", reason)]);
+                    let place = pick(&mut self.rng, PLACEMENTS);
+                    self.event(w, EventKind::PlacementStarted, next, &[("place", place)]);
+                    placed = next;
+                }
+                self.event(w, EventKind::LookedAfterReview, start + 26, &[]);
+                self.every(w, EventKind::LookedAfterReview, start + 110, 182);
+                self.visits(w, start + 5, 40);
+                self.every(w, EventKind::HealthAssessment, start + 25, 365);
+                self.every(w, EventKind::DentalCheck, start + 60, 365);
+                self.school_terms(w, EventKind::PepMeeting);
+                let sixteen = day(self.child.date_of_birth) + 16 * 365 + 4;
+                if sixteen > start && sixteen <= end {
+                    self.event(w, EventKind::PathwayPlanMade, sixteen + 20, &[]);
+                }
+                self.notes_monthly(w);
+            }
+            InvolvementKind::CareLeaver => {
+                self.event(w, EventKind::PathwayPlanMade, start + 5, &[]);
+                self.every(w, EventKind::PathwayPlanReview, start + 180, 182);
+                self.visits(w, start + 20, 56);
+            }
+            InvolvementKind::EarlyHelp | InvolvementKind::DisabledChildren => {
+                self.event(w, EventKind::AssessmentStarted, start, &[]);
+                let done = start + self.rng.gen_range(20..50);
+                if done <= end {
+                    self.event(w, EventKind::AssessmentCompleted, done, &[]);
+                }
+                if w.kind == InvolvementKind::DisabledChildren {
+                    self.every(w, EventKind::ShortBreak, start + 30, 45);
+                } else {
+                    self.notes_monthly(w);
+                }
+            }
+            InvolvementKind::VirtualSchool => self.school_terms(w, EventKind::PepMeeting),
+        }
+    }
+
+    /// One event a school term (in October, February and June) while the work is open
+    /// and the child is of school age.
+    fn school_terms(&mut self, w: &Involvement, kind: EventKind) {
+        let born = self.child.date_of_birth;
+        let start = w.period.start();
+        let end = w
+            .period
+            .end()
+            .map_or(date_of(self.today), |e| e.min(date_of(self.today)));
+        for year in start.year()..=end.year() {
+            for month in [2, 6, 10] {
+                let Some(on) = NaiveDate::from_ymd_opt(year, month, self.rng.gen_range(3..25))
+                else {
+                    continue;
+                };
+                let age = on.year() - born.year();
+                if on >= start && on <= end && (5..=16).contains(&age) {
+                    self.event(w, kind, day(on), &[]);
+                }
+            }
+        }
+    }
+}
+
+/// When a demo entry was written: 16:30 on its day.
+fn recorded_at(on: i32) -> DateTime<Utc> {
+    date_of(on)
+        .and_hms_opt(16, 30, 0)
+        .map_or_else(DateTime::<Utc>::default, |t| t.and_utc())
+}
+
+/// The record of `child`'s `work` as at `today`, from the stream (seed, child id).
+pub(crate) fn casefile(
+    seed: u64,
+    today: NaiveDate,
+    child: &Child,
+    work: &[Involvement],
+) -> Casefile {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6361_7365_6669_6c65);
+    rng.set_stream(u64::try_from(child.id.0).unwrap_or_default());
+    let mut writer = Writer {
+        rng,
+        child,
+        today: day(today),
+        events: Vec::new(),
+        notes: Vec::new(),
+    };
+    for w in work {
+        writer.work(w);
+    }
+    Casefile {
+        events: writer.events,
+        notes: writer.notes,
+    }
+}
