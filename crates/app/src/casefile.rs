@@ -264,3 +264,111 @@ impl App {
         Ok(self.store().drafts_of(actor.user).await?)
     }
 }
+
+/// One thing due on one child's record.
+#[derive(Debug, Clone)]
+pub struct DueWork {
+    /// Whose record.
+    pub child: carebridge_domain::child::Child,
+    /// What is due.
+    pub item: DueItem,
+}
+
+/// A team's list of statutory work due and overdue.
+#[derive(Debug, Clone)]
+pub struct DueList {
+    /// The team.
+    pub team: carebridge_domain::staff::Team,
+    /// How many children with open work held by the team the person may see.
+    pub children: usize,
+    /// Everything outstanding, overdue first then by due date.
+    pub due: Vec<DueWork>,
+}
+
+impl App {
+    /// The statutory work due and overdue on the open cases `team` holds, among the
+    /// children the person may see (scoped in the query, like a search; each child
+    /// listed is audited). `team` defaults to the person's own.
+    pub async fn due_work(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        team: Option<carebridge_domain::TeamId>,
+    ) -> Result<DueList, AppError> {
+        self.authorise(actor, carebridge_policy::AuthorityAction::ViewDueWork)?;
+        let at = self.clock().now();
+        let today = at.date_naive();
+        let mut tx = self.store().begin_records().await?;
+        let workplace = tx.workplace(actor.staff, today).await?;
+        let team = match team {
+            Some(t) => t,
+            None => workplace
+                .teams
+                .first()
+                .map(|t| t.id)
+                .ok_or(AppError::NotFound("team of yours"))?,
+        };
+        let team = self
+            .store()
+            .teams()
+            .await?
+            .into_iter()
+            .find(|t| t.id == team)
+            .ok_or(AppError::NotFound("team"))?;
+        let provision = tx.provision_on(today).await?;
+        let grants = tx.grants_of(actor.user, at).await?;
+        let scope =
+            carebridge_policy::search_scope(&actor.subject(), &workplace, &provision, &grants, at)
+                .map_err(|d| AppError::Forbidden(d.describe()))?;
+        let records = tx.team_records(&scope, team.id, today).await?;
+        let calendar = WorkingDayCalendar::england_and_wales()?;
+        let terms = terms_around(today)?;
+        let mut due = Vec::new();
+        for record in &records {
+            let case = case_events(
+                record.child.date_of_birth,
+                &record.involvements,
+                &record.events,
+                &record.notes,
+                today,
+            );
+            for item in what_is_due(calendar, &terms, &case, today)? {
+                if item.status.is_outstanding() {
+                    due.push(DueWork {
+                        child: record.child.clone(),
+                        item,
+                    });
+                }
+            }
+            let entry = carebridge_store::audit::NewAuditEntry {
+                at,
+                user: Some(actor.user),
+                username: actor.username.clone(),
+                employer: workplace.employments.first().map(|e| e.employer),
+                role: actor.role.code().to_owned(),
+                action: "due-list".to_owned(),
+                child: Some(record.child.id),
+                allowed: true,
+                reason: format!("shown on the due work list of {}", team.name),
+                request_id: meta.request_id.clone(),
+                client: meta.client.clone(),
+            };
+            tx.audit(&entry).await?;
+        }
+        tx.commit().await?;
+        due.sort_by_key(|d| {
+            (
+                !matches!(
+                    d.item.status,
+                    carebridge_domain::timescales::Status::Overdue { .. }
+                ),
+                d.item.due,
+            )
+        });
+        Ok(DueList {
+            team,
+            children: records.len(),
+            due,
+        })
+    }
+}

@@ -381,3 +381,87 @@ async fn a_recorded_visit_restarts_the_visiting_clock() {
         panic!("no statutory visit outstanding in the demo on {}", db.label);
     }
 }
+
+#[tokio::test]
+async fn a_teams_due_list_agrees_with_each_record_and_the_policy() {
+    for db in every_backend().await {
+        let (app, _clock) = demo_app(&db, CHILDREN).await;
+        let today = app.clock().today();
+        let mut seen = 0;
+        for username in ["sw.demo", "tm.demo", "sm.demo"] {
+            let who = actor(&app, username).await;
+            // Their own team's list, and the list of the team holding most of the open
+            // work they can see.
+            let own = app.due_work(&who, &meta(), None).await.unwrap();
+            let mut holders = BTreeMap::new();
+            for child in (1..=i64::from(CHILDREN)).map(ChildId) {
+                if let Ok(r) = app.open_record(&who, &meta(), child).await {
+                    for w in r.involvements.iter().filter(|w| w.period.contains(today)) {
+                        if let Some(t) = w.team {
+                            *holders.entry(t).or_insert(0) += 1;
+                        }
+                    }
+                }
+            }
+            let busiest = holders
+                .iter()
+                .max_by_key(|(t, n)| (**n, std::cmp::Reverse(**t)))
+                .map(|(t, _)| *t);
+            let mut lists = vec![own];
+            if let Some(team) = busiest {
+                lists.push(app.due_work(&who, &meta(), Some(team)).await.unwrap());
+            }
+            for list in lists {
+                seen += list.due.len();
+                let mut listed_children = 0;
+                for child in (1..=i64::from(CHILDREN)).map(ChildId) {
+                    let on_list: Vec<_> = list.due.iter().filter(|d| d.child.id == child).collect();
+                    match app.open_record(&who, &meta(), child).await {
+                        Ok(record) => {
+                            let held = record
+                                .involvements
+                                .iter()
+                                .any(|w| w.team == Some(list.team.id) && w.period.contains(today));
+                            if !held {
+                                assert!(on_list.is_empty());
+                                continue;
+                            }
+                            listed_children += 1;
+                            let expected: Vec<_> = due_on(&record, today)
+                                .unwrap()
+                                .into_iter()
+                                .filter(|d| d.status.is_outstanding())
+                                .collect();
+                            assert_eq!(on_list.len(), expected.len(), "child {}", child.0);
+                            for item in expected {
+                                assert!(on_list.iter().any(|d| d.item == item));
+                            }
+                        }
+                        // A record the person may not open is never on their list.
+                        Err(_) => assert!(
+                            on_list.is_empty(),
+                            "child {} listed for {username}",
+                            child.0
+                        ),
+                    }
+                }
+                assert_eq!(listed_children, list.children, "{username} on {}", db.label);
+                // Overdue first.
+                let first_not_overdue = list
+                    .due
+                    .iter()
+                    .position(|d| !matches!(d.item.status, Status::Overdue { .. }))
+                    .unwrap_or(list.due.len());
+                assert!(list.due[first_not_overdue..]
+                    .iter()
+                    .all(|d| !matches!(d.item.status, Status::Overdue { .. })));
+                // Every child shown is audited.
+                let log = app.store().audit_of_user(who.user, 10_000).await.unwrap();
+                assert!(
+                    log.iter().filter(|e| e.entry.action == "due-list").count() >= list.children
+                );
+            }
+        }
+        assert!(seen > 0, "nothing due on any list on {}", db.label);
+    }
+}

@@ -60,15 +60,19 @@ pub enum AuthorityAction {
     ListChildren,
     /// Information governance: access logs, the break-glass queue, restricted records.
     Govern,
+    /// A team's or worker's list of statutory work due and overdue (the children on it
+    /// are scoped by [`search_scope`], like a search).
+    ViewDueWork,
 }
 
 impl AuthorityAction {
     /// Every action, for the route × role matrix.
-    pub const ALL: [AuthorityAction; 4] = [
+    pub const ALL: [AuthorityAction; 5] = [
         AuthorityAction::ViewAuthority,
         AuthorityAction::ManageTransfers,
         AuthorityAction::ListChildren,
         AuthorityAction::Govern,
+        AuthorityAction::ViewDueWork,
     ];
 }
 
@@ -353,6 +357,7 @@ pub fn decide(subject: &Subject, action: AuthorityAction) -> Result<Grounds, Den
             is_case_role(role) || matches!(role, Role::Inspector | Role::PartnerReadOnly)
         }
         AuthorityAction::Govern => role == Role::InformationGovernanceLead,
+        AuthorityAction::ViewDueWork => is_case_role(role),
     };
     if allowed {
         Ok(Grounds::Role(role))

@@ -4,15 +4,18 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use carebridge_domain::casefile::events::{Event, EventKind, NewEvent};
 use carebridge_domain::casefile::notes::{NewNote, Note, NoteKind};
-use carebridge_domain::{ChildId, EventId, InvolvementId, NoteId, UserId};
-use carebridge_policy::ChildAccess;
+use carebridge_domain::child::{Child, Involvement};
+use carebridge_domain::{ChildId, EventId, InvolvementId, NoteId, TeamId, UserId};
+use carebridge_policy::{ChildAccess, SearchScope};
 
+use crate::children::{child, involvement};
+use crate::records::visible_to;
 use crate::rows::{corrupt, date, date_text, instant, instant_text};
 use crate::{RecordTx, Store, StoreError};
 
@@ -294,6 +297,115 @@ impl RecordTx {
             .execute(&mut *self.tx)
             .await?;
         Ok(())
+    }
+}
+
+/// A child's whole record, as a list of due work reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseRecord {
+    /// The child.
+    pub child: Child,
+    /// Their work, earliest first.
+    pub involvements: Vec<Involvement>,
+    /// Events, in date order.
+    pub events: Vec<Event>,
+    /// Notes and visits, in date order.
+    pub notes: Vec<Note>,
+}
+
+/// The most records a due-work list reads (a team's caseload is a few hundred).
+pub const DUE_LIST_LIMIT: i64 = 2000;
+
+impl RecordTx {
+    /// The records of the children within `scope` (worked out in the query) who have
+    /// work open on `day` held by `team`, by family name. The caller audits each.
+    pub async fn team_records(
+        &mut self,
+        scope: &SearchScope,
+        team: TeamId,
+        day: NaiveDate,
+    ) -> Result<Vec<CaseRecord>, StoreError> {
+        // $1 user, $2 day, $3 team, $4 limit, then the scope's ids.
+        let (visible, ids) = visible_to(scope, "$1", "$2", 5);
+        let sql = format!(
+            "SELECT c.id, c.given_name, c.family_name, c.sex, c.date_of_birth FROM children c \
+             LEFT JOIN record_restrictions r ON r.child_id = c.id \
+             WHERE EXISTS (SELECT 1 FROM involvements h WHERE h.child_id = c.id AND h.team_id = $3 \
+                           AND h.starts_on <= $2 AND (h.ends_on IS NULL OR h.ends_on >= $2)) \
+             AND {visible} ORDER BY c.family_name, c.given_name, c.id LIMIT $4"
+        );
+        let mut q = sqlx::query(&sql)
+            .bind(scope.subject().0)
+            .bind(date_text(day))
+            .bind(team.0)
+            .bind(DUE_LIST_LIMIT);
+        for id in &ids {
+            q = q.bind(*id);
+        }
+        let children = q
+            .fetch_all(&mut *self.tx)
+            .await?
+            .iter()
+            .map(child)
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut records: Vec<CaseRecord> = children
+            .into_iter()
+            .map(|child| CaseRecord {
+                child,
+                involvements: Vec::new(),
+                events: Vec::new(),
+                notes: Vec::new(),
+            })
+            .collect();
+        let position: std::collections::HashMap<i64, usize> = records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.child.id.0, i))
+            .collect();
+        let ids: Vec<i64> = records.iter().map(|r| r.child.id.0).collect();
+        for chunk in ids.chunks(500) {
+            let list = (1..=chunk.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let queries = [
+                format!(
+                    "SELECT id, child_id, service_id, team_id, kind, starts_on, ends_on FROM involvements \
+                     WHERE child_id IN ({list}) ORDER BY child_id, starts_on, id"
+                ),
+                format!(
+                    "SELECT e.id, e.child_id, e.involvement_id, e.kind, e.occurred_on, e.details, \
+                     u.display_name AS recorded_by, e.recorded_at \
+                     FROM case_events e JOIN users u ON u.id = e.recorded_by \
+                     WHERE e.child_id IN ({list}) ORDER BY e.child_id, e.occurred_on, e.id"
+                ),
+                format!(
+                    "SELECT n.id, n.child_id, n.involvement_id, n.kind, n.occurred_on, n.child_seen, \
+                     n.seen_alone, n.summary, n.body, u.display_name AS recorded_by, n.recorded_at \
+                     FROM case_notes n JOIN users u ON u.id = n.recorded_by \
+                     WHERE n.child_id IN ({list}) ORDER BY n.child_id, n.occurred_on, n.id"
+                ),
+            ];
+            for (which, sql) in queries.iter().enumerate() {
+                let mut q = sqlx::query(sql);
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                for row in q.fetch_all(&mut *self.tx).await? {
+                    let owner: i64 = row.try_get("child_id")?;
+                    let Some(record) = position.get(&owner).and_then(|i| records.get_mut(*i))
+                    else {
+                        continue;
+                    };
+                    match which {
+                        0 => record.involvements.push(involvement(&row)?),
+                        1 => record.events.push(event(&row)?),
+                        _ => record.notes.push(note(&row)?),
+                    }
+                }
+            }
+        }
+        Ok(records)
     }
 }
 

@@ -31,7 +31,7 @@ use sqlx::{AnyPool, Executor};
 pub use accounts::{NewUser, PendingSignOn, SessionRecord, UserRecord};
 pub use authority::AuthorityOverview;
 pub use carebridge_policy::GrantKind;
-pub use casefile::Draft;
+pub use casefile::{CaseRecord, Draft, DUE_LIST_LIMIT};
 pub use demo_load::Seed;
 pub use error::StoreError;
 pub use records::{BreakGlassRecord, ChildListing, ExplanationFacts, RecordTx, RestrictionRecord};

@@ -602,6 +602,44 @@ impl RecordTx {
     }
 }
 
+/// The SQL condition (on `children c` left-joined to `record_restrictions r`) that a
+/// child is visible within `scope` on the day bound at `day`: in reach and unrestricted,
+/// or restricted with the subject (bound at `user`) named. The scope's ids are returned
+/// to be bound from placeholder `$first` on. Every placeholder appears in the text, so
+/// PostgreSQL can type them all.
+pub(crate) fn visible_to(
+    scope: &SearchScope,
+    user: &str,
+    day: &str,
+    first: usize,
+) -> (String, Vec<i64>) {
+    let ids: Vec<i64> = match scope.reach() {
+        Reach::Services(s) => s.iter().map(|s| s.0).collect(),
+        Reach::Children(c) => c.iter().map(|c| c.0).collect(),
+        Reach::All => Vec::new(),
+    };
+    let list = (0..ids.len())
+        .map(|i| format!("${}", first + i))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let in_reach = match scope.reach() {
+        Reach::All => format!("CAST({day} AS TEXT) IS NOT NULL"),
+        _ if ids.is_empty() => format!("CAST({day} AS TEXT) IS NULL"),
+        Reach::Services(_) => format!(
+            "EXISTS (SELECT 1 FROM involvements i WHERE i.child_id = c.id AND i.service_id IN ({list}) \
+             AND i.starts_on <= {day} AND (i.ends_on IS NULL OR i.ends_on >= {day}))"
+        ),
+        Reach::Children(_) => format!("c.id IN ({list})"),
+    };
+    (
+        format!(
+            "((r.child_id IS NULL AND {in_reach}) \
+              OR EXISTS (SELECT 1 FROM restriction_named n WHERE n.child_id = c.id AND n.user_id = {user}))"
+        ),
+        ids,
+    )
+}
+
 impl Store {
     /// Gives an account time-limited read access: an inspection (every unrestricted
     /// record) or a partner's access to one child. Returns the grant's id.

@@ -127,6 +127,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
             "/children/{id}/chronology",
             get(pages::casefile::chronology_page),
         )
+        .route("/due", get(pages::casefile::due_work))
         .route("/governance", get(pages::governance::show))
         .route(
             "/governance/break-glass/{id}",
@@ -165,6 +166,7 @@ pub const PAGE_ROUTES: &[&str] = &[
     "/teams",
     "/posts",
     "/staff",
+    "/due",
 ];
 
 /// Pages only directors and service managers may open (everyone else gets 403).

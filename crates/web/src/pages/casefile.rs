@@ -636,3 +636,78 @@ fn describe(
         ),
     })
 }
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct DueQuery {
+    #[serde(default)]
+    team: String,
+}
+
+/// One line of a due-work list.
+#[derive(Debug, Clone)]
+struct DueRow {
+    child: i64,
+    name: String,
+    line: crate::pages::children::DueLine,
+}
+
+#[derive(Template)]
+#[template(path = "due.html")]
+struct DuePage {
+    chrome: Chrome,
+    team: String,
+    team_id: i64,
+    teams: Vec<(i64, String)>,
+    children: usize,
+    overdue: usize,
+    rows: Vec<DueRow>,
+}
+
+/// A team's statutory work due and overdue (the person's own team unless they choose).
+pub(crate) async fn due_work(
+    session: Session,
+    State(state): State<AppState>,
+    Query(query): Query<DueQuery>,
+) -> Result<Response, WebError> {
+    let team = query.team.parse().ok().map(carebridge_domain::TeamId);
+    let list = match state
+        .app
+        .due_work(&session.actor, &session.meta, team)
+        .await
+    {
+        Ok(list) => list,
+        Err(e) => return Ok(e_page(&session, e)),
+    };
+    let teams = state
+        .app
+        .store()
+        .teams()
+        .await
+        .map_err(AppError::from)?
+        .into_iter()
+        .map(|t| (t.id.0, t.name))
+        .collect();
+    let rows: Vec<DueRow> = list
+        .due
+        .iter()
+        .map(|d| DueRow {
+            child: d.child.id.0,
+            name: format!("{} {}", d.child.given_name, d.child.family_name),
+            line: crate::pages::children::DueLine::from_item(&d.item),
+        })
+        .collect();
+    render(&DuePage {
+        chrome: Chrome::for_session(&session, "due"),
+        team: list.team.name.clone(),
+        team_id: list.team.id.0,
+        teams,
+        children: list.children,
+        overdue: rows.iter().filter(|r| r.line.overdue).count(),
+        rows,
+    })
+}
+
+/// An error page in the due-work section.
+fn e_page(session: &Session, e: AppError) -> Response {
+    WebError::from(e).page(Chrome::for_session(session, "due"))
+}

@@ -44,6 +44,12 @@ const NAV: &[(&str, &str, &str, Option<AuthorityAction>)] = &[
         Some(AuthorityAction::ListChildren),
     ),
     (
+        "due",
+        "/due",
+        "Due work",
+        Some(AuthorityAction::ViewDueWork),
+    ),
+    (
         "provision",
         "/provision",
         "Provision",

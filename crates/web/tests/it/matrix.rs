@@ -87,6 +87,7 @@ const MATRIX: &[Row] = &[
     ("GET",  "/children/{id}/access", "/children/{child}/access",                       [D, D, D, D, A, D, A, D, D, D]),
     ("GET",  "/children/{id}/access-log", "/children/{child}/access-log",               [D, D, D, D, D, D, A, D, D, D]),
     ("GET",  "/children/{id}/access-log.csv", "/children/{child}/access-log.csv",       [D, D, D, D, D, D, A, D, D, D]),
+    ("GET",  "/due", "/due",                                                            [A, A, A, A, A, D, D, D, D, D]),
     ("GET",  "/governance", "/governance",                                              [D, D, D, D, D, D, A, D, D, D]),
     ("POST", "/governance/break-glass/{id}", "/governance/break-glass/999",             [D, D, D, D, D, D, A, D, D, D]),
     ("GET",  "/governance/break-glass.csv", "/governance/break-glass.csv",              [D, D, D, D, D, D, A, D, D, D]),
