@@ -52,8 +52,11 @@ enum Cell {
     OptText(Option<String>),
 }
 
-/// Rows per statement: well under both backends' limits on bound parameters.
-const ROWS_PER_STATEMENT: usize = 500;
+/// Bound parameters per statement. Small on purpose: sqlx's SQLite driver looks up each
+/// parameter's name with `sqlite3_bind_parameter_name`, which walks the statement's
+/// parameters, so binding costs grow with the square of their number per statement
+/// (5,000 parameters a statement made loading the demo ten times slower).
+const PARAMETERS_PER_STATEMENT: usize = 100;
 
 async fn insert_rows(
     tx: &mut Transaction<'static, Any>,
@@ -61,7 +64,7 @@ async fn insert_rows(
     columns: &[&str],
     rows: Vec<Vec<Cell>>,
 ) -> Result<(), StoreError> {
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+    for chunk in rows.chunks((PARAMETERS_PER_STATEMENT / columns.len().max(1)).max(1)) {
         let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
         let mut n = 0;
         for (i, _) in chunk.iter().enumerate() {
