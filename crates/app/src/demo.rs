@@ -183,7 +183,10 @@ impl App {
                 .saturating_add(CHILDREN_PER_BATCH)
                 .min(params.children);
             let batch = carebridge_demo::children(params, &authority, start..end);
-            self.store().load_children(&batch).await?;
+            let allocations = carebridge_demo::allocations(params, &authority, &batch);
+            self.store()
+                .load_children(&batch, &allocations, DEMO_LOADER, self.clock().now())
+                .await?;
             progress(end, params.children);
             start = end;
         }

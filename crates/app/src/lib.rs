@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod casework;
 mod clock;
 pub mod demo;
 mod error;

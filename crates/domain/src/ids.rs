@@ -73,3 +73,7 @@ id_type!(
     /// A plan to move services from one provider to another.
     TransferPlanId
 );
+id_type!(
+    /// One row of a case's allocation history: a worker and team from a day to a day.
+    AllocationId
+);

@@ -8,6 +8,7 @@
 //! row, never a property of a child's record.
 
 pub mod access;
+pub mod casework;
 pub mod child;
 pub mod dates;
 pub mod error;

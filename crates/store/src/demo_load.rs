@@ -13,8 +13,10 @@ use carebridge_domain::service::Service;
 use carebridge_domain::staff::{Employment, Post, StaffMember, Team};
 use sqlx::{Any, Transaction};
 
-use crate::rows::{date_text, opt_date_text};
+use crate::rows::{date_text, instant_text, opt_date_text};
 use crate::{Backend, Store, StoreError};
+use carebridge_domain::casework::NewAllocation;
+use chrono::{DateTime, Utc};
 
 /// Everything about an authority except its children.
 #[derive(Debug, Clone, Copy)]
@@ -347,10 +349,15 @@ impl Store {
         Ok(())
     }
 
-    /// Loads a batch of children with their involvements in one transaction.
+    /// Loads a batch of children with their involvements, and the allocations of those
+    /// involvements (recorded as made by `allocated_by` at `recorded_at`), in one
+    /// transaction.
     pub async fn load_children(
         &self,
         batch: &[(Child, Vec<Involvement>)],
+        allocations: &[NewAllocation],
+        allocated_by: &str,
+        recorded_at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool().begin().await?;
         let children = batch
@@ -400,6 +407,36 @@ impl Store {
                 "ends_on",
             ],
             involvements,
+        )
+        .await?;
+        let recorded_at = instant_text(recorded_at);
+        let allocations = allocations
+            .iter()
+            .map(|a| {
+                vec![
+                    Cell::Int(a.involvement.0),
+                    Cell::Int(a.staff.0),
+                    Cell::Int(a.team.0),
+                    Cell::Text(date_text(a.starts_on)),
+                    text(allocated_by),
+                    text(&a.reason),
+                    text(&recorded_at),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut tx,
+            "allocations",
+            &[
+                "involvement_id",
+                "staff_id",
+                "team_id",
+                "starts_on",
+                "allocated_by",
+                "reason",
+                "recorded_at",
+            ],
+            allocations,
         )
         .await?;
         resync_identities(&mut tx, self.backend).await?;

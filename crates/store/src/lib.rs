@@ -12,6 +12,7 @@
 mod accounts;
 pub mod audit;
 mod authority;
+mod casework;
 mod children;
 mod demo_load;
 mod error;
@@ -30,6 +31,7 @@ use sqlx::{AnyPool, Executor};
 pub use accounts::{NewUser, PendingSignOn, SessionRecord, UserRecord};
 pub use authority::AuthorityOverview;
 pub use carebridge_policy::GrantKind;
+pub use casework::{AllocationRecord, CaseRecord, Caseload, CaseloadEntry, Closure, Worker};
 pub use demo_load::Seed;
 pub use error::StoreError;
 pub use records::{BreakGlassRecord, ChildListing, ExplanationFacts, RecordTx, RestrictionRecord};

@@ -1,6 +1,7 @@
 //! Page handlers and the pieces every page shares: the chrome (navigation, who is
 //! signed in), the "as at" date control and pagination.
 
+pub(crate) mod casework;
 pub(crate) mod children;
 pub(crate) mod governance;
 pub(crate) mod home;
@@ -41,6 +42,12 @@ const NAV: &[(&str, &str, &str, Option<AuthorityAction>)] = &[
         "/children",
         "Children",
         Some(AuthorityAction::ListChildren),
+    ),
+    (
+        "caseloads",
+        "/caseloads",
+        "Caseloads",
+        Some(AuthorityAction::ViewCaseloads),
     ),
     (
         "provision",
