@@ -662,7 +662,8 @@ mod tests {
                 let team = &teams[usize::try_from(team_no).unwrap()];
                 // Workers 1 and 2 are in teams 1 and 2; worker 3 only in team 3.
                 let worker_teams: Vec<TeamId> = if staff == 3 { vec![TeamId(3)] } else { vec![TeamId(1), TeamId(2)] };
-                let r = request(staff, team, &worker_teams, day);
+                let mut r = request(staff, team, &worker_teams, day);
+                r.today = today;
                 if let Ok(edit) = h.plan_allocation(&r) {
                     prop_assert!(!closed, "a closed case was allocated");
                     prop_assert!(worker_teams.contains(&team.id) && team.service == ServiceId(1));
