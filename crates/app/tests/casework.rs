@@ -125,7 +125,9 @@ async fn service_case(app: &App, tm: &Actor) -> (Involvement, StaffId, TeamId) {
             continue;
         }
         let rows = app.store().allocations_of(case.id).await.unwrap();
-        let Some(current) = rows.first() else { continue };
+        let Some(current) = rows.first() else {
+            continue;
+        };
         if current.period.start() >= today() {
             continue;
         }
@@ -376,13 +378,15 @@ async fn caseloads_count_only_what_the_viewer_may_see() {
             .unwrap();
         assert_eq!(by_director.caseload.total, theirs.caseload.total);
         assert!(matches!(
-            app.caseload(&sw, &meta(), Some(CaseloadOf::Team(team))).await,
+            app.caseload(&sw, &meta(), Some(CaseloadOf::Team(team)))
+                .await,
             Err(AppError::Forbidden(_))
         ));
         let tm_team = teams_on(&app, tm.staff.unwrap(), today()).await[0];
         if tm_team != team {
             assert!(matches!(
-                app.caseload(&tm, &meta(), Some(CaseloadOf::Team(team))).await,
+                app.caseload(&tm, &meta(), Some(CaseloadOf::Team(team)))
+                    .await,
                 Err(AppError::Forbidden(_))
             ));
         }

@@ -47,7 +47,7 @@ const A: bool = true;
 const D: bool = false;
 
 /// One row: method, route pattern, the path to request (`{child}` is the chosen
-/// record; `{case}` an open case of the team manager's team on another child's record;
+/// record; `{case}` an open case of the team manager's service on another child's record;
 /// `{staff}` the social worker's staff id; `{team}` the team manager's team), and for
 /// each role in [`ROLES`] order whether it is allowed.
 type Row = (&'static str, &'static str, &'static str, [bool; 10]);
@@ -244,7 +244,9 @@ async fn fixture(server: &Server) -> Fixture {
         .await
         .unwrap();
     }
-    // An open case of the team manager's team whose record the social worker cannot open.
+    // The team manager's own team, and an open case of their service (children's
+    // social care, found through the service manager's team caseloads) whose record
+    // the social worker cannot open.
     let team = app
         .caseload(&tm, &meta, None)
         .await
@@ -253,15 +255,17 @@ async fn fixture(server: &Server) -> Fixture {
         .first()
         .map(|t| t.id)
         .expect("the team manager's team");
-    let team_cases = app
-        .caseload(&tm, &meta, Some(CaseloadOf::Team(team)))
-        .await
-        .unwrap();
     let mut case = None;
-    for e in &team_cases.caseload.entries {
-        if app.open_record(&sw, &meta, e.child.id).await.is_err() && e.child.id != child {
-            case = Some(e.case.id.0);
-            break;
+    'teams: for t in app.caseload(&sm, &meta, None).await.unwrap().teams {
+        let load = app
+            .caseload(&sm, &meta, Some(CaseloadOf::Team(t.id)))
+            .await
+            .unwrap();
+        for e in &load.caseload.entries {
+            if e.child.id != child && app.open_record(&sw, &meta, e.child.id).await.is_err() {
+                case = Some(e.case.id.0);
+                break 'teams;
+            }
         }
     }
     Fixture {
