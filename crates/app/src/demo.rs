@@ -14,7 +14,7 @@ use carebridge_domain::provision::ProvisionPeriod;
 use carebridge_domain::staff::{Employment, Role};
 use carebridge_domain::transfer::TransferRequest;
 use carebridge_domain::{InstrumentId, OrganisationId, Period, UserId};
-use carebridge_store::{NewUser, Seed};
+use carebridge_store::{BatchRecords, NewUser, Seed};
 use chrono::NaiveDate;
 
 use crate::{App, AppError};
@@ -214,8 +214,19 @@ impl App {
                 events.extend(e);
                 notes.extend(n);
             }
+            let allocations = carebridge_demo::allocations(params, &authority, &batch);
             self.store()
-                .load_children(&batch, &events, &notes, historian)
+                .load_children(
+                    &batch,
+                    &BatchRecords {
+                        allocations: &allocations,
+                        allocated_by: DEMO_LOADER,
+                        recorded_at: self.clock().now(),
+                        events: &events,
+                        notes: &notes,
+                        recorded_by: historian,
+                    },
+                )
                 .await?;
             progress(end, params.children);
             start = end;

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod accounts;
 pub mod casefile;
+pub mod casework;
 mod clock;
 pub mod demo;
 mod error;

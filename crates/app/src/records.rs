@@ -77,7 +77,7 @@ pub const LOG_LIMIT: i64 = 500;
 
 /// The audit entry for `actor`'s `action` on `child` (the employer they acted for is
 /// filled in by the caller when known).
-fn audit_entry(
+pub(crate) fn audit_entry(
     actor: &Actor,
     meta: &RequestMeta,
     action: &str,
@@ -105,7 +105,7 @@ fn audit_entry(
 }
 
 /// A refusal as the caller sees it: restricted records look absent.
-fn refused(denial: &Denial) -> AppError {
+pub(crate) fn refused(denial: &Denial) -> AppError {
     if denial.hides_record() {
         AppError::NotFound("child's record")
     } else {

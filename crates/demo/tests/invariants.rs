@@ -287,6 +287,45 @@ fn check_children(
     }
 }
 
+/// Every allocation is of an open case held by a team, to a practitioner holding a
+/// post in that team from its first day to today, starting within the case; one per
+/// case; and the same however the children are chunked.
+fn check_allocations(a: &DemoAuthority, params: &DemoParams, kids: &[(Child, Vec<Involvement>)]) {
+    let allocations = carebridge_demo::allocations(params, a, kids);
+    let mut seen = BTreeSet::new();
+    for x in &allocations {
+        assert!(
+            seen.insert(x.involvement),
+            "two allocations of {}",
+            x.involvement
+        );
+        let case = kids
+            .iter()
+            .flat_map(|(_, w)| w)
+            .find(|w| w.id == x.involvement)
+            .unwrap();
+        assert_eq!(case.period.end(), None);
+        assert_eq!(case.team, Some(x.team));
+        assert!(x.starts_on >= case.period.start() && x.starts_on <= params.today);
+        for day in [x.starts_on, params.today] {
+            let in_team = a.employments.iter().any(|e| {
+                e.staff == x.staff
+                    && e.period.contains(day)
+                    && a.posts.iter().any(|p| {
+                        p.id == e.post
+                            && p.team == x.team
+                            && matches!(p.role, Role::SocialWorker | Role::SeniorPractitioner)
+                    })
+            });
+            assert!(in_team, "{x:?}: not a practitioner in the team on {day}");
+        }
+    }
+    let (head, tail) = kids.split_at(kids.len() / 2);
+    let mut chunked = carebridge_demo::allocations(params, a, head);
+    chunked.extend(carebridge_demo::allocations(params, a, tail));
+    assert_eq!(chunked, allocations);
+}
+
 #[test]
 fn the_same_parameters_give_the_same_data_however_it_is_chunked() {
     let params = DemoParams::standard(today());
@@ -294,6 +333,8 @@ fn the_same_parameters_give_the_same_data_however_it_is_chunked() {
     assert_eq!(a, authority(&params).unwrap());
     let whole = children(&params, &a, 0..250);
     assert_eq!(whole, children(&params, &a, 0..250));
+    check_allocations(&a, &params, &whole);
+    assert!(carebridge_demo::allocations(&params, &a, &whole).len() > 30);
     let mut chunked = children(&params, &a, 0..100);
     chunked.extend(children(&params, &a, 100..250));
     assert_eq!(whole, chunked);
@@ -480,6 +521,7 @@ proptest! {
         let all = children(&params, &a, 0..count);
         prop_assert_eq!(all.len(), count as usize);
         check_children(&a, &params, &all, 0);
+        check_allocations(&a, &params, &all);
         let first = first.min(count);
         let tail = children(&params, &a, first..count);
         prop_assert_eq!(&all[first as usize..], &tail[..]);

@@ -81,3 +81,7 @@ id_type!(
     /// A dated event on a child's record (a conference, a review, a placement, ...).
     EventId
 );
+id_type!(
+    /// One row of a case's allocation history: a worker and team from a day to a day.
+    AllocationId
+);

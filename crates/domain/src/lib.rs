@@ -9,6 +9,7 @@
 
 pub mod access;
 pub mod casefile;
+pub mod casework;
 pub mod child;
 pub mod dates;
 pub mod error;

@@ -31,7 +31,12 @@ use carebridge_domain::access::{who_may_open, Grant};
 use carebridge_domain::child::Involvement;
 use carebridge_domain::provision::ProvisionPeriod;
 use carebridge_domain::staff::{Employment, Post, Role, Team};
-use carebridge_domain::{ChildId, OrganisationId, ServiceId, StaffId, UserId};
+use carebridge_domain::{ChildId, OrganisationId, ServiceId, StaffId, TeamId, UserId};
+
+mod casework;
+pub use casework::{
+    decide_case, decide_caseload, role_may_case, CaseAccess, CaseAction, CaseloadAccess, CaseloadOf,
+};
 
 /// How long a break-glass opening lasts.
 pub const BREAK_GLASS_LASTS: Duration = Duration::hours(2);
@@ -63,16 +68,20 @@ pub enum AuthorityAction {
     /// A team's or worker's list of statutory work due and overdue (the children on it
     /// are scoped by [`search_scope`], like a search).
     ViewDueWork,
+    /// Caseload pages (which caseload, and which cases on it, are decided by
+    /// [`decide_caseload`]).
+    ViewCaseloads,
 }
 
 impl AuthorityAction {
     /// Every action, for the route × role matrix.
-    pub const ALL: [AuthorityAction; 5] = [
+    pub const ALL: [AuthorityAction; 6] = [
         AuthorityAction::ViewAuthority,
         AuthorityAction::ManageTransfers,
         AuthorityAction::ListChildren,
         AuthorityAction::Govern,
         AuthorityAction::ViewDueWork,
+        AuthorityAction::ViewCaseloads,
     ];
 }
 
@@ -203,6 +212,14 @@ pub enum Grounds {
     },
     /// A live time-limited grant.
     TimeLimited(GrantKind),
+    /// The subject's own caseload.
+    OwnCaseload,
+    /// A caseload of a team the subject works in (a team manager's team) or of a
+    /// service the subject manages.
+    Manages {
+        /// The team whose caseload, or in which the worker works.
+        team: TeamId,
+    },
 }
 
 impl Grounds {
@@ -230,6 +247,8 @@ impl Grounds {
             }
             Grounds::TimeLimited(GrantKind::Inspection) => "inspection access".to_owned(),
             Grounds::TimeLimited(GrantKind::Partner) => "partner access to this child".to_owned(),
+            Grounds::OwnCaseload => "the person's own caseload".to_owned(),
+            Grounds::Manages { team } => format!("manages team {}", team.0),
         }
     }
 }
@@ -249,6 +268,8 @@ pub enum Denial {
     NoLiveGrant,
     /// Breaking the glass is for records outside one's scope.
     AlreadyInScope,
+    /// A caseload that is not the subject's own and not of a team they manage.
+    NotTheirCaseload,
 }
 
 impl Denial {
@@ -261,6 +282,7 @@ impl Denial {
             Denial::NoStaffRecord => "the account is not linked to a member of staff".to_owned(),
             Denial::NoLiveGrant => "no live inspection or partner access".to_owned(),
             Denial::AlreadyInScope => "the person already has access to this record".to_owned(),
+            Denial::NotTheirCaseload => "a caseload is seen by the worker themselves and by the managers of their team and service".to_owned(),
         }
     }
 
@@ -358,6 +380,7 @@ pub fn decide(subject: &Subject, action: AuthorityAction) -> Result<Grounds, Den
         }
         AuthorityAction::Govern => role == Role::InformationGovernanceLead,
         AuthorityAction::ViewDueWork => is_case_role(role),
+        AuthorityAction::ViewCaseloads => is_case_role(role),
     };
     if allowed {
         Ok(Grounds::Role(role))

@@ -9,21 +9,21 @@ use carebridge_domain::{
 use chrono::{NaiveDate, TimeZone};
 use proptest::prelude::*;
 
-const COUNCIL: OrganisationId = OrganisationId(1);
-const TRUST: OrganisationId = OrganisationId(2);
-const CSC: ServiceId = ServiceId(1);
-const DCS: ServiceId = ServiceId(2);
+pub(crate) const COUNCIL: OrganisationId = OrganisationId(1);
+pub(crate) const TRUST: OrganisationId = OrganisationId(2);
+pub(crate) const CSC: ServiceId = ServiceId(1);
+pub(crate) const DCS: ServiceId = ServiceId(2);
 
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+pub(crate) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
-fn at(y: i32, m: u32, day: u32) -> DateTime<Utc> {
+pub(crate) fn at(y: i32, m: u32, day: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, day, 10, 0, 0).unwrap()
 }
 
 /// Children's social care: the trust until 31 March 2022, the council from 1 April.
-fn provision() -> Vec<ProvisionPeriod> {
+pub(crate) fn provision() -> Vec<ProvisionPeriod> {
     vec![
         ProvisionPeriod {
             id: ProvisionId(1),
@@ -46,7 +46,7 @@ fn provision() -> Vec<ProvisionPeriod> {
 
 /// A social worker (staff 7) in a CSC team: with the trust until 31 March 2022, then
 /// with the council (TUPE).
-fn workplace(team_service: ServiceId) -> Workplace {
+pub(crate) fn workplace(team_service: ServiceId) -> Workplace {
     Workplace {
         employments: vec![
             Employment {
@@ -83,7 +83,7 @@ fn workplace(team_service: ServiceId) -> Workplace {
     }
 }
 
-fn facts(open_from: NaiveDate) -> ChildFacts {
+pub(crate) fn facts(open_from: NaiveDate) -> ChildFacts {
     ChildFacts {
         child: ChildId(42),
         involvements: vec![Involvement {
@@ -107,7 +107,7 @@ fn facts(open_from: NaiveDate) -> ChildFacts {
     }
 }
 
-fn subject(role: Role) -> Subject {
+pub(crate) fn subject(role: Role) -> Subject {
     Subject {
         user: UserId(70),
         role,
@@ -464,14 +464,18 @@ fn authority_actions_by_role() {
     use AuthorityAction as A;
     for role in Role::ALL {
         let expected: &[A] = match role {
-            Role::SocialWorker | Role::SeniorPractitioner | Role::TeamManager => {
-                &[A::ViewAuthority, A::ListChildren, A::ViewDueWork]
-            }
+            Role::SocialWorker | Role::SeniorPractitioner | Role::TeamManager => &[
+                A::ViewAuthority,
+                A::ListChildren,
+                A::ViewDueWork,
+                A::ViewCaseloads,
+            ],
             Role::ServiceManager | Role::Director => &[
                 A::ViewAuthority,
                 A::ManageTransfers,
                 A::ListChildren,
                 A::ViewDueWork,
+                A::ViewCaseloads,
             ],
             Role::PerformanceAnalyst | Role::SystemAdministrator => &[A::ViewAuthority],
             Role::InformationGovernanceLead => &[A::ViewAuthority, A::Govern],

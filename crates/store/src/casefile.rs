@@ -302,7 +302,7 @@ impl RecordTx {
 
 /// A child's whole record, as a list of due work reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CaseRecord {
+pub struct ChildCasefile {
     /// The child.
     pub child: Child,
     /// Their work, earliest first.
@@ -324,7 +324,7 @@ impl RecordTx {
         scope: &SearchScope,
         team: TeamId,
         day: NaiveDate,
-    ) -> Result<Vec<CaseRecord>, StoreError> {
+    ) -> Result<Vec<ChildCasefile>, StoreError> {
         // $1 user, $2 day, $3 team, $4 limit, then the scope's ids.
         let (visible, ids) = visible_to(scope, "$1", "$2", 5);
         let sql = format!(
@@ -348,9 +348,9 @@ impl RecordTx {
             .iter()
             .map(child)
             .collect::<Result<Vec<_>, _>>()?;
-        let mut records: Vec<CaseRecord> = children
+        let mut records: Vec<ChildCasefile> = children
             .into_iter()
-            .map(|child| CaseRecord {
+            .map(|child| ChildCasefile {
                 child,
                 involvements: Vec::new(),
                 events: Vec::new(),

@@ -18,6 +18,8 @@ use sqlx::{Any, Transaction};
 
 use crate::rows::{date_text, instant_text, opt_date_text};
 use crate::{Backend, Store, StoreError};
+use carebridge_domain::casework::NewAllocation;
+use chrono::{DateTime, Utc};
 
 /// Everything about an authority except its children.
 #[derive(Debug, Clone, Copy)]
@@ -42,6 +44,25 @@ pub struct Seed<'a> {
     pub staff: &'a [StaffMember],
     /// Employment periods.
     pub employments: &'a [Employment],
+}
+
+/// What goes with a batch of children: the allocations of their work (recorded as made
+/// by `allocated_by` at `recorded_at`) and what was recorded on them (events and notes
+/// written by `recorded_by`; their ids are the database's).
+#[derive(Debug, Clone, Copy)]
+pub struct BatchRecords<'a> {
+    /// Allocations of the batch's involvements.
+    pub allocations: &'a [NewAllocation],
+    /// Who made them (a name, as allocations record it).
+    pub allocated_by: &'a str,
+    /// When they were recorded.
+    pub recorded_at: DateTime<Utc>,
+    /// Events on the children's records.
+    pub events: &'a [Event],
+    /// Notes and visits.
+    pub notes: &'a [Note],
+    /// The account that wrote the events and notes.
+    pub recorded_by: UserId,
 }
 
 /// One bound value of a bulk insert.
@@ -353,15 +374,12 @@ impl Store {
         Ok(())
     }
 
-    /// Loads a batch of children with their involvements, and what was recorded on
-    /// them (events and notes, written by `recorded_by`; their ids are the database's),
-    /// in one transaction.
+    /// Loads a batch of children with their involvements, the allocations of those
+    /// involvements, and what was recorded on them, in one transaction.
     pub async fn load_children(
         &self,
         batch: &[(Child, Vec<Involvement>)],
-        events: &[Event],
-        notes: &[Note],
-        recorded_by: UserId,
+        records: &BatchRecords<'_>,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool().begin().await?;
         let children = batch
@@ -413,8 +431,41 @@ impl Store {
             involvements,
         )
         .await?;
-        let by = recorded_by.0;
-        let rows = events
+        let recorded_at = instant_text(records.recorded_at);
+        let allocated_by = records.allocated_by;
+        let allocations = records
+            .allocations
+            .iter()
+            .map(|a| {
+                vec![
+                    Cell::Int(a.involvement.0),
+                    Cell::Int(a.staff.0),
+                    Cell::Int(a.team.0),
+                    Cell::Text(date_text(a.starts_on)),
+                    text(allocated_by),
+                    text(&a.reason),
+                    text(&recorded_at),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut tx,
+            "allocations",
+            &[
+                "involvement_id",
+                "staff_id",
+                "team_id",
+                "starts_on",
+                "allocated_by",
+                "reason",
+                "recorded_at",
+            ],
+            allocations,
+        )
+        .await?;
+        let by = records.recorded_by.0;
+        let rows = records
+            .events
             .iter()
             .map(|e| {
                 let details =
@@ -448,7 +499,8 @@ impl Store {
             rows,
         )
         .await?;
-        let rows = notes
+        let rows = records
+            .notes
             .iter()
             .map(|n| {
                 vec![

@@ -168,6 +168,11 @@ impl Store {
 }
 
 impl RecordTx {
+    /// The transaction's connection, for the other modules' queries.
+    pub(crate) fn conn(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
+
     /// Commits everything done in the transaction, audit entries included.
     pub async fn commit(self) -> Result<(), StoreError> {
         self.tx.commit().await?;

@@ -128,6 +128,18 @@ pub fn router(app: App, config: WebConfig) -> Router {
             get(pages::casefile::chronology_page),
         )
         .route("/due", get(pages::casefile::due_work))
+        .route("/caseloads", get(pages::casework::mine))
+        .route("/caseloads/staff/{id}", get(pages::casework::of_staff))
+        .route("/caseloads/teams/{id}", get(pages::casework::of_team))
+        .route("/cases/{id}", get(pages::casework::show))
+        .route(
+            "/cases/{id}/allocate",
+            get(pages::casework::allocate_form).post(pages::casework::allocate),
+        )
+        .route(
+            "/cases/{id}/close",
+            get(pages::casework::close_form).post(pages::casework::close),
+        )
         .route("/governance", get(pages::governance::show))
         .route(
             "/governance/break-glass/{id}",

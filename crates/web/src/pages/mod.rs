@@ -2,6 +2,7 @@
 //! signed in), the "as at" date control and pagination.
 
 pub(crate) mod casefile;
+pub(crate) mod casework;
 pub(crate) mod children;
 pub(crate) mod governance;
 pub(crate) mod home;
@@ -42,6 +43,12 @@ const NAV: &[(&str, &str, &str, Option<AuthorityAction>)] = &[
         "/children",
         "Children",
         Some(AuthorityAction::ListChildren),
+    ),
+    (
+        "caseloads",
+        "/caseloads",
+        "Caseloads",
+        Some(AuthorityAction::ViewCaseloads),
     ),
     (
         "due",

@@ -1,6 +1,6 @@
 //! The web app over real HTTP: sign-in, sessions, CSRF, every page, errors and headers.
 
-use crate::common::{client, csrf_token, post_sign_in, sign_in, start};
+use crate::common::{client, csrf_token, get_text, post_sign_in, sign_in, start};
 use carebridge_testkit::d;
 use carebridge_web::PAGE_ROUTES;
 
@@ -663,4 +663,238 @@ async fn a_service_manager_records_a_direction_after_seeing_its_effect() {
         .await
         .unwrap();
     assert_eq!(refused.status(), 403);
+}
+
+/// An open case of the team manager's service (children's social care), allocated
+/// before today, and another worker of its team to move it to; found through the
+/// service manager's team caseloads. Returns (case, worker, team, old and new names).
+async fn team_case(server: &crate::common::Server) -> (i64, i64, i64, String, String) {
+    use carebridge_app::accounts::Actor;
+    use carebridge_policy::CaseloadOf;
+    let app = &server.app;
+    let meta = carebridge_app::records::RequestMeta::default();
+    let sm = Actor::from(
+        &app.store()
+            .user_by_username("sm.demo")
+            .await
+            .unwrap()
+            .unwrap(),
+    );
+    for team in app.caseload(&sm, &meta, None).await.unwrap().teams {
+        let cases = app
+            .caseload(&sm, &meta, Some(CaseloadOf::Team(team.id)))
+            .await
+            .unwrap();
+        let (_, workers) = app
+            .allocation_choices(
+                &Actor::from(
+                    &app.store()
+                        .user_by_username("tm.demo")
+                        .await
+                        .unwrap()
+                        .unwrap(),
+                ),
+                team.service,
+            )
+            .await
+            .unwrap();
+        for e in &cases.caseload.entries {
+            if e.since >= carebridge_testkit::today() {
+                continue;
+            }
+            if let Some(w) = workers
+                .iter()
+                .find(|w| w.team == team.id && w.staff != e.worker)
+            {
+                return (
+                    e.case.id.0,
+                    w.staff.0,
+                    team.id.0,
+                    e.worker_name.clone(),
+                    w.name.clone(),
+                );
+            }
+        }
+    }
+    panic!("no case to move");
+}
+
+#[tokio::test]
+async fn a_team_manager_moves_and_closes_a_case_and_invalid_forms_save_nothing() {
+    let server = start(150).await;
+    let (case, other, team, old_name, new_name) = team_case(&server).await;
+    let store = server.app.store();
+    let rows = |c| async move {
+        store
+            .allocations_of(carebridge_domain::InvolvementId(c))
+            .await
+            .unwrap()
+    };
+    let before = rows(case).await;
+    let c = client();
+    sign_in(&server, &c, "tm.demo").await;
+    let page = get_text(&c, server.url(&format!("/cases/{case}"))).await;
+    assert!(page.contains(&old_name), "{page}");
+    let form = get_text(&c, server.url(&format!("/cases/{case}/allocate"))).await;
+    assert!(form.contains("not a change of provider"), "{form}");
+    let token = csrf_token(&form);
+    let url = server.url(&format!("/cases/{case}/allocate"));
+    let (other_s, team_s) = (other.to_string(), team.to_string());
+
+    // Every field wrong: each in the summary, linked to its field; values kept.
+    let response = c
+        .post(&url)
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("worker", ""),
+            ("team", ""),
+            ("from_day", "31"),
+            ("from_month", "2"),
+            ("from_year", "2026"),
+            ("reason", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("There is a problem"), "{body}");
+    for anchor in ["#worker", "#team", "#from_day", "#reason"] {
+        assert!(
+            body.contains(&format!("href=\"{anchor}\"")),
+            "{anchor}: {body}"
+        );
+    }
+    assert!(body.contains("value=\"31\""), "{body}");
+    assert!(body.contains("govuk-form-group--error"));
+    // A date before the case started: the rule's message, at the date.
+    let response = c
+        .post(&url)
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("worker", other_s.as_str()),
+            ("team", team_s.as_str()),
+            ("from_day", "1"),
+            ("from_month", "1"),
+            ("from_year", "1990"),
+            ("reason", "Worker leaving"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("href=\"#from_day\""), "{body}");
+    assert!(body.contains("when the case started"), "{body}");
+    assert!(body.contains("Worker leaving"), "the reason typed is kept");
+    assert_eq!(rows(case).await, before, "an invalid form saved something");
+    // Without the form's token: refused, nothing saved.
+    let forged = c
+        .post(&url)
+        .form(&[
+            ("csrf_token", "forged"),
+            ("worker", other_s.as_str()),
+            ("team", team_s.as_str()),
+            ("from_day", "23"),
+            ("from_month", "11"),
+            ("from_year", "2026"),
+            ("reason", "Worker leaving"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    assert_eq!(rows(case).await, before);
+
+    // Valid: the old allocation ends yesterday, the new one starts today.
+    let response = c
+        .post(&url)
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("worker", other_s.as_str()),
+            ("team", team_s.as_str()),
+            ("from_day", "23"),
+            ("from_month", "11"),
+            ("from_year", "2026"),
+            ("reason", "Worker leaving the team"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let after = rows(case).await;
+    assert_eq!(after.len(), before.len() + 1);
+    let page = get_text(&c, server.url(&format!("/cases/{case}"))).await;
+    for text in [
+        old_name.as_str(),
+        new_name.as_str(),
+        "22 November 2026",
+        "23 November 2026",
+        "Worker leaving the team",
+        "tm.demo",
+    ] {
+        assert!(page.contains(text), "{text}: {page}");
+    }
+
+    // Closing: invalid, then valid.
+    let close = server.url(&format!("/cases/{case}/close"));
+    let response = c
+        .post(&close)
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("closure_reason", ""),
+            ("closed_day", ""),
+            ("closed_month", ""),
+            ("closed_year", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("href=\"#closure_reason\""), "{body}");
+    assert!(body.contains("href=\"#closed_day\""), "{body}");
+    assert_eq!(rows(case).await, after);
+    let response = c
+        .post(&close)
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("closure_reason", "RC8"),
+            ("closed_day", "23"),
+            ("closed_month", "11"),
+            ("closed_year", "2026"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let page = get_text(&c, server.url(&format!("/cases/{case}"))).await;
+    assert!(page.contains("RC8"), "{page}");
+    assert!(
+        !page.contains("Close the case"),
+        "a closed case offers no closing"
+    );
+    let last = rows(case).await;
+    assert_eq!(last.last().unwrap().period.end(), Some(d(2026, 11, 23)));
+}
+
+#[tokio::test]
+async fn caseload_pages_show_counts_by_type() {
+    let server = start(150).await;
+    let c = client();
+    let home = sign_in(&server, &c, "sm.demo").await;
+    assert!(home.contains("href=\"/caseloads\""), "the menu");
+    let mine = get_text(&c, server.url("/caseloads")).await;
+    assert!(mine.contains("My caseload"), "{mine}");
+    assert!(mine.contains("/caseloads/teams/"), "{mine}");
+    let (_, _, team, _, _) = team_case(&server).await;
+    let page = get_text(&c, server.url(&format!("/caseloads/teams/{team}"))).await;
+    assert!(
+        page.contains("Cases by type") && page.contains("Total"),
+        "{page}"
+    );
+    assert!(page.contains("/cases/"), "{page}");
+    let c = client();
+    let home = sign_in(&server, &c, "analyst.demo").await;
+    assert!(!home.contains("href=\"/caseloads\""), "the analyst's menu");
 }

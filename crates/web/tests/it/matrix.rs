@@ -14,6 +14,7 @@ use carebridge_app::records::{AccessGrantRequest, RequestMeta};
 use carebridge_demo::DEMO_PASSWORD;
 use carebridge_domain::staff::Role;
 use carebridge_domain::ChildId;
+use carebridge_policy::CaseloadOf;
 use chrono::Duration;
 
 use crate::common::{client, csrf_token, sign_in, start, Server};
@@ -46,7 +47,9 @@ const A: bool = true;
 const D: bool = false;
 
 /// One row: method, route pattern, the path to request (`{child}` is the chosen
-/// record), and for each role in [`ROLES`] order whether it is allowed.
+/// record; `{case}` an open case of the team manager's service on another child's record;
+/// `{staff}` the social worker's staff id; `{team}` the team manager's team), and for
+/// each role in [`ROLES`] order whether it is allowed.
 type Row = (&'static str, &'static str, &'static str, [bool; 10]);
 
 #[rustfmt::skip]
@@ -88,6 +91,14 @@ const MATRIX: &[Row] = &[
     ("GET",  "/children/{id}/access-log", "/children/{child}/access-log",               [D, D, D, D, D, D, A, D, D, D]),
     ("GET",  "/children/{id}/access-log.csv", "/children/{child}/access-log.csv",       [D, D, D, D, D, D, A, D, D, D]),
     ("GET",  "/due", "/due",                                                            [A, A, A, A, A, D, D, D, D, D]),
+    ("GET",  "/caseloads", "/caseloads",                                                [A, A, A, A, A, D, D, D, D, D]),
+    ("GET",  "/caseloads/staff/{id}", "/caseloads/staff/{staff}",                       [A, A, D, D, A, D, D, D, D, D]),
+    ("GET",  "/caseloads/teams/{id}", "/caseloads/teams/{team}",                        [D, D, A, A, A, D, D, D, D, D]),
+    ("GET",  "/cases/{id}", "/cases/{case}",                                            [D, D, A, A, A, D, D, D, A, D]),
+    ("GET",  "/cases/{id}/allocate", "/cases/{case}/allocate",                          [D, D, A, A, D, D, D, D, D, D]),
+    ("POST", "/cases/{id}/allocate", "/cases/{case}/allocate",                          [D, D, A, A, D, D, D, D, D, D]),
+    ("GET",  "/cases/{id}/close", "/cases/{case}/close",                                [D, D, A, A, D, D, D, D, D, D]),
+    ("POST", "/cases/{id}/close", "/cases/{case}/close",                                [D, D, A, A, D, D, D, D, D, D]),
     ("GET",  "/governance", "/governance",                                              [D, D, D, D, D, D, A, D, D, D]),
     ("POST", "/governance/break-glass/{id}", "/governance/break-glass/999",             [D, D, D, D, D, D, A, D, D, D]),
     ("GET",  "/governance/break-glass.csv", "/governance/break-glass.csv",              [D, D, D, D, D, D, A, D, D, D]),
@@ -145,10 +156,28 @@ fn every_route_has_a_row() {
     }
 }
 
+/// What the rows' placeholders stand for.
+struct Fixture {
+    child: ChildId,
+    case: i64,
+    staff: i64,
+    team: i64,
+}
+
+impl Fixture {
+    fn path(&self, path: &str) -> String {
+        path.replace("{child}", &self.child.0.to_string())
+            .replace("{case}", &self.case.to_string())
+            .replace("{staff}", &self.staff.to_string())
+            .replace("{team}", &self.team.to_string())
+    }
+}
+
 /// Adds the accounts the demo has no sign-in for, with their grants, and picks the
 /// record the rows about a child use: one the social worker may open in scope, the
-/// team manager and the service manager may not, and the partner has been given.
-async fn fixture(server: &Server) -> ChildId {
+/// team manager and the service manager may not, and the partner has been given; and
+/// the case, worker and team the casework rows use.
+async fn fixture(server: &Server) -> Fixture {
     let app = &server.app;
     let sw = app
         .store()
@@ -223,19 +252,48 @@ async fn fixture(server: &Server) -> ChildId {
         .await
         .unwrap();
     }
-    child
+    // The team manager's own team, and an open case of their service (children's
+    // social care, found through the service manager's team caseloads) whose record
+    // the social worker cannot open.
+    let team = app
+        .caseload(&tm, &meta, None)
+        .await
+        .unwrap()
+        .teams
+        .first()
+        .map(|t| t.id)
+        .expect("the team manager's team");
+    let mut case = None;
+    'teams: for t in app.caseload(&sm, &meta, None).await.unwrap().teams {
+        let load = app
+            .caseload(&sm, &meta, Some(CaseloadOf::Team(t.id)))
+            .await
+            .unwrap();
+        for e in &load.caseload.entries {
+            if e.child.id != child && app.open_record(&sw, &meta, e.child.id).await.is_err() {
+                case = Some(e.case.id.0);
+                break 'teams;
+            }
+        }
+    }
+    Fixture {
+        child,
+        case: case.expect("a case of the team manager's team"),
+        staff: sw.staff.expect("the social worker's staff record").0,
+        team: team.0,
+    }
 }
 
 #[tokio::test]
 async fn every_route_answers_every_role_as_the_matrix_says() {
     let server = start(400).await;
-    let child = fixture(&server).await;
+    let fixture = fixture(&server).await;
     for (i, (role, username)) in ROLES.iter().enumerate() {
         let c = client();
         let home = sign_in(&server, &c, username).await;
         let token = csrf_token(&home);
         for (method, pattern, path, outcomes) in MATRIX {
-            let url = server.url(&path.replace("{child}", &child.0.to_string()));
+            let url = server.url(&fixture.path(path));
             let response = match *method {
                 "GET" => c.get(&url).send().await.unwrap(),
                 _ => c
