@@ -17,9 +17,10 @@ use carebridge_domain::casefile::events::{check_event, EventInput};
 use carebridge_domain::casefile::notes::{check_note, NoteInput, WorkSpan};
 use carebridge_domain::casefile::Problems;
 use carebridge_domain::child::{Involvement, InvolvementKind};
+use carebridge_domain::staff::Role;
 use carebridge_domain::timescales::{what_is_due, DueItem, SchoolTerms, WorkingDayCalendar};
 use carebridge_domain::{ChildId, EventId, NoteId};
-use carebridge_policy::ChildAction;
+use carebridge_policy::{CaseloadOf, ChildAction};
 use carebridge_store::Draft;
 
 use crate::accounts::Actor;
@@ -274,53 +275,75 @@ pub struct DueWork {
     pub item: DueItem,
 }
 
-/// A team's list of statutory work due and overdue.
+/// A team's or worker's list of statutory work due and overdue.
 #[derive(Debug, Clone)]
 pub struct DueList {
-    /// The team.
-    pub team: carebridge_domain::staff::Team,
-    /// How many children with open work held by the team the person may see.
+    /// Whose list.
+    pub of: CaseloadOf,
+    /// Its name: the team's, or the worker's.
+    pub name: String,
+    /// How many children with open work so held the person may see.
     pub children: usize,
     /// Everything outstanding, overdue first then by due date.
     pub due: Vec<DueWork>,
 }
 
 impl App {
-    /// The statutory work due and overdue on the open cases `team` holds, among the
-    /// children the person may see (scoped in the query, like a search; each child
-    /// listed is audited). `team` defaults to the person's own.
+    /// The statutory work due and overdue on the open cases a team holds or a worker
+    /// is allocated, among the children the person may see (scoped in the query, like
+    /// a search; each child listed is audited). By default: a practitioner's own
+    /// cases, a manager's team's.
     pub async fn due_work(
         &self,
         actor: &Actor,
         meta: &RequestMeta,
-        team: Option<carebridge_domain::TeamId>,
+        of: Option<CaseloadOf>,
     ) -> Result<DueList, AppError> {
         self.authorise(actor, carebridge_policy::AuthorityAction::ViewDueWork)?;
         let at = self.clock().now();
         let today = at.date_naive();
         let mut tx = self.store().begin_records().await?;
         let workplace = tx.workplace(actor.staff, today).await?;
-        let team = match team {
-            Some(t) => t,
-            None => workplace
-                .teams
-                .first()
-                .map(|t| t.id)
-                .ok_or(AppError::NotFound("team of yours"))?,
+        let of = match (of, actor.staff) {
+            (Some(of), _) => of,
+            (None, Some(me))
+                if matches!(actor.role, Role::SocialWorker | Role::SeniorPractitioner) =>
+            {
+                CaseloadOf::Staff(me)
+            }
+            (None, _) => CaseloadOf::Team(
+                workplace
+                    .teams
+                    .first()
+                    .map(|t| t.id)
+                    .ok_or(AppError::NotFound("team of yours"))?,
+            ),
         };
-        let team = self
-            .store()
-            .teams()
-            .await?
-            .into_iter()
-            .find(|t| t.id == team)
-            .ok_or(AppError::NotFound("team"))?;
+        let name = match of {
+            CaseloadOf::Team(id) => {
+                self.store()
+                    .teams()
+                    .await?
+                    .into_iter()
+                    .find(|t| t.id == id)
+                    .ok_or(AppError::NotFound("team"))?
+                    .name
+            }
+            CaseloadOf::Staff(id) => {
+                let person = self
+                    .store()
+                    .staff_member(id)
+                    .await?
+                    .ok_or(AppError::NotFound("staff member"))?;
+                format!("{} {}", person.given_name, person.family_name)
+            }
+        };
         let provision = tx.provision_on(today).await?;
         let grants = tx.grants_of(actor.user, at).await?;
         let scope =
             carebridge_policy::search_scope(&actor.subject(), &workplace, &provision, &grants, at)
                 .map_err(|d| AppError::Forbidden(d.describe()))?;
-        let records = tx.team_records(&scope, team.id, today).await?;
+        let records = tx.held_records(&scope, of, today).await?;
         let calendar = WorkingDayCalendar::england_and_wales()?;
         let terms = terms_around(today)?;
         let mut due = Vec::new();
@@ -349,7 +372,7 @@ impl App {
                 action: "due-list".to_owned(),
                 child: Some(record.child.id),
                 allowed: true,
-                reason: format!("shown on the due work list of {}", team.name),
+                reason: format!("shown on the due work list of {name}"),
                 request_id: meta.request_id.clone(),
                 client: meta.client.clone(),
             };
@@ -366,7 +389,8 @@ impl App {
             )
         });
         Ok(DueList {
-            team,
+            of,
+            name,
             children: records.len(),
             due,
         })

@@ -11,8 +11,8 @@ use sqlx::Row;
 use carebridge_domain::casefile::events::{Event, EventKind, NewEvent};
 use carebridge_domain::casefile::notes::{NewNote, Note, NoteKind};
 use carebridge_domain::child::{Child, Involvement};
-use carebridge_domain::{ChildId, EventId, InvolvementId, NoteId, TeamId, UserId};
-use carebridge_policy::{ChildAccess, SearchScope};
+use carebridge_domain::{ChildId, EventId, InvolvementId, NoteId, UserId};
+use carebridge_policy::{CaseloadOf, ChildAccess, SearchScope};
 
 use crate::children::{child, involvement};
 use crate::records::visible_to;
@@ -318,26 +318,35 @@ pub const DUE_LIST_LIMIT: i64 = 2000;
 
 impl RecordTx {
     /// The records of the children within `scope` (worked out in the query) who have
-    /// work open on `day` held by `team`, by family name. The caller audits each.
-    pub async fn team_records(
+    /// work open on `day` held by `holder` (a team, or allocated to a worker), by
+    /// family name. The caller audits each.
+    pub async fn held_records(
         &mut self,
         scope: &SearchScope,
-        team: TeamId,
+        holder: CaseloadOf,
         day: NaiveDate,
     ) -> Result<Vec<ChildCasefile>, StoreError> {
-        // $1 user, $2 day, $3 team, $4 limit, then the scope's ids.
+        // $1 user, $2 day, $3 team or worker, $4 limit, then the scope's ids.
         let (visible, ids) = visible_to(scope, "$1", "$2", 5);
+        let (held, holder_id) = match holder {
+            CaseloadOf::Team(t) => ("h.team_id = $3", t.0),
+            CaseloadOf::Staff(s) => (
+                "EXISTS (SELECT 1 FROM allocations a WHERE a.involvement_id = h.id AND a.staff_id = $3 \
+                 AND a.starts_on <= $2 AND (a.ends_on IS NULL OR a.ends_on >= $2))",
+                s.0,
+            ),
+        };
         let sql = format!(
             "SELECT c.id, c.given_name, c.family_name, c.sex, c.date_of_birth FROM children c \
              LEFT JOIN record_restrictions r ON r.child_id = c.id \
-             WHERE EXISTS (SELECT 1 FROM involvements h WHERE h.child_id = c.id AND h.team_id = $3 \
+             WHERE EXISTS (SELECT 1 FROM involvements h WHERE h.child_id = c.id AND {held} \
                            AND h.starts_on <= $2 AND (h.ends_on IS NULL OR h.ends_on >= $2)) \
              AND {visible} ORDER BY c.family_name, c.given_name, c.id LIMIT $4"
         );
         let mut q = sqlx::query(&sql)
             .bind(scope.subject().0)
             .bind(date_text(day))
-            .bind(team.0)
+            .bind(holder_id)
             .bind(DUE_LIST_LIMIT);
         for id in &ids {
             q = q.bind(*id);

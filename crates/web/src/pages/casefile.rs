@@ -19,6 +19,7 @@ use carebridge_domain::casefile::events::{Detail, EventInput, EventKind};
 use carebridge_domain::casefile::notes::{NoteInput, NoteKind};
 use carebridge_domain::casefile::Problems;
 use carebridge_domain::{ChildId, InvolvementId, OrganisationId, ServiceId};
+use carebridge_policy::CaseloadOf;
 use serde::Deserialize;
 
 use super::{render, see_other, Chrome};
@@ -641,6 +642,8 @@ fn describe(
 pub(crate) struct DueQuery {
     #[serde(default)]
     team: String,
+    #[serde(default)]
+    worker: String,
 }
 
 /// One line of a due-work list.
@@ -655,8 +658,10 @@ struct DueRow {
 #[template(path = "due.html")]
 struct DuePage {
     chrome: Chrome,
-    team: String,
+    name: String,
     team_id: i64,
+    mine: bool,
+    has_staff: bool,
     teams: Vec<(i64, String)>,
     children: usize,
     overdue: usize,
@@ -669,12 +674,15 @@ pub(crate) async fn due_work(
     State(state): State<AppState>,
     Query(query): Query<DueQuery>,
 ) -> Result<Response, WebError> {
-    let team = query.team.parse().ok().map(carebridge_domain::TeamId);
-    let list = match state
-        .app
-        .due_work(&session.actor, &session.meta, team)
-        .await
-    {
+    let of = match (query.team.parse().ok(), query.worker.as_str()) {
+        (Some(team), _) => Some(CaseloadOf::Team(carebridge_domain::TeamId(team))),
+        (None, "me") => session.actor.staff.map(CaseloadOf::Staff),
+        (None, worker) => worker
+            .parse()
+            .ok()
+            .map(|w| CaseloadOf::Staff(carebridge_domain::StaffId(w))),
+    };
+    let list = match state.app.due_work(&session.actor, &session.meta, of).await {
         Ok(list) => list,
         Err(e) => return Ok(e_page(&session, e)),
     };
@@ -698,8 +706,16 @@ pub(crate) async fn due_work(
         .collect();
     render(&DuePage {
         chrome: Chrome::for_session(&session, "due"),
-        team: list.team.name.clone(),
-        team_id: list.team.id.0,
+        name: list.name.clone(),
+        team_id: match list.of {
+            CaseloadOf::Team(t) => t.0,
+            CaseloadOf::Staff(_) => 0,
+        },
+        mine: session
+            .actor
+            .staff
+            .is_some_and(|me| list.of == CaseloadOf::Staff(me)),
+        has_staff: session.actor.staff.is_some(),
         teams,
         children: list.children,
         overdue: rows.iter().filter(|r| r.line.overdue).count(),
