@@ -192,12 +192,34 @@ impl App {
         }
     }
 
-    /// Opens a child's record for the actor.
+    /// Opens a child's record for the actor: the person, their work, and what was
+    /// recorded on it, with notes' dates and visit answers but not their text (enough
+    /// for the record page and what is due; [`App::open_record_in_full`] has the text).
     pub async fn open_record(
         &self,
         actor: &Actor,
         meta: &RequestMeta,
         child: ChildId,
+    ) -> Result<OpenedRecord, AppError> {
+        self.open(actor, meta, child, false).await
+    }
+
+    /// Opens a child's record with every note's text (the chronology).
+    pub async fn open_record_in_full(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        child: ChildId,
+    ) -> Result<OpenedRecord, AppError> {
+        self.open(actor, meta, child, true).await
+    }
+
+    async fn open(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        child: ChildId,
+        in_full: bool,
     ) -> Result<OpenedRecord, AppError> {
         let Checked {
             mut tx,
@@ -209,7 +231,7 @@ impl App {
             .begin_checked(actor, meta, ChildAction::Open, child)
             .await?;
         let (person, involvements) = tx.read_child(&access).await?;
-        let (events, notes) = tx.casefile(&access).await?;
+        let (events, notes) = tx.casefile(&access, in_full).await?;
         finish(tx, &entry).await?;
         Ok(OpenedRecord {
             child: person,

@@ -88,8 +88,13 @@ async fn a_visit_and_an_event_are_recorded_audited_and_read_back() {
             .add_note(&sw, &meta(), child, visit(open.id, today), Problems::new())
             .await
             .unwrap();
-        let after = app.open_record(&sw, &meta(), child).await.unwrap();
+        // The record page reads notes without their text; the chronology with it.
+        let light = app.open_record(&sw, &meta(), child).await.unwrap();
+        let brief = light.notes.iter().find(|n| n.id == note).unwrap();
+        assert!(brief.body.is_empty() && brief.occurred_on == today);
+        let after = app.open_record_in_full(&sw, &meta(), child).await.unwrap();
         let saved = after.notes.iter().find(|n| n.id == note).unwrap();
+        assert!(saved.body.contains("drawings"));
         assert_eq!(saved.kind, NoteKind::Visit);
         assert_eq!(
             (saved.child_seen, saved.seen_alone),

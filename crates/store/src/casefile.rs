@@ -194,10 +194,14 @@ impl RecordTx {
         Ok(EventId(id))
     }
 
-    /// The record's events and notes, each in date order.
+    /// The record's events and notes, each in date order. Without `in_full`, notes come
+    /// without their summary, text and author (what the record page and the statutory
+    /// clocks need: kinds, dates and visit answers), which keeps a long record's page
+    /// cheap.
     pub async fn casefile(
         &mut self,
         access: &ChildAccess,
+        in_full: bool,
     ) -> Result<(Vec<Event>, Vec<Note>), StoreError> {
         reading(access)?;
         let events = sqlx::query(
@@ -212,12 +216,16 @@ impl RecordTx {
         .iter()
         .map(event)
         .collect::<Result<Vec<_>, _>>()?;
-        let notes = sqlx::query(
+        let notes = sqlx::query(if in_full {
             "SELECT n.id, n.child_id, n.involvement_id, n.kind, n.occurred_on, n.child_seen, \
              n.seen_alone, n.summary, n.body, u.display_name AS recorded_by, n.recorded_at \
              FROM case_notes n JOIN users u ON u.id = n.recorded_by \
-             WHERE n.child_id = $1 ORDER BY n.occurred_on, n.id",
-        )
+             WHERE n.child_id = $1 ORDER BY n.occurred_on, n.id"
+        } else {
+            "SELECT n.id, n.child_id, n.involvement_id, n.kind, n.occurred_on, n.child_seen, \
+             n.seen_alone, '' AS summary, '' AS body, '' AS recorded_by, n.recorded_at \
+             FROM case_notes n WHERE n.child_id = $1 ORDER BY n.occurred_on, n.id"
+        })
         .bind(access.child().0)
         .fetch_all(&mut *self.tx)
         .await?

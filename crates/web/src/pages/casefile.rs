@@ -489,7 +489,7 @@ pub(crate) async fn chronology_page(
     let child = child_id(&id)?;
     let opened = match state
         .app
-        .open_record(&session.actor, &session.meta, child)
+        .open_record_in_full(&session.actor, &session.meta, child)
         .await
     {
         Ok(opened) => opened,

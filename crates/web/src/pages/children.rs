@@ -85,6 +85,7 @@ pub(crate) async fn list(
 
 #[derive(Debug, Clone)]
 struct WorkLine {
+    id: i64,
     kind: &'static str,
     service: String,
     team: String,
@@ -278,6 +279,7 @@ async fn describe_work(
                     .map_or_else(|| format!("organisation {}", o.0), |o| o.name.clone())
             };
             WorkLine {
+                id: w.id.0,
                 kind: w.kind.label(),
                 service: directory
                     .services
