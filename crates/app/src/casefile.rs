@@ -1,5 +1,5 @@
 //! Adding to a child's record (case notes, visits, events), drafts of those forms, and
-//! what is due on the record. Each use case is one [`RecordTx`] through the policy
+//! what is due on the record. Each use case is one [`carebridge_store::RecordTx`] through the policy
 //! ([`ChildAction::Record`] to write, `Open` to read), audited in that transaction.
 //!
 //! Drafts: saving one is checked against the policy every time (a person who lost the
@@ -104,7 +104,37 @@ fn checked<T>(verdict: Result<T, Problems>, reading: &Problems) -> Result<T, App
     }
 }
 
+/// After an addition: deletes the person's draft of its form, appends the audit entry
+/// (saying what was added) and commits, all or nothing.
+async fn saved(
+    mut tx: carebridge_store::RecordTx,
+    mut entry: carebridge_store::audit::NewAuditEntry,
+    actor: &Actor,
+    form: DraftForm,
+    child: ChildId,
+    action: &str,
+    what: &str,
+) -> Result<(), AppError> {
+    tx.delete_draft(actor.user, &form.path(child)).await?;
+    entry.action = action.to_owned();
+    entry.reason = format!("{what}; {}", entry.reason);
+    finish(tx, &entry).await
+}
+
 impl App {
+    /// Checks the role may ever add to records, then begins the record transaction
+    /// with the policy's decision on this child (audited if refused).
+    async fn begin_recording(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        child: ChildId,
+    ) -> Result<Checked, AppError> {
+        self.authorise_child_action(actor, ChildAction::Record)?;
+        self.begin_checked(actor, meta, ChildAction::Record, child)
+            .await
+    }
+
     /// Opens the note or event form: the policy must allow recording on the child.
     pub async fn recording_form(
         &self,
@@ -148,26 +178,20 @@ impl App {
         input: NoteInput,
         reading: Problems,
     ) -> Result<NoteId, AppError> {
-        self.authorise_child_action(actor, ChildAction::Record)?;
         let Checked {
             mut tx,
             access,
             facts,
             at,
-            mut entry,
-        } = self
-            .begin_checked(actor, meta, ChildAction::Record, child)
-            .await?;
+            entry,
+        } = self.begin_recording(actor, meta, child).await?;
         let note = checked(
             check_note(input, &spans(&facts.involvements), at.date_naive()),
             &reading,
         )?;
         let id = tx.add_note(&access, &note, actor.user, at).await?;
-        tx.delete_draft(actor.user, &DraftForm::Note.path(child))
-            .await?;
-        entry.action = "add-note".to_owned();
-        entry.reason = format!("{} ({}); {}", note.kind.label(), id, entry.reason);
-        finish(tx, &entry).await?;
+        let what = format!("{} ({id})", note.kind.label());
+        saved(tx, entry, actor, DraftForm::Note, child, "add-note", &what).await?;
         Ok(id)
     }
 
@@ -180,27 +204,30 @@ impl App {
         input: EventInput,
         reading: Problems,
     ) -> Result<EventId, AppError> {
-        self.authorise_child_action(actor, ChildAction::Record)?;
         let Checked {
             mut tx,
             access,
             facts,
             at,
-            mut entry,
-        } = self
-            .begin_checked(actor, meta, ChildAction::Record, child)
-            .await?;
+            entry,
+        } = self.begin_recording(actor, meta, child).await?;
         let work: Vec<(WorkSpan, InvolvementKind)> = spans(&facts.involvements)
             .into_iter()
             .zip(facts.involvements.iter().map(|w| w.kind))
             .collect();
         let event = checked(check_event(input, &work, at.date_naive()), &reading)?;
         let id = tx.add_event(&access, &event, actor.user, at).await?;
-        tx.delete_draft(actor.user, &DraftForm::Event.path(child))
-            .await?;
-        entry.action = "add-event".to_owned();
-        entry.reason = format!("{} ({}); {}", event.kind.label(), id, entry.reason);
-        finish(tx, &entry).await?;
+        let what = format!("{} ({id})", event.kind.label());
+        saved(
+            tx,
+            entry,
+            actor,
+            DraftForm::Event,
+            child,
+            "add-event",
+            &what,
+        )
+        .await?;
         Ok(id)
     }
 
@@ -213,7 +240,6 @@ impl App {
         form: DraftForm,
         fields: BTreeMap<String, String>,
     ) -> Result<chrono::DateTime<chrono::Utc>, AppError> {
-        self.authorise_child_action(actor, ChildAction::Record)?;
         let fields: BTreeMap<String, String> = fields
             .into_iter()
             .filter(|(k, _)| k != "csrf_token")
@@ -231,9 +257,7 @@ impl App {
             at,
             mut entry,
             ..
-        } = self
-            .begin_checked(actor, meta, ChildAction::Record, child)
-            .await?;
+        } = self.begin_recording(actor, meta, child).await?;
         let existed = tx
             .save_draft(&access, actor.user, &form.path(child), &fields, at)
             .await?;

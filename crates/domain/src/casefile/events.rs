@@ -392,11 +392,10 @@ pub fn check_event(
             let conditional = kind == EventKind::InitialConference && d.name == "category";
             let needed = !conditional || input.details.get("plan").map(String::as_str) == Some("Y");
             match given {
-                Some(code) if d.describe(code).is_some() => {
-                    if needed {
-                        details.insert(d.name.to_owned(), code.to_owned());
-                    }
+                Some(code) if d.describe(code).is_some() && needed => {
+                    details.insert(d.name.to_owned(), code.to_owned());
                 }
+                Some(code) if d.describe(code).is_some() => {}
                 Some(_) => problems.add(d.name, format!("Select {}", d.label.to_lowercase())),
                 None if needed => problems.add(
                     d.name,

@@ -160,8 +160,13 @@ fn listed(problems: &Problems) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Re-renders a form with its problems (422), or the error page for anything else.
-fn with_status(page: &impl Template, status: StatusCode) -> Result<Response, WebError> {
+/// Renders a form: 200, or 422 when it is shown again with problems.
+fn with_status(page: &impl Template, problems: &Problems) -> Result<Response, WebError> {
+    let status = if problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     Ok((status, Html(page.render()?)).into_response())
 }
 
@@ -211,12 +216,7 @@ async fn note_page(
         problems: listed(&problems),
         draft_saved,
     };
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    with_status(&page, status)
+    with_status(&page, &problems)
 }
 
 /// The visit and case note form (with the person's draft, if any).
@@ -317,12 +317,7 @@ async fn event_page(
         problems: listed(&problems),
         draft_saved: draft_saved.filter(|_| kind.is_some()),
     };
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    with_status(&page, status)
+    with_status(&page, &problems)
 }
 
 /// The event form: first what happened, then its details.
