@@ -183,7 +183,10 @@ impl App {
                 .saturating_add(CHILDREN_PER_BATCH)
                 .min(params.children);
             let batch = carebridge_demo::children(params, &authority, start..end);
-            self.store().load_children(&batch).await?;
+            let people = carebridge_demo::people(params, &batch);
+            self.store()
+                .load_children_with_people(&batch, &people)
+                .await?;
             progress(end, params.children);
             start = end;
         }

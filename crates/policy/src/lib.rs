@@ -60,15 +60,19 @@ pub enum AuthorityAction {
     ListChildren,
     /// Information governance: access logs, the break-glass queue, restricted records.
     Govern,
+    /// Register a new child (or unborn child): practitioners and their managers, who
+    /// take the first piece of work with the child in their own team.
+    RegisterChild,
 }
 
 impl AuthorityAction {
     /// Every action, for the route × role matrix.
-    pub const ALL: [AuthorityAction; 4] = [
+    pub const ALL: [AuthorityAction; 5] = [
         AuthorityAction::ViewAuthority,
         AuthorityAction::ManageTransfers,
         AuthorityAction::ListChildren,
         AuthorityAction::Govern,
+        AuthorityAction::RegisterChild,
     ];
 }
 
@@ -341,12 +345,48 @@ pub fn decide(subject: &Subject, action: AuthorityAction) -> Result<Grounds, Den
             is_case_role(role) || matches!(role, Role::Inspector | Role::PartnerReadOnly)
         }
         AuthorityAction::Govern => role == Role::InformationGovernanceLead,
+        // Directors oversee; they do not hold the first piece of work with a child.
+        AuthorityAction::RegisterChild => matches!(
+            role,
+            Role::SocialWorker
+                | Role::SeniorPractitioner
+                | Role::TeamManager
+                | Role::ServiceManager
+        ),
     };
     if allowed {
         Ok(Grounds::Role(role))
     } else {
         Err(Denial::Role(role))
     }
+}
+
+/// Proof that [`decide_registration`] allowed the subject to register a child: the
+/// store's `register_child` takes one, so a registration nobody checked does not compile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registration {
+    subject: UserId,
+    grounds: Grounds,
+}
+
+impl Registration {
+    /// Who registers.
+    pub fn subject(&self) -> UserId {
+        self.subject
+    }
+
+    /// Why they may.
+    pub fn grounds(&self) -> &Grounds {
+        &self.grounds
+    }
+}
+
+/// Decides whether the subject may register a new child.
+pub fn decide_registration(subject: &Subject) -> Result<Registration, Denial> {
+    decide(subject, AuthorityAction::RegisterChild).map(|grounds| Registration {
+        subject: subject.user,
+        grounds,
+    })
 }
 
 /// The subject's grants within scope on the day (from the shared rule).

@@ -465,11 +465,15 @@ fn authority_actions_by_role() {
     for role in Role::ALL {
         let expected: &[A] = match role {
             Role::SocialWorker | Role::SeniorPractitioner | Role::TeamManager => {
-                &[A::ViewAuthority, A::ListChildren]
+                &[A::ViewAuthority, A::ListChildren, A::RegisterChild]
             }
-            Role::ServiceManager | Role::Director => {
-                &[A::ViewAuthority, A::ManageTransfers, A::ListChildren]
-            }
+            Role::ServiceManager => &[
+                A::ViewAuthority,
+                A::ManageTransfers,
+                A::ListChildren,
+                A::RegisterChild,
+            ],
+            Role::Director => &[A::ViewAuthority, A::ManageTransfers, A::ListChildren],
             Role::PerformanceAnalyst | Role::SystemAdministrator => &[A::ViewAuthority],
             Role::InformationGovernanceLead => &[A::ViewAuthority, A::Govern],
             Role::Inspector => &[A::ViewAuthority, A::ListChildren],

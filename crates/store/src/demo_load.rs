@@ -8,11 +8,13 @@ use carebridge_domain::child::{Child, Involvement};
 use carebridge_domain::inspection::{Inspection, Milestone};
 use carebridge_domain::instrument::Instrument;
 use carebridge_domain::organisation::Organisation;
+use carebridge_domain::person::PersonDetails;
 use carebridge_domain::provision::ProvisionPeriod;
 use carebridge_domain::service::Service;
 use carebridge_domain::staff::{Employment, Post, StaffMember, Team};
 use sqlx::{Any, Transaction};
 
+use crate::person::{child_cells, insert_person_rows, PersonRecord, CHILD_INSERT_COLUMNS};
 use crate::rows::{date_text, opt_date_text};
 use crate::{Backend, Store, StoreError};
 
@@ -42,7 +44,7 @@ pub struct Seed<'a> {
 }
 
 /// One bound value of a bulk insert.
-enum Cell {
+pub(crate) enum Cell {
     Int(i64),
     OptInt(Option<i64>),
     Text(String),
@@ -52,7 +54,7 @@ enum Cell {
 /// Rows per statement: well under both backends' limits on bound parameters.
 const ROWS_PER_STATEMENT: usize = 500;
 
-async fn insert_rows(
+pub(crate) async fn insert_rows(
     tx: &mut Transaction<'static, Any>,
     table: &str,
     columns: &[&str],
@@ -352,26 +354,35 @@ impl Store {
         &self,
         batch: &[(Child, Vec<Involvement>)],
     ) -> Result<(), StoreError> {
+        self.load_children_with_people(batch, &[]).await
+    }
+
+    /// Loads a batch of children with their involvements and, for each child of
+    /// `people` (by id), their person's details, names, addresses and search keys, in
+    /// one transaction. Children not in `people` get only their name's search keys.
+    pub async fn load_children_with_people(
+        &self,
+        batch: &[(Child, Vec<Involvement>)],
+        people: &[PersonDetails],
+    ) -> Result<(), StoreError> {
         let mut tx = self.pool().begin().await?;
         let children = batch
             .iter()
-            .map(|(c, _)| {
-                vec![
-                    Cell::Int(c.id.0),
-                    text(&c.given_name),
-                    text(&c.family_name),
-                    text(c.sex.code()),
-                    Cell::Text(date_text(c.date_of_birth)),
-                ]
+            .enumerate()
+            .map(|(i, (c, _))| child_cells(c, people.get(i)))
+            .collect();
+        insert_rows(&mut tx, "children", &CHILD_INSERT_COLUMNS, children).await?;
+        let records: Vec<PersonRecord> = batch
+            .iter()
+            .enumerate()
+            .map(|(i, (c, _))| PersonRecord {
+                child: c.id,
+                given_name: c.given_name.clone(),
+                family_name: c.family_name.clone(),
+                details: people.get(i).cloned().unwrap_or_default(),
             })
             .collect();
-        insert_rows(
-            &mut tx,
-            "children",
-            &["id", "given_name", "family_name", "sex", "date_of_birth"],
-            children,
-        )
-        .await?;
+        insert_person_rows(&mut tx, &records).await?;
         let involvements = batch
             .iter()
             .flat_map(|(_, inv)| inv.iter())
