@@ -12,6 +12,9 @@
 //! - `f:` its first three letters (fuzzy: catches typos that change how a word sounds,
 //!   such as "Smiht", which Jaro–Winkler similarity then ranks).
 //!
+//! A name's words are also keyed in pairs (`W:`, `P:`, `F:` with two words), so that a
+//! query of two words is one index range lookup, however common each word is alone.
+//!
 //! Identifiers are keys too (`nhs:`, `upn:`, `pc:` for every postcode in the address
 //! history). A search tries the exact keys, then the phonetic, then the fuzzy ones, each
 //! scoped by the policy in the same SQL, and stops as soon as it has enough: results
@@ -137,13 +140,45 @@ pub fn word_keys(word: &str, tier: MatchTier) -> Vec<String> {
     keys
 }
 
-/// Every key a name is indexed under.
+/// The keys of two words of one name, in this order, for the given tier and those
+/// above it: `W:` both words, `P:` every pair of their phonetic codes, `F:` both
+/// prefixes. A query of two or more words looks its first two up with one of these
+/// (in both orders), which finds "John Smith"-sounding names in one index range
+/// rather than intersecting everyone called something like John with everyone called
+/// something like Smith.
+pub fn pair_keys(first: &str, second: &str, tier: MatchTier) -> Vec<String> {
+    let mut keys = vec![format!("W:{first} {second}")];
+    if tier >= MatchTier::Phonetic {
+        let (a, b) = (phonetic(first), phonetic(second));
+        for x in &a {
+            for y in &b {
+                keys.push(format!("P:{x} {y}"));
+            }
+        }
+    }
+    if tier >= MatchTier::Fuzzy {
+        if let (Some(x), Some(y)) = (prefix(first), prefix(second)) {
+            keys.push(format!("F:{x} {y}"));
+        }
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// Every key a name is indexed under: each word's keys, and the pair keys of every two
+/// of its words in the order they are written.
 pub fn name_keys(given: &str, family: &str) -> Vec<String> {
-    let mut keys: Vec<String> = words(given)
+    let all: Vec<String> = words(given).into_iter().chain(words(family)).collect();
+    let mut keys: Vec<String> = all
         .iter()
-        .chain(words(family).iter())
         .flat_map(|w| word_keys(w, MatchTier::Fuzzy))
         .collect();
+    for (i, a) in all.iter().enumerate() {
+        for b in all.iter().skip(i + 1) {
+            keys.extend(pair_keys(a, b, MatchTier::Fuzzy));
+        }
+    }
     keys.sort();
     keys.dedup();
     keys
@@ -320,9 +355,13 @@ mod tests {
         for k in ["w:jon", "w:smyth", "p:JN", "p:SM0", "f:smy"] {
             assert!(keys.contains(&k.to_owned()), "{k} in {keys:?}");
         }
-        // Every phonetic-tier key of "Smith" is among the keys Smyth is indexed under.
+        // Some phonetic-tier key of "Smith" is among the keys Smyth is indexed under,
+        // and so is a pair key of "John Smith".
         let smith = word_keys("smith", MatchTier::Phonetic);
         assert!(smith.iter().any(|k| keys.contains(k)));
+        let pair = pair_keys("john", "smith", MatchTier::Phonetic);
+        assert!(pair.iter().any(|k| keys.contains(k)), "{pair:?}");
+        assert!(keys.contains(&"W:jon smyth".to_owned()));
     }
 
     #[test]

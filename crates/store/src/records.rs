@@ -10,7 +10,7 @@ use sqlx::{Any, Row, Transaction};
 use carebridge_domain::child::{Child, Involvement, InvolvementKind};
 use carebridge_domain::identifiers::{NhsNumber, Postcode};
 use carebridge_domain::person::{NewChild, PersonDetails, PersonName};
-use carebridge_domain::search::{rank_name, word_keys, MatchTier, SearchQuery};
+use carebridge_domain::search::{pair_keys, rank_name, word_keys, MatchTier, SearchQuery};
 use carebridge_domain::staff::Team;
 use carebridge_domain::{ChildId, ServiceId, StaffId, TeamId, UserId};
 use carebridge_policy::{
@@ -953,29 +953,48 @@ fn name_tier_sql(
     born: Option<NaiveDate>,
     tier: MatchTier,
 ) -> (String, String, String) {
-    let mut from = String::new();
+    let mut from = String::from("FROM person_search_keys k0");
     let mut condition = Vec::new();
-    for (i, word) in words.iter().enumerate() {
+    // The first key: the first two words as a pair (in either order), else one word.
+    let (first, rest) = match words {
+        [a, b, rest @ ..] => {
+            let mut keys = pair_keys(a, b, tier);
+            keys.extend(pair_keys(b, a, tier));
+            keys.sort();
+            keys.dedup();
+            (keys, rest)
+        }
+        [a, rest @ ..] => (word_keys(a, tier), rest),
+        [] => (Vec::new(), words),
+    };
+    let first = first
+        .iter()
+        .map(|k| p.text(k))
+        .collect::<Vec<_>>()
+        .join(", ");
+    condition.push(format!("k0.key IN ({first})"));
+    for (i, word) in rest.iter().enumerate() {
+        let i = i + 1;
         let keys = word_keys(word, tier)
             .iter()
             .map(|k| p.text(k))
             .collect::<Vec<_>>()
             .join(", ");
-        if i == 0 {
-            from.push_str("FROM person_search_keys k0");
-            condition.push(format!("k0.key IN ({keys})"));
-        } else {
-            from.push_str(&format!(
-                " JOIN person_search_keys k{i} ON k{i}.child_id = k0.child_id AND k{i}.name_no = k0.name_no AND k{i}.key IN ({keys})"
-            ));
-        }
+        from.push_str(&format!(
+            " JOIN person_search_keys k{i} ON k{i}.child_id = k0.child_id AND k{i}.name_no = k0.name_no AND k{i}.key IN ({keys})"
+        ));
     }
     from.push_str(" JOIN children c ON c.id = k0.child_id");
     if let Some(born) = born {
         let born = p.text(&date_text(born));
         condition.push(format!("c.date_of_birth = {born}"));
     }
-    (from, condition.join(" AND "), "c.id, k0.name_no".to_owned())
+    // In the key index's own order, so a one-key lookup stops at the limit.
+    (
+        from,
+        condition.join(" AND "),
+        "k0.child_id, k0.name_no".to_owned(),
+    )
 }
 
 /// Values bound to a statement built at run time, numbered as they are added.
