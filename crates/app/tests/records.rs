@@ -738,15 +738,25 @@ async fn search_finds_previous_names_and_never_what_is_out_of_scope() {
         let sw = actor(&app, "sw.demo").await;
         let mine = openable(&app, &sw).await;
         let overseen = openable(&app, &director).await;
-        // A child with a previous name or alias, found by it, saying which name matched.
-        let (child, other) = kids
-            .iter()
-            .zip(&people)
-            .filter(|((c, _), _)| overseen.contains(&c.id))
-            .find_map(|((c, _), p)| p.other_names.first().map(|n| (c, n)))
-            .expect("a child with another name in the director's scope");
+        // A child with a previous name or alias, found by it, saying which name matched
+        // (in the social worker's scope, or else the director's).
+        let (who, child, other) = [(&sw, &mine), (&director, &overseen)]
+            .into_iter()
+            .find_map(|(who, scope)| {
+                kids.iter()
+                    .zip(&people)
+                    .filter(|((c, _), _)| scope.contains(&c.id))
+                    .find_map(|((c, _), p)| p.other_names.first().map(|n| (who, c, n)))
+            })
+            .unwrap_or_else(|| {
+                panic!(
+                    "a child with another name in scope: {} and {} open",
+                    mine.len(),
+                    overseen.len()
+                )
+            });
         let found = app
-            .search_children(&director, &meta(), &other.full())
+            .search_children(who, &meta(), &other.full())
             .await
             .unwrap();
         let hit = found
