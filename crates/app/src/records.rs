@@ -417,7 +417,7 @@ impl App {
         let workplace = tx.workplace(actor.staff, day).await?;
         let Some(team) = workplace.teams.first() else {
             return Ok(Err(vec![DomainError::invalid(
-                "given name",
+                "team",
                 "you hold no post in a team today, so the child's first piece of work would have no team: ask your manager to register the child",
             )]));
         };

@@ -445,6 +445,27 @@ impl RegistrationPage {
     }
 }
 
+/// A field's error as the GOV.UK pattern words it: an instruction on its own
+/// ("Enter the given name"), otherwise the field then what is wrong ("Postcode must be
+/// a UK postcode, like NM1 2AB").
+fn error_message(field: &str, problem: &str) -> String {
+    let capital = |s: &str| {
+        let mut chars = s.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect::<String>())
+            .unwrap_or_default()
+    };
+    if ["enter ", "choose ", "give ", "you "]
+        .iter()
+        .any(|verb| problem.starts_with(verb))
+    {
+        capital(problem)
+    } else {
+        format!("{} {problem}", capital(field))
+    }
+}
+
 /// The registration form.
 pub(crate) async fn register_form(session: Session) -> Result<Response, WebError> {
     if let Some(page) = super::refused(&session, AuthorityAction::RegisterChild, "children") {
@@ -485,13 +506,7 @@ pub(crate) async fn register(
                     .iter()
                     .find(|(f, _)| f == field)
                     .map_or("given_name", |(_, id)| *id);
-                let mut label = field.to_string();
-                if let Some(first) = label.get(..1) {
-                    if first != "N" && first != "U" {
-                        label = format!("{}{}", first.to_uppercase(), label.get(1..).unwrap_or(""));
-                    }
-                }
-                (id, format!("{label} {problem}"))
+                (id, error_message(field, problem))
             }
             other => ("given_name", other.to_string()),
         })
