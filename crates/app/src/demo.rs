@@ -215,10 +215,12 @@ impl App {
                 notes.extend(n);
             }
             let allocations = carebridge_demo::allocations(params, &authority, &batch);
+            let people = carebridge_demo::people(params, &batch);
             self.store()
                 .load_children(
                     &batch,
                     &BatchRecords {
+                        people: &people,
                         allocations: &allocations,
                         allocated_by: DEMO_LOADER,
                         recorded_at: self.clock().now(),

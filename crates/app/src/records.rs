@@ -9,12 +9,13 @@
 
 use chrono::{DateTime, Utc};
 
-use carebridge_domain::child::{Child, Involvement};
+use carebridge_domain::child::{Child, Involvement, InvolvementKind};
+use carebridge_domain::person::{NewChild, NewChildForm, PersonDetails};
 use carebridge_domain::staff::Role;
 use carebridge_domain::{ChildId, DomainError, UserId};
 use carebridge_policy::{
-    decide, decide_child, search_scope, AuthorityAction, ChildAction, ChildFacts, Denial, Grounds,
-    Subject, MIN_JUSTIFICATION,
+    decide, decide_child, decide_registration, search_scope, AuthorityAction, ChildAction,
+    ChildFacts, Denial, Grounds, Subject, MIN_JUSTIFICATION,
 };
 use carebridge_store::audit::{AuditEntry, NewAuditEntry};
 use carebridge_store::{ChildListing, RecordTx};
@@ -48,6 +49,8 @@ pub struct OpenedRecord {
     pub events: Vec<carebridge_domain::casefile::events::Event>,
     /// Case notes and visits, in date order.
     pub notes: Vec<carebridge_domain::casefile::notes::Note>,
+    /// The child as a person: other names, identifiers, addresses and the rest.
+    pub person: PersonDetails,
 }
 
 /// A record transaction after the policy allowed the action (and it was audited).
@@ -232,8 +235,10 @@ impl App {
             .await?;
         let (person, involvements) = tx.read_child(&access).await?;
         let (events, notes) = tx.casefile(&access, in_full).await?;
+        let details = tx.read_person(&access).await?;
         finish(tx, &entry).await?;
         Ok(OpenedRecord {
+            person: details,
             child: person,
             involvements,
             grounds: access.grounds().describe(),
@@ -413,6 +418,63 @@ impl App {
         }
         tx.commit().await?;
         Ok(results)
+    }
+
+    /// Registers a new child (or unborn child) from the registration form: the policy
+    /// decides first, then the form is checked (every problem returned, nothing saved),
+    /// then the child, their details, search keys and first piece of work (in the
+    /// registrant's team, from today, so the record is in their scope) are written
+    /// with the audit entry in one transaction.
+    ///
+    /// The outer error is a refusal or failure; the inner one the form's problems.
+    pub async fn register_child(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        form: &NewChildForm,
+    ) -> Result<Result<ChildId, Vec<DomainError>>, AppError> {
+        let registration =
+            decide_registration(&actor.subject()).map_err(|d| AppError::Forbidden(d.describe()))?;
+        let at = self.clock().now();
+        let day = at.date_naive();
+        let new = match NewChild::parse(form, day) {
+            Ok(new) => new,
+            Err(problems) => return Ok(Err(problems)),
+        };
+        let services = self.store().services().await?;
+        let mut tx = self.store().begin_records().await?;
+        let workplace = tx.workplace(actor.staff, day).await?;
+        let Some(team) = workplace.teams.first() else {
+            return Ok(Err(vec![DomainError::invalid(
+                "team",
+                "you hold no post in a team today, so the child's first piece of work would have no team: ask your manager to register the child",
+            )]));
+        };
+        let code = services
+            .iter()
+            .find(|s| s.id == team.service)
+            .map_or("", |s| s.code.as_str());
+        let kind = InvolvementKind::first_with(code);
+        let id = tx
+            .register_child(&registration, &new, (team.service, team.id, kind), day)
+            .await?;
+        let mut entry = audit_entry(
+            actor,
+            meta,
+            "register-child",
+            Some(id),
+            Ok(registration.grounds()),
+            at,
+        );
+        entry.employer = workplace.employments.first().map(|e| e.employer);
+        entry.reason = format!(
+            "{}; first work: {} in {}",
+            registration.grounds().describe(),
+            kind.label(),
+            team.name
+        );
+        finish(tx, &entry).await?;
+        Ok(Ok(id))
     }
 
     /// Records the information governance lead's review of a break-glass opening.

@@ -592,3 +592,224 @@ async fn verify_finds_an_edit_wherever_it_is_in_the_chain() {
         }
     }
 }
+
+/// The registration form as a social worker would fill it in.
+fn john_smith(nhs: &str) -> carebridge_domain::person::NewChildForm {
+    carebridge_domain::person::NewChildForm {
+        given_name: "John".into(),
+        family_name: "Smith".into(),
+        sex: "1".into(),
+        born: ("14".into(), "3".into(), "2015".into()),
+        nhs_number: nhs.into(),
+        upn: "B801200005001".into(),
+        postcode: "nm9 9zz".into(),
+        ethnicity: "WBRI".into(),
+        ..Default::default()
+    }
+}
+
+/// The audit log's length and whether the next child id is taken: what a refused or
+/// invalid registration must leave as it was.
+async fn counts(app: &App) -> (i64, bool) {
+    let next = ChildId(i64::from(CHILDREN) + 1);
+    (
+        app.store().audit_head().await.unwrap().0,
+        app.store().child(next).await.unwrap().is_some(),
+    )
+}
+
+#[tokio::test]
+async fn registering_a_child_is_checked_audited_and_found_by_any_identifier() {
+    use carebridge_domain::identifiers::NhsNumber;
+    use carebridge_domain::search::MatchTier;
+    for db in every_backend().await {
+        let (app, _clock) = demo_app(&db, CHILDREN).await;
+        let sw = actor(&app, "sw.demo").await;
+        // An NHS number in the test range that no demo child has.
+        let nhs = (999_999_000..)
+            .find_map(NhsNumber::with_check_digit)
+            .unwrap();
+
+        // A bad form saves nothing and says what is wrong with each field.
+        let before = counts(&app).await;
+        assert!(!before.1);
+        let mut bad = john_smith("999 123");
+        bad.postcode = "nowhere".into();
+        let problems = app
+            .register_child(&sw, &meta(), &bad)
+            .await
+            .unwrap()
+            .unwrap_err();
+        let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(text.len(), 2, "{text:?}");
+        assert!(text[0].starts_with("NHS number"), "{text:?}");
+        assert!(text[1].starts_with("postcode"), "{text:?}");
+        assert_eq!(counts(&app).await, before, "{}", db.label);
+
+        // Roles that may not register are refused before anything is read.
+        let analyst = actor(&app, "analyst.demo").await;
+        assert!(matches!(
+            app.register_child(&analyst, &meta(), &john_smith(&nhs.spaced()))
+                .await,
+            Err(AppError::Forbidden(_))
+        ));
+
+        // A good one is saved with its audit entry and is in the registrant's scope.
+        let id = app
+            .register_child(&sw, &meta(), &john_smith(&nhs.spaced()))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(id, ChildId(i64::from(CHILDREN) + 1));
+        let log = app.store().audit_of_child(id, None, 10).await.unwrap();
+        assert_eq!(
+            log.iter()
+                .map(|e| e.entry.action.as_str())
+                .collect::<Vec<_>>(),
+            ["register-child"],
+            "{}",
+            db.label
+        );
+        let record = app.open_record(&sw, &meta(), id).await.unwrap();
+        assert_eq!(record.person.nhs_number.as_ref(), Some(&nhs));
+        assert_eq!(record.person.addresses[0].postcode.as_str(), "NM9 9ZZ");
+        assert_eq!(record.involvements.len(), 1);
+
+        // Found by a misspelt name (phonetic), exactly by name, by NHS number typed with
+        // spaces, by postcode, by UPN, by date of birth and name, and by id.
+        let search = |q: &'static str| {
+            let (app, sw) = (&app, &sw);
+            async move { app.search_children(sw, &meta(), q).await.unwrap() }
+        };
+        let found = search("Jon Smyth").await;
+        let hit = found
+            .iter()
+            .find(|l| l.child.id == id)
+            .expect("Jon Smyth finds John Smith");
+        assert_eq!(hit.tier, Some(MatchTier::Phonetic));
+        let exact = search("john smith").await;
+        assert_eq!(
+            exact.first().map(|l| (l.child.id, l.tier)),
+            Some((id, Some(MatchTier::Exact)))
+        );
+        let spaced = nhs.spaced();
+        let by_nhs = app.search_children(&sw, &meta(), &spaced).await.unwrap();
+        assert_eq!(by_nhs.iter().map(|l| l.child.id).collect::<Vec<_>>(), [id]);
+        assert_eq!(
+            by_nhs[0].postcode.as_ref().map(|p| p.as_str()),
+            Some("NM9 9ZZ")
+        );
+        for q in [
+            "NM9 9ZZ",
+            "nm99zz",
+            "B801200005001",
+            "Smith 14/03/2015",
+            "2015-03-14",
+        ] {
+            let found = app.search_children(&sw, &meta(), q).await.unwrap();
+            assert!(
+                found.iter().any(|l| l.child.id == id),
+                "{q} on {}",
+                db.label
+            );
+        }
+        let by_id = app
+            .search_children(&sw, &meta(), &id.0.to_string())
+            .await
+            .unwrap();
+        assert_eq!(by_id.iter().map(|l| l.child.id).collect::<Vec<_>>(), [id]);
+        assert!(search("Jones 14/03/2015")
+            .await
+            .iter()
+            .all(|l| l.child.id != id));
+    }
+}
+
+/// Enough children that some in scope have previous names or aliases.
+const PEOPLE: u32 = 400;
+
+/// Which of the first `n` children `who` may open.
+async fn openable_of(app: &App, who: &Actor, n: u32) -> Vec<ChildId> {
+    let mut open = Vec::new();
+    for child in (1..=i64::from(n)).map(ChildId) {
+        if app.open_record(who, &meta(), child).await.is_ok() {
+            open.push(child);
+        }
+    }
+    open
+}
+
+#[tokio::test]
+async fn search_finds_previous_names_and_never_what_is_out_of_scope() {
+    // The demo's people as generated (the same data `demo_app` loaded).
+    let params = carebridge_testkit::small_demo(PEOPLE);
+    let authority = carebridge_demo::authority(&params).unwrap();
+    let kids = carebridge_demo::children(&params, &authority, 0..PEOPLE);
+    let people = carebridge_demo::people(&params, &kids);
+    for db in every_backend().await {
+        let (app, _clock) = demo_app(&db, PEOPLE).await;
+        let director = actor(&app, "director.demo").await;
+        let sw = actor(&app, "sw.demo").await;
+        let mine = openable_of(&app, &sw, PEOPLE).await;
+        let overseen = openable_of(&app, &director, PEOPLE).await;
+        // A child with a previous name or alias, found by it, saying which name matched
+        // (in the social worker's scope, or else the director's).
+        let (who, child, other) = [(&sw, &mine), (&director, &overseen)]
+            .into_iter()
+            .find_map(|(who, scope)| {
+                kids.iter()
+                    .zip(&people)
+                    .filter(|((c, _), _)| scope.contains(&c.id))
+                    .find_map(|((c, _), p)| p.other_names.first().map(|n| (who, c, n)))
+            })
+            .unwrap_or_else(|| {
+                panic!(
+                    "a child with another name in scope: {} and {} open",
+                    mine.len(),
+                    overseen.len()
+                )
+            });
+        let found = app
+            .search_children(who, &meta(), &other.full())
+            .await
+            .unwrap();
+        let hit = found
+            .iter()
+            .find(|l| l.child.id == child.id)
+            .unwrap_or_else(|| panic!("{} finds child {}", other.full(), child.id.0));
+        if other.full() != format!("{} {}", child.given_name, child.family_name) {
+            assert_eq!(hit.matched_name.as_ref(), Some(other), "{}", db.label);
+        }
+        // No record out of the social worker's scope is ever found, by any key.
+        let mut out_of_scope = 0;
+        for ((c, _), p) in kids.iter().zip(&people) {
+            if mine.contains(&c.id) {
+                continue;
+            }
+            out_of_scope += 1;
+            let mut queries = vec![
+                format!("{} {}", c.given_name, c.family_name),
+                c.id.0.to_string(),
+            ];
+            queries.extend(p.nhs_number.as_ref().map(|n| n.spaced()));
+            queries.extend(p.addresses.iter().map(|a| a.postcode.to_string()));
+            queries.extend(p.other_names.iter().map(|n| n.full()));
+            for q in queries {
+                let found = app.search_children(&sw, &meta(), &q).await.unwrap();
+                assert!(
+                    found.iter().all(|l| l.child.id != c.id),
+                    "{q} on {}",
+                    db.label
+                );
+                for l in &found {
+                    assert!(
+                        mine.contains(&l.child.id),
+                        "{q}: {} is out of scope",
+                        l.child.id.0
+                    );
+                }
+            }
+        }
+        assert!(out_of_scope > 0 && !mine.is_empty(), "{}", db.label);
+    }
+}

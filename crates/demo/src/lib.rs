@@ -20,6 +20,7 @@ mod casework;
 mod child_histories;
 mod days;
 mod names;
+mod people;
 mod story;
 mod workforce;
 
@@ -29,6 +30,7 @@ use carebridge_domain::child::{Child, Involvement};
 use carebridge_domain::inspection::{Inspection, Milestone};
 use carebridge_domain::instrument::Instrument;
 use carebridge_domain::organisation::Organisation;
+use carebridge_domain::person::PersonDetails;
 use carebridge_domain::provision::ProvisionPeriod;
 use carebridge_domain::service::Service;
 use carebridge_domain::staff::{Employment, Post, Role, StaffMember, Team};
@@ -215,4 +217,19 @@ pub fn casefile(
 ) {
     let file = casefile_history::casefile(params.seed, params.today, child, work);
     (file.events, file.notes)
+}
+
+/// The person's details of each of `children` (as [`children`] made them: the child
+/// with id `n` is the child at index `n - 1`), in the same order. Each child's details
+/// come from their own stream, so they too are the same however the set is chunked.
+/// NHS numbers are only in the never-issued 999 range and postcodes in the fictional
+/// NM area.
+pub fn people(params: &DemoParams, children: &[(Child, Vec<Involvement>)]) -> Vec<PersonDetails> {
+    children
+        .iter()
+        .map(|(child, _)| {
+            let index = u32::try_from(child.id.0.saturating_sub(1)).unwrap_or(0);
+            people::details(params, index, child)
+        })
+        .collect()
 }

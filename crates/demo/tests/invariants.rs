@@ -527,3 +527,57 @@ proptest! {
         prop_assert_eq!(&all[first as usize..], &tail[..]);
     }
 }
+
+/// The demo's people are safe to show and plausible: NHS numbers only in the 999 test
+/// range and unique, postcodes only in the fictional NM area, UPNs valid with LA 990,
+/// addresses from birth to today without overlaps and the last one current, previous
+/// names ending before today; and the same however the children are chunked.
+#[test]
+fn demo_people_are_fictional_plausible_and_deterministic() {
+    use carebridge_demo::people;
+    use carebridge_domain::person::NameKind;
+    let params = DemoParams::standard(today());
+    let a = authority(&params).unwrap();
+    let kids = children(&params, &a, 0..3000);
+    let all = people(&params, &kids);
+    assert_eq!(all.len(), kids.len());
+    let mut chunked = people(&params, &kids[..1000]);
+    chunked.extend(people(&params, &kids[1000..]));
+    assert_eq!(all, chunked);
+    let mut nhs = BTreeSet::new();
+    let (mut moved, mut previous, mut aliases, mut upns) = (0, 0, 0, 0);
+    for ((child, _), p) in kids.iter().zip(&all) {
+        if let Some(n) = &p.nhs_number {
+            assert!(n.digits().starts_with("999"), "{n}");
+            assert!(nhs.insert(n.clone()), "{n} twice");
+        }
+        if let Some(u) = &p.upn {
+            assert_eq!(&u.as_str()[1..4], "990");
+            upns += 1;
+        }
+        assert!(!p.addresses.is_empty(), "child {} has no address", child.id);
+        assert_eq!(p.addresses[0].from, child.date_of_birth);
+        for pair in p.addresses.windows(2) {
+            let end = pair[0].to.expect("only the last address is open");
+            assert!(end < pair[1].from && pair[0].from <= end);
+        }
+        let last = p.addresses.last().unwrap();
+        assert!(last.to.is_none() && last.from <= params.today);
+        for a in &p.addresses {
+            assert!(a.postcode.as_str().starts_with("NM"), "{}", a.postcode);
+        }
+        moved += usize::from(p.addresses.len() > 1);
+        for n in &p.other_names {
+            match n.kind {
+                NameKind::Previous => {
+                    previous += 1;
+                    assert!(n.to.unwrap() <= params.today);
+                }
+                NameKind::Alias => aliases += 1,
+                NameKind::Current => panic!("the current name is on the child"),
+            }
+        }
+    }
+    assert!(nhs.len() > 2500, "{} NHS numbers", nhs.len());
+    assert!(moved > 600 && previous > 100 && aliases > 50 && upns > 1000);
+}

@@ -118,6 +118,18 @@ impl InvolvementKind {
             })
     }
 
+    /// The work a child's first involvement with a service is, by the service's code:
+    /// an early help episode, a disabled children's service involvement, the virtual
+    /// school, or otherwise (children's social care) a referral.
+    pub fn first_with(service_code: &str) -> Self {
+        match service_code {
+            "EH" => InvolvementKind::EarlyHelp,
+            "DCS" => InvolvementKind::DisabledChildren,
+            "VS" => InvolvementKind::VirtualSchool,
+            _ => InvolvementKind::Referral,
+        }
+    }
+
     /// How a person would say it.
     pub fn label(self) -> &'static str {
         match self {

@@ -71,17 +71,21 @@ pub enum AuthorityAction {
     /// Caseload pages (which caseload, and which cases on it, are decided by
     /// [`decide_caseload`]).
     ViewCaseloads,
+    /// Register a new child (or unborn child): practitioners and their managers, who
+    /// take the first piece of work with the child in their own team.
+    RegisterChild,
 }
 
 impl AuthorityAction {
     /// Every action, for the route × role matrix.
-    pub const ALL: [AuthorityAction; 6] = [
+    pub const ALL: [AuthorityAction; 7] = [
         AuthorityAction::ViewAuthority,
         AuthorityAction::ManageTransfers,
         AuthorityAction::ListChildren,
         AuthorityAction::Govern,
         AuthorityAction::ViewDueWork,
         AuthorityAction::ViewCaseloads,
+        AuthorityAction::RegisterChild,
     ];
 }
 
@@ -381,12 +385,48 @@ pub fn decide(subject: &Subject, action: AuthorityAction) -> Result<Grounds, Den
         AuthorityAction::Govern => role == Role::InformationGovernanceLead,
         AuthorityAction::ViewDueWork => is_case_role(role),
         AuthorityAction::ViewCaseloads => is_case_role(role),
+        // Directors oversee; they do not hold the first piece of work with a child.
+        AuthorityAction::RegisterChild => matches!(
+            role,
+            Role::SocialWorker
+                | Role::SeniorPractitioner
+                | Role::TeamManager
+                | Role::ServiceManager
+        ),
     };
     if allowed {
         Ok(Grounds::Role(role))
     } else {
         Err(Denial::Role(role))
     }
+}
+
+/// Proof that [`decide_registration`] allowed the subject to register a child: the
+/// store's `register_child` takes one, so a registration nobody checked does not compile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registration {
+    subject: UserId,
+    grounds: Grounds,
+}
+
+impl Registration {
+    /// Who registers.
+    pub fn subject(&self) -> UserId {
+        self.subject
+    }
+
+    /// Why they may.
+    pub fn grounds(&self) -> &Grounds {
+        &self.grounds
+    }
+}
+
+/// Decides whether the subject may register a new child.
+pub fn decide_registration(subject: &Subject) -> Result<Registration, Denial> {
+    decide(subject, AuthorityAction::RegisterChild).map(|grounds| Registration {
+        subject: subject.user,
+        grounds,
+    })
 }
 
 /// The subject's grants within scope on the day (from the shared rule).

@@ -469,8 +469,17 @@ fn authority_actions_by_role() {
                 A::ListChildren,
                 A::ViewDueWork,
                 A::ViewCaseloads,
+                A::RegisterChild,
             ],
-            Role::ServiceManager | Role::Director => &[
+            Role::ServiceManager => &[
+                A::ViewAuthority,
+                A::ManageTransfers,
+                A::ListChildren,
+                A::ViewDueWork,
+                A::ViewCaseloads,
+                A::RegisterChild,
+            ],
+            Role::Director => &[
                 A::ViewAuthority,
                 A::ManageTransfers,
                 A::ListChildren,

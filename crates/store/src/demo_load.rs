@@ -10,12 +10,14 @@ use carebridge_domain::child::{Child, Involvement};
 use carebridge_domain::inspection::{Inspection, Milestone};
 use carebridge_domain::instrument::Instrument;
 use carebridge_domain::organisation::Organisation;
+use carebridge_domain::person::PersonDetails;
 use carebridge_domain::provision::ProvisionPeriod;
 use carebridge_domain::service::Service;
 use carebridge_domain::staff::{Employment, Post, StaffMember, Team};
 use carebridge_domain::UserId;
 use sqlx::{Any, Transaction};
 
+use crate::person::{child_cells, insert_person_rows, PersonRecord, CHILD_INSERT_COLUMNS};
 use crate::rows::{date_text, instant_text, opt_date_text};
 use crate::{Backend, Store, StoreError};
 use carebridge_domain::casework::NewAllocation;
@@ -51,6 +53,8 @@ pub struct Seed<'a> {
 /// written by `recorded_by`; their ids are the database's).
 #[derive(Debug, Clone, Copy)]
 pub struct BatchRecords<'a> {
+    /// The children's person details, in the batch's order.
+    pub people: &'a [PersonDetails],
     /// Allocations of the batch's involvements.
     pub allocations: &'a [NewAllocation],
     /// Who made them (a name, as allocations record it).
@@ -66,7 +70,7 @@ pub struct BatchRecords<'a> {
 }
 
 /// One bound value of a bulk insert.
-enum Cell {
+pub(crate) enum Cell {
     Int(i64),
     OptInt(Option<i64>),
     Text(String),
@@ -79,7 +83,7 @@ enum Cell {
 /// (5,000 parameters a statement made loading the demo ten times slower).
 const PARAMETERS_PER_STATEMENT: usize = 100;
 
-async fn insert_rows(
+pub(crate) async fn insert_rows(
     tx: &mut Transaction<'static, Any>,
     table: &str,
     columns: &[&str],
@@ -374,33 +378,34 @@ impl Store {
         Ok(())
     }
 
-    /// Loads a batch of children with their involvements, the allocations of those
-    /// involvements, and what was recorded on them, in one transaction.
+    /// Loads a batch of children with their involvements and, in the same transaction,
+    /// each child's person details (names, addresses, search keys), the allocations of
+    /// their work and what was recorded on it. A child without details in
+    /// `records.people` (matched by position) gets only their name's search keys.
     pub async fn load_children(
         &self,
         batch: &[(Child, Vec<Involvement>)],
         records: &BatchRecords<'_>,
     ) -> Result<(), StoreError> {
+        let people = records.people;
         let mut tx = self.pool().begin().await?;
         let children = batch
             .iter()
-            .map(|(c, _)| {
-                vec![
-                    Cell::Int(c.id.0),
-                    text(&c.given_name),
-                    text(&c.family_name),
-                    text(c.sex.code()),
-                    Cell::Text(date_text(c.date_of_birth)),
-                ]
+            .enumerate()
+            .map(|(i, (c, _))| child_cells(c, people.get(i)))
+            .collect();
+        insert_rows(&mut tx, "children", &CHILD_INSERT_COLUMNS, children).await?;
+        let persons: Vec<PersonRecord> = batch
+            .iter()
+            .enumerate()
+            .map(|(i, (c, _))| PersonRecord {
+                child: c.id,
+                given_name: c.given_name.clone(),
+                family_name: c.family_name.clone(),
+                details: people.get(i).cloned().unwrap_or_default(),
             })
             .collect();
-        insert_rows(
-            &mut tx,
-            "children",
-            &["id", "given_name", "family_name", "sex", "date_of_birth"],
-            children,
-        )
-        .await?;
+        insert_person_rows(&mut tx, &persons).await?;
         let involvements = batch
             .iter()
             .flat_map(|(_, inv)| inv.iter())

@@ -7,16 +7,23 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{Any, Row, Transaction};
 
-use carebridge_domain::child::{Child, Involvement};
+use carebridge_domain::child::{Child, Involvement, InvolvementKind};
+use carebridge_domain::identifiers::{NhsNumber, Postcode};
+use carebridge_domain::person::{NewChild, PersonDetails, PersonName};
+use carebridge_domain::search::{pair_keys, rank_name, word_keys, MatchTier, SearchQuery};
 use carebridge_domain::staff::Team;
 use carebridge_domain::{ChildId, ServiceId, StaffId, TeamId, UserId};
 use carebridge_policy::{
-    ChildAccess, ChildAction, ChildFacts, GrantKind, Grounds, Reach, Restriction, SearchScope,
-    TimeLimitedGrant, Workplace,
+    ChildAccess, ChildAction, ChildFacts, GrantKind, Grounds, Reach, Registration, Restriction,
+    SearchScope, TimeLimitedGrant, Workplace,
 };
 
 use crate::audit::{append, AuditEntry, NewAuditEntry};
 use crate::children::{child, involvement};
+use crate::demo_load::Cell;
+use crate::person::{
+    child_cells, insert_person_rows, person_name, PersonRecord, CHILD_INSERT_COLUMNS,
+};
 use crate::provision::{provision_period, PROVISION_COLUMNS};
 use crate::rows::{date_text, instant, instant_text};
 use crate::staff::{employment, post, staff_member, team};
@@ -39,6 +46,16 @@ pub struct ChildListing {
     pub child: Child,
     /// Whether the record is restricted (shown only to people named on it).
     pub restricted: bool,
+    /// NHS number, when recorded.
+    pub nhs_number: Option<NhsNumber>,
+    /// Postcode of the latest address, when recorded.
+    pub postcode: Option<Postcode>,
+    /// Whether the child is not yet born (the date of birth is expected).
+    pub unborn: bool,
+    /// The previous name or alias the search matched, when not the current name.
+    pub matched_name: Option<PersonName>,
+    /// How well the search matched (None when listing everyone).
+    pub tier: Option<MatchTier>,
 }
 
 /// A break-glass opening awaiting or after review.
@@ -537,9 +554,14 @@ impl RecordTx {
     }
 
     /// The children a list or search shows: those within `scope` (worked out in the
-    /// query, never filtered afterwards) whose name contains `query` (or whose id it
-    /// is), by family name, at most `limit`. Restricted records appear only to the
-    /// people named on them.
+    /// query, never filtered afterwards) that match `query`, best first, at most
+    /// `limit`. Restricted records appear only to the people named on them.
+    ///
+    /// The query is read by [`SearchQuery::parse`]: nothing lists everyone in scope by
+    /// family name; an identifier (Carebridge id, NHS number, UPN, postcode) finds by
+    /// its key; words (and a date of birth) find names, current, previous and aliases,
+    /// through the key table in three tiers (exact, phonetic, fuzzy), stopping once a
+    /// tier has found `limit`, then ranked by `carebridge_domain::search::rank_name`.
     pub async fn search_children(
         &mut self,
         scope: &SearchScope,
@@ -547,63 +569,495 @@ impl RecordTx {
         day: NaiveDate,
         limit: i64,
     ) -> Result<Vec<ChildListing>, StoreError> {
-        // Placeholders are numbered as they are bound: $1 user, $2 day, $3 pattern,
-        // $4 exact id, $5 limit, then the scope's ids. (Ids are bound, never spliced.)
+        let limit_n = usize::try_from(limit).unwrap_or(0);
+        match SearchQuery::parse(query) {
+            SearchQuery::Everyone => {
+                let ids = self
+                    .scoped_ids(scope, day, limit, |_| {
+                        (
+                            "FROM children c".to_owned(),
+                            String::new(),
+                            "c.family_name, c.given_name, c.id".to_owned(),
+                        )
+                    })
+                    .await?;
+                let found = self.listings(&ids).await?;
+                Ok(ids
+                    .iter()
+                    .filter_map(|(id, _)| found.iter().find(|l| l.child.id.0 == *id).cloned())
+                    .map(|l| ChildListing { tier: None, ..l })
+                    .collect())
+            }
+            SearchQuery::Identifier { id, keys } => {
+                let ids = self
+                    .scoped_ids(scope, day, limit, |p| {
+                        let id = p.int(id.unwrap_or(-1));
+                        let keys = if keys.is_empty() {
+                            String::new()
+                        } else {
+                            let list = keys.iter().map(|k| p.text(k)).collect::<Vec<_>>().join(", ");
+                            format!(" OR c.id IN (SELECT k.child_id FROM person_search_keys k WHERE k.key IN ({list}))")
+                        };
+                        ("FROM children c".to_owned(), format!("(c.id = {id}{keys})"), "c.id".to_owned())
+                    })
+                    .await?;
+                let mut found = self.listings(&ids).await?;
+                found.sort_by_key(|l| l.child.id);
+                Ok(found)
+            }
+            SearchQuery::Name { words, born } => {
+                if words.is_empty() {
+                    let Some(born) = born else {
+                        return Ok(Vec::new());
+                    };
+                    let ids = self
+                        .scoped_ids(scope, day, limit, |p| {
+                            let born = p.text(&date_text(born));
+                            (
+                                "FROM children c".to_owned(),
+                                format!("c.date_of_birth = {born}"),
+                                "c.family_name, c.given_name, c.id".to_owned(),
+                            )
+                        })
+                        .await?;
+                    let found = self.listings(&ids).await?;
+                    return Ok(ids
+                        .iter()
+                        .filter_map(|(id, _)| found.iter().find(|l| l.child.id.0 == *id).cloned())
+                        .collect());
+                }
+                let mut candidates: Vec<(i64, i64)> = Vec::new();
+                for tier in [MatchTier::Exact, MatchTier::Phonetic, MatchTier::Fuzzy] {
+                    // The fuzzy keys find more than rank; look further for them.
+                    let tier_limit = if tier == MatchTier::Fuzzy {
+                        limit * 4
+                    } else {
+                        limit
+                    };
+                    let found = self
+                        .scoped_ids(scope, day, tier_limit, |p| {
+                            name_tier_sql(p, &words, born, tier)
+                        })
+                        .await?;
+                    for c in found {
+                        if !candidates.contains(&c) {
+                            candidates.push(c);
+                        }
+                    }
+                    let children: std::collections::BTreeSet<i64> =
+                        candidates.iter().map(|(c, _)| *c).collect();
+                    if children.len() >= limit_n {
+                        break;
+                    }
+                }
+                self.ranked(&candidates, &words, limit_n).await
+            }
+        }
+    }
+
+    /// Runs one scoped candidate query: `build` gives the FROM clause (with `c` the
+    /// child), an extra condition and the order, binding its own values; the policy's
+    /// scope is added to the WHERE. Returns (child, name number) pairs.
+    async fn scoped_ids(
+        &mut self,
+        scope: &SearchScope,
+        day: NaiveDate,
+        limit: i64,
+        build: impl FnOnce(&mut Params) -> (String, String, String),
+    ) -> Result<Vec<(i64, i64)>, StoreError> {
+        let mut p = Params::default();
+        let user = p.int(scope.subject().0);
+        let day = p.text(&date_text(day));
         let ids: Vec<i64> = match scope.reach() {
             Reach::Services(s) => s.iter().map(|s| s.0).collect(),
             Reach::Children(c) => c.iter().map(|c| c.0).collect(),
             Reach::All => Vec::new(),
         };
-        let list = |from: usize| {
-            (0..ids.len())
-                .map(|i| format!("${}", from + i))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let list = ids
+            .iter()
+            .map(|id| p.int(*id))
+            .collect::<Vec<_>>()
+            .join(", ");
         let in_reach = match scope.reach() {
             // Every placeholder must appear in the text for PostgreSQL to type it.
-            Reach::All => "CAST($2 AS TEXT) IS NOT NULL".to_owned(),
-            _ if ids.is_empty() => "CAST($2 AS TEXT) IS NULL".to_owned(),
+            Reach::All => format!("CAST({day} AS TEXT) IS NOT NULL"),
+            _ if ids.is_empty() => format!("CAST({day} AS TEXT) IS NULL"),
             Reach::Services(_) => format!(
-                "EXISTS (SELECT 1 FROM involvements i WHERE i.child_id = c.id AND i.service_id IN ({}) \
-                 AND i.starts_on <= $2 AND (i.ends_on IS NULL OR i.ends_on >= $2))",
-                list(6)
+                "EXISTS (SELECT 1 FROM involvements i WHERE i.child_id = c.id AND i.service_id IN ({list}) \
+                 AND i.starts_on <= {day} AND (i.ends_on IS NULL OR i.ends_on >= {day}))"
             ),
-            Reach::Children(_) => format!("c.id IN ({})", list(6)),
+            Reach::Children(_) => format!("c.id IN ({list})"),
+        };
+        let (from, condition, order) = build(&mut p);
+        let limit = p.int(limit);
+        let name_no = if from.contains(" k0") {
+            "k0.name_no"
+        } else {
+            "0"
+        };
+        let condition = if condition.is_empty() {
+            String::new()
+        } else {
+            format!("{condition} AND ")
+        };
+        let distinct = if from.contains(" k0") {
+            "DISTINCT "
+        } else {
+            ""
         };
         let sql = format!(
-            "SELECT c.id, c.given_name, c.family_name, c.sex, c.date_of_birth, \
-             (r.child_id IS NOT NULL) AS restricted FROM children c \
+            "SELECT {distinct}c.id AS child_id, {name_no} AS name_no, {order_cols} {from} \
              LEFT JOIN record_restrictions r ON r.child_id = c.id \
-             WHERE (LOWER(c.given_name || ' ' || c.family_name) LIKE $3 OR c.id = $4) \
-             AND ((r.child_id IS NULL AND {in_reach}) \
-                  OR EXISTS (SELECT 1 FROM restriction_named n WHERE n.child_id = c.id AND n.user_id = $1)) \
-             ORDER BY c.family_name, c.given_name, c.id LIMIT $5"
+             WHERE {condition}((r.child_id IS NULL AND {in_reach}) \
+                  OR EXISTS (SELECT 1 FROM restriction_named n WHERE n.child_id = c.id AND n.user_id = {user})) \
+             ORDER BY {order} LIMIT {limit}",
+            order_cols = order_columns(&order),
         );
-        let pattern = format!("%{}%", query.trim().to_lowercase().replace(['%', '_'], ""));
-        let exact: i64 = query.trim().parse().unwrap_or(-1);
-        let mut q = sqlx::query(&sql)
-            .bind(scope.subject().0)
-            .bind(date_text(day))
-            .bind(pattern)
-            .bind(exact)
-            .bind(limit);
-        for id in &ids {
-            q = q.bind(*id);
+        let rows = p.bind(sqlx::query(&sql)).fetch_all(&mut *self.tx).await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    row.try_get::<i64, _>("child_id")?,
+                    row.try_get::<i64, _>("name_no")?,
+                ))
+            })
+            .collect()
+    }
+
+    /// The listings of the children `ids` (any order), with NHS number, latest
+    /// postcode and restriction; names are matched later.
+    async fn listings(&mut self, ids: &[(i64, i64)]) -> Result<Vec<ChildListing>, StoreError> {
+        let mut unique: Vec<i64> = ids.iter().map(|(c, _)| *c).collect();
+        unique.sort_unstable();
+        unique.dedup();
+        if unique.is_empty() {
+            return Ok(Vec::new());
         }
-        let rows = q.fetch_all(&mut *self.tx).await?;
+        let mut p = Params::default();
+        let list = unique
+            .iter()
+            .map(|id| p.int(*id))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT c.id, c.given_name, c.family_name, c.sex, c.date_of_birth, c.nhs_number, \
+             c.expected_date_of_birth, (r.child_id IS NOT NULL) AS restricted, \
+             (SELECT a.postcode FROM person_addresses a WHERE a.child_id = c.id \
+              ORDER BY a.lived_from DESC, a.id DESC LIMIT 1) AS postcode \
+             FROM children c LEFT JOIN record_restrictions r ON r.child_id = c.id \
+             WHERE c.id IN ({list}) ORDER BY c.id"
+        );
+        let rows = p.bind(sqlx::query(&sql)).fetch_all(&mut *self.tx).await?;
         rows.iter()
             .map(|row| {
                 let restricted: bool = match row.try_get::<bool, _>("restricted") {
                     Ok(b) => b,
                     Err(_) => row.try_get::<i64, _>("restricted")? != 0,
                 };
+                let nhs: Option<String> = row.try_get("nhs_number")?;
+                let postcode: Option<String> = row.try_get("postcode")?;
                 Ok(ChildListing {
                     child: child(row)?,
                     restricted,
+                    nhs_number: nhs
+                        .map(|n| NhsNumber::parse(&n))
+                        .transpose()
+                        .map_err(crate::rows::corrupt("NHS number"))?,
+                    postcode: postcode
+                        .map(|n| Postcode::parse(&n))
+                        .transpose()
+                        .map_err(crate::rows::corrupt("postcode"))?,
+                    unborn: crate::rows::opt_date(row, "expected_date_of_birth")?.is_some(),
+                    matched_name: None,
+                    tier: Some(MatchTier::Exact),
                 })
             })
             .collect()
+    }
+
+    /// Ranks name candidates (child, name number): each child once, by its best
+    /// name; exact before phonetic before fuzzy, then by similarity.
+    async fn ranked(
+        &mut self,
+        candidates: &[(i64, i64)],
+        words: &[String],
+        limit: usize,
+    ) -> Result<Vec<ChildListing>, StoreError> {
+        let listings = self.listings(candidates).await?;
+        let others: Vec<i64> = candidates
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(c, _)| *c)
+            .collect();
+        let mut names: Vec<(i64, i64, PersonName)> = Vec::new();
+        if !others.is_empty() {
+            let mut p = Params::default();
+            let list = others
+                .iter()
+                .map(|id| p.int(*id))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "SELECT child_id, name_no, kind, given_name, family_name, used_from, used_to \
+                 FROM person_names WHERE child_id IN ({list}) ORDER BY child_id, name_no"
+            );
+            for row in p.bind(sqlx::query(&sql)).fetch_all(&mut *self.tx).await? {
+                names.push((
+                    row.try_get("child_id")?,
+                    row.try_get("name_no")?,
+                    person_name(&row)?,
+                ));
+            }
+        }
+        let mut scored: Vec<(MatchTier, f64, ChildListing)> = Vec::new();
+        for listing in listings {
+            let id = listing.child.id.0;
+            let mut best: Option<(MatchTier, f64, Option<PersonName>)> = None;
+            for (_, no) in candidates.iter().filter(|(c, _)| *c == id) {
+                let name = if *no == 0 {
+                    None
+                } else {
+                    names
+                        .iter()
+                        .find(|(c, n, _)| *c == id && n == no)
+                        .map(|(_, _, name)| name.clone())
+                };
+                let (given, family) = match &name {
+                    Some(n) => (n.given_name.as_str(), n.family_name.as_str()),
+                    None => (
+                        listing.child.given_name.as_str(),
+                        listing.child.family_name.as_str(),
+                    ),
+                };
+                if let Some((tier, score)) = rank_name(words, given, family) {
+                    if best
+                        .as_ref()
+                        .is_none_or(|(t, s, _)| (tier, -score) < (*t, -*s))
+                    {
+                        best = Some((tier, score, name));
+                    }
+                }
+            }
+            if let Some((tier, score, name)) = best {
+                scored.push((
+                    tier,
+                    score,
+                    ChildListing {
+                        tier: Some(tier),
+                        matched_name: name,
+                        ..listing
+                    },
+                ));
+            }
+        }
+        scored.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(b.1.total_cmp(&a.1))
+                .then_with(|| a.2.child.family_name.cmp(&b.2.child.family_name))
+                .then_with(|| a.2.child.given_name.cmp(&b.2.child.given_name))
+                .then(a.2.child.id.cmp(&b.2.child.id))
+        });
+        scored.truncate(limit);
+        Ok(scored.into_iter().map(|(_, _, l)| l).collect())
+    }
+
+    /// The person's details of the child the capability is for (the record page).
+    pub async fn read_person(&mut self, access: &ChildAccess) -> Result<PersonDetails, StoreError> {
+        if !access.may_read() {
+            return Err(StoreError::Refused(
+                "this access does not allow reading the record",
+            ));
+        }
+        crate::person::read_person(&mut self.tx, access.child())
+            .await?
+            .ok_or(StoreError::Refused("the record no longer exists"))
+    }
+
+    /// Registers a new child with their person's details and opens their first piece
+    /// of work (`kind`, with `service` and `team`, from `day`), so that the person who
+    /// registered them has the record in scope. Returns the new child's id.
+    pub async fn register_child(
+        &mut self,
+        _registration: &Registration,
+        child: &NewChild,
+        work: (ServiceId, TeamId, InvolvementKind),
+        day: NaiveDate,
+    ) -> Result<ChildId, StoreError> {
+        let placeholder = Child {
+            id: ChildId(0),
+            given_name: child.given_name.clone(),
+            family_name: child.family_name.clone(),
+            sex: child.sex,
+            date_of_birth: child.date_of_birth,
+        };
+        // Every column but the id, which the database assigns.
+        let columns = &CHILD_INSERT_COLUMNS[1..];
+        let cells = child_cells(&placeholder, Some(&child.details));
+        let mut p = Params::default();
+        let mut values = Vec::new();
+        for cell in cells.into_iter().skip(1) {
+            values.push(match cell {
+                Cell::Int(v) => p.int(v),
+                Cell::OptInt(v) => p.opt_int(v),
+                Cell::Text(v) => p.opt_text(Some(v)),
+                Cell::OptText(v) => p.opt_text(v),
+            });
+        }
+        let sql = format!(
+            "INSERT INTO children ({}) VALUES ({}) RETURNING id",
+            columns.join(", "),
+            values.join(", ")
+        );
+        let id: i64 = p
+            .bind_scalar(sqlx::query_scalar(&sql))
+            .fetch_one(&mut *self.tx)
+            .await?;
+        let id = ChildId(id);
+        insert_person_rows(
+            &mut self.tx,
+            &[PersonRecord {
+                child: id,
+                given_name: child.given_name.clone(),
+                family_name: child.family_name.clone(),
+                details: child.details.clone(),
+            }],
+        )
+        .await?;
+        let (service, team, kind) = work;
+        sqlx::query(
+            "INSERT INTO involvements (child_id, service_id, team_id, kind, starts_on) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id.0)
+        .bind(service.0)
+        .bind(team.0)
+        .bind(kind.code())
+        .bind(date_text(day))
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(id)
+    }
+}
+
+/// The ORDER BY expressions as extra select columns (PostgreSQL wants the columns of
+/// a DISTINCT query's order among those selected).
+fn order_columns(order: &str) -> String {
+    order
+        .split(", ")
+        .enumerate()
+        .map(|(i, col)| format!("{col} AS o{i},"))
+        .collect::<String>()
+        .trim_end_matches(',')
+        .to_owned()
+}
+
+/// The FROM clause and condition of one tier of a name search: one key-table alias
+/// per word, all on the same name of the same child, each word's keys for the tier.
+fn name_tier_sql(
+    p: &mut Params,
+    words: &[String],
+    born: Option<NaiveDate>,
+    tier: MatchTier,
+) -> (String, String, String) {
+    let mut from = String::from("FROM person_search_keys k0");
+    let mut condition = Vec::new();
+    // The first key: the first two words as a pair (in either order), else one word.
+    let (first, rest) = match words {
+        [a, b, rest @ ..] => {
+            let mut keys = pair_keys(a, b, tier);
+            keys.extend(pair_keys(b, a, tier));
+            keys.sort();
+            keys.dedup();
+            (keys, rest)
+        }
+        [a, rest @ ..] => (word_keys(a, tier), rest),
+        [] => (Vec::new(), words),
+    };
+    let first = first
+        .iter()
+        .map(|k| p.text(k))
+        .collect::<Vec<_>>()
+        .join(", ");
+    condition.push(format!("k0.key IN ({first})"));
+    for (i, word) in rest.iter().enumerate() {
+        let i = i + 1;
+        let keys = word_keys(word, tier)
+            .iter()
+            .map(|k| p.text(k))
+            .collect::<Vec<_>>()
+            .join(", ");
+        from.push_str(&format!(
+            " JOIN person_search_keys k{i} ON k{i}.child_id = k0.child_id AND k{i}.name_no = k0.name_no AND k{i}.key IN ({keys})"
+        ));
+    }
+    from.push_str(" JOIN children c ON c.id = k0.child_id");
+    if let Some(born) = born {
+        let born = p.text(&date_text(born));
+        condition.push(format!("c.date_of_birth = {born}"));
+    }
+    // In the key index's own order, so a one-key lookup stops at the limit.
+    (
+        from,
+        condition.join(" AND "),
+        "k0.child_id, k0.name_no".to_owned(),
+    )
+}
+
+/// Values bound to a statement built at run time, numbered as they are added.
+#[derive(Debug, Default)]
+struct Params(Vec<Value>);
+
+#[derive(Debug)]
+enum Value {
+    Int(Option<i64>),
+    Text(Option<String>),
+}
+
+impl Params {
+    fn push(&mut self, v: Value) -> String {
+        self.0.push(v);
+        format!("${}", self.0.len())
+    }
+
+    fn int(&mut self, v: i64) -> String {
+        self.push(Value::Int(Some(v)))
+    }
+
+    fn opt_int(&mut self, v: Option<i64>) -> String {
+        self.push(Value::Int(v))
+    }
+
+    fn text(&mut self, v: &str) -> String {
+        self.push(Value::Text(Some(v.to_owned())))
+    }
+
+    fn opt_text(&mut self, v: Option<String>) -> String {
+        self.push(Value::Text(v))
+    }
+
+    fn bind<'q>(
+        self,
+        mut q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+        for v in self.0 {
+            q = match v {
+                Value::Int(i) => q.bind(i),
+                Value::Text(t) => q.bind(t),
+            };
+        }
+        q
+    }
+
+    fn bind_scalar<'q, O>(
+        self,
+        mut q: sqlx::query::QueryScalar<'q, Any, O, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::QueryScalar<'q, Any, O, sqlx::any::AnyArguments<'q>> {
+        for v in self.0 {
+            q = match v {
+                Value::Int(i) => q.bind(i),
+                Value::Text(t) => q.bind(t),
+            };
+        }
+        q
     }
 }
 

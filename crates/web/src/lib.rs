@@ -85,7 +85,11 @@ pub fn router(app: App, config: WebConfig) -> Router {
             "/transfers/{id}/report.csv",
             get(pages::transfers::report_csv),
         )
-        .route("/children", get(pages::children::list))
+        .route(
+            "/children",
+            get(pages::children::list).post(pages::children::register),
+        )
+        .route("/children/new", get(pages::children::register_form))
         .route("/children/{id}", get(pages::children::show))
         .route(
             "/children/{id}/break-glass",

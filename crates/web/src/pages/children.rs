@@ -9,9 +9,12 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
 use carebridge_app::records::OpenedRecord;
 use carebridge_app::AppError;
+use carebridge_domain::person::{NewChildForm, PersonDetails, ETHNICITIES};
 use carebridge_domain::provision::ProvisionPeriod;
+use carebridge_domain::search::MatchTier;
+use carebridge_domain::DomainError;
 use carebridge_domain::{ChildId, OrganisationId, ServiceId};
-use carebridge_policy::{role_may, ChildAction, MIN_JUSTIFICATION};
+use carebridge_policy::{decide, role_may, AuthorityAction, ChildAction, MIN_JUSTIFICATION};
 use carebridge_store::audit::AuditEntry;
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -41,6 +44,13 @@ struct Listing {
     id: i64,
     name: String,
     born: Day,
+    unborn: bool,
+    nhs_number: String,
+    postcode: String,
+    /// "Previous name: John Smith", when the search matched a name other than the current one.
+    matched: Option<String>,
+    /// How the search matched ("Sounds like"), when not exactly.
+    how: Option<&'static str>,
     restricted: bool,
 }
 
@@ -51,6 +61,7 @@ struct ChildrenPage {
     query: String,
     children: Vec<Listing>,
     limit: i64,
+    may_register: bool,
 }
 
 /// The children the person may see (worked out in the query), optionally searched.
@@ -76,10 +87,24 @@ pub(crate) async fn list(
                 id: l.child.id.0,
                 name: format!("{} {}", l.child.given_name, l.child.family_name),
                 born: Day(l.child.date_of_birth),
+                unborn: l.unborn,
+                nhs_number: l.nhs_number.map(|n| n.spaced()).unwrap_or_default(),
+                postcode: l
+                    .postcode
+                    .map(|p| p.as_str().to_owned())
+                    .unwrap_or_default(),
+                matched: l
+                    .matched_name
+                    .map(|n| format!("{}: {}", n.kind.label(), n.full())),
+                how: l
+                    .tier
+                    .filter(|t| *t != MatchTier::Exact)
+                    .map(MatchTier::label),
                 restricted: l.restricted,
             })
             .collect(),
         limit: carebridge_app::records::SEARCH_LIMIT,
+        may_register: decide(&session.actor.subject(), AuthorityAction::RegisterChild).is_ok(),
     })
 }
 
@@ -103,10 +128,17 @@ struct ChildPage {
     id: i64,
     name: String,
     born: Day,
+    unborn: bool,
     sex: &'static str,
     grounds: String,
     break_glass_until: Option<String>,
     restricted: bool,
+    /// The person's details as (label, value) rows of the summary list.
+    person: Vec<(&'static str, String)>,
+    /// Previous names and aliases: (kind, name, when).
+    other_names: Vec<(&'static str, String, String)>,
+    /// Addresses, latest first: (address, from, to).
+    addresses: Vec<(String, Day, Option<Day>)>,
     work: Vec<WorkLine>,
     may_restrict: bool,
     may_see_log: bool,
@@ -233,6 +265,7 @@ pub(crate) async fn show(
         id: child.0,
         name: format!("{} {}", opened.child.given_name, opened.child.family_name),
         born: Day(opened.child.date_of_birth),
+        unborn: opened.person.expected_date_of_birth.is_some(),
         sex: match opened.child.sex.code() {
             "1" => "Male",
             "2" => "Female",
@@ -243,6 +276,35 @@ pub(crate) async fn show(
             .break_glass_until
             .map(|t| t.format("%H:%M on %-d %B %Y (UTC)").to_string()),
         restricted: opened.restricted,
+        person: person_rows(&opened.person),
+        other_names: opened
+            .person
+            .other_names
+            .iter()
+            .map(|n| {
+                let when = match (n.from, n.to) {
+                    (Some(f), Some(t)) => format!("{} to {}", Day(f), Day(t)),
+                    (Some(f), None) => format!("from {}", Day(f)),
+                    (None, Some(t)) => format!("until {}", Day(t)),
+                    (None, None) => String::new(),
+                };
+                (n.kind.label(), n.full(), when)
+            })
+            .collect(),
+        addresses: opened
+            .person
+            .addresses
+            .iter()
+            .rev()
+            .map(|a| {
+                let place = if a.line.is_empty() {
+                    a.postcode.as_str().to_owned()
+                } else {
+                    format!("{}, {}", a.line, a.postcode)
+                };
+                (place, Day(a.from), a.to.map(Day))
+            })
+            .collect(),
         work,
         may_restrict: role_may(subject.role, ChildAction::Restrict),
         may_see_log: role_may(subject.role, ChildAction::ViewAccessLog),
@@ -251,6 +313,274 @@ pub(crate) async fn show(
         due: outstanding.into_iter().map(DueLine::from_item).collect(),
         done: finished.into_iter().map(DueLine::from_item).collect(),
     })
+}
+
+/// The person's details as summary-list rows; "Not recorded" where blank.
+fn person_rows(p: &PersonDetails) -> Vec<(&'static str, String)> {
+    let or_not = |v: Option<String>| v.unwrap_or_else(|| "Not recorded".to_owned());
+    vec![
+        ("Gender", or_not(p.gender.clone())),
+        (
+            "Ethnicity",
+            or_not(p.ethnicity.map(|e| format!("{} ({})", e.label(), e.code()))),
+        ),
+        ("First language", or_not(p.first_language.clone())),
+        ("Religion", or_not(p.religion.clone())),
+        (
+            "NHS number",
+            or_not(p.nhs_number.as_ref().map(|n| n.spaced())),
+        ),
+        ("UPN", or_not(p.upn.as_ref().map(|u| u.as_str().to_owned()))),
+        (
+            "Disability",
+            or_not((!p.disabilities.is_empty()).then(|| {
+                p.disabilities
+                    .iter()
+                    .map(|d| d.label())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })),
+        ),
+        (
+            "Unaccompanied asylum-seeking child",
+            if p.uasc { "Yes" } else { "No" }.to_owned(),
+        ),
+        ("Immigration status", or_not(p.immigration_status.clone())),
+    ]
+}
+
+/// The form fields of the registration form, by the field names the domain's errors
+/// use, with the id of the input each error links to.
+const REGISTRATION_FIELDS: [(&str, &str); 9] = [
+    ("given name", "given_name"),
+    ("family name", "family_name"),
+    ("sex", "sex"),
+    ("date of birth", "born_day"),
+    ("expected date of birth", "expected_day"),
+    ("NHS number", "nhs_number"),
+    ("UPN", "upn"),
+    ("postcode", "postcode"),
+    ("ethnicity", "ethnicity"),
+];
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct RegistrationForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    given_name: String,
+    #[serde(default)]
+    family_name: String,
+    #[serde(default)]
+    sex: String,
+    #[serde(default)]
+    born_day: String,
+    #[serde(default)]
+    born_month: String,
+    #[serde(default)]
+    born_year: String,
+    #[serde(default)]
+    expected_day: String,
+    #[serde(default)]
+    expected_month: String,
+    #[serde(default)]
+    expected_year: String,
+    #[serde(default)]
+    nhs_number: String,
+    #[serde(default)]
+    upn: String,
+    #[serde(default)]
+    postcode: String,
+    #[serde(default)]
+    ethnicity: String,
+}
+
+impl RegistrationForm {
+    fn domain(&self) -> NewChildForm {
+        NewChildForm {
+            given_name: self.given_name.clone(),
+            family_name: self.family_name.clone(),
+            sex: self.sex.clone(),
+            born: (
+                self.born_day.clone(),
+                self.born_month.clone(),
+                self.born_year.clone(),
+            ),
+            expected: (
+                self.expected_day.clone(),
+                self.expected_month.clone(),
+                self.expected_year.clone(),
+            ),
+            nhs_number: self.nhs_number.clone(),
+            upn: self.upn.clone(),
+            postcode: self.postcode.clone(),
+            ethnicity: self.ethnicity.clone(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "child_new.html")]
+struct RegistrationPage {
+    chrome: Chrome,
+    form: RegistrationForm,
+    /// The date inputs: (prefix, legend, day, month, year as typed).
+    dates: Vec<(&'static str, &'static str, String, String, String)>,
+    /// The text inputs: (id, label, hint, width class, value as typed).
+    texts: Vec<(
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        String,
+    )>,
+    /// (input id, message), in the order of the form.
+    errors: Vec<(&'static str, String)>,
+    ethnicities: &'static [(&'static str, &'static str)],
+}
+
+impl RegistrationPage {
+    fn new(chrome: Chrome, form: RegistrationForm, errors: Vec<(&'static str, String)>) -> Self {
+        let f = &form;
+        let dates = vec![
+            (
+                "born",
+                "Date of birth",
+                f.born_day.clone(),
+                f.born_month.clone(),
+                f.born_year.clone(),
+            ),
+            (
+                "expected",
+                "Expected date of birth (unborn child)",
+                f.expected_day.clone(),
+                f.expected_month.clone(),
+                f.expected_year.clone(),
+            ),
+        ];
+        let texts = vec![
+            (
+                "nhs_number",
+                "NHS number (optional)",
+                "10 digits, for example 999 123 4567",
+                "govuk-input--width-10",
+                f.nhs_number.clone(),
+            ),
+            (
+                "upn",
+                "Unique pupil number (optional)",
+                "13 characters, for example B801200005001",
+                "govuk-input--width-20",
+                f.upn.clone(),
+            ),
+            (
+                "postcode",
+                "Postcode of the child's address (optional)",
+                "For example NM1 2AB",
+                "govuk-input--width-10",
+                f.postcode.clone(),
+            ),
+        ];
+        RegistrationPage {
+            chrome,
+            form,
+            dates,
+            texts,
+            errors,
+            ethnicities: &ETHNICITIES,
+        }
+    }
+
+    /// The error message for the field whose input has `id`, if any.
+    fn error(&self, id: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, m)| m.as_str())
+    }
+
+    /// The form group class, with the error modifier when the field has an error.
+    fn group(&self, id: &str) -> &'static str {
+        if self.error(id).is_some() {
+            "govuk-form-group govuk-form-group--error"
+        } else {
+            "govuk-form-group"
+        }
+    }
+}
+
+/// A field's error as the GOV.UK pattern words it: an instruction on its own
+/// ("Enter the given name"), otherwise the field then what is wrong ("Postcode must be
+/// a UK postcode, like NM1 2AB").
+fn error_message(field: &str, problem: &str) -> String {
+    let capital = |s: &str| {
+        let mut chars = s.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect::<String>())
+            .unwrap_or_default()
+    };
+    if ["enter ", "choose ", "give ", "you "]
+        .iter()
+        .any(|verb| problem.starts_with(verb))
+    {
+        capital(problem)
+    } else {
+        format!("{} {problem}", capital(field))
+    }
+}
+
+/// The registration form.
+pub(crate) async fn register_form(session: Session) -> Result<Response, WebError> {
+    if let Some(page) = super::refused(&session, AuthorityAction::RegisterChild, "children") {
+        return Ok(page);
+    }
+    render(&RegistrationPage::new(
+        Chrome::for_session(&session, "children"),
+        RegistrationForm::default(),
+        Vec::new(),
+    ))
+}
+
+/// Registers a child; on success goes to their record, otherwise shows the form again
+/// with every problem and the values as typed (nothing is saved).
+pub(crate) async fn register(
+    session: Session,
+    State(state): State<AppState>,
+    Form(form): Form<RegistrationForm>,
+) -> Result<Response, WebError> {
+    session.check_csrf(&form.csrf_token)?;
+    if let Some(page) = super::refused(&session, AuthorityAction::RegisterChild, "children") {
+        return Ok(page);
+    }
+    let problems = match state
+        .app
+        .register_child(&session.actor, &session.meta, &form.domain())
+        .await
+    {
+        Ok(Ok(child)) => return Ok(see_other(&format!("/children/{}", child.0))),
+        Ok(Err(problems)) => problems,
+        Err(e) => return Ok(failed(&session, e)),
+    };
+    let errors = problems
+        .iter()
+        .map(|e| match e {
+            DomainError::Invalid { field, problem } => {
+                let id = REGISTRATION_FIELDS
+                    .iter()
+                    .find(|(f, _)| f == field)
+                    .map_or("given_name", |(_, id)| *id);
+                (id, error_message(field, problem))
+            }
+            other => ("given_name", other.to_string()),
+        })
+        .collect();
+    render(&RegistrationPage::new(
+        Chrome::for_session(&session, "children"),
+        form,
+        errors,
+    ))
+    .map(|page| (axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 async fn describe_work(

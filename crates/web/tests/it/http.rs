@@ -898,3 +898,110 @@ async fn caseload_pages_show_counts_by_type() {
     let home = sign_in(&server, &c, "analyst.demo").await;
     assert!(!home.contains("href=\"/caseloads\""), "the analyst's menu");
 }
+
+/// The registration form's fields, as a browser would send them.
+fn registration(token: &str, nhs: &str, postcode: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("csrf_token", token.to_owned()),
+        ("given_name", "Ada".to_owned()),
+        ("family_name", "Brightwater".to_owned()),
+        ("sex", "2".to_owned()),
+        ("born_day", "14".to_owned()),
+        ("born_month", "3".to_owned()),
+        ("born_year", "2015".to_owned()),
+        ("nhs_number", nhs.to_owned()),
+        ("upn", String::new()),
+        ("postcode", postcode.to_owned()),
+        ("ethnicity", "WBRI".to_owned()),
+    ]
+}
+
+#[tokio::test]
+async fn registering_a_child_on_the_web_keeps_values_on_error_and_saves_nothing() {
+    let server = start(20).await;
+    let c = client();
+    let home = sign_in(&server, &c, "sw.demo").await;
+    let token = csrf_token(&home);
+    let list = crate::common::get_text(&c, server.url("/children")).await;
+    assert!(
+        list.contains("href=\"/children/new\""),
+        "the list offers registration"
+    );
+    let form = crate::common::get_text(&c, server.url("/children/new")).await;
+    assert!(form.contains("Register a child") && form.contains("White British (WBRI)"));
+    let next = carebridge_domain::ChildId(21);
+
+    // Invalid: 422, an error summary linking to each field, values kept, nothing saved.
+    let bad = c
+        .post(server.url("/children"))
+        .form(&registration(&token, "999 123 456", "NOWHERE"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
+    let page = bad.text().await.unwrap();
+    assert!(page.contains("There is a problem"), "{page}");
+    assert!(page.contains("href=\"#nhs_number\""), "{page}");
+    assert!(page.contains("href=\"#postcode\""), "{page}");
+    assert!(page.contains("value=\"Brightwater\""), "values kept");
+    assert!(page.contains("value=\"999 123 456\""), "values kept");
+    assert!(server.app.store().child(next).await.unwrap().is_none());
+
+    // Without the form's token: refused, nothing saved.
+    let mut forged = registration("wrong", "", "NM1 2AB");
+    forged.remove(0);
+    let refused = c
+        .post(server.url("/children"))
+        .form(&forged)
+        .send()
+        .await
+        .unwrap();
+    assert!(refused.status().is_client_error());
+    assert!(server.app.store().child(next).await.unwrap().is_none());
+
+    // Valid: redirected to the new child's page, which shows the person.
+    let nhs = (999_999_100..)
+        .find_map(carebridge_domain::identifiers::NhsNumber::with_check_digit)
+        .unwrap();
+    let good = c
+        .post(server.url("/children"))
+        .form(&registration(&token, &nhs.spaced(), "nm3 4ab"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(good.status(), 303);
+    assert_eq!(
+        good.headers()["location"].to_str().unwrap(),
+        format!("/children/{}", next.0)
+    );
+    let child = crate::common::get_text(&c, server.url(&format!("/children/{}", next.0))).await;
+    assert!(child.contains("Ada Brightwater"));
+    assert!(child.contains(&nhs.spaced()), "{child}");
+    assert!(child.contains("NM3 4AB"));
+    assert!(child.contains("White British (WBRI)"));
+
+    // And the one search box finds her by a misspelling, NHS number and postcode.
+    for q in ["Adah Brytewater", &nhs.spaced(), "NM3 4AB"] {
+        let url = server.url(&format!("/children?q={}", q.replace(' ', "+")));
+        let found = crate::common::get_text(&c, url).await;
+        assert!(found.contains("Ada Brightwater"), "{q}: {found}");
+    }
+
+    // An analyst may not register anyone.
+    let a = client();
+    let home = sign_in(&server, &a, "analyst.demo").await;
+    let analyst = a
+        .post(server.url("/children"))
+        .form(&registration(&csrf_token(&home), "", "NM1 2AB"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(analyst.status(), 403);
+    assert!(server
+        .app
+        .store()
+        .child(carebridge_domain::ChildId(22))
+        .await
+        .unwrap()
+        .is_none());
+}

@@ -75,6 +75,8 @@ const MATRIX: &[Row] = &[
     ("GET",  "/transfers/{id}/report", "/transfers/999/report",                         [D, D, D, A, A, D, D, D, D, D]),
     ("GET",  "/transfers/{id}/report.csv", "/transfers/999/report.csv",                 [D, D, D, A, A, D, D, D, D, D]),
     ("GET",  "/children", "/children",                                                  [A, A, A, A, A, D, D, D, A, A]),
+    ("POST", "/children", "/children",                                                  [A, A, A, A, D, D, D, D, D, D]),
+    ("GET",  "/children/new", "/children/new",                                          [A, A, A, A, D, D, D, D, D, D]),
     ("GET",  "/children/{id}", "/children/{child}",                                     [A, A, D, D, A, D, D, D, A, A]),
     ("GET",  "/children/{id}/break-glass", "/children/{child}/break-glass",             [A, A, A, A, A, D, D, D, D, D]),
     ("POST", "/children/{id}/break-glass", "/children/{child}/break-glass",             [A, A, A, A, A, D, D, D, D, D]),

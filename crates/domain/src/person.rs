@@ -1,0 +1,556 @@
+//! A child as a person: other names, expected date of birth, gender, ethnicity,
+//! language, religion, identifiers, address history, disability, and asylum and
+//! immigration status.
+//!
+//! Coded fields use the DfE's code lists so that the statutory returns can read them
+//! straight: ethnicity as in the CIN census `Ethnicity` and SSDA903 `ETHNIC` fields,
+//! disability as in the CIN census `Disability` field (both lists in
+//! `shared/reference/returns/*_codes.tsv`; the labels are the DfE guidance's).
+//!
+//! An unborn child has an *expected* date of birth; the child's `date_of_birth` then
+//! holds that expected date, so that everything which orders or ages by date of birth
+//! keeps working, and [`PersonDetails::expected_date_of_birth`] says it is not yet a
+//! birth.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::child::Sex;
+use crate::identifiers::{NhsNumber, Postcode, Upn};
+use crate::DomainError;
+
+/// The DfE ethnicity codes (CIN census `Ethnicity`, SSDA903 `ETHNIC`) with their labels.
+pub const ETHNICITIES: [(&str, &str); 20] = [
+    ("WBRI", "White British"),
+    ("WIRI", "White Irish"),
+    ("WIRT", "Traveller of Irish heritage"),
+    ("WOTH", "Any other White background"),
+    ("WROM", "Gypsy/Roma"),
+    ("MWBC", "White and Black Caribbean"),
+    ("MWBA", "White and Black African"),
+    ("MWAS", "White and Asian"),
+    ("MOTH", "Any other mixed background"),
+    ("AIND", "Indian"),
+    ("APKN", "Pakistani"),
+    ("ABAN", "Bangladeshi"),
+    ("AOTH", "Any other Asian background"),
+    ("BCRB", "Caribbean"),
+    ("BAFR", "African"),
+    ("BOTH", "Any other Black background"),
+    ("CHNE", "Chinese"),
+    ("OOTH", "Any other ethnic group"),
+    ("REFU", "Refused"),
+    ("NOBT", "Information not yet obtained"),
+];
+
+/// The CIN census disability codes with their labels.
+pub const DISABILITIES: [(&str, &str); 13] = [
+    ("NONE", "No disability"),
+    ("MOB", "Mobility"),
+    ("HAND", "Hand function"),
+    ("PC", "Personal care"),
+    ("INC", "Incontinence"),
+    ("COMM", "Communication"),
+    ("LD", "Learning"),
+    ("HEAR", "Hearing"),
+    ("VIS", "Vision"),
+    ("BEH", "Behaviour"),
+    ("CON", "Consciousness"),
+    ("AUT", "Autism or Asperger syndrome"),
+    (
+        "DDA",
+        "Disabled under the Equality Act but in no other category",
+    ),
+];
+
+/// An ethnicity, as one of the DfE codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Ethnicity(&'static str);
+
+impl Ethnicity {
+    /// Reads a DfE ethnicity code.
+    pub fn parse(code: &str) -> Result<Self, DomainError> {
+        let code = code.trim().to_ascii_uppercase();
+        ETHNICITIES
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(c, _)| Ethnicity(c))
+            .ok_or_else(|| DomainError::invalid("ethnicity", "choose an ethnicity from the list"))
+    }
+
+    /// The code, e.g. "WBRI".
+    pub fn code(self) -> &'static str {
+        self.0
+    }
+
+    /// The label, e.g. "White British".
+    pub fn label(self) -> &'static str {
+        ETHNICITIES
+            .iter()
+            .find(|(c, _)| *c == self.0)
+            .map_or(self.0, |(_, l)| l)
+    }
+}
+
+/// A disability, as one of the CIN census codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Disability(&'static str);
+
+impl Disability {
+    /// Reads a CIN census disability code.
+    pub fn parse(code: &str) -> Result<Self, DomainError> {
+        let code = code.trim().to_ascii_uppercase();
+        DISABILITIES
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(c, _)| Disability(c))
+            .ok_or_else(|| {
+                DomainError::invalid("disability", format!("{code:?} is not a CIN census code"))
+            })
+    }
+
+    /// The code, e.g. "AUT".
+    pub fn code(self) -> &'static str {
+        self.0
+    }
+
+    /// The label.
+    pub fn label(self) -> &'static str {
+        DISABILITIES
+            .iter()
+            .find(|(c, _)| *c == self.0)
+            .map_or(self.0, |(_, l)| l)
+    }
+}
+
+/// Which kind of name a recorded name is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum NameKind {
+    /// The name the child is known by now (held on the child).
+    Current,
+    /// A name the child was known by before (e.g. before adoption).
+    Previous,
+    /// Another name the child is known by (a nickname, a spelling used by a school).
+    Alias,
+}
+
+impl NameKind {
+    /// Stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            NameKind::Current => "current",
+            NameKind::Previous => "previous",
+            NameKind::Alias => "alias",
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn parse(code: &str) -> Result<Self, DomainError> {
+        match code {
+            "current" => Ok(NameKind::Current),
+            "previous" => Ok(NameKind::Previous),
+            "alias" => Ok(NameKind::Alias),
+            other => Err(DomainError::invalid(
+                "name kind",
+                format!("unknown kind {other:?}"),
+            )),
+        }
+    }
+
+    /// How a person would say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            NameKind::Current => "Name",
+            NameKind::Previous => "Previous name",
+            NameKind::Alias => "Also known as",
+        }
+    }
+}
+
+/// A name the child has or had, with the dates it was used when known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonName {
+    /// Current, previous or alias.
+    pub kind: NameKind,
+    /// Given name(s).
+    pub given_name: String,
+    /// Family name.
+    pub family_name: String,
+    /// Used from.
+    pub from: Option<NaiveDate>,
+    /// Used until (inclusive).
+    pub to: Option<NaiveDate>,
+}
+
+impl PersonName {
+    /// "Given Family".
+    pub fn full(&self) -> String {
+        format!("{} {}", self.given_name, self.family_name)
+    }
+}
+
+/// Where the child lived, from when to when (`to` is None for the current address).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddressPeriod {
+    /// The first line (house and street), when known.
+    pub line: String,
+    /// The postcode.
+    pub postcode: Postcode,
+    /// Lived there from.
+    pub from: NaiveDate,
+    /// Until (inclusive); None while they still live there.
+    pub to: Option<NaiveDate>,
+}
+
+/// Everything about the child as a person beyond name, sex and date of birth.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PersonDetails {
+    /// Set for an unborn child: the expected date of birth.
+    pub expected_date_of_birth: Option<NaiveDate>,
+    /// Gender as the child describes it, when recorded (sex is on the child).
+    pub gender: Option<String>,
+    /// Ethnicity (DfE code).
+    pub ethnicity: Option<Ethnicity>,
+    /// First language.
+    pub first_language: Option<String>,
+    /// Religion.
+    pub religion: Option<String>,
+    /// NHS number.
+    pub nhs_number: Option<NhsNumber>,
+    /// Unique pupil number.
+    pub upn: Option<Upn>,
+    /// Disabilities (CIN census codes); empty when not recorded.
+    pub disabilities: Vec<Disability>,
+    /// Unaccompanied asylum-seeking child.
+    pub uasc: bool,
+    /// Immigration status, in words, when recorded.
+    pub immigration_status: Option<String>,
+    /// Previous names and aliases (the current name is on the child).
+    pub other_names: Vec<PersonName>,
+    /// Addresses, earliest first.
+    pub addresses: Vec<AddressPeriod>,
+}
+
+impl PersonDetails {
+    /// The address on `day`, if any.
+    pub fn address_on(&self, day: NaiveDate) -> Option<&AddressPeriod> {
+        self.addresses
+            .iter()
+            .rev()
+            .find(|a| a.from <= day && a.to.is_none_or(|t| t >= day))
+    }
+
+    /// The latest address (the current one, or the last known).
+    pub fn latest_address(&self) -> Option<&AddressPeriod> {
+        self.addresses.iter().max_by_key(|a| a.from)
+    }
+}
+
+/// A child to register, as typed into the form: every field as text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewChildForm {
+    /// Given name(s).
+    pub given_name: String,
+    /// Family name.
+    pub family_name: String,
+    /// "1", "2" or "0".
+    pub sex: String,
+    /// Date of birth, day/month/year.
+    pub born: (String, String, String),
+    /// Expected date of birth (unborn), day/month/year.
+    pub expected: (String, String, String),
+    /// NHS number (optional).
+    pub nhs_number: String,
+    /// UPN (optional).
+    pub upn: String,
+    /// Postcode of the current address (optional).
+    pub postcode: String,
+    /// Ethnicity code (optional).
+    pub ethnicity: String,
+}
+
+/// A child to register, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewChild {
+    /// Given name(s).
+    pub given_name: String,
+    /// Family name.
+    pub family_name: String,
+    /// Sex.
+    pub sex: Sex,
+    /// Date of birth, or for an unborn child the expected date.
+    pub date_of_birth: NaiveDate,
+    /// The rest.
+    pub details: PersonDetails,
+}
+
+/// The longest name Carebridge keeps (the CIN census allows no more).
+const NAME_MAX: usize = 100;
+
+/// Reads a GOV.UK date input's three boxes; None when all three are blank.
+fn date_boxes(
+    field: &'static str,
+    (d, m, y): &(String, String, String),
+) -> Result<Option<NaiveDate>, DomainError> {
+    let (d, m, y) = (d.trim(), m.trim(), y.trim());
+    if d.is_empty() && m.is_empty() && y.is_empty() {
+        return Ok(None);
+    }
+    let number = |s: &str| s.parse::<u32>().ok();
+    match (number(d), number(m), y.parse::<i32>().ok()) {
+        (Some(d), Some(m), Some(y)) if (1900..=2200).contains(&y) => {
+            NaiveDate::from_ymd_opt(y, m, d)
+                .map(Some)
+                .ok_or_else(|| DomainError::invalid(field, "must be a real date"))
+        }
+        _ => Err(DomainError::invalid(
+            field,
+            "must be a real date with a day, month and 4-digit year, like 14 3 2015",
+        )),
+    }
+}
+
+/// The value, or None with its error noted.
+fn keep<T>(errors: &mut Vec<DomainError>, result: Result<T, DomainError>) -> Option<T> {
+    result.map_err(|e| errors.push(e)).ok()
+}
+
+fn name(field: &'static str, text: &str) -> Result<String, DomainError> {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.is_empty() {
+        return Err(DomainError::invalid(field, format!("enter the {field}")));
+    }
+    if text.chars().count() > NAME_MAX {
+        return Err(DomainError::invalid(
+            field,
+            format!("must be {NAME_MAX} characters or fewer"),
+        ));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(DomainError::invalid(
+            field,
+            "must not contain control characters",
+        ));
+    }
+    Ok(text)
+}
+
+impl NewChild {
+    /// Checks a registration form on `today`; every problem is returned, one per field,
+    /// in the order of the form, so the error summary can list them all.
+    pub fn parse(form: &NewChildForm, today: NaiveDate) -> Result<NewChild, Vec<DomainError>> {
+        let mut errors = Vec::new();
+        let given = keep(&mut errors, name("given name", &form.given_name));
+        let family = keep(&mut errors, name("family name", &form.family_name));
+        let sex = keep(
+            &mut errors,
+            if form.sex.trim().is_empty() {
+                Err(DomainError::invalid("sex", "choose the child's sex"))
+            } else {
+                Sex::parse(&form.sex)
+            },
+        );
+        let born = keep(&mut errors, date_boxes("date of birth", &form.born));
+        let expected = keep(
+            &mut errors,
+            date_boxes("expected date of birth", &form.expected),
+        );
+        let date = match (born, expected) {
+            (Some(Some(born)), Some(None)) if born > today => keep(
+                &mut errors,
+                Err(DomainError::invalid(
+                    "date of birth",
+                    "must be today or in the past; for an unborn child give the expected date",
+                )),
+            ),
+            (Some(Some(born)), Some(None)) => Some((born, None)),
+            (Some(None), Some(Some(expected))) if expected <= today => keep(
+                &mut errors,
+                Err(DomainError::invalid(
+                    "expected date of birth",
+                    "must be in the future; once the child is born give the date of birth",
+                )),
+            ),
+            (Some(None), Some(Some(expected))) => Some((expected, Some(expected))),
+            (Some(Some(_)), Some(Some(_))) => keep(
+                &mut errors,
+                Err(DomainError::invalid(
+                    "date of birth",
+                    "give either the date of birth or the expected date of birth, not both",
+                )),
+            ),
+            (Some(None), Some(None)) => keep(
+                &mut errors,
+                Err(DomainError::invalid(
+                    "date of birth",
+                    "enter the date of birth, or the expected date of birth for an unborn child",
+                )),
+            ),
+            _ => None,
+        };
+        fn optional(text: &str) -> Option<&str> {
+            (!text.trim().is_empty()).then_some(text)
+        }
+        let nhs = optional(&form.nhs_number).map(|t| keep(&mut errors, NhsNumber::parse(t)));
+        let upn = optional(&form.upn).map(|t| keep(&mut errors, Upn::parse(t)));
+        let postcode = optional(&form.postcode).map(|t| keep(&mut errors, Postcode::parse(t)));
+        let ethnicity = optional(&form.ethnicity).map(|t| keep(&mut errors, Ethnicity::parse(t)));
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let (Some(given_name), Some(family_name), Some(sex), Some((date_of_birth, expected))) =
+            (given, family, sex, date)
+        else {
+            return Err(vec![DomainError::invalid("given name", "check the form")]);
+        };
+        Ok(NewChild {
+            given_name,
+            family_name,
+            sex,
+            date_of_birth,
+            details: PersonDetails {
+                expected_date_of_birth: expected,
+                ethnicity: ethnicity.flatten(),
+                nhs_number: nhs.flatten(),
+                upn: upn.flatten(),
+                addresses: postcode
+                    .flatten()
+                    .map(|postcode| AddressPeriod {
+                        line: String::new(),
+                        postcode,
+                        from: today,
+                        to: None,
+                    })
+                    .into_iter()
+                    .collect(),
+                ..PersonDetails::default()
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default()
+    }
+
+    fn valid() -> NewChildForm {
+        NewChildForm {
+            given_name: " John ".into(),
+            family_name: "Smith".into(),
+            sex: "1".into(),
+            born: ("14".into(), "3".into(), "2015".into()),
+            nhs_number: "999 000 0018".into(),
+            postcode: "nm1 2ab".into(),
+            ethnicity: "WBRI".into(),
+            ..NewChildForm::default()
+        }
+    }
+
+    #[test]
+    fn a_valid_form_gives_a_child() {
+        let nhs = NhsNumber::with_check_digit(999_000_001);
+        let mut form = valid();
+        form.nhs_number = nhs.as_ref().map(|n| n.spaced()).unwrap_or_default();
+        let child = NewChild::parse(&form, today());
+        let Ok(child) = child else {
+            panic!("{child:?}");
+        };
+        assert_eq!(child.given_name, "John");
+        assert_eq!(
+            child.date_of_birth,
+            NaiveDate::from_ymd_opt(2015, 3, 14).unwrap()
+        );
+        assert_eq!(child.details.nhs_number, nhs);
+        assert_eq!(child.details.addresses[0].postcode.as_str(), "NM1 2AB");
+        assert_eq!(
+            child.details.ethnicity.map(Ethnicity::label),
+            Some("White British")
+        );
+        assert_eq!(child.details.expected_date_of_birth, None);
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_by_name() {
+        let form = NewChildForm {
+            born: ("31".into(), "2".into(), "2015".into()),
+            nhs_number: "123".into(),
+            upn: "A801200005001".into(),
+            postcode: "nowhere".into(),
+            ethnicity: "XXXX".into(),
+            ..NewChildForm::default()
+        };
+        let Err(errors) = NewChild::parse(&form, today()) else {
+            panic!("accepted");
+        };
+        let fields: Vec<&str> = errors
+            .iter()
+            .filter_map(|e| match e {
+                DomainError::Invalid { field, .. } => Some(*field),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "given name",
+                "family name",
+                "sex",
+                "date of birth",
+                "NHS number",
+                "UPN",
+                "postcode",
+                "ethnicity"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unborn_child_has_an_expected_date_in_the_future() {
+        let mut form = valid();
+        form.born = Default::default();
+        form.expected = ("1".into(), "2".into(), "2027".into());
+        let child = NewChild::parse(&form, today()).unwrap();
+        assert_eq!(
+            child.details.expected_date_of_birth,
+            Some(child.date_of_birth)
+        );
+        form.expected = ("1".into(), "2".into(), "2026".into());
+        assert!(NewChild::parse(&form, today()).is_err());
+        form.born = ("1".into(), "2".into(), "2020".into());
+        assert!(NewChild::parse(&form, today()).is_err(), "both dates");
+        let mut future = valid();
+        future.born = ("1".into(), "1".into(), "2027".into());
+        assert!(NewChild::parse(&future, today()).is_err());
+    }
+
+    #[test]
+    fn codes_read_back() {
+        for (code, _) in ETHNICITIES {
+            assert_eq!(Ethnicity::parse(code).map(Ethnicity::code), Ok(code));
+        }
+        for (code, _) in DISABILITIES {
+            assert_eq!(Disability::parse(code).map(Disability::code), Ok(code));
+        }
+        assert!(Ethnicity::parse("WBR").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn the_form_never_panics(
+            given in "\\PC{0,12}", family in "\\PC{0,12}", sex in "\\PC{0,2}",
+            d in "\\PC{0,3}", m in "\\PC{0,3}", y in "\\PC{0,5}", nhs in "\\PC{0,12}",
+        ) {
+            let form = NewChildForm {
+                given_name: given, family_name: family, sex,
+                born: (d.clone(), m.clone(), y.clone()), expected: (d, m, y),
+                nhs_number: nhs.clone(), upn: nhs.clone(), postcode: nhs.clone(), ethnicity: nhs,
+            };
+            let _ = NewChild::parse(&form, today());
+        }
+    }
+}
