@@ -142,6 +142,30 @@ async fn a_visit_and_an_event_are_recorded_audited_and_read_back() {
             .unwrap();
         let after = app.open_record(&sw, &meta(), child).await.unwrap();
         assert!(after.events.iter().any(|e| e.id == event && e.kind == kind));
+        // The brief read (one aggregated row per list) agrees with the full one on
+        // everything but the text and authors, demo history included.
+        let full = app.open_record_in_full(&sw, &meta(), child).await.unwrap();
+        let strip_event = |e: &carebridge_domain::casefile::events::Event| {
+            let mut e = e.clone();
+            e.recorded_by.clear();
+            e
+        };
+        let strip_note = |n: &carebridge_domain::casefile::notes::Note| {
+            let mut n = n.clone();
+            n.recorded_by.clear();
+            n.summary.clear();
+            n.body.clear();
+            n
+        };
+        assert_eq!(
+            after.events,
+            full.events.iter().map(strip_event).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            after.notes,
+            full.notes.iter().map(strip_note).collect::<Vec<_>>()
+        );
+        assert!(!full.events.is_empty() && !full.notes.is_empty());
 
         // Both writes are in the child's audit log, with who and why.
         let log = app
