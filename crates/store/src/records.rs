@@ -646,7 +646,10 @@ impl RecordTx {
                     }
                     let children: std::collections::BTreeSet<i64> =
                         candidates.iter().map(|(c, _)| *c).collect();
-                    if children.len() >= limit_n {
+                    // One word (a family name, say) matches widely: what it spells
+                    // exactly is the answer when there is any; looser tiers are for
+                    // when there is none (a misspelling).
+                    if children.len() >= limit_n || (words.len() == 1 && !children.is_empty()) {
                         break;
                     }
                 }
