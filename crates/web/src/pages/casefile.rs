@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use axum_extra::extract::Form;
 use carebridge_app::casefile::{DraftForm, RecordingForm};
@@ -162,12 +162,7 @@ fn listed(problems: &Problems) -> Vec<(String, String)> {
 
 /// Renders a form: 200, or 422 when it is shown again with problems.
 fn with_status(page: &impl Template, problems: &Problems) -> Result<Response, WebError> {
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((status, Html(page.render()?)).into_response())
+    super::form_page(page, !problems.is_empty())
 }
 
 /// Values to show: what was posted, else the person's draft.

@@ -9,8 +9,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use axum_extra::extract::Form;
 use carebridge_app::casework::{AllocationInput, CaseView, CaseloadView};
 use carebridge_app::AppError;
@@ -20,7 +19,7 @@ use carebridge_policy::{CaseAction, CaseloadOf};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::{render, see_other, Chrome};
+use super::{form_page, render, see_other, Chrome};
 use crate::format::{Day, Until};
 use crate::session::Session;
 use crate::{AppState, WebError};
@@ -437,12 +436,7 @@ async fn allocate_page(
         form,
         errors,
     };
-    let status = if page.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((status, Html(page.render()?)).into_response())
+    form_page(&page, !page.errors.is_empty())
 }
 
 /// The form to allocate a case, or move it to another worker or team.
@@ -587,12 +581,7 @@ async fn close_page(
         form,
         errors,
     };
-    let status = if page.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((status, Html(page.render()?)).into_response())
+    form_page(&page, !page.errors.is_empty())
 }
 
 /// The form to close a case.

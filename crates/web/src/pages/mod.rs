@@ -168,6 +168,17 @@ pub(crate) fn render(page: &impl Template) -> Result<Response, WebError> {
     Ok(Html(page.render()?).into_response())
 }
 
+/// Renders a form page: 200, or 422 when it is shown again with what is wrong (the
+/// GOV.UK pattern: the same page, its error summary, the values kept).
+pub(crate) fn form_page(page: &impl Template, invalid: bool) -> Result<Response, WebError> {
+    let status = if invalid {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
+
 /// The answer for any path no route matches: sign in first, then a proper 404 page.
 pub(crate) async fn not_found(State(state): State<AppState>, request: Request) -> Response {
     let (mut parts, _) = request.into_parts();
