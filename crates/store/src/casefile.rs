@@ -15,7 +15,7 @@ use carebridge_domain::{ChildId, EventId, InvolvementId, NoteId, UserId};
 use carebridge_policy::{CaseloadOf, ChildAccess, SearchScope};
 
 use crate::children::{child, involvement};
-use crate::records::visible_to;
+use crate::records::{visible_to, Params};
 use crate::rows::{corrupt, date, date_text, instant, instant_text, parse_stored_date};
 use crate::{RecordTx, Store, StoreError};
 
@@ -424,31 +424,32 @@ impl RecordTx {
         holder: CaseloadOf,
         day: NaiveDate,
     ) -> Result<Vec<ChildCasefile>, StoreError> {
-        // $1 user, $2 day, $3 team or worker, $4 limit, then the scope's ids.
-        let (visible, ids) = visible_to(scope, "$1", "$2", 5);
-        let (held, holder_id) = match holder {
-            CaseloadOf::Team(t) => ("h.team_id = $3", t.0),
-            CaseloadOf::Staff(s) => (
-                "EXISTS (SELECT 1 FROM allocations a WHERE a.involvement_id = h.id AND a.staff_id = $3 \
-                 AND a.starts_on <= $2 AND (a.ends_on IS NULL OR a.ends_on >= $2))",
-                s.0,
-            ),
+        let mut p = Params::default();
+        let day = p.text(&date_text(day));
+        let held = match holder {
+            CaseloadOf::Team(t) => {
+                let team = p.int(t.0);
+                format!("h.team_id = {team}")
+            }
+            CaseloadOf::Staff(s) => {
+                let staff = p.int(s.0);
+                format!(
+                    "EXISTS (SELECT 1 FROM allocations a WHERE a.involvement_id = h.id \
+                     AND a.staff_id = {staff} AND a.starts_on <= {day} \
+                     AND (a.ends_on IS NULL OR a.ends_on >= {day}))"
+                )
+            }
         };
+        let visible = visible_to(&mut p, scope, &day);
+        let limit = p.int(DUE_LIST_LIMIT);
         let sql = format!(
             "SELECT c.id, c.given_name, c.family_name, c.sex, c.date_of_birth FROM children c \
              LEFT JOIN record_restrictions r ON r.child_id = c.id \
              WHERE EXISTS (SELECT 1 FROM involvements h WHERE h.child_id = c.id AND {held} \
-                           AND h.starts_on <= $2 AND (h.ends_on IS NULL OR h.ends_on >= $2)) \
-             AND {visible} ORDER BY c.family_name, c.given_name, c.id LIMIT $4"
+                           AND h.starts_on <= {day} AND (h.ends_on IS NULL OR h.ends_on >= {day})) \
+             AND {visible} ORDER BY c.family_name, c.given_name, c.id LIMIT {limit}"
         );
-        let mut q = sqlx::query(&sql)
-            .bind(scope.subject().0)
-            .bind(date_text(day))
-            .bind(holder_id)
-            .bind(DUE_LIST_LIMIT);
-        for id in &ids {
-            q = q.bind(*id);
-        }
+        let q = p.bind(sqlx::query(&sql));
         let children = q
             .fetch_all(&mut *self.tx)
             .await?

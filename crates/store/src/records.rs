@@ -669,28 +669,8 @@ impl RecordTx {
         build: impl FnOnce(&mut Params) -> (String, String, String),
     ) -> Result<Vec<(i64, i64)>, StoreError> {
         let mut p = Params::default();
-        let user = p.int(scope.subject().0);
         let day = p.text(&date_text(day));
-        let ids: Vec<i64> = match scope.reach() {
-            Reach::Services(s) => s.iter().map(|s| s.0).collect(),
-            Reach::Children(c) => c.iter().map(|c| c.0).collect(),
-            Reach::All => Vec::new(),
-        };
-        let list = ids
-            .iter()
-            .map(|id| p.int(*id))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let in_reach = match scope.reach() {
-            // Every placeholder must appear in the text for PostgreSQL to type it.
-            Reach::All => format!("CAST({day} AS TEXT) IS NOT NULL"),
-            _ if ids.is_empty() => format!("CAST({day} AS TEXT) IS NULL"),
-            Reach::Services(_) => format!(
-                "EXISTS (SELECT 1 FROM involvements i WHERE i.child_id = c.id AND i.service_id IN ({list}) \
-                 AND i.starts_on <= {day} AND (i.ends_on IS NULL OR i.ends_on >= {day}))"
-            ),
-            Reach::Children(_) => format!("c.id IN ({list})"),
-        };
+        let visible = visible_to(&mut p, scope, &day);
         let (from, condition, order) = build(&mut p);
         let limit = p.int(limit);
         let name_no = if from.contains(" k0") {
@@ -711,8 +691,7 @@ impl RecordTx {
         let sql = format!(
             "SELECT {distinct}c.id AS child_id, {name_no} AS name_no, {order_cols} {from} \
              LEFT JOIN record_restrictions r ON r.child_id = c.id \
-             WHERE {condition}((r.child_id IS NULL AND {in_reach}) \
-                  OR EXISTS (SELECT 1 FROM restriction_named n WHERE n.child_id = c.id AND n.user_id = {user})) \
+             WHERE {condition}{visible} \
              ORDER BY {order} LIMIT {limit}",
             order_cols = order_columns(&order),
         );
@@ -1007,7 +986,7 @@ fn name_tier_sql(
 
 /// Values bound to a statement built at run time, numbered as they are added.
 #[derive(Debug, Default)]
-struct Params(Vec<Value>);
+pub(crate) struct Params(Vec<Value>);
 
 #[derive(Debug)]
 enum Value {
@@ -1021,7 +1000,7 @@ impl Params {
         format!("${}", self.0.len())
     }
 
-    fn int(&mut self, v: i64) -> String {
+    pub(crate) fn int(&mut self, v: i64) -> String {
         self.push(Value::Int(Some(v)))
     }
 
@@ -1029,7 +1008,7 @@ impl Params {
         self.push(Value::Int(v))
     }
 
-    fn text(&mut self, v: &str) -> String {
+    pub(crate) fn text(&mut self, v: &str) -> String {
         self.push(Value::Text(Some(v.to_owned())))
     }
 
@@ -1037,7 +1016,7 @@ impl Params {
         self.push(Value::Text(v))
     }
 
-    fn bind<'q>(
+    pub(crate) fn bind<'q>(
         self,
         mut q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
     ) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
@@ -1066,22 +1045,18 @@ impl Params {
 
 /// The SQL condition (on `children c` left-joined to `record_restrictions r`) that a
 /// child is visible within `scope` on the day bound at `day`: in reach and unrestricted,
-/// or restricted with the subject (bound at `user`) named. The scope's ids are returned
-/// to be bound from placeholder `$first` on. Every placeholder appears in the text, so
-/// PostgreSQL can type them all.
-pub(crate) fn visible_to(
-    scope: &SearchScope,
-    user: &str,
-    day: &str,
-    first: usize,
-) -> (String, Vec<i64>) {
+/// or restricted with the subject named. Binds the subject and the scope's ids to `p`;
+/// every placeholder appears in the text, so PostgreSQL can type them all.
+pub(crate) fn visible_to(p: &mut Params, scope: &SearchScope, day: &str) -> String {
+    let user = p.int(scope.subject().0);
     let ids: Vec<i64> = match scope.reach() {
         Reach::Services(s) => s.iter().map(|s| s.0).collect(),
         Reach::Children(c) => c.iter().map(|c| c.0).collect(),
         Reach::All => Vec::new(),
     };
-    let list = (0..ids.len())
-        .map(|i| format!("${}", first + i))
+    let list = ids
+        .iter()
+        .map(|id| p.int(*id))
         .collect::<Vec<_>>()
         .join(", ");
     let in_reach = match scope.reach() {
@@ -1093,12 +1068,9 @@ pub(crate) fn visible_to(
         ),
         Reach::Children(_) => format!("c.id IN ({list})"),
     };
-    (
-        format!(
-            "((r.child_id IS NULL AND {in_reach}) \
-              OR EXISTS (SELECT 1 FROM restriction_named n WHERE n.child_id = c.id AND n.user_id = {user}))"
-        ),
-        ids,
+    format!(
+        "((r.child_id IS NULL AND {in_reach}) \
+          OR EXISTS (SELECT 1 FROM restriction_named n WHERE n.child_id = c.id AND n.user_id = {user}))"
     )
 }
 
