@@ -7,9 +7,11 @@
 //!   disk). Reference beside it: `reference_read_unchecked`, the same record read with
 //!   no policy, no audit and no transaction. The difference is what policy + audit add.
 //! - `verify_audit`: `Store::verify_audit` over a chain of 200,000 entries; divan prints
-//!   entries per second. Target: at least 1,000,000 a second.
+//!   entries per second. Target: at least 1,000,000 a second. `verify_audit_postgres`:
+//!   the same on PostgreSQL when `TEST_DATABASE_URL` names a server.
 //!
-//! Run: `cargo bench -p carebridge-app --bench records`.
+//! Run: `cargo bench -p carebridge-app --bench records` (with
+//! `eval "$(scripts/pg start)"` first for the PostgreSQL figure).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -20,7 +22,7 @@ use carebridge_app::records::RequestMeta;
 use carebridge_app::{App, FixedClock, Store};
 use carebridge_domain::ChildId;
 use carebridge_store::audit::NewAuditEntry;
-use carebridge_testkit::{morning, small_demo};
+use carebridge_testkit::{morning, postgres, small_demo, sqlite, TestDb};
 
 fn main() {
     divan::main();
@@ -33,18 +35,32 @@ struct Fixture {
     app: App,
     actor: Actor,
     child: ChildId,
-    _dir: tempfile::TempDir,
+    _db: TestDb,
 }
 
+/// A 1,000-child demo on SQLite.
 fn fixture() -> Fixture {
+    fixture_on(sqlite)
+}
+
+/// The same on the PostgreSQL server of `TEST_DATABASE_URL`, if there is one.
+fn postgres_fixture() -> Option<Fixture> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let url = carebridge_app::DatabaseUrl::sqlite(&dir.path().join("bench.sqlite"));
+    let db = rt.block_on(postgres())?;
+    Some(fixture_on(move || db))
+}
+
+fn fixture_on(db: impl FnOnce() -> TestDb) -> Fixture {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let db = db();
     let (app, actor, child) = rt.block_on(async {
-        let store = Store::open(&url).await.unwrap();
+        let store = Store::open(&db.url).await.unwrap();
         let app = App::new(store, Arc::new(FixedClock::new(morning())));
         app.load_demo(&small_demo(1000), |_, _| {}).await.unwrap();
         let actor = Actor::from(
@@ -67,7 +83,7 @@ fn fixture() -> Fixture {
         app,
         actor,
         child,
-        _dir: dir,
+        _db: db,
     }
 }
 
@@ -98,10 +114,29 @@ fn reference_read_unchecked(bencher: divan::Bencher) {
 
 #[divan::bench(sample_count = 10)]
 fn verify_audit(bencher: divan::Bencher) {
-    let f = fixture();
+    bench_verify(bencher, &fixture());
+}
+
+/// The same chain on PostgreSQL (`TEST_DATABASE_URL`; nothing is measured without it).
+#[divan::bench(sample_count = 10)]
+fn verify_audit_postgres(bencher: divan::Bencher) {
+    match postgres_fixture() {
+        Some(f) => bench_verify(bencher, &f),
+        None => eprintln!("verify_audit_postgres: TEST_DATABASE_URL is not set, not measured"),
+    }
+}
+
+/// Appends a chain of [`CHAIN`] entries, then measures `verify_audit` over it.
+fn bench_verify(bencher: divan::Bencher, f: &Fixture) {
     f.rt.block_on(async {
+        // In transactions of 1,000: on PostgreSQL every append updates the head row,
+        // and 200,000 versions of one row in one transaction make each update slower.
         let mut tx = f.app.store().begin_records().await.unwrap();
         for i in 0..CHAIN {
+            if i % 1000 == 999 {
+                tx.commit().await.unwrap();
+                tx = f.app.store().begin_records().await.unwrap();
+            }
             tx.audit(&NewAuditEntry {
                 at: morning(),
                 user: Some(f.actor.user),

@@ -96,7 +96,7 @@ pub fn due_on(record: &OpenedRecord, today: NaiveDate) -> Result<Vec<DueItem>, A
 
 /// The domain's verdict on a form, with the problems the form had reading its fields
 /// (a date that is not a date) taking precedence. Nothing is written when either has any.
-fn checked<T>(verdict: Result<T, Problems>, reading: &Problems) -> Result<T, AppError> {
+pub(crate) fn checked<T>(verdict: Result<T, Problems>, reading: &Problems) -> Result<T, AppError> {
     match verdict {
         Ok(value) if reading.is_empty() => Ok(value),
         Ok(_) => Err(reading.clone().into()),

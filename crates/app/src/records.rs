@@ -51,6 +51,9 @@ pub struct OpenedRecord {
     pub notes: Vec<carebridge_domain::casefile::notes::Note>,
     /// The child as a person: other names, identifiers, addresses and the rest.
     pub person: PersonDetails,
+    /// Family and significant people (restricted children left out unless the reader
+    /// is named on them).
+    pub family: Vec<carebridge_domain::relationships::Relationship>,
 }
 
 /// A record transaction after the policy allowed the action (and it was audited).
@@ -236,6 +239,7 @@ impl App {
         let (person, involvements) = tx.read_child(&access).await?;
         let (events, notes) = tx.casefile(&access, in_full).await?;
         let details = tx.read_person(&access).await?;
+        let family = tx.relationships(&access, actor.user).await?;
         finish(tx, &entry).await?;
         Ok(OpenedRecord {
             person: details,
@@ -249,6 +253,7 @@ impl App {
             restricted: facts.restriction.is_some(),
             events,
             notes,
+            family,
         })
     }
 

@@ -85,3 +85,12 @@ id_type!(
     /// One row of a case's allocation history: a worker and team from a day to a day.
     AllocationId
 );
+id_type!(
+    /// Someone in a child's life who has no child's record of their own (a parent, a
+    /// carer, a grandparent, ...): one row, shared by every child they are related to.
+    RelatedPersonId
+);
+id_type!(
+    /// One relationship between a child and another person.
+    RelationshipId
+);

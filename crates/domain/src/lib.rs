@@ -20,6 +20,7 @@ pub mod instrument;
 pub mod organisation;
 pub mod person;
 pub mod provision;
+pub mod relationships;
 pub mod search;
 pub mod service;
 pub mod staff;

@@ -347,9 +347,7 @@ impl<'e> ChainCheck<'e> {
     }
 }
 
-/// `verify_audit` for a SQLite file, read directly: the chain is split in two halves
-/// checked on two threads (entries never change, so each half may be read in its own
-/// read transaction), then the halves' seam is checked.
+/// `verify_audit` for a SQLite file, read directly (see [`in_halves`]).
 fn verify_sqlite(
     path: &std::path::Path,
     extends: Option<&str>,
@@ -360,21 +358,41 @@ fn verify_sqlite(
             Ok((r.get(0)?, r.get(1)?))
         })
         .map_err(read_failed)?;
-    let middle = head_seq / 2;
-    // The second half starts from the link its first entry claims; the seam check
-    // below holds it to the first half's last hash.
     let seam: Option<String> = conn
         .query_row(
             "SELECT prev_hash FROM audit_log WHERE seq = ?1",
-            [middle + 1],
+            [head_seq / 2 + 1],
             |r| r.get(0),
         )
         .ok();
+    in_halves((head_seq, &head_hash), seam, extends, |from, to, check| {
+        walk(path, from, to, check)
+    })
+}
+
+/// Checks the chain up to the head in two halves on two threads, each with `walk`
+/// (which reads entries `from..=to` in order into the check and returns the first
+/// broken one), then checks the halves' seam. Entries never change, so each half may be
+/// read in its own read transaction. `seam` is the link the second half's first entry
+/// claims (None when there is no such entry: then the first half runs to the end).
+fn in_halves<W>(
+    (head_seq, head_hash): (i64, &str),
+    seam: Option<String>,
+    extends: Option<&str>,
+    walk: W,
+) -> Result<AuditVerification, StoreError>
+where
+    W: Fn(i64, i64, &mut ChainCheck<'_>) -> Result<Option<BrokenEntry>, StoreError> + Sync,
+{
+    let middle = head_seq / 2;
+    let split = seam.is_some() && middle >= 1;
     let (first, second) = std::thread::scope(|scope| {
         let second = scope.spawn(|| match &seam {
-            Some(prev) if middle >= 1 => {
+            // The second half starts from the link its first entry claims; the seam
+            // check below holds it to the first half's last hash.
+            Some(prev) if split => {
                 let mut check = ChainCheck::starting_at(middle + 1, prev.clone(), extends);
-                let broken = walk(path, middle + 1, head_seq, &mut check);
+                let broken = walk(middle + 1, head_seq, &mut check);
                 broken.map(|b| (check, b))
             }
             _ => Ok((
@@ -383,32 +401,28 @@ fn verify_sqlite(
             )),
         });
         let mut check = ChainCheck::new(extends);
-        let upto = if seam.is_some() && middle >= 1 {
-            middle
-        } else {
-            head_seq
-        };
-        let first = walk(path, 1, upto, &mut check).map(|b| (check, b));
+        let upto = if split { middle } else { head_seq };
+        let first = walk(1, upto, &mut check).map(|b| (check, b));
         (first, second.join())
     });
     let (first, first_broken) = first?;
     let (second, second_broken) =
         second.map_err(|_| StoreError::AuditRead("a verifying thread failed".to_owned()))??;
-    if first_broken.is_some() || seam.is_none() || middle < 1 {
-        return Ok(first.finish(first_broken, head_seq, &head_hash));
+    if first_broken.is_some() || !split {
+        return Ok(first.finish(first_broken, head_seq, head_hash));
     }
     if seam.as_deref() != Some(first.prev.as_str()) {
         let broken = BrokenEntry {
             seq: middle + 1,
             problem: "its link to the previous entry is broken".to_owned(),
         };
-        return Ok(first.finish(Some(broken), head_seq, &head_hash));
+        return Ok(first.finish(Some(broken), head_seq, head_hash));
     }
     let found = match (first.found, second.found) {
         (Some(a), Some(b)) => Some(a || b),
         _ => None,
     };
-    let mut verdict = second.finish(second_broken, head_seq, &head_hash);
+    let mut verdict = second.finish(second_broken, head_seq, head_hash);
     verdict.extends = found;
     Ok(verdict)
 }
@@ -485,6 +499,265 @@ fn walk(
     Ok(None)
 }
 
+/// `verify_audit` for PostgreSQL: the two halves of the chain (see [`in_halves`]) each
+/// stream out of the server with `COPY … TO STDOUT (FORMAT binary)` on a native
+/// connection of their own, on their own thread. Through sqlx's `Any` driver a row cost
+/// about 6 µs and the walk managed 150,000 entries a second.
+async fn verify_postgres(
+    url: &str,
+    extends: Option<&str>,
+) -> Result<AuditVerification, StoreError> {
+    let (head_seq, head_hash, seam) = {
+        use sqlx::Connection as _;
+        let mut conn = sqlx::postgres::PgConnection::connect(url).await?;
+        let head: (i64, String) = sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(&mut conn)
+            .await?;
+        let seam: Option<String> =
+            sqlx::query_scalar("SELECT prev_hash FROM audit_log WHERE seq = $1")
+                .bind(head.0 / 2 + 1)
+                .fetch_optional(&mut conn)
+                .await?;
+        conn.close().await?;
+        (head.0, head.1, seam)
+    };
+    let url = url.to_owned();
+    let extends = extends.map(str::to_owned);
+    tokio::task::spawn_blocking(move || {
+        in_halves(
+            (head_seq, &head_hash),
+            seam,
+            extends.as_deref(),
+            |from, to, check| {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .map_err(|e| StoreError::AuditRead(e.to_string()))?
+                    .block_on(walk_postgres(&url, from, to, check))
+            },
+        )
+    })
+    .await
+    .map_err(|e| StoreError::AuditRead(e.to_string()))?
+}
+
+/// Checks entries `from..=to` of a PostgreSQL log in order with `check`; the first
+/// broken one, if any.
+async fn walk_postgres(
+    url: &str,
+    from: i64,
+    to: i64,
+    check: &mut ChainCheck<'_>,
+) -> Result<Option<BrokenEntry>, StoreError> {
+    use sqlx::Connection as _;
+    let mut conn = sqlx::postgres::PgConnection::connect(url).await?;
+    let mut tx = conn.begin().await?;
+    sqlx::query("SET TRANSACTION READ ONLY")
+        .execute(&mut *tx)
+        .await?;
+    // COPY takes no parameters; `from` and `to` are numbers.
+    let copy = format!(
+        "COPY (SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq >= {from} AND seq <= {to} \
+         ORDER BY seq) TO STDOUT (FORMAT binary)"
+    );
+    let mut reader = BinaryCopy::default();
+    let mut chunks = tx.copy_out_raw(&copy).await?;
+    while let Some(chunk) = chunks.try_next().await? {
+        let broken = match reader.feed(&chunk, |row| check_row(check, row)) {
+            Ok(()) => continue,
+            Err(CopyStop::Row(b)) => b,
+            Err(CopyStop::Malformed(why)) => check.unreadable(&why),
+        };
+        // Dropping the connection mid-COPY ends the read-only transaction.
+        return Ok(Some(broken));
+    }
+    drop(chunks);
+    tx.commit().await?;
+    Ok(reader.finish().err().map(|why| check.unreadable(&why)))
+}
+
+/// One entry of the binary COPY, checked in order.
+fn check_row(check: &mut ChainCheck<'_>, row: &CopyRow<'_>) -> Result<(), BrokenEntry> {
+    let text = |i: usize| -> Result<&str, String> {
+        let bytes = row
+            .get(i)
+            .copied()
+            .flatten()
+            .ok_or_else(|| format!("column {} is empty", i + 1))?;
+        std::str::from_utf8(bytes).map_err(|e| format!("column {} is not UTF-8: {e}", i + 1))
+    };
+    let number = |i: usize| -> Result<Option<i64>, String> {
+        match row.get(i).copied().flatten() {
+            None => Ok(None),
+            Some(bytes) => <[u8; 8]>::try_from(bytes)
+                .map(|b| Some(i64::from_be_bytes(b)))
+                .map_err(|_| format!("column {} is not a BIGINT", i + 1)),
+        }
+    };
+    let read = (|| -> Result<(StoredFields<'_>, &str, &str), String> {
+        Ok((
+            StoredFields {
+                seq: number(0)?.ok_or("the position is empty")?,
+                at: text(1)?,
+                user: number(2)?,
+                username: text(3)?,
+                employer: number(4)?,
+                role: text(5)?,
+                action: text(6)?,
+                child: number(7)?,
+                decision: text(8)?,
+                reason: text(9)?,
+                request_id: text(10)?,
+                client: text(11)?,
+            },
+            text(12)?,
+            text(13)?,
+        ))
+    })();
+    match read {
+        Ok((fields, prev_hash, hash)) => check.next(&fields, prev_hash, hash),
+        Err(why) => Err(check.unreadable(&why)),
+    }
+}
+
+/// The columns of [`ENTRY_COLUMNS`], in order.
+const COPY_COLUMNS: usize = 14;
+
+/// One row of a binary COPY: each column's bytes, `None` for NULL.
+type CopyRow<'a> = [Option<&'a [u8]>; COPY_COLUMNS];
+
+/// Why reading a binary COPY stopped.
+#[derive(Debug, PartialEq, Eq)]
+enum CopyStop<E> {
+    /// The bytes are not a binary COPY of [`COPY_COLUMNS`] columns.
+    Malformed(String),
+    /// The row callback stopped it.
+    Row(E),
+}
+
+/// A reader of PostgreSQL's binary COPY format from the chunks sqlx hands out (the raw
+/// `CopyData` payloads, which need not align with rows). Written by hand: sqlx does not
+/// decode COPY data, and the format is three rules (documented with the COPY command):
+/// an 11-byte signature, a flags word and a header extension; then each row as a 16-bit
+/// column count and each column as a 32-bit length (-1 for NULL) and its bytes; a count
+/// of -1 ends the data.
+#[derive(Debug, Default)]
+struct BinaryCopy {
+    /// Bytes of an incomplete row carried over to the next chunk.
+    pending: Vec<u8>,
+    header_read: bool,
+    ended: bool,
+}
+
+const COPY_SIGNATURE: &[u8; 11] = b"PGCOPY\n\xff\r\n\0";
+
+impl BinaryCopy {
+    /// Reads `chunk`, calling `row` for every row it completes.
+    fn feed<E>(
+        &mut self,
+        chunk: &[u8],
+        mut row: impl FnMut(&CopyRow<'_>) -> Result<(), E>,
+    ) -> Result<(), CopyStop<E>> {
+        if self.pending.is_empty() {
+            let used = self.rows(chunk, &mut row)?;
+            self.pending
+                .extend_from_slice(chunk.get(used..).unwrap_or_default());
+        } else {
+            let mut data = std::mem::take(&mut self.pending);
+            data.extend_from_slice(chunk);
+            let used = self.rows(&data, &mut row)?;
+            data.drain(..used);
+            self.pending = data;
+        }
+        Ok(())
+    }
+
+    /// After the last chunk: the data must have ended where the format says.
+    fn finish(&self) -> Result<(), String> {
+        if self.ended && self.pending.is_empty() {
+            Ok(())
+        } else {
+            Err("the copy of the log stopped part-way".to_owned())
+        }
+    }
+
+    /// Reads every complete row at the start of `data`; how many bytes it used.
+    fn rows<E>(
+        &mut self,
+        data: &[u8],
+        row: &mut impl FnMut(&CopyRow<'_>) -> Result<(), E>,
+    ) -> Result<usize, CopyStop<E>> {
+        let malformed = |why: &str| CopyStop::Malformed(format!("the copy of the log {why}"));
+        let mut at = 0;
+        if !self.header_read {
+            let Some(extension) = be_u32(data, 15) else {
+                return Ok(0);
+            };
+            if data.get(..11) != Some(COPY_SIGNATURE.as_slice()) {
+                return Err(malformed("is not in PostgreSQL's binary format"));
+            }
+            let extension =
+                usize::try_from(extension).map_err(|_| malformed("has a bad header"))?;
+            if data.len() < 19 + extension {
+                return Ok(0);
+            }
+            at = 19 + extension;
+            self.header_read = true;
+        }
+        loop {
+            if self.ended {
+                return if at == data.len() {
+                    Ok(at)
+                } else {
+                    Err(malformed("goes on after its end"))
+                };
+            }
+            let Some(count) = be_u16(data, at) else {
+                return Ok(at);
+            };
+            if count == u16::MAX {
+                self.ended = true;
+                at += 2;
+                continue;
+            }
+            if usize::from(count) != COPY_COLUMNS {
+                return Err(malformed(&format!(
+                    "has {count} columns, not {COPY_COLUMNS}"
+                )));
+            }
+            let mut fields: CopyRow<'_> = [None; COPY_COLUMNS];
+            let mut next = at + 2;
+            for field in &mut fields {
+                let Some(len) = be_u32(data, next) else {
+                    return Ok(at);
+                };
+                next += 4;
+                if len == u32::MAX {
+                    continue;
+                }
+                let len = usize::try_from(len).map_err(|_| malformed("has a bad length"))?;
+                let Some(bytes) = data.get(next..next + len) else {
+                    return Ok(at);
+                };
+                *field = Some(bytes);
+                next += len;
+            }
+            row(&fields).map_err(CopyStop::Row)?;
+            at = next;
+        }
+    }
+}
+
+fn be_u16(data: &[u8], at: usize) -> Option<u16> {
+    let bytes = data.get(at..at.checked_add(2)?)?;
+    Some(u16::from_be_bytes(bytes.try_into().ok()?))
+}
+
+fn be_u32(data: &[u8], at: usize) -> Option<u32> {
+    let bytes = data.get(at..at.checked_add(4)?)?;
+    Some(u32::from_be_bytes(bytes.try_into().ok()?))
+}
+
 impl Store {
     /// The chain's head: how many entries, and the latest hash.
     pub async fn audit_head(&self) -> Result<(i64, String), StoreError> {
@@ -502,58 +775,20 @@ impl Store {
         &self,
         extends: Option<&str>,
     ) -> Result<AuditVerification, StoreError> {
-        if let Some(path) = self.sqlite_path() {
-            // SQLite is read through its own library on a blocking thread: sqlx's
-            // driver costs about 5 µs a row, five times the hashing.
-            let path = path.to_path_buf();
-            let extends = extends.map(str::to_owned);
-            return tokio::task::spawn_blocking(move || verify_sqlite(&path, extends.as_deref()))
-                .await
-                .map_err(|e| StoreError::AuditRead(e.to_string()))?;
-        }
-        let mut conn = self.pool().acquire().await?;
-        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-            .fetch_one(&mut *tx)
-            .await?;
-        let (head_seq, head_hash): (i64, String) = (head.try_get("seq")?, head.try_get("hash")?);
-        let sql = format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq <= $1 ORDER BY seq");
-        let mut rows = sqlx::query(&sql).bind(head_seq).fetch(&mut *tx);
-        let mut check = ChainCheck::new(extends);
-        let mut broken = None;
-        while let Some(row) = rows.try_next().await? {
-            let read = (|| -> Result<(StoredFields<'_>, &str, &str), sqlx::Error> {
-                Ok((
-                    StoredFields {
-                        seq: row.try_get(0)?,
-                        at: row.try_get(1)?,
-                        user: row.try_get(2)?,
-                        username: row.try_get(3)?,
-                        employer: row.try_get(4)?,
-                        role: row.try_get(5)?,
-                        action: row.try_get(6)?,
-                        child: row.try_get(7)?,
-                        decision: row.try_get(8)?,
-                        reason: row.try_get(9)?,
-                        request_id: row.try_get(10)?,
-                        client: row.try_get(11)?,
-                    },
-                    row.try_get(12)?,
-                    row.try_get(13)?,
-                ))
-            })();
-            let step = match read {
-                Ok((fields, prev_hash, hash)) => check.next(&fields, prev_hash, hash),
-                Err(e) => Err(check.unreadable(&e.to_string())),
-            };
-            if let Err(b) = step {
-                broken = Some(b);
-                break;
+        match self.url() {
+            crate::DatabaseUrl::Sqlite(path) => {
+                // SQLite is read through its own library on a blocking thread: sqlx's
+                // driver costs about 5 µs a row, five times the hashing.
+                let path = path.clone();
+                let extends = extends.map(str::to_owned);
+                tokio::task::spawn_blocking(move || verify_sqlite(&path, extends.as_deref()))
+                    .await
+                    .map_err(|e| StoreError::AuditRead(e.to_string()))?
+            }
+            crate::DatabaseUrl::Postgres(_) => {
+                verify_postgres(&self.url().connection_string(), extends).await
             }
         }
-        drop(rows);
-        tx.commit().await?;
-        Ok(check.finish(broken, head_seq, &head_hash))
     }
 
     /// Audit entries about one child, newest first, optionally only one person's.
@@ -602,5 +837,105 @@ impl Store {
         let stored = append(&mut tx, entry).await?;
         tx.commit().await?;
         Ok(stored)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Rows as the server writes them in binary COPY format.
+    fn encode(rows: &[Vec<Option<Vec<u8>>>]) -> Vec<u8> {
+        let mut out = COPY_SIGNATURE.to_vec();
+        out.extend_from_slice(&0u32.to_be_bytes());
+        out.extend_from_slice(&3u32.to_be_bytes());
+        out.extend_from_slice(b"ext");
+        for row in rows {
+            out.extend_from_slice(&(row.len() as u16).to_be_bytes());
+            for field in row {
+                match field {
+                    None => out.extend_from_slice(&u32::MAX.to_be_bytes()),
+                    Some(bytes) => {
+                        out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+                        out.extend_from_slice(bytes);
+                    }
+                }
+            }
+        }
+        out.extend_from_slice(&u16::MAX.to_be_bytes());
+        out
+    }
+
+    /// Reads `data` cut at `cuts`; the rows read, or why it stopped.
+    fn read(data: &[u8], cuts: &[usize]) -> Result<Vec<Vec<Option<Vec<u8>>>>, String> {
+        let mut reader = BinaryCopy::default();
+        let mut rows = Vec::new();
+        let mut cuts: Vec<usize> = cuts.iter().map(|c| c % (data.len() + 1)).collect();
+        cuts.push(0);
+        cuts.push(data.len());
+        cuts.sort_unstable();
+        for w in cuts.windows(2) {
+            reader
+                .feed(&data[w[0]..w[1]], |row| {
+                    rows.push(row.iter().map(|f| f.map(<[u8]>::to_vec)).collect());
+                    Ok::<(), ()>(())
+                })
+                .map_err(|e| format!("{e:?}"))?;
+        }
+        reader.finish()?;
+        Ok(rows)
+    }
+
+    fn row_strategy() -> impl Strategy<Value = Vec<Option<Vec<u8>>>> {
+        prop::collection::vec(
+            prop::option::of(prop::collection::vec(any::<u8>(), 0..40)),
+            COPY_COLUMNS,
+        )
+    }
+
+    proptest! {
+        /// However the stream is cut into chunks, the same rows come out.
+        #[test]
+        fn rows_survive_any_chunking(
+            rows in prop::collection::vec(row_strategy(), 0..20),
+            cuts in prop::collection::vec(any::<usize>(), 0..30),
+        ) {
+            let data = encode(&rows);
+            prop_assert_eq!(read(&data, &cuts), Ok(rows));
+        }
+
+        /// Damaged or truncated input is refused or left pending, never a panic.
+        #[test]
+        fn any_bytes_never_panic(
+            rows in prop::collection::vec(row_strategy(), 0..5),
+            flips in prop::collection::vec((any::<usize>(), any::<u8>()), 0..8),
+            cut in any::<usize>(),
+        ) {
+            let mut data = encode(&rows);
+            for (at, byte) in flips {
+                let at = at % data.len();
+                data[at] = byte;
+            }
+            data.truncate(cut % (data.len() + 1));
+            let _ = read(&data, &[cut / 3, cut / 2]);
+        }
+    }
+
+    #[test]
+    fn refuses_other_formats_and_early_ends() {
+        let rows = vec![vec![Some(b"1".to_vec()); COPY_COLUMNS]];
+        let data = encode(&rows);
+        assert!(read(&data[..data.len() - 2], &[])
+            .unwrap_err()
+            .contains("stopped part-way"));
+        assert!(read(b"seq\tat\n1\t2026-01-01\n\\.\nxxxxxxxxxxxx", &[])
+            .unwrap_err()
+            .contains("not in PostgreSQL's binary format"));
+        let three = encode(&[vec![None, None, None]]);
+        assert!(read(&three, &[]).unwrap_err().contains("has 3 columns"));
+        let mut trailing = data.clone();
+        trailing.push(0);
+        assert!(read(&trailing, &[]).unwrap_err().contains("after its end"));
     }
 }

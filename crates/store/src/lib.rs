@@ -20,6 +20,7 @@ mod error;
 mod person;
 mod provision;
 mod records;
+mod relationships;
 mod rows;
 mod staff;
 mod transfer;
@@ -44,12 +45,23 @@ pub use transfer::{ScopeSnapshot, TransferPlanRecord};
 pub use url::{Backend, DatabaseUrl};
 
 /// The store: a connection pool to one database and the knowledge of which backend it is.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
-    /// The database file, for SQLite (read directly by `verify_audit`).
-    sqlite_path: Option<std::path::PathBuf>,
+    /// Where the database is: `verify_audit` reads a SQLite file directly, and opens
+    /// its own native connection to PostgreSQL.
+    url: DatabaseUrl,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the password.
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .field("url", &self.url.redacted())
+            .finish_non_exhaustive()
+    }
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -103,14 +115,10 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(|e| StoreError::from_connect(url, e))?;
-        let sqlite_path = match url {
-            DatabaseUrl::Sqlite(path) => Some(path.clone()),
-            DatabaseUrl::Postgres(_) => None,
-        };
         let store = Store {
             pool,
             backend,
-            sqlite_path,
+            url: url.clone(),
         };
         store.probe(url).await?;
         Ok(store)
@@ -156,8 +164,8 @@ impl Store {
         self.pool.close().await;
     }
 
-    pub(crate) fn sqlite_path(&self) -> Option<&std::path::Path> {
-        self.sqlite_path.as_deref()
+    pub(crate) fn url(&self) -> &DatabaseUrl {
+        &self.url
     }
 
     pub(crate) fn pool(&self) -> &AnyPool {

@@ -120,6 +120,10 @@ pub fn router(app: App, config: WebConfig) -> Router {
             get(pages::casefile::event_form).post(pages::casefile::add_event),
         )
         .route(
+            "/children/{id}/relationships/new",
+            get(pages::casefile::relationship_form).post(pages::casefile::add_relationship),
+        )
+        .route(
             "/children/{id}/drafts/{form}",
             post(pages::casefile::save_draft),
         )

@@ -1,5 +1,5 @@
 //! Adding to a child's record and reading it back: the visit and case note form, the
-//! event form, their drafts (saved as the person types, offered back after a timeout),
+//! event form, the family member form, their drafts (saved as the person types, offered back after a timeout),
 //! and the chronology. Each handler calls one use case in `carebridge_app::casefile`
 //! or `records`, which asks the policy and audits in the same transaction.
 
@@ -18,7 +18,10 @@ use carebridge_domain::casefile::chronology::{chronology, EntrySource, EntryType
 use carebridge_domain::casefile::events::{Detail, EventInput, EventKind};
 use carebridge_domain::casefile::notes::{NoteInput, NoteKind};
 use carebridge_domain::casefile::Problems;
-use carebridge_domain::{ChildId, InvolvementId, OrganisationId, ServiceId};
+use carebridge_domain::relationships::{
+    OtherInput, RelationshipInput, RelationshipKind, ResponsibilityBasis,
+};
+use carebridge_domain::{ChildId, InvolvementId, OrganisationId, RelatedPersonId, ServiceId};
 use carebridge_policy::CaseloadOf;
 use serde::Deserialize;
 
@@ -45,10 +48,11 @@ fn failed(session: &Session, e: impl Into<WebError>) -> Response {
     e.into().page(Chrome::for_session(session, "children"))
 }
 
-/// The id of the input an error summary links to for a field.
+/// The id of the input an error summary links to for a field (a date input's first
+/// box).
 fn anchor(field: &str) -> String {
     match field {
-        "occurred" => "occurred_day".to_owned(),
+        "occurred" | "born" | "from" => format!("{field}_day"),
         other => other.to_owned(),
     }
 }
@@ -112,7 +116,20 @@ struct EventPage {
     draft_saved: Option<String>,
 }
 
-/// Template helpers shared by the two forms.
+#[derive(Template)]
+#[template(path = "relationship_new.html")]
+struct RelationshipPage {
+    chrome: Chrome,
+    id: i64,
+    name: String,
+    kinds: Vec<(&'static str, &'static str)>,
+    bases: Vec<(&'static str, &'static str)>,
+    known: Vec<(i64, String)>,
+    values: HashMap<String, String>,
+    problems: Vec<(String, String)>,
+}
+
+/// Template helpers shared by the forms.
 trait FormValues {
     fn values(&self) -> &HashMap<String, String>;
     fn problems(&self) -> &[(String, String)];
@@ -135,6 +152,15 @@ trait FormValues {
 }
 
 impl FormValues for NotePage {
+    fn values(&self) -> &HashMap<String, String> {
+        &self.values
+    }
+    fn problems(&self) -> &[(String, String)] {
+        &self.problems
+    }
+}
+
+impl FormValues for RelationshipPage {
     fn values(&self) -> &HashMap<String, String> {
         &self.values
     }
@@ -716,4 +742,124 @@ pub(crate) async fn due_work(
 /// An error page in the due-work section.
 fn e_page(session: &Session, e: AppError) -> Response {
     WebError::from(e).page(Chrome::for_session(session, "due"))
+}
+
+async fn relationship_page(
+    state: &AppState,
+    session: &Session,
+    child: ChildId,
+    posted: Option<(HashMap<String, String>, Problems)>,
+) -> Result<Response, WebError> {
+    let form = match state
+        .app
+        .relationship_form(&session.actor, &session.meta, child)
+        .await
+    {
+        Ok(form) => form,
+        Err(e) => return Ok(failed(session, e)),
+    };
+    let (values, problems) = posted.unwrap_or_default();
+    let page = RelationshipPage {
+        chrome: Chrome::for_session(session, "children"),
+        id: child.0,
+        name: form.name,
+        kinds: RelationshipKind::ALL
+            .iter()
+            .map(|k| (k.code(), k.label()))
+            .collect(),
+        bases: ResponsibilityBasis::ALL
+            .iter()
+            .map(|b| (b.code(), b.label()))
+            .collect(),
+        known: form
+            .known
+            .iter()
+            .map(|p| {
+                let born = p
+                    .date_of_birth
+                    .map_or_else(String::new, |d| format!(", born {}", Day(d)));
+                (p.id.0, format!("{}{born}", p.name))
+            })
+            .collect(),
+        values,
+        problems: listed(&problems),
+    };
+    with_status(&page, &problems)
+}
+
+/// The form to add a family member or significant person.
+pub(crate) async fn relationship_form(
+    session: Session,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let child = child_id(&id)?;
+    relationship_page(&state, &session, child, None).await
+}
+
+/// Reads a Carebridge ID as people write it: "1042", "Child 1042", "#1042".
+fn carebridge_id(text: &str) -> Option<ChildId> {
+    let t = text.trim();
+    let t = match t.get(..5) {
+        Some(p) if p.eq_ignore_ascii_case("child") => t.get(5..).unwrap_or_default(),
+        _ => t,
+    };
+    t.trim().trim_start_matches('#').parse().ok().map(ChildId)
+}
+
+fn relationship_input(values: &HashMap<String, String>) -> (RelationshipInput, Problems) {
+    let mut problems = Problems::new();
+    let mut read_date = |prefix: &'static str, label: &str| match date(values, prefix, label) {
+        Ok(d) => d,
+        Err(message) => {
+            problems.add(prefix, message);
+            None
+        }
+    };
+    let date_of_birth = read_date("born", "Their date of birth");
+    let from = read_date("from", "The date it started");
+    let other = match text(values, "other") {
+        "child" => OtherInput::Child(carebridge_id(text(values, "other_child"))),
+        "known" => OtherInput::Known(text(values, "known").parse().ok().map(RelatedPersonId)),
+        "new" => OtherInput::New {
+            given_name: text(values, "given_name").to_owned(),
+            family_name: text(values, "family_name").to_owned(),
+            date_of_birth,
+        },
+        _ => OtherInput::Unchosen,
+    };
+    let input = RelationshipInput {
+        kind: RelationshipKind::parse(text(values, "kind")).ok(),
+        other,
+        responsibility: yes_no(values, "responsibility"),
+        basis: ResponsibilityBasis::parse(text(values, "basis")).ok(),
+        from,
+    };
+    (input, problems)
+}
+
+/// Adds a family member or significant person; on a problem, the form again with every
+/// problem and everything typed (nothing saved).
+pub(crate) async fn add_relationship(
+    session: Session,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(values): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let child = child_id(&id)?;
+    session.check_csrf(text(&values, "csrf_token"))?;
+    let (input, reading) = relationship_input(&values);
+    match state
+        .app
+        .add_relationship(&session.actor, &session.meta, child, input, reading)
+        .await
+    {
+        Ok(r) => Ok(see_other(&format!(
+            "/children/{child}?added=relationship-{r}#family"
+        ))),
+        Err(AppError::Problems(problems)) => {
+            relationship_page(&state, &session, child, Some((values, problems))).await
+        }
+        Err(e) => Ok(failed(&session, e)),
+    }
 }

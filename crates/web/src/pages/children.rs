@@ -146,6 +146,43 @@ struct ChildPage {
     may_record: bool,
     due: Vec<DueLine>,
     done: Vec<DueLine>,
+    family: Vec<FamilyLine>,
+}
+
+/// One family member or significant person on the record page.
+#[derive(Debug, Clone)]
+struct FamilyLine {
+    name: String,
+    /// Their own record, when they have one.
+    child: Option<i64>,
+    relationship: String,
+    born: Option<Day>,
+    /// "Yes, birth mother", "No", or "" when recorded on the other child's record.
+    responsibility: String,
+    /// "Since 1 September 2024", "1 September 2024 to 3 March 2025", or "".
+    when: String,
+}
+
+impl FamilyLine {
+    fn from(r: &carebridge_domain::relationships::Relationship) -> Self {
+        FamilyLine {
+            name: r.name.clone(),
+            child: r.other_child.map(|c| c.0),
+            relationship: r.label.clone(),
+            born: r.date_of_birth.map(Day),
+            responsibility: match (r.recorded_on_other, r.responsibility) {
+                (true, _) => String::new(),
+                (false, Some(b)) => format!("Yes: {}", b.label().to_lowercase()),
+                (false, None) => "No".to_owned(),
+            },
+            when: match (r.from, r.to) {
+                (Some(f), Some(t)) => format!("{} to {}", Day(f), Day(t)),
+                (Some(f), None) => format!("Since {}", Day(f)),
+                (None, Some(t)) => format!("Until {}", Day(t)),
+                (None, None) => String::new(),
+            },
+        }
+    }
 }
 
 /// One line of "what is due" on the record.
@@ -312,6 +349,7 @@ pub(crate) async fn show(
         may_record: role_may(subject.role, ChildAction::Record),
         due: outstanding.into_iter().map(DueLine::from_item).collect(),
         done: finished.into_iter().map(DueLine::from_item).collect(),
+        family: opened.family.iter().map(FamilyLine::from).collect(),
     })
 }
 

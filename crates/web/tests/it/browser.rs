@@ -675,6 +675,60 @@ async fn a_worker_finds_a_child_records_a_visit_and_keeps_their_draft_through_a_
     b.assert_accessible("the event chooser").await;
     b.click_button("Continue").await;
     b.assert_accessible("an event form").await;
+
+    // A family member: the form with its revealed fields, a mistake, then the record.
+    b.client
+        .goto(&server.url(&format!("/children/{}/relationships/new", child.id.0)))
+        .await
+        .unwrap();
+    b.assert_accessible("the family member form").await;
+    b.client
+        .find(Locator::Id("kind"))
+        .await
+        .unwrap()
+        .select_by_value("grandparent")
+        .await
+        .unwrap();
+    b.client
+        .find(Locator::Id("other-new"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.fill("given_name", "Maureen").await;
+    b.fill("family_name", "Hollins").await;
+    b.client
+        .find(Locator::Id("responsibility"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.click_button("Add to the record").await;
+    let summary = b.error_summary().await;
+    assert!(
+        summary.contains("Select how they have parental responsibility"),
+        "{summary}"
+    );
+    b.assert_accessible("the family member form with an error")
+        .await;
+    b.client
+        .find(Locator::Id("basis"))
+        .await
+        .unwrap()
+        .select_by_value("special-guardianship-order")
+        .await
+        .unwrap();
+    b.click_button("Add to the record").await;
+    assert!(b
+        .path()
+        .await
+        .starts_with(&format!("/children/{}?added=relationship-", child.id.0)));
+    let page = b.client.source().await.unwrap();
+    assert!(page.contains("Maureen Hollins"), "{page}");
+    assert!(page.contains("Yes: special guardianship order"));
+    b.assert_accessible("the record with a family member").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -350,3 +350,83 @@ fn text_of(html: &str) -> String {
         .join("\n")
         .replace("&#39;", "'")
 }
+
+#[tokio::test]
+async fn a_family_member_is_added_through_the_form_and_shown_on_the_record() {
+    for server in servers(120).await {
+        let c = client();
+        sign_in(&server, &c, "sw.demo").await;
+        let (child, _) = workers_child(&server).await;
+        let form_path = format!("/children/{child}/relationships/new");
+        let record = get_text(&c, server.url(&format!("/children/{child}"))).await;
+        assert!(
+            record.contains(&format!("href=\"{form_path}\"")),
+            "{record}"
+        );
+        let form = get_text(&c, server.url(&form_path)).await;
+        assert!(form.contains("Add a family member or significant person"));
+        let token = csrf_token(&form);
+
+        // A father "with PR as a birth mother", no name, an impossible birth date: each
+        // problem named and linked, what was typed kept, nothing saved.
+        let response = c
+            .post(server.url(&form_path))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("kind", "father"),
+                ("other", "new"),
+                ("family_name", "Okafor"),
+                ("born_day", "30"),
+                ("born_month", "2"),
+                ("born_year", "1988"),
+                ("responsibility", "yes"),
+                ("basis", "birth-mother"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422);
+        let page = response.text().await.unwrap();
+        for (anchor, message) in [
+            ("#given_name", "Enter their first name"),
+            ("#born_day", "Their date of birth must be a real date"),
+            (
+                "#basis",
+                "A father can have parental responsibility only through",
+            ),
+        ] {
+            assert!(
+                page.contains(&format!("<a href=\"{anchor}\">{message}")),
+                "{anchor} {message}:\n{page}"
+            );
+        }
+        assert!(page.contains("value=\"Okafor\""));
+        let record = get_text(&c, server.url(&format!("/children/{child}"))).await;
+        assert!(!record.contains("Okafor"));
+
+        let response = c
+            .post(server.url(&form_path))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("kind", "father"),
+                ("other", "new"),
+                ("given_name", "Emeka"),
+                ("family_name", "Okafor"),
+                ("born_day", "28"),
+                ("born_month", "2"),
+                ("born_year", "1988"),
+                ("responsibility", "yes"),
+                ("basis", "birth-registration"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        assert!(location.ends_with("#family"), "{location}");
+        let record = get_text(&c, server.url(&location)).await;
+        assert!(record.contains("Emeka Okafor"), "{record}");
+        assert!(record.contains("Yes: named on the birth certificate"));
+        assert!(record.contains("28 February 1988"));
+    }
+}

@@ -86,6 +86,8 @@ const MATRIX: &[Row] = &[
     ("POST", "/children/{id}/notes/new", "/children/{child}/notes/new",                 [A, A, D, D, D, D, D, D, D, D]),
     ("GET",  "/children/{id}/events/new", "/children/{child}/events/new",               [A, A, D, D, D, D, D, D, D, D]),
     ("POST", "/children/{id}/events/new", "/children/{child}/events/new",               [A, A, D, D, D, D, D, D, D, D]),
+    ("GET",  "/children/{id}/relationships/new", "/children/{child}/relationships/new", [A, A, D, D, D, D, D, D, D, D]),
+    ("POST", "/children/{id}/relationships/new", "/children/{child}/relationships/new", [A, A, D, D, D, D, D, D, D, D]),
     ("POST", "/children/{id}/drafts/{form}", "/children/{child}/drafts/note",           [A, A, D, D, D, D, D, D, D, D]),
     ("POST", "/children/{id}/drafts/{form}/discard", "/children/{child}/drafts/note/discard", [A, A, A, A, D, D, D, D, D, D]),
     ("GET",  "/children/{id}/chronology", "/children/{child}/chronology",               [A, A, D, D, A, D, D, D, A, A]),

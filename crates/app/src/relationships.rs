@@ -1,0 +1,99 @@
+//! A child's family and significant people: the form's choices and adding one to the
+//! record, through the policy ([`ChildAction::Record`]) and audited in the same
+//! transaction. The record page reads them with the record (`OpenedRecord::family`).
+
+use carebridge_domain::casefile::Problems;
+use carebridge_domain::relationships::{
+    check_relationship, Other, RelatedPersonOption, RelationshipInput,
+};
+use carebridge_domain::{ChildId, RelationshipId};
+use carebridge_policy::ChildAction;
+
+use crate::accounts::Actor;
+use crate::casefile::checked;
+use crate::records::{finish, Checked, RequestMeta};
+use crate::{App, AppError};
+
+/// What the relationship form needs.
+#[derive(Debug, Clone)]
+pub struct RelationshipForm {
+    /// The child's name.
+    pub name: String,
+    /// People already recorded for the family, to choose instead of typing again.
+    pub known: Vec<RelatedPersonOption>,
+}
+
+impl App {
+    /// Opens the form to add a family member or significant person: the policy must
+    /// allow recording on the child (audited as opening a form).
+    pub async fn relationship_form(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        child: ChildId,
+    ) -> Result<RelationshipForm, AppError> {
+        let Checked {
+            mut tx,
+            access,
+            mut entry,
+            ..
+        } = self
+            .begin_checked(actor, meta, ChildAction::Record, child)
+            .await?;
+        let known = tx.family_people(&access).await?;
+        let name = tx
+            .recorded_child_name(&access)
+            .await?
+            .unwrap_or_else(|| format!("Child {child}"));
+        entry.action = "open-form".to_owned();
+        finish(tx, &entry).await?;
+        Ok(RelationshipForm { name, known })
+    }
+
+    /// Adds a relationship to the child's record (and the related person, when new).
+    /// Invalid input writes nothing; another child's record must exist and not be
+    /// restricted from the person (a restricted record answers as if it did not exist).
+    pub async fn add_relationship(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        child: ChildId,
+        input: RelationshipInput,
+        reading: Problems,
+    ) -> Result<RelationshipId, AppError> {
+        self.authorise_child_action(actor, ChildAction::Record)?;
+        let Checked {
+            mut tx,
+            access,
+            at,
+            mut entry,
+            ..
+        } = self
+            .begin_checked(actor, meta, ChildAction::Record, child)
+            .await?;
+        let known: Vec<_> = tx
+            .family_people(&access)
+            .await?
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        let relationship = checked(
+            check_relationship(child, input, &known, at.date_naive()),
+            &reading,
+        )?;
+        if let Other::Child(other) = relationship.other {
+            if !tx.child_open_to(other, actor.user).await? {
+                let mut problems = Problems::new();
+                problems.add("other_child", "No child's record has that Carebridge ID");
+                return Err(problems.into());
+            }
+        }
+        let id = tx
+            .add_relationship(&access, &relationship, actor.user, at)
+            .await?;
+        entry.action = "add-relationship".to_owned();
+        entry.reason = format!("{} ({id}); {}", relationship.kind.label(), entry.reason);
+        finish(tx, &entry).await?;
+        Ok(id)
+    }
+}
