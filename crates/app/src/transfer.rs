@@ -21,8 +21,8 @@ use carebridge_domain::transfer::{
 };
 use carebridge_domain::transfer_tasks::{plan_tasks, DryRunCounts, PlanFacts, TaskSection};
 use carebridge_domain::{ChildId, DomainError, OrganisationId, TransferPlanId};
-use chrono::NaiveDate;
 use carebridge_store::{ScopeSnapshot, TransferPlanRecord};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::{App, AppError};
@@ -588,10 +588,7 @@ impl App {
         request: &TransferRequest,
     ) -> Result<DueAtTransfer, AppError> {
         let day = request.effective_from;
-        let open = self
-            .store()
-            .open_casefiles(&request.services, day)
-            .await?;
+        let open = self.store().open_casefiles(&request.services, day).await?;
         let directory = self.directory().await?;
         let teams = self.store().teams().await?;
         let service_name = |id| {
@@ -684,7 +681,10 @@ impl App {
         let report = match plan.status {
             PlanStatus::Executed => {
                 let r = self.transfer_report(plan.id).await?;
-                Some((r.checks.iter().filter(|c| !c.passed).count(), r.checks.len()))
+                Some((
+                    r.checks.iter().filter(|c| !c.passed).count(),
+                    r.checks.len(),
+                ))
             }
             _ => None,
         };
