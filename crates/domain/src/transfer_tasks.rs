@@ -417,7 +417,7 @@ mod tests {
             .collect()
     }
 
-    fn find<'a>(sections: &'a [TaskSection], place: TaskPlace) -> &'a Task {
+    fn find(sections: &[TaskSection], place: TaskPlace) -> &Task {
         sections
             .iter()
             .flat_map(|s| &s.tasks)
