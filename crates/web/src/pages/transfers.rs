@@ -413,6 +413,7 @@ struct DryRunPage {
     restricted_in_scope: Vec<(i64, String)>,
     access: Vec<(String, String, &'static str, i64)>,
     due_until: Option<Day>,
+    due_caption: &'static str,
     due_teams: Vec<TeamDue>,
     due_totals: (usize, usize, usize),
     due: Vec<DueLine>,
@@ -478,6 +479,7 @@ pub(crate) async fn dry_run(
             .collect(),
         due_until: p.due.until.map(Day),
         due_totals: (p.due.open_cases(), p.due.due(), p.due.overdue()),
+        due_caption: "By service and team",
         due_teams: p.due.teams.clone(),
         due: p
             .due
@@ -783,6 +785,8 @@ pub(crate) async fn cancel(
 struct ReportPage {
     chrome: Chrome,
     id: i64,
+    due_caption: &'static str,
+    due_teams: Vec<TeamDue>,
     report: Reconciliation,
 }
 
@@ -799,6 +803,8 @@ pub(crate) async fn report(
     render(&ReportPage {
         chrome: Chrome::for_session(&session, "transfers"),
         id: id.0,
+        due_caption: "Context: open cases and work due within 28 days of the effective date",
+        due_teams: report.due_work.clone(),
         report,
     })
 }
