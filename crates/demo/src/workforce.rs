@@ -491,7 +491,7 @@ pub(crate) const TEAMS: &[TeamSpec] = &[
     },
 ];
 
-/// The posts of the standard establishment (every team of [`TEAMS`] as listed).
+/// The posts of the standard establishment (every team of the demo as listed).
 pub const STANDARD_POSTS: u32 = {
     let mut total = 0;
     let mut t = 0;
