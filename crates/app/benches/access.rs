@@ -1,8 +1,9 @@
 //! One access decision: who may open a child's record on a day, derived from the
-//! demo's provision history (2010 to today) and its whole workforce history (every
-//! employment since 2010). The reference measured beside it is one pass over the same
-//! employments doing nothing but compare dates, the floor for any derivation that
-//! looks at every employment.
+//! demo's provision history (2010 to today, 16 years) and its whole workforce history
+//! (every employment since 2010), with the standard workforce (389 posts) and the
+//! issue's full size (2,700 posts, over 2,000 staff employed today). The reference
+//! measured beside each is one pass over the same employments doing nothing but
+//! compare dates, the floor for any derivation that looks at every employment.
 //!
 //! Run: `cargo bench -p carebridge-app --bench access`. Target: under 50 µs.
 
@@ -23,9 +24,15 @@ struct World {
     day: NaiveDate,
 }
 
-fn world() -> World {
+/// The size: 2,700 posts, over 2,000 of them filled today.
+const LARGE_POSTS: u32 = 2700;
+
+fn world(posts: u32) -> World {
     let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-    let params = DemoParams::standard(day);
+    let params = DemoParams {
+        posts,
+        ..DemoParams::standard(day)
+    };
     let authority = carebridge_demo::authority(&params).unwrap();
     // The first child with open work today.
     let (_, work) = carebridge_demo::children(&params, &authority, 0..params.children)
@@ -39,9 +46,9 @@ fn world() -> World {
     }
 }
 
-#[divan::bench]
-fn reference_one_pass_over_employments(bencher: divan::Bencher) {
-    let w = world();
+#[divan::bench(args = [carebridge_demo::STANDARD_POSTS, LARGE_POSTS])]
+fn reference_one_pass_over_employments(bencher: divan::Bencher, posts: u32) {
+    let w = world(posts);
     bencher.bench(|| {
         divan::black_box(&w.authority.employments)
             .iter()
@@ -50,14 +57,22 @@ fn reference_one_pass_over_employments(bencher: divan::Bencher) {
     });
 }
 
-#[divan::bench]
-fn who_may_open_one_record(bencher: divan::Bencher) {
-    let w = world();
+#[divan::bench(args = [carebridge_demo::STANDARD_POSTS, LARGE_POSTS])]
+fn who_may_open_one_record(bencher: divan::Bencher, posts: u32) {
+    let w = world(posts);
     let a = &w.authority;
+    let employed: std::collections::BTreeSet<_> = a
+        .employments
+        .iter()
+        .filter(|e| e.period.contains(w.day))
+        .map(|e| e.staff)
+        .collect();
     eprintln!(
-        "(provision periods: {}, posts: {}, employments since 2010: {}, the child's involvements: {})",
+        "(provision periods: {} since {}, posts: {}, staff employed today: {}, employments since 2010: {}, the child's involvements: {})",
         a.provision.len(),
+        a.provision.iter().map(|p| p.period.start()).min().unwrap(),
         a.posts.len(),
+        employed.len(),
         a.employments.len(),
         w.work.len()
     );

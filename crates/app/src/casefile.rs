@@ -77,21 +77,45 @@ fn terms_around(today: NaiveDate) -> Result<SchoolTerms, AppError> {
     )?)
 }
 
+/// The calendar and school terms the statutory clocks read, loaded once for a list.
+pub(crate) struct DueClocks {
+    calendar: &'static WorkingDayCalendar,
+    terms: SchoolTerms,
+}
+
+impl DueClocks {
+    /// The clocks as they read around `today`.
+    pub(crate) fn around(today: NaiveDate) -> Result<Self, AppError> {
+        Ok(DueClocks {
+            calendar: WorkingDayCalendar::england_and_wales()?,
+            terms: terms_around(today)?,
+        })
+    }
+
+    /// Everything due, overdue and done on a child's record (their date of birth,
+    /// work, events and notes) as at `today`.
+    pub(crate) fn due(
+        &self,
+        date_of_birth: NaiveDate,
+        work: &[Involvement],
+        events: &[carebridge_domain::casefile::events::Event],
+        notes: &[carebridge_domain::casefile::notes::Note],
+        today: NaiveDate,
+    ) -> Result<Vec<DueItem>, AppError> {
+        let case = case_events(date_of_birth, work, events, notes, today);
+        Ok(what_is_due(self.calendar, &self.terms, &case, today)?)
+    }
+}
+
 /// Everything due, overdue and done on an opened record as at `today`.
 pub fn due_on(record: &OpenedRecord, today: NaiveDate) -> Result<Vec<DueItem>, AppError> {
-    let case = case_events(
+    DueClocks::around(today)?.due(
         record.child.date_of_birth,
         &record.involvements,
         &record.events,
         &record.notes,
         today,
-    );
-    Ok(what_is_due(
-        WorkingDayCalendar::england_and_wales()?,
-        &terms_around(today)?,
-        &case,
-        today,
-    )?)
+    )
 }
 
 /// The domain's verdict on a form, with the problems the form had reading its fields
@@ -368,18 +392,16 @@ impl App {
             carebridge_policy::search_scope(&actor.subject(), &workplace, &provision, &grants, at)
                 .map_err(|d| AppError::Forbidden(d.describe()))?;
         let records = tx.held_records(&scope, of, today).await?;
-        let calendar = WorkingDayCalendar::england_and_wales()?;
-        let terms = terms_around(today)?;
+        let clocks = DueClocks::around(today)?;
         let mut due = Vec::new();
         for record in &records {
-            let case = case_events(
+            for item in clocks.due(
                 record.child.date_of_birth,
                 &record.involvements,
                 &record.events,
                 &record.notes,
                 today,
-            );
-            for item in what_is_due(calendar, &terms, &case, today)? {
+            )? {
                 if item.status.is_outstanding() {
                     due.push(DueWork {
                         child: record.child.clone(),

@@ -14,11 +14,15 @@ use carebridge_domain::organisation::Organisation;
 use carebridge_domain::provision::ProvisionHistory;
 use carebridge_domain::service::Service;
 use carebridge_domain::staff::{Post, StaffMember};
+use carebridge_domain::timescales::{DueItem, Status};
 use carebridge_domain::transfer::{
-    plan_moves, PlanStatus, TransferMoves, TransferRequest, Workforce,
+    due_around_transfer, plan_moves, PlanStatus, TransferMoves, TransferRequest, Workforce,
+    DUE_WINDOW_DAYS,
 };
-use carebridge_domain::{DomainError, OrganisationId, TransferPlanId};
+use carebridge_domain::transfer_tasks::{plan_tasks, DryRunCounts, PlanFacts, TaskSection};
+use carebridge_domain::{ChildId, DomainError, OrganisationId, TransferPlanId};
 use carebridge_store::{ScopeSnapshot, TransferPlanRecord};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::{App, AppError};
@@ -82,6 +86,71 @@ pub struct Reconciliation {
     pub before: ScopeSummary,
     /// The scope after.
     pub after: ScopeSummary,
+    /// Context, not a check: the open cases and the statutory work due within 28 days
+    /// of the effective date (or overdue by then) on them, per service and team, as
+    /// the plan showed them when it was executed.
+    #[serde(default)]
+    pub due_work: Vec<TeamDue>,
+}
+
+/// The open cases of one team of a moving service on the effective date, and the
+/// statutory work due on them within [`DUE_WINDOW_DAYS`] days of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamDue {
+    /// The service.
+    pub service: String,
+    /// The team holding the work ("No team" when none does).
+    pub team: String,
+    /// Children with work open in it on the effective date.
+    pub open_cases: usize,
+    /// Things due from the effective date to 28 days after it, not yet overdue then.
+    pub due: usize,
+    /// Things already overdue on the effective date.
+    pub overdue: usize,
+}
+
+/// One thing due on a moving case, as the plan lists it: the child's id (never their
+/// name: the plan is a planning view), the duty, its date, and who holds the work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedDue {
+    /// Whose record.
+    pub child: ChildId,
+    /// The service holding the child's work.
+    pub service: String,
+    /// The team holding it.
+    pub team: String,
+    /// The worker allocated to it on the effective date, if anyone.
+    pub allocated: Option<String>,
+    /// What is due, worked out as at the effective date.
+    pub item: DueItem,
+}
+
+/// The open work of a plan's services on the effective date and what is due on it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DueAtTransfer {
+    /// The last day of the window (the effective date plus 28 days).
+    pub until: Option<NaiveDate>,
+    /// Per service and team, in the order of the services then team names.
+    pub teams: Vec<TeamDue>,
+    /// Every thing due, overdue first, then by due date and child.
+    pub items: Vec<PlannedDue>,
+}
+
+impl DueAtTransfer {
+    /// Children with open work in the plan's services on the effective date.
+    pub fn open_cases(&self) -> usize {
+        self.teams.iter().map(|t| t.open_cases).sum()
+    }
+
+    /// Things due within the window, not overdue by the effective date.
+    pub fn due(&self) -> usize {
+        self.teams.iter().map(|t| t.due).sum()
+    }
+
+    /// Things overdue by the effective date.
+    pub fn overdue(&self) -> usize {
+        self.teams.iter().map(|t| t.overdue).sum()
+    }
 }
 
 impl Reconciliation {
@@ -228,6 +297,7 @@ pub fn reconcile(
         checks,
         before: ScopeSummary::of(&before),
         after: ScopeSummary::of(&after),
+        due_work: Vec::new(),
     }
 }
 
@@ -261,6 +331,8 @@ pub struct TransferPreview {
     /// How access changes on the effective date (empty unless the plan is a draft that
     /// can be executed).
     pub access: Vec<AccessChange>,
+    /// The open cases on the effective date and the work due on them within 28 days.
+    pub due: DueAtTransfer,
 }
 
 /// What happens to one person's access to the moved services' records on the
@@ -485,6 +557,7 @@ impl App {
             }
         }
         restricted_in_scope.sort();
+        let due = self.due_at_transfer(&plan.request).await?;
         Ok(TransferPreview {
             from: org(plan.request.from)?,
             to: org(plan.request.to)?,
@@ -498,7 +571,156 @@ impl App {
             children_in_scope,
             restricted_in_scope,
             access,
+            due,
         })
+    }
+
+    /// The open cases of the plan's services on the effective date, and the statutory
+    /// work due on them from then to 28 days after (and overdue by then), worked out as
+    /// at the effective date with the same clocks as a child's page ([`crate::casefile::due_on`]).
+    ///
+    /// Like the restricted records and the scope counts beside it, this is the
+    /// planning view of a person who may manage transfers: counts, child ids, duties
+    /// and dates, never names or what a record says, read without opening any record
+    /// (so without an audit entry per child).
+    pub async fn due_at_transfer(
+        &self,
+        request: &TransferRequest,
+    ) -> Result<DueAtTransfer, AppError> {
+        let day = request.effective_from;
+        let open = self.store().open_casefiles(&request.services, day).await?;
+        let directory = self.directory().await?;
+        let teams = self.store().teams().await?;
+        let service_name = |id| {
+            directory
+                .service(id)
+                .map_or_else(|| id.to_string(), |s| s.name.clone())
+        };
+        let team_name = |id: Option<carebridge_domain::TeamId>| {
+            id.and_then(|id| teams.iter().find(|t| t.id == id))
+                .map_or_else(|| "No team".to_owned(), |t| t.name.clone())
+        };
+        let mut workers = std::collections::HashMap::new();
+        for staff in open.iter().filter_map(|o| o.allocated) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = workers.entry(staff) {
+                let name = self.store().staff_member(staff).await?;
+                slot.insert(name.map(|p| p.full_name()));
+            }
+        }
+        let clocks = crate::casefile::DueClocks::around(day)?;
+        let mut by_team: std::collections::BTreeMap<(usize, String), TeamDue> =
+            std::collections::BTreeMap::new();
+        let mut items = Vec::new();
+        for case in &open {
+            let r = &case.record;
+            let service = service_name(case.held.service);
+            let team = team_name(case.held.team);
+            let order = request
+                .services
+                .iter()
+                .position(|s| *s == case.held.service)
+                .unwrap_or(usize::MAX);
+            let line = by_team
+                .entry((order, team.clone()))
+                .or_insert_with(|| TeamDue {
+                    service: service.clone(),
+                    team: team.clone(),
+                    open_cases: 0,
+                    due: 0,
+                    overdue: 0,
+                });
+            line.open_cases += 1;
+            for item in clocks.due(
+                r.child.date_of_birth,
+                &r.involvements,
+                &r.events,
+                &r.notes,
+                day,
+            )? {
+                if !due_around_transfer(&item, day) {
+                    continue;
+                }
+                if matches!(item.status, Status::Overdue { .. }) {
+                    line.overdue += 1;
+                } else {
+                    line.due += 1;
+                }
+                items.push(PlannedDue {
+                    child: r.child.id,
+                    service: service.clone(),
+                    team: team.clone(),
+                    allocated: case
+                        .allocated
+                        .and_then(|s| workers.get(&s).cloned().flatten()),
+                    item,
+                });
+            }
+        }
+        items.sort_by_key(|d| {
+            (
+                !matches!(d.item.status, Status::Overdue { .. }),
+                d.item.due,
+                d.child,
+            )
+        });
+        Ok(DueAtTransfer {
+            until: day.checked_add_days(chrono::Days::new(DUE_WINDOW_DAYS)),
+            teams: by_team.into_values().collect(),
+            items,
+        })
+    }
+
+    /// The plan's task list (see `carebridge_domain::transfer_tasks`), from its dry run,
+    /// its TUPE checklist and, once executed, its report.
+    pub async fn transfer_tasks(
+        &self,
+        preview: &TransferPreview,
+    ) -> Result<Vec<TaskSection>, AppError> {
+        let plan = &preview.plan;
+        let checklist = self.tupe_checklist(plan.id).await?;
+        let report = match plan.status {
+            PlanStatus::Executed => {
+                let r = self.transfer_report(plan.id).await?;
+                Some((
+                    r.checks.iter().filter(|c| !c.passed).count(),
+                    r.checks.len(),
+                ))
+            }
+            _ => None,
+        };
+        let dry_run = preview.moves.as_ref().map(|m| DryRunCounts {
+            services: m.provision.len(),
+            teams: m.teams.len(),
+            posts: m.posts.len(),
+            staff: preview.staff.len(),
+            open_cases: preview.due.open_cases(),
+            due: preview.due.due(),
+            overdue: preview.due.overdue(),
+            restricted: preview.restricted_in_scope.len(),
+            loses: preview
+                .access
+                .iter()
+                .filter(|a| a.change == AccessChangeKind::Loses)
+                .count(),
+            gains: preview
+                .access
+                .iter()
+                .filter(|a| a.change == AccessChangeKind::Gains)
+                .count(),
+        });
+        Ok(plan_tasks(&PlanFacts {
+            status: plan.status,
+            effective_from: plan.request.effective_from,
+            today: self.clock().today(),
+            problem: preview.problem.as_deref(),
+            dry_run,
+            checklist: &checklist,
+            decided: plan
+                .decided
+                .as_ref()
+                .map(|(who, at)| (who.as_str(), at.date_naive())),
+            report,
+        }))
     }
 
     /// Who keeps, loses and gains access to the moved services' records on the
@@ -590,6 +812,7 @@ impl App {
             .into());
         }
         let moves = self.transfer_moves(&plan.request).await?;
+        let due_work = self.due_at_transfer(&plan.request).await?.teams;
         let request = plan.request.clone();
         let scope = (
             plan.request.services.as_slice(),
@@ -604,7 +827,8 @@ impl App {
                 self.clock().now(),
                 scope,
                 move |before, after| {
-                    let report = reconcile(id, &request, before, after);
+                    let mut report = reconcile(id, &request, before, after);
+                    report.due_work = due_work;
                     let json = serde_json::to_string(&report).map_err(|e| {
                         carebridge_store::StoreError::Corrupt {
                             what: "reconciliation report",

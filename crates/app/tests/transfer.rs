@@ -272,3 +272,129 @@ async fn the_dry_run_lists_restricted_records_in_scope_with_who_is_named() {
         );
     }
 }
+
+/// What the plan lists for each child: (rule, due date, overdue by then).
+type Listed =
+    std::collections::BTreeMap<carebridge_domain::ChildId, Vec<(String, chrono::NaiveDate, bool)>>;
+
+/// The plan's due work for `request`, checked child by child against the record page's
+/// own clocks: every child with work open in the plan's services on the effective date
+/// (found from their involvements, not from the plan) is counted once, and the things
+/// listed for them are exactly what `due_on` (the child's page) says is outstanding as
+/// at the effective date and due no later than 28 days after it.
+async fn due_work_agrees_with_due_on(
+    app: &carebridge_app::App,
+    request: &carebridge_domain::transfer::TransferRequest,
+    children: i64,
+) -> (Listed, Listed) {
+    use carebridge_domain::timescales::Status;
+    let day = request.effective_from;
+    let last = day + chrono::Days::new(28);
+    let plan = app.due_at_transfer(request).await.unwrap();
+    assert_eq!(plan.until, Some(last));
+    let director = carebridge_app::accounts::Actor::from(
+        &app.store()
+            .user_by_username("director.demo")
+            .await
+            .unwrap()
+            .unwrap(),
+    );
+    let meta = carebridge_app::records::RequestMeta::default();
+    let mut listed: Listed = Default::default();
+    for d in &plan.items {
+        listed.entry(d.child).or_default().push((
+            format!("{:?}", d.item.rule),
+            d.item.due,
+            matches!(d.item.status, Status::Overdue { .. }),
+        ));
+    }
+    let mut expected: Listed = Default::default();
+    let mut later: Listed = Default::default();
+    let mut open = 0;
+    for child in (1..=children).map(carebridge_domain::ChildId) {
+        let work = app.store().involvements_of(child).await.unwrap();
+        if !work
+            .iter()
+            .any(|w| request.services.contains(&w.service) && w.period.contains(day))
+        {
+            continue;
+        }
+        open += 1;
+        let record = app.open_record(&director, &meta, child).await.unwrap();
+        for item in carebridge_app::casefile::due_on(&record, day).unwrap() {
+            if !item.status.is_outstanding() {
+                continue;
+            }
+            let line = (
+                format!("{:?}", item.rule),
+                item.due,
+                matches!(item.status, Status::Overdue { .. }),
+            );
+            if item.due <= last {
+                expected.entry(child).or_default().push(line);
+            } else if item.clock_started <= day {
+                later.entry(child).or_default().push(line);
+            }
+        }
+    }
+    for list in listed.values_mut().chain(expected.values_mut()) {
+        list.sort();
+    }
+    assert_eq!(plan.open_cases(), open, "open cases on {day}");
+    assert_eq!(listed, expected, "due work on {day}");
+    let overdue: usize = expected.values().flatten().filter(|l| l.2).count();
+    assert_eq!(plan.overdue(), overdue);
+    assert_eq!(plan.due() + plan.overdue(), plan.items.len());
+    (listed, later)
+}
+
+#[tokio::test]
+async fn the_dry_run_lists_work_due_within_28_days_as_the_childs_page_does() {
+    for db in every_backend().await {
+        let (app, _clock) = demo_app(&db, 300).await;
+        let f = TransferFixture::new(&app).await;
+        let request = f.request();
+        let (listed, later) = due_work_agrees_with_due_on(&app, &request, 300).await;
+        assert!(
+            !listed.is_empty(),
+            "{}: nothing due on the moving cases",
+            db.label
+        );
+        assert!(
+            listed.values().flatten().any(|l| l.2),
+            "{}: nothing overdue by the effective date",
+            db.label
+        );
+        // The plan page shows the same, per team.
+        let id = app.plan_transfer(&request, "director.demo").await.unwrap();
+        let preview = app.preview_transfer(id).await.unwrap();
+        assert_eq!(
+            preview.due.items.len(),
+            listed.values().map(Vec::len).sum::<usize>()
+        );
+        assert!(preview.due.teams.iter().all(|t| t.open_cases > 0));
+
+        // The first thing due after the window: with the effective date moved so it
+        // falls on day 28 it is listed; on day 29 it is not.
+        let (child, (rule, due, _)) = later
+            .iter()
+            .flat_map(|(c, lines)| lines.iter().map(move |l| (*c, l.clone())))
+            .min_by_key(|(c, l)| (l.1, *c))
+            .expect("something is due after the window");
+        for (days_before, listed_then) in [(28, true), (29, false)] {
+            let moved = carebridge_domain::transfer::TransferRequest {
+                effective_from: due - chrono::Days::new(days_before),
+                ..request.clone()
+            };
+            let (listed, _) = due_work_agrees_with_due_on(&app, &moved, 300).await;
+            let found = listed
+                .get(&child)
+                .is_some_and(|lines| lines.iter().any(|l| l.0 == rule && l.1 == due));
+            assert_eq!(
+                found, listed_then,
+                "{}: {rule} due {due} for child {child}, effective {}",
+                db.label, moved.effective_from
+            );
+        }
+    }
+}

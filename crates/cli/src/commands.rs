@@ -270,6 +270,10 @@ pub struct GenerateArgs {
     /// The day the demo is as at (YYYY-MM-DD); default today.
     #[arg(long)]
     today: Option<NaiveDate>,
+    /// Posts in the workforce: the standard establishment, or more (extra frontline
+    /// posts in every team, for a large authority).
+    #[arg(long, default_value_t = carebridge_demo::STANDARD_POSTS)]
+    posts: u32,
 }
 
 pub async fn generate(database: Option<&str>, data_dir: &Path, args: GenerateArgs) -> Result<()> {
@@ -282,6 +286,13 @@ pub async fn generate(database: Option<&str>, data_dir: &Path, args: GenerateArg
     if !(1..=60).contains(&args.years) {
         bail!("--years must be between 1 and 60, not {}", args.years);
     }
+    if !(carebridge_demo::STANDARD_POSTS..=100_000).contains(&args.posts) {
+        bail!(
+            "--posts must be between {} (the standard establishment) and 100,000, not {}",
+            carebridge_demo::STANDARD_POSTS,
+            args.posts
+        );
+    }
     let started = Instant::now();
     let (app, url) = open(database, data_dir).await?;
     let params = DemoParams {
@@ -289,6 +300,7 @@ pub async fn generate(database: Option<&str>, data_dir: &Path, args: GenerateArg
         years: args.years,
         seed: args.seed,
         today: args.today.unwrap_or_else(|| app.clock().today()),
+        posts: args.posts,
     };
     let terminal = std::io::stderr().is_terminal();
     let loaded = app

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::{bail, Result};
-use carebridge_app::transfer::Reconciliation;
+use carebridge_app::transfer::{Reconciliation, TeamDue};
 use carebridge_domain::transfer::TransferRequest;
 use carebridge_domain::{InstrumentId, OrganisationId, TransferPlanId};
 use chrono::NaiveDate;
@@ -225,6 +225,39 @@ pub async fn run(database: Option<&str>, data_dir: &Path, command: TransferComma
             if let Some(problem) = &p.problem {
                 writeln!(out, "  cannot be executed as things stand: {problem}")?;
             }
+            writeln!(out, "  tasks:")?;
+            for section in app.transfer_tasks(&p).await? {
+                writeln!(out, "    {}", section.title)?;
+                for task in &section.tasks {
+                    writeln!(out, "      {:<16} {}", task.status.label(), task.name)?;
+                    if let Some(hint) = &task.hint {
+                        writeln!(out, "                       {hint}")?;
+                    }
+                }
+            }
+            if let Some(until) = p.due.until {
+                writeln!(
+                    out,
+                    "  open cases on {}: {}; work due by {until}: {}, overdue by then: {}",
+                    p.plan.request.effective_from,
+                    p.due.open_cases(),
+                    p.due.due(),
+                    p.due.overdue()
+                )?;
+            }
+            print_due_work(&mut out, &p.due.teams)?;
+            for d in &p.due.items {
+                writeln!(
+                    out,
+                    "    child {:<8} {:<10} {:<24} {} ({}, {})",
+                    d.child.0,
+                    d.item.due,
+                    d.item.status.to_string(),
+                    d.item.rule().what,
+                    d.team,
+                    d.allocated.as_deref().unwrap_or("not allocated")
+                )?;
+            }
             writeln!(out, "  TUPE process:")?;
             for item in app.tupe_checklist(TransferPlanId(id)).await? {
                 writeln!(
@@ -322,6 +355,13 @@ fn print_report(out: &mut impl Write, report: &Reconciliation) -> Result<()> {
             writeln!(out, "        {failure}")?;
         }
     }
+    if !report.due_work.is_empty() {
+        writeln!(
+            out,
+            "  context: open cases and work due within 28 days of the effective date"
+        )?;
+        print_due_work(out, &report.due_work)?;
+    }
     writeln!(
         out,
         "{}",
@@ -331,5 +371,17 @@ fn print_report(out: &mut impl Write, report: &Reconciliation) -> Result<()> {
             "Some checks FAILED."
         }
     )?;
+    Ok(())
+}
+
+/// Open cases and work due per service and team, one line each.
+fn print_due_work(out: &mut impl Write, teams: &[TeamDue]) -> Result<()> {
+    for t in teams {
+        writeln!(
+            out,
+            "    {:<32} {:<36} open cases {:>6}  due {:>5}  overdue {:>5}",
+            t.service, t.team, t.open_cases, t.due, t.overdue
+        )?;
+    }
     Ok(())
 }

@@ -39,6 +39,8 @@ use chrono::NaiveDate;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+pub use workforce::STANDARD_POSTS;
+
 /// The password of every demo account. Demo data only: never use it for real people.
 pub const DEMO_PASSWORD: &str = "demo-password-1";
 
@@ -58,16 +60,22 @@ pub struct DemoParams {
     pub seed: u64,
     /// The day the demo is "as at": nothing happens after it.
     pub today: NaiveDate,
+    /// How many posts the workforce has: [`STANDARD_POSTS`] (about 400, a metropolitan
+    /// borough's children's services) or more, the extra ones frontline posts shared
+    /// among the teams in proportion (at least the standard; fewer is refused).
+    pub posts: u32,
 }
 
 impl DemoParams {
-    /// The usual demo: 3,000 children, 12 years of history, seed 2014.
+    /// The usual demo: 3,000 children, 12 years of history, seed 2014, the standard
+    /// workforce.
     pub fn standard(today: NaiveDate) -> Self {
         DemoParams {
             children: 3000,
             years: 12,
             seed: 2014,
             today,
+            posts: STANDARD_POSTS,
         }
     }
 
@@ -127,15 +135,16 @@ pub struct DemoAuthority {
 
 /// Generates the demo authority as it stands on `params.today`.
 ///
-/// Depends only on `seed` and `today` (not on `children` or `years`). Events of the
-/// story after `today` are left out; a `today` before 1 April 2010, when the story
-/// begins, is refused.
+/// Depends only on `seed`, `today` and `posts` (not on `children` or `years`); the
+/// standard `posts` gives the same workforce as before the size could be chosen.
+/// Events of the story after `today` are left out; a `today` before 1 April 2010, when
+/// the story begins, is refused, as is a workforce smaller than [`STANDARD_POSTS`].
 pub fn authority(params: &DemoParams) -> Result<DemoAuthority, DomainError> {
     let story = story::build(params.today)?;
     // Children use streams 0..=u32::MAX of this seed; the workforce has its own.
     let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
     rng.set_stream(u64::MAX);
-    let workforce = workforce::build(&story, &mut rng, params.today)?;
+    let workforce = workforce::build(&story, &mut rng, params.today, params.posts)?;
 
     let mut accounts: Vec<DemoAccount> = workforce::LINKED_ACCOUNTS
         .iter()

@@ -10,8 +10,11 @@
 //! Who held each post is a small simulation from 2010 to today: people leave at random
 //! dates, posts stay vacant for a while or are filled at once, some vacancies are filled
 //! by promoting someone from the grade below in the same service, and a few posts are
-//! vacant today. The scale is fixed (about 400 posts, and more people than that over the years)
-//! whatever the number of children.
+//! vacant today. The scale is [`crate::DemoParams::posts`]: the standard establishment
+//! of [`STANDARD_POSTS`] posts (a metropolitan borough's children's services, and more
+//! people than that over the years) whatever the number of children, or a larger one
+//! with more frontline posts in every team, in proportion (for benchmarks at the size
+//! of a large authority).
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
@@ -50,10 +53,11 @@ pub(crate) enum PostKind {
 }
 
 impl PostKind {
-    /// How many posts of this kind a team has, from the team table's count: frontline
-    /// posts are scaled up so the authority has about 400 posts (a metropolitan
-    /// borough's children's services), managers and single posts stay as listed.
-    fn establishment(self, listed: u32) -> u32 {
+    /// How many posts of this kind a team has in the standard establishment, from the
+    /// team table's count: frontline posts are scaled up so the authority has about 400
+    /// posts (a metropolitan borough's children's services), managers and single posts
+    /// stay as listed.
+    const fn establishment(self, listed: u32) -> u32 {
         match self {
             PostKind::SocialWorker
             | PostKind::FamilySupportWorker
@@ -63,6 +67,20 @@ impl PostKind {
             PostKind::SeniorPractitioner => listed * 2,
             _ => listed,
         }
+    }
+
+    /// Whether a larger workforce has more posts of this kind (practitioners grow with
+    /// the caseload; each team keeps its one manager).
+    const fn grows(self) -> bool {
+        matches!(
+            self,
+            PostKind::SocialWorker
+                | PostKind::FamilySupportWorker
+                | PostKind::PersonalAdviser
+                | PostKind::EarlyHelpPractitioner
+                | PostKind::EducationAdviser
+                | PostKind::SeniorPractitioner
+        )
     }
 
     fn title(self) -> &'static str {
@@ -473,6 +491,77 @@ pub(crate) const TEAMS: &[TeamSpec] = &[
     },
 ];
 
+/// The posts of the standard establishment (every team of the demo as listed).
+pub const STANDARD_POSTS: u32 = {
+    let mut total = 0;
+    let mut t = 0;
+    while t < TEAMS.len() {
+        let mut p = 0;
+        while p < TEAMS[t].posts.len() {
+            let (kind, count) = TEAMS[t].posts[p];
+            total += kind.establishment(count as u32);
+            p += 1;
+        }
+        t += 1;
+    }
+    total
+};
+
+/// How many posts each (team, line of its establishment) has for a workforce of
+/// `posts` posts, in [`TEAMS`] order: the standard counts, with the posts beyond
+/// [`STANDARD_POSTS`] shared among the lines that grow in proportion to their standard
+/// size (rounded down, the remainder one each in table order). Exactly `posts` in all.
+fn establishment_plan(posts: u32) -> Result<Vec<Vec<u32>>, DomainError> {
+    if posts < STANDARD_POSTS {
+        return Err(DomainError::invalid(
+            "posts",
+            format!("the demo's establishment needs at least {STANDARD_POSTS} posts, not {posts}"),
+        ));
+    }
+    let mut plan: Vec<Vec<u32>> = TEAMS
+        .iter()
+        .map(|t| {
+            t.posts
+                .iter()
+                .map(|&(kind, count)| kind.establishment(u32::from(count)))
+                .collect()
+        })
+        .collect();
+    let growing = |plan: &Vec<Vec<u32>>| -> u64 {
+        TEAMS
+            .iter()
+            .zip(plan)
+            .flat_map(|(t, counts)| t.posts.iter().zip(counts))
+            .filter(|((kind, _), _)| kind.grows())
+            .map(|(_, n)| u64::from(*n))
+            .sum()
+    };
+    let base = growing(&plan).max(1);
+    let target = base + u64::from(posts - STANDARD_POSTS);
+    for (t, counts) in TEAMS.iter().zip(plan.iter_mut()) {
+        for ((kind, _), n) in t.posts.iter().zip(counts.iter_mut()) {
+            if kind.grows() {
+                *n = u32::try_from(u64::from(*n) * target / base).unwrap_or(u32::MAX);
+            }
+        }
+    }
+    let mut remainder = target.saturating_sub(growing(&plan));
+    'share: while remainder > 0 {
+        for (t, counts) in TEAMS.iter().zip(plan.iter_mut()) {
+            for ((kind, _), n) in t.posts.iter().zip(counts.iter_mut()) {
+                if remainder == 0 {
+                    break 'share;
+                }
+                if kind.grows() {
+                    *n += 1;
+                    remainder -= 1;
+                }
+            }
+        }
+    }
+    Ok(plan)
+}
+
 /// The demo sign-ins linked to staff: the first post of `kind` in `team` is kept filled
 /// so that the account's person holds it today.
 pub(crate) const LINKED_ACCOUNTS: [(&str, &str, PostKind); 6] = [
@@ -696,14 +785,16 @@ pub(crate) fn build(
     story: &Story,
     rng: &mut ChaCha8Rng,
     today: NaiveDate,
+    size: u32,
 ) -> Result<Workforce, DomainError> {
+    let plan = establishment_plan(size)?;
     let mut teams = Vec::with_capacity(TEAMS.len());
     let mut posts = Vec::new();
     let mut post_kinds = Vec::new();
     let mut post_services = Vec::new();
     let mut keep_filled = Vec::new();
     let mut numbers: BTreeMap<&str, u32> = BTreeMap::new();
-    for (t, spec) in TEAMS.iter().enumerate() {
+    for ((t, spec), counts) in TEAMS.iter().enumerate().zip(&plan) {
         let service = story::service_id(spec.service).ok_or_else(|| {
             DomainError::invalid(
                 "service code",
@@ -716,8 +807,8 @@ pub(crate) fn build(
             service,
             name: spec.name.to_owned(),
         });
-        for &(kind, count) in spec.posts {
-            for n in 0..kind.establishment(u32::from(count)) {
+        for (&(kind, _), &count) in spec.posts.iter().zip(counts) {
+            for n in 0..count {
                 let number = numbers.entry(kind.prefix()).or_insert(0);
                 *number += 1;
                 let code = PostCode::parse(&format!("{}-{:03}", kind.prefix(), number))?;

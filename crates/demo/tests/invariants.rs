@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use carebridge_demo::{
     authority, children, DemoAuthority, DemoParams, DEMO_PASSWORD, MAX_INVOLVEMENTS_PER_CHILD,
+    STANDARD_POSTS,
 };
 use carebridge_domain::child::{Child, Involvement, InvolvementKind};
 use carebridge_domain::provision::ProvisionHistory;
@@ -360,6 +361,61 @@ fn employed_on(a: &carebridge_demo::DemoAuthority, day: NaiveDate) -> usize {
     ids.len()
 }
 
+/// The workforce's size is a parameter: the standard one is the establishment as
+/// listed (so the default demo did not change when the size became choosable); a
+/// larger one has exactly the posts asked for, every team keeps its posts and
+/// managers, the extra posts are frontline ones shared in proportion, and a smaller
+/// one is refused naming the field.
+#[test]
+fn the_workforce_grows_to_the_size_asked_for_and_no_smaller() {
+    let params = DemoParams::standard(today());
+    let standard = authority(&params).unwrap();
+    assert_eq!(standard.posts.len(), STANDARD_POSTS as usize);
+    assert_eq!(STANDARD_POSTS, 389);
+    let large = authority(&DemoParams {
+        posts: 2000,
+        ..params
+    })
+    .unwrap();
+    check_authority(&large, params.today);
+    assert_eq!(large.posts.len(), 2000);
+    assert_eq!(large.teams, standard.teams);
+    let count = |a: &DemoAuthority, team, title: &str| {
+        a.posts
+            .iter()
+            .filter(|p| p.team == team && p.title == title)
+            .count()
+    };
+    for team in &standard.teams {
+        for title in [
+            "Team manager",
+            "Service manager",
+            "Virtual school headteacher",
+        ] {
+            assert_eq!(
+                count(&large, team.id, title),
+                count(&standard, team.id, title)
+            );
+        }
+        let sw = count(&standard, team.id, "Social worker");
+        let grown = count(&large, team.id, "Social worker");
+        assert!(
+            sw == 0 && grown == 0 || grown >= sw * 4,
+            "{}: {sw} social workers became {grown}",
+            team.name
+        );
+    }
+    let employed = employed_on(&large, params.today);
+    assert!((1500..=2500).contains(&employed), "{employed} employed");
+    let refused = authority(&DemoParams {
+        posts: STANDARD_POSTS - 1,
+        ..params
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(refused.contains("posts"), "{refused}");
+}
+
 #[test]
 fn the_standard_demo_keeps_every_rule() {
     let params = DemoParams::standard(today());
@@ -511,13 +567,20 @@ proptest! {
         years in 0u32..30,
         days_after in 0u64..3000,
         first in 0u32..40,
+        extra_posts in prop_oneof![Just(0u32), 0u32..2500],
     ) {
         let today = d(2022, 10, 1) + Days::new(days_after);
-        let params = DemoParams { children: count, years, seed, today };
+        let posts = STANDARD_POSTS + extra_posts;
+        let params = DemoParams { children: count, years, seed, today, posts };
         let a = authority(&params).unwrap();
         check_authority(&a, today);
-        let employed = employed_on(&a, today);
-        prop_assert!((300..=500).contains(&employed), "{} staff employed on {}", employed, today);
+        prop_assert_eq!(a.posts.len(), posts as usize);
+        // Most posts are filled on any day (people leave, posts stay vacant a while).
+        let employed = employed_on(&a, today) as u32;
+        prop_assert!(
+            (posts * 3 / 4..=posts * 5 / 4).contains(&employed),
+            "{} staff employed on {} in {} posts", employed, today, posts
+        );
         let all = children(&params, &a, 0..count);
         prop_assert_eq!(all.len(), count as usize);
         check_children(&a, &params, &all, 0);

@@ -26,6 +26,7 @@ pub mod service;
 pub mod staff;
 pub mod timescales;
 pub mod transfer;
+pub mod transfer_tasks;
 pub mod tupe;
 
 pub use dates::Period;

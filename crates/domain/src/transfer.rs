@@ -260,6 +260,21 @@ pub fn plan_moves(
     Ok(moves)
 }
 
+/// How far past the effective date a plan looks for statutory work due on the cases
+/// that move: the new provider's first four weeks.
+pub const DUE_WINDOW_DAYS: u64 = 28;
+
+/// Whether a thing due on a moving case (worked out as at the effective date) belongs
+/// in the plan: still outstanding on the effective date, and due no later than
+/// [`DUE_WINDOW_DAYS`] after it (so overdue work is always listed; day 28 is in, day
+/// 29 is not).
+pub fn due_around_transfer(item: &crate::timescales::DueItem, effective_from: NaiveDate) -> bool {
+    let last = effective_from
+        .checked_add_days(chrono::Days::new(DUE_WINDOW_DAYS))
+        .unwrap_or(NaiveDate::MAX);
+    item.status.is_outstanding() && item.due <= last
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -617,5 +632,33 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn due_work_in_the_plan_is_outstanding_and_due_by_day_28() {
+        use crate::timescales::{DueFor, DueItem, RuleId, Status};
+        let day = d(2027, 4, 1);
+        let item = |due: NaiveDate, status: Status| DueItem {
+            rule: RuleId::ChildProtectionVisit,
+            due_for: DueFor::Case,
+            clock_started: d(2027, 3, 1),
+            due,
+            status,
+        };
+        let in_days = |n: u32| Status::DueIn { days: n };
+        assert!(due_around_transfer(&item(d(2027, 4, 29), in_days(28)), day));
+        assert!(!due_around_transfer(
+            &item(d(2027, 4, 30), in_days(29)),
+            day
+        ));
+        assert!(due_around_transfer(&item(day, Status::DueToday), day));
+        assert!(due_around_transfer(
+            &item(d(2026, 12, 1), Status::Overdue { days: 121 }),
+            day
+        ));
+        assert!(!due_around_transfer(
+            &item(d(2027, 4, 10), Status::DoneOnTime { on: d(2027, 3, 30) }),
+            day
+        ));
     }
 }

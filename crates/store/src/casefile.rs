@@ -11,7 +11,7 @@ use sqlx::Row;
 use carebridge_domain::casefile::events::{Event, EventKind, NewEvent};
 use carebridge_domain::casefile::notes::{NewNote, Note, NoteKind};
 use carebridge_domain::child::{Child, Involvement};
-use carebridge_domain::{ChildId, EventId, InvolvementId, NoteId, UserId};
+use carebridge_domain::{ChildId, EventId, InvolvementId, NoteId, ServiceId, StaffId, UserId};
 use carebridge_policy::{CaseloadOf, ChildAccess, SearchScope};
 
 use crate::children::{child, involvement};
@@ -110,6 +110,100 @@ fn reading(access: &ChildAccess) -> Result<(), StoreError> {
             "this access does not allow reading the record",
         ))
     }
+}
+
+/// A child's events without their author, as one `string_agg` value (over
+/// `case_events e`) of `|`-separated fields and `;`-separated entries in date order,
+/// read back by [`events_brief`]. Hand-written: no crate reads this, and both
+/// separators are outside every value written here (ids, codes, ISO dates and the
+/// details' JSON of codes). A long record has hundreds of entries, and a row through
+/// sqlx costs far more than its few bytes.
+const EVENTS_BRIEF: &str = "string_agg(CAST(e.id AS TEXT) || '|' || CAST(e.involvement_id AS TEXT) || '|' || e.kind \
+     || '|' || e.occurred_on || '|' || e.details || '|' || e.recorded_at, ';' ORDER BY e.occurred_on, e.id)";
+
+/// A child's notes without their summary, text and author, likewise (over
+/// `case_notes n`), read back by [`notes_brief`].
+const NOTES_BRIEF: &str = "string_agg(CAST(n.id AS TEXT) || '|' || CAST(n.involvement_id AS TEXT) || '|' || n.kind \
+     || '|' || n.occurred_on || '|' || COALESCE(CAST(n.child_seen AS TEXT), '') \
+     || '|' || COALESCE(CAST(n.seen_alone AS TEXT), '') || '|' || n.recorded_at, ';' ORDER BY n.occurred_on, n.id)";
+
+fn brief_entry_error(what: &'static str) -> StoreError {
+    StoreError::Corrupt {
+        what,
+        problem: "an entry does not have its fields".to_owned(),
+    }
+}
+
+fn brief_id(text: &str, what: &'static str) -> Result<i64, StoreError> {
+    text.parse::<i64>().map_err(|_| brief_entry_error(what))
+}
+
+fn brief_instant(text: &str, what: &'static str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| brief_entry_error(what))
+}
+
+/// Reads an [`EVENTS_BRIEF`] value (None: the child has no events).
+fn events_brief(child: ChildId, text: Option<String>) -> Result<Vec<Event>, StoreError> {
+    let mut events = Vec::new();
+    for entry in text
+        .as_deref()
+        .unwrap_or("")
+        .split(';')
+        .filter(|e| !e.is_empty())
+    {
+        let f: Vec<&str> = entry.splitn(6, '|').collect();
+        let [eid, work, kind, on, details, at] = f[..] else {
+            return Err(brief_entry_error("case_events"));
+        };
+        events.push(Event {
+            id: EventId(brief_id(eid, "case_events.id")?),
+            child,
+            involvement: InvolvementId(brief_id(work, "case_events.involvement_id")?),
+            kind: EventKind::parse(kind).map_err(corrupt("case_events.kind"))?,
+            occurred_on: parse_stored_date("case_events.occurred_on", on)?,
+            details: fields("case_events.details", details)?,
+            recorded_by: String::new(),
+            recorded_at: brief_instant(at, "case_events.recorded_at")?,
+        });
+    }
+    Ok(events)
+}
+
+/// Reads a [`NOTES_BRIEF`] value (None: the child has no notes).
+fn notes_brief(child: ChildId, text: Option<String>) -> Result<Vec<Note>, StoreError> {
+    let flag = |text: &str| match text {
+        "" => None,
+        "0" => Some(false),
+        _ => Some(true),
+    };
+    let mut notes = Vec::new();
+    for entry in text
+        .as_deref()
+        .unwrap_or("")
+        .split(';')
+        .filter(|e| !e.is_empty())
+    {
+        let f: Vec<&str> = entry.splitn(7, '|').collect();
+        let [nid, work, kind, on, seen, alone, at] = f[..] else {
+            return Err(brief_entry_error("case_notes"));
+        };
+        notes.push(Note {
+            id: NoteId(brief_id(nid, "case_notes.id")?),
+            child,
+            involvement: InvolvementId(brief_id(work, "case_notes.involvement_id")?),
+            kind: NoteKind::parse(kind).map_err(corrupt("case_notes.kind"))?,
+            occurred_on: parse_stored_date("case_notes.occurred_on", on)?,
+            child_seen: flag(seen),
+            seen_alone: flag(alone),
+            summary: String::new(),
+            body: String::new(),
+            recorded_by: String::new(),
+            recorded_at: brief_instant(at, "case_notes.recorded_at")?,
+        });
+    }
+    Ok(notes)
 }
 
 impl RecordTx {
@@ -235,94 +329,23 @@ impl RecordTx {
         Ok((events, notes))
     }
 
-    /// Events and notes without text, each list as one `string_agg` row of
-    /// `|`-separated fields and `;`-separated entries (hand-written: no crate reads
-    /// this, and both separators are outside every value written here: ids, codes,
-    /// ISO dates and the details' JSON of codes).
+    /// Events and notes without text, each list as one `string_agg` row (see
+    /// [`EVENTS_BRIEF`]).
     async fn casefile_brief(
         &mut self,
         child: ChildId,
     ) -> Result<(Vec<Event>, Vec<Note>), StoreError> {
-        let row = sqlx::query(
-            "SELECT \
-             (SELECT string_agg(CAST(e.id AS TEXT) || '|' || CAST(e.involvement_id AS TEXT) || '|' || e.kind \
-                     || '|' || e.occurred_on || '|' || e.details || '|' || e.recorded_at, ';' \
-                     ORDER BY e.occurred_on, e.id) \
-                FROM case_events e WHERE e.child_id = $1) AS events, \
-             (SELECT string_agg(CAST(n.id AS TEXT) || '|' || CAST(n.involvement_id AS TEXT) || '|' || n.kind \
-                     || '|' || n.occurred_on || '|' || COALESCE(CAST(n.child_seen AS TEXT), '') \
-                     || '|' || COALESCE(CAST(n.seen_alone AS TEXT), '') || '|' || n.recorded_at, ';' \
-                     ORDER BY n.occurred_on, n.id) \
-                FROM case_notes n WHERE n.child_id = $1) AS notes",
-        )
+        let row = sqlx::query(&format!(
+            "SELECT (SELECT {EVENTS_BRIEF} FROM case_events e WHERE e.child_id = $1) AS events, \
+             (SELECT {NOTES_BRIEF} FROM case_notes n WHERE n.child_id = $1) AS notes"
+        ))
         .bind(child.0)
         .fetch_one(&mut *self.tx)
         .await?;
-        let bad = |what: &'static str| StoreError::Corrupt {
-            what,
-            problem: "an entry does not have its fields".to_owned(),
-        };
-        let id = |text: &str, what: &'static str| text.parse::<i64>().map_err(|_| bad(what));
-        let stamp = |text: &str, what: &'static str| {
-            DateTime::parse_from_rfc3339(text)
-                .map(|t| t.with_timezone(&Utc))
-                .map_err(|_| bad(what))
-        };
-        let flag = |text: &str| match text {
-            "" => None,
-            "0" => Some(false),
-            _ => Some(true),
-        };
-        let mut events = Vec::new();
-        let text: Option<String> = row.try_get("events")?;
-        for entry in text
-            .as_deref()
-            .unwrap_or("")
-            .split(';')
-            .filter(|e| !e.is_empty())
-        {
-            let f: Vec<&str> = entry.splitn(6, '|').collect();
-            let [eid, work, kind, on, details, at] = f[..] else {
-                return Err(bad("case_events"));
-            };
-            events.push(Event {
-                id: EventId(id(eid, "case_events.id")?),
-                child,
-                involvement: InvolvementId(id(work, "case_events.involvement_id")?),
-                kind: EventKind::parse(kind).map_err(corrupt("case_events.kind"))?,
-                occurred_on: parse_stored_date("case_events.occurred_on", on)?,
-                details: fields("case_events.details", details)?,
-                recorded_by: String::new(),
-                recorded_at: stamp(at, "case_events.recorded_at")?,
-            });
-        }
-        let mut notes = Vec::new();
-        let text: Option<String> = row.try_get("notes")?;
-        for entry in text
-            .as_deref()
-            .unwrap_or("")
-            .split(';')
-            .filter(|e| !e.is_empty())
-        {
-            let f: Vec<&str> = entry.splitn(7, '|').collect();
-            let [nid, work, kind, on, seen, alone, at] = f[..] else {
-                return Err(bad("case_notes"));
-            };
-            notes.push(Note {
-                id: NoteId(id(nid, "case_notes.id")?),
-                child,
-                involvement: InvolvementId(id(work, "case_notes.involvement_id")?),
-                kind: NoteKind::parse(kind).map_err(corrupt("case_notes.kind"))?,
-                occurred_on: parse_stored_date("case_notes.occurred_on", on)?,
-                child_seen: flag(seen),
-                seen_alone: flag(alone),
-                summary: String::new(),
-                body: String::new(),
-                recorded_by: String::new(),
-                recorded_at: stamp(at, "case_notes.recorded_at")?,
-            });
-        }
-        Ok((events, notes))
+        Ok((
+            events_brief(child, row.try_get("events")?)?,
+            notes_brief(child, row.try_get("notes")?)?,
+        ))
     }
 
     /// Saves (or replaces) the person's draft of a form about the child. Returns
@@ -514,6 +537,158 @@ impl RecordTx {
             }
         }
         Ok(records)
+    }
+}
+
+/// A child with work open in some services on a day, as a transfer's dry run reads
+/// them: the whole record as the statutory clocks need it (events and notes without
+/// text), the piece of work that holds the child in those services, and who is
+/// allocated to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenCasefile {
+    /// The child's record (notes without their text, events without their author).
+    pub record: ChildCasefile,
+    /// The open piece of work in one of the services (the latest started, if several).
+    pub held: Involvement,
+    /// The worker allocated to it on the day, if anyone.
+    pub allocated: Option<StaffId>,
+}
+
+impl Store {
+    /// Every child with work open on `day` in one of `services`, by child id, each with
+    /// their record as the statutory clocks read it and the piece of work (and worker)
+    /// that holds them there.
+    ///
+    /// A planning read for the transfer's dry run (an operator-level view: no policy,
+    /// no audit entry). Its callers show counts and child ids, never names or what the
+    /// record says. Five queries whatever the number of children: events and notes come
+    /// as one aggregated row per child, because a row through sqlx costs far more than
+    /// its bytes and an open case has dozens of entries.
+    pub async fn open_casefiles(
+        &self,
+        services: &[ServiceId],
+        day: NaiveDate,
+    ) -> Result<Vec<OpenCasefile>, StoreError> {
+        if services.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut p = Params::default();
+        let list = services
+            .iter()
+            .map(|s| p.int(s.0))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let on = p.text(&date_text(day));
+        let open_work = |w: &str| {
+            format!(
+                "{w}.service_id IN ({list}) AND {w}.starts_on <= {on} \
+                 AND ({w}.ends_on IS NULL OR {w}.ends_on >= {on})"
+            )
+        };
+        let open_children = format!(
+            "SELECT w.child_id FROM involvements w WHERE {}",
+            open_work("w")
+        );
+        let queries = [
+            format!(
+                "SELECT c.id, c.given_name, c.family_name, c.sex, c.date_of_birth FROM children c \
+                 WHERE c.id IN ({open_children}) ORDER BY c.id"
+            ),
+            format!(
+                "SELECT id, child_id, service_id, team_id, kind, starts_on, ends_on FROM involvements \
+                 WHERE child_id IN ({open_children}) ORDER BY child_id, starts_on, id"
+            ),
+            format!(
+                "SELECT e.child_id, {EVENTS_BRIEF} AS entries FROM case_events e \
+                 WHERE e.child_id IN ({open_children}) GROUP BY e.child_id"
+            ),
+            format!(
+                "SELECT n.child_id, {NOTES_BRIEF} AS entries FROM case_notes n \
+                 WHERE n.child_id IN ({open_children}) GROUP BY n.child_id"
+            ),
+            format!(
+                "SELECT a.involvement_id, a.staff_id FROM allocations a \
+                 JOIN involvements i ON i.id = a.involvement_id \
+                 WHERE {} AND a.starts_on <= {on} AND (a.ends_on IS NULL OR a.ends_on >= {on}) \
+                 ORDER BY a.involvement_id, a.starts_on",
+                open_work("i")
+            ),
+        ];
+        let mut conn = self.pool().acquire().await?;
+        let mut rows = Vec::new();
+        for sql in &queries {
+            rows.push(
+                p.clone()
+                    .bind(sqlx::query(sql))
+                    .fetch_all(&mut *conn)
+                    .await?,
+            );
+        }
+        let [children, involvements, events, notes, allocations] = &rows[..] else {
+            return Err(StoreError::Corrupt {
+                what: "open casefiles",
+                problem: "a query is missing".to_owned(),
+            });
+        };
+        let mut records: Vec<ChildCasefile> = children
+            .iter()
+            .map(|row| {
+                Ok(ChildCasefile {
+                    child: child(row)?,
+                    involvements: Vec::new(),
+                    events: Vec::new(),
+                    notes: Vec::new(),
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        let position: std::collections::HashMap<i64, usize> = records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.child.id.0, i))
+            .collect();
+        for row in involvements {
+            let owner: i64 = row.try_get("child_id")?;
+            if let Some(r) = position.get(&owner).and_then(|i| records.get_mut(*i)) {
+                r.involvements.push(involvement(row)?);
+            }
+        }
+        for row in events {
+            let owner = ChildId(row.try_get("child_id")?);
+            if let Some(r) = position.get(&owner.0).and_then(|i| records.get_mut(*i)) {
+                r.events = events_brief(owner, row.try_get("entries")?)?;
+            }
+        }
+        for row in notes {
+            let owner = ChildId(row.try_get("child_id")?);
+            if let Some(r) = position.get(&owner.0).and_then(|i| records.get_mut(*i)) {
+                r.notes = notes_brief(owner, row.try_get("entries")?)?;
+            }
+        }
+        let mut allocated = std::collections::HashMap::new();
+        for row in allocations {
+            // The latest allocation that started on or before the day wins.
+            allocated.insert(
+                InvolvementId(row.try_get("involvement_id")?),
+                StaffId(row.try_get("staff_id")?),
+            );
+        }
+        Ok(records
+            .into_iter()
+            .filter_map(|record| {
+                let held = record
+                    .involvements
+                    .iter()
+                    .filter(|w| services.contains(&w.service) && w.period.contains(day))
+                    .max_by_key(|w| (w.period.start(), w.id))?
+                    .clone();
+                let allocated = allocated.get(&held.id).copied();
+                Some(OpenCasefile {
+                    record,
+                    held,
+                    allocated,
+                })
+            })
+            .collect())
     }
 }
 

@@ -34,7 +34,7 @@ use sqlx::{AnyPool, Executor};
 pub use accounts::{NewUser, PendingSignOn, SessionRecord, UserRecord};
 pub use authority::AuthorityOverview;
 pub use carebridge_policy::GrantKind;
-pub use casefile::{ChildCasefile, Draft, DUE_LIST_LIMIT};
+pub use casefile::{ChildCasefile, Draft, OpenCasefile, DUE_LIST_LIMIT};
 pub use casework::{AllocationRecord, CaseRecord, Caseload, CaseloadEntry, Closure, Worker};
 pub use demo_load::{BatchRecords, Seed};
 pub use error::StoreError;

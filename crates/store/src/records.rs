@@ -985,10 +985,10 @@ fn name_tier_sql(
 }
 
 /// Values bound to a statement built at run time, numbered as they are added.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Params(Vec<Value>);
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Value {
     Int(Option<i64>),
     Text(Option<String>),

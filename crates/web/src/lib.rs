@@ -77,7 +77,12 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/instruments", post(pages::instruments::create))
         .route("/instruments/new", get(pages::instruments::new))
         .route("/transfers/{id}", get(pages::transfers::show))
-        .route("/transfers/{id}/execute", post(pages::transfers::execute))
+        .route("/transfers/{id}/dry-run", get(pages::transfers::dry_run))
+        .route("/transfers/{id}/tupe", get(pages::transfers::tupe))
+        .route(
+            "/transfers/{id}/execute",
+            get(pages::transfers::execute_page).post(pages::transfers::execute),
+        )
         .route("/transfers/{id}/cancel", post(pages::transfers::cancel))
         .route("/transfers/{id}/steps", post(pages::transfers::record_step))
         .route("/transfers/{id}/report", get(pages::transfers::report))

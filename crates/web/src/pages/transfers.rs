@@ -1,5 +1,7 @@
-//! Transfers of services between providers: the list, planning one, its dry run,
-//! executing or cancelling it, and its reconciliation report (page and CSV).
+//! Transfers of services between providers: the list, planning one, the plan's task
+//! list (the GOV.UK pattern: check the plan, review the dry run, the TUPE steps,
+//! execute, the reconciliation report), each task's page, and the report (page and
+//! CSV).
 //!
 //! Directors and service managers only; anyone else gets the 403 page.
 
@@ -8,9 +10,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
-use carebridge_app::transfer::Reconciliation;
+use carebridge_app::transfer::{Reconciliation, TeamDue, TransferPreview};
 use carebridge_app::AppError;
 use carebridge_domain::transfer::{PlanStatus, TransferRequest};
+use carebridge_domain::transfer_tasks::{Task, TaskPlace, TaskStatus};
 use carebridge_domain::tupe::{ItemStatus, TupeStep, TupeStepKind};
 use carebridge_domain::{InstrumentId, OrganisationId, ServiceId, TransferPlanId};
 use chrono::NaiveDate;
@@ -259,6 +262,7 @@ struct StaffLine {
 /// One line of the TUPE checklist as shown.
 #[derive(Debug, Clone)]
 struct ChecklistLine {
+    code: &'static str,
     label: &'static str,
     due: Day,
     status: &'static str,
@@ -267,31 +271,91 @@ struct ChecklistLine {
     warning: Option<String>,
 }
 
+/// One task of the plan's task list as shown.
+#[derive(Debug, Clone)]
+struct TaskLine {
+    name: String,
+    href: String,
+    hint: Option<String>,
+    status: &'static str,
+    /// The tag's colour class, or None for plain text (Completed, Cannot start yet).
+    tag: Option<&'static str>,
+    cannot_start: bool,
+}
+
+/// The plan's front page: its summary and its task list.
 #[derive(Template)]
 #[template(path = "transfer.html")]
 struct PlanPage {
     chrome: Chrome,
-    checklist: Vec<ChecklistLine>,
-    step_kinds: Vec<(&'static str, &'static str)>,
-    access: Vec<(String, String, &'static str, i64)>,
-    error: Option<String>,
+    summary: PlanSummary,
+    sections: Vec<(&'static str, Vec<TaskLine>)>,
+}
+
+/// The plan's summary, shown on each of its pages.
+#[derive(Debug, Clone)]
+struct PlanSummary {
     id: i64,
     title: String,
-    status: PlanStatus,
     status_label: &'static str,
     from: String,
     to: String,
     effective: Day,
     instrument: String,
     services: Vec<String>,
-    problem: Option<String>,
-    moves: Option<(usize, usize, usize)>,
-    staff: Vec<StaffLine>,
-    posts: Vec<(String, String, String, String)>,
-    children_in_scope: usize,
-    restricted_in_scope: Vec<(i64, String)>,
     created: String,
     decided: Option<String>,
+}
+
+impl PlanSummary {
+    fn of(p: &TransferPreview) -> Self {
+        PlanSummary {
+            id: p.plan.id.0,
+            title: p.plan.request.title.clone(),
+            status_label: p.plan.status.label(),
+            from: p.from.name.clone(),
+            to: p.to.name.clone(),
+            effective: Day(p.plan.request.effective_from),
+            instrument: format!("{} ({})", p.instrument.title, p.instrument.reference),
+            services: p.services.iter().map(|s| s.name.clone()).collect(),
+            created: format!(
+                "{} on {}",
+                p.plan.created_by,
+                Day(p.plan.created_at.date_naive())
+            ),
+            decided: p
+                .plan
+                .decided
+                .as_ref()
+                .map(|(who, at)| format!("{who} on {}", Day(at.date_naive()))),
+        }
+    }
+}
+
+/// Where a task is done, as a link.
+fn task_href(id: TransferPlanId, place: TaskPlace) -> String {
+    match place {
+        TaskPlace::Plan => format!("/transfers/{id}#plan"),
+        TaskPlace::DryRun(part) => format!("/transfers/{id}/dry-run#{}", part.anchor()),
+        TaskPlace::Tupe(kind) => format!("/transfers/{id}/tupe?step={}#record", kind.code()),
+        TaskPlace::Execute => format!("/transfers/{id}/execute"),
+        TaskPlace::Report => format!("/transfers/{id}/report"),
+    }
+}
+
+fn task_line(id: TransferPlanId, task: Task) -> TaskLine {
+    TaskLine {
+        href: task_href(id, task.place),
+        name: task.name,
+        hint: task.hint,
+        status: task.status.label(),
+        tag: match task.status {
+            TaskStatus::Completed | TaskStatus::CannotStartYet => None,
+            TaskStatus::Incomplete => Some("govuk-tag--blue"),
+            TaskStatus::Overdue | TaskStatus::Failed => Some("govuk-tag--red"),
+        },
+        cannot_start: task.status == TaskStatus::CannotStartYet,
+    }
 }
 
 pub(crate) async fn show(
@@ -302,63 +366,71 @@ pub(crate) async fn show(
     if let Some(page) = refused(&session) {
         return Ok(page);
     }
-    plan_page(&state, &session, plan_id(&id)?, None).await
-}
-
-/// The plan page, with the reason an execute or cancel was refused if there was one.
-async fn plan_page(
-    state: &AppState,
-    session: &Session,
-    id: TransferPlanId,
-    error: Option<String>,
-) -> Result<Response, WebError> {
+    let id = plan_id(&id)?;
     let p = state.app.preview_transfer(id).await?;
-    let checklist = state
+    let sections = state
         .app
-        .tupe_checklist(id)
+        .transfer_tasks(&p)
         .await?
         .into_iter()
-        .map(|item| ChecklistLine {
-            label: item.kind.label(),
-            due: Day(item.due),
-            status: item.status.label(),
-            tag: match item.status {
-                ItemStatus::Done => "govuk-tag--green",
-                ItemStatus::DoneLate => "govuk-tag--orange",
-                ItemStatus::Overdue => "govuk-tag--red",
-                ItemStatus::ToDo => "govuk-tag--blue",
-            },
-            done: item
-                .done
-                .iter()
-                .map(|s| {
-                    if s.notes.is_empty() {
-                        Day(s.done_on).to_string()
-                    } else {
-                        format!("{}: {}", Day(s.done_on), s.notes)
-                    }
-                })
-                .collect(),
-            warning: item.warning,
+        .map(|section| {
+            (
+                section.title,
+                section
+                    .tasks
+                    .into_iter()
+                    .map(|t| task_line(id, t))
+                    .collect(),
+            )
         })
         .collect();
-    let page = PlanPage {
-        chrome: Chrome::for_session(session, "transfers"),
-        checklist,
-        step_kinds: TupeStepKind::ALL
-            .iter()
-            .map(|k| (k.code(), k.label()))
-            .collect(),
-        error: error.clone(),
-        id: p.plan.id.0,
-        title: p.plan.request.title.clone(),
-        status: p.plan.status,
-        status_label: p.plan.status.label(),
-        from: p.from.name.clone(),
-        to: p.to.name.clone(),
-        effective: Day(p.plan.request.effective_from),
-        instrument: format!("{} ({})", p.instrument.title, p.instrument.reference),
-        services: p.services.iter().map(|s| s.name.clone()).collect(),
+    render(&PlanPage {
+        chrome: Chrome::for_session(&session, "transfers"),
+        summary: PlanSummary::of(&p),
+        sections,
+    })
+}
+
+/// One line of the due work list.
+#[derive(Debug, Clone)]
+struct DueLine {
+    child: i64,
+    line: super::children::DueLine,
+    held: String,
+}
+
+/// The dry run: what executing the plan would write and what it touches.
+#[derive(Template)]
+#[template(path = "transfer_dry_run.html")]
+struct DryRunPage {
+    chrome: Chrome,
+    summary: PlanSummary,
+    problem: Option<String>,
+    moves: Option<(usize, usize, usize)>,
+    staff: Vec<StaffLine>,
+    posts: Vec<(String, String, String, String, String)>,
+    children_in_scope: usize,
+    restricted_in_scope: Vec<(i64, String)>,
+    access: Vec<(String, String, &'static str, i64)>,
+    due_until: Option<Day>,
+    due_caption: &'static str,
+    due_teams: Vec<TeamDue>,
+    due_totals: (usize, usize, usize),
+    due: Vec<DueLine>,
+}
+
+pub(crate) async fn dry_run(
+    session: Session,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    if let Some(page) = refused(&session) {
+        return Ok(page);
+    }
+    let p = state.app.preview_transfer(plan_id(&id)?).await?;
+    render(&DryRunPage {
+        chrome: Chrome::for_session(&session, "transfers"),
+        summary: PlanSummary::of(&p),
         problem: p.problem.clone(),
         moves: p
             .moves
@@ -382,6 +454,7 @@ async fn plan_page(
                     post.code.as_str().to_owned(),
                     post.title.clone(),
                     team.clone(),
+                    post.grade.clone(),
                     post.fte(),
                 )
             })
@@ -404,24 +477,167 @@ async fn plan_page(
                 )
             })
             .collect(),
-        created: format!(
-            "{} on {}",
-            p.plan.created_by,
-            Day(p.plan.created_at.date_naive())
-        ),
-        decided: p
-            .plan
-            .decided
-            .as_ref()
-            .map(|(who, at)| format!("{who} on {}", Day(at.date_naive()))),
+        due_until: p.due.until.map(Day),
+        due_totals: (p.due.open_cases(), p.due.due(), p.due.overdue()),
+        due_caption: "By service and team",
+        due_teams: p.due.teams.clone(),
+        due: p
+            .due
+            .items
+            .iter()
+            .map(|d| DueLine {
+                child: d.child.0,
+                line: super::children::DueLine::from_item(&d.item),
+                held: match &d.allocated {
+                    Some(worker) => format!("{}, {} ({})", d.team, d.service, worker),
+                    None => format!("{}, {} (not allocated)", d.team, d.service),
+                },
+            })
+            .collect(),
+    })
+}
+
+/// The TUPE process: the checklist with dates and warnings, and the form to record a
+/// step.
+#[derive(Template)]
+#[template(path = "transfer_tupe.html")]
+struct TupePage {
+    chrome: Chrome,
+    summary: PlanSummary,
+    error: Option<String>,
+    checklist: Vec<ChecklistLine>,
+    /// Each step's code and label, and whether it is the one chosen.
+    step_kinds: Vec<(&'static str, &'static str, bool)>,
+}
+
+/// The TUPE page's query: the step to record, preselected.
+#[derive(Debug, Deserialize)]
+pub(crate) struct TupeQuery {
+    step: Option<String>,
+}
+
+pub(crate) async fn tupe(
+    session: Session,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<TupeQuery>,
+) -> Result<Response, WebError> {
+    if let Some(page) = refused(&session) {
+        return Ok(page);
+    }
+    let chosen = query.step.unwrap_or_default();
+    tupe_page(&state, &session, plan_id(&id)?, None, chosen).await
+}
+
+/// The TUPE page, with the reason a step was refused if there was one.
+async fn tupe_page(
+    state: &AppState,
+    session: &Session,
+    id: TransferPlanId,
+    error: Option<String>,
+    chosen: String,
+) -> Result<Response, WebError> {
+    let p = state.app.preview_transfer(id).await?;
+    let checklist = state
+        .app
+        .tupe_checklist(id)
+        .await?
+        .into_iter()
+        .map(|item| ChecklistLine {
+            code: item.kind.code(),
+            label: item.kind.label(),
+            due: Day(item.due),
+            status: item.status.label(),
+            tag: match item.status {
+                ItemStatus::Done => "govuk-tag--green",
+                ItemStatus::DoneLate => "govuk-tag--orange",
+                ItemStatus::Overdue => "govuk-tag--red",
+                ItemStatus::ToDo => "govuk-tag--blue",
+            },
+            done: item
+                .done
+                .iter()
+                .map(|s| {
+                    if s.notes.is_empty() {
+                        Day(s.done_on).to_string()
+                    } else {
+                        format!("{}: {}", Day(s.done_on), s.notes)
+                    }
+                })
+                .collect(),
+            warning: item.warning,
+        })
+        .collect();
+    let page = TupePage {
+        chrome: Chrome::for_session(session, "transfers"),
+        summary: PlanSummary::of(&p),
+        error: error.clone(),
+        checklist,
+        step_kinds: TupeStepKind::ALL
+            .iter()
+            .map(|k| (k.code(), k.label(), k.code() == chosen))
+            .collect(),
     };
-    let html = page.render()?;
-    let status = if error.is_some() {
+    with_status(page.render()?, error.is_some())
+}
+
+/// A page answered 409 when it shows why an action was refused, else 200.
+fn with_status(html: String, refused: bool) -> Result<Response, WebError> {
+    let status = if refused {
         StatusCode::CONFLICT
     } else {
         StatusCode::OK
     };
     Ok((status, axum::response::Html(html)).into_response())
+}
+
+/// Executing or cancelling the plan: the buttons, or why it cannot be done yet.
+#[derive(Template)]
+#[template(path = "transfer_execute.html")]
+struct ExecutePage {
+    chrome: Chrome,
+    summary: PlanSummary,
+    error: Option<String>,
+    status: PlanStatus,
+    execute: TaskLine,
+}
+
+pub(crate) async fn execute_page(
+    session: Session,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    if let Some(page) = refused(&session) {
+        return Ok(page);
+    }
+    decision_page(&state, &session, plan_id(&id)?, None).await
+}
+
+/// The execute page, with the reason an execute or cancel was refused if there was one.
+async fn decision_page(
+    state: &AppState,
+    session: &Session,
+    id: TransferPlanId,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    let p = state.app.preview_transfer(id).await?;
+    let execute = state
+        .app
+        .transfer_tasks(&p)
+        .await?
+        .into_iter()
+        .flat_map(|s| s.tasks)
+        .find(|t| t.place == TaskPlace::Execute)
+        .map(|t| task_line(id, t))
+        .ok_or_else(|| WebError::from(AppError::Internal("the plan has no execute task".into())))?;
+    let page = ExecutePage {
+        chrome: Chrome::for_session(session, "transfers"),
+        summary: PlanSummary::of(&p),
+        error: error.clone(),
+        status: p.plan.status,
+        execute,
+    };
+    with_status(page.render()?, error.is_some())
 }
 
 /// What the "record a step" form sends.
@@ -455,11 +671,12 @@ pub(crate) async fn record_step(
     let kind = match TupeStepKind::parse(&form.kind) {
         Ok(k) => k,
         Err(_) => {
-            return plan_page(
+            return tupe_page(
                 &state,
                 &session,
                 id,
                 Some("Choose which step was done".to_owned()),
+                form.kind.clone(),
             )
             .await
         }
@@ -472,21 +689,23 @@ pub(crate) async fn record_step(
         (Ok(d), Ok(m), Ok(y)) => match NaiveDate::from_ymd_opt(y, m, d) {
             Some(date) => date,
             None => {
-                return plan_page(
+                return tupe_page(
                     &state,
                     &session,
                     id,
                     Some("The date the step was done must be a real date".to_owned()),
+                    form.kind.clone(),
                 )
                 .await
             }
         },
         _ => {
-            return plan_page(
+            return tupe_page(
                 &state,
                 &session,
                 id,
                 Some("Enter the date the step was done, for example 4 3 2027".to_owned()),
+                form.kind.clone(),
             )
             .await
         }
@@ -501,8 +720,10 @@ pub(crate) async fn record_step(
         .record_tupe_step(id, &step, &session.actor.username)
         .await
     {
-        Ok(()) => Ok(see_other(&format!("/transfers/{id}#tupe"))),
-        Err(AppError::Invalid(e)) => plan_page(&state, &session, id, Some(e.to_string())).await,
+        Ok(()) => Ok(see_other(&format!("/transfers/{id}/tupe"))),
+        Err(AppError::Invalid(e)) => {
+            tupe_page(&state, &session, id, Some(e.to_string()), form.kind.clone()).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -531,8 +752,10 @@ pub(crate) async fn execute(
         .await
     {
         Ok(_) => Ok(see_other(&format!("/transfers/{id}/report"))),
-        Err(AppError::Invalid(e)) => plan_page(&state, &session, id, Some(e.to_string())).await,
-        Err(AppError::Conflict(message)) => plan_page(&state, &session, id, Some(message)).await,
+        Err(AppError::Invalid(e)) => decision_page(&state, &session, id, Some(e.to_string())).await,
+        Err(AppError::Conflict(message)) => {
+            decision_page(&state, &session, id, Some(message)).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -550,7 +773,9 @@ pub(crate) async fn cancel(
     let id = plan_id(&id)?;
     match state.app.cancel_transfer(id, &session.actor.username).await {
         Ok(()) => Ok(see_other(&format!("/transfers/{id}"))),
-        Err(AppError::Conflict(message)) => plan_page(&state, &session, id, Some(message)).await,
+        Err(AppError::Conflict(message)) => {
+            decision_page(&state, &session, id, Some(message)).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -560,6 +785,8 @@ pub(crate) async fn cancel(
 struct ReportPage {
     chrome: Chrome,
     id: i64,
+    due_caption: &'static str,
+    due_teams: Vec<TeamDue>,
     report: Reconciliation,
 }
 
@@ -576,6 +803,8 @@ pub(crate) async fn report(
     render(&ReportPage {
         chrome: Chrome::for_session(&session, "transfers"),
         id: id.0,
+        due_caption: "Context: open cases and work due within 28 days of the effective date",
+        due_teams: report.due_work.clone(),
         report,
     })
 }

@@ -360,7 +360,23 @@ async fn a_director_executes_a_transfer_and_reads_the_report() {
         .await
         .unwrap();
     assert_eq!(b.heading().await, "Children's services to the trust");
-    b.assert_accessible("the plan page").await;
+    b.assert_accessible("the plan's task list").await;
+    for (page, heading) in [
+        ("dry-run", "Dry run: what executing it writes"),
+        ("tupe", "TUPE process"),
+        ("execute", "Execute the transfer"),
+    ] {
+        b.client
+            .goto(&server.url(&format!("/transfers/{id}/{page}")))
+            .await
+            .unwrap();
+        assert_eq!(b.heading().await, heading);
+        b.assert_accessible(page).await;
+    }
+    b.client
+        .goto(&server.url(&format!("/transfers/{id}")))
+        .await
+        .unwrap();
 
     // Months later (the session has long expired): signing in returns to the plan.
     carebridge_testkit::set_day(&server.clock, 2027, 4, 1);
@@ -369,12 +385,28 @@ async fn a_director_executes_a_transfer_and_reads_the_report() {
     b.sign_in_as("director.demo", carebridge_demo::DEMO_PASSWORD)
         .await;
     assert_eq!(b.path().await, format!("/transfers/{id}"));
+    // The task list's "Execute the transfer" task leads to the button.
+    b.client
+        .find(Locator::LinkText("Execute the transfer"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(b.path().await, format!("/transfers/{id}/execute"));
+    b.assert_accessible("the execute page on the day").await;
     b.click_button("Execute the transfer").await;
     assert_eq!(b.path().await, format!("/transfers/{id}/report"));
     assert_eq!(b.heading().await, "Reconciliation report");
     let panel = b.client.find(Locator::Css(".govuk-panel")).await.unwrap();
     assert!(panel.text().await.unwrap().contains("Every check passed"));
     b.assert_accessible("the reconciliation report").await;
+    b.client
+        .goto(&server.url(&format!("/transfers/{id}")))
+        .await
+        .unwrap();
+    b.assert_accessible("the task list of an executed plan")
+        .await;
     b.client.clone().close().await.unwrap();
 }
 

@@ -481,12 +481,57 @@ async fn a_director_plans_dry_runs_and_executes_a_transfer_on_the_web() {
         .unwrap();
     assert_eq!(made.status(), 303);
     let plan = made.headers()["location"].to_str().unwrap().to_owned();
+    // The plan's front page is a GOV.UK task list in the order a director works,
+    // each task linking to where it is done, with its status.
     let page = crate::common::get_text(&c, server.url(&plan)).await;
-    assert!(page.contains("Dry run: what executing it writes"));
-    assert!(page.contains("staff change employer"));
+    assert!(page.contains("class=\"govuk-task-list\""), "{page}");
+    let sections = [
+        "The instrument and the plan",
+        "Review what moves",
+        "TUPE process",
+        "Execute",
+        "Reconciliation",
+    ];
+    let at: Vec<usize> = sections.iter().map(|s| page.find(s).unwrap()).collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{at:?}");
+    for link in [
+        "/dry-run#due-work",
+        "/dry-run#access",
+        "/tupe?step=eli#record",
+        "/execute",
+        "/report",
+    ] {
+        assert!(page.contains(&format!("href=\"{plan}{link}\"")), "{link}");
+    }
+    // Before the effective date, execution and the report cannot start yet.
+    assert!(page.contains("Can be executed on or after 1 April 2027"));
+    assert_eq!(
+        page.matches("govuk-task-list__status--cannot-start-yet")
+            .count(),
+        2,
+        "{page}"
+    );
+    let dry_run = crate::common::get_text(&c, server.url(&format!("{plan}/dry-run"))).await;
+    assert!(dry_run.contains("Dry run: what executing it writes"));
+    assert!(dry_run.contains("staff change employer"));
+    assert!(dry_run.contains("Open cases and work due within 28 days"));
+    let preview = server
+        .app
+        .preview_transfer(plan.rsplit('/').next().unwrap().parse().unwrap())
+        .await
+        .unwrap();
+    assert!(dry_run.contains(&format!(
+        "{} children have work open in these services",
+        preview.due.open_cases()
+    )));
+    for team in &preview.due.teams {
+        assert!(dry_run.contains(&team.team), "{}", team.team);
+    }
 
     // The TUPE checklist: information given on time, a step in the future refused.
-    assert!(page.contains("Employee liability information given"));
+    let tupe = crate::common::get_text(&c, server.url(&format!("{plan}/tupe?step=eli"))).await;
+    assert!(tupe.contains("Employee liability information given"));
+    assert!(tupe.contains("<option value=\"eli\" selected>"));
     let step = |kind: &str, day: &str, month: &str, year: &str| {
         vec![
             ("csrf_token", token.clone()),
@@ -504,11 +549,18 @@ async fn a_director_plans_dry_runs_and_executes_a_transfer_on_the_web() {
         .await
         .unwrap();
     assert_eq!(recorded.status(), 303);
-    let page = crate::common::get_text(&c, server.url(&plan)).await;
+    assert_eq!(
+        recorded.headers()["location"].to_str().unwrap(),
+        format!("{plan}/tupe")
+    );
+    let page = crate::common::get_text(&c, server.url(&format!("{plan}/tupe"))).await;
     assert!(
         page.contains("Done 20 November 2026: Sent to the trust"),
         "{page}"
     );
+    // The task list shows the step completed with its date.
+    let tasks = crate::common::get_text(&c, server.url(&plan)).await;
+    assert!(tasks.contains("Done on 20 November 2026"), "{tasks}");
     let future = c
         .post(server.url(&format!("{plan}/steps")))
         .form(&step("consultation", "1", "1", "2027"))
