@@ -216,6 +216,7 @@ impl App {
             }
             let allocations = carebridge_demo::allocations(params, &authority, &batch);
             let people = carebridge_demo::people(params, &batch);
+            let relatives = carebridge_demo::families(params, &batch);
             self.store()
                 .load_children(
                     &batch,
@@ -227,6 +228,7 @@ impl App {
                         events: &events,
                         notes: &notes,
                         recorded_by: historian,
+                        relatives: &relatives,
                     },
                 )
                 .await?;

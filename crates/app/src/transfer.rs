@@ -86,11 +86,6 @@ pub struct Reconciliation {
     pub before: ScopeSummary,
     /// The scope after.
     pub after: ScopeSummary,
-    /// Context, not a check: the open cases and the statutory work due within 28 days
-    /// of the effective date (or overdue by then) on them, per service and team, as
-    /// the plan showed them when it was executed.
-    #[serde(default)]
-    pub due_work: Vec<TeamDue>,
 }
 
 /// The open cases of one team of a moving service on the effective date, and the
@@ -297,7 +292,6 @@ pub fn reconcile(
         checks,
         before: ScopeSummary::of(&before),
         after: ScopeSummary::of(&after),
-        due_work: Vec::new(),
     }
 }
 
@@ -812,7 +806,6 @@ impl App {
             .into());
         }
         let moves = self.transfer_moves(&plan.request).await?;
-        let due_work = self.due_at_transfer(&plan.request).await?.teams;
         let request = plan.request.clone();
         let scope = (
             plan.request.services.as_slice(),
@@ -827,8 +820,7 @@ impl App {
                 self.clock().now(),
                 scope,
                 move |before, after| {
-                    let mut report = reconcile(id, &request, before, after);
-                    report.due_work = due_work;
+                    let report = reconcile(id, &request, before, after);
                     let json = serde_json::to_string(&report).map_err(|e| {
                         carebridge_store::StoreError::Corrupt {
                             what: "reconciliation report",

@@ -355,13 +355,6 @@ fn print_report(out: &mut impl Write, report: &Reconciliation) -> Result<()> {
             writeln!(out, "        {failure}")?;
         }
     }
-    if !report.due_work.is_empty() {
-        writeln!(
-            out,
-            "  context: open cases and work due within 28 days of the effective date"
-        )?;
-        print_due_work(out, &report.due_work)?;
-    }
     writeln!(
         out,
         "{}",

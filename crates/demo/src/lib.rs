@@ -19,6 +19,7 @@ mod casefile_history;
 mod casework;
 mod child_histories;
 mod days;
+mod family;
 mod names;
 mod people;
 mod story;
@@ -226,6 +227,21 @@ pub fn casefile(
 ) {
     let file = casefile_history::casefile(params.seed, params.today, child, work);
     (file.events, file.notes)
+}
+
+/// The families of `children` (mother, usually a father, now and then a grandparent or
+/// special guardian), from each child's own stream.
+pub fn families(
+    params: &DemoParams,
+    children: &[(Child, Vec<Involvement>)],
+) -> Vec<carebridge_domain::relationships::RelativeRecord> {
+    children
+        .iter()
+        .flat_map(|(child, _)| {
+            let index = u32::try_from(child.id.0.saturating_sub(1)).unwrap_or(0);
+            family::family(params, index, child)
+        })
+        .collect()
 }
 
 /// The person's details of each of `children` (as [`children`] made them: the child

@@ -644,3 +644,60 @@ fn demo_people_are_fictional_plausible_and_deterministic() {
     assert!(nhs.len() > 2500, "{} NHS numbers", nhs.len());
     assert!(moved > 600 && previous > 100 && aliases > 50 && upns > 1000);
 }
+
+#[test]
+fn demo_families_keep_the_rules_of_parental_responsibility() {
+    use carebridge_demo::families;
+    use carebridge_domain::relationships::{
+        check_relationship, OtherInput, RelationshipInput, RelationshipKind,
+    };
+    let params = DemoParams::standard(today());
+    let a = authority(&params).unwrap();
+    let kids = children(&params, &a, 0..3000);
+    let all = families(&params, &kids);
+    let mut chunked = families(&params, &kids[..1000]);
+    chunked.extend(families(&params, &kids[1000..]));
+    assert_eq!(all, chunked, "the same however the children are chunked");
+    let mut ids = BTreeSet::new();
+    let mut fathers = 0;
+    for (child, _) in &kids {
+        let family: Vec<_> = all.iter().filter(|r| r.child == child.id).collect();
+        let mothers: Vec<_> = family
+            .iter()
+            .filter(|r| r.kind == RelationshipKind::Mother)
+            .collect();
+        assert_eq!(mothers.len(), 1, "child {} has one mother", child.id);
+        fathers += family
+            .iter()
+            .filter(|r| r.kind == RelationshipKind::Father)
+            .count();
+        for r in family {
+            assert!(ids.insert(r.person_id), "{:?} twice", r.person_id);
+            // Each relationship passes the form's own checks.
+            let input = RelationshipInput {
+                kind: Some(r.kind),
+                other: OtherInput::New {
+                    given_name: r.person.given_name.clone(),
+                    family_name: r.person.family_name.clone(),
+                    date_of_birth: r.person.date_of_birth,
+                },
+                responsibility: Some(r.responsibility.is_some()),
+                basis: r.responsibility,
+                from: None,
+            };
+            check_relationship(child.id, input, &[], params.today)
+                .unwrap_or_else(|p| panic!("child {}: {p:?}", child.id));
+            if let Some(born) = r.person.date_of_birth {
+                assert!(
+                    born < child.date_of_birth,
+                    "a relative born after the child"
+                );
+            }
+        }
+    }
+    // Most children have a known father, not all.
+    assert!(
+        fathers > kids.len() / 2 && fathers < kids.len(),
+        "{fathers}"
+    );
+}

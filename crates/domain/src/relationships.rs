@@ -457,6 +457,22 @@ pub fn check_relationship(
     }
 }
 
+/// A relationship with a related person whose id is fixed in advance, for loading many
+/// at once (the demo).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelativeRecord {
+    /// Whose relative.
+    pub child: ChildId,
+    /// The related person's id.
+    pub person_id: RelatedPersonId,
+    /// Who they are to the child.
+    pub kind: RelationshipKind,
+    /// Their name and date of birth.
+    pub person: NewPerson,
+    /// How they hold parental responsibility, if they do.
+    pub responsibility: Option<ResponsibilityBasis>,
+}
+
 /// Someone already recorded for a child's family, offered on the form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RelatedPersonOption {

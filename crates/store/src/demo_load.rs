@@ -12,6 +12,7 @@ use carebridge_domain::instrument::Instrument;
 use carebridge_domain::organisation::Organisation;
 use carebridge_domain::person::PersonDetails;
 use carebridge_domain::provision::ProvisionPeriod;
+use carebridge_domain::relationships::RelativeRecord;
 use carebridge_domain::service::Service;
 use carebridge_domain::staff::{Employment, Post, StaffMember, Team};
 use carebridge_domain::UserId;
@@ -67,6 +68,8 @@ pub struct BatchRecords<'a> {
     pub notes: &'a [Note],
     /// The account that wrote the events and notes.
     pub recorded_by: UserId,
+    /// The children's relatives (related people with fixed ids).
+    pub relatives: &'a [RelativeRecord],
 }
 
 /// One bound value of a bulk insert.
@@ -540,6 +543,62 @@ impl Store {
             rows,
         )
         .await?;
+        let rows = records
+            .relatives
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::Int(r.person_id.0),
+                    text(&r.person.given_name),
+                    text(&r.person.family_name),
+                    Cell::OptText(opt_date_text(r.person.date_of_birth)),
+                    Cell::Int(by),
+                    text(&recorded_at),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut tx,
+            "related_people",
+            &[
+                "id",
+                "given_name",
+                "family_name",
+                "date_of_birth",
+                "recorded_by",
+                "recorded_at",
+            ],
+            rows,
+        )
+        .await?;
+        let rows = records
+            .relatives
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::Int(r.child.0),
+                    text(r.kind.code()),
+                    Cell::Int(r.person_id.0),
+                    Cell::OptText(r.responsibility.map(|b| b.code().to_owned())),
+                    Cell::Int(by),
+                    text(&recorded_at),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut tx,
+            "relationships",
+            &[
+                "child_id",
+                "kind",
+                "person_id",
+                "responsibility",
+                "recorded_by",
+                "recorded_at",
+            ],
+            rows,
+        )
+        .await?;
         resync_identities(&mut tx, self.backend).await?;
         tx.commit().await?;
         Ok(())
@@ -569,6 +628,7 @@ async fn resync_identities(
         "employments",
         "children",
         "involvements",
+        "related_people",
     ] {
         let sql = format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table}), 1))"

@@ -785,8 +785,6 @@ pub(crate) async fn cancel(
 struct ReportPage {
     chrome: Chrome,
     id: i64,
-    due_caption: &'static str,
-    due_teams: Vec<TeamDue>,
     report: Reconciliation,
 }
 
@@ -803,8 +801,6 @@ pub(crate) async fn report(
     render(&ReportPage {
         chrome: Chrome::for_session(&session, "transfers"),
         id: id.0,
-        due_caption: "Context: open cases and work due within 28 days of the effective date",
-        due_teams: report.due_work.clone(),
         report,
     })
 }
