@@ -15,11 +15,12 @@ use chrono::{Datelike, NaiveDate};
 use carebridge_domain::casefile::case_events::case_events;
 use carebridge_domain::casefile::events::{check_event, EventInput};
 use carebridge_domain::casefile::notes::{check_note, NoteInput, WorkSpan};
+use carebridge_domain::casefile::work::{check_work, TeamChoice, WorkInput};
 use carebridge_domain::casefile::Problems;
 use carebridge_domain::child::{Involvement, InvolvementKind};
 use carebridge_domain::staff::Role;
 use carebridge_domain::timescales::{what_is_due, DueItem, SchoolTerms, WorkingDayCalendar};
-use carebridge_domain::{ChildId, EventId, NoteId};
+use carebridge_domain::{ChildId, EventId, InvolvementId, NoteId};
 use carebridge_policy::{CaseloadOf, ChildAction};
 use carebridge_store::Draft;
 
@@ -145,7 +146,108 @@ async fn saved(
     finish(tx, &entry).await
 }
 
+/// What the new-work form needs: the child's name and the teams the person may start
+/// work in (their own teams today).
+#[derive(Debug, Clone)]
+pub struct WorkForm {
+    /// The child's name.
+    pub name: String,
+    /// The teams.
+    pub teams: Vec<TeamChoice>,
+}
+
 impl App {
+    /// The person's teams on the day, with their services' codes.
+    async fn team_choices(
+        &self,
+        workplace: &carebridge_policy::Workplace,
+    ) -> Result<Vec<TeamChoice>, AppError> {
+        let services = self.store().services().await?;
+        Ok(workplace
+            .teams
+            .iter()
+            .map(|t| TeamChoice {
+                team: t.id,
+                name: t.name.clone(),
+                service: t.service,
+                service_code: services
+                    .iter()
+                    .find(|s| s.id == t.service)
+                    .map_or_else(String::new, |s| s.code.as_str().to_owned()),
+            })
+            .collect())
+    }
+
+    /// Opens the form to start new work on the record (a plan, an episode): the policy
+    /// must allow recording on the child.
+    pub async fn work_form(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        child: ChildId,
+    ) -> Result<WorkForm, AppError> {
+        let Checked {
+            mut tx,
+            access,
+            facts,
+            mut entry,
+            ..
+        } = self.begin_recording(actor, meta, child).await?;
+        let name = tx
+            .recorded_child_name(&access)
+            .await?
+            .unwrap_or_else(|| format!("Child {child}"));
+        entry.action = "open-form".to_owned();
+        finish(tx, &entry).await?;
+        Ok(WorkForm {
+            name,
+            teams: self.team_choices(&facts.workplace).await?,
+        })
+    }
+
+    /// Starts a new piece of work on the record in one of the person's teams. Invalid
+    /// input (a team of the wrong service, a second open plan of a kind) writes nothing.
+    pub async fn open_work(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        child: ChildId,
+        input: WorkInput,
+        reading: Problems,
+    ) -> Result<InvolvementId, AppError> {
+        let Checked {
+            mut tx,
+            access,
+            facts,
+            at,
+            mut entry,
+        } = self.begin_recording(actor, meta, child).await?;
+        let teams = self.team_choices(&facts.workplace).await?;
+        let born = tx
+            .recorded_child(&access)
+            .await?
+            .map(|c| c.date_of_birth)
+            .ok_or(AppError::NotFound("child"))?;
+        let work = checked(
+            check_work(input, &teams, &facts.involvements, born, at.date_naive()),
+            &reading,
+        )?;
+        let id = tx.open_work(&access, &work).await?;
+        let team = teams
+            .iter()
+            .find(|t| t.team == work.team)
+            .map_or("", |t| t.name.as_str());
+        entry.action = "open-work".to_owned();
+        entry.reason = format!(
+            "{} ({id}) in {team} from {}; {}",
+            work.kind.label(),
+            work.starts_on,
+            entry.reason
+        );
+        finish(tx, &entry).await?;
+        Ok(id)
+    }
+
     /// Checks the role may ever add to records, then begins the record transaction
     /// with the policy's decision on this child (audited if refused).
     async fn begin_recording(

@@ -10,6 +10,7 @@ use sqlx::Row;
 
 use carebridge_domain::casefile::events::{Event, EventKind, NewEvent};
 use carebridge_domain::casefile::notes::{NewNote, Note, NoteKind};
+use carebridge_domain::casefile::work::NewWork;
 use carebridge_domain::child::{Child, Involvement};
 use carebridge_domain::{ChildId, EventId, InvolvementId, NoteId, ServiceId, StaffId, UserId};
 use carebridge_policy::{CaseloadOf, ChildAccess, SearchScope};
@@ -212,16 +213,52 @@ impl RecordTx {
         &mut self,
         access: &ChildAccess,
     ) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .recorded_child(access)
+            .await?
+            .map(|c| format!("{} {}", c.given_name, c.family_name)))
+    }
+
+    /// The child a recording access is for (name, sex, date of birth), as the form
+    /// shows and checks them.
+    pub async fn recorded_child(
+        &mut self,
+        access: &ChildAccess,
+    ) -> Result<Option<Child>, StoreError> {
         writing(access)?;
-        if let Some((child, _)) = self.loaded.as_ref().filter(|(c, _)| c.id == access.child()) {
-            return Ok(Some(format!("{} {}", child.given_name, child.family_name)));
+        if let Some((c, _)) = self.loaded.as_ref().filter(|(c, _)| c.id == access.child()) {
+            return Ok(Some(c.clone()));
         }
-        Ok(sqlx::query_scalar(
-            "SELECT given_name || ' ' || family_name FROM children WHERE id = $1",
+        sqlx::query(
+            "SELECT id, given_name, family_name, sex, date_of_birth FROM children WHERE id = $1",
         )
         .bind(access.child().0)
         .fetch_optional(&mut *self.tx)
-        .await?)
+        .await?
+        .as_ref()
+        .map(child)
+        .transpose()
+    }
+
+    /// Starts a checked piece of work on the record; returns its id.
+    pub async fn open_work(
+        &mut self,
+        access: &ChildAccess,
+        work: &NewWork,
+    ) -> Result<InvolvementId, StoreError> {
+        writing(access)?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO involvements (child_id, service_id, team_id, kind, starts_on) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(access.child().0)
+        .bind(work.service.0)
+        .bind(work.team.0)
+        .bind(work.kind.code())
+        .bind(date_text(work.starts_on))
+        .fetch_one(&mut *self.tx)
+        .await?;
+        Ok(InvolvementId(id))
     }
 
     /// Adds a checked note to the record; returns its id. The note's piece of work must

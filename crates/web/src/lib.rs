@@ -125,6 +125,10 @@ pub fn router(app: App, config: WebConfig) -> Router {
             get(pages::casefile::event_form).post(pages::casefile::add_event),
         )
         .route(
+            "/children/{id}/work/new",
+            get(pages::casefile::work_form).post(pages::casefile::open_work),
+        )
+        .route(
             "/children/{id}/relationships/new",
             get(pages::casefile::relationship_form).post(pages::casefile::add_relationship),
         )

@@ -19,6 +19,7 @@ pub mod case_events;
 pub mod chronology;
 pub mod events;
 pub mod notes;
+pub mod work;
 
 use std::fmt;
 

@@ -17,11 +17,15 @@ use carebridge_app::AppError;
 use carebridge_domain::casefile::chronology::{chronology, EntrySource, EntryType};
 use carebridge_domain::casefile::events::{Detail, EventInput, EventKind};
 use carebridge_domain::casefile::notes::{NoteInput, NoteKind};
+use carebridge_domain::casefile::work::WorkInput;
 use carebridge_domain::casefile::Problems;
+use carebridge_domain::child::InvolvementKind;
 use carebridge_domain::relationships::{
     OtherInput, RelationshipInput, RelationshipKind, ResponsibilityBasis,
 };
-use carebridge_domain::{ChildId, InvolvementId, OrganisationId, RelatedPersonId, ServiceId};
+use carebridge_domain::{
+    ChildId, InvolvementId, OrganisationId, RelatedPersonId, ServiceId, TeamId,
+};
 use carebridge_policy::CaseloadOf;
 use serde::Deserialize;
 
@@ -52,7 +56,7 @@ fn failed(session: &Session, e: impl Into<WebError>) -> Response {
 /// box).
 fn anchor(field: &str) -> String {
     match field {
-        "occurred" | "born" | "from" => format!("{field}_day"),
+        "occurred" | "born" | "from" | "starts" => format!("{field}_day"),
         other => other.to_owned(),
     }
 }
@@ -117,6 +121,18 @@ struct EventPage {
 }
 
 #[derive(Template)]
+#[template(path = "work_new.html")]
+struct WorkPage {
+    chrome: Chrome,
+    id: i64,
+    name: String,
+    kinds: Vec<(&'static str, &'static str)>,
+    teams: Vec<(i64, String)>,
+    values: HashMap<String, String>,
+    problems: Vec<(String, String)>,
+}
+
+#[derive(Template)]
 #[template(path = "relationship_new.html")]
 struct RelationshipPage {
     chrome: Chrome,
@@ -152,6 +168,15 @@ trait FormValues {
 }
 
 impl FormValues for NotePage {
+    fn values(&self) -> &HashMap<String, String> {
+        &self.values
+    }
+    fn problems(&self) -> &[(String, String)] {
+        &self.problems
+    }
+}
+
+impl FormValues for WorkPage {
     fn values(&self) -> &HashMap<String, String> {
         &self.values
     }
@@ -859,6 +884,85 @@ pub(crate) async fn add_relationship(
         ))),
         Err(AppError::Problems(problems)) => {
             relationship_page(&state, &session, child, Some((values, problems))).await
+        }
+        Err(e) => Ok(failed(&session, e)),
+    }
+}
+
+async fn work_page(
+    state: &AppState,
+    session: &Session,
+    child: ChildId,
+    posted: Option<(HashMap<String, String>, Problems)>,
+) -> Result<Response, WebError> {
+    let form = match state
+        .app
+        .work_form(&session.actor, &session.meta, child)
+        .await
+    {
+        Ok(form) => form,
+        Err(e) => return Ok(failed(session, e)),
+    };
+    let (values, problems) = posted.unwrap_or_default();
+    let page = WorkPage {
+        chrome: Chrome::for_session(session, "children"),
+        id: child.0,
+        name: form.name,
+        kinds: InvolvementKind::ALL
+            .iter()
+            .map(|k| (k.code(), k.label()))
+            .collect(),
+        teams: form
+            .teams
+            .iter()
+            .map(|t| (t.team.0, t.name.clone()))
+            .collect(),
+        values,
+        problems: listed(&problems),
+    };
+    with_status(&page, &problems)
+}
+
+/// The form to start new work on the record (a plan, an episode, early help, ...).
+pub(crate) async fn work_form(
+    session: Session,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let child = child_id(&id)?;
+    work_page(&state, &session, child, None).await
+}
+
+/// Starts the work; on a problem, the form again with every problem and what was
+/// chosen (nothing saved).
+pub(crate) async fn open_work(
+    session: Session,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(values): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let child = child_id(&id)?;
+    session.check_csrf(text(&values, "csrf_token"))?;
+    let mut reading = Problems::new();
+    let starts_on = date(&values, "starts", "The date the work starts").unwrap_or_else(|m| {
+        reading.add("starts", m);
+        None
+    });
+    let input = WorkInput {
+        kind: InvolvementKind::parse(text(&values, "kind")).ok(),
+        team: text(&values, "team").parse().ok().map(TeamId),
+        starts_on,
+    };
+    match state
+        .app
+        .open_work(&session.actor, &session.meta, child, input, reading)
+        .await
+    {
+        Ok(work) => Ok(see_other(&format!(
+            "/children/{child}?started=work-{work}#work"
+        ))),
+        Err(AppError::Problems(problems)) => {
+            work_page(&state, &session, child, Some((values, problems))).await
         }
         Err(e) => Ok(failed(&session, e)),
     }

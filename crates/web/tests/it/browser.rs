@@ -708,6 +708,19 @@ async fn a_worker_finds_a_child_records_a_visit_and_keeps_their_draft_through_a_
     b.click_button("Continue").await;
     b.assert_accessible("an event form").await;
 
+    // The form to start new work, and its error summary.
+    b.client
+        .goto(&server.url(&format!("/children/{}/work/new", child.id.0)))
+        .await
+        .unwrap();
+    b.assert_accessible("the new work form").await;
+    b.click_button("Start the work").await;
+    assert!(b
+        .error_summary()
+        .await
+        .contains("Select what kind of work this is"));
+    b.assert_accessible("the new work form with errors").await;
+
     // A family member: the form with its revealed fields, a mistake, then the record.
     b.client
         .goto(&server.url(&format!("/children/{}/relationships/new", child.id.0)))

@@ -952,7 +952,7 @@ async fn caseload_pages_show_counts_by_type() {
 }
 
 /// The registration form's fields, as a browser would send them.
-fn registration(token: &str, nhs: &str, postcode: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn registration(token: &str, nhs: &str, postcode: &str) -> Vec<(&'static str, String)> {
     vec![
         ("csrf_token", token.to_owned()),
         ("given_name", "Ada".to_owned()),

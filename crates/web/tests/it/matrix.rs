@@ -89,6 +89,8 @@ const MATRIX: &[Row] = &[
     ("POST", "/children/{id}/notes/new", "/children/{child}/notes/new",                 [A, A, D, D, D, D, D, D, D, D]),
     ("GET",  "/children/{id}/events/new", "/children/{child}/events/new",               [A, A, D, D, D, D, D, D, D, D]),
     ("POST", "/children/{id}/events/new", "/children/{child}/events/new",               [A, A, D, D, D, D, D, D, D, D]),
+    ("GET",  "/children/{id}/work/new", "/children/{child}/work/new",                   [A, A, D, D, D, D, D, D, D, D]),
+    ("POST", "/children/{id}/work/new", "/children/{child}/work/new",                   [A, A, D, D, D, D, D, D, D, D]),
     ("GET",  "/children/{id}/relationships/new", "/children/{child}/relationships/new", [A, A, D, D, D, D, D, D, D, D]),
     ("POST", "/children/{id}/relationships/new", "/children/{child}/relationships/new", [A, A, D, D, D, D, D, D, D, D]),
     ("POST", "/children/{id}/drafts/{form}", "/children/{child}/drafts/note",           [A, A, D, D, D, D, D, D, D, D]),
