@@ -14,6 +14,7 @@ mod error;
 pub mod instruments;
 pub mod overview;
 pub mod records;
+pub mod subject_access;
 pub mod transfer;
 
 use std::sync::Arc;

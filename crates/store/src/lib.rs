@@ -22,6 +22,7 @@ mod provision;
 mod records;
 mod rows;
 mod staff;
+mod subject_access;
 mod transfer;
 mod url;
 
