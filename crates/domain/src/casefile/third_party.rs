@@ -705,7 +705,7 @@ fn settle(mut flags: Vec<Flag>) -> Vec<Flag> {
             kept.push(f);
         }
     }
-    kept.sort_by(|a, b| (a.start, a.end).cmp(&(b.start, b.end)));
+    kept.sort_by_key(|a| (a.start, a.end));
     kept
 }
 
@@ -868,8 +868,8 @@ fn phones(text: &str, known: &Known) -> Vec<Flag> {
         }
         let national = if let Some(rest) = digits.strip_prefix("44").filter(|_| c == b'+') {
             rest.to_owned()
-        } else if digits.starts_with('0') {
-            digits[1..].to_owned()
+        } else if let Some(rest) = digits.strip_prefix('0') {
+            rest.to_owned()
         } else {
             String::new()
         };
