@@ -17,8 +17,7 @@ use carebridge_domain::casefile::notes::{NoteInput, NoteKind};
 use carebridge_domain::casefile::third_party::FlagKind;
 use carebridge_domain::casefile::Problems;
 use carebridge_domain::ChildId;
-use carebridge_store::Backend;
-use carebridge_testkit::{behind_the_back, demo_app, every_backend};
+use carebridge_testkit::{demo_app, every_backend};
 
 const CHILDREN: u32 = 120;
 const REFERENCE: &str = "SAR-2026-0042";
@@ -410,19 +409,7 @@ async fn an_export_whose_audit_entry_cannot_be_written_does_not_happen() {
         let ig = actor(&app, "ig.demo").await;
         assert!(export(&app, &ig, ChildId(3)).await.is_ok());
         let before = app.store().audit_head().await.unwrap();
-        let sql = match db.url.backend() {
-            Backend::Sqlite => {
-                "CREATE TRIGGER audit_log_broken BEFORE INSERT ON audit_log \
-                 BEGIN SELECT RAISE(ABORT, 'audit log unavailable'); END;"
-            }
-            Backend::Postgres => {
-                "CREATE FUNCTION audit_broken() RETURNS trigger LANGUAGE plpgsql AS \
-                 $$ BEGIN RAISE EXCEPTION 'audit log unavailable'; END; $$; \
-                 CREATE TRIGGER audit_log_broken BEFORE INSERT ON audit_log \
-                 FOR EACH ROW EXECUTE FUNCTION audit_broken();"
-            }
-        };
-        behind_the_back(&db, sql).await.unwrap();
+        carebridge_testkit::break_the_audit_log(&db).await.unwrap();
         assert!(
             matches!(export(&app, &ig, ChildId(3)).await, Err(AppError::Store(_))),
             "no bundle without its audit entry"
