@@ -119,6 +119,22 @@ pub fn due_on(record: &OpenedRecord, today: NaiveDate) -> Result<Vec<DueItem>, A
     )
 }
 
+/// A draft's fields as kept: everything typed but the CSRF token, refused when larger
+/// than the longest note in any script (four bytes a character) and the rest.
+pub fn draft_fields(
+    fields: BTreeMap<String, String>,
+) -> Result<BTreeMap<String, String>, AppError> {
+    let fields: BTreeMap<String, String> = fields
+        .into_iter()
+        .filter(|(k, _)| k != "csrf_token")
+        .collect();
+    let size: usize = fields.iter().map(|(k, v)| k.len() + v.len()).sum();
+    if size > carebridge_domain::casefile::notes::MAX_NOTE_CHARS * 4 + 16 * 1024 {
+        return Err(carebridge_domain::DomainError::invalid("draft", "is too long to save").into());
+    }
+    Ok(fields)
+}
+
 /// The domain's verdict on a form, with the problems the form had reading its fields
 /// (a date that is not a date) taking precedence. Nothing is written when either has any.
 pub(crate) fn checked<T>(verdict: Result<T, Problems>, reading: &Problems) -> Result<T, AppError> {
@@ -366,17 +382,7 @@ impl App {
         form: DraftForm,
         fields: BTreeMap<String, String>,
     ) -> Result<chrono::DateTime<chrono::Utc>, AppError> {
-        let fields: BTreeMap<String, String> = fields
-            .into_iter()
-            .filter(|(k, _)| k != "csrf_token")
-            .collect();
-        let size: usize = fields.iter().map(|(k, v)| k.len() + v.len()).sum();
-        // Room for the longest note in any script (four bytes a character) and the rest.
-        if size > carebridge_domain::casefile::notes::MAX_NOTE_CHARS * 4 + 16 * 1024 {
-            return Err(
-                carebridge_domain::DomainError::invalid("draft", "is too long to save").into(),
-            );
-        }
+        let fields = draft_fields(fields)?;
         let Checked {
             mut tx,
             access,

@@ -15,6 +15,7 @@ pub mod instruments;
 pub mod overview;
 pub mod records;
 pub mod relationships;
+pub mod subject_access;
 pub mod transfer;
 
 use std::sync::Arc;

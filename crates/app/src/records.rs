@@ -163,6 +163,20 @@ impl App {
         action: ChildAction,
         child: ChildId,
     ) -> Result<Checked, AppError> {
+        self.begin_checked_for(actor, meta, action, child, "").await
+    }
+
+    /// [`App::begin_checked`] for an action with a stated purpose (e.g. a subject
+    /// access request's reference and requester), which leads the audit entry's reason
+    /// whether the action is allowed or refused.
+    pub(crate) async fn begin_checked_for(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        action: ChildAction,
+        child: ChildId,
+        purpose: &str,
+    ) -> Result<Checked, AppError> {
         let at = self.clock().now();
         let mut tx = self.store().begin_records().await?;
         let facts = tx
@@ -183,6 +197,9 @@ impl App {
             at,
         );
         entry.employer = employer;
+        if !purpose.is_empty() {
+            entry.reason = format!("{purpose}; {}", entry.reason);
+        }
         match decision {
             Ok(access) => Ok(Checked {
                 tx,

@@ -417,19 +417,7 @@ async fn an_action_whose_audit_entry_cannot_be_written_does_not_happen() {
         let child = child_ids().find(|c| !open.contains(c)).unwrap();
         let before = app.store().audit_head().await.unwrap();
         // The audit log stops accepting entries (a full disk, a broken table…).
-        let sql = match db.url.backend() {
-            Backend::Sqlite => {
-                "CREATE TRIGGER audit_log_broken BEFORE INSERT ON audit_log \
-                 BEGIN SELECT RAISE(ABORT, 'audit log unavailable'); END;"
-            }
-            Backend::Postgres => {
-                "CREATE FUNCTION audit_broken() RETURNS trigger LANGUAGE plpgsql AS \
-                 $$ BEGIN RAISE EXCEPTION 'audit log unavailable'; END; $$; \
-                 CREATE TRIGGER audit_log_broken BEFORE INSERT ON audit_log \
-                 FOR EACH ROW EXECUTE FUNCTION audit_broken();"
-            }
-        };
-        behind_the_back(&db, sql).await.unwrap();
+        carebridge_testkit::break_the_audit_log(&db).await.unwrap();
         assert!(
             app.open_record(&sw, &meta(), open[0]).await.is_err(),
             "no read without its audit entry"

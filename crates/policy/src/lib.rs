@@ -107,6 +107,11 @@ pub enum ChildAction {
     /// for people whose work the child is (in scope, or named on a restricted record):
     /// break-glass, oversight and time-limited grants are for reading.
     Record,
+    /// Export the whole record for a subject access request (UK GDPR article 15): the
+    /// information governance lead only, as a deliberate action of its own (they never
+    /// open records for casework). A restricted record is exported only by an IG lead
+    /// named on its restriction: see [`Denial::NotNamedForExport`].
+    SubjectAccessExport,
 }
 
 impl ChildAction {
@@ -119,6 +124,7 @@ impl ChildAction {
             ChildAction::ViewAccessLog => "view-access-log",
             ChildAction::ExplainAccess => "explain-access",
             ChildAction::Record => "record",
+            ChildAction::SubjectAccessExport => "subject-access-export",
         }
     }
 }
@@ -274,6 +280,20 @@ pub enum Denial {
     AlreadyInScope,
     /// A caseload that is not the subject's own and not of a team they manage.
     NotTheirCaseload,
+    /// A subject access export of a restricted record by an IG lead not named on it.
+    ///
+    /// Why not let the IG lead export any record: a restriction says only the named
+    /// people may open the record, and a subject access bundle is the record in full.
+    /// Restricted records are the ones most likely to hold what must not be released
+    /// without care (adoption records are exempt from subject access under the Data
+    /// Protection Act 2018, schedule 4 paragraph 3; a staff member's own family; a
+    /// high-profile case). The IG lead may name themselves on the restriction (restricting
+    /// is their right), which is a separate, audited change the restriction's other named
+    /// people can see — so exporting a restricted record takes two deliberate steps, each
+    /// in the audit log, and the bundle then states the restriction and its reason. Unlike
+    /// [`Denial::Restricted`] this does not hide the record: the IG lead sees the list of
+    /// restricted records anyway.
+    NotNamedForExport,
 }
 
 impl Denial {
@@ -287,6 +307,7 @@ impl Denial {
             Denial::NoLiveGrant => "no live inspection or partner access".to_owned(),
             Denial::AlreadyInScope => "the person already has access to this record".to_owned(),
             Denial::NotTheirCaseload => "a caseload is seen by the worker themselves and by the managers of their team and service".to_owned(),
+            Denial::NotNamedForExport => "the record is restricted: to export it, name yourself on the restriction first (that change is audited too)".to_owned(),
         }
     }
 
@@ -328,9 +349,22 @@ impl ChildAccess {
         &self.grounds
     }
 
-    /// Whether it allows reading the record's content.
+    /// Whether it allows reading the record's content: opening it, or exporting it in
+    /// full for a subject access request.
     pub fn may_read(&self) -> bool {
-        self.action == ChildAction::Open
+        matches!(
+            self.action,
+            ChildAction::Open | ChildAction::SubjectAccessExport
+        )
+    }
+
+    /// Whether it allows reading the record's access log (information governance, and a
+    /// subject access bundle, which includes who accessed the record).
+    pub fn may_read_access_log(&self) -> bool {
+        matches!(
+            self.action,
+            ChildAction::ViewAccessLog | ChildAction::SubjectAccessExport
+        )
     }
 
     /// Whether it allows adding to the record (and reading what is added to, such as
@@ -370,6 +404,7 @@ pub fn role_may(role: Role, action: ChildAction) -> bool {
             Role::InformationGovernanceLead | Role::ServiceManager | Role::Director
         ),
         ChildAction::Record => is_case_role(role) && role != Role::Director,
+        ChildAction::SubjectAccessExport => role == Role::InformationGovernanceLead,
     }
 }
 
@@ -488,6 +523,11 @@ fn child_grounds(
     }
     match action {
         ChildAction::ViewAccessLog => Ok(Grounds::Role(role)),
+        ChildAction::SubjectAccessExport => match named {
+            Some(true) => Ok(Grounds::Named),
+            Some(false) => Err(Denial::NotNamedForExport),
+            None => Ok(Grounds::Role(role)),
+        },
         ChildAction::ExplainAccess => match (role, named) {
             (Role::InformationGovernanceLead, _) => Ok(Grounds::Role(role)),
             (_, Some(true)) => Ok(Grounds::Named),

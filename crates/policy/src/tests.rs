@@ -540,6 +540,11 @@ proptest! {
         if restricted && decision.is_ok() {
             prop_assert!(named);
         }
+        let export = decide_child(&s, ChildAction::SubjectAccessExport, &f, now);
+        prop_assert_eq!(
+            export.is_ok(),
+            role == Role::InformationGovernanceLead && (!restricted || named)
+        );
         if let Ok(access) = &decision {
             prop_assert_eq!(access.child(), f.child);
             prop_assert_eq!(access.subject(), s.user);
@@ -592,5 +597,89 @@ fn recording_needs_the_child_in_scope_not_a_broken_glass_or_oversight() {
             now
         ),
         Err(Denial::Restricted)
+    );
+}
+
+#[test]
+fn only_the_ig_lead_exports_a_record_for_a_subject_access_request() {
+    let f = facts(d(2021, 1, 1));
+    let now = at(2022, 6, 1);
+    // The role table: every role, allowed or refused, asserted both ways.
+    let table: [(Role, bool); 10] = [
+        (Role::SocialWorker, false),
+        (Role::SeniorPractitioner, false),
+        (Role::TeamManager, false),
+        (Role::ServiceManager, false),
+        (Role::Director, false),
+        (Role::PerformanceAnalyst, false),
+        (Role::InformationGovernanceLead, true),
+        (Role::SystemAdministrator, false),
+        (Role::Inspector, false),
+        (Role::PartnerReadOnly, false),
+    ];
+    assert_eq!(table.len(), Role::ALL.len());
+    for (role, allowed) in table {
+        assert_eq!(
+            role_may(role, ChildAction::SubjectAccessExport),
+            allowed,
+            "{role:?}"
+        );
+        let decision = decide_child(&subject(role), ChildAction::SubjectAccessExport, &f, now);
+        if allowed {
+            let access = decision.unwrap();
+            assert_eq!(access.grounds(), &Grounds::Role(role));
+            assert!(access.may_read() && access.may_read_access_log() && !access.may_write());
+        } else {
+            assert_eq!(decision, Err(Denial::Role(role)), "{role:?}");
+        }
+    }
+    // Whoever is in scope: a worker in scope still may not export (it is not casework).
+    assert!(decide_child(&subject(Role::SocialWorker), ChildAction::Open, &f, now).is_ok());
+    // The IG lead still never opens a record for casework.
+    let ig = subject(Role::InformationGovernanceLead);
+    assert_eq!(
+        decide_child(&ig, ChildAction::Open, &f, now),
+        Err(Denial::Role(Role::InformationGovernanceLead))
+    );
+    assert_eq!(
+        ChildAction::SubjectAccessExport.code(),
+        "subject-access-export"
+    );
+}
+
+#[test]
+fn a_restricted_record_is_exported_only_by_an_ig_lead_named_on_it() {
+    let mut f = facts(d(2021, 1, 1));
+    let now = at(2022, 6, 1);
+    f.restriction = Some(Restriction {
+        reason: "adoption".into(),
+        named: vec![UserId(99)],
+    });
+    let ig = subject(Role::InformationGovernanceLead);
+    let refused = decide_child(&ig, ChildAction::SubjectAccessExport, &f, now);
+    assert_eq!(refused, Err(Denial::NotNamedForExport));
+    // Not hidden: the IG lead lists restricted records anyway; the message says what to do.
+    assert!(!Denial::NotNamedForExport.hides_record());
+    assert!(Denial::NotNamedForExport
+        .describe()
+        .contains("name yourself"));
+    let named = Subject {
+        user: UserId(99),
+        ..ig
+    };
+    assert_eq!(
+        decide_child(&named, ChildAction::SubjectAccessExport, &f, now)
+            .unwrap()
+            .grounds(),
+        &Grounds::Named
+    );
+    // Being named does not let anyone else export it.
+    let named_worker = Subject {
+        user: UserId(99),
+        ..subject(Role::SocialWorker)
+    };
+    assert_eq!(
+        decide_child(&named_worker, ChildAction::SubjectAccessExport, &f, now),
+        Err(Denial::Role(Role::SocialWorker))
     );
 }

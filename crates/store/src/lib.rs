@@ -23,6 +23,7 @@ mod records;
 mod relationships;
 mod rows;
 mod staff;
+mod subject_access;
 mod transfer;
 mod url;
 

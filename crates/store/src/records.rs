@@ -513,7 +513,7 @@ impl RecordTx {
         access: &ChildAccess,
         limit: i64,
     ) -> Result<Vec<AuditEntry>, StoreError> {
-        if access.action() != ChildAction::ViewAccessLog {
+        if !access.may_read_access_log() {
             return Err(StoreError::Refused(
                 "this access does not show the access log",
             ));

@@ -208,3 +208,21 @@ pub async fn behind_the_back(db: &TestDb, sql: &str) -> Result<(), sqlx::Error> 
     sqlx::raw_sql(sql).execute(&mut conn).await?;
     conn.close().await
 }
+
+/// Makes the audit log refuse every new entry (a full disk, a broken table…), behind
+/// the application's back: for tests that no action happens without its audit entry.
+pub async fn break_the_audit_log(db: &TestDb) -> Result<(), sqlx::Error> {
+    let sql = match db.url.backend() {
+        carebridge_store::Backend::Sqlite => {
+            "CREATE TRIGGER audit_log_broken BEFORE INSERT ON audit_log \
+             BEGIN SELECT RAISE(ABORT, 'audit log unavailable'); END;"
+        }
+        carebridge_store::Backend::Postgres => {
+            "CREATE FUNCTION audit_broken() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN RAISE EXCEPTION 'audit log unavailable'; END; $$; \
+             CREATE TRIGGER audit_log_broken BEFORE INSERT ON audit_log \
+             FOR EACH ROW EXECUTE FUNCTION audit_broken();"
+        }
+    };
+    behind_the_back(db, sql).await
+}

@@ -9,6 +9,8 @@ mod assets;
 mod error;
 mod form;
 mod format;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod oidc;
 mod pages;
 mod security;
@@ -117,6 +119,10 @@ pub fn router(app: App, config: WebConfig) -> Router {
             get(pages::children::access_log_csv),
         )
         .route(
+            "/children/{id}/subject-access",
+            get(pages::subject_access::form).post(pages::subject_access::export),
+        )
+        .route(
             "/children/{id}/notes/new",
             get(pages::casefile::note_form).post(pages::casefile::add_note),
         )
@@ -169,6 +175,10 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route(
             "/governance/restricted.csv",
             get(pages::governance::restricted_csv),
+        )
+        .route(
+            "/governance/subject-access",
+            get(pages::subject_access::choose),
         )
         .route("/governance/person", get(pages::governance::person))
         .route("/governance/person.csv", get(pages::governance::person_csv))

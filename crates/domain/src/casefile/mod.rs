@@ -11,6 +11,8 @@
 //!   [`crate::timescales::CaseEvents`] that `what_is_due` reads.
 //! - [`chronology`]: everything on one list in date order, with a marker where the
 //!   provider of a service changed.
+//! - [`third_party`]: passages that may be about someone other than the child, flagged
+//!   for review before a subject access bundle is released.
 //!
 //! Validation returns every problem at once ([`Problems`]), each naming the form field
 //! it belongs to, so a form can show the GOV.UK error summary linking to each field.
@@ -19,6 +21,7 @@ pub mod case_events;
 pub mod chronology;
 pub mod events;
 pub mod notes;
+pub mod third_party;
 pub mod work;
 
 use std::fmt;

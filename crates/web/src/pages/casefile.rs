@@ -275,7 +275,7 @@ pub(crate) async fn note_form(
     note_page(&state, &session, child, None).await
 }
 
-fn note_input(values: &HashMap<String, String>) -> (NoteInput, Problems) {
+pub(crate) fn note_input(values: &HashMap<String, String>) -> (NoteInput, Problems) {
     let mut problems = Problems::new();
     let occurred_on = match date(values, "occurred", "The date it happened") {
         Ok(d) => d,
@@ -377,18 +377,12 @@ pub(crate) async fn event_form(
     event_page(&state, &session, child, query.kind.as_deref(), None).await
 }
 
-/// Saves an event; on a problem, the form again with every problem.
-pub(crate) async fn add_event(
-    session: Session,
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    Form(values): Form<HashMap<String, String>>,
-) -> Result<Response, WebError> {
-    let child = child_id(&id)?;
-    session.check_csrf(text(&values, "csrf_token"))?;
-    let kind = EventKind::parse(text(&values, "kind")).ok();
+/// Reads the event form's fields; the problems are those of reading them (a date that
+/// is not a date), the domain's checks come after.
+pub(crate) fn event_input(values: &HashMap<String, String>) -> (EventInput, Problems) {
+    let kind = EventKind::parse(text(values, "kind")).ok();
     let mut reading = Problems::new();
-    let occurred_on = date(&values, "occurred", "The date it happened").unwrap_or_else(|m| {
+    let occurred_on = date(values, "occurred", "The date it happened").unwrap_or_else(|m| {
         reading.add("occurred", m);
         None
     });
@@ -399,12 +393,25 @@ pub(crate) async fn add_event(
         .filter_map(|d| values.get(d.name).map(|v| (d.name.to_owned(), v.clone())))
         .collect();
     let input = EventInput {
-        involvement: text(&values, "involvement").parse().ok().map(InvolvementId),
+        involvement: text(values, "involvement").parse().ok().map(InvolvementId),
         kind,
         occurred_on,
         details,
     };
-    let kind_code = kind.map(EventKind::code);
+    (input, reading)
+}
+
+/// Saves an event; on a problem, the form again with every problem.
+pub(crate) async fn add_event(
+    session: Session,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(values): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let child = child_id(&id)?;
+    session.check_csrf(text(&values, "csrf_token"))?;
+    let (input, reading) = event_input(&values);
+    let kind_code = input.kind.map(EventKind::code);
     match state
         .app
         .add_event(&session.actor, &session.meta, child, input, reading)

@@ -375,6 +375,41 @@ pub(crate) struct AllocationForm {
     reason: String,
 }
 
+impl AllocationForm {
+    /// Reads the form: the allocation asked for, or every field's problem.
+    pub(crate) fn read(&self) -> Result<AllocationInput, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let worker = self.worker.trim().parse::<i64>().ok().map(StaffId);
+        if worker.is_none() {
+            errors.add("worker", "Select the worker who will hold the case");
+        }
+        let team = self.team.trim().parse::<i64>().ok().map(TeamId);
+        if team.is_none() {
+            errors.add("team", "Select the team that will hold the case");
+        }
+        let from = read_date(
+            "start date",
+            &self.from_day,
+            &self.from_month,
+            &self.from_year,
+        )
+        .map_err(|m| errors.add("from_day", m))
+        .ok();
+        if self.reason.trim().is_empty() {
+            errors.add("reason", "Enter why the case is allocated to this worker");
+        }
+        match (worker, team, from, errors.is_empty()) {
+            (Some(worker), Some(team), Some(starts_on), true) => Ok(AllocationInput {
+                worker,
+                team,
+                starts_on,
+                reason: self.reason.clone(),
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "case_allocate.html")]
 struct AllocatePage {
@@ -477,36 +512,11 @@ pub(crate) async fn allocate(
         return Ok(failed(&session, e));
     }
     let case = case_id(&id)?;
+    let input = match form.read() {
+        Ok(input) => input,
+        Err(errors) => return allocate_page(&session, &state, case, form, errors).await,
+    };
     let mut errors = FieldErrors::default();
-    let worker = form.worker.trim().parse::<i64>().ok().map(StaffId);
-    if worker.is_none() {
-        errors.add("worker", "Select the worker who will hold the case");
-    }
-    let team = form.team.trim().parse::<i64>().ok().map(TeamId);
-    if team.is_none() {
-        errors.add("team", "Select the team that will hold the case");
-    }
-    let from = read_date(
-        "start date",
-        &form.from_day,
-        &form.from_month,
-        &form.from_year,
-    )
-    .map_err(|m| errors.add("from_day", m))
-    .ok();
-    if form.reason.trim().is_empty() {
-        errors.add("reason", "Enter why the case is allocated to this worker");
-    }
-    let (Some(worker), Some(team), Some(starts_on), true) = (worker, team, from, errors.is_empty())
-    else {
-        return allocate_page(&session, &state, case, form, errors).await;
-    };
-    let input = AllocationInput {
-        worker,
-        team,
-        starts_on,
-        reason: form.reason.clone(),
-    };
     match state
         .app
         .allocate_case(&session.actor, &session.meta, case, &input)
@@ -548,6 +558,28 @@ pub(crate) struct CloseForm {
     closed_month: String,
     #[serde(default)]
     closed_year: String,
+}
+
+impl CloseForm {
+    /// Reads the form: the reason and last day, or every field's problem.
+    pub(crate) fn read(&self) -> Result<(ClosureReason, NaiveDate), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let reason = ClosureReason::parse(&self.closure_reason)
+            .map_err(|e| errors.0.push(domain_error(&e, &[], "closure_reason")))
+            .ok();
+        let last_day = read_date(
+            "closure date",
+            &self.closed_day,
+            &self.closed_month,
+            &self.closed_year,
+        )
+        .map_err(|m| errors.add("closed_day", m))
+        .ok();
+        match (reason, last_day) {
+            (Some(reason), Some(last_day)) => Ok((reason, last_day)),
+            _ => Err(errors),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -622,21 +654,11 @@ pub(crate) async fn close(
         return Ok(failed(&session, e));
     }
     let case = case_id(&id)?;
-    let mut errors = FieldErrors::default();
-    let reason = ClosureReason::parse(&form.closure_reason)
-        .map_err(|e| errors.0.push(domain_error(&e, &[], "closure_reason")))
-        .ok();
-    let last_day = read_date(
-        "closure date",
-        &form.closed_day,
-        &form.closed_month,
-        &form.closed_year,
-    )
-    .map_err(|m| errors.add("closed_day", m))
-    .ok();
-    let (Some(reason), Some(last_day)) = (reason, last_day) else {
-        return close_page(&session, &state, case, form, errors).await;
+    let (reason, last_day) = match form.read() {
+        Ok(read) => read,
+        Err(errors) => return close_page(&session, &state, case, form, errors).await,
     };
+    let mut errors = FieldErrors::default();
     match state
         .app
         .close_case(&session.actor, &session.meta, case, reason, last_day)

@@ -36,7 +36,7 @@ fn failed(session: &Session, e: impl Into<WebError>) -> Response {
 #[derive(Debug, Deserialize)]
 pub(crate) struct SearchQuery {
     #[serde(default)]
-    q: String,
+    pub(crate) q: String,
 }
 
 #[derive(Debug, Clone)]
@@ -434,7 +434,7 @@ pub(crate) struct RegistrationForm {
 }
 
 impl RegistrationForm {
-    fn domain(&self) -> NewChildForm {
+    pub(crate) fn domain(&self) -> NewChildForm {
         NewChildForm {
             given_name: self.given_name.clone(),
             family_name: self.family_name.clone(),
@@ -787,6 +787,16 @@ pub(crate) struct RestrictionForm {
     named: String,
 }
 
+impl RestrictionForm {
+    /// The sign-in names typed, split on commas, spaces and lines.
+    pub(crate) fn named(&self) -> Vec<String> {
+        self.named
+            .split([',', '\n', ' '])
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
 /// Restricts the record to named people, or lifts the restriction.
 pub(crate) async fn restrict(
     session: Session,
@@ -803,11 +813,7 @@ pub(crate) async fn restrict(
             .await
             .map(|_| ())
     } else {
-        let named: Vec<String> = form
-            .named
-            .split([',', '\n', ' '])
-            .map(str::to_owned)
-            .collect();
+        let named = form.named();
         state
             .app
             .restrict_record(&session.actor, &session.meta, child, &form.reason, &named)
@@ -873,6 +879,8 @@ struct AccessLogPage {
     chrome: Chrome,
     heading: String,
     csv_href: String,
+    /// The subject access request form for the child whose log this is.
+    sar_href: Option<String>,
     lines: Vec<LogLine>,
 }
 
@@ -920,6 +928,7 @@ pub(crate) async fn access_log(
         chrome: Chrome::for_session(&session, "governance"),
         heading: format!("Who accessed the record of child {}", child.0),
         csv_href: format!("/children/{}/access-log.csv", child.0),
+        sar_href: Some(format!("/children/{}/subject-access", child.0)),
         lines: entries.iter().map(LogLine::from).collect(),
     })
 }

@@ -152,6 +152,8 @@ struct PersonLogPage {
     chrome: Chrome,
     heading: String,
     csv_href: String,
+    /// A person's log has no subject access request (that is a child's).
+    sar_href: Option<String>,
     lines: Vec<LogLine>,
 }
 
@@ -195,6 +197,7 @@ pub(crate) async fn person(
         chrome: Chrome::for_session(&session, "governance"),
         heading: format!("What {username} accessed"),
         csv_href: format!("/governance/person.csv?username={username}"),
+        sar_href: None,
         lines: entries.iter().map(LogLine::from).collect(),
     })
 }

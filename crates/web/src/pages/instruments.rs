@@ -162,7 +162,10 @@ fn organisation(
 }
 
 /// Reads the form into an instrument, or says which field is wrong.
-fn read(values: &HashMap<String, String>, authority: OrganisationId) -> Result<Instrument, String> {
+pub(crate) fn read(
+    values: &HashMap<String, String>,
+    authority: OrganisationId,
+) -> Result<Instrument, String> {
     let text = |name: &str| {
         values
             .get(name)

@@ -10,6 +10,7 @@ pub(crate) mod instruments;
 pub(crate) mod organisations;
 pub(crate) mod provision;
 pub(crate) mod sign_in;
+pub(crate) mod subject_access;
 pub(crate) mod transfers;
 pub(crate) mod workforce;
 

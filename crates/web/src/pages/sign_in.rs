@@ -53,6 +53,13 @@ pub(crate) struct SignInForm {
     next: String,
 }
 
+impl SignInForm {
+    /// Where to go after signing in: only a path on this site.
+    pub(crate) fn next(&self) -> String {
+        safe_next(Some(&self.next))
+    }
+}
+
 /// Renders the form with a fresh CSRF token in both the form and the cookie.
 fn form(
     state: &AppState,
@@ -112,7 +119,7 @@ pub(crate) async fn submit(
     jar: CookieJar,
     Form(input): Form<SignInForm>,
 ) -> Result<Response, WebError> {
-    let next = safe_next(Some(&input.next));
+    let next = input.next();
     let expected = jar
         .get(SIGN_IN_COOKIE)
         .map(|c| c.value().to_owned())

@@ -187,7 +187,7 @@ pub(crate) async fn new(
 }
 
 /// Reads the form into a request, or says which field is wrong.
-fn read_form(form: &PlanForm) -> Result<TransferRequest, String> {
+pub(crate) fn read_form(form: &PlanForm) -> Result<TransferRequest, String> {
     let id = |text: &str, field: &str| {
         text.trim()
             .parse::<i64>()
@@ -657,6 +657,28 @@ pub(crate) struct StepForm {
     notes: String,
 }
 
+impl StepForm {
+    /// Reads the form into a step, or says which field is wrong.
+    pub(crate) fn read(&self) -> Result<TupeStep, String> {
+        let kind =
+            TupeStepKind::parse(&self.kind).map_err(|_| "Choose which step was done".to_owned())?;
+        let done_on = match (
+            self.day.trim().parse(),
+            self.month.trim().parse(),
+            self.year.trim().parse(),
+        ) {
+            (Ok(d), Ok(m), Ok(y)) => NaiveDate::from_ymd_opt(y, m, d)
+                .ok_or_else(|| "The date the step was done must be a real date".to_owned())?,
+            _ => return Err("Enter the date the step was done, for example 4 3 2027".to_owned()),
+        };
+        Ok(TupeStep {
+            kind,
+            done_on,
+            notes: self.notes.trim().to_owned(),
+        })
+    }
+}
+
 pub(crate) async fn record_step(
     session: Session,
     State(state): State<AppState>,
@@ -668,52 +690,11 @@ pub(crate) async fn record_step(
     }
     session.check_csrf(&form.csrf_token)?;
     let id = plan_id(&id)?;
-    let kind = match TupeStepKind::parse(&form.kind) {
-        Ok(k) => k,
-        Err(_) => {
-            return tupe_page(
-                &state,
-                &session,
-                id,
-                Some("Choose which step was done".to_owned()),
-                form.kind.clone(),
-            )
-            .await
+    let step = match form.read() {
+        Ok(step) => step,
+        Err(message) => {
+            return tupe_page(&state, &session, id, Some(message), form.kind.clone()).await
         }
-    };
-    let done_on = match (
-        form.day.trim().parse(),
-        form.month.trim().parse(),
-        form.year.trim().parse(),
-    ) {
-        (Ok(d), Ok(m), Ok(y)) => match NaiveDate::from_ymd_opt(y, m, d) {
-            Some(date) => date,
-            None => {
-                return tupe_page(
-                    &state,
-                    &session,
-                    id,
-                    Some("The date the step was done must be a real date".to_owned()),
-                    form.kind.clone(),
-                )
-                .await
-            }
-        },
-        _ => {
-            return tupe_page(
-                &state,
-                &session,
-                id,
-                Some("Enter the date the step was done, for example 4 3 2027".to_owned()),
-                form.kind.clone(),
-            )
-            .await
-        }
-    };
-    let step = TupeStep {
-        kind,
-        done_on,
-        notes: form.notes.trim().to_owned(),
     };
     match state
         .app

@@ -522,6 +522,34 @@ async fn a_worker_breaks_the_glass_and_the_ig_lead_escalates_it() {
     );
     b.assert_accessible("a child's access log").await;
 
+    // A subject access request for the same child: the form, its errors, the bundle.
+    b.client
+        .find(Locator::LinkText(
+            "Export the whole record for a subject access request",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(b.heading().await, "Subject access request");
+    b.assert_accessible("the subject access request form").await;
+    b.click_button("Export the record").await;
+    let summary = b.error_summary().await;
+    assert!(
+        summary.contains("reference") && summary.contains("who made the request"),
+        "{summary}"
+    );
+    b.assert_accessible("the subject access request form with errors")
+        .await;
+    b.fill("reference", "SAR-2026-0042").await;
+    b.fill("requester", "the child").await;
+    b.click_button("Export the record").await;
+    let page = b.client.source().await.unwrap();
+    assert!(page.contains("Review before release"), "{page}");
+    assert!(page.contains("Police have brought the child") || page.contains("break-glass"));
+    b.assert_accessible("a subject access bundle").await;
+
     // Who could open it on the day the services came back to the council, and why.
     b.client
         .goto(&server.url(&format!("/children/{}/access", mine.0)))

@@ -7,6 +7,8 @@
 mod browser;
 mod casefile;
 mod common;
+mod forms;
 mod http;
 mod matrix;
 mod oidc;
+mod subject_access;
