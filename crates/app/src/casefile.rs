@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 
+use carebridge_domain::casefile::attachments::{check_attachment, Attachment, AttachmentInput};
 use carebridge_domain::casefile::case_events::case_events;
 use carebridge_domain::casefile::events::{check_event, EventInput};
 use carebridge_domain::casefile::notes::{check_note, NoteInput, WorkSpan};
@@ -20,7 +21,7 @@ use carebridge_domain::casefile::Problems;
 use carebridge_domain::child::{Involvement, InvolvementKind};
 use carebridge_domain::staff::Role;
 use carebridge_domain::timescales::{what_is_due, DueItem, SchoolTerms, WorkingDayCalendar};
-use carebridge_domain::{ChildId, EventId, InvolvementId, NoteId};
+use carebridge_domain::{AttachmentId, ChildId, EventId, InvolvementId, NoteId};
 use carebridge_policy::{CaseloadOf, ChildAction};
 use carebridge_store::Draft;
 
@@ -285,6 +286,27 @@ impl App {
         child: ChildId,
         form: DraftForm,
     ) -> Result<RecordingForm, AppError> {
+        self.form_for(actor, meta, child, Some(form)).await
+    }
+
+    /// Opens the form to attach a document: the record's pieces of work (no drafts: a
+    /// file is chosen, not typed).
+    pub async fn attachment_form(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        child: ChildId,
+    ) -> Result<RecordingForm, AppError> {
+        self.form_for(actor, meta, child, None).await
+    }
+
+    async fn form_for(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        child: ChildId,
+        form: Option<DraftForm>,
+    ) -> Result<RecordingForm, AppError> {
         let Checked {
             mut tx,
             access,
@@ -294,7 +316,10 @@ impl App {
         } = self
             .begin_checked(actor, meta, ChildAction::Record, child)
             .await?;
-        let draft = tx.draft(&access, actor.user, &form.path(child)).await?;
+        let draft = match form {
+            Some(form) => tx.draft(&access, actor.user, &form.path(child)).await?,
+            None => None,
+        };
         let name = tx
             .recorded_child_name(&access)
             .await?
@@ -309,6 +334,71 @@ impl App {
             )
         });
         Ok(RecordingForm { name, work, draft })
+    }
+
+    /// Attaches a checked document to the record, audited with its SHA-256.
+    pub async fn add_attachment(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        child: ChildId,
+        input: AttachmentInput,
+    ) -> Result<AttachmentId, AppError> {
+        let Checked {
+            mut tx,
+            access,
+            facts,
+            at,
+            mut entry,
+        } = self.begin_recording(actor, meta, child).await?;
+        let document = checked(
+            check_attachment(input, &spans(&facts.involvements)),
+            &Problems::new(),
+        )?;
+        let id = tx
+            .add_attachment(&access, &document, actor.user, at)
+            .await?;
+        entry.action = "add-attachment".to_owned();
+        entry.reason = format!(
+            "{} ({id}: {}, {} bytes, SHA-256 {}); {}",
+            document.title,
+            document.filename,
+            document.bytes.len(),
+            document.sha256,
+            entry.reason
+        );
+        finish(tx, &entry).await?;
+        Ok(id)
+    }
+
+    /// Downloads a document of the record: an opening of the record, audited as a
+    /// download of that document. Its bytes are checked against their SHA-256.
+    pub async fn download_attachment(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        child: ChildId,
+        id: AttachmentId,
+    ) -> Result<(Attachment, Vec<u8>), AppError> {
+        let Checked {
+            mut tx,
+            access,
+            mut entry,
+            ..
+        } = self
+            .begin_checked(actor, meta, ChildAction::Open, child)
+            .await?;
+        let (document, bytes) = tx
+            .read_attachment(&access, id)
+            .await?
+            .ok_or(AppError::NotFound("document"))?;
+        entry.action = "download-attachment".to_owned();
+        entry.reason = format!(
+            "{} ({id}, SHA-256 {}); {}",
+            document.title, document.sha256, entry.reason
+        );
+        finish(tx, &entry).await?;
+        Ok((document, bytes))
     }
 
     /// Adds a case note or visit to the record, deleting the person's draft of it.

@@ -54,6 +54,8 @@ pub struct OpenedRecord {
     /// Family and significant people (restricted children left out unless the reader
     /// is named on them).
     pub family: Vec<carebridge_domain::relationships::Relationship>,
+    /// Documents attached to the record, newest first (without their bytes).
+    pub attachments: Vec<carebridge_domain::casefile::attachments::Attachment>,
 }
 
 /// A record transaction after the policy allowed the action (and it was audited).
@@ -257,6 +259,7 @@ impl App {
         let (events, notes) = tx.casefile(&access, in_full).await?;
         let details = tx.read_person(&access).await?;
         let family = tx.relationships(&access, actor.user).await?;
+        let attachments = tx.attachments(&access).await?;
         finish(tx, &entry).await?;
         Ok(OpenedRecord {
             person: details,
@@ -271,6 +274,7 @@ impl App {
             events,
             notes,
             family,
+            attachments,
         })
     }
 

@@ -94,3 +94,7 @@ id_type!(
     /// One relationship between a child and another person.
     RelationshipId
 );
+id_type!(
+    /// A document attached to a child's record.
+    AttachmentId
+);

@@ -10,6 +10,7 @@
 //! SQL lives next to the code that runs it, one module per concern.
 
 mod accounts;
+mod attachments;
 pub mod audit;
 mod authority;
 mod casefile;

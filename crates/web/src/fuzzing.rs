@@ -11,10 +11,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use carebridge_domain::casefile::attachments::{check_attachment, AttachmentInput};
 use carebridge_domain::casefile::events::check_event;
 use carebridge_domain::casefile::notes::{check_note, WorkSpan};
+use carebridge_domain::casefile::work::{check_work, TeamChoice};
 use carebridge_domain::child::InvolvementKind;
 use carebridge_domain::person::NewChild;
+use carebridge_domain::relationships::check_relationship;
 use carebridge_domain::search::SearchQuery as ParsedQuery;
 use carebridge_domain::{InvolvementId, OrganisationId};
 use chrono::NaiveDate;
@@ -42,6 +45,9 @@ pub const FORMS: &[(&str, Entry)] = &[
     ("sign_in", sign_in),
     ("sign_out", sign_out),
     ("subject_access", subject_access),
+    ("relationship", relationship),
+    ("work", work_form),
+    ("document", document),
     ("search", search),
     ("as_at", as_at),
 ];
@@ -97,6 +103,53 @@ pub fn note(body: &[u8]) -> bool {
     let (input, _reading) = pages::casefile::note_input(&values);
     let spans: Vec<WorkSpan> = work().into_iter().map(|(w, _)| w).collect();
     let _ = check_note(input, &spans, today());
+    true
+}
+
+/// `POST /children/{id}/relationships/new`.
+pub fn relationship(body: &[u8]) -> bool {
+    let Some(values) = html_form::<HashMap<String, String>>(body) else {
+        return false;
+    };
+    let (input, _reading) = pages::casefile::relationship_input(&values);
+    let known = [carebridge_domain::RelatedPersonId(1)];
+    let _ = check_relationship(carebridge_domain::ChildId(1), input, &known, today());
+    true
+}
+
+/// `POST /children/{id}/work/new`.
+pub fn work_form(body: &[u8]) -> bool {
+    let Some(values) = html_form::<HashMap<String, String>>(body) else {
+        return false;
+    };
+    let (input, _reading) = pages::casefile::work_input(&values);
+    let teams = [TeamChoice {
+        team: carebridge_domain::TeamId(1),
+        name: "Assessment".to_owned(),
+        service: carebridge_domain::ServiceId(1),
+        service_code: "CSC".to_owned(),
+    }];
+    let born = NaiveDate::from_ymd_opt(2015, 3, 14).unwrap_or_default();
+    let _ = check_work(input, &teams, &[], born, today());
+    true
+}
+
+/// `POST /children/{id}/documents/new`, past the multipart reader (axum's): the
+/// body's first line is the file's name as the browser sent it, the rest its bytes.
+pub fn document(body: &[u8]) -> bool {
+    let (name, bytes) = match body.iter().position(|b| *b == b'\n') {
+        Some(at) => body.split_at(at),
+        None => (body, &[][..]),
+    };
+    let input = AttachmentInput {
+        involvement: Some(InvolvementId(1)),
+        title: "A document".to_owned(),
+        filename: String::from_utf8_lossy(name).into_owned(),
+        bytes: bytes.get(1..).unwrap_or_default().to_vec(),
+        too_large: false,
+    };
+    let spans: Vec<WorkSpan> = work().into_iter().map(|(w, _)| w).collect();
+    let _ = check_attachment(input, &spans);
     true
 }
 

@@ -46,8 +46,11 @@ pub(crate) struct AppState {
     pub config: WebConfig,
 }
 
-/// The largest request body accepted (forms are small; uploads come later with their own limit).
+/// The largest request body accepted (forms are small; documents have their own limit).
 const BODY_LIMIT: usize = 64 * 1024;
+
+/// The largest body of a document upload.
+const UPLOAD_LIMIT: usize = 2 * carebridge_domain::casefile::attachments::MAX_ATTACHMENT_BYTES;
 
 /// Every route of the product. `routes()` is the list the route × role test walks.
 pub fn router(app: App, config: WebConfig) -> Router {
@@ -131,6 +134,10 @@ pub fn router(app: App, config: WebConfig) -> Router {
             get(pages::casefile::event_form).post(pages::casefile::add_event),
         )
         .route(
+            "/children/{id}/documents/{document}",
+            get(pages::casefile::download_document),
+        )
+        .route(
             "/children/{id}/work/new",
             get(pages::casefile::work_form).post(pages::casefile::open_work),
         )
@@ -184,10 +191,22 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/governance/person.csv", get(pages::governance::person_csv))
         .route("/healthz", get(|| async { "ok" }))
         .route("/assets/{*path}", get(assets::serve))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        // Documents have their own limit: twice the largest accepted, so a file a little
+        // too large still reaches the form and is refused there with the limit named
+        // (the form keeps no more than the limit of it).
+        .merge(
+            Router::new()
+                .route(
+                    "/children/{id}/documents/new",
+                    get(pages::casefile::document_form).post(pages::casefile::add_document),
+                )
+                .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT))
+                .layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT)),
+        )
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(security::headers))
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(TraceLayer::new_for_http())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

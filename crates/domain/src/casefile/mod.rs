@@ -17,6 +17,7 @@
 //! Validation returns every problem at once ([`Problems`]), each naming the form field
 //! it belongs to, so a form can show the GOV.UK error summary linking to each field.
 
+pub mod attachments;
 pub mod case_events;
 pub mod chronology;
 pub mod events;

@@ -14,6 +14,9 @@ use axum_extra::extract::Form;
 use carebridge_app::casefile::{DraftForm, RecordingForm};
 use carebridge_app::records::OpenedRecord;
 use carebridge_app::AppError;
+use carebridge_domain::casefile::attachments::{
+    AttachmentInput, DocumentType, MAX_ATTACHMENT_BYTES,
+};
 use carebridge_domain::casefile::chronology::{chronology, EntrySource, EntryType};
 use carebridge_domain::casefile::events::{Detail, EventInput, EventKind};
 use carebridge_domain::casefile::notes::{NoteInput, NoteKind};
@@ -24,7 +27,7 @@ use carebridge_domain::relationships::{
     OtherInput, RelationshipInput, RelationshipKind, ResponsibilityBasis,
 };
 use carebridge_domain::{
-    ChildId, InvolvementId, OrganisationId, RelatedPersonId, ServiceId, TeamId,
+    AttachmentId, ChildId, InvolvementId, OrganisationId, RelatedPersonId, ServiceId, TeamId,
 };
 use carebridge_policy::CaseloadOf;
 use serde::Deserialize;
@@ -118,6 +121,28 @@ struct EventPage {
     values: HashMap<String, String>,
     problems: Vec<(String, String)>,
     draft_saved: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "document_new.html")]
+struct DocumentPage {
+    chrome: Chrome,
+    id: i64,
+    name: String,
+    work: Vec<WorkOption>,
+    types: String,
+    max_mb: usize,
+    values: HashMap<String, String>,
+    problems: Vec<(String, String)>,
+}
+
+impl FormValues for DocumentPage {
+    fn values(&self) -> &HashMap<String, String> {
+        &self.values
+    }
+    fn problems(&self) -> &[(String, String)] {
+        &self.problems
+    }
 }
 
 #[derive(Template)]
@@ -839,7 +864,9 @@ fn carebridge_id(text: &str) -> Option<ChildId> {
     t.trim().trim_start_matches('#').parse().ok().map(ChildId)
 }
 
-fn relationship_input(values: &HashMap<String, String>) -> (RelationshipInput, Problems) {
+pub(crate) fn relationship_input(
+    values: &HashMap<String, String>,
+) -> (RelationshipInput, Problems) {
     let mut problems = Problems::new();
     let mut read_date = |prefix: &'static str, label: &str| match date(values, prefix, label) {
         Ok(d) => d,
@@ -940,6 +967,21 @@ pub(crate) async fn work_form(
     work_page(&state, &session, child, None).await
 }
 
+/// Reads the new-work form.
+pub(crate) fn work_input(values: &HashMap<String, String>) -> (WorkInput, Problems) {
+    let mut reading = Problems::new();
+    let starts_on = date(values, "starts", "The date the work starts").unwrap_or_else(|m| {
+        reading.add("starts", m);
+        None
+    });
+    let input = WorkInput {
+        kind: InvolvementKind::parse(text(values, "kind")).ok(),
+        team: text(values, "team").parse().ok().map(TeamId),
+        starts_on,
+    };
+    (input, reading)
+}
+
 /// Starts the work; on a problem, the form again with every problem and what was
 /// chosen (nothing saved).
 pub(crate) async fn open_work(
@@ -950,16 +992,7 @@ pub(crate) async fn open_work(
 ) -> Result<Response, WebError> {
     let child = child_id(&id)?;
     session.check_csrf(text(&values, "csrf_token"))?;
-    let mut reading = Problems::new();
-    let starts_on = date(&values, "starts", "The date the work starts").unwrap_or_else(|m| {
-        reading.add("starts", m);
-        None
-    });
-    let input = WorkInput {
-        kind: InvolvementKind::parse(text(&values, "kind")).ok(),
-        team: text(&values, "team").parse().ok().map(TeamId),
-        starts_on,
-    };
+    let (input, reading) = work_input(&values);
     match state
         .app
         .open_work(&session.actor, &session.meta, child, input, reading)
@@ -973,4 +1006,216 @@ pub(crate) async fn open_work(
         }
         Err(e) => Ok(failed(&session, e)),
     }
+}
+
+async fn document_page(
+    state: &AppState,
+    session: &Session,
+    child: ChildId,
+    posted: Option<(HashMap<String, String>, Problems)>,
+) -> Result<Response, WebError> {
+    let form = match state
+        .app
+        .attachment_form(&session.actor, &session.meta, child)
+        .await
+    {
+        Ok(form) => form,
+        Err(e) => return Ok(failed(session, e)),
+    };
+    let (values, problems) = posted.unwrap_or_default();
+    let page = DocumentPage {
+        chrome: Chrome::for_session(session, "children"),
+        id: child.0,
+        name: form.name.clone(),
+        work: work_options(&form, None),
+        types: DocumentType::ALL
+            .iter()
+            .map(|t| t.label())
+            .collect::<Vec<_>>()
+            .join(", "),
+        max_mb: MAX_ATTACHMENT_BYTES / (1024 * 1024),
+        values,
+        problems: listed(&problems),
+    };
+    with_status(&page, &problems)
+}
+
+/// The form to attach a document to the record.
+pub(crate) async fn document_form(
+    session: Session,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let child = child_id(&id)?;
+    document_page(&state, &session, child, None).await
+}
+
+/// Reads the document form: its text fields and the file, keeping no more of the file
+/// than the limit (the rest is read and dropped, so the browser sees the answer).
+async fn read_document_form(
+    mut multipart: axum::extract::Multipart,
+) -> (HashMap<String, String>, AttachmentInput) {
+    let mut values = HashMap::new();
+    let mut input = AttachmentInput {
+        involvement: None,
+        title: String::new(),
+        filename: String::new(),
+        bytes: Vec::new(),
+        too_large: false,
+    };
+    loop {
+        let mut field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            // Past the body limit, or a broken upload: the file did not arrive whole.
+            Err(_) => {
+                input.too_large = true;
+                break;
+            }
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            input.filename = field.file_name().unwrap_or_default().to_owned();
+            loop {
+                match field.chunk().await {
+                    Ok(Some(chunk)) if !input.too_large => {
+                        if input.bytes.len() + chunk.len() > MAX_ATTACHMENT_BYTES {
+                            input.too_large = true;
+                            input.bytes = Vec::new();
+                        } else {
+                            input.bytes.extend_from_slice(&chunk);
+                        }
+                    }
+                    Ok(Some(_)) => {}
+                    Ok(None) => break,
+                    Err(_) => {
+                        input.too_large = true;
+                        input.bytes = Vec::new();
+                        break;
+                    }
+                }
+            }
+        } else if let Ok(value) = field.text().await {
+            values.insert(name, value);
+        }
+    }
+    input.involvement = text(&values, "involvement").parse().ok().map(InvolvementId);
+    input.title = text(&values, "title").to_owned();
+    (values, input)
+}
+
+/// A form body that could not be read at all.
+fn unreadable() -> WebError {
+    AppError::from(carebridge_domain::DomainError::invalid(
+        "form",
+        "the form could not be read: send it again",
+    ))
+    .into()
+}
+
+/// Attaches a document (a multipart form). A post that is not multipart is read as a
+/// form with no file, so the policy still answers first and then the form says what
+/// is missing.
+pub(crate) async fn add_document(
+    session: Session,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    request: axum::extract::Request,
+) -> Result<Response, WebError> {
+    use axum::extract::FromRequest;
+    let child = child_id(&id)?;
+    let multipart = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let (values, input) = if multipart {
+        let form = axum::extract::Multipart::from_request(request, &state)
+            .await
+            .map_err(|_| unreadable())?;
+        read_document_form(form).await
+    } else {
+        let Form(values) = Form::<HashMap<String, String>>::from_request(request, &state)
+            .await
+            .map_err(|_| unreadable())?;
+        let input = AttachmentInput {
+            involvement: text(&values, "involvement").parse().ok().map(InvolvementId),
+            title: text(&values, "title").to_owned(),
+            filename: String::new(),
+            bytes: Vec::new(),
+            too_large: false,
+        };
+        (values, input)
+    };
+    session.check_csrf(text(&values, "csrf_token"))?;
+    match state
+        .app
+        .add_attachment(&session.actor, &session.meta, child, input)
+        .await
+    {
+        Ok(document) => Ok(see_other(&format!(
+            "/children/{child}?added=document-{document}#documents"
+        ))),
+        Err(AppError::Problems(problems)) => {
+            document_page(&state, &session, child, Some((values, problems))).await
+        }
+        Err(e) => Ok(failed(&session, e)),
+    }
+}
+
+/// A file name for `Content-Disposition`: an ASCII fallback and the UTF-8 name in the
+/// RFC 8187 `filename*` form (hand-written: the encoding is one rule, percent-encode
+/// every byte outside RFC 8187's attr-char set).
+fn disposition(filename: &str) -> String {
+    let fallback: String = filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .filter(|c| !matches!(c, '"' | '\\'))
+        .collect();
+    let mut encoded = String::new();
+    for b in filename.bytes() {
+        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+            encoded.push(char::from(b));
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+}
+
+/// Downloads a document of the record (audited; its SHA-256 checked).
+pub(crate) async fn download_document(
+    session: Session,
+    State(state): State<AppState>,
+    Path((id, document)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let child = child_id(&id)?;
+    let document = document
+        .parse()
+        .map(AttachmentId)
+        .map_err(|_| WebError::NotFound)?;
+    let (found, bytes) = match state
+        .app
+        .download_attachment(&session.actor, &session.meta, child, document)
+        .await
+    {
+        Ok(found) => found,
+        Err(e) => return Ok(failed(&session, e)),
+    };
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static(found.document_type.media_type()),
+    );
+    if let Ok(value) = axum::http::HeaderValue::from_str(&disposition(&found.filename)) {
+        headers.insert(axum::http::header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
 }

@@ -147,6 +147,35 @@ struct ChildPage {
     due: Vec<DueLine>,
     done: Vec<DueLine>,
     family: Vec<FamilyLine>,
+    documents: Vec<DocumentLine>,
+}
+
+/// One document on the record page.
+#[derive(Debug, Clone)]
+struct DocumentLine {
+    id: i64,
+    title: String,
+    filename: String,
+    size: String,
+    added: Day,
+    by: String,
+    sha256: String,
+    short_hash: String,
+}
+
+impl DocumentLine {
+    fn from(a: &carebridge_domain::casefile::attachments::Attachment) -> Self {
+        DocumentLine {
+            id: a.id.0,
+            title: a.title.clone(),
+            filename: a.filename.clone(),
+            size: a.size_text(),
+            added: Day(a.day()),
+            by: a.recorded_by.clone(),
+            sha256: a.sha256.clone(),
+            short_hash: a.sha256.chars().take(12).collect(),
+        }
+    }
 }
 
 /// One family member or significant person on the record page.
@@ -350,6 +379,7 @@ pub(crate) async fn show(
         due: outstanding.into_iter().map(DueLine::from_item).collect(),
         done: finished.into_iter().map(DueLine::from_item).collect(),
         family: opened.family.iter().map(FamilyLine::from).collect(),
+        documents: opened.attachments.iter().map(DocumentLine::from).collect(),
     })
 }
 

@@ -736,6 +736,16 @@ async fn a_worker_finds_a_child_records_a_visit_and_keeps_their_draft_through_a_
     b.click_button("Continue").await;
     b.assert_accessible("an event form").await;
 
+    // The form to attach a document, and its error summary.
+    b.client
+        .goto(&server.url(&format!("/children/{}/documents/new", child.id.0)))
+        .await
+        .unwrap();
+    b.assert_accessible("the document form").await;
+    b.click_button("Attach to the record").await;
+    assert!(b.error_summary().await.contains("Select a file"));
+    b.assert_accessible("the document form with errors").await;
+
     // The form to start new work, and its error summary.
     b.client
         .goto(&server.url(&format!("/children/{}/work/new", child.id.0)))

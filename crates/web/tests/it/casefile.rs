@@ -639,3 +639,101 @@ async fn the_story_of_a_new_child_register_start_a_plan_visit_and_see_what_is_du
         assert!(chronology.contains("Child protection"));
     }
 }
+
+#[tokio::test]
+async fn a_document_is_uploaded_listed_and_downloaded_with_the_same_bytes() {
+    for server in servers(120).await {
+        let c = client();
+        sign_in(&server, &c, "sw.demo").await;
+        let (child, work) = workers_child(&server).await;
+        let form_path = format!("/children/{child}/documents/new");
+        let form = get_text(&c, server.url(&form_path)).await;
+        assert!(form.contains("enctype=\"multipart/form-data\""));
+        let token = csrf_token(&form);
+        let upload = |filename: &'static str, bytes: Vec<u8>, title: &'static str| {
+            reqwest::multipart::Form::new()
+                .text("csrf_token", token.clone())
+                .text("involvement", work.to_string())
+                .text("title", title)
+                .part(
+                    "file",
+                    reqwest::multipart::Part::bytes(bytes).file_name(filename),
+                )
+        };
+
+        // A program renamed .pdf, and no title: both named, the title field kept empty,
+        // nothing saved.
+        let response = c
+            .post(server.url(&form_path))
+            .multipart(upload("plan.pdf", b"MZ\x90\x00program".to_vec(), ""))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422);
+        let page = response.text().await.unwrap();
+        assert!(
+            page.contains("<a href=\"#title\">Enter what the document is</a>"),
+            "{page}"
+        );
+        assert!(
+            page.contains("<a href=\"#file\">The file must be a PDF"),
+            "{page}"
+        );
+
+        // Larger than the limit: refused with the limit named.
+        let big = vec![b'%'; carebridge_domain::casefile::attachments::MAX_ATTACHMENT_BYTES + 10];
+        let response = c
+            .post(server.url(&form_path))
+            .multipart(upload("scan.pdf", big, "A scan"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422);
+        assert!(response
+            .text()
+            .await
+            .unwrap()
+            .contains("smaller than 20 MB"));
+
+        // A real one: on the record, and back byte for byte with its type and name.
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend((0..=255u8).cycle().take(5_000));
+        let response = c
+            .post(server.url(&form_path))
+            .multipart(upload("Zoë's drawing.png", png.clone(), "Drawing of home"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
+        let record = get_text(
+            &c,
+            server.url(response.headers()["location"].to_str().unwrap()),
+        )
+        .await;
+        assert!(record.contains("Drawing of home"), "{record}");
+        let href = record
+            .split(&format!("href=\"/children/{child}/documents/"))
+            .skip(1)
+            .filter_map(|r| r.split('"').next())
+            .find(|id| *id != "new")
+            .unwrap()
+            .to_owned();
+        let download = c
+            .get(server.url(&format!("/children/{child}/documents/{href}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(download.status(), 200);
+        assert_eq!(download.headers()["content-type"], "image/png");
+        let disposition = download.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            disposition.contains("filename*=UTF-8''Zo%C3%AB%27s%20drawing.png"),
+            "{disposition}"
+        );
+        assert_eq!(download.headers()["cache-control"], "no-store");
+        assert_eq!(download.bytes().await.unwrap().to_vec(), png);
+    }
+}
