@@ -374,6 +374,48 @@ pub struct NotePart {
     pub recorded_at: DateTime<Utc>,
 }
 
+/// One family member or significant person: information about someone else, so each
+/// is flagged for review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FamilyPart {
+    /// Its anchor (`family-ID`).
+    pub item: String,
+    /// What they are to the child.
+    pub relationship: String,
+    /// Their name.
+    pub name: String,
+    /// Their date of birth, when known.
+    pub date_of_birth: Option<NaiveDate>,
+    /// How they hold parental responsibility, if they do.
+    pub parental_responsibility: Option<String>,
+    /// From when, if known.
+    pub from: Option<NaiveDate>,
+    /// Until when, if it ended.
+    pub to: Option<NaiveDate>,
+}
+
+/// A document attached to the record: listed with its hash, to be reviewed and
+/// released beside the bundle (its content is not copied into it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocumentPart {
+    /// Its anchor (`document-ID`).
+    pub item: String,
+    /// Its title.
+    pub title: String,
+    /// Its file name.
+    pub filename: String,
+    /// What kind of file.
+    pub file_type: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256 of its content, to match the released copy.
+    pub sha256: String,
+    /// Who added it.
+    pub added_by: String,
+    /// When.
+    pub added_at: DateTime<Utc>,
+}
+
 /// One line of the chronology.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChronologyLine {
@@ -451,6 +493,10 @@ pub struct SubjectAccessBundle {
     pub events: Vec<EventPart>,
     /// Every note and visit, in date order.
     pub notes: Vec<NotePart>,
+    /// Family and significant people.
+    pub family: Vec<FamilyPart>,
+    /// Documents attached to the record.
+    pub documents: Vec<DocumentPart>,
     /// The chronology: everything in date order.
     pub chronology: Vec<ChronologyLine>,
     /// Who accessed the record, oldest first, up to this export.
@@ -576,6 +622,8 @@ impl App {
             }
         }
         let log = tx.access_log(&access, i64::MAX).await?;
+        let family = tx.relationships(&access, actor.user).await?;
+        let documents = tx.attachments(&access).await?;
 
         let service_name = |s: ServiceId| {
             directory
@@ -823,6 +871,57 @@ impl App {
                 ),
             );
         }
+        let family_parts: Vec<FamilyPart> = family
+            .iter()
+            .map(|r| {
+                let item = format!("family-{}", r.id);
+                flagger.push(
+                    &item,
+                    "name",
+                    FlagKind::Relationship,
+                    r.name.clone(),
+                    None,
+                    format!(
+                        "{} of the child: their name{} and parental responsibility are their information as well as the child's",
+                        r.label.to_lowercase(),
+                        if r.date_of_birth.is_some() { ", date of birth" } else { "" }
+                    ),
+                );
+                FamilyPart {
+                    item,
+                    relationship: r.label.clone(),
+                    name: r.name.clone(),
+                    date_of_birth: r.date_of_birth,
+                    parental_responsibility: r.responsibility.map(|b| b.label().to_owned()),
+                    from: r.from,
+                    to: r.to,
+                }
+            })
+            .collect();
+        let document_parts: Vec<DocumentPart> = documents
+            .iter()
+            .map(|d| {
+                let item = format!("document-{}", d.id);
+                flagger.push(
+                    &item,
+                    "content",
+                    FlagKind::Name,
+                    d.title.clone(),
+                    None,
+                    "a document's content is not searched for third-party information: read it before release".to_owned(),
+                );
+                DocumentPart {
+                    item,
+                    title: d.title.clone(),
+                    filename: d.filename.clone(),
+                    file_type: d.document_type.label().to_owned(),
+                    size: d.size,
+                    sha256: d.sha256.clone(),
+                    added_by: d.recorded_by.clone(),
+                    added_at: d.recorded_at,
+                }
+            })
+            .collect();
         if !log.is_empty() {
             flagger.push(
                 "access-log",
@@ -923,6 +1022,8 @@ impl App {
             work,
             events: event_parts,
             notes: note_parts,
+            family: family_parts,
+            documents: document_parts,
             chronology: chronology_lines,
             access_log,
             flags,

@@ -172,6 +172,29 @@ async fn the_ig_lead_exports_the_whole_record_with_third_parties_flagged() {
                 (n.id.0, &n.summary, &n.body, &n.recorded_by, n.occurred_on)
             );
         }
+        // Every family member (each flagged as someone else's information) and every
+        // document, as the record holds them.
+        assert_eq!(
+            bundle
+                .family
+                .iter()
+                .map(|f| f.name.as_str())
+                .collect::<Vec<_>>(),
+            full.family
+                .iter()
+                .map(|f| f.name.as_str())
+                .collect::<Vec<_>>(),
+            "{}",
+            db.label
+        );
+        assert!(!bundle.family.is_empty(), "every demo child has a mother");
+        for f in &bundle.family {
+            assert!(bundle
+                .flags
+                .iter()
+                .any(|flag| flag.item == f.item && flag.kind == FlagKind::Relationship));
+        }
+        assert_eq!(bundle.documents.len(), full.attachments.len());
         assert_eq!(bundle.events.len(), full.events.len(), "{}", db.label);
         for (b, e) in bundle.events.iter().zip(&full.events) {
             assert_eq!(

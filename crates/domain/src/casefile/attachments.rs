@@ -124,10 +124,7 @@ impl DocumentType {
                 }
                 _ => None,
             }
-        } else if extension == "txt"
-            && std::str::from_utf8(bytes).is_ok()
-            && !bytes.contains(&0)
-        {
+        } else if extension == "txt" && std::str::from_utf8(bytes).is_ok() && !bytes.contains(&0) {
             Some(DocumentType::Text)
         } else {
             None
