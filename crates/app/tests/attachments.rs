@@ -5,30 +5,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use carebridge_app::accounts::Actor;
 use carebridge_app::records::RequestMeta;
 use carebridge_app::{App, AppError};
 use carebridge_domain::casefile::attachments::{content_hash, AttachmentInput, DocumentType};
 use carebridge_domain::ChildId;
-use carebridge_testkit::{behind_the_back, demo_app, every_backend};
+use carebridge_testkit::{actor, behind_the_back, demo_app, every_backend};
 
 const CHILDREN: u32 = 120;
 
-async fn actor(app: &App, username: &str) -> Actor {
-    Actor::from(
-        &app.store()
-            .user_by_username(username)
-            .await
-            .unwrap()
-            .unwrap(),
-    )
-}
-
 fn meta() -> RequestMeta {
-    RequestMeta {
-        request_id: "attachments-test".into(),
-        client: "192.0.2.11".into(),
-    }
+    carebridge_testkit::meta("attachments-test", "192.0.2.11")
 }
 
 async fn audit_len(app: &App) -> i64 {

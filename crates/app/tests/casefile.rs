@@ -17,25 +17,12 @@ use carebridge_domain::child::InvolvementKind;
 use carebridge_domain::timescales::{RuleId, Status};
 use carebridge_domain::ChildId;
 use carebridge_policy::CaseloadOf;
-use carebridge_testkit::{demo_app, every_backend};
+use carebridge_testkit::{actor, demo_app, every_backend};
 
 const CHILDREN: u32 = 120;
 
-async fn actor(app: &App, username: &str) -> Actor {
-    Actor::from(
-        &app.store()
-            .user_by_username(username)
-            .await
-            .unwrap()
-            .unwrap(),
-    )
-}
-
 fn meta() -> RequestMeta {
-    RequestMeta {
-        request_id: "casefile-test".into(),
-        client: "192.0.2.9".into(),
-    }
+    carebridge_testkit::meta("casefile-test", "192.0.2.9")
 }
 
 /// A child the social worker may record on, with a piece of work open today, and one

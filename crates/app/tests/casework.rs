@@ -14,25 +14,12 @@ use carebridge_domain::casework::ClosureReason;
 use carebridge_domain::child::Involvement;
 use carebridge_domain::{ChildId, InvolvementId, StaffId, TeamId};
 use carebridge_policy::CaseloadOf;
-use carebridge_testkit::{behind_the_back, demo_app, every_backend, today};
+use carebridge_testkit::{actor, behind_the_back, demo_app, every_backend, today};
 
 const CHILDREN: u32 = 150;
 
-async fn actor(app: &App, username: &str) -> Actor {
-    Actor::from(
-        &app.store()
-            .user_by_username(username)
-            .await
-            .unwrap()
-            .unwrap(),
-    )
-}
-
 fn meta() -> RequestMeta {
-    RequestMeta {
-        request_id: "casework-test".into(),
-        client: "192.0.2.9".into(),
-    }
+    carebridge_testkit::meta("casework-test", "192.0.2.9")
 }
 
 async fn open_cases(app: &App) -> Vec<Involvement> {

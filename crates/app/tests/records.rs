@@ -11,26 +11,13 @@ use carebridge_app::Clock;
 use carebridge_app::{App, AppError};
 use carebridge_domain::ChildId;
 use carebridge_store::Backend;
-use carebridge_testkit::{behind_the_back, demo_app, every_backend, TestDb};
+use carebridge_testkit::{actor, behind_the_back, demo_app, every_backend, TestDb};
 use chrono::Duration;
 
 const CHILDREN: u32 = 120;
 
-async fn actor(app: &App, username: &str) -> Actor {
-    Actor::from(
-        &app.store()
-            .user_by_username(username)
-            .await
-            .unwrap()
-            .unwrap(),
-    )
-}
-
 fn meta() -> RequestMeta {
-    RequestMeta {
-        request_id: "test-request".into(),
-        client: "192.0.2.7".into(),
-    }
+    carebridge_testkit::meta("test-request", "192.0.2.7")
 }
 
 /// Every child's id, from the ids the demo gives (1..=CHILDREN).

@@ -13,25 +13,12 @@ use carebridge_domain::relationships::{
     OtherInput, RelationshipInput, RelationshipKind, ResponsibilityBasis,
 };
 use carebridge_domain::ChildId;
-use carebridge_testkit::{demo_app, every_backend};
+use carebridge_testkit::{actor, demo_app, every_backend};
 
 const CHILDREN: u32 = 120;
 
-async fn actor(app: &App, username: &str) -> Actor {
-    Actor::from(
-        &app.store()
-            .user_by_username(username)
-            .await
-            .unwrap()
-            .unwrap(),
-    )
-}
-
 fn meta() -> RequestMeta {
-    RequestMeta {
-        request_id: "relationships-test".into(),
-        client: "192.0.2.10".into(),
-    }
+    carebridge_testkit::meta("relationships-test", "192.0.2.10")
 }
 
 /// Children the social worker may add to, and one they may not open.

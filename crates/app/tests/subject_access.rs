@@ -17,27 +17,14 @@ use carebridge_domain::casefile::notes::{NoteInput, NoteKind};
 use carebridge_domain::casefile::third_party::FlagKind;
 use carebridge_domain::casefile::Problems;
 use carebridge_domain::ChildId;
-use carebridge_testkit::{demo_app, every_backend};
+use carebridge_testkit::{actor, demo_app, every_backend};
 
 const CHILDREN: u32 = 120;
 const REFERENCE: &str = "SAR-2026-0042";
 const REQUESTER: &str = "a parent with parental responsibility";
 
-async fn actor(app: &App, username: &str) -> Actor {
-    Actor::from(
-        &app.store()
-            .user_by_username(username)
-            .await
-            .unwrap()
-            .unwrap(),
-    )
-}
-
 fn meta() -> RequestMeta {
-    RequestMeta {
-        request_id: "sar-test".into(),
-        client: "192.0.2.42".into(),
-    }
+    carebridge_testkit::meta("sar-test", "192.0.2.42")
 }
 
 async fn export(app: &App, who: &Actor, child: ChildId) -> Result<SubjectAccessBundle, AppError> {

@@ -47,6 +47,26 @@ pub struct TestDb {
     _dir: Option<tempfile::TempDir>,
 }
 
+/// The account signed in as `username`, as the use cases take it.
+pub async fn actor(app: &App, username: &str) -> carebridge_app::accounts::Actor {
+    carebridge_app::accounts::Actor::from(
+        &app.store()
+            .user_by_username(username)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no account {username}")),
+    )
+}
+
+/// The request a test's use cases come in on: `request_id` names the test in the audit
+/// log, `client` the address it came from.
+pub fn meta(request_id: &str, client: &str) -> carebridge_app::records::RequestMeta {
+    carebridge_app::records::RequestMeta {
+        request_id: request_id.to_owned(),
+        client: client.to_owned(),
+    }
+}
+
 /// A new SQLite database file in a temp folder.
 pub fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().unwrap();

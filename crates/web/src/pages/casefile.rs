@@ -236,6 +236,24 @@ fn listed(problems: &Problems) -> Vec<(String, String)> {
         .collect()
 }
 
+/// After a form's use case: to the page `to` names on success, the form again with its
+/// problems (and what was typed) from `again`, or the error page.
+async fn answer<T, F>(
+    session: &Session,
+    result: Result<T, AppError>,
+    to: impl FnOnce(T) -> String,
+    again: impl FnOnce(Problems) -> F,
+) -> Result<Response, WebError>
+where
+    F: std::future::Future<Output = Result<Response, WebError>>,
+{
+    match result {
+        Ok(saved) => Ok(see_other(&to(saved))),
+        Err(AppError::Problems(problems)) => again(problems).await,
+        Err(e) => Ok(failed(session, e)),
+    }
+}
+
 /// Renders a form: 200, or 422 when it is shown again with problems.
 fn with_status(page: &impl Template, problems: &Problems) -> Result<Response, WebError> {
     super::form_page(page, !problems.is_empty())
@@ -332,19 +350,17 @@ pub(crate) async fn add_note(
     let child = child_id(&id)?;
     session.check_csrf(text(&values, "csrf_token"))?;
     let (input, reading) = note_input(&values);
-    match state
+    let result = state
         .app
         .add_note(&session.actor, &session.meta, child, input, reading)
-        .await
-    {
-        Ok(note) => Ok(see_other(&format!(
-            "/children/{child}/chronology?recorded=note-{note}#note-{note}"
-        ))),
-        Err(AppError::Problems(problems)) => {
-            note_page(&state, &session, child, Some((values, problems))).await
-        }
-        Err(e) => Ok(failed(&session, e)),
-    }
+        .await;
+    answer(
+        &session,
+        result,
+        |note| format!("/children/{child}/chronology?recorded=note-{note}#note-{note}"),
+        |problems| note_page(&state, &session, child, Some((values, problems))),
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -437,19 +453,17 @@ pub(crate) async fn add_event(
     session.check_csrf(text(&values, "csrf_token"))?;
     let (input, reading) = event_input(&values);
     let kind_code = input.kind.map(EventKind::code);
-    match state
+    let result = state
         .app
         .add_event(&session.actor, &session.meta, child, input, reading)
-        .await
-    {
-        Ok(event) => Ok(see_other(&format!(
-            "/children/{child}/chronology?recorded=event-{event}#event-{event}"
-        ))),
-        Err(AppError::Problems(problems)) => {
-            event_page(&state, &session, child, kind_code, Some((values, problems))).await
-        }
-        Err(e) => Ok(failed(&session, e)),
-    }
+        .await;
+    answer(
+        &session,
+        result,
+        |event| format!("/children/{child}/chronology?recorded=event-{event}#event-{event}"),
+        |problems| event_page(&state, &session, child, kind_code, Some((values, problems))),
+    )
+    .await
 }
 
 /// Saves a draft as the person types (called by `drafts.js`). Answers JSON: 200 with
@@ -908,19 +922,17 @@ pub(crate) async fn add_relationship(
     let child = child_id(&id)?;
     session.check_csrf(text(&values, "csrf_token"))?;
     let (input, reading) = relationship_input(&values);
-    match state
+    let result = state
         .app
         .add_relationship(&session.actor, &session.meta, child, input, reading)
-        .await
-    {
-        Ok(r) => Ok(see_other(&format!(
-            "/children/{child}?added=relationship-{r}#family"
-        ))),
-        Err(AppError::Problems(problems)) => {
-            relationship_page(&state, &session, child, Some((values, problems))).await
-        }
-        Err(e) => Ok(failed(&session, e)),
-    }
+        .await;
+    answer(
+        &session,
+        result,
+        |r| format!("/children/{child}?added=relationship-{r}#family"),
+        |problems| relationship_page(&state, &session, child, Some((values, problems))),
+    )
+    .await
 }
 
 async fn work_page(
@@ -993,19 +1005,17 @@ pub(crate) async fn open_work(
     let child = child_id(&id)?;
     session.check_csrf(text(&values, "csrf_token"))?;
     let (input, reading) = work_input(&values);
-    match state
+    let result = state
         .app
         .open_work(&session.actor, &session.meta, child, input, reading)
-        .await
-    {
-        Ok(work) => Ok(see_other(&format!(
-            "/children/{child}?started=work-{work}#work"
-        ))),
-        Err(AppError::Problems(problems)) => {
-            work_page(&state, &session, child, Some((values, problems))).await
-        }
-        Err(e) => Ok(failed(&session, e)),
-    }
+        .await;
+    answer(
+        &session,
+        result,
+        |work| format!("/children/{child}?started=work-{work}#work"),
+        |problems| work_page(&state, &session, child, Some((values, problems))),
+    )
+    .await
 }
 
 async fn document_page(
@@ -1148,19 +1158,17 @@ pub(crate) async fn add_document(
         (values, input)
     };
     session.check_csrf(text(&values, "csrf_token"))?;
-    match state
+    let result = state
         .app
         .add_attachment(&session.actor, &session.meta, child, input)
-        .await
-    {
-        Ok(document) => Ok(see_other(&format!(
-            "/children/{child}?added=document-{document}#documents"
-        ))),
-        Err(AppError::Problems(problems)) => {
-            document_page(&state, &session, child, Some((values, problems))).await
-        }
-        Err(e) => Ok(failed(&session, e)),
-    }
+        .await;
+    answer(
+        &session,
+        result,
+        |document| format!("/children/{child}?added=document-{document}#documents"),
+        |problems| document_page(&state, &session, child, Some((values, problems))),
+    )
+    .await
 }
 
 /// A file name for `Content-Disposition`: an ASCII fallback and the UTF-8 name in the
