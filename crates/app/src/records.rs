@@ -503,6 +503,70 @@ impl App {
         Ok(Ok(id))
     }
 
+    /// The child's person details as the correction form shows them: the policy must
+    /// allow recording on the child (audited as opening a form).
+    pub async fn person_form(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        child: ChildId,
+    ) -> Result<(String, NewChildForm), AppError> {
+        self.authorise_child_action(actor, ChildAction::Record)?;
+        let Checked {
+            mut tx,
+            access,
+            mut entry,
+            ..
+        } = self
+            .begin_checked(actor, meta, ChildAction::Record, child)
+            .await?;
+        let (person, details) = tx.person_for_edit(&access).await?;
+        entry.action = "open-form".to_owned();
+        finish(tx, &entry).await?;
+        Ok((
+            format!("{} {}", person.given_name, person.family_name),
+            NewChildForm::of_record(&person, &details),
+        ))
+    }
+
+    /// Corrects a child's person details. A changed name keeps the old one as a
+    /// previous name (still found by search); a new postcode ends the current address
+    /// the day before. Invalid input writes nothing; a form with no change writes
+    /// nothing either. Audited with what changed.
+    pub async fn edit_person(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        child: ChildId,
+        form: &NewChildForm,
+    ) -> Result<Result<(), Vec<DomainError>>, AppError> {
+        self.authorise_child_action(actor, ChildAction::Record)?;
+        let Checked {
+            mut tx,
+            access,
+            at,
+            mut entry,
+            ..
+        } = self
+            .begin_checked(actor, meta, ChildAction::Record, child)
+            .await?;
+        let day = at.date_naive();
+        let new = match NewChild::parse(form, day) {
+            Ok(new) => new,
+            Err(problems) => return Ok(Err(problems)),
+        };
+        let (person, details) = tx.person_for_edit(&access).await?;
+        let (person, details, changed) = new.applied_to(&person, &details, day);
+        if changed.is_empty() {
+            return Ok(Ok(()));
+        }
+        tx.replace_person(&access, &person, &details).await?;
+        entry.action = "edit-person".to_owned();
+        entry.reason = format!("changed {}; {}", changed.join(", "), entry.reason);
+        finish(tx, &entry).await?;
+        Ok(Ok(()))
+    }
+
     /// Records the information governance lead's review of a break-glass opening.
     pub async fn review_break_glass(
         &self,

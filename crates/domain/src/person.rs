@@ -12,10 +12,10 @@
 //! keeps working, and [`PersonDetails::expected_date_of_birth`] says it is not yet a
 //! birth.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::child::Sex;
+use crate::child::{Child, Sex};
 use crate::identifiers::{NhsNumber, Postcode, Upn};
 use crate::DomainError;
 
@@ -429,6 +429,127 @@ impl NewChild {
     }
 }
 
+impl NewChildForm {
+    /// The form filled in with a child's record as it stands, to correct it.
+    pub fn of_record(child: &Child, details: &PersonDetails) -> NewChildForm {
+        let boxes = |d: NaiveDate| {
+            (
+                d.day().to_string(),
+                d.month().to_string(),
+                d.year().to_string(),
+            )
+        };
+        let empty = || (String::new(), String::new(), String::new());
+        let (born, expected) = match details.expected_date_of_birth {
+            Some(e) => (empty(), boxes(e)),
+            None => (boxes(child.date_of_birth), empty()),
+        };
+        NewChildForm {
+            given_name: child.given_name.clone(),
+            family_name: child.family_name.clone(),
+            sex: child.sex.code().to_owned(),
+            born,
+            expected,
+            nhs_number: details
+                .nhs_number
+                .as_ref()
+                .map(|n| n.spaced())
+                .unwrap_or_default(),
+            upn: details
+                .upn
+                .as_ref()
+                .map(|u| u.as_str().to_owned())
+                .unwrap_or_default(),
+            postcode: details
+                .latest_address()
+                .filter(|a| a.to.is_none())
+                .map(|a| a.postcode.as_str().to_owned())
+                .unwrap_or_default(),
+            ethnicity: details
+                .ethnicity
+                .map(|e| e.code().to_owned())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl NewChild {
+    /// This corrected form applied to the record as it stands on `day`, and what
+    /// changed, in words. A new name keeps the old one as a previous name, used until
+    /// the day before; a new postcode ends the current address the day before and
+    /// starts the new one on `day` (or replaces an address that started today); a
+    /// blank postcode leaves the addresses as they are. The details the form does not
+    /// ask for (gender, language, religion, disabilities, status) are kept.
+    pub fn applied_to(
+        self,
+        child: &Child,
+        current: &PersonDetails,
+        day: NaiveDate,
+    ) -> (Child, PersonDetails, Vec<&'static str>) {
+        let mut changed = Vec::new();
+        let mut details = current.clone();
+        if (self.given_name.as_str(), self.family_name.as_str())
+            != (child.given_name.as_str(), child.family_name.as_str())
+        {
+            changed.push("name");
+            details.other_names.push(PersonName {
+                kind: NameKind::Previous,
+                given_name: child.given_name.clone(),
+                family_name: child.family_name.clone(),
+                from: None,
+                to: day.pred_opt().filter(|d| *d >= child.date_of_birth),
+            });
+        }
+        if self.sex != child.sex {
+            changed.push("sex");
+        }
+        if self.date_of_birth != child.date_of_birth
+            || self.details.expected_date_of_birth != current.expected_date_of_birth
+        {
+            changed.push("date of birth");
+        }
+        if self.details.nhs_number != current.nhs_number {
+            changed.push("NHS number");
+        }
+        if self.details.upn != current.upn {
+            changed.push("UPN");
+        }
+        if self.details.ethnicity != current.ethnicity {
+            changed.push("ethnicity");
+        }
+        details.expected_date_of_birth = self.details.expected_date_of_birth;
+        details.nhs_number = self.details.nhs_number;
+        details.upn = self.details.upn;
+        details.ethnicity = self.details.ethnicity;
+        let current_postcode = current
+            .latest_address()
+            .filter(|a| a.to.is_none())
+            .map(|a| a.postcode.clone());
+        if let Some(new) = self.details.addresses.into_iter().next() {
+            if Some(&new.postcode) != current_postcode.as_ref() {
+                changed.push("address");
+                details
+                    .addresses
+                    .retain(|a| !(a.to.is_none() && a.from >= day));
+                for a in &mut details.addresses {
+                    if a.to.is_none() {
+                        a.to = day.pred_opt();
+                    }
+                }
+                details.addresses.push(AddressPeriod { from: day, ..new });
+            }
+        }
+        let child = Child {
+            id: child.id,
+            given_name: self.given_name,
+            family_name: self.family_name,
+            sex: self.sex,
+            date_of_birth: self.date_of_birth,
+        };
+        (child, details, changed)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -552,5 +673,48 @@ mod tests {
             };
             let _ = NewChild::parse(&form, today());
         }
+    }
+
+    #[test]
+    fn a_correction_keeps_the_old_name_and_ends_the_old_address() {
+        let child = Child {
+            id: crate::ChildId(7),
+            given_name: "Ada".into(),
+            family_name: "Brightwater".into(),
+            sex: Sex::Female,
+            date_of_birth: NaiveDate::from_ymd_opt(2015, 3, 14).unwrap_or_default(),
+        };
+        let old_address = AddressPeriod {
+            line: String::new(),
+            postcode: Postcode::parse("NM1 2AB").unwrap(),
+            from: child.date_of_birth,
+            to: None,
+        };
+        let current = PersonDetails {
+            addresses: vec![old_address.clone()],
+            religion: Some("Christian".into()),
+            ..PersonDetails::default()
+        };
+        // The form as it stands changes nothing.
+        let same = NewChild::parse(&NewChildForm::of_record(&child, &current), today()).unwrap();
+        let (_, kept, changed) = same.applied_to(&child, &current, today());
+        assert!(changed.is_empty(), "{changed:?}");
+        assert_eq!(kept, current);
+        // A new family name and postcode.
+        let mut form = NewChildForm::of_record(&child, &current);
+        form.family_name = "Hartley".into();
+        form.postcode = "nm7 7zz".into();
+        let (after, details, changed) =
+            NewChild::parse(&form, today())
+                .unwrap()
+                .applied_to(&child, &current, today());
+        assert_eq!(changed, ["name", "address"]);
+        assert_eq!(after.family_name, "Hartley");
+        assert_eq!(details.other_names[0].family_name, "Brightwater");
+        assert_eq!(details.other_names[0].kind, NameKind::Previous);
+        assert_eq!(details.addresses[0].to, today().pred_opt());
+        assert_eq!(details.addresses[1].postcode.as_str(), "NM7 7ZZ");
+        assert_eq!(details.addresses[1].from, today());
+        assert_eq!(details.religion.as_deref(), Some("Christian"), "kept");
     }
 }

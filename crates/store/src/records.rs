@@ -855,6 +855,82 @@ impl RecordTx {
             .ok_or(StoreError::Refused("the record no longer exists"))
     }
 
+    /// The child and their person's details, for correcting them (a recording access).
+    pub async fn person_for_edit(
+        &mut self,
+        access: &ChildAccess,
+    ) -> Result<(Child, PersonDetails), StoreError> {
+        if !access.may_write() {
+            return Err(StoreError::Refused(
+                "this access does not allow changing the record",
+            ));
+        }
+        let row = sqlx::query(
+            "SELECT id, given_name, family_name, sex, date_of_birth FROM children WHERE id = $1",
+        )
+        .bind(access.child().0)
+        .fetch_optional(&mut *self.tx)
+        .await?
+        .ok_or(StoreError::Refused("the record no longer exists"))?;
+        let child = crate::children::child(&row)?;
+        let details = crate::person::read_person(&mut self.tx, access.child())
+            .await?
+            .ok_or(StoreError::Refused("the record no longer exists"))?;
+        Ok((child, details))
+    }
+
+    /// Replaces the person's details of the child a recording access is for: the
+    /// child's columns, other names, addresses and search keys, in this transaction
+    /// (the caller worked the new details out from the old ones).
+    pub async fn replace_person(
+        &mut self,
+        access: &ChildAccess,
+        child: &Child,
+        details: &PersonDetails,
+    ) -> Result<(), StoreError> {
+        if !access.may_write() || child.id != access.child() {
+            return Err(StoreError::Refused(
+                "this access does not allow changing the record",
+            ));
+        }
+        let mut p = Params::default();
+        let mut sets = Vec::new();
+        for (column, cell) in CHILD_INSERT_COLUMNS
+            .iter()
+            .zip(child_cells(child, Some(details)))
+            .skip(1)
+        {
+            let value = match cell {
+                Cell::Int(v) => p.int(v),
+                Cell::OptInt(v) => p.opt_int(v),
+                Cell::Text(v) => p.opt_text(Some(v)),
+                Cell::OptText(v) => p.opt_text(v),
+            };
+            sets.push(format!("{column} = {value}"));
+        }
+        let id = p.int(child.id.0);
+        let sql = format!("UPDATE children SET {} WHERE id = {id}", sets.join(", "));
+        p.bind(sqlx::query(&sql)).execute(&mut *self.tx).await?;
+        for table in ["person_names", "person_addresses", "person_search_keys"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE child_id = $1"))
+                .bind(child.id.0)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        insert_person_rows(
+            &mut self.tx,
+            &[PersonRecord {
+                child: child.id,
+                given_name: child.given_name.clone(),
+                family_name: child.family_name.clone(),
+                details: details.clone(),
+            }],
+        )
+        .await?;
+        self.loaded = None;
+        Ok(())
+    }
+
     /// Registers a new child with their person's details and opens their first piece
     /// of work (`kind`, with `service` and `team`, from `day`), so that the person who
     /// registered them has the record in scope. Returns the new child's id.

@@ -138,6 +138,10 @@ pub fn router(app: App, config: WebConfig) -> Router {
             get(pages::casefile::download_document),
         )
         .route(
+            "/children/{id}/person",
+            get(pages::children::person_form).post(pages::children::edit_person),
+        )
+        .route(
             "/children/{id}/work/new",
             get(pages::casefile::work_form).post(pages::casefile::open_work),
         )

@@ -491,6 +491,7 @@ impl RegistrationForm {
 #[template(path = "child_new.html")]
 struct RegistrationPage {
     chrome: Chrome,
+    purpose: FormPurpose,
     form: RegistrationForm,
     /// The date inputs: (prefix, legend, day, month, year as typed).
     dates: Vec<(&'static str, &'static str, String, String, String)>,
@@ -507,8 +508,68 @@ struct RegistrationPage {
     ethnicities: &'static [(&'static str, &'static str)],
 }
 
+/// What the person form is for: registering a child, or correcting a record.
+#[derive(Debug, Clone)]
+struct FormPurpose {
+    action: String,
+    heading: String,
+    lede: &'static str,
+    button: &'static str,
+    /// The record to go back to: (path, child's name).
+    back: Option<(String, String)>,
+}
+
+impl FormPurpose {
+    fn registration() -> Self {
+        FormPurpose {
+            action: "/children".to_owned(),
+            heading: "Register a child".to_owned(),
+            lede: "The child's first piece of work is opened in your team from today, so the record is in your scope. Give the date of birth, or for an unborn child the expected date of birth.",
+            button: "Register the child",
+            back: None,
+        }
+    }
+
+    fn correction(child: ChildId, name: &str) -> Self {
+        FormPurpose {
+            action: format!("/children/{child}/person"),
+            heading: format!("Correct {name}'s details"),
+            lede: "A new name keeps the old one as a previous name, and search still finds it. A new postcode ends the current address yesterday and starts the new one today; leave it as it is to keep the address.",
+            button: "Save the corrections",
+            back: Some((format!("/children/{child}"), name.to_owned())),
+        }
+    }
+}
+
+impl RegistrationForm {
+    /// The web form holding a domain form's values.
+    fn from_domain(f: NewChildForm) -> Self {
+        RegistrationForm {
+            csrf_token: String::new(),
+            given_name: f.given_name,
+            family_name: f.family_name,
+            sex: f.sex,
+            born_day: f.born.0,
+            born_month: f.born.1,
+            born_year: f.born.2,
+            expected_day: f.expected.0,
+            expected_month: f.expected.1,
+            expected_year: f.expected.2,
+            nhs_number: f.nhs_number,
+            upn: f.upn,
+            postcode: f.postcode,
+            ethnicity: f.ethnicity,
+        }
+    }
+}
+
 impl RegistrationPage {
-    fn new(chrome: Chrome, form: RegistrationForm, errors: Vec<(&'static str, String)>) -> Self {
+    fn new(
+        chrome: Chrome,
+        purpose: FormPurpose,
+        form: RegistrationForm,
+        errors: Vec<(&'static str, String)>,
+    ) -> Self {
         let f = &form;
         let dates = vec![
             (
@@ -551,6 +612,7 @@ impl RegistrationPage {
         ];
         RegistrationPage {
             chrome,
+            purpose,
             form,
             dates,
             texts,
@@ -605,6 +667,7 @@ pub(crate) async fn register_form(session: Session) -> Result<Response, WebError
     }
     render(&RegistrationPage::new(
         Chrome::for_session(&session, "children"),
+        FormPurpose::registration(),
         RegistrationForm::default(),
         Vec::new(),
     ))
@@ -630,7 +693,18 @@ pub(crate) async fn register(
         Ok(Err(problems)) => problems,
         Err(e) => return Ok(failed(&session, e)),
     };
-    let errors = problems
+    render(&RegistrationPage::new(
+        Chrome::for_session(&session, "children"),
+        FormPurpose::registration(),
+        form,
+        form_errors(&problems),
+    ))
+    .map(|page| (axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+/// The person form's problems as (input id, message), in the GOV.UK wording.
+fn form_errors(problems: &[DomainError]) -> Vec<(&'static str, String)> {
+    problems
         .iter()
         .map(|e| match e {
             DomainError::Invalid { field, problem } => {
@@ -642,11 +716,56 @@ pub(crate) async fn register(
             }
             other => ("given_name", other.to_string()),
         })
-        .collect();
+        .collect()
+}
+
+/// The form to correct a child's person details, filled in with the record.
+pub(crate) async fn person_form(
+    session: Session,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let child = child_id(&id)?;
+    match state
+        .app
+        .person_form(&session.actor, &session.meta, child)
+        .await
+    {
+        Ok((name, form)) => render(&RegistrationPage::new(
+            Chrome::for_session(&session, "children"),
+            FormPurpose::correction(child, &name),
+            RegistrationForm::from_domain(form),
+            Vec::new(),
+        )),
+        Err(e) => Ok(failed(&session, e)),
+    }
+}
+
+/// Saves corrections to a child's person details; on a problem, the form again with
+/// every problem and the values as typed (nothing saved).
+pub(crate) async fn edit_person(
+    session: Session,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(form): Form<RegistrationForm>,
+) -> Result<Response, WebError> {
+    let child = child_id(&id)?;
+    session.check_csrf(&form.csrf_token)?;
+    let problems = match state
+        .app
+        .edit_person(&session.actor, &session.meta, child, &form.domain())
+        .await
+    {
+        Ok(Ok(())) => return Ok(see_other(&format!("/children/{child}?corrected=person"))),
+        Ok(Err(problems)) => problems,
+        Err(e) => return Ok(failed(&session, e)),
+    };
+    let name = format!("{} {}", form.given_name.trim(), form.family_name.trim());
     render(&RegistrationPage::new(
         Chrome::for_session(&session, "children"),
+        FormPurpose::correction(child, &name),
         form,
-        errors,
+        form_errors(&problems),
     ))
     .map(|page| (axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }

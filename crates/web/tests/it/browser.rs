@@ -736,6 +736,13 @@ async fn a_worker_finds_a_child_records_a_visit_and_keeps_their_draft_through_a_
     b.click_button("Continue").await;
     b.assert_accessible("an event form").await;
 
+    // The form to correct the person's details.
+    b.client
+        .goto(&server.url(&format!("/children/{}/person", child.id.0)))
+        .await
+        .unwrap();
+    b.assert_accessible("the person's details form").await;
+
     // The form to attach a document, and its error summary.
     b.client
         .goto(&server.url(&format!("/children/{}/documents/new", child.id.0)))

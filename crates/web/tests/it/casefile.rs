@@ -737,3 +737,102 @@ async fn a_document_is_uploaded_listed_and_downloaded_with_the_same_bytes() {
         assert_eq!(download.bytes().await.unwrap().to_vec(), png);
     }
 }
+
+#[tokio::test]
+async fn a_persons_details_are_corrected_keeping_the_old_name_and_address() {
+    for server in servers(120).await {
+        let c = client();
+        sign_in(&server, &c, "sw.demo").await;
+        let (child, _) = workers_child(&server).await;
+        let sw = carebridge_testkit::actor(&server.app, "sw.demo").await;
+        let meta = RequestMeta::default();
+        let (_, as_is) = server.app.person_form(&sw, &meta, child).await.unwrap();
+        let form_path = format!("/children/{child}/person");
+        let form = get_text(&c, server.url(&form_path)).await;
+        assert!(
+            form.contains(&format!("value=\"{}\"", as_is.family_name)),
+            "{form}"
+        );
+        let token = csrf_token(&form);
+        let body = |family: &str, nhs: &str, postcode: &str| {
+            vec![
+                ("csrf_token", token.clone()),
+                ("given_name", as_is.given_name.clone()),
+                ("family_name", family.to_owned()),
+                ("sex", as_is.sex.clone()),
+                ("born_day", as_is.born.0.clone()),
+                ("born_month", as_is.born.1.clone()),
+                ("born_year", as_is.born.2.clone()),
+                ("expected_day", as_is.expected.0.clone()),
+                ("expected_month", as_is.expected.1.clone()),
+                ("expected_year", as_is.expected.2.clone()),
+                ("nhs_number", nhs.to_owned()),
+                ("upn", as_is.upn.clone()),
+                ("postcode", postcode.to_owned()),
+                ("ethnicity", as_is.ethnicity.clone()),
+            ]
+        };
+
+        // A bad NHS number: named and linked, what was typed kept, nothing changed.
+        let response = c
+            .post(server.url(&form_path))
+            .form(&body("Hartley-Vance", "123", "NM7 7ZZ"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422);
+        let page = response.text().await.unwrap();
+        assert!(page.contains("href=\"#nhs_number\""), "{page}");
+        assert!(page.contains("value=\"Hartley-Vance\""));
+        let record = get_text(&c, server.url(&format!("/children/{child}"))).await;
+        assert!(!record.contains("Hartley-Vance"));
+
+        // A new family name and a move: the old name kept as a previous name, the old
+        // address ended, and search still finds the child by the old name.
+        let response = c
+            .post(server.url(&form_path))
+            .form(&body("Hartley-Vance", &as_is.nhs_number, "NM7 7ZZ"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
+        let record = get_text(&c, server.url(&format!("/children/{child}"))).await;
+        assert!(
+            record.contains(&format!("{} Hartley-Vance", as_is.given_name)),
+            "{record}"
+        );
+        assert!(
+            record.contains(&format!("{} {}", as_is.given_name, as_is.family_name)),
+            "the previous name is on the record: {record}"
+        );
+        assert!(record.contains("NM7 7ZZ"));
+        let opened = server.app.open_record(&sw, &meta, child).await.unwrap();
+        let today = server.app.clock().today();
+        assert_eq!(
+            opened
+                .person
+                .address_on(today)
+                .map(|a| a.postcode.as_str().to_owned()),
+            Some("NM7 7ZZ".to_owned())
+        );
+        for q in [as_is.family_name.as_str(), "Hartley-Vance"] {
+            let found = server.app.search_children(&sw, &meta, q).await.unwrap();
+            assert!(found.iter().any(|r| r.child.id == child), "{q}");
+        }
+        let log = server
+            .app
+            .store()
+            .audit_of_child(child, None, 100)
+            .await
+            .unwrap();
+        let edit = log
+            .iter()
+            .find(|e| e.entry.action == "edit-person")
+            .unwrap();
+        assert!(
+            edit.entry.reason.starts_with("changed name, address"),
+            "{}",
+            edit.entry.reason
+        );
+    }
+}

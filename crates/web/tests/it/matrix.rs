@@ -92,6 +92,8 @@ const MATRIX: &[Row] = &[
     ("GET",  "/children/{id}/documents/new", "/children/{child}/documents/new",         [A, A, D, D, D, D, D, D, D, D]),
     ("POST", "/children/{id}/documents/new", "/children/{child}/documents/new",         [A, A, D, D, D, D, D, D, D, D]),
     ("GET",  "/children/{id}/documents/{document}", "/children/{child}/documents/1",    [A, A, D, D, A, D, D, D, A, A]),
+    ("GET",  "/children/{id}/person", "/children/{child}/person",                       [A, A, D, D, D, D, D, D, D, D]),
+    ("POST", "/children/{id}/person", "/children/{child}/person",                       [A, A, D, D, D, D, D, D, D, D]),
     ("GET",  "/children/{id}/work/new", "/children/{child}/work/new",                   [A, A, D, D, D, D, D, D, D, D]),
     ("POST", "/children/{id}/work/new", "/children/{child}/work/new",                   [A, A, D, D, D, D, D, D, D, D]),
     ("GET",  "/children/{id}/relationships/new", "/children/{child}/relationships/new", [A, A, D, D, D, D, D, D, D, D]),
