@@ -267,7 +267,7 @@ impl App {
 
     /// Checks the role may ever add to records, then begins the record transaction
     /// with the policy's decision on this child (audited if refused).
-    async fn begin_recording(
+    pub(crate) async fn begin_recording(
         &self,
         actor: &Actor,
         meta: &RequestMeta,
@@ -351,10 +351,7 @@ impl App {
             at,
             mut entry,
         } = self.begin_recording(actor, meta, child).await?;
-        let document = checked(
-            check_attachment(input, &spans(&facts.involvements)),
-            &Problems::new(),
-        )?;
+        let document = check_attachment(input, &spans(&facts.involvements))?;
         let id = tx
             .add_attachment(&access, &document, actor.user, at)
             .await?;

@@ -511,15 +511,12 @@ impl App {
         meta: &RequestMeta,
         child: ChildId,
     ) -> Result<(String, NewChildForm), AppError> {
-        self.authorise_child_action(actor, ChildAction::Record)?;
         let Checked {
             mut tx,
             access,
             mut entry,
             ..
-        } = self
-            .begin_checked(actor, meta, ChildAction::Record, child)
-            .await?;
+        } = self.begin_recording(actor, meta, child).await?;
         let (person, details) = tx.person_for_edit(&access).await?;
         entry.action = "open-form".to_owned();
         finish(tx, &entry).await?;
@@ -540,16 +537,13 @@ impl App {
         child: ChildId,
         form: &NewChildForm,
     ) -> Result<Result<(), Vec<DomainError>>, AppError> {
-        self.authorise_child_action(actor, ChildAction::Record)?;
         let Checked {
             mut tx,
             access,
             at,
             mut entry,
             ..
-        } = self
-            .begin_checked(actor, meta, ChildAction::Record, child)
-            .await?;
+        } = self.begin_recording(actor, meta, child).await?;
         let day = at.date_naive();
         let new = match NewChild::parse(form, day) {
             Ok(new) => new,

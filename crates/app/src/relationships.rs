@@ -61,16 +61,13 @@ impl App {
         input: RelationshipInput,
         reading: Problems,
     ) -> Result<RelationshipId, AppError> {
-        self.authorise_child_action(actor, ChildAction::Record)?;
         let Checked {
             mut tx,
             access,
             at,
             mut entry,
             ..
-        } = self
-            .begin_checked(actor, meta, ChildAction::Record, child)
-            .await?;
+        } = self.begin_recording(actor, meta, child).await?;
         let known: Vec<_> = tx
             .family_people(&access)
             .await?

@@ -12,6 +12,7 @@ use carebridge_domain::{AttachmentId, ChildId, InvolvementId, UserId};
 use carebridge_policy::ChildAccess;
 use chrono::{DateTime, Utc};
 
+use crate::casefile::{reading, writing};
 use crate::rows::{instant, instant_text};
 use crate::{RecordTx, StoreError};
 
@@ -46,11 +47,7 @@ impl RecordTx {
         by: UserId,
         at: DateTime<Utc>,
     ) -> Result<AttachmentId, StoreError> {
-        if !access.may_write() {
-            return Err(StoreError::Refused(
-                "this access does not allow adding to the record",
-            ));
-        }
+        writing(access)?;
         let size = i64::try_from(document.bytes.len()).unwrap_or(i64::MAX);
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO attachments (child_id, involvement_id, title, filename, document_type, \
@@ -81,11 +78,7 @@ impl RecordTx {
         &mut self,
         access: &ChildAccess,
     ) -> Result<Vec<Attachment>, StoreError> {
-        if !access.may_read() {
-            return Err(StoreError::Refused(
-                "this access does not allow reading the record",
-            ));
-        }
+        reading(access)?;
         sqlx::query(&format!(
             "SELECT {COLUMNS} FROM attachments a JOIN users u ON u.id = a.recorded_by \
              WHERE a.child_id = $1 ORDER BY a.recorded_at DESC, a.id DESC"
@@ -105,11 +98,7 @@ impl RecordTx {
         access: &ChildAccess,
         id: AttachmentId,
     ) -> Result<Option<(Attachment, Vec<u8>)>, StoreError> {
-        if !access.may_read() {
-            return Err(StoreError::Refused(
-                "this access does not allow reading the record",
-            ));
-        }
+        reading(access)?;
         let Some(row) = sqlx::query(&format!(
             "SELECT {COLUMNS}, a.content FROM attachments a JOIN users u ON u.id = a.recorded_by \
              WHERE a.id = $1 AND a.child_id = $2"

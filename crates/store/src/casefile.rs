@@ -93,7 +93,7 @@ fn draft(row: &AnyRow) -> Result<Draft, StoreError> {
     })
 }
 
-fn writing(access: &ChildAccess) -> Result<(), StoreError> {
+pub(crate) fn writing(access: &ChildAccess) -> Result<(), StoreError> {
     if access.may_write() {
         Ok(())
     } else {
@@ -103,7 +103,7 @@ fn writing(access: &ChildAccess) -> Result<(), StoreError> {
     }
 }
 
-fn reading(access: &ChildAccess) -> Result<(), StoreError> {
+pub(crate) fn reading(access: &ChildAccess) -> Result<(), StoreError> {
     if access.may_read() {
         Ok(())
     } else {

@@ -18,6 +18,7 @@ use carebridge_domain::relationships::{
 use carebridge_domain::{ChildId, RelatedPersonId, RelationshipId, UserId};
 use carebridge_policy::ChildAccess;
 
+use crate::casefile::{reading, writing};
 use crate::rows::{corrupt, instant, instant_text, opt_date, opt_date_text};
 use crate::{RecordTx, StoreError};
 
@@ -40,11 +41,7 @@ impl RecordTx {
         access: &ChildAccess,
         viewer: UserId,
     ) -> Result<Vec<Relationship>, StoreError> {
-        if !access.may_read() {
-            return Err(StoreError::Refused(
-                "this access does not allow reading the record",
-            ));
-        }
+        reading(access)?;
         let sql = format!(
             "SELECT r.id, r.kind, CAST(0 AS BIGINT) AS inverse, r.other_child_id, r.person_id, \
              COALESCE(c.given_name, p.given_name) AS given_name, \
@@ -144,11 +141,7 @@ impl RecordTx {
         by: UserId,
         at: DateTime<Utc>,
     ) -> Result<RelationshipId, StoreError> {
-        if !access.may_write() {
-            return Err(StoreError::Refused(
-                "this access does not allow adding to the record",
-            ));
-        }
+        writing(access)?;
         let (other_child, person) = match &relationship.other {
             Other::Child(id) => (Some(id.0), None),
             Other::Known(id) => (None, Some(id.0)),

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use carebridge_domain::casefile::Problems;
 use chrono::NaiveDate;
 
 /// Reads a GOV.UK date input; all three parts blank is `Ok(None)`.
@@ -29,6 +30,21 @@ pub(crate) fn date(
             .ok_or_else(|| format!("{label} must be a real date")),
         _ => Err(format!("{label} must be a date, for example 27 3 2026")),
     }
+}
+
+/// Reads a date input into a form's reading problems: the date, or `None` with the
+/// problem recorded under `prefix` when the boxes do not make a date (all blank is
+/// `None` with no problem).
+pub(crate) fn date_into(
+    values: &HashMap<String, String>,
+    prefix: &'static str,
+    label: &str,
+    problems: &mut Problems,
+) -> Option<NaiveDate> {
+    date(values, prefix, label).unwrap_or_else(|message| {
+        problems.add(prefix, message);
+        None
+    })
 }
 
 /// Reads a date input that must be filled in.

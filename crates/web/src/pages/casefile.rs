@@ -33,7 +33,7 @@ use carebridge_policy::CaseloadOf;
 use serde::Deserialize;
 
 use super::{render, see_other, Chrome};
-use crate::form::{date, text, yes_no};
+use crate::form::{date_into, text, yes_no};
 use crate::format::Day;
 use crate::session::Session;
 use crate::{AppState, WebError};
@@ -320,13 +320,7 @@ pub(crate) async fn note_form(
 
 pub(crate) fn note_input(values: &HashMap<String, String>) -> (NoteInput, Problems) {
     let mut problems = Problems::new();
-    let occurred_on = match date(values, "occurred", "The date it happened") {
-        Ok(d) => d,
-        Err(message) => {
-            problems.add("occurred", message);
-            None
-        }
-    };
+    let occurred_on = date_into(values, "occurred", "The date it happened", &mut problems);
     let input = NoteInput {
         involvement: text(values, "involvement").parse().ok().map(InvolvementId),
         kind: NoteKind::parse(text(values, "kind")).ok(),
@@ -423,10 +417,7 @@ pub(crate) async fn event_form(
 pub(crate) fn event_input(values: &HashMap<String, String>) -> (EventInput, Problems) {
     let kind = EventKind::parse(text(values, "kind")).ok();
     let mut reading = Problems::new();
-    let occurred_on = date(values, "occurred", "The date it happened").unwrap_or_else(|m| {
-        reading.add("occurred", m);
-        None
-    });
+    let occurred_on = date_into(values, "occurred", "The date it happened", &mut reading);
     let details: BTreeMap<String, String> = kind
         .map(|k| k.details())
         .unwrap_or_default()
@@ -882,15 +873,8 @@ pub(crate) fn relationship_input(
     values: &HashMap<String, String>,
 ) -> (RelationshipInput, Problems) {
     let mut problems = Problems::new();
-    let mut read_date = |prefix: &'static str, label: &str| match date(values, prefix, label) {
-        Ok(d) => d,
-        Err(message) => {
-            problems.add(prefix, message);
-            None
-        }
-    };
-    let date_of_birth = read_date("born", "Their date of birth");
-    let from = read_date("from", "The date it started");
+    let date_of_birth = date_into(values, "born", "Their date of birth", &mut problems);
+    let from = date_into(values, "from", "The date it started", &mut problems);
     let other = match text(values, "other") {
         "child" => OtherInput::Child(carebridge_id(text(values, "other_child"))),
         "known" => OtherInput::Known(text(values, "known").parse().ok().map(RelatedPersonId)),
@@ -982,10 +966,7 @@ pub(crate) async fn work_form(
 /// Reads the new-work form.
 pub(crate) fn work_input(values: &HashMap<String, String>) -> (WorkInput, Problems) {
     let mut reading = Problems::new();
-    let starts_on = date(values, "starts", "The date the work starts").unwrap_or_else(|m| {
-        reading.add("starts", m);
-        None
-    });
+    let starts_on = date_into(values, "starts", "The date the work starts", &mut reading);
     let input = WorkInput {
         kind: InvolvementKind::parse(text(values, "kind")).ok(),
         team: text(values, "team").parse().ok().map(TeamId),

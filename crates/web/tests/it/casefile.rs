@@ -8,16 +8,9 @@ use carebridge_app::records::RequestMeta;
 use carebridge_domain::ChildId;
 use chrono::Duration;
 
-use crate::common::{client, csrf_token, get_text, post_sign_in, sign_in, start_on, Server};
-
-/// Servers on every backend the machine has.
-async fn servers(children: u32) -> Vec<Server> {
-    let mut out = Vec::new();
-    for db in carebridge_testkit::every_backend().await {
-        out.push(start_on(db, children).await);
-    }
-    out
-}
+use crate::common::{
+    client, csrf_token, get_text, post_sign_in, servers, sign_in, start_on, Server,
+};
 
 /// A child the demo's social worker may record on, with work open today, and the id
 /// of that work.

@@ -28,6 +28,15 @@ pub async fn start(children: u32) -> Server {
     start_on(carebridge_testkit::sqlite(), children).await
 }
 
+/// Servers of a demo with `children` children on every backend the machine has.
+pub async fn servers(children: u32) -> Vec<Server> {
+    let mut out = Vec::new();
+    for db in carebridge_testkit::every_backend().await {
+        out.push(start_on(db, children).await);
+    }
+    out
+}
+
 /// Serves a demo on the given database.
 pub async fn start_on(db: TestDb, children: u32) -> Server {
     let (app, clock) = demo_app(&db, children).await;

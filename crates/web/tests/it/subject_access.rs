@@ -9,15 +9,7 @@ use carebridge_domain::casefile::notes::{NoteInput, NoteKind};
 use carebridge_domain::casefile::Problems;
 use carebridge_domain::ChildId;
 
-use crate::common::{client, csrf_token, get_text, sign_in, start_on, Server};
-
-async fn servers() -> Vec<Server> {
-    let mut out = Vec::new();
-    for db in carebridge_testkit::every_backend().await {
-        out.push(start_on(db, 120).await);
-    }
-    out
-}
+use crate::common::{client, csrf_token, get_text, servers, sign_in, start_on, Server};
 
 /// A child the social worker may record on, with a note naming other people on it.
 async fn planted(server: &Server) -> (ChildId, String) {
@@ -68,7 +60,7 @@ async fn planted(server: &Server) -> (ChildId, String) {
 
 #[tokio::test]
 async fn the_ig_lead_exports_a_bundle_as_a_page_and_as_json() {
-    for server in servers().await {
+    for server in servers(120).await {
         let (child, name) = planted(&server).await;
         let c = client();
         sign_in(&server, &c, "ig.demo").await;
