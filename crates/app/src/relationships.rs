@@ -4,10 +4,11 @@
 
 use carebridge_domain::casefile::Problems;
 use carebridge_domain::relationships::{
-    check_relationship, Other, RelatedPersonOption, RelationshipInput,
+    check_ending, check_relationship, Other, RelatedPersonOption, Relationship, RelationshipInput,
 };
 use carebridge_domain::{ChildId, RelationshipId};
 use carebridge_policy::ChildAction;
+use chrono::NaiveDate;
 
 use crate::accounts::Actor;
 use crate::casefile::checked;
@@ -92,5 +93,75 @@ impl App {
         entry.reason = format!("{} ({id}); {}", relationship.kind.label(), entry.reason);
         finish(tx, &entry).await?;
         Ok(id)
+    }
+
+    /// Opens the form to record that a relationship ended: the policy must allow
+    /// recording on the child, and the relationship must be one of the child's that the
+    /// person may see (audited as opening a form). Returns the child's name and the
+    /// relationship.
+    pub async fn ending_form(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        child: ChildId,
+        relationship: RelationshipId,
+    ) -> Result<(String, Relationship), AppError> {
+        let Checked {
+            mut tx,
+            access,
+            mut entry,
+            ..
+        } = self
+            .begin_checked(actor, meta, ChildAction::Record, child)
+            .await?;
+        let found = tx
+            .relationships(&access, actor.user)
+            .await?
+            .into_iter()
+            .find(|r| r.id == relationship)
+            .ok_or(AppError::NotFound("relationship"))?;
+        let name = tx
+            .recorded_child_name(&access)
+            .await?
+            .unwrap_or_else(|| format!("Child {child}"));
+        entry.action = "open-form".to_owned();
+        finish(tx, &entry).await?;
+        Ok((name, found))
+    }
+
+    /// Records the last day of one of the child's relationships (and so of any parental
+    /// responsibility recorded with it). A missing, future or too-early date, or a
+    /// relationship already ended, writes nothing.
+    pub async fn end_relationship(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        child: ChildId,
+        relationship: RelationshipId,
+        ended: Option<NaiveDate>,
+        reading: Problems,
+    ) -> Result<(), AppError> {
+        let Checked {
+            mut tx,
+            access,
+            at,
+            mut entry,
+            ..
+        } = self.begin_recording(actor, meta, child).await?;
+        let found = tx
+            .relationships(&access, actor.user)
+            .await?
+            .into_iter()
+            .find(|r| r.id == relationship)
+            .ok_or(AppError::NotFound("relationship"))?;
+        let day = checked(check_ending(&found, ended, at.date_naive()), &reading)?;
+        tx.end_relationship(&access, relationship, day).await?;
+        entry.action = "end-relationship".to_owned();
+        entry.reason = format!(
+            "{} ({relationship}) ended {day}; {}",
+            found.label, entry.reason
+        );
+        finish(tx, &entry).await?;
+        Ok(())
     }
 }

@@ -7,7 +7,7 @@
 
 use carebridge_app::accounts::Actor;
 use carebridge_app::records::RequestMeta;
-use carebridge_app::{App, AppError};
+use carebridge_app::{App, AppError, Clock};
 use carebridge_domain::casefile::Problems;
 use carebridge_domain::relationships::{
     OtherInput, RelationshipInput, RelationshipKind, ResponsibilityBasis,
@@ -221,5 +221,118 @@ async fn family_members_are_added_audited_shared_and_shown_on_both_records() {
         app.lift_restriction(&ig, &meta(), second).await.unwrap();
         let one = app.open_record(&sw, &meta(), first).await.unwrap();
         assert!(one.family.iter().any(|r| r.other_child == Some(second)));
+    }
+}
+
+#[tokio::test]
+async fn a_relationship_ends_on_a_checked_day_once_and_audited() {
+    for db in every_backend().await {
+        let (app, clock) = demo_app(&db, CHILDREN).await;
+        let sw = actor(&app, "sw.demo").await;
+        let (inside, outside) = recordable(&app, &sw).await;
+        let (first, second) = (inside[0], inside[1]);
+        let started = chrono::NaiveDate::from_ymd_opt(2024, 9, 1);
+        let carer = RelationshipInput {
+            kind: Some(RelationshipKind::SpecialGuardian),
+            basis: Some(ResponsibilityBasis::SpecialGuardianshipOrder),
+            from: started,
+            ..mother()
+        };
+        let id = app
+            .add_relationship(&sw, &meta(), first, carer, Problems::new())
+            .await
+            .unwrap();
+        let sibling_id = app
+            .add_relationship(&sw, &meta(), second, sibling(first), Problems::new())
+            .await
+            .unwrap();
+        let today = clock.now().date_naive();
+
+        // The form shows the relationship; a bad day writes nothing.
+        let (_, shown) = app.ending_form(&sw, &meta(), first, id).await.unwrap();
+        assert_eq!(shown.from, started);
+        let before = audit_len(&app).await;
+        for (bad, field_message) in [
+            (None, "Enter the date the relationship ended"),
+            (
+                today.succ_opt(),
+                "The date it ended must be today or in the past",
+            ),
+            (
+                chrono::NaiveDate::from_ymd_opt(2024, 8, 31),
+                "The date it ended must be on or after the day it started, 2024-09-01",
+            ),
+        ] {
+            match app
+                .end_relationship(&sw, &meta(), first, id, bad, Problems::new())
+                .await
+            {
+                Err(AppError::Problems(p)) => {
+                    assert_eq!(p.of("ended"), Some(field_message), "{}", db.label)
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(audit_len(&app).await, before, "{}", db.label);
+
+        // Ended yesterday: shown with its dates, audited with the write.
+        let yesterday = today.pred_opt();
+        app.end_relationship(&sw, &meta(), first, id, yesterday, Problems::new())
+            .await
+            .unwrap();
+        assert_eq!(audit_len(&app).await, before + 1);
+        let log = app.store().audit_of_child(first, None, 1).await.unwrap();
+        assert_eq!(log[0].entry.action, "end-relationship");
+        assert!(
+            log[0].entry.reason.starts_with("Special guardian ("),
+            "{}",
+            log[0].entry.reason
+        );
+        let family = app.open_record(&sw, &meta(), first).await.unwrap().family;
+        let ended = family.iter().find(|r| r.id == id).unwrap();
+        assert_eq!((ended.from, ended.to), (started, yesterday));
+        // It cannot end twice.
+        match app
+            .end_relationship(&sw, &meta(), first, id, yesterday, Problems::new())
+            .await
+        {
+            Err(AppError::Problems(p)) => assert!(p.of("ended").is_some()),
+            other => panic!("{other:?}"),
+        }
+
+        // A relationship recorded on the sibling's record can be ended from this one.
+        app.end_relationship(
+            &sw,
+            &meta(),
+            first,
+            sibling_id,
+            Some(today),
+            Problems::new(),
+        )
+        .await
+        .unwrap();
+        let two = app.open_record(&sw, &meta(), second).await.unwrap().family;
+        assert_eq!(
+            two.iter().find(|r| r.id == sibling_id).unwrap().to,
+            Some(today)
+        );
+
+        // Not this child's relationship, or a child out of scope: refused, nothing written.
+        // (the special guardian is the first child's, not the second's)
+        assert!(matches!(
+            app.end_relationship(&sw, &meta(), second, id, Some(today), Problems::new())
+                .await,
+            Err(AppError::NotFound(_))
+        ));
+        assert!(matches!(
+            app.end_relationship(&sw, &meta(), outside, id, Some(today), Problems::new())
+                .await,
+            Err(AppError::Forbidden(_) | AppError::NotFound(_))
+        ));
+        let family_again = app.open_record(&sw, &meta(), first).await.unwrap().family;
+        assert_eq!(
+            family_again.iter().find(|r| r.id == id).unwrap().to,
+            yesterday
+        );
     }
 }

@@ -118,6 +118,9 @@ impl Setting {
                 Sex::NotKnown => GivenNames::Any,
             },
         );
+        if is_unborn(index) {
+            return self.unborn(index, child_id, family, &mut rng);
+        }
         let born = date_of(birth);
         let child = Child {
             id: child_id,
@@ -141,14 +144,67 @@ impl Setting {
             looked_after: Vec::new(),
         };
         life.live(self.window_start);
-        let Life {
-            mut episodes, rng, ..
-        } = life;
+        let Life { episodes, rng, .. } = life;
 
+        let involvements = self.involvements(index, child_id, area, episodes, rng);
+        (child, involvements)
+    }
+
+    /// An unborn child (see [`is_unborn`]): registered under "Unborn" and the family
+    /// name, sex not known, due within the next 20 weeks, with a pre-birth referral
+    /// that led to a child in need or child protection plan still open today.
+    fn unborn(
+        &self,
+        index: u32,
+        child_id: ChildId,
+        family: &str,
+        rng: &mut ChaCha8Rng,
+    ) -> (Child, Vec<Involvement>) {
+        let due = self.today + rng.gen_range(14..140);
+        let child = Child {
+            id: child_id,
+            given_name: "Unborn".to_owned(),
+            family_name: family.to_owned(),
+            sex: Sex::NotKnown,
+            date_of_birth: date_of(due),
+        };
+        let referred = (self.today - rng.gen_range(20..120)).max(self.window_start);
+        let decided = (referred + rng.gen_range(1..10)).min(self.today);
+        let plan = if chance(rng, 45) {
+            InvolvementKind::ChildProtection
+        } else {
+            InvolvementKind::ChildInNeed
+        };
+        let episodes = vec![
+            Episode {
+                kind: InvolvementKind::Referral,
+                start: referred,
+                end: Some(decided),
+            },
+            Episode {
+                kind: plan,
+                start: decided,
+                end: None,
+            },
+        ];
+        let area: usize = rng.gen_range(0..12);
+        let involvements = self.involvements(index, child_id, area, episodes, rng);
+        (child, involvements)
+    }
+
+    /// The child's episodes as involvements, each with its service and (mostly) a team.
+    fn involvements(
+        &self,
+        index: u32,
+        child_id: ChildId,
+        area: usize,
+        mut episodes: Vec<Episode>,
+        rng: &mut ChaCha8Rng,
+    ) -> Vec<Involvement> {
         episodes.sort_by_key(|e| (e.start, kind_index(e.kind)));
         episodes.truncate(MAX_INVOLVEMENTS_PER_CHILD);
         let base_id = i64::from(index) * MAX_INVOLVEMENTS_PER_CHILD as i64;
-        let involvements = episodes
+        episodes
             .iter()
             .enumerate()
             .filter_map(|(k, e)| {
@@ -174,8 +230,7 @@ impl Setting {
                     period,
                 })
             })
-            .collect();
-        (child, involvements)
+            .collect()
     }
 }
 
@@ -404,6 +459,12 @@ impl Life<'_> {
             });
         }
     }
+}
+
+/// Whether the child at `index` is not yet born: about one in 300, by index, so the
+/// rest of the authority is the same whichever children are unborn.
+pub(crate) fn is_unborn(index: u32) -> bool {
+    index % 307 == 150
 }
 
 /// The children with index in `range`: see [`crate::children`].

@@ -111,10 +111,12 @@ pub(crate) fn details(params: &DemoParams, index: u32, child: &Child) -> PersonD
     let today = day(params.today);
     let born = day(child.date_of_birth);
     let age = params.today.years_since(child.date_of_birth).unwrap_or(0);
+    let unborn = child.date_of_birth > params.today;
 
-    // Addresses: one from birth, then up to three moves.
+    // Addresses: one from birth (for an unborn child, the mother's address since before
+    // the referral), then up to three moves.
     let mut addresses = Vec::new();
-    let mut from = born;
+    let mut from = if unborn { today - 200 } else { born };
     let moves = match rng.gen_range(0..100) {
         0..=54 => 0,
         55..=84 => 1,
@@ -161,7 +163,7 @@ pub(crate) fn details(params: &DemoParams, index: u32, child: &Child) -> PersonD
     // Other names: a previous family name (e.g. before adoption or a change of
     // surname), or an alias (another given name the child is known by).
     let mut other_names = Vec::new();
-    if chance(&mut rng, 8) {
+    if !unborn && chance(&mut rng, 8) {
         let (_, family) = person_name(&mut rng, GivenNames::Any);
         let changed = between(&mut rng, born, today);
         other_names.push(PersonName {
@@ -172,7 +174,7 @@ pub(crate) fn details(params: &DemoParams, index: u32, child: &Child) -> PersonD
             to: Some(date_of((changed - 1).max(born))),
         });
     }
-    if chance(&mut rng, 5) {
+    if !unborn && chance(&mut rng, 5) {
         let (given, _) = person_name(
             &mut rng,
             match child.sex {
@@ -205,12 +207,13 @@ pub(crate) fn details(params: &DemoParams, index: u32, child: &Child) -> PersonD
     };
 
     let disabilities = match rng.gen_range(0..100) {
-        0..=7 => {
+        0..=7 if !unborn => {
             let code = DISABILITIES
                 .get(rng.gen_range(1..DISABILITIES.len()))
                 .map_or("LD", |(c, _)| c);
             Disability::parse(code).ok().into_iter().collect()
         }
+        _ if unborn => Vec::new(),
         8..=47 => Disability::parse("NONE").ok().into_iter().collect(),
         _ => Vec::new(),
     };
@@ -230,7 +233,7 @@ pub(crate) fn details(params: &DemoParams, index: u32, child: &Child) -> PersonD
     let gender = (age >= 12 && chance(&mut rng, 1)).then(|| "Non-binary".to_owned());
 
     PersonDetails {
-        expected_date_of_birth: None,
+        expected_date_of_birth: unborn.then_some(child.date_of_birth),
         gender,
         ethnicity: Ethnicity::parse(weighted(&mut rng, &ETHNICITY_WEIGHTS)).ok(),
         first_language: Some(
@@ -242,7 +245,7 @@ pub(crate) fn details(params: &DemoParams, index: u32, child: &Child) -> PersonD
             .to_owned(),
         ),
         religion: Some(weighted(&mut rng, &RELIGIONS).to_owned()),
-        nhs_number: nhs_number(index),
+        nhs_number: if unborn { None } else { nhs_number(index) },
         upn,
         disabilities,
         uasc,

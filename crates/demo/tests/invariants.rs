@@ -229,8 +229,14 @@ fn check_children(
     let mut ids = BTreeSet::new();
     for (n, (child, involvements)) in kids.iter().enumerate() {
         assert_eq!(child.id.0, i64::from(first_index) + n as i64 + 1);
-        let age = params.today.years_since(child.date_of_birth).unwrap();
+        let unborn = child.date_of_birth > params.today;
+        let age = params.today.years_since(child.date_of_birth).unwrap_or(0);
         assert!(age <= 21, "{} is {age}", child.id);
+        if unborn {
+            assert_eq!(child.given_name, "Unborn");
+            assert!(child.date_of_birth <= params.today + chrono::Days::new(140));
+            assert!(involvements.iter().any(|i| i.period.end().is_none()));
+        }
         assert!(involvements.len() <= MAX_INVOLVEMENTS_PER_CHILD);
         for inv in involvements {
             assert!(ids.insert(inv.id), "involvement id {} twice", inv.id);
@@ -243,7 +249,10 @@ fn check_children(
                 "{inv:?} starts outside {from}..={}",
                 params.today
             );
-            assert!(start >= child.date_of_birth);
+            assert!(
+                start >= child.date_of_birth || unborn && inv.kind.may_start_before_birth(),
+                "{inv:?} before birth"
+            );
             if let Some(end) = inv.period.end() {
                 assert!(start <= end && end <= params.today, "{inv:?}");
             }
@@ -607,6 +616,10 @@ fn demo_people_are_fictional_plausible_and_deterministic() {
     let mut chunked = people(&params, &kids[..1000]);
     chunked.extend(people(&params, &kids[1000..]));
     assert_eq!(all, chunked);
+    assert!(
+        kids.len() <= 150 || all.iter().any(|p| p.expected_date_of_birth.is_some()),
+        "the demo has unborn children"
+    );
     let mut nhs = BTreeSet::new();
     let (mut moved, mut previous, mut aliases, mut upns) = (0, 0, 0, 0);
     for ((child, _), p) in kids.iter().zip(&all) {
@@ -619,7 +632,14 @@ fn demo_people_are_fictional_plausible_and_deterministic() {
             upns += 1;
         }
         assert!(!p.addresses.is_empty(), "child {} has no address", child.id);
-        assert_eq!(p.addresses[0].from, child.date_of_birth);
+        if p.expected_date_of_birth.is_some() {
+            assert_eq!(p.expected_date_of_birth, Some(child.date_of_birth));
+            assert!(child.date_of_birth > params.today);
+            assert!(p.nhs_number.is_none() && p.upn.is_none() && p.other_names.is_empty());
+            assert!(p.addresses[0].from < params.today);
+        } else {
+            assert_eq!(p.addresses[0].from, child.date_of_birth);
+        }
         for pair in p.addresses.windows(2) {
             let end = pair[0].to.expect("only the last address is open");
             assert!(end < pair[1].from && pair[0].from <= end);

@@ -267,6 +267,19 @@ pub struct NewChildForm {
     pub postcode: String,
     /// Ethnicity code (optional).
     pub ethnicity: String,
+    /// Gender, in the person's own words, where it differs from or adds to sex
+    /// (optional).
+    pub gender: String,
+    /// First language (optional).
+    pub first_language: String,
+    /// Religion (optional).
+    pub religion: String,
+    /// CIN census disability codes ticked; "NONE" means no disability.
+    pub disabilities: Vec<String>,
+    /// Unaccompanied asylum-seeking child: "yes", "no" or blank (no).
+    pub uasc: String,
+    /// Immigration status (optional).
+    pub immigration_status: String,
 }
 
 /// A child to register, checked.
@@ -335,6 +348,49 @@ fn name(field: &'static str, text: &str) -> Result<String, DomainError> {
     Ok(text)
 }
 
+/// The longest gender, language, religion or status Carebridge keeps.
+const DETAIL_MAX: usize = 100;
+
+/// An optional short free-text detail: None when blank, spaces tidied.
+fn short_text(field: &'static str, text: &str) -> Result<Option<String>, DomainError> {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if text.chars().count() > DETAIL_MAX {
+        return Err(DomainError::invalid(
+            field,
+            format!("must be {DETAIL_MAX} characters or fewer"),
+        ));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(DomainError::invalid(
+            field,
+            "must not contain control characters",
+        ));
+    }
+    Ok(Some(text))
+}
+
+/// The ticked disability codes, each once, in the list's order; "No disability"
+/// cannot be ticked with a disability.
+fn disabilities(codes: &[String]) -> Result<Vec<Disability>, DomainError> {
+    let mut ticked = codes
+        .iter()
+        .filter(|c| !c.trim().is_empty())
+        .map(|c| Disability::parse(c))
+        .collect::<Result<Vec<_>, _>>()?;
+    ticked.sort_by_key(|d| DISABILITIES.iter().position(|(c, _)| *c == d.code()));
+    ticked.dedup();
+    if ticked.len() > 1 && ticked.iter().any(|d| d.code() == "NONE") {
+        return Err(DomainError::invalid(
+            "disability",
+            "choose \"No disability\" or the disabilities the child has, not both",
+        ));
+    }
+    Ok(ticked)
+}
+
 impl NewChild {
     /// Checks a registration form on `today`; every problem is returned, one per field,
     /// in the order of the form, so the error summary can list them all.
@@ -395,6 +451,28 @@ impl NewChild {
         let upn = optional(&form.upn).map(|t| keep(&mut errors, Upn::parse(t)));
         let postcode = optional(&form.postcode).map(|t| keep(&mut errors, Postcode::parse(t)));
         let ethnicity = optional(&form.ethnicity).map(|t| keep(&mut errors, Ethnicity::parse(t)));
+        let gender = keep(&mut errors, short_text("gender", &form.gender));
+        let first_language = keep(
+            &mut errors,
+            short_text("first language", &form.first_language),
+        );
+        let religion = keep(&mut errors, short_text("religion", &form.religion));
+        let disabilities = keep(&mut errors, disabilities(&form.disabilities));
+        let uasc = keep(
+            &mut errors,
+            match form.uasc.trim() {
+                "yes" => Ok(true),
+                "no" | "" => Ok(false),
+                _ => Err(DomainError::invalid(
+                    "asylum-seeking status",
+                    "choose yes or no",
+                )),
+            },
+        );
+        let immigration_status = keep(
+            &mut errors,
+            short_text("immigration status", &form.immigration_status),
+        );
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -411,6 +489,12 @@ impl NewChild {
             details: PersonDetails {
                 expected_date_of_birth: expected,
                 ethnicity: ethnicity.flatten(),
+                gender: gender.flatten(),
+                first_language: first_language.flatten(),
+                religion: religion.flatten(),
+                disabilities: disabilities.unwrap_or_default(),
+                uasc: uasc.unwrap_or_default(),
+                immigration_status: immigration_status.flatten(),
                 nhs_number: nhs.flatten(),
                 upn: upn.flatten(),
                 addresses: postcode
@@ -469,6 +553,16 @@ impl NewChildForm {
                 .ethnicity
                 .map(|e| e.code().to_owned())
                 .unwrap_or_default(),
+            gender: details.gender.clone().unwrap_or_default(),
+            first_language: details.first_language.clone().unwrap_or_default(),
+            religion: details.religion.clone().unwrap_or_default(),
+            disabilities: details
+                .disabilities
+                .iter()
+                .map(|d| d.code().to_owned())
+                .collect(),
+            uasc: if details.uasc { "yes" } else { "no" }.to_owned(),
+            immigration_status: details.immigration_status.clone().unwrap_or_default(),
         }
     }
 }
@@ -478,8 +572,8 @@ impl NewChild {
     /// changed, in words. A new name keeps the old one as a previous name, used until
     /// the day before; a new postcode ends the current address the day before and
     /// starts the new one on `day` (or replaces an address that started today); a
-    /// blank postcode leaves the addresses as they are. The details the form does not
-    /// ask for (gender, language, religion, disabilities, status) are kept.
+    /// blank postcode leaves the addresses as they are. Every other detail takes the
+    /// form's value; the other names and past addresses are kept.
     pub fn applied_to(
         self,
         child: &Child,
@@ -517,10 +611,35 @@ impl NewChild {
         if self.details.ethnicity != current.ethnicity {
             changed.push("ethnicity");
         }
+        let new = &self.details;
+        for (what, differs) in [
+            ("gender", new.gender != current.gender),
+            (
+                "first language",
+                new.first_language != current.first_language,
+            ),
+            ("religion", new.religion != current.religion),
+            ("disability", new.disabilities != current.disabilities),
+            ("asylum-seeking status", new.uasc != current.uasc),
+            (
+                "immigration status",
+                new.immigration_status != current.immigration_status,
+            ),
+        ] {
+            if differs {
+                changed.push(what);
+            }
+        }
         details.expected_date_of_birth = self.details.expected_date_of_birth;
         details.nhs_number = self.details.nhs_number;
         details.upn = self.details.upn;
         details.ethnicity = self.details.ethnicity;
+        details.gender = self.details.gender;
+        details.first_language = self.details.first_language;
+        details.religion = self.details.religion;
+        details.disabilities = self.details.disabilities;
+        details.uasc = self.details.uasc;
+        details.immigration_status = self.details.immigration_status;
         let current_postcode = current
             .latest_address()
             .filter(|a| a.to.is_none())
@@ -668,8 +787,11 @@ mod tests {
         ) {
             let form = NewChildForm {
                 given_name: given, family_name: family, sex,
-                born: (d.clone(), m.clone(), y.clone()), expected: (d, m, y),
-                nhs_number: nhs.clone(), upn: nhs.clone(), postcode: nhs.clone(), ethnicity: nhs,
+                born: (d.clone(), m.clone(), y.clone()), expected: (d.clone(), m, y),
+                nhs_number: nhs.clone(), upn: nhs.clone(), postcode: nhs.clone(),
+                ethnicity: nhs.clone(), gender: nhs.clone(), first_language: nhs.clone(),
+                religion: nhs.clone(), disabilities: vec![nhs.clone(), d.clone()],
+                uasc: nhs.clone(), immigration_status: nhs,
             };
             let _ = NewChild::parse(&form, today());
         }
@@ -716,5 +838,71 @@ mod tests {
         assert_eq!(details.addresses[1].postcode.as_str(), "NM7 7ZZ");
         assert_eq!(details.addresses[1].from, today());
         assert_eq!(details.religion.as_deref(), Some("Christian"), "kept");
+    }
+
+    #[test]
+    fn the_other_details_are_read_and_corrected() {
+        let mut form = valid();
+        form.first_language = "  Tigrinya ".into();
+        form.disabilities = vec!["aut".into(), "HEAR".into(), "AUT".into()];
+        form.uasc = "yes".into();
+        form.immigration_status = "Asylum claim pending".into();
+        let child = NewChild::parse(&form, today()).unwrap();
+        assert_eq!(child.details.first_language.as_deref(), Some("Tigrinya"));
+        let codes: Vec<_> = child
+            .details
+            .disabilities
+            .iter()
+            .map(|d| d.code())
+            .collect();
+        assert_eq!(codes, ["HEAR", "AUT"], "once each, in the list's order");
+        assert!(child.details.uasc);
+        assert_eq!(child.details.religion, None, "blank is not recorded");
+
+        // Errors, each named by field.
+        let mut bad = valid();
+        bad.disabilities = vec!["NONE".into(), "AUT".into()];
+        bad.uasc = "maybe".into();
+        bad.religion = "x".repeat(101);
+        bad.gender = "a\u{7}b".into();
+        let fields: Vec<&str> = NewChild::parse(&bad, today())
+            .unwrap_err()
+            .iter()
+            .filter_map(|e| match e {
+                DomainError::Invalid { field, .. } => Some(*field),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            fields,
+            ["gender", "religion", "disability", "asylum-seeking status"]
+        );
+        let mut unknown = valid();
+        unknown.disabilities = vec!["BLIND".into()];
+        assert!(NewChild::parse(&unknown, today()).is_err());
+
+        // Correcting them says what changed and keeps the names.
+        let record = Child {
+            id: crate::ChildId(7),
+            given_name: child.given_name.clone(),
+            family_name: child.family_name.clone(),
+            sex: child.sex,
+            date_of_birth: child.date_of_birth,
+        };
+        let mut again = NewChildForm::of_record(&record, &child.details);
+        again.uasc = "no".into();
+        again.immigration_status = "Refugee status granted".into();
+        again.disabilities.clear();
+        let (_, details, changed) =
+            NewChild::parse(&again, today())
+                .unwrap()
+                .applied_to(&record, &child.details, today());
+        assert_eq!(
+            changed,
+            ["disability", "asylum-seeking status", "immigration status"]
+        );
+        assert!(!details.uasc);
+        assert!(details.disabilities.is_empty());
+        assert_eq!(details.first_language.as_deref(), Some("Tigrinya"));
     }
 }

@@ -457,6 +457,43 @@ pub fn check_relationship(
     }
 }
 
+/// Checks the day a relationship ended (the last day it held): it must be given, not
+/// in the future, not before it started, and the relationship must not have ended
+/// already. Ending it ends any parental responsibility recorded with it (as a special
+/// guardianship order or child arrangements order ending would).
+pub fn check_ending(
+    relationship: &Relationship,
+    ended: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<NaiveDate, Problems> {
+    let mut problems = Problems::new();
+    if let Some(to) = relationship.to {
+        problems.add(
+            "ended",
+            format!("This relationship was already recorded as ended on {to}"),
+        );
+        return Err(problems);
+    }
+    match ended {
+        None => problems.add("ended", "Enter the date the relationship ended"),
+        Some(day) if day > today => {
+            problems.add("ended", "The date it ended must be today or in the past")
+        }
+        Some(day) if relationship.from.is_some_and(|from| day < from) => problems.add(
+            "ended",
+            format!(
+                "The date it ended must be on or after the day it started, {}",
+                relationship.from.map(|d| d.to_string()).unwrap_or_default()
+            ),
+        ),
+        Some(_) => {}
+    }
+    match ended {
+        Some(day) if problems.is_empty() => Ok(day),
+        _ => Err(problems),
+    }
+}
+
 /// A relationship with a related person whose id is fixed in advance, for loading many
 /// at once (the demo).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -672,5 +709,45 @@ mod tests {
             assert_eq!(ResponsibilityBasis::parse(b.code()).unwrap(), b);
         }
         assert!(RelationshipKind::parse("cousin").is_err());
+    }
+
+    fn recorded(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Relationship {
+        Relationship {
+            id: RelationshipId(3),
+            label: "Foster carer".into(),
+            kind: RelationshipKind::FosterCarer,
+            recorded_on_other: false,
+            other_child: None,
+            person: Some(RelatedPersonId(7)),
+            name: "Sam Okafor".into(),
+            date_of_birth: None,
+            responsibility: None,
+            from,
+            to,
+            recorded_by: "A Worker".into(),
+            recorded_at: DateTime::<Utc>::default(),
+        }
+    }
+
+    #[test]
+    fn an_ending_needs_a_past_date_after_the_start() {
+        let today = day(TODAY.0, TODAY.1, TODAY.2);
+        let started = Some(day(2024, 9, 1));
+        let open = recorded(started, None);
+        assert_eq!(check_ending(&open, Some(today), today), Ok(today));
+        assert_eq!(
+            check_ending(&open, Some(day(2024, 9, 1)), today),
+            Ok(day(2024, 9, 1)),
+            "it may end the day it started"
+        );
+        for bad in [None, Some(day(2024, 8, 31)), today.succ_opt()] {
+            let problems = check_ending(&open, bad, today).unwrap_err();
+            assert_eq!(fields(problems), ["ended"], "{bad:?}");
+        }
+        // With no start recorded any past day will do.
+        assert!(check_ending(&recorded(None, None), Some(day(2011, 1, 1)), today).is_ok());
+        // Once ended it cannot end again.
+        let ended = recorded(started, Some(day(2025, 1, 1)));
+        assert!(check_ending(&ended, Some(today), today).is_err());
     }
 }

@@ -113,6 +113,18 @@ pub(crate) fn reading(access: &ChildAccess) -> Result<(), StoreError> {
     }
 }
 
+/// For what a form needs from the record: reading, or recording (which may see what it
+/// adds to, e.g. the family list a relationship joins).
+pub(crate) fn reading_or_writing(access: &ChildAccess) -> Result<(), StoreError> {
+    if access.may_read() || access.may_write() {
+        Ok(())
+    } else {
+        Err(StoreError::Refused(
+            "this access does not allow reading the record",
+        ))
+    }
+}
+
 /// A child's events without their author, as one `string_agg` value (over
 /// `case_events e`) of `|`-separated fields and `;`-separated entries in date order,
 /// read back by [`events_brief`]. Hand-written: no crate reads this, and both

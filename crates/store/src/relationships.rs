@@ -7,7 +7,7 @@
 //! left out of everyone else's family list unless the viewer is named on the
 //! restriction: an adopted child's new name must not appear on a birth sibling's page.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -18,8 +18,8 @@ use carebridge_domain::relationships::{
 use carebridge_domain::{ChildId, RelatedPersonId, RelationshipId, UserId};
 use carebridge_policy::ChildAccess;
 
-use crate::casefile::{reading, writing};
-use crate::rows::{corrupt, instant, instant_text, opt_date, opt_date_text};
+use crate::casefile::{reading_or_writing, writing};
+use crate::rows::{corrupt, date_text, instant, instant_text, opt_date, opt_date_text};
 use crate::{RecordTx, StoreError};
 
 /// SQL: true when the child `column` names is open to `$viewer` (not restricted, or the
@@ -41,7 +41,7 @@ impl RecordTx {
         access: &ChildAccess,
         viewer: UserId,
     ) -> Result<Vec<Relationship>, StoreError> {
-        reading(access)?;
+        reading_or_writing(access)?;
         let sql = format!(
             "SELECT r.id, r.kind, CAST(0 AS BIGINT) AS inverse, r.other_child_id, r.person_id, \
              COALESCE(c.given_name, p.given_name) AS given_name, \
@@ -80,11 +80,7 @@ impl RecordTx {
         &mut self,
         access: &ChildAccess,
     ) -> Result<Vec<RelatedPersonOption>, StoreError> {
-        if !access.may_read() && !access.may_write() {
-            return Err(StoreError::Refused(
-                "this access does not allow reading the record",
-            ));
-        }
+        reading_or_writing(access)?;
         let rows = sqlx::query(
             "SELECT DISTINCT p.id, p.given_name, p.family_name, p.date_of_birth \
              FROM relationships r JOIN related_people p ON p.id = r.person_id \
@@ -163,6 +159,35 @@ impl RecordTx {
         .fetch_one(&mut *self.tx)
         .await?;
         Ok(RelationshipId(id))
+    }
+
+    /// Records the last day of a relationship of this child (recorded on this record or
+    /// on the other child's). The caller found it among [`RecordTx::relationships`] and
+    /// checked the day. Refused when it is not this child's or has already ended.
+    pub async fn end_relationship(
+        &mut self,
+        access: &ChildAccess,
+        id: RelationshipId,
+        ends_on: NaiveDate,
+    ) -> Result<(), StoreError> {
+        writing(access)?;
+        let changed = sqlx::query(
+            "UPDATE relationships SET ends_on = $1 \
+             WHERE id = $2 AND (child_id = $3 OR other_child_id = $3) AND ends_on IS NULL",
+        )
+        .bind(date_text(ends_on))
+        .bind(id.0)
+        .bind(access.child().0)
+        .execute(&mut *self.tx)
+        .await?
+        .rows_affected();
+        if changed == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Refused(
+                "the relationship is not this child's, or has already ended",
+            ))
+        }
     }
 
     async fn add_person(

@@ -150,6 +150,10 @@ pub fn router(app: App, config: WebConfig) -> Router {
             get(pages::casefile::relationship_form).post(pages::casefile::add_relationship),
         )
         .route(
+            "/children/{id}/relationships/{relationship}/end",
+            get(pages::casefile::relationship_end_form).post(pages::casefile::end_relationship),
+        )
+        .route(
             "/children/{id}/drafts/{form}",
             post(pages::casefile::save_draft),
         )

@@ -27,7 +27,8 @@ use carebridge_domain::relationships::{
     OtherInput, RelationshipInput, RelationshipKind, ResponsibilityBasis,
 };
 use carebridge_domain::{
-    AttachmentId, ChildId, InvolvementId, OrganisationId, RelatedPersonId, ServiceId, TeamId,
+    AttachmentId, ChildId, InvolvementId, OrganisationId, RelatedPersonId, RelationshipId,
+    ServiceId, TeamId,
 };
 use carebridge_policy::CaseloadOf;
 use serde::Deserialize;
@@ -59,7 +60,7 @@ fn failed(session: &Session, e: impl Into<WebError>) -> Response {
 /// box).
 fn anchor(field: &str) -> String {
     match field {
-        "occurred" | "born" | "from" | "starts" => format!("{field}_day"),
+        "occurred" | "born" | "from" | "starts" | "ended" => format!("{field}_day"),
         other => other.to_owned(),
     }
 }
@@ -168,6 +169,30 @@ struct RelationshipPage {
     known: Vec<(i64, String)>,
     values: HashMap<String, String>,
     problems: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "relationship_end.html")]
+struct RelationshipEndPage {
+    chrome: Chrome,
+    id: i64,
+    name: String,
+    relationship_id: i64,
+    other: String,
+    relationship: String,
+    responsibility: String,
+    started: String,
+    values: HashMap<String, String>,
+    problems: Vec<(String, String)>,
+}
+
+impl FormValues for RelationshipEndPage {
+    fn values(&self) -> &HashMap<String, String> {
+        &self.values
+    }
+    fn problems(&self) -> &[(String, String)] {
+        &self.problems
+    }
 }
 
 /// Template helpers shared by the forms.
@@ -915,6 +940,100 @@ pub(crate) async fn add_relationship(
         result,
         |r| format!("/children/{child}?added=relationship-{r}#family"),
         |problems| relationship_page(&state, &session, child, Some((values, problems))),
+    )
+    .await
+}
+
+async fn relationship_end_page(
+    state: &AppState,
+    session: &Session,
+    child: ChildId,
+    relationship: RelationshipId,
+    posted: Option<(HashMap<String, String>, Problems)>,
+) -> Result<Response, WebError> {
+    let (name, found) = match state
+        .app
+        .ending_form(&session.actor, &session.meta, child, relationship)
+        .await
+    {
+        Ok(form) => form,
+        Err(e) => return Ok(failed(session, e)),
+    };
+    let (values, problems) = posted.unwrap_or_default();
+    let page = RelationshipEndPage {
+        chrome: Chrome::for_session(session, "children"),
+        id: child.0,
+        relationship_id: relationship.0,
+        relationship: found.label.clone(),
+        responsibility: match (found.recorded_on_other, found.responsibility) {
+            (true, _) => "Recorded on their record".to_owned(),
+            (false, Some(b)) => format!("Yes: {}", b.label().to_lowercase()),
+            (false, None) => "No".to_owned(),
+        },
+        started: found
+            .from
+            .map_or_else(|| "Not recorded".to_owned(), |d| Day(d).to_string()),
+        other: found.name,
+        name,
+        values,
+        problems: listed(&problems),
+    };
+    with_status(&page, &problems)
+}
+
+fn relationship_id(text: &str) -> Result<RelationshipId, WebError> {
+    text.parse()
+        .map(RelationshipId)
+        .map_err(|_| WebError::NotFound)
+}
+
+/// The form to record that a relationship ended.
+pub(crate) async fn relationship_end_form(
+    session: Session,
+    State(state): State<AppState>,
+    Path((id, relationship)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let child = child_id(&id)?;
+    let relationship = relationship_id(&relationship)?;
+    relationship_end_page(&state, &session, child, relationship, None).await
+}
+
+/// Records the last day of a relationship; on a problem, the form again (nothing saved).
+pub(crate) async fn end_relationship(
+    session: Session,
+    State(state): State<AppState>,
+    Path((id, relationship)): Path<(String, String)>,
+    Form(values): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let child = child_id(&id)?;
+    let relationship = relationship_id(&relationship)?;
+    session.check_csrf(text(&values, "csrf_token"))?;
+    let mut reading = Problems::new();
+    let ended = date_into(&values, "ended", "The date it ended", &mut reading);
+    let result = state
+        .app
+        .end_relationship(
+            &session.actor,
+            &session.meta,
+            child,
+            relationship,
+            ended,
+            reading,
+        )
+        .await;
+    answer(
+        &session,
+        result,
+        |()| format!("/children/{child}?ended=relationship-{relationship}#family"),
+        |problems| {
+            relationship_end_page(
+                &state,
+                &session,
+                child,
+                relationship,
+                Some((values, problems)),
+            )
+        },
     )
     .await
 }

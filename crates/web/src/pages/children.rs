@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
 use carebridge_app::records::OpenedRecord;
 use carebridge_app::AppError;
-use carebridge_domain::person::{NewChildForm, PersonDetails, ETHNICITIES};
+use carebridge_domain::person::{NewChildForm, PersonDetails, DISABILITIES, ETHNICITIES};
 use carebridge_domain::provision::ProvisionPeriod;
 use carebridge_domain::search::MatchTier;
 use carebridge_domain::DomainError;
@@ -181,6 +181,10 @@ impl DocumentLine {
 /// One family member or significant person on the record page.
 #[derive(Debug, Clone)]
 struct FamilyLine {
+    /// The relationship's id (for "Record the end").
+    id: i64,
+    /// Whether it has ended.
+    ended: bool,
     name: String,
     /// Their own record, when they have one.
     child: Option<i64>,
@@ -195,6 +199,8 @@ struct FamilyLine {
 impl FamilyLine {
     fn from(r: &carebridge_domain::relationships::Relationship) -> Self {
         FamilyLine {
+            id: r.id.0,
+            ended: r.to.is_some(),
             name: r.name.clone(),
             child: r.other_child.map(|c| c.0),
             relationship: r.label.clone(),
@@ -419,7 +425,7 @@ fn person_rows(p: &PersonDetails) -> Vec<(&'static str, String)> {
 
 /// The form fields of the registration form, by the field names the domain's errors
 /// use, with the id of the input each error links to.
-const REGISTRATION_FIELDS: [(&str, &str); 9] = [
+const REGISTRATION_FIELDS: [(&str, &str); 15] = [
     ("given name", "given_name"),
     ("family name", "family_name"),
     ("sex", "sex"),
@@ -429,6 +435,12 @@ const REGISTRATION_FIELDS: [(&str, &str); 9] = [
     ("UPN", "upn"),
     ("postcode", "postcode"),
     ("ethnicity", "ethnicity"),
+    ("gender", "gender"),
+    ("first language", "first_language"),
+    ("religion", "religion"),
+    ("disability", "disability"),
+    ("asylum-seeking status", "uasc"),
+    ("immigration status", "immigration_status"),
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -461,6 +473,19 @@ pub(crate) struct RegistrationForm {
     postcode: String,
     #[serde(default)]
     ethnicity: String,
+    #[serde(default)]
+    gender: String,
+    #[serde(default)]
+    first_language: String,
+    #[serde(default)]
+    religion: String,
+    /// The ticked disability checkboxes (the field repeats).
+    #[serde(default)]
+    disability: Vec<String>,
+    #[serde(default)]
+    uasc: String,
+    #[serde(default)]
+    immigration_status: String,
 }
 
 impl RegistrationForm {
@@ -483,6 +508,12 @@ impl RegistrationForm {
             upn: self.upn.clone(),
             postcode: self.postcode.clone(),
             ethnicity: self.ethnicity.clone(),
+            gender: self.gender.clone(),
+            first_language: self.first_language.clone(),
+            religion: self.religion.clone(),
+            disabilities: self.disability.clone(),
+            uasc: self.uasc.clone(),
+            immigration_status: self.immigration_status.clone(),
         }
     }
 }
@@ -495,18 +526,26 @@ struct RegistrationPage {
     form: RegistrationForm,
     /// The date inputs: (prefix, legend, day, month, year as typed).
     dates: Vec<(&'static str, &'static str, String, String, String)>,
-    /// The text inputs: (id, label, hint, width class, value as typed).
-    texts: Vec<(
-        &'static str,
-        &'static str,
-        &'static str,
-        &'static str,
-        String,
-    )>,
+    /// The identifier and address inputs.
+    texts: Vec<TextInput>,
+    /// Gender, first language and religion.
+    about: Vec<TextInput>,
+    /// Immigration status (after the asylum-seeking question).
+    status: Vec<TextInput>,
+    disabilities: &'static [(&'static str, &'static str)],
     /// (input id, message), in the order of the form.
     errors: Vec<(&'static str, String)>,
     ethnicities: &'static [(&'static str, &'static str)],
 }
+
+/// A text input: (id, label, hint or "", width class, value as typed).
+type TextInput = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    String,
+);
 
 /// What the person form is for: registering a child, or correcting a record.
 #[derive(Debug, Clone)]
@@ -559,6 +598,12 @@ impl RegistrationForm {
             upn: f.upn,
             postcode: f.postcode,
             ethnicity: f.ethnicity,
+            gender: f.gender,
+            first_language: f.first_language,
+            religion: f.religion,
+            disability: f.disabilities,
+            uasc: f.uasc,
+            immigration_status: f.immigration_status,
         }
     }
 }
@@ -610,15 +655,53 @@ impl RegistrationPage {
                 f.postcode.clone(),
             ),
         ];
+        let about = vec![
+            (
+                "gender",
+                "Gender",
+                "In the child's own words, where it differs from or adds to their sex",
+                "govuk-!-width-one-half",
+                f.gender.clone(),
+            ),
+            (
+                "first_language",
+                "First language",
+                "",
+                "govuk-!-width-one-half",
+                f.first_language.clone(),
+            ),
+            (
+                "religion",
+                "Religion",
+                "",
+                "govuk-!-width-one-half",
+                f.religion.clone(),
+            ),
+        ];
+        let status = vec![(
+            "immigration_status",
+            "Immigration status",
+            "For example, asylum claim pending or refugee status granted",
+            "govuk-!-width-two-thirds",
+            f.immigration_status.clone(),
+        )];
         RegistrationPage {
             chrome,
             purpose,
             form,
             dates,
             texts,
+            about,
+            status,
+            disabilities: &DISABILITIES,
             errors,
             ethnicities: &ETHNICITIES,
         }
+    }
+
+    /// Whether the disability with `code` is ticked.
+    fn ticked(&self, code: &str) -> bool {
+        self.form.disability.iter().any(|d| d.trim() == code)
     }
 
     /// The error message for the field whose input has `id`, if any.

@@ -819,6 +819,34 @@ async fn a_worker_finds_a_child_records_a_visit_and_keeps_their_draft_through_a_
     assert!(page.contains("Maureen Hollins"), "{page}");
     assert!(page.contains("Yes: special guardianship order"));
     b.assert_accessible("the record with a family member").await;
+
+    // The order ends: "Record the end", a blank date refused, then yesterday.
+    let end = page
+        .split("href=\"")
+        .filter_map(|h| h.split('"').next())
+        .find(|h| h.ends_with("/end"))
+        .expect("a link to record the end")
+        .to_owned();
+    b.client.goto(&server.url(&end)).await.unwrap();
+    b.assert_accessible("the form to end a relationship").await;
+    b.click_button("Record the end").await;
+    assert!(b
+        .error_summary()
+        .await
+        .contains("Enter the date the relationship ended"));
+    b.assert_accessible("the form to end a relationship with an error")
+        .await;
+    let yesterday = server.app.clock().today().pred_opt().unwrap();
+    {
+        use chrono::Datelike;
+        b.fill("ended_day", &yesterday.day().to_string()).await;
+        b.fill("ended_month", &yesterday.month().to_string()).await;
+        b.fill("ended_year", &yesterday.year().to_string()).await;
+    }
+    b.click_button("Record the end").await;
+    assert!(b.path().await.contains("?ended=relationship-"));
+    let page = b.client.source().await.unwrap();
+    assert!(page.contains("ended with the relationship"), "{page}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -421,7 +421,73 @@ async fn a_family_member_is_added_through_the_form_and_shown_on_the_record() {
         assert!(record.contains("Emeka Okafor"), "{record}");
         assert!(record.contains("Yes: named on the birth certificate"));
         assert!(record.contains("28 February 1988"));
+
+        // Record the end of it, from the link on the record: a future day is refused
+        // with the date kept; yesterday is saved and shown with its dates.
+        let end_path = record
+            .split("href=\"")
+            .filter_map(|h| h.split('"').next())
+            .find(|h| h.ends_with("/end") && h.contains("/relationships/"))
+            .unwrap_or_else(|| panic!("no end link in\n{record}"))
+            .to_owned();
+        let form = get_text(&c, server.url(&end_path)).await;
+        assert!(form.contains("Record that a relationship ended"), "{form}");
+        assert!(form.contains("Emeka Okafor"));
+        let token = csrf_token(&form);
+        let today = server.app.clock().today();
+        let date = |d: chrono::NaiveDate| {
+            use chrono::Datelike;
+            [d.day(), d.month(), d.year() as u32].map(|n| n.to_string())
+        };
+        let [d, m, y] = date(today + chrono::Days::new(2));
+        let response = c
+            .post(server.url(&end_path))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("ended_day", d.as_str()),
+                ("ended_month", m.as_str()),
+                ("ended_year", y.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422);
+        let page = response.text().await.unwrap();
+        assert!(
+            page.contains("<a href=\"#ended_day\">The date it ended must be today or in the past"),
+            "{page}"
+        );
+        assert!(page.contains(&format!("value=\"{y}\"")));
+        let yesterday = today.pred_opt().unwrap();
+        let [d, m, y] = date(yesterday);
+        let response = c
+            .post(server.url(&end_path))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("ended_day", d.as_str()),
+                ("ended_month", m.as_str()),
+                ("ended_year", y.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        let record = get_text(&c, server.url(&location)).await;
+        assert!(
+            record.contains(&format!("Until {}", carebridge_web_day(yesterday))),
+            "{record}"
+        );
+        assert!(
+            !record.contains(&format!("href=\"{end_path}\"")),
+            "ended: no link"
+        );
     }
+}
+
+/// A date as the pages write it ("3 December 2026").
+fn carebridge_web_day(d: chrono::NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
 }
 
 /// The value of the first of a form's options (`<option value=…>`, not the blank one)
@@ -763,7 +829,15 @@ async fn a_persons_details_are_corrected_keeping_the_old_name_and_address() {
                 ("upn", as_is.upn.clone()),
                 ("postcode", postcode.to_owned()),
                 ("ethnicity", as_is.ethnicity.clone()),
+                ("gender", as_is.gender.clone()),
+                ("first_language", as_is.first_language.clone()),
+                ("religion", as_is.religion.clone()),
+                ("uasc", as_is.uasc.clone()),
+                ("immigration_status", as_is.immigration_status.clone()),
             ]
+            .into_iter()
+            .chain(as_is.disabilities.iter().map(|d| ("disability", d.clone())))
+            .collect::<Vec<_>>()
         };
 
         // A bad NHS number: named and linked, what was typed kept, nothing changed.
@@ -823,7 +897,65 @@ async fn a_persons_details_are_corrected_keeping_the_old_name_and_address() {
             .find(|e| e.entry.action == "edit-person")
             .unwrap();
         assert!(
-            edit.entry.reason.starts_with("changed name, address"),
+            edit.entry.reason.starts_with("changed name, address;"),
+            "{}",
+            edit.entry.reason
+        );
+
+        // The other details: a first language and two disabilities ticked (the field
+        // repeats); "No disability" with a disability is refused, nothing changed.
+        let form = get_text(&c, server.url(&form_path)).await;
+        let token = csrf_token(&form);
+        let mut other = body("Hartley-Vance", &as_is.nhs_number, "NM7 7ZZ");
+        other.retain(|(k, _)| !matches!(*k, "csrf_token" | "disability" | "first_language"));
+        other.push(("csrf_token", token.clone()));
+        other.push(("first_language", "Kurdish (Sorani)".to_owned()));
+        let mut refused = other.clone();
+        refused.push(("disability", "NONE".to_owned()));
+        refused.push(("disability", "HEAR".to_owned()));
+        let response = c
+            .post(server.url(&form_path))
+            .form(&refused)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422);
+        let page = response.text().await.unwrap();
+        assert!(page.contains("href=\"#disability\""), "{page}");
+        assert!(
+            page.contains("value=\"Kurdish (Sorani)\""),
+            "typed text kept"
+        );
+        assert!(page.contains("value=\"HEAR\" checked"), "ticks kept");
+        other.push(("disability", "HEAR".to_owned()));
+        other.push(("disability", "AUT".to_owned()));
+        let response = c
+            .post(server.url(&form_path))
+            .form(&other)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
+        let record = get_text(&c, server.url(&format!("/children/{child}"))).await;
+        assert!(record.contains("Kurdish (Sorani)"), "{record}");
+        assert!(
+            record.contains("Hearing, Autism or Asperger syndrome"),
+            "{record}"
+        );
+        let log = server
+            .app
+            .store()
+            .audit_of_child(child, None, 3)
+            .await
+            .unwrap();
+        let edit = log
+            .iter()
+            .find(|e| e.entry.action == "edit-person")
+            .unwrap();
+        assert!(
+            edit.entry
+                .reason
+                .starts_with("changed first language, disability;"),
             "{}",
             edit.entry.reason
         );

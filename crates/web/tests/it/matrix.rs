@@ -98,6 +98,8 @@ const MATRIX: &[Row] = &[
     ("POST", "/children/{id}/work/new", "/children/{child}/work/new",                   [A, A, D, D, D, D, D, D, D, D]),
     ("GET",  "/children/{id}/relationships/new", "/children/{child}/relationships/new", [A, A, D, D, D, D, D, D, D, D]),
     ("POST", "/children/{id}/relationships/new", "/children/{child}/relationships/new", [A, A, D, D, D, D, D, D, D, D]),
+    ("GET",  "/children/{id}/relationships/{relationship}/end", "/children/{child}/relationships/1/end", [A, A, D, D, D, D, D, D, D, D]),
+    ("POST", "/children/{id}/relationships/{relationship}/end", "/children/{child}/relationships/1/end", [A, A, D, D, D, D, D, D, D, D]),
     ("POST", "/children/{id}/drafts/{form}", "/children/{child}/drafts/note",           [A, A, D, D, D, D, D, D, D, D]),
     ("POST", "/children/{id}/drafts/{form}/discard", "/children/{child}/drafts/note/discard", [A, A, A, A, D, D, D, D, D, D]),
     ("GET",  "/children/{id}/chronology", "/children/{child}/chronology",               [A, A, D, D, A, D, D, D, A, A]),
