@@ -235,6 +235,7 @@ impl App {
             progress(end, params.children);
             start = end;
         }
+        self.store().index_loaded_search_keys().await?;
         let mut transfers = Vec::new();
         for ((change, services), starters) in history.changes.iter().zip(stretches) {
             let title = authority

@@ -18,7 +18,9 @@ use carebridge_domain::staff::{Employment, Post, StaffMember, Team};
 use carebridge_domain::UserId;
 use sqlx::{Any, Transaction};
 
-use crate::person::{child_cells, insert_person_rows, PersonRecord, CHILD_INSERT_COLUMNS};
+use crate::person::{
+    child_cells, insert_person_rows, KeysTo, PersonRecord, CHILD_INSERT_COLUMNS, LOADING_KEYS,
+};
 use crate::rows::{date_text, instant_text, opt_date_text};
 use crate::{Backend, Store, StoreError};
 use carebridge_domain::casework::NewAllocation;
@@ -381,9 +383,43 @@ impl Store {
         Ok(())
     }
 
+    /// Moves the search keys of the children loaded by [`Store::load_children`] into
+    /// the search index, sorted, in one transaction, so that the index is written once
+    /// in order (the keys are not searchable until then).
+    pub async fn index_loaded_search_keys(&self) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let exists: i64 = sqlx::query_scalar(match self.backend {
+            Backend::Sqlite => {
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1"
+            }
+            Backend::Postgres => {
+                "SELECT COUNT(*) FROM information_schema.tables \
+                 WHERE table_schema = current_schema() AND table_name = $1"
+            }
+        })
+        .bind(LOADING_KEYS)
+        .fetch_one(&mut *tx)
+        .await?;
+        if exists == 0 {
+            return Ok(());
+        }
+        sqlx::query(&format!(
+            "INSERT INTO person_search_keys (key, child_id, name_no) \
+             SELECT key, child_id, name_no FROM {LOADING_KEYS} ORDER BY key, child_id, name_no"
+        ))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(&format!("DROP TABLE {LOADING_KEYS}"))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Loads a batch of children with their involvements and, in the same transaction,
-    /// each child's person details (names, addresses, search keys), the allocations of
-    /// their work and what was recorded on it. A child without details in
+    /// each child's person details (names, addresses; search keys to the loading table
+    /// until [`Store::index_loaded_search_keys`]), the allocations of their work and
+    /// what was recorded on it. A child without details in
     /// `records.people` (matched by position) gets only their name's search keys.
     pub async fn load_children(
         &self,
@@ -408,7 +444,13 @@ impl Store {
                 details: people.get(i).cloned().unwrap_or_default(),
             })
             .collect();
-        insert_person_rows(&mut tx, &persons).await?;
+        sqlx::query(&format!(
+            "CREATE TABLE IF NOT EXISTS {LOADING_KEYS} \
+             (key TEXT NOT NULL, child_id BIGINT NOT NULL, name_no BIGINT NOT NULL)"
+        ))
+        .execute(&mut *tx)
+        .await?;
+        insert_person_rows(&mut tx, &persons, KeysTo::Loading).await?;
         let involvements = batch
             .iter()
             .flat_map(|(_, inv)| inv.iter())

@@ -110,6 +110,9 @@ impl Store {
                         conn.execute("PRAGMA synchronous = FULL").await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                         conn.execute("PRAGMA busy_timeout = 10000").await?;
+                        // A 32 MiB page cache per connection (SQLite's default is
+                        // 2 MiB), so the indexes of a large authority stay in memory.
+                        conn.execute("PRAGMA cache_size = -32768").await?;
                     }
                     Ok(())
                 })

@@ -22,7 +22,7 @@ use crate::audit::{append, AuditEntry, NewAuditEntry};
 use crate::children::{child, involvement};
 use crate::demo_load::Cell;
 use crate::person::{
-    child_cells, insert_person_rows, person_name, PersonRecord, CHILD_INSERT_COLUMNS,
+    child_cells, insert_person_rows, person_name, KeysTo, PersonRecord, CHILD_INSERT_COLUMNS,
 };
 use crate::provision::{provision_period, PROVISION_COLUMNS};
 use crate::rows::{date_text, instant, instant_text};
@@ -925,6 +925,7 @@ impl RecordTx {
                 family_name: child.family_name.clone(),
                 details: details.clone(),
             }],
+            KeysTo::Index,
         )
         .await?;
         self.loaded = None;
@@ -979,6 +980,7 @@ impl RecordTx {
                 family_name: child.family_name.clone(),
                 details: child.details.clone(),
             }],
+            KeysTo::Index,
         )
         .await?;
         let (service, team, kind) = work;
