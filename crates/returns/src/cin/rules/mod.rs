@@ -17,6 +17,7 @@ use super::validate::Flag;
 use super::Census;
 
 mod assessments;
+mod crossing;
 mod disabilities;
 mod episodes;
 mod identifiers;
@@ -43,6 +44,7 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
         plans::RULES,
         section47::RULES,
         protection::RULES,
+        crossing::RULES,
     ]
     .into_iter()
     .flatten()
@@ -102,6 +104,32 @@ impl<'a> Ctx<'a> {
             index
         });
         index.get(&(key, cin)).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Flags each pair of a row of `a` and a row of `b` for the same child (the same
+/// `LAchildID`; with `same_episode`, also the same `CINdetailsID`) for which `breaks`
+/// holds: the reference's merge of the two tables followed by a condition, flagging the
+/// rows of both tables that took part.
+pub(crate) fn each_pair(
+    f: &mut Flags,
+    (a, b): (&Table, &Table),
+    same_episode: bool,
+    breaks: impl Fn(usize, usize) -> bool,
+) {
+    let mut index: FxHashMap<(Key, u32), Vec<usize>> = FxHashMap::default();
+    for r in b.rows() {
+        let cin = if same_episode { b.cin(r) } else { 0 };
+        index.entry((b.key(r), cin)).or_default().push(r);
+    }
+    for ra in a.rows() {
+        let cin = if same_episode { a.cin(ra) } else { 0 };
+        for &rb in index.get(&(a.key(ra), cin)).map_or(&[][..], Vec::as_slice) {
+            if breaks(ra, rb) {
+                f.flag(a, ra);
+                f.flag(b, rb);
+            }
+        }
     }
 }
 
@@ -229,6 +257,7 @@ mod coverage {
             super::plans::tests::CASES,
             super::section47::tests::CASES,
             super::protection::tests::CASES,
+            super::crossing::tests::CASES,
         ]
         .into_iter()
         .flatten()
