@@ -16,6 +16,7 @@ use super::tables::{Key, Table, TableName};
 use super::validate::Flag;
 use super::Census;
 
+mod activity;
 mod assessments;
 mod crossing;
 mod disabilities;
@@ -45,6 +46,7 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
         section47::RULES,
         protection::RULES,
         crossing::RULES,
+        activity::RULES,
     ]
     .into_iter()
     .flatten()
@@ -258,6 +260,7 @@ mod coverage {
             super::section47::tests::CASES,
             super::protection::tests::CASES,
             super::crossing::tests::CASES,
+            super::activity::tests::CASES,
         ]
         .into_iter()
         .flatten()
