@@ -350,7 +350,13 @@ impl Generator {
                 let sd = self.date(s);
                 self.element("S47ActualStartDate", Some(sd));
                 let target = self.days_after(s, 20);
-                let td = self.date(target);
+                // Now and then written day first, as some systems do (the reference
+                // reads only that form for its weekend check).
+                let td = if self.one_in(4) {
+                    target.format("%d-%m-%Y").to_string()
+                } else {
+                    self.date(target)
+                };
                 self.element("InitialCPCtarget", Some(td));
                 if self.rng.gen_bool(0.6) {
                     let c = self.days_after(s, 25);
