@@ -64,7 +64,175 @@ pub(super) const RULES: &[Rule] = &[
         code: "8940",
         run: rule_8940,
     },
+    Rule {
+        code: "4003",
+        run: rule_4003,
+    },
+    Rule {
+        code: "4014",
+        run: rule_4014,
+    },
+    Rule {
+        code: "4016",
+        run: rule_4016,
+    },
+    Rule {
+        code: "4017",
+        run: rule_4017,
+    },
+    Rule {
+        code: "8816",
+        run: rule_8816,
+    },
 ];
+
+/// Whether `start` falls in a period from `from` to `to` (or, `to` missing, up to the
+/// ReferenceDate): on or after `from`, and before `to` (on or before it when
+/// `to_inclusive`) or on or before the ReferenceDate.
+fn starts_within(
+    start: NaiveDate,
+    from: NaiveDate,
+    to: Option<NaiveDate>,
+    to_inclusive: bool,
+    reference: Option<NaiveDate>,
+) -> bool {
+    start >= from
+        && match to {
+            Some(to) => start < to || (to_inclusive && start == to),
+            None => reference.is_some_and(|d| start <= d),
+        }
+}
+
+/// A CPP review date is shown as being held at the same time as an open CIN Plan. As
+/// the reference reads it: a review (joined with its plan by LAchildID and CPPID only)
+/// on or after a CIN plan of the child starts and before it ends, where the protection
+/// plan has an end date that is not the review's date. The protection plan, CIN plan
+/// and review are flagged.
+fn rule_4003(c: &Ctx<'_>, f: &mut Flags) {
+    let (p, plans, rv) = (
+        c.table(ChildProtectionPlans),
+        c.table(CINplanDates),
+        c.table(Reviews),
+    );
+    let mut reviews: FxHashMap<(Key, u32), Vec<usize>> = FxHashMap::default();
+    for r in rv.rows() {
+        reviews.entry((rv.key(r), rv.cpp(r))).or_default().push(r);
+    }
+    let mut by_child: FxHashMap<Key, Vec<usize>> = FxHashMap::default();
+    for r in plans.rows() {
+        by_child.entry(plans.key(r)).or_default().push(r);
+    }
+    for rp in p.rows() {
+        let Some(end) = p.date(rp, cpp::END) else {
+            continue;
+        };
+        for &r in reviews
+            .get(&(p.key(rp), p.cpp(rp)))
+            .map_or(&[][..], Vec::as_slice)
+        {
+            let Some(review) = rv.date(r, reviews::DATE).filter(|d| *d != end) else {
+                continue;
+            };
+            for &rc in by_child.get(&p.key(rp)).map_or(&[][..], Vec::as_slice) {
+                let during = matches!(
+                    (plans.date(rc, cin_plans::START), plans.date(rc, cin_plans::END)),
+                    (Some(s), Some(e)) if review >= s && review < e
+                );
+                if during {
+                    f.flag(p, rp);
+                    f.flag(plans, rc);
+                    f.flag(rv, r);
+                }
+            }
+        }
+    }
+}
+
+/// CIN Plan data contains overlapping dates: a plan starting on or after another plan
+/// of the child starts, and on or before it ends (or, it still open, on or before the
+/// ReferenceDate). Both are flagged.
+fn rule_4014(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.table(CINplanDates);
+    let reference = c.reference_date();
+    each_pair(f, (t, t), false, |r1, r2| {
+        let (Some(s1), Some(s2)) = (t.date(r1, cin_plans::START), t.date(r2, cin_plans::START))
+        else {
+            return false;
+        };
+        r1 != r2 && starts_within(s1, s2, t.date(r2, cin_plans::END), true, reference)
+    });
+}
+
+/// A CIN Plan has been reported as open at the same time as a Child Protection Plan:
+/// a CIN plan starting during a protection plan of the child.
+fn rule_4016(c: &Ctx<'_>, f: &mut Flags) {
+    let (plans, p) = (c.table(CINplanDates), c.table(ChildProtectionPlans));
+    let reference = c.reference_date();
+    each_pair(f, (plans, p), false, |rc, rp| {
+        let (Some(start), Some(from)) = (plans.date(rc, cin_plans::START), p.date(rp, cpp::START))
+        else {
+            return false;
+        };
+        starts_within(start, from, p.date(rp, cpp::END), false, reference)
+    });
+}
+
+/// A CIN Plan has been reported as open at the same time as a Child Protection Plan:
+/// a protection plan starting during a CIN plan of the child.
+fn rule_4017(c: &Ctx<'_>, f: &mut Flags) {
+    let (p, plans) = (c.table(ChildProtectionPlans), c.table(CINplanDates));
+    let reference = c.reference_date();
+    each_pair(f, (p, plans), false, |rp, rc| {
+        let (Some(start), Some(from)) = (p.date(rp, cpp::START), plans.date(rc, cin_plans::START))
+        else {
+            return false;
+        };
+        starts_within(
+            start,
+            from,
+            plans.date(rc, cin_plans::END),
+            false,
+            reference,
+        )
+    });
+}
+
+/// An open CIN episode is shown and case is not a referral with no further action, but
+/// it is not the latest episode: such an episode is flagged, and so is the child's
+/// latest (the first with the latest referral date). For children with no LAchildID
+/// there is no latest, and every such open episode is flagged.
+fn rule_8816(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.table(CINdetails);
+    let mut latest: FxHashMap<Key, (NaiveDate, usize)> = FxHashMap::default();
+    for r in t.rows() {
+        let (Some(d), key) = (t.date(r, REFERRAL_DATE), t.key(r)) else {
+            continue;
+        };
+        if key == Key::MISSING {
+            continue;
+        }
+        let entry = latest.entry(key).or_insert((d, r));
+        if d > entry.0 {
+            *entry = (d, r);
+        }
+    }
+    for r in t.rows() {
+        if t.date(r, REFERRAL_DATE).is_none()
+            || t.date(r, CLOSURE_DATE).is_some()
+            || !t.is_in(r, REFERRAL_NFA, &["false", "0"])
+        {
+            continue;
+        }
+        match latest.get(&t.key(r)) {
+            Some((_, first)) if *first == r => {}
+            Some((_, first)) => {
+                f.flag(t, r);
+                f.flag(t, *first);
+            }
+            None => f.flag(t, r),
+        }
+    }
+}
 
 /// Reference Date is incorrect: it must be 31 March of the header's `Year`.
 fn rule_100(c: &Ctx<'_>, f: &mut Flags) {
@@ -293,6 +461,11 @@ pub(super) mod tests {
     }
 
     pub const CASES: &[Case] = &[
+        Case { rule: "4003", children: child!("A", "", "<CINPlanDates><CINPlanStartDate>2025-05-01</CINPlanStartDate><CINPlanEndDate>2025-07-01</CINPlanEndDate></CINPlanDates><ChildProtectionPlans><CPPendDate>2025-08-01</CPPendDate><Reviews><CPPreviewDate>2025-06-01</CPPreviewDate></Reviews><Reviews><CPPreviewDate>2025-07-01</CPPreviewDate></Reviews></ChildProtectionPlans>"), flagged: &["CINplanDates:0", "ChildProtectionPlans:0", "Reviews:0"] },
+        Case { rule: "4014", children: child!("A", "", "<CINPlanDates><CINPlanStartDate>2025-05-01</CINPlanStartDate><CINPlanEndDate>2025-06-01</CINPlanEndDate></CINPlanDates><CINPlanDates><CINPlanStartDate>2025-06-01</CINPlanStartDate><CINPlanEndDate>2025-07-01</CINPlanEndDate></CINPlanDates><CINPlanDates><CINPlanStartDate>2025-07-02</CINPlanStartDate></CINPlanDates>"), flagged: &["CINplanDates:0", "CINplanDates:1"] },
+        Case { rule: "4016", children: child!("A", "", "<CINPlanDates><CINPlanStartDate>2025-05-31</CINPlanStartDate></CINPlanDates><CINPlanDates><CINPlanStartDate>2025-06-01</CINPlanStartDate></CINPlanDates><ChildProtectionPlans><CPPstartDate>2025-05-01</CPPstartDate><CPPendDate>2025-06-01</CPPendDate></ChildProtectionPlans>"), flagged: &["CINplanDates:0", "ChildProtectionPlans:0"] },
+        Case { rule: "4017", children: child!("A", "", "<CINPlanDates><CINPlanStartDate>2025-05-01</CINPlanStartDate><CINPlanEndDate>2025-06-01</CINPlanEndDate></CINPlanDates><ChildProtectionPlans><CPPstartDate>2025-05-31</CPPstartDate></ChildProtectionPlans><ChildProtectionPlans><CPPstartDate>2025-06-01</CPPstartDate></ChildProtectionPlans>"), flagged: &["CINplanDates:0", "ChildProtectionPlans:0"] },
+        Case { rule: "8816", children: child!("A", "", "<CINreferralDate>2025-05-01</CINreferralDate><ReferralNFA>0</ReferralNFA>", "<CINreferralDate>2025-06-01</CINreferralDate><ReferralNFA>1</ReferralNFA>", "<CINreferralDate>2025-04-01</CINreferralDate><ReferralNFA>1</ReferralNFA>"), flagged: &["CINdetails:0", "CINdetails:1"] },
         Case { rule: "2883", children: child!("A", "", "<ChildProtectionPlans><CPPstartDate>2025-05-01</CPPstartDate></ChildProtectionPlans>"), flagged: &["Return"] },
         Case { rule: "2886Q", children: concat!(child!("A", "<Sex>U</Sex>", ""), child!("B", "<Sex>M</Sex>", "")), flagged: &["Return"] },
         Case { rule: "4001", children: child!("A", "", "<CINPlanDates><CINPlanStartDate>2025-05-01</CINPlanStartDate></CINPlanDates><CINPlanDates><CINPlanStartDate>2025-05-01</CINPlanStartDate><CINPlanEndDate>2025-06-01</CINPlanEndDate></CINPlanDates><ChildProtectionPlans/>"), flagged: &["CINplanDates:0", "ChildProtectionPlans:0"] },
