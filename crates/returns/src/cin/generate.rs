@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -34,10 +34,16 @@ pub fn generate(year: CollectionYear, children: usize, seed: u64) -> String {
         upns: Vec::new(),
     };
     let end = g.end;
+    // One census in seven states a Year that does not match its ReferenceDate (rule 100).
+    let year_written = if seed.is_multiple_of(7) {
+        end.year() + 1
+    } else {
+        end.year()
+    };
     let _ = write!(
         g.xml,
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Message>\n<Header>\n<CollectionDetails><Collection>CIN</Collection><Year>{}</Year><ReferenceDate>{}</ReferenceDate></CollectionDetails>\n<Source><SourceLevel>L</SourceLevel><LEA>801</LEA><SoftwareCode>Carebridge</SoftwareCode><Release>1</Release><SerialNo>{seed}</SerialNo><DateTime>{}T00:00:00</DateTime></Source>\n</Header>\n<Children>\n",
-        end.format("%Y"),
+        year_written,
         end,
         end,
     );
@@ -176,6 +182,15 @@ impl Generator {
         }
         let unborn = self.one_in(25);
         let birth = self.days_before(end, 17 * 365);
+        // Now and then a young adult over 25 still open to the service (8775Q).
+        let birth = if self.one_in(120) {
+            self.days_before(
+                end.checked_sub_days(Days::new(26 * 365)).unwrap_or(end),
+                300,
+            )
+        } else {
+            birth
+        };
         if unborn {
             let expected = self.days_after(end.checked_sub_days(Days::new(40)).unwrap_or(end), 330);
             if self.one_in(8) {
@@ -277,7 +292,7 @@ impl Generator {
         };
         self.element("ReferralSource", source);
         let nfa = self.one_in(8);
-        let need = if nfa && self.one_in(2) {
+        let need = if (nfa && self.one_in(2)) || self.one_in(80) {
             None
         } else if self.one_in(60) {
             Some("N10".to_owned())
@@ -305,8 +320,8 @@ impl Generator {
             };
             self.element("ReasonForClosure", Some(reason));
         }
-        if self.one_in(30) {
-            let d = self.days_after(referral, 30);
+        let cin_conference = self.one_in(30).then(|| self.days_after(referral, 30));
+        if let Some(d) = cin_conference {
             let d = self.date(d);
             self.element("DateOfInitialCPC", Some(d));
         }
@@ -344,7 +359,12 @@ impl Generator {
                 }
                 self.xml.push_str("</CINPlanDates>\n");
             }
-            for _ in 0..self.rng.gen_range(0..=1) {
+            let enquiries = if self.one_in(10) {
+                2
+            } else {
+                self.rng.gen_range(0..=1)
+            };
+            for _ in 0..enquiries {
                 self.xml.push_str("<Section47>");
                 let s = self.days_after(referral, 60);
                 let sd = self.date(s);
@@ -358,7 +378,10 @@ impl Generator {
                     self.date(target)
                 };
                 self.element("InitialCPCtarget", Some(td));
-                if self.rng.gen_bool(0.6) {
+                if let Some(c) = cin_conference.filter(|_| self.one_in(2)) {
+                    // Recorded at both levels (2884).
+                    self.element("DateOfInitialCPC", Some(c.to_string()));
+                } else if self.rng.gen_bool(0.6) {
                     let c = self.days_after(s, 25);
                     let cd = self.date(c);
                     self.element("DateOfInitialCPC", Some(cd));
@@ -369,6 +392,9 @@ impl Generator {
             }
             if self.one_in(4) {
                 self.cpp(referral, end);
+                if self.one_in(6) {
+                    self.cpp(referral, end);
+                }
             }
         }
         self.xml.push_str("</CINdetails>\n");

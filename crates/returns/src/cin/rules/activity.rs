@@ -259,7 +259,8 @@ fn rule_8839(c: &Ctx<'_>, f: &mut Flags) {
     let no_conference = |r: usize| t.date(r, section47::INITIAL_CPC).is_none();
     for r in t.rows() {
         let not_required = t.is_in(r, section47::ICPC_NOT_REQUIRED, &["true", "1"]);
-        if no_conference(r) && !not_required && t.key(r) != Key::MISSING {
+        // `groupby(..., dropna=False)`: children with no LAchildID count together.
+        if no_conference(r) && !not_required {
             *count.entry((t.key(r), t.cin(r))).or_default() += 1;
         }
     }
