@@ -3,14 +3,16 @@
 //! for such cases. Each flags the rows of every table involved, as the reference does.
 
 use chrono::Months;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{each_pair, Ctx, Flags, Rule};
-use crate::cin::cols::child_identifiers::{BIRTH, UPN_UNKNOWN};
+use crate::cin::cols::assessment_factors::FACTOR;
+use crate::cin::cols::child_identifiers::{BIRTH, UPN, UPN_UNKNOWN};
 use crate::cin::cols::cin_details::{CLOSURE_DATE, INITIAL_CPC, REASON_FOR_CLOSURE, REFERRAL_NFA};
 use crate::cin::cols::{assessments, cin_plans, cpp, section47};
 use crate::cin::TableName::{
-    Assessments, CINdetails, CINplanDates, ChildIdentifiers, ChildProtectionPlans, Section47,
+    AssessmentFactorsList, Assessments, CINdetails, CINplanDates, ChildIdentifiers,
+    ChildProtectionPlans, Section47,
 };
 use crate::cin::{Key, Table};
 
@@ -63,7 +65,92 @@ pub(super) const RULES: &[Rule] = &[
         code: "2990",
         run: rule_2990,
     },
+    Rule {
+        code: "8770Q",
+        run: rule_8770q,
+    },
+    Rule {
+        code: "8873Q",
+        run: rule_8873q,
+    },
 ];
+
+/// UPN is missing or reason UPN is missing or is UN1 for a child who is of school age:
+/// born on or before the school-start cut-off (the ReferenceDate plus four months and
+/// 31 days, less six years), with an episode whose ReferralNFA is `0` or `false` (any
+/// case), no UPN and no UPNunknown reason UN2–UN7.
+fn rule_8770q(c: &Ctx<'_>, f: &mut Flags) {
+    let (ci, e) = (c.table(ChildIdentifiers), c.table(CINdetails));
+    let Some(cutoff) = c
+        .reference_date()
+        .and_then(|d| d.checked_add_months(Months::new(4)))
+        .and_then(|d| d.checked_add_days(chrono::Days::new(31)))
+        .and_then(|d| d.checked_sub_months(Months::new(72)))
+    else {
+        return;
+    };
+    let further: rustc_hash::FxHashSet<Key> = e
+        .rows()
+        .filter(|r| {
+            e.is(*r, REFERRAL_NFA, "0")
+                || e.text(*r, REFERRAL_NFA)
+                    .is_some_and(|v| v.to_lowercase() == "false")
+        })
+        .map(|r| e.key(r))
+        .collect();
+    const REASONS: &[&str] = &["UN2", "UN3", "UN4", "UN5", "UN6", "UN7"];
+    for r in ci.rows() {
+        let school_age = ci.date(r, BIRTH).is_some_and(|b| b <= cutoff);
+        let reason = ci
+            .text(r, UPN_UNKNOWN)
+            .is_some_and(|u| REASONS.contains(&u.to_uppercase().as_str()));
+        if school_age && further.contains(&ci.key(r)) && ci.text(r, UPN).is_none() && !reason {
+            f.flag(ci, r);
+        }
+    }
+}
+
+/// When there is only one assessment on the episode and the factors code "21 No factors
+/// identified" has been used for the completed assessment, the reason for closure RC8
+/// or RC9 should be used. As the reference reads it: an assessment alone in its episode
+/// (no other AssessmentID there) with a factor containing "21", whose episode (if any)
+/// is not closed RC8 or RC9; the assessment and the episode are flagged.
+fn rule_8873q(c: &Ctx<'_>, f: &mut Flags) {
+    let (a, list, e) = (
+        c.table(Assessments),
+        c.table(AssessmentFactorsList),
+        c.table(CINdetails),
+    );
+    let mut ids: FxHashMap<(Key, u32), FxHashSet<u32>> = FxHashMap::default();
+    for r in a.rows() {
+        ids.entry((a.key(r), a.cin(r)))
+            .or_default()
+            .insert(a.assessment(r));
+    }
+    let mut with_21: FxHashSet<(Key, u32, u32)> = FxHashSet::default();
+    for r in list.rows() {
+        if list.text(r, FACTOR).is_some_and(|t| t.contains("21")) {
+            with_21.insert((list.key(r), list.cin(r), list.assessment(r)));
+        }
+    }
+    for r in a.rows() {
+        let (key, cin) = (a.key(r), a.cin(r));
+        let alone = ids.get(&(key, cin)).is_none_or(|set| set.len() <= 1);
+        if !alone || !with_21.contains(&(key, cin, a.assessment(r))) {
+            continue;
+        }
+        let episodes = c.rows_of_episode(CINdetails, key, cin);
+        if episodes.is_empty() {
+            f.flag(a, r);
+        }
+        for &re in episodes {
+            if !e.is_in(re as usize, REASON_FOR_CLOSURE, &["RC8", "RC9"]) {
+                f.flag(a, r);
+                f.flag(e, re as usize);
+            }
+        }
+    }
+}
 
 /// ReferralNFA exactly `true` or `1` (the reference's test in 4000 and 8831).
 fn nfa_exactly(t: &Table, r: usize) -> bool {
@@ -318,6 +405,8 @@ pub(super) mod tests {
     }
 
     pub const CASES: &[Case] = &[
+        Case { rule: "8770Q", children: concat!(child!("A", "<PersonBirthDate>2020-08-31</PersonBirthDate><UPNunknown>UN1</UPNunknown>", "<ReferralNFA>False</ReferralNFA>"), child!("B", "<PersonBirthDate>2020-09-01</PersonBirthDate>", "<ReferralNFA>0</ReferralNFA>"), child!("C", "<PersonBirthDate>2010-01-01</PersonBirthDate><UPNunknown>un2</UPNunknown>", "<ReferralNFA>0</ReferralNFA>")), flagged: &["ChildIdentifiers:0"] },
+        Case { rule: "8873Q", children: child!("A", "", "<ReasonForClosure>RC1</ReasonForClosure><Assessments><FactorsIdentifiedAtAssessment><AssessmentFactors>21</AssessmentFactors></FactorsIdentifiedAtAssessment></Assessments>", "<ReasonForClosure>RC8</ReasonForClosure><Assessments><FactorsIdentifiedAtAssessment><AssessmentFactors>21</AssessmentFactors></FactorsIdentifiedAtAssessment></Assessments>", "<Assessments><FactorsIdentifiedAtAssessment><AssessmentFactors>21</AssessmentFactors></FactorsIdentifiedAtAssessment></Assessments><Assessments/>"), flagged: &["CINdetails:0", "Assessments:0"] },
         Case { rule: "8772", children: concat!(child!("A", "<UPNunknown>UN7</UPNunknown>", "<ReferralNFA>0</ReferralNFA>", "<ReferralNFA>TRUE</ReferralNFA>"), child!("B", "<UPNunknown>UN7</UPNunknown>", "<ReferralNFA>1</ReferralNFA>")), flagged: &["ChildIdentifiers:0", "CINdetails:0"] },
         Case { rule: "8775Q", children: concat!(child!("A", "<PersonBirthDate>2000-01-01</PersonBirthDate>", "<CINclosureDate>2025-01-02</CINclosureDate>", "<CINclosureDate>2025-01-01</CINclosureDate>"), child!("B", "<PersonBirthDate>2001-04-01</PersonBirthDate>", "")), flagged: &["ChildIdentifiers:0", "CINdetails:0"] },
         Case { rule: "8825Q", children: child!("A", "", "<ReasonForClosure>RC8</ReasonForClosure>", "<ReasonForClosure>RC9</ReasonForClosure><Assessments/>"), flagged: &["CINdetails:0"] },
