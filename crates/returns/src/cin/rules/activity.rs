@@ -73,7 +73,70 @@ pub(super) const RULES: &[Rule] = &[
         code: "8873Q",
         run: rule_8873q,
     },
+    Rule {
+        code: "8863Q",
+        run: rule_8863q,
+    },
+    Rule {
+        code: "8890",
+        run: rule_8890,
+    },
 ];
+
+/// An Assessment is shown as starting when there is another Assessment ongoing in the
+/// episode: it starts on or after the other starts, and on or before the other's
+/// authorisation (or, the other not authorised, on or before the ReferenceDate). Two
+/// assessments with the same start and the same (or no) authorisation date are not
+/// compared, as in the reference. Both are flagged.
+fn rule_8863q(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.table(Assessments);
+    let reference = c.reference_date();
+    each_pair(f, (t, t), true, |r1, r2| {
+        let (Some(s1), Some(s2)) = (
+            t.date(r1, assessments::START),
+            t.date(r2, assessments::START),
+        ) else {
+            return false;
+        };
+        let e2 = t.date(r2, assessments::AUTHORISATION);
+        if s1 == s2 && t.date(r1, assessments::AUTHORISATION) == e2 {
+            return false;
+        }
+        s1 >= s2
+            && match e2 {
+                Some(e) => s1 <= e,
+                None => reference.is_some_and(|d| s1 <= d),
+            }
+    });
+}
+
+/// A Section 47 enquiry is shown as starting when there is another Section 47 Enquiry
+/// ongoing in the episode: on or after the other starts, and on or before its initial
+/// conference (or, none held and one not marked as not required, on or before the
+/// ReferenceDate). Enquiries with the same start and the same (or no) conference date
+/// are not compared. Both are flagged.
+fn rule_8890(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.table(Section47);
+    let reference = c.reference_date();
+    each_pair(f, (t, t), true, |r1, r2| {
+        let (Some(s1), Some(s2)) = (t.date(r1, section47::START), t.date(r2, section47::START))
+        else {
+            return false;
+        };
+        let cpc2 = t.date(r2, section47::INITIAL_CPC);
+        if s1 == s2 && t.date(r1, section47::INITIAL_CPC) == cpc2 {
+            return false;
+        }
+        let not_required = t
+            .text(r2, section47::ICPC_NOT_REQUIRED)
+            .is_some_and(|v| matches!(v.to_lowercase().as_str(), "1" | "true"));
+        s1 >= s2
+            && match cpc2 {
+                Some(d) => s1 <= d,
+                None => !not_required && reference.is_some_and(|d| s1 <= d),
+            }
+    });
+}
 
 /// UPN is missing or reason UPN is missing or is UN1 for a child who is of school age:
 /// born on or before the school-start cut-off (the ReferenceDate plus four months and
@@ -405,6 +468,8 @@ pub(super) mod tests {
     }
 
     pub const CASES: &[Case] = &[
+        Case { rule: "8863Q", children: child!("A", "", "<Assessments><AssessmentActualStartDate>2025-05-01</AssessmentActualStartDate><AssessmentAuthorisationDate>2025-06-01</AssessmentAuthorisationDate></Assessments><Assessments><AssessmentActualStartDate>2025-06-01</AssessmentActualStartDate><AssessmentAuthorisationDate>2025-06-05</AssessmentAuthorisationDate></Assessments><Assessments><AssessmentActualStartDate>2025-06-06</AssessmentActualStartDate><AssessmentAuthorisationDate>2025-06-08</AssessmentAuthorisationDate></Assessments>"), flagged: &["Assessments:0", "Assessments:1"] },
+        Case { rule: "8890", children: child!("A", "", "<Section47><S47ActualStartDate>2025-05-01</S47ActualStartDate><ICPCnotRequired>0</ICPCnotRequired></Section47><Section47><S47ActualStartDate>2025-06-01</S47ActualStartDate><ICPCnotRequired>true</ICPCnotRequired></Section47><Section47><S47ActualStartDate>2025-05-01</S47ActualStartDate><ICPCnotRequired>0</ICPCnotRequired></Section47>"), flagged: &["Section47:0", "Section47:1", "Section47:2"] },
         Case { rule: "8770Q", children: concat!(child!("A", "<PersonBirthDate>2020-08-31</PersonBirthDate><UPNunknown>UN1</UPNunknown>", "<ReferralNFA>False</ReferralNFA>"), child!("B", "<PersonBirthDate>2020-09-01</PersonBirthDate>", "<ReferralNFA>0</ReferralNFA>"), child!("C", "<PersonBirthDate>2010-01-01</PersonBirthDate><UPNunknown>un2</UPNunknown>", "<ReferralNFA>0</ReferralNFA>")), flagged: &["ChildIdentifiers:0"] },
         Case { rule: "8873Q", children: child!("A", "", "<ReasonForClosure>RC1</ReasonForClosure><Assessments><FactorsIdentifiedAtAssessment><AssessmentFactors>21</AssessmentFactors></FactorsIdentifiedAtAssessment></Assessments>", "<ReasonForClosure>RC8</ReasonForClosure><Assessments><FactorsIdentifiedAtAssessment><AssessmentFactors>21</AssessmentFactors></FactorsIdentifiedAtAssessment></Assessments>", "<Assessments><FactorsIdentifiedAtAssessment><AssessmentFactors>21</AssessmentFactors></FactorsIdentifiedAtAssessment></Assessments><Assessments/>"), flagged: &["CINdetails:0", "Assessments:0"] },
         Case { rule: "8772", children: concat!(child!("A", "<UPNunknown>UN7</UPNunknown>", "<ReferralNFA>0</ReferralNFA>", "<ReferralNFA>TRUE</ReferralNFA>"), child!("B", "<UPNunknown>UN7</UPNunknown>", "<ReferralNFA>1</ReferralNFA>")), flagged: &["ChildIdentifiers:0", "CINdetails:0"] },
