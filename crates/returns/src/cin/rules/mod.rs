@@ -26,6 +26,7 @@ mod more;
 mod plans;
 mod protection;
 mod section47;
+mod working_days;
 
 /// A rule's implementation: its code and the function.
 #[derive(Debug)]
@@ -49,6 +50,7 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
         crossing::RULES,
         activity::RULES,
         more::RULES,
+        working_days::RULES,
     ]
     .into_iter()
     .flatten()
@@ -267,6 +269,7 @@ mod coverage {
             super::crossing::tests::CASES,
             super::activity::tests::CASES,
             super::more::tests::CASES,
+            super::working_days::tests::CASES,
         ]
         .into_iter()
         .flatten()
