@@ -25,13 +25,14 @@ pub struct RuleFacts {
     pub query: bool,
 }
 
-/// Whether a rule was run.
+/// Whether a rule was run (for the 903 return and the CIN census alike; a CIN rule is
+/// never `NotRun`, as the census is one file holding every table).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RuleStatus {
     /// Run over the return; its flags are complete.
     Checked,
-    /// Not run: a table it needs was not supplied (as the reference, which skips it),
-    /// or data from outside the return (Ofsted's provider lists, the ONS postcode
+    /// Not run (903): a table it needs was not supplied (as the reference, which skips
+    /// it), or data from outside the return (Ofsted's provider lists, the ONS postcode
     /// lookup) that Carebridge cannot read yet.
     NotRun {
         /// What was missing, e.g. `Episodes` or `Episodes (last year)`.
