@@ -76,7 +76,7 @@ enum Command {
     /// The tamper-evident audit log.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
-    /// Statutory returns: validate an SSDA903 return.
+    /// Statutory returns: validate an SSDA903 return or a CIN census.
     #[command(subcommand)]
     Returns(returns::ReturnsCommand),
 }

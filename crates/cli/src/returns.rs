@@ -1,5 +1,6 @@
 //! `carebridge returns`: statutory returns. `returns validate ssda903` checks a folder
-//! of 903 CSV tables against every DfE rule of the collection year.
+//! of 903 CSV tables, `returns validate cin` a CIN census XML file, against every DfE
+//! rule of the collection year.
 //!
 //! Exit codes: 0 when no rule flags a row, 1 when some do, 2 when the input cannot be
 //! read (the error names the file, line and field) or the command line is wrong.
@@ -12,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
+use carebridge_returns::cin;
 use carebridge_returns::ssda903::{
     self, generate, CollectionYear, Return, RuleStatus, Source, Validation,
 };
@@ -38,6 +40,18 @@ pub struct RulesArgs {
     /// Collection year, e.g. 2026-27.
     #[arg(long)]
     year: CollectionYear,
+    /// Which return's rules.
+    #[arg(long = "return", value_enum, default_value_t = ReturnKind::Ssda903)]
+    kind: ReturnKind,
+}
+
+/// A statutory return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReturnKind {
+    /// SSDA903 (children looked after).
+    Ssda903,
+    /// The CIN census (children in need).
+    Cin,
 }
 
 /// `returns validate ...`.
@@ -46,6 +60,26 @@ pub enum ValidateCommand {
     /// SSDA903 (children looked after): a folder of CSV tables, each recognised by its
     /// columns.
     Ssda903(ValidateArgs),
+    /// The CIN census (children in need): one XML file.
+    Cin(ValidateCinArgs),
+}
+
+/// `returns validate cin`.
+#[derive(Debug, Args)]
+pub struct ValidateCinArgs {
+    /// Collection year, e.g. 2026-27 (chooses the rules; the census period is the
+    /// year ending on the file's ReferenceDate, as the DfE's validator reads it).
+    #[arg(long)]
+    year: CollectionYear,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Rows shown per rule in the text report (0: all).
+    #[arg(long, default_value_t = 20)]
+    limit: usize,
+    /// The census XML file.
+    #[arg(value_name = "FILE.xml")]
+    file: PathBuf,
 }
 
 /// `returns generate ...`.
@@ -54,6 +88,25 @@ pub enum GenerateCommand {
     /// A synthetic 903 return, this year's tables in OUT and last year's in
     /// OUT/last-year, with deliberate errors so that rules fire.
     Ssda903(GenerateArgs),
+    /// A synthetic CIN census XML file, with deliberate errors so that rules fire.
+    Cin(GenerateCinArgs),
+}
+
+/// `returns generate cin`.
+#[derive(Debug, Args)]
+pub struct GenerateCinArgs {
+    /// Collection year, e.g. 2026-27.
+    #[arg(long, default_value = "2025-26")]
+    year: CollectionYear,
+    /// How many children.
+    #[arg(long, default_value_t = 1000)]
+    children: usize,
+    /// Seed: the same seed gives the same file.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Output file (replaced).
+    #[arg(long)]
+    out: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -104,6 +157,13 @@ pub struct GenerateArgs {
 pub fn run(command: ReturnsCommand) -> ExitCode {
     let result = match command {
         ReturnsCommand::Validate(ValidateCommand::Ssda903(args)) => validate(&args),
+        ReturnsCommand::Validate(ValidateCommand::Cin(args)) => validate_cin(&args),
+        ReturnsCommand::Generate(GenerateCommand::Cin(args)) => {
+            let xml = cin::generate::generate(args.year, args.children, args.seed);
+            std::fs::write(&args.out, xml)
+                .with_context(|| format!("{}: cannot write", args.out.display()))
+                .map(|()| ExitCode::SUCCESS)
+        }
         ReturnsCommand::Generate(GenerateCommand::Ssda903(args)) => {
             write_generated(&args).map(|()| ExitCode::SUCCESS)
         }
@@ -460,6 +520,17 @@ fn write_wrapped(out: &mut impl Write, items: &[String]) -> Result<()> {
 
 fn list_rules(args: &RulesArgs) -> Result<()> {
     let mut out = std::io::stdout().lock();
+    if args.kind == ReturnKind::Cin {
+        for facts in carebridge_returns::catalogue::cin_rules_of(args.year) {
+            let status = if cin::rules::find(facts.code).is_some() {
+                "implemented"
+            } else {
+                "not-implemented"
+            };
+            writeln!(out, "{}\t{status}", facts.code)?;
+        }
+        return Ok(());
+    }
     for facts in ssda903::rules_of(args.year) {
         let status = if ssda903::rules::find(facts.code).is_some() {
             "implemented"
@@ -486,4 +557,224 @@ fn write_generated(args: &GenerateArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+fn validate_cin(args: &ValidateCinArgs) -> Result<ExitCode> {
+    let content = cin::read_file(&args.file)?;
+    let mut progress = ProgressLine::for_input(content.len());
+    progress.show(format_args!(
+        "Reading {} ({:.1} MB)...",
+        args.file.display(),
+        mb(content.len())
+    ));
+    let census = cin::Census::parse(args.year, &args.file.display().to_string(), &content);
+    let census = match census {
+        Ok(census) => census,
+        Err(error) => {
+            progress.clear();
+            return Err(error.into());
+        }
+    };
+    let validation = cin::validate_with_progress(&census, |p| {
+        progress.tick(format_args!(
+            "Validating: rule {} of {} ({})",
+            p.done + 1,
+            p.total,
+            p.rule
+        ));
+    });
+    progress.clear();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match args.format {
+        Format::Jsonl => write_cin_jsonl(&mut out, &census, &validation)?,
+        Format::Text => write_cin_report(&mut out, &census, &validation, &args.file, args.limit)?,
+    }
+    out.flush()?;
+    Ok(if validation.any_flagged() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// One flagged row of the census. `row` is the row of `table` (the reference's
+/// numbering); `child` is the child's 0-based position in the document. A rule about the
+/// return as a whole has neither table nor row.
+#[derive(serde::Serialize)]
+struct CinJsonRow<'a> {
+    table: Option<&'static str>,
+    row: Option<u32>,
+    rule: &'a str,
+    fields: &'a [&'static str],
+    child: Option<usize>,
+}
+
+fn write_cin_jsonl(
+    out: &mut impl Write,
+    census: &cin::Census,
+    validation: &cin::Validation,
+) -> Result<()> {
+    for flagged in validation.flagged_rows() {
+        let table = flagged.flag.table;
+        let child = table
+            .filter(|t| *t != cin::TableName::Header)
+            .map(|t| census.table(t).child(flagged.flag.row as usize));
+        let row = CinJsonRow {
+            table: table.map(cin::TableName::as_str),
+            row: table.map(|_| flagged.flag.row),
+            rule: flagged.rule,
+            fields: flagged.fields,
+            child,
+        };
+        serde_json::to_writer(&mut *out, &row)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+fn write_cin_report(
+    out: &mut impl Write,
+    census: &cin::Census,
+    validation: &cin::Validation,
+    file: &Path,
+    limit: usize,
+) -> Result<()> {
+    let year = validation.year;
+    writeln!(out, "CIN census {year} validation of {}", file.display())?;
+    writeln!(out)?;
+    writeln!(out, "Tables read from the XML:")?;
+    for table in cin::TableName::ALL {
+        writeln!(
+            out,
+            "  {:<22} {:>8} rows",
+            table.as_str(),
+            census.table(table).len()
+        )?;
+    }
+    match census.period() {
+        Some((start, end)) => writeln!(
+            out,
+            "  Census period (from the ReferenceDate): {start} to {end}"
+        )?,
+        None => writeln!(
+            out,
+            "  Census period: unknown, the Header's ReferenceDate is missing or not a date"
+        )?,
+    }
+    let total = validation.outcomes.len();
+    let checked = validation.count(|s| *s == RuleStatus::Checked);
+    let not_implemented = validation.count(|s| *s == RuleStatus::NotImplemented);
+    let fired: Vec<_> = validation
+        .outcomes
+        .iter()
+        .filter(|o| !o.flags.is_empty())
+        .collect();
+    let rows: usize = fired.iter().map(|o| o.flags.len()).sum();
+    writeln!(out)?;
+    writeln!(out, "Summary: {total} rules in {year}.")?;
+    writeln!(
+        out,
+        "  {checked} checked: {} flagged {rows} rows, {} found nothing.",
+        fired.len(),
+        checked - fired.len()
+    )?;
+    writeln!(
+        out,
+        "  {not_implemented} NOT CHECKED: not yet implemented in Carebridge (listed at the end)."
+    )?;
+    if !fired.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Rules that flagged rows:")?;
+        writeln!(out, "  {:<10} {:>7}  message", "rule", "rows")?;
+        for outcome in &fired {
+            writeln!(
+                out,
+                "  {:<10} {:>7}  {}",
+                outcome.facts.code,
+                outcome.flags.len(),
+                outcome.facts.message
+            )?;
+        }
+        writeln!(out)?;
+        writeln!(
+            out,
+            "Details (row: the table's row; child: the child's position in the file, from 0):"
+        )?;
+        for outcome in &fired {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "Rule {}: {}",
+                outcome.facts.code, outcome.facts.message
+            )?;
+            let shown = if limit == 0 {
+                outcome.flags.len()
+            } else {
+                limit.min(outcome.flags.len())
+            };
+            for flag in &outcome.flags[..shown] {
+                let Some(name) = flag.table else {
+                    writeln!(out, "  the return as a whole")?;
+                    continue;
+                };
+                let table = census.table(name);
+                let row = flag.row as usize;
+                if name == cin::TableName::Header {
+                    let fields = shown_fields(table, row, &outcome.facts.fields, None);
+                    writeln!(out, "  Header {}", fields.join("  "))?;
+                    continue;
+                }
+                let id = census.tables().la_child_id(table.key(row));
+                let fields = shown_fields(table, row, &outcome.facts.fields, id);
+                writeln!(
+                    out,
+                    "  {} row {:<6} child {:<6} LAchildID {:<12} {}",
+                    name.as_str(),
+                    row,
+                    table.child(row),
+                    id.unwrap_or("(missing)"),
+                    fields.join("  ")
+                )?;
+            }
+            if shown < outcome.flags.len() {
+                writeln!(
+                    out,
+                    "  ... and {} more (--limit 0 shows all; --format jsonl lists every row)",
+                    outcome.flags.len() - shown
+                )?;
+            }
+        }
+    }
+    let unchecked: Vec<String> = validation
+        .outcomes
+        .iter()
+        .filter(|o| o.status == RuleStatus::NotImplemented)
+        .map(|o| o.facts.code.to_owned())
+        .collect();
+    if !unchecked.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "NOT CHECKED, not yet implemented in Carebridge ({}); the census may break these:",
+            unchecked.len()
+        )?;
+        write_wrapped(out, &unchecked)?;
+    }
+    Ok(())
+}
+
+/// `FIELD=value` for each of the rule's fields the table holds.
+fn shown_fields(table: &cin::Table, row: usize, fields: &[&str], id: Option<&str>) -> Vec<String> {
+    fields
+        .iter()
+        .filter(|f| **f != "LAchildID" && table.name().columns().any(|c| c == **f))
+        .map(|f| {
+            format!(
+                "{f}={}",
+                table
+                    .shown(row, f, id)
+                    .unwrap_or_else(|| "(missing)".to_owned())
+            )
+        })
+        .collect()
 }

@@ -130,3 +130,101 @@ fn a_missing_folder_or_unknown_year_exits_2() {
         stderr(&output)
     );
 }
+
+/// `carebridge returns validate cin` on `xml` (written to a temporary file).
+fn validate_cin(xml: &str, extra: &[&str]) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("census.xml");
+    std::fs::write(&file, xml).unwrap();
+    Command::new(env!("CARGO_BIN_EXE_carebridge"))
+        .args(["returns", "validate", "cin", "--year", "2025-26"])
+        .args(extra)
+        .arg(&file)
+        .output()
+        .unwrap()
+}
+
+/// A census of `children` (XML `<Child>` elements) for 2025-26.
+fn census(children: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\"?>\n<Message><Header><CollectionDetails><Collection>CIN</Collection><Year>2026</Year><ReferenceDate>2026-03-31</ReferenceDate></CollectionDetails></Header>\n<Children>\n{children}</Children></Message>\n"
+    )
+}
+
+/// A child no implemented rule objects to.
+fn clean_child(n: usize, disabilities: &str) -> String {
+    format!(
+        "<Child><ChildIdentifiers><LAchildID>C{n}</LAchildID><UPNunknown>UN2</UPNunknown><PersonBirthDate>2015-06-01</PersonBirthDate><Sex>F</Sex></ChildIdentifiers>\
+         <ChildCharacteristics><Ethnicity>WBRI</Ethnicity><Disabilities>{disabilities}</Disabilities></ChildCharacteristics>\
+         <CINdetails><CINreferralDate>2025-06-02</CINreferralDate><ReferralSource>1A</ReferralSource><PrimaryNeedCode>N1</PrimaryNeedCode><ReferralNFA>0</ReferralNFA></CINdetails></Child>\n"
+    )
+}
+
+fn clean_census() -> String {
+    // Eight children with no disability and one with two: the return-level disability
+    // queries (2887Q, 2888Q) are satisfied.
+    let mut children: String = (0..8)
+        .map(|n| clean_child(n, "<Disability>NONE</Disability>"))
+        .collect();
+    children.push_str(&clean_child(
+        8,
+        "<Disability>AUT</Disability><Disability>HAND</Disability>",
+    ));
+    census(&children)
+}
+
+#[test]
+fn a_clean_census_exits_0_and_prints_no_rows() {
+    let output = validate_cin(&clean_census(), &["--format", "jsonl"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert_eq!(stdout(&output), "");
+}
+
+#[test]
+fn a_census_with_errors_lists_each_row_and_the_report_names_the_child() {
+    // The first child's sex is not a code; the second child has no LAchildID.
+    let xml = clean_census()
+        .replace("<LAchildID>C1</LAchildID>", "")
+        .replacen("<Sex>F</Sex>", "<Sex>X</Sex>", 1);
+    let output = validate_cin(&xml, &["--format", "jsonl"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let lines = stdout(&output);
+    assert!(lines.contains("{\"table\":\"ChildIdentifiers\",\"row\":0,\"rule\":\"4180\",\"fields\":[\"Sex\"],\"child\":0}\n"), "{lines}");
+    assert!(lines.contains("{\"table\":\"ChildIdentifiers\",\"row\":1,\"rule\":\"8500\",\"fields\":[\"LAchildID\"],\"child\":1}\n"), "{lines}");
+    let report = stdout(&validate_cin(&xml, &[]));
+    assert!(
+        report.contains("Rule 4180: Sex must be provided and equal M, F, or U"),
+        "{report}"
+    );
+    assert!(
+        report.contains("ChildIdentifiers row 0      child 0      LAchildID C0"),
+        "{report}"
+    );
+    assert!(
+        report.contains("NOT CHECKED, not yet implemented in Carebridge"),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_broken_census_exits_2_naming_the_line_and_element() {
+    let xml = clean_census().replace(
+        "</CINdetails></Child>\n<Child><ChildIdentifiers><LAchildID>C3",
+        "</Child>\n<Child><ChildIdentifiers><LAchildID>C3",
+    );
+    let output = validate_cin(&xml, &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let error = stderr(&output);
+    assert!(
+        error.contains("census.xml line 6, in <CINdetails>: not well-formed XML"),
+        "{error}"
+    );
+    let output = validate_cin("not xml at all", &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output)
+            .contains("census.xml line 1: not well-formed XML: text outside the root element"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -1,11 +1,21 @@
 //! Statutory returns: the files the Department for Education collects each year, read
 //! and checked against the DfE's validation rules for the collection year.
 //!
-//! So far: the SSDA903 return (children looked after), in [`ssda903`]. The CIN census
-//! comes later.
+//! - [`ssda903`]: the SSDA903 return (children looked after), CSV tables.
+//! - [`cin`]: the CIN census (children in need), one XML file.
+//!
+//! Shared by both: the collection year ([`year`]), the published rule catalogues
+//! ([`catalogue`]), date reading ([`dates`]) and files read with a size limit
+//! ([`source`]).
 //!
 //! The crate is pure: it reads only the files it is handed, keeps no clock (the
 //! collection year is a parameter) and never panics on bad input; bad input is a
-//! [`ssda903::ReadError`] naming the file, line and field, or a rule flag.
+//! [`ssda903::ReadError`] or [`cin::ReadError`] naming the file, line and field or
+//! element, or a rule flag.
 
+pub mod catalogue;
+pub mod cin;
+pub mod dates;
+pub mod source;
 pub mod ssda903;
+pub mod year;

@@ -13,7 +13,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::tables::TableName;
-use super::year::CollectionYear;
+use crate::year::CollectionYear;
 
 /// A generated return: each table as CSV text, this year's and last year's.
 #[derive(Debug, Clone, Default)]

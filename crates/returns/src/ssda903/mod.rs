@@ -11,34 +11,24 @@
 //! generated returns; `crates/returns/RULES.md` lists which rules are implemented and
 //! checked. A rule not yet implemented is reported as such, never as passed.
 
-mod catalogue;
-mod dates;
 pub mod generate;
 mod read;
 pub mod rules;
 mod table;
 pub mod tables;
 mod validate;
-mod year;
 
-pub use catalogue::{rules_of, RuleFacts};
-pub use dates::{parse_dayfirst, parse_dmy};
+pub use crate::catalogue::{rules_of, RuleFacts};
+pub use crate::dates::{parse_dayfirst, parse_dmy};
+pub use crate::year::{CollectionYear, UnknownYear, SUPPORTED_YEARS};
 pub use read::{parse_table, read_file, ReadError, MAX_FILE_BYTES};
 pub use table::{ChildId, Children, Table};
 pub use tables::{Col, TableName};
 pub use validate::{
     validate, validate_with_progress, Flag, Progress, RuleOutcome, RuleStatus, Validation,
 };
-pub use year::{CollectionYear, UnknownYear, SUPPORTED_YEARS};
 
-/// One file handed in: its name (for messages) and its content.
-#[derive(Debug, Clone)]
-pub struct Source {
-    /// The file's name or path as the user gave it.
-    pub name: String,
-    /// Its bytes.
-    pub content: Vec<u8>,
-}
+pub use crate::source::Source;
 
 impl Source {
     /// Reads the file at `path` (refusing one over [`MAX_FILE_BYTES`]).

@@ -4,16 +4,15 @@
 //! with fewer cells than the header is padded with blanks. Unlike the reference, a file
 //! it could not read is an error naming the file, line and field, never a crash.
 
-use std::fs::File;
-use std::io::Read;
 use std::path::Path;
 
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
-use super::dates::parse_dmy;
 use super::table::{Children, Sym, Table};
 use super::tables::TableName;
+use crate::dates::parse_dmy;
+use crate::source::{read_limited, FileError};
 
 /// The largest file read (a 903 table of the largest authority is a few megabytes).
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
@@ -21,24 +20,9 @@ pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 /// Why a file could not be read as a 903 table.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    /// The file could not be opened or read.
-    #[error("{file}: cannot read the file: {source}")]
-    Io {
-        /// The file.
-        file: String,
-        /// What the operating system said.
-        source: std::io::Error,
-    },
-    /// The file is larger than [`MAX_FILE_BYTES`].
-    #[error("{file}: the file is {bytes} bytes, more than the {limit} bytes a 903 table can be")]
-    TooBig {
-        /// The file.
-        file: String,
-        /// Its size.
-        bytes: u64,
-        /// The limit.
-        limit: u64,
-    },
+    /// The file could not be read, or is larger than [`MAX_FILE_BYTES`].
+    #[error(transparent)]
+    File(#[from] FileError),
     /// The file is empty (not even a header line).
     #[error("{file}: the file is empty; expected a header line naming the columns")]
     Empty {
@@ -109,32 +93,7 @@ pub enum ReadError {
 
 /// Reads the file at `path`, refusing one larger than [`MAX_FILE_BYTES`].
 pub fn read_file(path: &Path) -> Result<Vec<u8>, ReadError> {
-    let file_name = path.display().to_string();
-    let io = |source| ReadError::Io {
-        file: file_name.clone(),
-        source,
-    };
-    let file = File::open(path).map_err(io)?;
-    let bytes = file.metadata().map_err(io)?.len();
-    if bytes > MAX_FILE_BYTES {
-        return Err(ReadError::TooBig {
-            file: file_name,
-            bytes,
-            limit: MAX_FILE_BYTES,
-        });
-    }
-    let mut content = Vec::with_capacity(usize::try_from(bytes).unwrap_or(0));
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut content)
-        .map_err(io)?;
-    if content.len() as u64 > MAX_FILE_BYTES {
-        return Err(ReadError::TooBig {
-            file: file_name,
-            bytes: content.len() as u64,
-            limit: MAX_FILE_BYTES,
-        });
-    }
-    Ok(content)
+    Ok(read_limited(path, MAX_FILE_BYTES, "a 903 table")?)
 }
 
 /// Reads one CSV file's content (named `file` in errors) as the 903 table its columns

@@ -1,10 +1,11 @@
 //! Running every rule of the year over a [`Return`], and what came of each rule.
 
-use super::catalogue::{rules_of, RuleFacts};
 use super::rules::{self, Ctx, Flags, Need};
 use super::tables::TableName;
-use super::year::CollectionYear;
 use super::Return;
+use crate::catalogue::{rules_of, RuleFacts};
+pub use crate::catalogue::{Progress, RuleStatus};
+use crate::year::CollectionYear;
 
 /// A flagged row: which table (this year's or last year's), and its 0-based data row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -26,22 +27,6 @@ impl Flag {
             self.table.to_string()
         }
     }
-}
-
-/// Whether a rule was run.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RuleStatus {
-    /// Run over the return; its flags are complete.
-    Checked,
-    /// Not run: a table it needs was not supplied (as the reference, which skips it),
-    /// or data from outside the return (Ofsted's provider lists, the ONS postcode
-    /// lookup) that Carebridge cannot read yet.
-    NotRun {
-        /// What was missing, e.g. `Episodes` or `Episodes (last year)`.
-        missing: Vec<String>,
-    },
-    /// Not yet implemented in Carebridge: nothing is known about this rule's rows.
-    NotImplemented,
 }
 
 /// One rule's result.
@@ -113,17 +98,6 @@ impl Validation {
 /// Runs every rule of the return's year.
 pub fn validate(ret: &Return) -> Validation {
     validate_with_progress(ret, |_| {})
-}
-
-/// How far a validation has got, for a progress indicator.
-#[derive(Debug, Clone, Copy)]
-pub struct Progress<'a> {
-    /// Rules of the year dealt with so far (run, not run or not implemented).
-    pub done: usize,
-    /// Rules of the year.
-    pub total: usize,
-    /// The rule about to be dealt with.
-    pub rule: &'a str,
 }
 
 /// Runs every rule of the return's year, calling `progress` before each rule (the

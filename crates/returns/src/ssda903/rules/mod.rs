@@ -14,8 +14,8 @@ use chrono::NaiveDate;
 use super::table::{ChildId, Table};
 use super::tables::{Col, TableName};
 use super::validate::Flag;
-use super::year::CollectionYear;
 use super::Return;
+use crate::year::CollectionYear;
 
 mod ad1;
 mod adoption;

@@ -1,6 +1,7 @@
-//! Dates as the 903 files write them: `DD/MM/YYYY`.
+//! Dates as the returns write them: `DD/MM/YYYY` in the 903 files ([`parse_dmy`]),
+//! `YYYY-MM-DD` in the CIN census XML ([`parse_iso`]).
 //!
-//! Read exactly as the reference validator reads them (pandas `to_datetime` with
+//! 903 dates are read exactly as the reference validator reads them (pandas `to_datetime` with
 //! `format="%d/%m/%Y"` and `errors="coerce"`), so that rules comparing dates flag the
 //! same rows: day and month may drop their leading zero (`1/4/2026`), the day may have
 //! a leading space instead (` 1/04/2026`), the year has exactly four digits, nothing
@@ -53,6 +54,46 @@ pub fn parse_dayfirst(text: &str) -> Option<NaiveDate> {
     })
 }
 
+/// Reads a CIN census date as the reference reads it: `YYYY-MM-DD` (the schema's
+/// `xs:date`), ignoring spaces around it, and also `A/B/YYYY`, which the reference's
+/// `to_datetime` (no format, month first) reads as month `A`, day `B` unless `A` cannot
+/// be a month (`31/03/2026` is 31 March, `01/04/2026` is 4 January). `None` for
+/// anything else.
+///
+/// The reference would also make what `dateutil` can of other texts (`1 April 2026`);
+/// Carebridge does not guess at those: such a date is no date, and the rules that need
+/// one flag it (a known difference, documented in `CIN_RULES.md`).
+pub fn parse_iso(text: &str) -> Option<NaiveDate> {
+    let text = text.trim_matches(|c: char| c.is_ascii_whitespace());
+    let b = text.as_bytes();
+    let number = |digits: &[u8]| {
+        digits.iter().try_fold(0u32, |acc, d| {
+            d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
+        })
+    };
+    let date = if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let year = i32::try_from(number(&b[0..4])?).ok()?;
+        NaiveDate::from_ymd_opt(year, number(&b[5..7])?, number(&b[8..10])?)?
+    } else {
+        let mut parts = text.split('/');
+        let (a, b, year) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some()
+            || !(1..=2).contains(&a.len())
+            || !(1..=2).contains(&b.len())
+            || year.len() != 4
+        {
+            return None;
+        }
+        let (a, b) = (number(a.as_bytes())?, number(b.as_bytes())?);
+        let year = i32::try_from(number(year.as_bytes())?).ok()?;
+        let (month, day) = if a <= 12 { (a, b) } else { (b, a) };
+        NaiveDate::from_ymd_opt(year, month, day)?
+    };
+    let first = NaiveDate::from_ymd_opt(1677, 9, 22)?;
+    let last = NaiveDate::from_ymd_opt(2262, 4, 11)?;
+    (first..=last).contains(&date).then_some(date)
+}
+
 /// One or two digits, not zero; a day may also be a space and one digit.
 fn day_or_month(text: &str, is_day: bool) -> Option<u32> {
     let value = match text.as_bytes() {
@@ -81,6 +122,24 @@ mod tests {
         assert_eq!(parse_dmy(" 1/04/2026"), ymd(2026, 4, 1));
         assert_eq!(parse_dmy("22/09/1677"), ymd(1677, 9, 22));
         assert_eq!(parse_dmy("11/04/2262"), ymd(2262, 4, 11));
+    }
+
+    #[test]
+    fn reads_cin_dates() {
+        assert_eq!(parse_iso("2026-04-01"), ymd(2026, 4, 1));
+        assert_eq!(parse_iso(" 2026-04-01\n"), ymd(2026, 4, 1));
+        assert_eq!(parse_iso("31/03/2026"), ymd(2026, 3, 31));
+        assert_eq!(parse_iso("01/04/2026"), ymd(2026, 1, 4));
+        for text in [
+            "",
+            "2026-4-01",
+            "2026-02-30",
+            "13/13/2026",
+            "2026-04-01x",
+            "+026-04-01",
+        ] {
+            assert_eq!(parse_iso(text), None, "{text:?}");
+        }
     }
 
     #[test]
