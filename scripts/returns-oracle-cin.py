@@ -89,7 +89,7 @@ def compare(reference_path, ours_path, rules_path):
         if line.strip():
             flag = json.loads(line)
             table = flag["table"] or ""
-            row = flag["row"] if flag["row"] is not None else -1
+            row = flag["table_row"] if flag["table_row"] is not None else -1
             ours.setdefault(flag["rule"], set()).add((table, row))
     differences = 0
     compared = 0

@@ -597,16 +597,19 @@ fn validate_cin(args: &ValidateCinArgs) -> Result<ExitCode> {
     })
 }
 
-/// One flagged row of the census. `row` is the row of `table` (the reference's
-/// numbering); `child` is the child's 0-based position in the document. A rule about the
-/// return as a whole has neither table nor row.
+/// One flagged row of the census, as the issue specifies: `row` is the child's 0-based
+/// position in the document; `table_row` is the 0-based row of `table` (the reference
+/// validator's numbering, which tells a child's episodes apart). A rule about the
+/// return as a whole has neither table nor rows. The rows of each table are in
+/// document order, so sorting by table, table row and rule also sorts by table, row
+/// and rule.
 #[derive(serde::Serialize)]
 struct CinJsonRow<'a> {
     table: Option<&'static str>,
-    row: Option<u32>,
+    row: Option<usize>,
     rule: &'a str,
     fields: &'a [&'static str],
-    child: Option<usize>,
+    table_row: Option<u32>,
 }
 
 fn write_cin_jsonl(
@@ -621,10 +624,10 @@ fn write_cin_jsonl(
             .map(|t| census.table(t).child(flagged.flag.row as usize));
         let row = CinJsonRow {
             table: table.map(cin::TableName::as_str),
-            row: table.map(|_| flagged.flag.row),
+            row: child,
             rule: flagged.rule,
             fields: flagged.fields,
-            child,
+            table_row: table.map(|_| flagged.flag.row),
         };
         serde_json::to_writer(&mut *out, &row)?;
         out.write_all(b"\n")?;

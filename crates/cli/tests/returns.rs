@@ -189,8 +189,8 @@ fn a_census_with_errors_lists_each_row_and_the_report_names_the_child() {
     let output = validate_cin(&xml, &["--format", "jsonl"]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let lines = stdout(&output);
-    assert!(lines.contains("{\"table\":\"ChildIdentifiers\",\"row\":0,\"rule\":\"4180\",\"fields\":[\"Sex\"],\"child\":0}\n"), "{lines}");
-    assert!(lines.contains("{\"table\":\"ChildIdentifiers\",\"row\":1,\"rule\":\"8500\",\"fields\":[\"LAchildID\"],\"child\":1}\n"), "{lines}");
+    assert!(lines.contains("{\"table\":\"ChildIdentifiers\",\"row\":0,\"rule\":\"4180\",\"fields\":[\"Sex\"],\"table_row\":0}\n"), "{lines}");
+    assert!(lines.contains("{\"table\":\"ChildIdentifiers\",\"row\":1,\"rule\":\"8500\",\"fields\":[\"LAchildID\"],\"table_row\":1}\n"), "{lines}");
     let report = stdout(&validate_cin(&xml, &[]));
     assert!(
         report.contains("Rule 4180: Sex must be provided and equal M, F, or U"),
