@@ -74,11 +74,14 @@ pub enum AuthorityAction {
     /// Register a new child (or unborn child): practitioners and their managers, who
     /// take the first piece of work with the child in their own team.
     RegisterChild,
+    /// Check statutory return files (SSDA903, CIN census) against the DfE rules: the
+    /// performance analysts who make the returns, and the managers who answer for them.
+    ValidateReturns,
 }
 
 impl AuthorityAction {
     /// Every action, for the route × role matrix.
-    pub const ALL: [AuthorityAction; 7] = [
+    pub const ALL: [AuthorityAction; 8] = [
         AuthorityAction::ViewAuthority,
         AuthorityAction::ManageTransfers,
         AuthorityAction::ListChildren,
@@ -86,6 +89,7 @@ impl AuthorityAction {
         AuthorityAction::ViewDueWork,
         AuthorityAction::ViewCaseloads,
         AuthorityAction::RegisterChild,
+        AuthorityAction::ValidateReturns,
     ];
 }
 
@@ -427,6 +431,10 @@ pub fn decide(subject: &Subject, action: AuthorityAction) -> Result<Grounds, Den
                 | Role::SeniorPractitioner
                 | Role::TeamManager
                 | Role::ServiceManager
+        ),
+        AuthorityAction::ValidateReturns => matches!(
+            role,
+            Role::PerformanceAnalyst | Role::ServiceManager | Role::Director
         ),
     };
     if allowed {

@@ -16,6 +16,7 @@
 pub mod catalogue;
 pub mod cin;
 pub mod dates;
+pub mod report;
 pub mod source;
 pub mod ssda903;
 pub mod year;

@@ -212,6 +212,21 @@ pub fn router(app: App, config: WebConfig) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT))
                 .layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT)),
         )
+        // Return files are larger; the handler counts the bytes itself and names the
+        // limit when it is passed.
+        .merge(
+            Router::new()
+                .route(
+                    "/returns",
+                    get(pages::returns::form).post(pages::returns::validate),
+                )
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    pages::returns::RETURNS_UPLOAD_LIMIT + 1024 * 1024,
+                ))
+                .layer(RequestBodyLimitLayer::new(
+                    pages::returns::RETURNS_UPLOAD_LIMIT + 1024 * 1024,
+                )),
+        )
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(security::headers))
         .layer(PropagateRequestIdLayer::x_request_id())

@@ -1215,7 +1215,7 @@ async fn read_document_form(
 }
 
 /// A form body that could not be read at all.
-fn unreadable() -> WebError {
+pub(crate) fn unreadable() -> WebError {
     AppError::from(carebridge_domain::DomainError::invalid(
         "form",
         "the form could not be read: send it again",

@@ -9,6 +9,7 @@ pub(crate) mod home;
 pub(crate) mod instruments;
 pub(crate) mod organisations;
 pub(crate) mod provision;
+pub(crate) mod returns;
 pub(crate) mod sign_in;
 pub(crate) mod subject_access;
 pub(crate) mod transfers;
@@ -56,6 +57,12 @@ const NAV: &[(&str, &str, &str, Option<AuthorityAction>)] = &[
         "/due",
         "Due work",
         Some(AuthorityAction::ViewDueWork),
+    ),
+    (
+        "returns",
+        "/returns",
+        "Returns",
+        Some(AuthorityAction::ValidateReturns),
     ),
     (
         "provision",

@@ -951,3 +951,64 @@ async fn a_team_manager_reads_caseloads_and_moves_a_case() {
 
     b.client.clone().close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_analyst_uploads_a_return_and_reads_the_errors_by_rule() {
+    let Some(b) = browser().await else {
+        return;
+    };
+    let server = crate::common::start(20).await;
+    // A generated 903 return with deliberate errors, as files on disk to choose.
+    let dir = tempfile::tempdir().unwrap();
+    let year = "2026-27".parse().unwrap();
+    let generated = carebridge_returns::ssda903::generate::generate(year, 60, 5);
+    for (table, csv) in &generated.this {
+        std::fs::write(dir.path().join(format!("{}.csv", table.as_str())), csv).unwrap();
+    }
+    let episodes = dir.path().join("Episodes.csv");
+
+    b.client
+        .goto(&server.url("/sign-in?next=/returns"))
+        .await
+        .unwrap();
+    b.sign_in_as("analyst.demo", carebridge_demo::DEMO_PASSWORD)
+        .await;
+    assert_eq!(b.path().await, "/returns");
+    b.assert_accessible("the return upload form").await;
+    b.click_button("Check the return").await;
+    assert!(b
+        .error_summary()
+        .await
+        .contains("Select which return the files are"));
+    b.assert_accessible("the return upload form with errors")
+        .await;
+
+    b.client
+        .find(Locator::Id("kind"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.client
+        .find(Locator::Id("files"))
+        .await
+        .unwrap()
+        .send_keys(&episodes.display().to_string())
+        .await
+        .unwrap();
+    b.click_button("Check the return").await;
+    let page = b.client.source().await.unwrap();
+    assert!(page.contains("SSDA903 2026-27: "), "{page}");
+    assert!(page.contains("Episodes.csv"));
+    b.assert_accessible("the report of a return").await;
+    // Drill down: open the first rule's rows.
+    let first = b
+        .client
+        .find(Locator::Css("details.govuk-details summary"))
+        .await
+        .unwrap();
+    first.click().await.unwrap();
+    b.assert_accessible("the report with a rule's rows open")
+        .await;
+}

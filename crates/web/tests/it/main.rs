@@ -11,4 +11,5 @@ mod forms;
 mod http;
 mod matrix;
 mod oidc;
+mod returns;
 mod subject_access;

@@ -109,6 +109,8 @@ const MATRIX: &[Row] = &[
     ("POST", "/children/{id}/subject-access", "/children/{child}/subject-access",       [D, D, D, D, D, D, A, D, D, D]),
     ("GET",  "/governance/subject-access", "/governance/subject-access?child={child}",  [D, D, D, D, D, D, A, D, D, D]),
     ("GET",  "/children/{id}/access-log.csv", "/children/{child}/access-log.csv",       [D, D, D, D, D, D, A, D, D, D]),
+    ("GET",  "/returns", "/returns",                                                    [D, D, D, A, A, A, D, D, D, D]),
+    ("POST", "/returns", "/returns",                                                    [D, D, D, A, A, A, D, D, D, D]),
     ("GET",  "/due", "/due",                                                            [A, A, A, A, A, D, D, D, D, D]),
     ("GET",  "/caseloads", "/caseloads",                                                [A, A, A, A, A, D, D, D, D, D]),
     ("GET",  "/caseloads/staff/{id}", "/caseloads/staff/{staff}",                       [A, A, D, D, A, D, D, D, D, D]),

@@ -1,0 +1,139 @@
+//! Checking a statutory return in the browser: an analyst uploads a generated 903
+//! return and sees every rule that flagged rows with its count and rows, the same as
+//! the validator finds in-process; a broken CIN census or a missing file is named on the
+//! form; people whose role does not make returns are refused.
+
+use carebridge_returns::ssda903::{self, CollectionYear, Return, Source};
+
+use crate::common::{client, csrf_token, get_text, sign_in, start};
+
+fn upload(
+    token: &str,
+    kind: &str,
+    year: &str,
+    files: &[(String, Vec<u8>)],
+) -> reqwest::multipart::Form {
+    let mut form = reqwest::multipart::Form::new()
+        .text("csrf_token", token.to_owned())
+        .text("kind", kind.to_owned())
+        .text("year", year.to_owned());
+    for (name, bytes) in files {
+        form = form.part(
+            "files",
+            reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.clone()),
+        );
+    }
+    form
+}
+
+#[tokio::test]
+async fn an_analyst_checks_a_903_return_and_a_broken_census_is_named() {
+    let server = start(20).await;
+    let c = client();
+    sign_in(&server, &c, "analyst.demo").await;
+    let home = get_text(&c, server.url("/")).await;
+    assert!(
+        home.contains("href=\"/returns\""),
+        "Returns is in the navigation"
+    );
+    let form = get_text(&c, server.url("/returns")).await;
+    let token = csrf_token(&form);
+
+    // A generated return with deliberate errors: the page lists exactly the rules the
+    // validator flags, each with its count.
+    let year: CollectionYear = "2026-27".parse().unwrap();
+    let generated = ssda903::generate::generate(year, 200, 3);
+    let files: Vec<(String, Vec<u8>)> = generated
+        .this
+        .iter()
+        .map(|(t, csv)| (format!("{}.csv", t.as_str()), csv.clone().into_bytes()))
+        .collect();
+    let sources: Vec<Source> = files
+        .iter()
+        .map(|(n, b)| Source {
+            name: n.clone(),
+            content: b.clone(),
+        })
+        .collect();
+    let expected = ssda903::validate(&Return::parse(year, &sources, &[]).unwrap());
+    let fired: Vec<_> = expected
+        .outcomes
+        .iter()
+        .filter(|o| !o.flags.is_empty())
+        .collect();
+    assert!(!fired.is_empty());
+    let response = c
+        .post(server.url("/returns"))
+        .multipart(upload(&token, "ssda903", "2026-27", &files))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let page = response.text().await.unwrap();
+    let rows: usize = fired.iter().map(|o| o.flags.len()).sum();
+    assert!(
+        page.contains(&format!("{} rules flagged {rows} rows", fired.len())),
+        "{page}"
+    );
+    assert_eq!(
+        page.matches("<details class=\"govuk-details\" id=\"rule-")
+            .count(),
+        fired.len()
+    );
+    for o in &fired {
+        assert!(
+            page.contains(&format!("Rule {}: {} rows", o.facts.code, o.flags.len())),
+            "rule {}",
+            o.facts.code
+        );
+    }
+    assert!(page.contains("Episodes line "), "rows say where they are");
+    assert!(
+        page.contains("Needs "),
+        "rules comparing years are listed as not run"
+    );
+
+    // A CIN census that is not well-formed XML: the form again, the file's problem named.
+    let response = c
+        .post(server.url("/returns"))
+        .multipart(upload(
+            &token,
+            "cin",
+            "2025-26",
+            &[(
+                "census.xml".into(),
+                b"<Message><Header>\n<Collection>CIN</Header>".to_vec(),
+            )],
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains("<a href=\"#files\">census.xml line 2"),
+        "{page}"
+    );
+    assert!(page.contains("value=\"cin\" checked"), "the choice is kept");
+
+    // No files, no kind: each named.
+    let response = c
+        .post(server.url("/returns"))
+        .multipart(upload(&token, "", "2026-27", &[]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("<a href=\"#kind\">Select which return the files are"));
+    assert!(
+        page.contains("<a href=\"#files\">Select the return&#39;s CSV files"),
+        "{page}"
+    );
+
+    // A social worker does not make returns.
+    let sw = client();
+    sign_in(&server, &sw, "sw.demo").await;
+    let refused = sw.get(server.url("/returns")).send().await.unwrap();
+    assert_eq!(refused.status(), 403);
+}
