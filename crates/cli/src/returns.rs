@@ -176,24 +176,34 @@ pub fn run(command: ReturnsCommand) -> ExitCode {
 }
 
 fn validate(args: &ValidateArgs) -> Result<ExitCode> {
-    let this = read_folder(&args.dir)?;
+    let this = csv_files(&args.dir)?;
     let default_last = args.dir.join("last-year");
     let last_dir = match &args.last_year {
         Some(dir) => Some(dir.clone()),
         None => default_last.is_dir().then_some(default_last),
     };
     let last = match &last_dir {
-        Some(dir) => read_folder(dir)?,
+        Some(dir) => csv_files(dir)?,
         None => Vec::new(),
     };
-    let bytes: usize = this.iter().chain(&last).map(|s| s.content.len()).sum();
+    let bytes: usize = this
+        .iter()
+        .chain(&last)
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| usize::try_from(m.len()).unwrap_or(usize::MAX))
+        .fold(0, usize::saturating_add);
     let mut progress = ProgressLine::for_input(bytes);
     progress.show(format_args!(
         "Reading {} files ({:.1} MB)...",
         this.len() + last.len(),
         mb(bytes)
     ));
-    let ret = Return::parse(args.year, &this, &last)?;
+    // One file's bytes at a time beside the typed tables.
+    let ret = Return::parse_each(
+        args.year,
+        this.iter().map(|p| Source::read(p)),
+        last.iter().map(|p| Source::read(p)),
+    )?;
     if ret.is_empty() {
         progress.clear();
         anyhow::bail!(ssda903::ReadError::NoTables {
@@ -295,7 +305,8 @@ impl ProgressLine {
 }
 
 /// The CSV files directly in `dir`, by name.
-fn read_folder(dir: &Path) -> Result<Vec<Source>> {
+/// The CSV files in `dir`, in name order.
+fn csv_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let entries = std::fs::read_dir(dir)
         .with_context(|| format!("{}: cannot read the folder", dir.display()))?;
     let mut paths = Vec::new();
@@ -311,10 +322,7 @@ fn read_folder(dir: &Path) -> Result<Vec<Source>> {
         }
     }
     paths.sort();
-    Ok(paths
-        .iter()
-        .map(|p| Source::read(p))
-        .collect::<Result<_, _>>()?)
+    Ok(paths)
 }
 
 #[derive(serde::Serialize)]

@@ -60,27 +60,42 @@ impl Return {
         this: &[Source],
         last: &[Source],
     ) -> Result<Return, ReadError> {
+        Return::parse_each(year, this.iter().map(Ok), last.iter().map(Ok))
+    }
+
+    /// As [`Return::parse`], taking each file as it comes (e.g. read from disk one at a
+    /// time), so that only one file's bytes are held beside the tables.
+    pub fn parse_each<S: std::borrow::Borrow<Source>>(
+        year: CollectionYear,
+        this: impl IntoIterator<Item = Result<S, ReadError>>,
+        last: impl IntoIterator<Item = Result<S, ReadError>>,
+    ) -> Result<Return, ReadError> {
         let mut children = Children::default();
-        let mut read =
-            |sources: &[Source], last_year: bool| -> Result<[Option<Table>; 12], ReadError> {
-                let mut tables: [Option<Table>; 12] = Default::default();
-                for source in sources {
-                    let mut table = parse_table(&source.name, &source.content, &mut children)?;
-                    table.last_year = last_year;
-                    let slot = &mut tables[table.name.index()];
-                    if let Some(first) = slot {
-                        return Err(ReadError::Duplicate {
-                            table: table.name,
-                            first: first.file.clone(),
-                            second: table.file,
-                        });
-                    }
-                    *slot = Some(table);
+        fn read<S: std::borrow::Borrow<Source>>(
+            sources: impl IntoIterator<Item = Result<S, ReadError>>,
+            last_year: bool,
+            children: &mut Children,
+        ) -> Result<[Option<Table>; 12], ReadError> {
+            let mut tables: [Option<Table>; 12] = Default::default();
+            for source in sources {
+                let source = source?;
+                let source = source.borrow();
+                let mut table = parse_table(&source.name, &source.content, children)?;
+                table.last_year = last_year;
+                let slot = &mut tables[table.name.index()];
+                if let Some(first) = slot {
+                    return Err(ReadError::Duplicate {
+                        table: table.name,
+                        first: first.file.clone(),
+                        second: table.file,
+                    });
                 }
-                Ok(tables)
-            };
-        let mut this = read(this, false)?;
-        let mut last = read(last, true)?;
+                *slot = Some(table);
+            }
+            Ok(tables)
+        }
+        let mut this = read(this, false, &mut children)?;
+        let mut last = read(last, true, &mut children)?;
         let count = children.len();
         for table in this.iter_mut().chain(last.iter_mut()).flatten() {
             table.index_children(count);
