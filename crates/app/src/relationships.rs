@@ -114,12 +114,7 @@ impl App {
         } = self
             .begin_checked(actor, meta, ChildAction::Record, child)
             .await?;
-        let found = tx
-            .relationships(&access, actor.user)
-            .await?
-            .into_iter()
-            .find(|r| r.id == relationship)
-            .ok_or(AppError::NotFound("relationship"))?;
+        let found = one_of_the_childs(&mut tx, &access, actor, relationship).await?;
         let name = tx
             .recorded_child_name(&access)
             .await?
@@ -148,12 +143,7 @@ impl App {
             mut entry,
             ..
         } = self.begin_recording(actor, meta, child).await?;
-        let found = tx
-            .relationships(&access, actor.user)
-            .await?
-            .into_iter()
-            .find(|r| r.id == relationship)
-            .ok_or(AppError::NotFound("relationship"))?;
+        let found = one_of_the_childs(&mut tx, &access, actor, relationship).await?;
         let day = checked(check_ending(&found, ended, at.date_naive()), &reading)?;
         tx.end_relationship(&access, relationship, day).await?;
         entry.action = "end-relationship".to_owned();
@@ -164,4 +154,19 @@ impl App {
         finish(tx, &entry).await?;
         Ok(())
     }
+}
+
+/// One of the child's relationships that the person may see (through the same read as
+/// the record's family list); not found otherwise.
+async fn one_of_the_childs(
+    tx: &mut carebridge_store::RecordTx,
+    access: &carebridge_policy::ChildAccess,
+    actor: &Actor,
+    relationship: RelationshipId,
+) -> Result<Relationship, AppError> {
+    tx.relationships(access, actor.user)
+        .await?
+        .into_iter()
+        .find(|r| r.id == relationship)
+        .ok_or(AppError::NotFound("relationship"))
 }
