@@ -20,6 +20,12 @@ use crate::{App, AppError};
 
 /// A session ends after this long without a request.
 pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
+/// How stale a session's recorded last use may grow before a request records it again.
+/// Writing it on every request would add a write transaction to every page (on SQLite
+/// one writer at a time, each commit synced to disk); within a minute is close enough
+/// for a thirty-minute idle timeout, which so counts from the recorded use and may end
+/// a session up to this much sooner after the very last request.
+pub const SESSION_USE_RECORDED_EVERY: Duration = Duration::minutes(1);
 /// A session ends this long after sign-in, however busy.
 pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
 /// Failed sign-ins under one name, within [`LOCKOUT`], that lock the name.
@@ -290,7 +296,8 @@ impl App {
         })
     }
 
-    /// The live session for a cookie's token, if any; marks it used. An expired session
+    /// The live session for a cookie's token, if any; marks it used (at most once per
+    /// [`SESSION_USE_RECORDED_EVERY`]). An expired session
     /// is deleted and answers `None`. The account is read afresh on every request, so a
     /// disabled account or a changed role takes effect at once.
     pub async fn session(&self, token: &str) -> Result<Option<ActiveSession>, AppError> {
@@ -304,7 +311,9 @@ impl App {
         let user = self.store().user(session.user).await?;
         match user {
             Some(user) if !expired && !user.disabled => {
-                self.store().touch_session(&hash, now).await?;
+                if now - session.last_seen_at >= SESSION_USE_RECORDED_EVERY {
+                    self.store().touch_session(&hash, now).await?;
+                }
                 Ok(Some(ActiveSession {
                     actor: Actor::from(&user),
                     csrf_token: session.csrf_token,

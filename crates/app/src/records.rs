@@ -71,11 +71,18 @@ pub(crate) struct Checked {
     pub(crate) entry: NewAuditEntry,
 }
 
-/// Appends the action's audit entry and commits: both or neither.
-pub(crate) async fn finish(mut tx: RecordTx, entry: &NewAuditEntry) -> Result<(), AppError> {
-    tx.audit(entry).await?;
-    tx.commit().await?;
+/// Appends the action's audit entry and ends the transaction (see [`RecordTx::finish`]).
+pub(crate) async fn finish(tx: RecordTx, entry: &NewAuditEntry) -> Result<(), AppError> {
+    tx.finish(entry).await?;
     Ok(())
+}
+
+/// Whether an action only reads the record, so its transaction can be a snapshot that
+/// takes no write lock ([`carebridge_store::Store::begin_reading`]): opening a record, a
+/// case on it, or one of its documents. Every other action writes at least its own rows
+/// and keeps its audit entry in its one transaction.
+fn only_reads(action: ChildAction) -> bool {
+    action == ChildAction::Open
 }
 
 /// How many results a search shows at most.
@@ -180,7 +187,11 @@ impl App {
         purpose: &str,
     ) -> Result<Checked, AppError> {
         let at = self.clock().now();
-        let mut tx = self.store().begin_records().await?;
+        let mut tx = if only_reads(action) {
+            self.store().begin_reading().await?
+        } else {
+            self.store().begin_records().await?
+        };
         let facts = tx
             .child_facts(actor.user, actor.staff, child, at)
             .await?

@@ -792,3 +792,69 @@ async fn search_finds_previous_names_and_never_what_is_out_of_scope() {
         assert!(out_of_scope > 0 && !mine.is_empty(), "{}", db.label);
     }
 }
+
+/// Opening a record reads a snapshot that takes no write lock, so it is not held up by
+/// a writer (on SQLite one writer at a time holds the whole database); its audit entry
+/// is committed after the writer, before the record is handed back. A transaction that
+/// only reads refuses to append an entry of its own in the middle.
+#[tokio::test]
+async fn a_record_is_read_beside_a_writer_and_handed_back_only_once_audited() {
+    for db in every_backend().await {
+        let (app, _clock) = demo_app(&db, CHILDREN).await;
+        let who = actor(&app, "director.demo").await;
+        let child = openable(&app, &who).await[0];
+        let (before, _) = app.store().audit_head().await.unwrap();
+
+        let blocking = app.store().begin_records().await.unwrap();
+        let mut reading = app.store().begin_reading().await.unwrap();
+        let facts = tokio::time::timeout(
+            std::time::Duration::from_secs(2),
+            reading.child_facts(who.user, who.staff, child, app.clock().now()),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{}: a read waited for the writer", db.label))
+        .unwrap();
+        assert!(facts.is_some(), "{}", db.label);
+        let entry = carebridge_store::audit::NewAuditEntry {
+            at: app.clock().now(),
+            user: Some(who.user),
+            username: who.username.clone(),
+            employer: None,
+            role: who.role.code().to_owned(),
+            action: "open".to_owned(),
+            child: Some(child),
+            allowed: true,
+            reason: "test".to_owned(),
+            request_id: "test-request".to_owned(),
+            client: "192.0.2.7".to_owned(),
+        };
+        assert!(
+            reading.audit(&entry).await.is_err(),
+            "{}: an entry appended in a snapshot",
+            db.label
+        );
+        drop(reading);
+        drop(blocking);
+
+        // A writer that has appended to the audit chain (on SQLite it holds the whole
+        // database; on PostgreSQL the chain's head) and has not committed yet.
+        let mut writer = app.store().begin_records().await.unwrap();
+        writer.audit(&entry).await.unwrap();
+        // The opening reads while the writer holds on, and finishes once it commits.
+        let opening = {
+            let app = app.clone();
+            let who = who.clone();
+            tokio::spawn(async move { app.open_record(&who, &meta(), child).await })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        assert!(!opening.is_finished(), "{}: audited past the writer", db.label);
+        writer.commit().await.unwrap();
+        let opened = opening.await.unwrap().unwrap();
+        assert_eq!(opened.child.id, child);
+        let (after, _) = app.store().audit_head().await.unwrap();
+        assert_eq!(after, before + 2, "{}: the writer's entry, then the opening's", db.label);
+        let log = app.store().audit_of_child(child, None, 1).await.unwrap();
+        assert_eq!(log[0].entry.action, "open", "{}", db.label);
+        assert_eq!(log[0].entry.username, who.username, "{}", db.label);
+    }
+}

@@ -89,7 +89,7 @@ impl Store {
         .bind(new.role.code())
         .bind(new.staff.map(|s| s.0))
         .bind(instant_text(now))
-        .fetch_one(self.pool())
+        .fetch_one(&mut *self.writer().await?)
         .await
         .map_err(|e| match StoreError::from(e) {
             StoreError::Conflict(_) => StoreError::Conflict(format!("the username {:?} is already taken", new.username)),
@@ -105,7 +105,7 @@ impl Store {
         username: &str,
         password_hash: &str,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let id: Option<i64> = sqlx::query_scalar(
             "UPDATE users SET password_hash = $1 WHERE username = $2 RETURNING id",
         )
@@ -165,7 +165,7 @@ impl Store {
         .bind(user.0)
         .bind(csrf_token)
         .bind(instant_text(now))
-        .execute(self.pool())
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(())
     }
@@ -198,7 +198,7 @@ impl Store {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
             .bind(instant_text(now))
             .bind(token_hash)
-            .execute(self.pool())
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
@@ -207,7 +207,7 @@ impl Store {
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
-            .execute(self.pool())
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
@@ -216,7 +216,7 @@ impl Store {
     pub async fn delete_sessions_of(&self, user: UserId) -> Result<u64, StoreError> {
         let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user.0)
-            .execute(self.pool())
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(done.rows_affected())
     }
@@ -240,7 +240,7 @@ impl Store {
         .bind(client)
         .bind(crate::rows::instant_text(at))
         .bind(outcome)
-        .execute(self.pool())
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(())
     }
@@ -293,7 +293,7 @@ impl Store {
         .bind(&pending.verifier)
         .bind(&pending.next)
         .bind(instant_text(pending.created_at))
-        .execute(self.pool())
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(())
     }
@@ -305,7 +305,7 @@ impl Store {
         state: &str,
         stale_before: DateTime<Utc>,
     ) -> Result<Option<PendingSignOn>, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM oidc_logins WHERE created_at < $1")
             .bind(instant_text(stale_before))
             .execute(&mut *tx)

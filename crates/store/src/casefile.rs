@@ -762,7 +762,7 @@ impl Store {
         sqlx::query("DELETE FROM drafts WHERE user_id = $1 AND form = $2")
             .bind(user.0)
             .bind(form)
-            .execute(self.pool())
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }

@@ -16,7 +16,7 @@ use carebridge_domain::relationships::RelativeRecord;
 use carebridge_domain::service::Service;
 use carebridge_domain::staff::{Employment, Post, StaffMember, Team};
 use carebridge_domain::UserId;
-use sqlx::{Any, Transaction};
+use sqlx::AnyConnection;
 
 use crate::person::{
     child_cells, insert_person_rows, KeysTo, PersonRecord, CHILD_INSERT_COLUMNS, LOADING_KEYS,
@@ -89,7 +89,7 @@ pub(crate) enum Cell {
 const PARAMETERS_PER_STATEMENT: usize = 100;
 
 pub(crate) async fn insert_rows(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     table: &str,
     columns: &[&str],
     rows: Vec<Vec<Cell>>,
@@ -120,7 +120,7 @@ pub(crate) async fn insert_rows(
                 };
             }
         }
-        query.execute(&mut **tx).await?;
+        query.execute(&mut *tx).await?;
     }
     Ok(())
 }
@@ -651,7 +651,7 @@ impl Store {
 /// moved past them or the next ordinary insert would reuse an id. (SQLite takes
 /// `max(id) + 1` by itself.)
 async fn resync_identities(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     backend: Backend,
 ) -> Result<(), StoreError> {
     if backend != Backend::Postgres {
@@ -675,7 +675,7 @@ async fn resync_identities(
         let sql = format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table}), 1))"
         );
-        sqlx::query(&sql).execute(&mut **tx).await?;
+        sqlx::query(&sql).execute(&mut *tx).await?;
     }
     Ok(())
 }

@@ -56,6 +56,10 @@ pub enum StoreError {
     /// Reading the audit log directly (for verification) failed.
     #[error("reading the audit log: {0}")]
     AuditRead(String),
+    /// No turn to write came within the wait (the database is overloaded, or a write
+    /// was attempted while the same task already held the turn).
+    #[error("the database is busy: no turn to write came within {0} seconds; try again")]
+    Busy(u64),
     /// A database error with no better description.
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),

@@ -27,6 +27,7 @@ mod staff;
 mod subject_access;
 mod transfer;
 mod url;
+mod writing;
 
 use std::time::Duration;
 
@@ -54,6 +55,8 @@ pub struct Store {
     /// Where the database is: `verify_audit` reads a SQLite file directly, and opens
     /// its own native connection to PostgreSQL.
     url: DatabaseUrl,
+    /// This process's turn to write (see [`writing`]).
+    turns: writing::Turns,
 }
 
 impl std::fmt::Debug for Store {
@@ -124,6 +127,7 @@ impl Store {
             pool,
             backend,
             url: url.clone(),
+            turns: writing::Turns::default(),
         };
         store.probe(url).await?;
         Ok(store)

@@ -6,7 +6,7 @@
 //! SQLite and PostgreSQL hold the same keys and find the same people.
 
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{AnyConnection, Row};
 
 use carebridge_domain::child::Child;
 use carebridge_domain::identifiers::{NhsNumber, Postcode, Upn};
@@ -198,7 +198,7 @@ pub(crate) const LOADING_KEYS: &str = "person_search_keys_loading";
 /// Writes the names, addresses and search keys of children whose rows (with their
 /// person columns) were just inserted, in the caller's transaction.
 pub(crate) async fn insert_person_rows(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     people: &[PersonRecord],
     keys_to: KeysTo,
 ) -> Result<(), StoreError> {
@@ -281,14 +281,14 @@ pub(crate) async fn insert_person_rows(
 
 /// Reads the person's details of one child, with names and addresses.
 pub(crate) async fn read_person(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     child: ChildId,
 ) -> Result<Option<PersonDetails>, StoreError> {
     let row = sqlx::query(&format!(
         "SELECT {PERSON_COLUMNS} FROM children c WHERE c.id = $1"
     ))
     .bind(child.0)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *tx)
     .await?;
     let Some(row) = row else {
         return Ok(None);
@@ -299,7 +299,7 @@ pub(crate) async fn read_person(
          WHERE child_id = $1 ORDER BY name_no",
     )
     .bind(child.0)
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut *tx)
     .await?
     .iter()
     .map(person_name)
@@ -309,7 +309,7 @@ pub(crate) async fn read_person(
          WHERE child_id = $1 ORDER BY lived_from, id",
     )
     .bind(child.0)
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut *tx)
     .await?
     .iter()
     .map(address)

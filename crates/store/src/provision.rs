@@ -4,7 +4,7 @@ use carebridge_domain::instrument::{Instrument, InstrumentDetails};
 use carebridge_domain::provision::{ProvisionEdit, ProvisionPeriod};
 use carebridge_domain::{InstrumentId, OrganisationId, Period, ProvisionId, ServiceId};
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{AnyConnection, Row};
 
 use crate::rows::{corrupt, date, date_text, opt_date, opt_date_text};
 use crate::{Store, StoreError};
@@ -107,7 +107,7 @@ pub(crate) fn provision_period(row: &AnyRow) -> Result<ProvisionPeriod, StoreErr
 
 /// Writes one instrument (with its id if it has one other than 0) inside `tx`.
 pub(crate) async fn insert_instrument(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     instrument: &Instrument,
     explicit_id: bool,
 ) -> Result<InstrumentId, StoreError> {
@@ -197,12 +197,12 @@ pub(crate) async fn insert_instrument(
     if explicit_id {
         query = query.bind(instrument.id.0);
     }
-    Ok(InstrumentId(query.fetch_one(&mut **tx).await?))
+    Ok(InstrumentId(query.fetch_one(&mut *tx).await?))
 }
 
 /// Writes the rows of a provision edit inside `tx`.
 pub(crate) async fn apply_edit(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     edit: &ProvisionEdit,
     explicit_id: Option<ProvisionId>,
 ) -> Result<ProvisionId, StoreError> {
@@ -213,7 +213,7 @@ pub(crate) async fn apply_edit(
         .bind(date_text(last_day))
         .bind(ended_by.0)
         .bind(id.0)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
         if closed.rows_affected() != 1 {
             return Err(StoreError::Conflict(format!(
@@ -237,7 +237,7 @@ pub(crate) async fn apply_edit(
     .bind(open.provider.0)
     .bind(date_text(open.period.start()))
     .bind(open.started_by.0)
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *tx)
     .await?;
     Ok(ProvisionId(id))
 }
@@ -289,7 +289,7 @@ impl Store {
         instrument: &Instrument,
         edits: &[ProvisionEdit],
     ) -> Result<InstrumentId, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let id = insert_instrument(&mut tx, instrument, false).await?;
         for edit in edits {
             let mut edit = edit.clone();

@@ -27,16 +27,24 @@ use crate::person::{
 use crate::provision::{provision_period, PROVISION_COLUMNS};
 use crate::rows::{date_text, instant, instant_text};
 use crate::staff::{employment, post, staff_member, team};
-use crate::{Backend, Store, StoreError};
+use crate::writing::Writing;
+use crate::{Store, StoreError};
 
 /// A transaction over children's records. Dropped without [`RecordTx::commit`], it
 /// rolls back, audit entries included.
+///
+/// One begun by [`Store::begin_reading`] only reads: a snapshot in which the access is
+/// decided and the record read, whose audit entry [`RecordTx::finish`] commits in a
+/// short write transaction of its own once the snapshot has ended, before anything read
+/// is handed back. See `docs/ARCHITECTURE.md` ("Reads and their audit entries") for why.
 #[derive(Debug)]
 pub struct RecordTx {
-    pub(crate) tx: Transaction<'static, Any>,
+    pub(crate) tx: Writing<Transaction<'static, Any>>,
     /// The child and their work as `child_facts` read them in this transaction, handed
     /// out only by `read_child` (with a capability), so opening a record reads it once.
     pub(crate) loaded: Option<(Child, Vec<Involvement>)>,
+    /// For a transaction that only reads: the store its audit entry is appended to.
+    reads_only: Option<Store>,
 }
 
 /// A child as a list shows them.
@@ -95,21 +103,23 @@ pub struct RestrictionRecord {
 }
 
 impl Store {
-    /// Begins a transaction that will write. On SQLite it takes the write lock at once
-    /// (`BEGIN IMMEDIATE`), so a transaction that reads and then appends to the audit
-    /// log cannot fail half-way because another writer went first.
-    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>, StoreError> {
-        Ok(match self.backend() {
-            Backend::Sqlite => self.pool().begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool().begin().await?,
-        })
-    }
-
     /// Begins a transaction over children's records.
     pub async fn begin_records(&self) -> Result<RecordTx, StoreError> {
         Ok(RecordTx {
             tx: self.begin_write().await?,
             loaded: None,
+            reads_only: None,
+        })
+    }
+
+    /// Begins a transaction over children's records that only reads: one consistent
+    /// snapshot (SQLite's deferred transaction; PostgreSQL's repeatable read, read
+    /// only), which takes no write lock, so records are read side by side.
+    pub async fn begin_reading(&self) -> Result<RecordTx, StoreError> {
+        Ok(RecordTx {
+            tx: self.begin_snapshot().await?,
+            loaded: None,
+            reads_only: Some(self.clone()),
         })
     }
 
@@ -196,9 +206,32 @@ impl RecordTx {
         Ok(())
     }
 
-    /// Appends an audit entry in this transaction.
+    /// Appends an audit entry in this transaction (one that writes).
     pub async fn audit(&mut self, entry: &NewAuditEntry) -> Result<AuditEntry, StoreError> {
+        if self.reads_only.is_some() {
+            return Err(StoreError::Refused(
+                "a transaction that only reads appends its audit entry when it finishes",
+            ));
+        }
         append(&mut self.tx, entry).await
+    }
+
+    /// Appends the action's audit entry and ends the transaction: both or neither for a
+    /// transaction that writes. For one that only reads, the snapshot ends first and the
+    /// entry is committed after it, in a write transaction of its own; the caller hands
+    /// back what was read only when this succeeds, so nothing is shown unaudited.
+    pub async fn finish(mut self, entry: &NewAuditEntry) -> Result<AuditEntry, StoreError> {
+        match self.reads_only.take() {
+            None => {
+                let stored = append(&mut self.tx, entry).await?;
+                self.tx.commit().await?;
+                Ok(stored)
+            }
+            Some(store) => {
+                self.tx.commit().await?;
+                store.append_audit(entry).await
+            }
+        }
     }
 
     /// The staff member's employments on `day`, with their posts and those posts' teams.
@@ -1182,7 +1215,7 @@ impl Store {
         .bind(reason)
         .bind(granted_by)
         .bind(instant_text(granted_at))
-        .fetch_one(self.pool())
+        .fetch_one(&mut *self.writer().await?)
         .await?;
         Ok(id)
     }

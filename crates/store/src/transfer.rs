@@ -70,7 +70,7 @@ impl Store {
         created_by: &str,
         now: DateTime<Utc>,
     ) -> Result<TransferPlanId, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO transfer_plans (authority_id, title, instrument_id, from_org, to_org, effective_from, \
              status, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'draft', $7, $8) RETURNING id",
@@ -172,7 +172,7 @@ impl Store {
         .bind(by)
         .bind(instant_text(now))
         .bind(id.0)
-        .execute(self.pool())
+        .execute(&mut *self.writer().await?)
         .await?;
         if done.rows_affected() == 1 {
             Ok(())
@@ -194,7 +194,7 @@ impl Store {
         by: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         write_moves(&mut tx, id, moves, by, now).await?;
         tx.commit().await?;
         Ok(())
@@ -213,7 +213,7 @@ impl Store {
         scope: (&[ServiceId], NaiveDate),
         reconcile: impl FnOnce(ScopeSnapshot, ScopeSnapshot) -> Result<(R, String), StoreError>,
     ) -> Result<R, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         // Claiming first takes the write lock, so the "before" snapshot below is the
         // state the moves are written over.
         claim(&mut tx, id, by, now).await?;
@@ -248,7 +248,7 @@ impl Store {
         .bind(&step.notes)
         .bind(by)
         .bind(instant_text(now))
-        .execute(self.pool())
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(())
     }
@@ -419,7 +419,7 @@ async fn snapshot_on(
     Ok(snapshot)
 }
 
-type Tx = sqlx::Transaction<'static, sqlx::Any>;
+type Tx = sqlx::AnyConnection;
 
 /// Marks a draft plan executed; a plan that is not a draft is a conflict.
 async fn claim(
@@ -435,7 +435,7 @@ async fn claim(
     .bind(by)
     .bind(instant_text(now))
     .bind(id.0)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     if claimed.rows_affected() == 1 {
         Ok(())
@@ -469,7 +469,7 @@ async fn apply_moves(tx: &mut Tx, moves: &TransferMoves) -> Result<(), StoreErro
         )
         .bind(date_text(m.last_day))
         .bind(m.close.0)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
         if closed.rows_affected() != 1 {
             return Err(StoreError::Conflict(format!(
@@ -487,7 +487,7 @@ async fn apply_moves(tx: &mut Tx, moves: &TransferMoves) -> Result<(), StoreErro
         .bind(date_text(m.open.period.start()))
         .bind(opt_date_text(m.open.period.end()))
         .bind(date_text(m.open.continuous_since))
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     }
     Ok(())
