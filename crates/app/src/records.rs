@@ -431,7 +431,9 @@ impl App {
     ) -> Result<Vec<ChildListing>, AppError> {
         let at = self.clock().now();
         let day = at.date_naive();
-        let mut tx = self.store().begin_records().await?;
+        // A search only reads: the scope is decided and the results read in one
+        // snapshot, and the entries are committed before the results are handed back.
+        let mut tx = self.store().begin_reading().await?;
         let workplace = tx.workplace(actor.staff, day).await?;
         let provision = tx.provision_on(day).await?;
         let grants = tx.grants_of(actor.user, at).await?;
@@ -440,20 +442,23 @@ impl App {
         let results = tx.search_children(&scope, query, day, SEARCH_LIMIT).await?;
         let employer = workplace.employments.first().map(|e| e.employer);
         let reason = format!("shown in a search for {:?}", query.trim());
-        for listing in &results {
-            let mut entry = audit_entry(
-                actor,
-                meta,
-                "search-result",
-                Some(listing.child.id),
-                Ok(&Grounds::Role(actor.role)),
-                at,
-            );
-            entry.reason.clone_from(&reason);
-            entry.employer = employer;
-            tx.audit(&entry).await?;
-        }
-        tx.commit().await?;
+        let entries: Vec<NewAuditEntry> = results
+            .iter()
+            .map(|listing| {
+                let mut entry = audit_entry(
+                    actor,
+                    meta,
+                    "search-result",
+                    Some(listing.child.id),
+                    Ok(&Grounds::Role(actor.role)),
+                    at,
+                );
+                entry.reason.clone_from(&reason);
+                entry.employer = employer;
+                entry
+            })
+            .collect();
+        tx.finish_all(&entries).await?;
         Ok(results)
     }
 

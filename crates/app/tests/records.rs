@@ -858,3 +858,45 @@ async fn a_record_is_read_beside_a_writer_and_handed_back_only_once_audited() {
         assert_eq!(log[0].entry.username, who.username, "{}", db.label);
     }
 }
+
+/// A search that shows several children appends an entry for each, in order and in
+/// one go, and the chain still verifies end to end.
+#[tokio::test]
+async fn every_result_of_a_search_is_audited_in_one_unbroken_chain() {
+    for db in every_backend().await {
+        let (app, _clock) = demo_app(&db, CHILDREN).await;
+        let who = actor(&app, "director.demo").await;
+        let mut shown = Vec::new();
+        for child in openable(&app, &who).await {
+            let opened = app.open_record(&who, &meta(), child).await.unwrap();
+            let (before, _) = app.store().audit_head().await.unwrap();
+            let found = app
+                .search_children(&who, &meta(), &opened.child.family_name)
+                .await
+                .unwrap();
+            if found.len() >= 2 {
+                shown = found.iter().map(|l| l.child.id).collect::<Vec<_>>();
+                let (after, _) = app.store().audit_head().await.unwrap();
+                assert_eq!(after - before, found.len() as i64, "{}", db.label);
+                break;
+            }
+        }
+        assert!(shown.len() >= 2, "{}: no family name shared", db.label);
+        for child in &shown {
+            let last = app
+                .store()
+                .audit_of_child(*child, Some(who.user), 1)
+                .await
+                .unwrap();
+            assert_eq!(last[0].entry.action, "search-result", "{}", db.label);
+        }
+        let check = app.store().verify_audit(None).await.unwrap();
+        assert_eq!(check.broken, None, "{}", db.label);
+        assert_eq!(
+            app.store().audit_head().await.unwrap(),
+            (check.entries as i64, check.head),
+            "{}",
+            db.label
+        );
+    }
+}

@@ -77,7 +77,7 @@ pub struct ValidateCinArgs {
     /// Rows shown per rule in the text report (0: all).
     #[arg(long, default_value_t = 20)]
     limit: usize,
-    /// The census XML file.
+    /// The census XML file, or a zip archive holding it.
     #[arg(value_name = "FILE.xml")]
     file: PathBuf,
 }
@@ -123,7 +123,8 @@ pub struct ValidateArgs {
     /// Collection year, e.g. 2026-27.
     #[arg(long)]
     year: CollectionYear,
-    /// Folder of last year's tables (default: DIR/last-year when it exists).
+    /// Folder (or zip archive) of last year's tables (default: DIR/last-year when it
+    /// exists).
     #[arg(long, value_name = "DIR2")]
     last_year: Option<PathBuf>,
     /// Output format.
@@ -132,7 +133,7 @@ pub struct ValidateArgs {
     /// Rows shown per rule in the text report (0: all).
     #[arg(long, default_value_t = 20)]
     limit: usize,
-    /// The folder holding this year's CSV tables.
+    /// The folder holding this year's CSV tables, or a zip archive of them.
     #[arg(value_name = "DIR")]
     dir: PathBuf,
 }
@@ -176,34 +177,25 @@ pub fn run(command: ReturnsCommand) -> ExitCode {
 }
 
 fn validate(args: &ValidateArgs) -> Result<ExitCode> {
-    let this = csv_files(&args.dir)?;
+    let this = Tables::open(&args.dir)?;
     let default_last = args.dir.join("last-year");
     let last_dir = match &args.last_year {
         Some(dir) => Some(dir.clone()),
         None => default_last.is_dir().then_some(default_last),
     };
     let last = match &last_dir {
-        Some(dir) => csv_files(dir)?,
-        None => Vec::new(),
+        Some(dir) => Tables::open(dir)?,
+        None => Tables::Archive(Vec::new()),
     };
-    let bytes: usize = this
-        .iter()
-        .chain(&last)
-        .filter_map(|p| std::fs::metadata(p).ok())
-        .map(|m| usize::try_from(m.len()).unwrap_or(usize::MAX))
-        .fold(0, usize::saturating_add);
+    let bytes = this.bytes().saturating_add(last.bytes());
     let mut progress = ProgressLine::for_input(bytes);
     progress.show(format_args!(
         "Reading {} files ({:.1} MB)...",
-        this.len() + last.len(),
+        this.count() + last.count(),
         mb(bytes)
     ));
     // One file's bytes at a time beside the typed tables.
-    let ret = Return::parse_each(
-        args.year,
-        this.iter().map(|p| Source::read(p)),
-        last.iter().map(|p| Source::read(p)),
-    )?;
+    let ret = Return::parse_each(args.year, this.sources(), last.sources())?;
     if ret.is_empty() {
         progress.clear();
         anyhow::bail!(ssda903::ReadError::NoTables {
@@ -304,25 +296,74 @@ impl ProgressLine {
     }
 }
 
-/// The CSV files directly in `dir`, by name.
-/// The CSV files in `dir`, in name order.
-fn csv_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let entries = std::fs::read_dir(dir)
-        .with_context(|| format!("{}: cannot read the folder", dir.display()))?;
-    let mut paths = Vec::new();
-    for entry in entries {
-        let path = entry
-            .with_context(|| format!("{}: cannot read the folder", dir.display()))?
-            .path();
-        let is_csv = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-        if is_csv && path.is_file() {
-            paths.push(path);
+/// A 903 return's tables as handed in: the CSV files of a folder (read one at a time,
+/// as the tables are built) or the files of a zip archive (unpacked in memory).
+enum Tables {
+    Folder(Vec<PathBuf>),
+    Archive(Vec<Source>),
+}
+
+impl Tables {
+    /// The CSV files in the folder `path`, in name order; or, if `path` is a file, the
+    /// files of the zip archive it is.
+    fn open(path: &Path) -> Result<Tables> {
+        if path.is_file() {
+            let archive = Source::read(path)?;
+            if !carebridge_returns::source::is_zip(&archive.content) {
+                anyhow::bail!(
+                    "{}: expected a folder of CSV files or a zip archive of them",
+                    path.display()
+                );
+            }
+            // A return's tables together: four times what one table may be.
+            let limit = 4 * ssda903::MAX_FILE_BYTES;
+            return Ok(Tables::Archive(carebridge_returns::source::unzip(
+                vec![archive],
+                limit,
+            )?));
+        }
+        let entries = std::fs::read_dir(path)
+            .with_context(|| format!("{}: cannot read the folder", path.display()))?;
+        let mut paths = Vec::new();
+        for entry in entries {
+            let path = entry
+                .with_context(|| format!("{}: cannot read the folder", path.display()))?
+                .path();
+            let is_csv = path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+            if is_csv && path.is_file() {
+                paths.push(path);
+            }
+        }
+        paths.sort();
+        Ok(Tables::Folder(paths))
+    }
+
+    fn count(&self) -> usize {
+        match self {
+            Tables::Folder(paths) => paths.len(),
+            Tables::Archive(files) => files.len(),
         }
     }
-    paths.sort();
-    Ok(paths)
+
+    fn bytes(&self) -> usize {
+        match self {
+            Tables::Folder(paths) => paths
+                .iter()
+                .filter_map(|p| std::fs::metadata(p).ok())
+                .map(|m| usize::try_from(m.len()).unwrap_or(usize::MAX))
+                .fold(0, usize::saturating_add),
+            Tables::Archive(files) => files.iter().map(|f| f.content.len()).sum(),
+        }
+    }
+
+    fn sources(self) -> Box<dyn Iterator<Item = Result<Source, ssda903::ReadError>>> {
+        match self {
+            Tables::Folder(paths) => Box::new(paths.into_iter().map(|p| Source::read(&p))),
+            Tables::Archive(files) => Box::new(files.into_iter().map(Ok)),
+        }
+    }
 }
 
 #[derive(serde::Serialize)]
@@ -568,14 +609,30 @@ fn write_generated(args: &GenerateArgs) -> Result<()> {
 }
 
 fn validate_cin(args: &ValidateCinArgs) -> Result<ExitCode> {
-    let content = cin::read_file(&args.file)?;
+    let mut file = Source {
+        name: args.file.display().to_string(),
+        content: cin::read_file(&args.file)?,
+    };
+    // A zip archive holding the census: its one file.
+    if carebridge_returns::source::is_zip(&file.content) {
+        let mut files = carebridge_returns::source::unzip(vec![file], cin::MAX_FILE_BYTES)?;
+        file = match files.pop() {
+            Some(only) if files.is_empty() => only,
+            _ => anyhow::bail!(
+                "{}: a CIN census is one XML file: the archive holds {} files",
+                args.file.display(),
+                files.len() + 1
+            ),
+        };
+    }
+    let content = file.content;
     let mut progress = ProgressLine::for_input(content.len());
     progress.show(format_args!(
         "Reading {} ({:.1} MB)...",
-        args.file.display(),
+        file.name,
         mb(content.len())
     ));
-    let census = cin::Census::parse(args.year, &args.file.display().to_string(), &content);
+    let census = cin::Census::parse(args.year, &file.name, &content);
     let census = match census {
         Ok(census) => census,
         Err(error) => {

@@ -55,6 +55,56 @@ fn flagged_rows_are_one_json_line_each_sorted_by_table_row_rule() {
     );
 }
 
+/// The flagged folder zipped (its files in a folder inside the archive) gives the same
+/// lines; a file that is neither a folder nor an archive exits 2 saying so.
+#[test]
+fn a_zip_archive_of_the_tables_reads_as_the_folder_does() {
+    use std::io::Write;
+    let dir = format!(
+        "{}/tests/fixtures/ssda903/flagged",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let work = tempfile::tempdir().unwrap();
+    let archive = work.path().join("903.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&archive).unwrap());
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .collect();
+    names.sort();
+    assert!(!names.is_empty());
+    for path in &names {
+        let name = path.file_name().unwrap().to_string_lossy();
+        zip.start_file(format!("return/{name}"), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(&std::fs::read(path).unwrap()).unwrap();
+    }
+    zip.finish().unwrap();
+    let run = |input: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_carebridge"))
+            .args(["returns", "validate", "ssda903", "--year", "2026-27", "--format", "jsonl"])
+            .arg(input)
+            .output()
+            .unwrap()
+    };
+    let from_folder = validate("flagged", &["--format", "jsonl"]);
+    let from_zip = run(&archive);
+    assert_eq!(from_zip.status.code(), Some(1), "{}", stderr(&from_zip));
+    assert!(!stdout(&from_zip).is_empty());
+    assert_eq!(stdout(&from_zip), stdout(&from_folder));
+
+    let text = work.path().join("notes.txt");
+    std::fs::write(&text, "not a return").unwrap();
+    let refused = run(&text);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("expected a folder of CSV files or a zip archive of them"),
+        "{}",
+        stderr(&refused)
+    );
+}
+
 #[test]
 fn the_report_summarises_by_rule_and_says_what_was_not_checked() {
     let output = validate("flagged", &[]);
@@ -203,6 +253,42 @@ fn a_census_with_errors_lists_each_row_and_the_report_names_the_child() {
     assert!(
         report.contains("NOT CHECKED, not yet implemented in Carebridge"),
         "{report}"
+    );
+}
+
+/// A census zipped is read as the XML file; an archive of two files is refused.
+#[test]
+fn a_zipped_census_reads_as_its_file() {
+    use std::io::Write;
+    let work = tempfile::tempdir().unwrap();
+    let zip_of = |name: &str, files: &[(&str, &str)]| {
+        let path = work.path().join(name);
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        for (inner, text) in files {
+            zip.start_file(*inner, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap();
+        path
+    };
+    let run = |path: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_carebridge"))
+            .args(["returns", "validate", "cin", "--year", "2025-26", "--format", "jsonl"])
+            .arg(path)
+            .output()
+            .unwrap()
+    };
+    let clean = zip_of("census.zip", &[("census.xml", &clean_census())]);
+    let output = run(&clean);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let two = zip_of("two.zip", &[("a.xml", &clean_census()), ("b.xml", &clean_census())]);
+    let output = run(&two);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("the archive holds 2 files"),
+        "{}",
+        stderr(&output)
     );
 }
 

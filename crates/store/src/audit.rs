@@ -136,55 +136,98 @@ pub(crate) async fn append(
     conn: &mut sqlx::AnyConnection,
     entry: &NewAuditEntry,
 ) -> Result<AuditEntry, StoreError> {
+    append_all(conn, std::slice::from_ref(entry))
+        .await?
+        .pop()
+        .ok_or(StoreError::Refused("an audit entry was not appended"))
+}
+
+/// Entries a single INSERT writes at most (14 parameters each, well under the 32,766
+/// a SQLite statement takes and PostgreSQL's 65,535).
+const ENTRIES_PER_INSERT: usize = 200;
+
+/// Appends `entries` in order in `conn`'s transaction, linked one to the next from the
+/// chain's head: three statements however many there are (a search's results are
+/// each audited, and appending them one by one cost three round trips each).
+pub(crate) async fn append_all(
+    conn: &mut sqlx::AnyConnection,
+    entries: &[NewAuditEntry],
+) -> Result<Vec<AuditEntry>, StoreError> {
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
+    let count = i64::try_from(entries.len())
+        .map_err(|_| StoreError::Refused("too many audit entries at once"))?;
     // Taking the head row for update serialises appends (a row lock on PostgreSQL; the
     // write lock on SQLite), so two transactions can never link to the same entry.
-    let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+    let head = sqlx::query("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash")
+        .bind(count)
         .fetch_one(&mut *conn)
         .await?;
-    let seq: i64 = head.try_get("seq")?;
-    let prev_hash: String = head.try_get("hash")?;
-    let hash = entry_hash(seq, entry, &prev_hash);
+    let last: i64 = head.try_get("seq")?;
+    let mut prev_hash: String = head.try_get("hash")?;
+    let mut stored = Vec::with_capacity(entries.len());
+    for (seq, entry) in (last - count + 1..).zip(entries) {
+        let hash = entry_hash(seq, entry, &prev_hash);
+        stored.push(AuditEntry {
+            seq,
+            entry: entry.clone(),
+            prev_hash: std::mem::replace(&mut prev_hash, hash.clone()),
+            hash,
+        });
+    }
     // On PostgreSQL the insert and the head's new hash go in one statement (one round
     // trip less while the head is locked); SQLite cannot modify data in a WITH clause.
     let postgres = conn.backend_name() == "PostgreSQL";
-    let insert =
-        "INSERT INTO audit_log (seq, at, user_id, username, employer_id, role, action, child_id, \
-         decision, reason, request_id, client, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
-    let sql = if postgres {
-        format!("WITH entry AS ({insert} RETURNING hash) UPDATE audit_head SET hash = (SELECT hash FROM entry) WHERE id = 1")
-    } else {
-        insert.to_owned()
-    };
-    sqlx::query(&sql)
-        .bind(seq)
-        .bind(instant_text(entry.at))
-        .bind(entry.user.map(|u| u.0))
-        .bind(&entry.username)
-        .bind(entry.employer.map(|o| o.0))
-        .bind(&entry.role)
-        .bind(&entry.action)
-        .bind(entry.child.map(|c| c.0))
-        .bind(if entry.allowed { "allow" } else { "deny" })
-        .bind(&entry.reason)
-        .bind(&entry.request_id)
-        .bind(&entry.client)
-        .bind(&prev_hash)
-        .bind(&hash)
-        .execute(&mut *conn)
-        .await?;
+    let chunks: Vec<&[AuditEntry]> = stored.chunks(ENTRIES_PER_INSERT).collect();
+    for (i, chunk) in chunks.iter().enumerate() {
+        let rows = (0..chunk.len())
+            .map(|r| {
+                let p = (1..=14).map(|c| format!("${}", r * 14 + c));
+                format!("({})", p.collect::<Vec<_>>().join(", "))
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let insert = format!(
+            "INSERT INTO audit_log (seq, at, user_id, username, employer_id, role, action, child_id, \
+             decision, reason, request_id, client, prev_hash, hash) VALUES {rows}"
+        );
+        let sql = if postgres && i + 1 == chunks.len() {
+            format!(
+                "WITH entry AS ({insert} RETURNING seq, hash) UPDATE audit_head \
+                 SET hash = (SELECT hash FROM entry ORDER BY seq DESC LIMIT 1) WHERE id = 1"
+            )
+        } else {
+            insert
+        };
+        let mut query = sqlx::query(&sql);
+        for e in chunk.iter() {
+            let entry = &e.entry;
+            query = query
+                .bind(e.seq)
+                .bind(instant_text(entry.at))
+                .bind(entry.user.map(|u| u.0))
+                .bind(entry.username.clone())
+                .bind(entry.employer.map(|o| o.0))
+                .bind(entry.role.clone())
+                .bind(entry.action.clone())
+                .bind(entry.child.map(|c| c.0))
+                .bind(if entry.allowed { "allow" } else { "deny" })
+                .bind(entry.reason.clone())
+                .bind(entry.request_id.clone())
+                .bind(entry.client.clone())
+                .bind(e.prev_hash.clone())
+                .bind(e.hash.clone());
+        }
+        query.execute(&mut *conn).await?;
+    }
     if !postgres {
         sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
-            .bind(&hash)
+            .bind(&prev_hash)
             .execute(&mut *conn)
             .await?;
     }
-    Ok(AuditEntry {
-        seq,
-        entry: entry.clone(),
-        prev_hash,
-        hash,
-    })
+    Ok(stored)
 }
 
 pub(crate) const ENTRY_COLUMNS: &str = "seq, at, user_id, username, employer_id, role, action, \
@@ -833,8 +876,22 @@ impl Store {
     /// Appends one entry in a transaction of its own (for actions outside a record
     /// transaction, e.g. signing in).
     pub async fn append_audit(&self, entry: &NewAuditEntry) -> Result<AuditEntry, StoreError> {
+        self.append_audits(std::slice::from_ref(entry))
+            .await?
+            .pop()
+            .ok_or(StoreError::Refused("an audit entry was not appended"))
+    }
+
+    /// Appends entries, in order, in one transaction of their own.
+    pub async fn append_audits(
+        &self,
+        entries: &[NewAuditEntry],
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        if entries.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut tx = self.begin_write().await?;
-        let stored = append(&mut tx, entry).await?;
+        let stored = append_all(&mut tx, entries).await?;
         tx.commit().await?;
         Ok(stored)
     }

@@ -18,7 +18,7 @@ use carebridge_policy::{
     SearchScope, TimeLimitedGrant, Workplace,
 };
 
-use crate::audit::{append, AuditEntry, NewAuditEntry};
+use crate::audit::{append, append_all, AuditEntry, NewAuditEntry};
 use crate::children::{child, involvement};
 use crate::demo_load::Cell;
 use crate::person::{
@@ -220,16 +220,28 @@ impl RecordTx {
     /// transaction that writes. For one that only reads, the snapshot ends first and the
     /// entry is committed after it, in a write transaction of its own; the caller hands
     /// back what was read only when this succeeds, so nothing is shown unaudited.
-    pub async fn finish(mut self, entry: &NewAuditEntry) -> Result<AuditEntry, StoreError> {
+    pub async fn finish(self, entry: &NewAuditEntry) -> Result<AuditEntry, StoreError> {
+        self.finish_all(std::slice::from_ref(entry))
+            .await?
+            .pop()
+            .ok_or(StoreError::Refused("an audit entry was not appended"))
+    }
+
+    /// [`RecordTx::finish`] with any number of entries (a search audits each result
+    /// shown), appended in order; with none, the transaction just ends.
+    pub async fn finish_all(
+        mut self,
+        entries: &[NewAuditEntry],
+    ) -> Result<Vec<AuditEntry>, StoreError> {
         match self.reads_only.take() {
             None => {
-                let stored = append(&mut self.tx, entry).await?;
+                let stored = append_all(&mut self.tx, entries).await?;
                 self.tx.commit().await?;
                 Ok(stored)
             }
             Some(store) => {
                 self.tx.commit().await?;
-                store.append_audit(entry).await
+                store.append_audits(entries).await
             }
         }
     }

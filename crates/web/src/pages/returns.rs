@@ -1,6 +1,6 @@
 //! Statutory returns in the browser: an analyst uploads a 903 return's CSV files (a
-//! folder's files, chosen together; last year's too, for the rules that compare years)
-//! or a CIN census XML file, and sees the errors by rule with counts, each rule opening
+//! folder's files, chosen together, or a zip archive of them; last year's too, for the
+//! rules that compare years) or a CIN census XML file (or a zip holding it), and sees the errors by rule with counts, each rule opening
 //! onto its rows (where in which file, which child, the fields' values).
 //!
 //! Who may: the policy's [`AuthorityAction::ValidateReturns`]. Nothing uploaded is kept:
@@ -12,6 +12,7 @@ use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::response::Response;
 use carebridge_policy::AuthorityAction;
 use carebridge_returns::report::Report;
+use carebridge_returns::source::unzip;
 use carebridge_returns::ssda903::{CollectionYear, Source, SUPPORTED_YEARS};
 use carebridge_returns::{cin, ssda903};
 
@@ -22,6 +23,9 @@ use crate::{AppState, WebError};
 /// The largest upload accepted, all files together (a large authority's 903 return is
 /// about 30 MB; a CIN census about 15 MB per 10,000 children).
 pub(crate) const RETURNS_UPLOAD_LIMIT: usize = 200 * 1024 * 1024;
+
+/// The most a return's zip archives may unpack to, all files together.
+const UNPACKED_LIMIT: u64 = 1024 * 1024 * 1024;
 
 /// Rows shown per rule (the count is always whole).
 const ROWS_PER_RULE: usize = 200;
@@ -181,12 +185,7 @@ pub(crate) async fn validate(
     if !upload.year.is_empty() {
         page.year.clone_from(&upload.year);
     }
-    page.files = upload
-        .this
-        .iter()
-        .chain(&upload.last)
-        .map(|s| (s.name.clone(), size(s.content.len())))
-        .collect();
+    page.files = listed(upload.this.iter().chain(&upload.last));
     let year: Option<CollectionYear> = upload.year.parse().ok();
     if upload.kind != "ssda903" && upload.kind != "cin" {
         page.problems
@@ -222,12 +221,13 @@ pub(crate) async fn validate(
         return super::form_page(&page, true);
     };
     let kind = upload.kind.clone();
-    let checked = tokio::task::spawn_blocking(move || check(&kind, year, &upload))
+    let checked = tokio::task::spawn_blocking(move || check(&kind, year, upload))
         .await
         .unwrap_or_else(|_| Err("The check of the files stopped: send them again".into()));
     match checked {
-        Ok(report) => {
-            page.report = Some(report);
+        Ok(checked) => {
+            page.report = Some(checked.report);
+            page.files = checked.files;
             super::form_page(&page, false)
         }
         Err(message) => {
@@ -237,26 +237,49 @@ pub(crate) async fn validate(
     }
 }
 
-/// Reads and validates the files; an unreadable input is its error in words (which
-/// file, line and field).
-fn check(kind: &str, year: CollectionYear, upload: &Upload) -> Result<Report, String> {
+/// Reads and validates the files, zip archives opened into theirs; an unreadable input
+/// is its error in words (which file, line and field).
+fn check(kind: &str, year: CollectionYear, upload: Upload) -> Result<Checked, String> {
+    let this = unzip(upload.this, UNPACKED_LIMIT).map_err(|e| e.to_string())?;
     if kind == "cin" {
-        let file = upload
-            .this
-            .first()
-            .ok_or("Select the CIN census XML file")?;
+        let [file] = this.as_slice() else {
+            return Err(format!(
+                "A CIN census is one XML file: the archive holds {} files",
+                this.len()
+            ));
+        };
         let census =
             cin::Census::parse(year, &file.name, &file.content).map_err(|e| e.to_string())?;
         let validation = cin::validate(&census);
-        return Ok(Report::of_cin(&census, &validation, ROWS_PER_RULE));
+        return Ok(Checked {
+            report: Report::of_cin(&census, &validation, ROWS_PER_RULE),
+            files: listed(&this),
+        });
     }
-    let ret =
-        ssda903::Return::parse(year, &upload.this, &upload.last).map_err(|e| e.to_string())?;
+    let last = unzip(upload.last, UNPACKED_LIMIT).map_err(|e| e.to_string())?;
+    let ret = ssda903::Return::parse(year, &this, &last).map_err(|e| e.to_string())?;
     if ret.is_empty() {
         return Err("None of the files is a 903 table: each is recognised by its columns".into());
     }
     let validation = ssda903::validate(&ret);
-    Ok(Report::of_903(&ret, &validation, ROWS_PER_RULE))
+    Ok(Checked {
+        report: Report::of_903(&ret, &validation, ROWS_PER_RULE),
+        files: listed(this.iter().chain(&last)),
+    })
+}
+
+/// A checked return: the report, and the files read (those in archives named inside).
+struct Checked {
+    report: Report,
+    files: Vec<(String, String)>,
+}
+
+/// Files as the page lists them: name and size.
+fn listed<'a>(files: impl IntoIterator<Item = &'a Source>) -> Vec<(String, String)> {
+    files
+        .into_iter()
+        .map(|s| (s.name.clone(), size(s.content.len())))
+        .collect()
 }
 
 /// A size in words: "812 bytes", "14.2 MB".

@@ -93,6 +93,65 @@ async fn an_analyst_checks_a_903_return_and_a_broken_census_is_named() {
         "rules comparing years are listed as not run"
     );
 
+    // The same files in one zip archive (in a folder, with what a Mac adds): the same
+    // rules and counts, the rows named inside the archive.
+    let archive = {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default();
+        for (name, bytes) in &files {
+            zip.start_file(format!("903/{name}"), options).unwrap();
+            zip.write_all(bytes).unwrap();
+        }
+        zip.start_file("__MACOSX/903/._header.csv", options).unwrap();
+        zip.write_all(b"\0\x05\x16\x07").unwrap();
+        zip.finish().unwrap().into_inner()
+    };
+    let response = c
+        .post(server.url("/returns"))
+        .multipart(upload(
+            &token,
+            "ssda903",
+            "2026-27",
+            &[("return.zip".into(), archive)],
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let zipped = response.text().await.unwrap();
+    assert!(
+        zipped.contains(&format!("{} rules flagged {rows} rows", fired.len())),
+        "{zipped}"
+    );
+    for o in &fired {
+        assert!(
+            zipped.contains(&format!("Rule {}: {} rows", o.facts.code, o.flags.len())),
+            "rule {} from the archive",
+            o.facts.code
+        );
+    }
+    assert!(zipped.contains("return.zip/903/"), "rows named inside the archive");
+
+    // An archive cut short: named on the form, nothing else.
+    let response = c
+        .post(server.url("/returns"))
+        .multipart(upload(
+            &token,
+            "ssda903",
+            "2026-27",
+            &[("cut.zip".into(), b"PK\x03\x04 not really".to_vec())],
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains("<a href=\"#files\">cut.zip: not a readable zip archive"),
+        "{page}"
+    );
+
     // A CIN census that is not well-formed XML: the form again, the file's problem named.
     let response = c
         .post(server.url("/returns"))
