@@ -847,12 +847,21 @@ async fn a_record_is_read_beside_a_writer_and_handed_back_only_once_audited() {
             tokio::spawn(async move { app.open_record(&who, &meta(), child).await })
         };
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-        assert!(!opening.is_finished(), "{}: audited past the writer", db.label);
+        assert!(
+            !opening.is_finished(),
+            "{}: audited past the writer",
+            db.label
+        );
         writer.commit().await.unwrap();
         let opened = opening.await.unwrap().unwrap();
         assert_eq!(opened.child.id, child);
         let (after, _) = app.store().audit_head().await.unwrap();
-        assert_eq!(after, before + 2, "{}: the writer's entry, then the opening's", db.label);
+        assert_eq!(
+            after,
+            before + 2,
+            "{}: the writer's entry, then the opening's",
+            db.label
+        );
         let log = app.store().audit_of_child(child, None, 1).await.unwrap();
         assert_eq!(log[0].entry.action, "open", "{}", db.label);
         assert_eq!(log[0].entry.username, who.username, "{}", db.label);

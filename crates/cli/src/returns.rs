@@ -14,9 +14,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use carebridge_returns::cin;
-use carebridge_returns::ssda903::{
-    self, generate, CollectionYear, Return, RuleStatus, Source, Validation,
-};
+use carebridge_returns::report::Report;
+use carebridge_returns::ssda903::{self, generate, CollectionYear, Return, Source, Validation};
 use clap::{Args, Subcommand, ValueEnum};
 
 /// `returns ...`.
@@ -427,133 +426,103 @@ fn write_report(
         )?,
     }
 
-    let total = validation.outcomes.len();
-    let checked = validation.count(|s| *s == RuleStatus::Checked);
-    let not_run = validation.count(|s| matches!(s, RuleStatus::NotRun { .. }));
-    let not_implemented = validation.count(|s| *s == RuleStatus::NotImplemented);
-    let fired: Vec<_> = validation
-        .outcomes
-        .iter()
-        .filter(|o| !o.flags.is_empty())
-        .collect();
-    let rows: usize = fired.iter().map(|o| o.flags.len()).sum();
+    write_body(
+        out,
+        &Report::of_903(ret, validation, limit),
+        &year.to_string(),
+        "Details (line: the file's line, the header is line 1):",
+        "child",
+        "return",
+    )
+}
+
+/// What both reports say after their tables: the summary, each rule that flagged rows
+/// with its rows, the rules not run for want of data, and those not checked.
+fn write_body(
+    out: &mut impl Write,
+    report: &Report,
+    year: &str,
+    details: &str,
+    child_label: &str,
+    what: &str,
+) -> Result<()> {
+    let not_run: usize = report.not_run.iter().map(|(_, codes)| codes.len()).sum();
     writeln!(out)?;
-    writeln!(out, "Summary: {total} rules in {year}.")?;
+    writeln!(out, "Summary: {} rules in {year}.", report.total)?;
     writeln!(
         out,
-        "  {checked} checked: {} flagged {rows} rows, {} found nothing.",
-        fired.len(),
-        checked - fired.len()
+        "  {} checked: {} flagged {} rows, {} found nothing.",
+        report.checked,
+        report.fired.len(),
+        report.flagged_rows,
+        report.checked - report.fired.len()
     )?;
+    if not_run > 0 {
+        writeln!(
+            out,
+            "  {not_run} not run: a table they need, Ofsted's provider lists or the ONS postcode lookup was not supplied (listed at the end)."
+        )?;
+    }
     writeln!(
         out,
-        "  {not_run} not run: a table they need, Ofsted's provider lists or the ONS postcode lookup was not supplied (listed at the end)."
+        "  {} NOT CHECKED: not yet implemented in Carebridge (listed at the end).",
+        report.not_checked.len()
     )?;
-    writeln!(
-        out,
-        "  {not_implemented} NOT CHECKED: not yet implemented in Carebridge (listed at the end)."
-    )?;
-    if !fired.is_empty() {
+    if !report.fired.is_empty() {
         writeln!(out)?;
         writeln!(out, "Rules that flagged rows:")?;
         writeln!(out, "  {:<10} {:>7}  message", "rule", "rows")?;
-        for outcome in &fired {
+        for rule in &report.fired {
             writeln!(
                 out,
                 "  {:<10} {:>7}  {}",
-                outcome.facts.code,
-                outcome.flags.len(),
-                outcome.facts.message
+                rule.code, rule.count, rule.message
             )?;
         }
         writeln!(out)?;
-        writeln!(
-            out,
-            "Details (line: the file's line, the header is line 1):"
-        )?;
-        for outcome in &fired {
+        writeln!(out, "{details}")?;
+        for rule in &report.fired {
             writeln!(out)?;
-            writeln!(
-                out,
-                "Rule {}: {}",
-                outcome.facts.code, outcome.facts.message
-            )?;
-            let shown = if limit == 0 {
-                outcome.flags.len()
-            } else {
-                limit.min(outcome.flags.len())
-            };
-            for flag in &outcome.flags[..shown] {
-                let table = if flag.last_year {
-                    ret.last_year_table(flag.table)
-                } else {
-                    ret.table(flag.table)
-                };
-                let Some(table) = table else { continue };
-                let row = flag.row as usize;
-                let child = table.text_by_name(row, "CHILD").unwrap_or("(blank)");
-                let fields: Vec<String> = outcome
-                    .facts
-                    .fields
-                    .iter()
-                    .filter(|f| flag.table.columns().contains(f))
-                    .map(|f| format!("{f}={}", table.text_by_name(row, f).unwrap_or("(blank)")))
-                    .collect();
-                writeln!(
-                    out,
-                    "  {} line {:<7} child {:<12} {}",
-                    flag.table_label(),
-                    table.line(row),
-                    child,
-                    fields.join("  ")
-                )?;
+            writeln!(out, "Rule {}: {}", rule.code, rule.message)?;
+            for row in &rule.rows {
+                match &row.child {
+                    Some(child) => writeln!(
+                        out,
+                        "  {:<20} {child_label} {child:<12} {}",
+                        row.place,
+                        row.fields.join("  ")
+                    )?,
+                    None if row.fields.is_empty() => writeln!(out, "  {}", row.place)?,
+                    None => writeln!(out, "  {} {}", row.place, row.fields.join("  "))?,
+                }
             }
-            if shown < outcome.flags.len() {
+            if rule.rows.len() < rule.count {
                 writeln!(
                     out,
                     "  ... and {} more (--limit 0 shows all; --format jsonl lists every row)",
-                    outcome.flags.len() - shown
+                    rule.count - rule.rows.len()
                 )?;
             }
         }
     }
-    // Rules not run, grouped by what they lacked (a table, Ofsted's lists, the ONS
-    // postcode lookup), in the order each group first appears.
-    let mut skipped: Vec<(String, Vec<String>)> = Vec::new();
-    for outcome in &validation.outcomes {
-        if let RuleStatus::NotRun { missing } = &outcome.status {
-            let what = missing.join(", ");
-            let code = outcome.facts.code.to_owned();
-            match skipped.iter_mut().find(|(w, _)| *w == what) {
-                Some((_, codes)) => codes.push(code),
-                None => skipped.push((what, vec![code])),
-            }
-        }
-    }
-    for (what, codes) in &skipped {
+    for (needs, codes) in &report.not_run {
         writeln!(out)?;
-        writeln!(out, "Not run, needs {what} ({}):", codes.len())?;
+        writeln!(out, "Not run, needs {needs} ({}):", codes.len())?;
         write_wrapped(out, codes)?;
     }
-    let unchecked: Vec<String> = validation
-        .outcomes
-        .iter()
-        .filter(|o| o.status == RuleStatus::NotImplemented)
-        .map(|o| o.facts.code.to_owned())
-        .collect();
-    if !unchecked.is_empty() {
+    if !report.not_checked.is_empty() {
         writeln!(out)?;
         writeln!(
             out,
-            "NOT CHECKED, not yet implemented in Carebridge ({}); the return may break these:",
-            unchecked.len()
+            "NOT CHECKED, not yet implemented in Carebridge ({}); the {what} may break these:",
+            report.not_checked.len()
         )?;
-        write_wrapped(out, &unchecked)?;
+        write_wrapped(out, &report.not_checked)?;
     }
     Ok(())
 }
 
-fn write_wrapped(out: &mut impl Write, items: &[String]) -> Result<()> {
+fn write_wrapped(out: &mut impl Write, items: &[&str]) -> Result<()> {
     let mut line = String::from(" ");
     for item in items {
         if line.len() + item.len() > 88 {
@@ -729,120 +698,12 @@ fn write_cin_report(
             "  Census period: unknown, the Header's ReferenceDate is missing or not a date"
         )?,
     }
-    let total = validation.outcomes.len();
-    let checked = validation.count(|s| *s == RuleStatus::Checked);
-    let not_implemented = validation.count(|s| *s == RuleStatus::NotImplemented);
-    let fired: Vec<_> = validation
-        .outcomes
-        .iter()
-        .filter(|o| !o.flags.is_empty())
-        .collect();
-    let rows: usize = fired.iter().map(|o| o.flags.len()).sum();
-    writeln!(out)?;
-    writeln!(out, "Summary: {total} rules in {year}.")?;
-    writeln!(
+    write_body(
         out,
-        "  {checked} checked: {} flagged {rows} rows, {} found nothing.",
-        fired.len(),
-        checked - fired.len()
-    )?;
-    writeln!(
-        out,
-        "  {not_implemented} NOT CHECKED: not yet implemented in Carebridge (listed at the end)."
-    )?;
-    if !fired.is_empty() {
-        writeln!(out)?;
-        writeln!(out, "Rules that flagged rows:")?;
-        writeln!(out, "  {:<10} {:>7}  message", "rule", "rows")?;
-        for outcome in &fired {
-            writeln!(
-                out,
-                "  {:<10} {:>7}  {}",
-                outcome.facts.code,
-                outcome.flags.len(),
-                outcome.facts.message
-            )?;
-        }
-        writeln!(out)?;
-        writeln!(
-            out,
-            "Details (row: the table's row; child: the child's position in the file, from 0):"
-        )?;
-        for outcome in &fired {
-            writeln!(out)?;
-            writeln!(
-                out,
-                "Rule {}: {}",
-                outcome.facts.code, outcome.facts.message
-            )?;
-            let shown = if limit == 0 {
-                outcome.flags.len()
-            } else {
-                limit.min(outcome.flags.len())
-            };
-            for flag in &outcome.flags[..shown] {
-                let Some(name) = flag.table else {
-                    writeln!(out, "  the return as a whole")?;
-                    continue;
-                };
-                let table = census.table(name);
-                let row = flag.row as usize;
-                if name == cin::TableName::Header {
-                    let fields = shown_fields(table, row, &outcome.facts.fields, None);
-                    writeln!(out, "  Header {}", fields.join("  "))?;
-                    continue;
-                }
-                let id = census.tables().la_child_id(table.key(row));
-                let fields = shown_fields(table, row, &outcome.facts.fields, id);
-                writeln!(
-                    out,
-                    "  {} row {:<6} child {:<6} LAchildID {:<12} {}",
-                    name.as_str(),
-                    row,
-                    table.child(row),
-                    id.unwrap_or("(missing)"),
-                    fields.join("  ")
-                )?;
-            }
-            if shown < outcome.flags.len() {
-                writeln!(
-                    out,
-                    "  ... and {} more (--limit 0 shows all; --format jsonl lists every row)",
-                    outcome.flags.len() - shown
-                )?;
-            }
-        }
-    }
-    let unchecked: Vec<String> = validation
-        .outcomes
-        .iter()
-        .filter(|o| o.status == RuleStatus::NotImplemented)
-        .map(|o| o.facts.code.to_owned())
-        .collect();
-    if !unchecked.is_empty() {
-        writeln!(out)?;
-        writeln!(
-            out,
-            "NOT CHECKED, not yet implemented in Carebridge ({}); the census may break these:",
-            unchecked.len()
-        )?;
-        write_wrapped(out, &unchecked)?;
-    }
-    Ok(())
-}
-
-/// `FIELD=value` for each of the rule's fields the table holds.
-fn shown_fields(table: &cin::Table, row: usize, fields: &[&str], id: Option<&str>) -> Vec<String> {
-    fields
-        .iter()
-        .filter(|f| **f != "LAchildID" && table.name().columns().any(|c| c == **f))
-        .map(|f| {
-            format!(
-                "{f}={}",
-                table
-                    .shown(row, f, id)
-                    .unwrap_or_else(|| "(missing)".to_owned())
-            )
-        })
-        .collect()
+        &Report::of_cin(census, validation, limit),
+        &year.to_string(),
+        "Details (row: the table's row; child: the child's position in the file, from 0):",
+        "LAchildID",
+        "census",
+    )
 }

@@ -76,14 +76,19 @@ fn a_zip_archive_of_the_tables_reads_as_the_folder_does() {
     assert!(!names.is_empty());
     for path in &names {
         let name = path.file_name().unwrap().to_string_lossy();
-        zip.start_file(format!("return/{name}"), zip::write::SimpleFileOptions::default())
-            .unwrap();
+        zip.start_file(
+            format!("return/{name}"),
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
         zip.write_all(&std::fs::read(path).unwrap()).unwrap();
     }
     zip.finish().unwrap();
     let run = |input: &std::path::Path| {
         Command::new(env!("CARGO_BIN_EXE_carebridge"))
-            .args(["returns", "validate", "ssda903", "--year", "2026-27", "--format", "jsonl"])
+            .args([
+                "returns", "validate", "ssda903", "--year", "2026-27", "--format", "jsonl",
+            ])
             .arg(input)
             .output()
             .unwrap()
@@ -120,7 +125,7 @@ fn the_report_summarises_by_rule_and_says_what_was_not_checked() {
         summary_line.ends_with("The ethnicity code is either not valid or has not been entered.")
     );
     // Line 4 of the file: the header, a row, a blank line, then this row.
-    assert!(report.contains("Episodes line 4       child 2"), "{report}");
+    assert!(report.contains("Episodes line 4      child 2"), "{report}");
     assert!(
         report.contains("NOT CHECKED, not yet implemented in Carebridge"),
         "{report}"
@@ -247,7 +252,7 @@ fn a_census_with_errors_lists_each_row_and_the_report_names_the_child() {
         "{report}"
     );
     assert!(
-        report.contains("ChildIdentifiers row 0      child 0      LAchildID C0"),
+        report.contains("ChildIdentifiers row 0 (child 0 in the file) LAchildID C0"),
         "{report}"
     );
     assert!(
@@ -274,7 +279,9 @@ fn a_zipped_census_reads_as_its_file() {
     };
     let run = |path: &std::path::Path| {
         Command::new(env!("CARGO_BIN_EXE_carebridge"))
-            .args(["returns", "validate", "cin", "--year", "2025-26", "--format", "jsonl"])
+            .args([
+                "returns", "validate", "cin", "--year", "2025-26", "--format", "jsonl",
+            ])
             .arg(path)
             .output()
             .unwrap()
@@ -282,7 +289,10 @@ fn a_zipped_census_reads_as_its_file() {
     let clean = zip_of("census.zip", &[("census.xml", &clean_census())]);
     let output = run(&clean);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let two = zip_of("two.zip", &[("a.xml", &clean_census()), ("b.xml", &clean_census())]);
+    let two = zip_of(
+        "two.zip",
+        &[("a.xml", &clean_census()), ("b.xml", &clean_census())],
+    );
     let output = run(&two);
     assert_eq!(output.status.code(), Some(2));
     assert!(

@@ -117,7 +117,10 @@ pub fn unzip(sources: Vec<Source>, limit: u64) -> Result<Vec<Source>, FileError>
             let entry_name = format!("{}/{inner}", source.name);
             let skipped = entry.is_dir()
                 || inner.starts_with("__MACOSX/")
-                || inner.rsplit('/').next().is_none_or(|n| n.is_empty() || n.starts_with('.'));
+                || inner
+                    .rsplit('/')
+                    .next()
+                    .is_none_or(|n| n.is_empty() || n.starts_with('.'));
             if skipped {
                 continue;
             }
@@ -185,14 +188,21 @@ mod tests {
             ("return/episodes.csv", b"CHILD,DECOM\n"),
         ]);
         let out = unzip(
-            vec![source("plain.csv", b"CHILD\n".to_vec()), source("903.zip", archive)],
+            vec![
+                source("plain.csv", b"CHILD\n".to_vec()),
+                source("903.zip", archive),
+            ],
             1 << 20,
         )
         .unwrap();
         let names: Vec<&str> = out.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(
             names,
-            ["plain.csv", "903.zip/return/header.csv", "903.zip/return/episodes.csv"]
+            [
+                "plain.csv",
+                "903.zip/return/header.csv",
+                "903.zip/return/episodes.csv"
+            ]
         );
         assert_eq!(out[1].content, b"CHILD,SEX\n1,1\n");
     }
@@ -214,7 +224,11 @@ mod tests {
         let mut archive = zipped(&[("a.csv", b"CHILD\n1\n")]);
         archive.truncate(archive.len() / 2);
         let e = unzip(vec![source("cut.zip", archive)], 1 << 20).unwrap_err();
-        assert!(e.to_string().starts_with("cut.zip: not a readable zip archive"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("cut.zip: not a readable zip archive"),
+            "{e}"
+        );
     }
 
     proptest::proptest! {

@@ -650,10 +650,7 @@ impl Store {
 /// After rows were inserted with explicit ids, PostgreSQL's identity sequences must be
 /// moved past them or the next ordinary insert would reuse an id. (SQLite takes
 /// `max(id) + 1` by itself.)
-async fn resync_identities(
-    tx: &mut AnyConnection,
-    backend: Backend,
-) -> Result<(), StoreError> {
+async fn resync_identities(tx: &mut AnyConnection, backend: Backend) -> Result<(), StoreError> {
     if backend != Backend::Postgres {
         return Ok(());
     }

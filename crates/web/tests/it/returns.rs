@@ -103,7 +103,8 @@ async fn an_analyst_checks_a_903_return_and_a_broken_census_is_named() {
             zip.start_file(format!("903/{name}"), options).unwrap();
             zip.write_all(bytes).unwrap();
         }
-        zip.start_file("__MACOSX/903/._header.csv", options).unwrap();
+        zip.start_file("__MACOSX/903/._header.csv", options)
+            .unwrap();
         zip.write_all(b"\0\x05\x16\x07").unwrap();
         zip.finish().unwrap().into_inner()
     };
@@ -131,7 +132,10 @@ async fn an_analyst_checks_a_903_return_and_a_broken_census_is_named() {
             o.facts.code
         );
     }
-    assert!(zipped.contains("return.zip/903/"), "rows named inside the archive");
+    assert!(
+        zipped.contains("return.zip/903/"),
+        "rows named inside the archive"
+    );
 
     // An archive cut short: named on the form, nothing else.
     let response = c
