@@ -19,6 +19,18 @@ fn validate(folder: &str, extra: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Writes a zip archive at `path` holding `files` (name inside, content).
+fn write_zip(path: &std::path::Path, files: &[(String, Vec<u8>)]) {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for (inner, content) in files {
+        zip.start_file(inner.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(content).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
@@ -59,14 +71,12 @@ fn flagged_rows_are_one_json_line_each_sorted_by_table_row_rule() {
 /// lines; a file that is neither a folder nor an archive exits 2 saying so.
 #[test]
 fn a_zip_archive_of_the_tables_reads_as_the_folder_does() {
-    use std::io::Write;
     let dir = format!(
         "{}/tests/fixtures/ssda903/flagged",
         env!("CARGO_MANIFEST_DIR")
     );
     let work = tempfile::tempdir().unwrap();
     let archive = work.path().join("903.zip");
-    let mut zip = zip::ZipWriter::new(std::fs::File::create(&archive).unwrap());
     let mut names: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -74,16 +84,14 @@ fn a_zip_archive_of_the_tables_reads_as_the_folder_does() {
         .collect();
     names.sort();
     assert!(!names.is_empty());
-    for path in &names {
-        let name = path.file_name().unwrap().to_string_lossy();
-        zip.start_file(
-            format!("return/{name}"),
-            zip::write::SimpleFileOptions::default(),
-        )
-        .unwrap();
-        zip.write_all(&std::fs::read(path).unwrap()).unwrap();
-    }
-    zip.finish().unwrap();
+    let files: Vec<(String, Vec<u8>)> = names
+        .iter()
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            (format!("return/{name}"), std::fs::read(p).unwrap())
+        })
+        .collect();
+    write_zip(&archive, &files);
     let run = |input: &std::path::Path| {
         Command::new(env!("CARGO_BIN_EXE_carebridge"))
             .args([
@@ -264,17 +272,14 @@ fn a_census_with_errors_lists_each_row_and_the_report_names_the_child() {
 /// A census zipped is read as the XML file; an archive of two files is refused.
 #[test]
 fn a_zipped_census_reads_as_its_file() {
-    use std::io::Write;
     let work = tempfile::tempdir().unwrap();
     let zip_of = |name: &str, files: &[(&str, &str)]| {
         let path = work.path().join(name);
-        let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
-        for (inner, text) in files {
-            zip.start_file(*inner, zip::write::SimpleFileOptions::default())
-                .unwrap();
-            zip.write_all(text.as_bytes()).unwrap();
-        }
-        zip.finish().unwrap();
+        let files: Vec<(String, Vec<u8>)> = files
+            .iter()
+            .map(|(n, t)| ((*n).to_owned(), t.as_bytes().to_vec()))
+            .collect();
+        write_zip(&path, &files);
         path
     };
     let run = |path: &std::path::Path| {

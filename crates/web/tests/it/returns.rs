@@ -26,6 +26,43 @@ fn upload(
     form
 }
 
+/// Posts the form; the status and the page.
+async fn post(
+    c: &reqwest::Client,
+    server: &crate::common::Server,
+    form: reqwest::multipart::Form,
+) -> (u16, String) {
+    let response = c
+        .post(server.url("/returns"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
+/// The report lists exactly the rules that fired, each with its count.
+fn lists_the_rules(page: &str, fired: &[&ssda903::RuleOutcome]) {
+    let rows: usize = fired.iter().map(|o| o.flags.len()).sum();
+    assert!(
+        page.contains(&format!("{} rules flagged {rows} rows", fired.len())),
+        "{page}"
+    );
+    assert_eq!(
+        page.matches("<details class=\"govuk-details\" id=\"rule-")
+            .count(),
+        fired.len()
+    );
+    for o in fired {
+        assert!(
+            page.contains(&format!("Rule {}: {} rows", o.facts.code, o.flags.len())),
+            "rule {}",
+            o.facts.code
+        );
+    }
+}
+
 #[tokio::test]
 async fn an_analyst_checks_a_903_return_and_a_broken_census_is_named() {
     let server = start(20).await;
@@ -62,31 +99,9 @@ async fn an_analyst_checks_a_903_return_and_a_broken_census_is_named() {
         .filter(|o| !o.flags.is_empty())
         .collect();
     assert!(!fired.is_empty());
-    let response = c
-        .post(server.url("/returns"))
-        .multipart(upload(&token, "ssda903", "2026-27", &files))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let page = response.text().await.unwrap();
-    let rows: usize = fired.iter().map(|o| o.flags.len()).sum();
-    assert!(
-        page.contains(&format!("{} rules flagged {rows} rows", fired.len())),
-        "{page}"
-    );
-    assert_eq!(
-        page.matches("<details class=\"govuk-details\" id=\"rule-")
-            .count(),
-        fired.len()
-    );
-    for o in &fired {
-        assert!(
-            page.contains(&format!("Rule {}: {} rows", o.facts.code, o.flags.len())),
-            "rule {}",
-            o.facts.code
-        );
-    }
+    let (status, page) = post(&c, &server, upload(&token, "ssda903", "2026-27", &files)).await;
+    assert_eq!(status, 200);
+    lists_the_rules(&page, &fired);
     assert!(page.contains("Episodes line "), "rows say where they are");
     assert!(
         page.contains("Needs "),
@@ -108,58 +123,43 @@ async fn an_analyst_checks_a_903_return_and_a_broken_census_is_named() {
         zip.write_all(b"\0\x05\x16\x07").unwrap();
         zip.finish().unwrap().into_inner()
     };
-    let response = c
-        .post(server.url("/returns"))
-        .multipart(upload(
-            &token,
-            "ssda903",
-            "2026-27",
-            &[("return.zip".into(), archive)],
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let zipped = response.text().await.unwrap();
-    assert!(
-        zipped.contains(&format!("{} rules flagged {rows} rows", fired.len())),
-        "{zipped}"
+    let zip_upload = upload(
+        &token,
+        "ssda903",
+        "2026-27",
+        &[("return.zip".into(), archive)],
     );
-    for o in &fired {
-        assert!(
-            zipped.contains(&format!("Rule {}: {} rows", o.facts.code, o.flags.len())),
-            "rule {} from the archive",
-            o.facts.code
-        );
-    }
+    let (status, zipped) = post(&c, &server, zip_upload).await;
+    assert_eq!(status, 200);
+    lists_the_rules(&zipped, &fired);
     assert!(
         zipped.contains("return.zip/903/"),
         "rows named inside the archive"
     );
 
     // An archive cut short: named on the form, nothing else.
-    let response = c
-        .post(server.url("/returns"))
-        .multipart(upload(
+    let (status, page) = post(
+        &c,
+        &server,
+        upload(
             &token,
             "ssda903",
             "2026-27",
             &[("cut.zip".into(), b"PK\x03\x04 not really".to_vec())],
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 422);
-    let page = response.text().await.unwrap();
+        ),
+    )
+    .await;
+    assert_eq!(status, 422);
     assert!(
         page.contains("<a href=\"#files\">cut.zip: not a readable zip archive"),
         "{page}"
     );
 
     // A CIN census that is not well-formed XML: the form again, the file's problem named.
-    let response = c
-        .post(server.url("/returns"))
-        .multipart(upload(
+    let (status, page) = post(
+        &c,
+        &server,
+        upload(
             &token,
             "cin",
             "2025-26",
@@ -167,12 +167,10 @@ async fn an_analyst_checks_a_903_return_and_a_broken_census_is_named() {
                 "census.xml".into(),
                 b"<Message><Header>\n<Collection>CIN</Header>".to_vec(),
             )],
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 422);
-    let page = response.text().await.unwrap();
+        ),
+    )
+    .await;
+    assert_eq!(status, 422);
     assert!(
         page.contains("<a href=\"#files\">census.xml line 2"),
         "{page}"
@@ -180,14 +178,8 @@ async fn an_analyst_checks_a_903_return_and_a_broken_census_is_named() {
     assert!(page.contains("value=\"cin\" checked"), "the choice is kept");
 
     // No files, no kind: each named.
-    let response = c
-        .post(server.url("/returns"))
-        .multipart(upload(&token, "", "2026-27", &[]))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 422);
-    let page = response.text().await.unwrap();
+    let (status, page) = post(&c, &server, upload(&token, "", "2026-27", &[])).await;
+    assert_eq!(status, 422);
     assert!(page.contains("<a href=\"#kind\">Select which return the files are"));
     assert!(
         page.contains("<a href=\"#files\">Select the return&#39;s CSV files"),
