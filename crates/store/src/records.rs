@@ -810,7 +810,32 @@ impl RecordTx {
         words: &[String],
         limit: usize,
     ) -> Result<Vec<ChildListing>, StoreError> {
-        let listings = self.listings(candidates).await?;
+        let mut unique: Vec<i64> = candidates.iter().map(|(c, _)| *c).collect();
+        unique.sort_unstable();
+        unique.dedup();
+        if unique.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Ranking needs only names: the candidates' own, then their other names. The
+        // listings (with postcode and restriction) are read for the page's worth that
+        // rank highest, not for every candidate the looser tiers brought in.
+        let mut p = Params::default();
+        let list = unique
+            .iter()
+            .map(|id| p.int(*id))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT id, given_name, family_name FROM children WHERE id IN ({list}) ORDER BY id"
+        );
+        let mut current: Vec<(i64, String, String)> = Vec::with_capacity(unique.len());
+        for row in p.bind(sqlx::query(&sql)).fetch_all(&mut *self.tx).await? {
+            current.push((
+                row.try_get("id")?,
+                row.try_get("given_name")?,
+                row.try_get("family_name")?,
+            ));
+        }
         let others: Vec<i64> = candidates
             .iter()
             .filter(|(_, n)| *n > 0)
@@ -836,9 +861,9 @@ impl RecordTx {
                 ));
             }
         }
-        let mut scored: Vec<(MatchTier, f64, ChildListing)> = Vec::new();
-        for listing in listings {
-            let id = listing.child.id.0;
+        type Scored = (MatchTier, f64, (String, String, i64), Option<PersonName>);
+        let mut scored: Vec<Scored> = Vec::new();
+        for (id, current_given, current_family) in current {
             let mut best: Option<(MatchTier, f64, Option<PersonName>)> = None;
             for (_, no) in candidates.iter().filter(|(c, _)| *c == id) {
                 let name = if *no == 0 {
@@ -851,10 +876,7 @@ impl RecordTx {
                 };
                 let (given, family) = match &name {
                     Some(n) => (n.given_name.as_str(), n.family_name.as_str()),
-                    None => (
-                        listing.child.given_name.as_str(),
-                        listing.child.family_name.as_str(),
-                    ),
+                    None => (current_given.as_str(), current_family.as_str()),
                 };
                 if let Some((tier, score)) = rank_name(words, given, family) {
                     if best
@@ -866,26 +888,31 @@ impl RecordTx {
                 }
             }
             if let Some((tier, score, name)) = best {
-                scored.push((
-                    tier,
-                    score,
-                    ChildListing {
-                        tier: Some(tier),
-                        matched_name: name,
-                        ..listing
-                    },
-                ));
+                scored.push((tier, score, (current_family, current_given, id), name));
             }
         }
         scored.sort_by(|a, b| {
             a.0.cmp(&b.0)
                 .then(b.1.total_cmp(&a.1))
-                .then_with(|| a.2.child.family_name.cmp(&b.2.child.family_name))
-                .then_with(|| a.2.child.given_name.cmp(&b.2.child.given_name))
-                .then(a.2.child.id.cmp(&b.2.child.id))
+                .then_with(|| a.2.cmp(&b.2))
         });
         scored.truncate(limit);
-        Ok(scored.into_iter().map(|(_, _, l)| l).collect())
+        let top: Vec<(i64, i64)> = scored
+            .iter()
+            .map(|(_, _, (_, _, id), _)| (*id, 0))
+            .collect();
+        let mut listings = self.listings(&top).await?;
+        Ok(scored
+            .into_iter()
+            .filter_map(|(tier, _, (_, _, id), name)| {
+                let at = listings.iter().position(|l| l.child.id.0 == id)?;
+                Some(ChildListing {
+                    tier: Some(tier),
+                    matched_name: name,
+                    ..listings.swap_remove(at)
+                })
+            })
+            .collect())
     }
 
     /// The person's details of the child the capability is for (the record page).
