@@ -15,6 +15,7 @@ pub mod instruments;
 pub mod overview;
 pub mod records;
 pub mod relationships;
+pub mod returns;
 pub mod subject_access;
 pub mod transfer;
 

@@ -22,6 +22,7 @@ pub mod person;
 pub mod provision;
 pub mod relationships;
 pub mod search;
+pub mod statutory;
 pub mod service;
 pub mod staff;
 pub mod timescales;

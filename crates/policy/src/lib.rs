@@ -77,11 +77,16 @@ pub enum AuthorityAction {
     /// Check statutory return files (SSDA903, CIN census) against the DfE rules: the
     /// performance analysts who make the returns, and the managers who answer for them.
     ValidateReturns,
+    /// Produce statutory lists from the records (Ofsted's Annex A): every child of the
+    /// authority with work in the window, restricted records included, identified by id
+    /// without names. The performance analysts who make them and the director who
+    /// answers to the inspectorate; each child on them is audited.
+    ProduceReturns,
 }
 
 impl AuthorityAction {
     /// Every action, for the route × role matrix.
-    pub const ALL: [AuthorityAction; 8] = [
+    pub const ALL: [AuthorityAction; 9] = [
         AuthorityAction::ViewAuthority,
         AuthorityAction::ManageTransfers,
         AuthorityAction::ListChildren,
@@ -90,6 +95,7 @@ impl AuthorityAction {
         AuthorityAction::ViewCaseloads,
         AuthorityAction::RegisterChild,
         AuthorityAction::ValidateReturns,
+        AuthorityAction::ProduceReturns,
     ];
 }
 
@@ -436,6 +442,9 @@ pub fn decide(subject: &Subject, action: AuthorityAction) -> Result<Grounds, Den
             role,
             Role::PerformanceAnalyst | Role::ServiceManager | Role::Director
         ),
+        AuthorityAction::ProduceReturns => {
+            matches!(role, Role::PerformanceAnalyst | Role::Director)
+        }
     };
     if allowed {
         Ok(Grounds::Role(role))

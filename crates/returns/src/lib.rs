@@ -3,6 +3,8 @@
 //!
 //! - [`ssda903`]: the SSDA903 return (children looked after), CSV tables.
 //! - [`cin`]: the CIN census (children in need), one XML file.
+//! - [`annex_a`]: Ofsted's Annex A lists, made from the records (not read from files) and
+//!   written as an .xlsx workbook.
 //!
 //! Shared by both: the collection year ([`year`]), the published rule catalogues
 //! ([`catalogue`]), date reading ([`dates`]) and files read with a size limit
@@ -13,6 +15,7 @@
 //! [`ssda903::ReadError`] or [`cin::ReadError`] naming the file, line and field or
 //! element, or a rule flag.
 
+pub mod annex_a;
 pub mod catalogue;
 pub mod cin;
 pub mod dates;

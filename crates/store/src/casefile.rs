@@ -131,12 +131,12 @@ pub(crate) fn reading_or_writing(access: &ChildAccess) -> Result<(), StoreError>
 /// separators are outside every value written here (ids, codes, ISO dates and the
 /// details' JSON of codes). A long record has hundreds of entries, and a row through
 /// sqlx costs far more than its few bytes.
-const EVENTS_BRIEF: &str = "string_agg(CAST(e.id AS TEXT) || '|' || CAST(e.involvement_id AS TEXT) || '|' || e.kind \
+pub(crate) const EVENTS_BRIEF: &str = "string_agg(CAST(e.id AS TEXT) || '|' || CAST(e.involvement_id AS TEXT) || '|' || e.kind \
      || '|' || e.occurred_on || '|' || e.details || '|' || e.recorded_at, ';' ORDER BY e.occurred_on, e.id)";
 
 /// A child's notes without their summary, text and author, likewise (over
 /// `case_notes n`), read back by [`notes_brief`].
-const NOTES_BRIEF: &str = "string_agg(CAST(n.id AS TEXT) || '|' || CAST(n.involvement_id AS TEXT) || '|' || n.kind \
+pub(crate) const NOTES_BRIEF: &str = "string_agg(CAST(n.id AS TEXT) || '|' || CAST(n.involvement_id AS TEXT) || '|' || n.kind \
      || '|' || n.occurred_on || '|' || COALESCE(CAST(n.child_seen AS TEXT), '') \
      || '|' || COALESCE(CAST(n.seen_alone AS TEXT), '') || '|' || n.recorded_at, ';' ORDER BY n.occurred_on, n.id)";
 
@@ -158,7 +158,7 @@ fn brief_instant(text: &str, what: &'static str) -> Result<DateTime<Utc>, StoreE
 }
 
 /// Reads an [`EVENTS_BRIEF`] value (None: the child has no events).
-fn events_brief(child: ChildId, text: Option<String>) -> Result<Vec<Event>, StoreError> {
+pub(crate) fn events_brief(child: ChildId, text: Option<String>) -> Result<Vec<Event>, StoreError> {
     let mut events = Vec::new();
     for entry in text
         .as_deref()
@@ -185,7 +185,7 @@ fn events_brief(child: ChildId, text: Option<String>) -> Result<Vec<Event>, Stor
 }
 
 /// Reads a [`NOTES_BRIEF`] value (None: the child has no notes).
-fn notes_brief(child: ChildId, text: Option<String>) -> Result<Vec<Note>, StoreError> {
+pub(crate) fn notes_brief(child: ChildId, text: Option<String>) -> Result<Vec<Note>, StoreError> {
     let flag = |text: &str| match text {
         "" => None,
         "0" => Some(false),

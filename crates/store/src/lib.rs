@@ -24,6 +24,7 @@ mod records;
 mod relationships;
 mod rows;
 mod staff;
+mod statutory;
 mod subject_access;
 mod transfer;
 mod url;

@@ -246,3 +246,23 @@ pub async fn break_the_audit_log(db: &TestDb) -> Result<(), sqlx::Error> {
     };
     behind_the_back(db, sql).await
 }
+
+/// Reads rows on `db` behind the application's back, every column as text (cast them
+/// in the SQL): for tests that check what Carebridge shows against what is stored,
+/// without going through the code under test.
+pub async fn read_behind_the_back(db: &TestDb, sql: &str) -> Result<Vec<Vec<String>>, sqlx::Error> {
+    use sqlx::Row;
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(&db.url.connection_string()).await?;
+    let rows = sqlx::query(sql).fetch_all(&mut conn).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let mut cells = Vec::with_capacity(row.len());
+        for i in 0..row.len() {
+            cells.push(row.try_get::<String, _>(i)?);
+        }
+        out.push(cells);
+    }
+    conn.close().await?;
+    Ok(out)
+}

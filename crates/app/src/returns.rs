@@ -1,0 +1,112 @@
+//! Statutory lists made from the records: Ofsted's Annex A.
+//!
+//! Who may: the policy's `AuthorityAction::ProduceReturns` (performance analysts and the
+//! director), or the database operator on the command line. The lists are read in one
+//! snapshot of the whole authority, restricted records included (a statutory list
+//! counts every child; it names none), and every child on them gets an audit entry,
+//! committed before the workbook is handed back, so a child's access log shows each
+//! time their details went into an inspection list.
+
+use carebridge_policy::{decide, AuthorityAction};
+use carebridge_returns::annex_a::{self, workbook, AnnexA, Window};
+use carebridge_store::audit::NewAuditEntry;
+
+use crate::accounts::Actor;
+use crate::records::{audit_entry, RequestMeta};
+use crate::{App, AppError};
+
+/// Who asks for the lists.
+#[derive(Debug, Clone, Copy)]
+pub enum Producer<'a> {
+    /// A signed-in person, through the policy.
+    Person(&'a Actor, &'a RequestMeta),
+    /// The database operator on the command line (who holds the database anyway).
+    Operator,
+}
+
+/// Annex A, as lists and as the workbook's bytes.
+#[derive(Debug, Clone)]
+pub struct AnnexAWorkbook {
+    /// The lists.
+    pub annex: AnnexA,
+    /// The .xlsx file.
+    pub bytes: Vec<u8>,
+    /// A file name without any child's name, e.g. `annex-a-2025-12-01-to-2026-11-30.xlsx`.
+    pub file_name: String,
+}
+
+const ACTION: &str = "annex-a";
+
+impl App {
+    /// Ofsted's Annex A for `window`: lists 1 to 11 from the records, and the workbook.
+    /// A refusal is audited; so is every child on the lists.
+    pub async fn annex_a(
+        &self,
+        producer: Producer<'_>,
+        window: Window,
+    ) -> Result<AnnexAWorkbook, AppError> {
+        let at = self.clock().now();
+        let what = format!(
+            "Ofsted Annex A for {} to {}",
+            window.from().format("%-d %B %Y"),
+            window.to().format("%-d %B %Y")
+        );
+        let (base, by) = match producer {
+            Producer::Person(actor, meta) => {
+                let decision = decide(&actor.subject(), AuthorityAction::ProduceReturns);
+                let mut entry = audit_entry(actor, meta, ACTION, None, decision.as_ref(), at);
+                entry.reason = format!("{what}: {}", entry.reason);
+                if let Err(denial) = decision {
+                    self.store().append_audit(&entry).await?;
+                    return Err(AppError::Forbidden(denial.describe()));
+                }
+                (entry, actor.display_name.clone())
+            }
+            Producer::Operator => (
+                NewAuditEntry {
+                    at,
+                    user: None,
+                    username: "command line".to_owned(),
+                    employer: None,
+                    role: "system".to_owned(),
+                    action: ACTION.to_owned(),
+                    child: None,
+                    allowed: true,
+                    reason: format!("{what}: by the database operator"),
+                    request_id: "cli".to_owned(),
+                    client: "local".to_owned(),
+                },
+                "the database operator (command line)".to_owned(),
+            ),
+        };
+        let authority = self
+            .store()
+            .authority()
+            .await?
+            .map_or_else(|| "the authority".to_owned(), |a| a.name);
+        let mut tx = self.store().begin_reading().await?;
+        let records = tx.statutory_records(window.from(), window.to()).await?;
+        let annex = annex_a::build(&records, window);
+        let children = annex.children();
+        let mut entries = Vec::with_capacity(children.len() + 1);
+        let mut summary = base.clone();
+        summary.reason = format!("{}; {} children listed", base.reason, children.len());
+        entries.push(summary);
+        for child in children {
+            let mut entry = base.clone();
+            entry.action = "annex-a-listed".to_owned();
+            entry.child = Some(child);
+            entries.push(entry);
+        }
+        tx.finish_all(&entries).await?;
+        let produced = workbook::Produced { authority, by, at };
+        let bytes = workbook::write(&annex, &produced)
+            .map_err(|e| AppError::Internal(format!("writing the Annex A workbook: {e}")))?;
+        let file_name = format!("annex-a-{}-to-{}.xlsx", window.from(), window.to());
+        Ok(AnnexAWorkbook {
+            annex,
+            bytes,
+            file_name,
+        })
+    }
+}

@@ -1,0 +1,185 @@
+//! Ofsted's Annex A from the records, on every backend: each list agrees with the
+//! records as a director reads them, child by child; every child listed has an audit
+//! entry before the workbook is handed back; roles other than the analyst's and the
+//! director's are refused, and the refusal audited.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeSet;
+
+use carebridge_app::records::RequestMeta;
+use carebridge_app::returns::Producer;
+use carebridge_app::{App, AppError};
+use carebridge_domain::child::{Involvement, InvolvementKind};
+use carebridge_domain::ChildId;
+use carebridge_returns::annex_a::Window;
+use carebridge_testkit::{actor, demo_app, every_backend, read_behind_the_back, today};
+
+const CHILDREN: u32 = 150;
+
+fn meta() -> RequestMeta {
+    carebridge_testkit::meta("annex-a-test", "192.0.2.12")
+}
+
+/// Every child's work, read by the store without the policy.
+async fn all_work(app: &App) -> Vec<(ChildId, Vec<Involvement>)> {
+    let mut all = Vec::new();
+    for child in (1..=i64::from(CHILDREN)).map(ChildId) {
+        all.push((child, app.store().involvements_of(child).await.unwrap()));
+    }
+    all
+}
+
+#[tokio::test]
+async fn annex_a_lists_what_the_records_hold_and_audits_every_child_listed() {
+    for db in every_backend().await {
+        let (app, _clock) = demo_app(&db, CHILDREN).await;
+        let window = Window::twelve_months_to(today());
+        let analyst = actor(&app, "analyst.demo").await;
+        let made = app
+            .annex_a(Producer::Person(&analyst, &meta()), window)
+            .await
+            .unwrap();
+        let annex = &made.annex;
+        let records = all_work(&app).await;
+
+        // List 1: every contact dated in the window, no other.
+        let stored = read_behind_the_back(
+            &db,
+            "SELECT CAST(child_id AS TEXT), occurred_on FROM case_events \
+             WHERE kind = 'contact' ORDER BY child_id, occurred_on, id",
+        )
+        .await
+        .unwrap();
+        let expected: Vec<(String, String)> = stored
+            .into_iter()
+            .filter_map(|row| {
+                let on = chrono::NaiveDate::parse_from_str(&row[1], "%Y-%m-%d").unwrap();
+                window
+                    .contains(on)
+                    .then(|| (row[0].clone(), on.format("%d/%m/%Y").to_string()))
+            })
+            .collect();
+        let contacts = annex.list(1).unwrap();
+        let listed: Vec<(String, String)> = contacts
+            .rows
+            .iter()
+            .map(|row| {
+                (
+                    contacts.cell(row, "Child Unique ID").unwrap().text(),
+                    contacts.cell(row, "Date of Contact").unwrap().text(),
+                )
+            })
+            .collect();
+        assert!(!expected.is_empty(), "{}: the demo has contacts in the year", db.label);
+        assert_eq!(listed, expected, "{}", db.label);
+
+        // Lists 7 and 8: every protection plan and period of care with a day in the window.
+        for (number, kind) in [
+            (7, InvolvementKind::ChildProtection),
+            (8, InvolvementKind::LookedAfter),
+        ] {
+            let mut expected: Vec<ChildId> = Vec::new();
+            for (child, work) in &records {
+                for w in work {
+                    if w.kind == kind && window.overlaps(w.period.start(), w.period.end()) {
+                        expected.push(*child);
+                    }
+                }
+            }
+            let list = annex.list(number).unwrap();
+            let listed: Vec<ChildId> = list.rows.iter().map(|r| r.child).collect();
+            assert!(!expected.is_empty(), "{}: list {number} is empty", db.label);
+            assert_eq!(listed, expected, "{}: list {number}", db.label);
+        }
+
+        // List 6: one row per child in need, each status read on the window's last day.
+        let in_need = annex.list(6).unwrap();
+        for row in &in_need.rows {
+            let (_, work) = records.iter().find(|(c, _)| *c == row.child).unwrap();
+            let open = |kind| {
+                work.iter()
+                    .any(|w| w.kind == kind && w.period.contains(window.to()))
+            };
+            let status = in_need.cell(row, "Case Status").unwrap().text();
+            assert_eq!(
+                status == "a) Looked after child",
+                open(InvolvementKind::LookedAfter),
+                "{}: child {}",
+                db.label,
+                row.child
+            );
+        }
+        let once: BTreeSet<ChildId> = in_need.rows.iter().map(|r| r.child).collect();
+        assert_eq!(once.len(), in_need.rows.len(), "{}", db.label);
+
+        // Nobody without work in the window.
+        let mut quiet = 0;
+        for (child, work) in &records {
+            let active = work
+                .iter()
+                .any(|w| window.overlaps(w.period.start(), w.period.end()));
+            if !active {
+                quiet += 1;
+                assert!(!annex.children().contains(child), "{}", db.label);
+            }
+        }
+        assert!(quiet > 0, "{}: every demo child had work in the year", db.label);
+
+        // Every child listed has the analyst's entry; the chain is whole.
+        for child in annex.children() {
+            let entries = app
+                .store()
+                .audit_of_child(child, Some(analyst.user), 1)
+                .await
+                .unwrap();
+            assert_eq!(entries[0].entry.action, "annex-a-listed", "{}", db.label);
+            assert!(entries[0].entry.allowed);
+        }
+        let summary = app.store().audit_of_user(analyst.user, 1).await.unwrap();
+        assert!(
+            summary.iter().all(|e| e.entry.action.starts_with("annex-a")),
+            "{}",
+            db.label
+        );
+        assert_eq!(app.store().verify_audit(None).await.unwrap().broken, None);
+
+        // Deterministic: the same records and instant make the same workbook.
+        let again = app
+            .annex_a(Producer::Person(&analyst, &meta()), window)
+            .await
+            .unwrap();
+        assert_eq!(again.annex, made.annex, "{}", db.label);
+        assert!(made.file_name.ends_with(".xlsx"));
+        assert!(made.bytes.starts_with(b"PK"), "an xlsx is a zip");
+    }
+}
+
+#[tokio::test]
+async fn only_analysts_and_the_director_may_produce_annex_a_and_a_refusal_is_audited() {
+    for db in every_backend().await {
+        let (app, _clock) = demo_app(&db, 40).await;
+        let window = Window::twelve_months_to(today());
+        for name in ["sw.demo", "tm.demo", "sm.demo", "ig.demo"] {
+            let who = actor(&app, name).await;
+            let before = app.store().verify_audit(None).await.unwrap().entries;
+            let refused = app.annex_a(Producer::Person(&who, &meta()), window).await;
+            assert!(
+                matches!(refused, Err(AppError::Forbidden(_))),
+                "{}: {name}: {refused:?}",
+                db.label
+            );
+            let after = app.store().verify_audit(None).await.unwrap().entries;
+            assert_eq!(after, before + 1, "{}: {name}: one entry, the refusal", db.label);
+            let last = app.store().audit_of_user(who.user, 1).await.unwrap();
+            assert_eq!(last[0].entry.action, "annex-a");
+            assert!(!last[0].entry.allowed);
+        }
+        let director = actor(&app, "director.demo").await;
+        assert!(app
+            .annex_a(Producer::Person(&director, &meta()), window)
+            .await
+            .is_ok());
+        assert!(app.annex_a(Producer::Operator, window).await.is_ok());
+    }
+}

@@ -1,0 +1,103 @@
+//! A child's record as the statutory returns and Ofsted's Annex A read it: the person's
+//! coded facts, every piece of work with its team and closure reason, the
+//! events, visits and allocations, and who provided each service when. The store reads these in bulk
+//! (`RecordTx::statutory_records`); `carebridge_returns::annex_a` turns them into the
+//! inspection lists. Names of children are not here: the returns identify children by
+//! their Carebridge id.
+
+use chrono::NaiveDate;
+
+use crate::casefile::events::Event;
+use crate::casefile::notes::Note;
+use crate::casework::ClosureReason;
+use crate::child::{Involvement, Sex};
+use crate::{ChildId, InvolvementId, Period};
+
+/// The person, as the returns code them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatutoryPerson {
+    /// Carebridge id (the returns' child identifier).
+    pub id: ChildId,
+    /// Sex.
+    pub sex: Sex,
+    /// Date of birth (the expected date for an unborn child).
+    pub date_of_birth: NaiveDate,
+    /// Whether the child is not yet born.
+    pub unborn: bool,
+    /// DfE ethnicity code, if recorded.
+    pub ethnicity: Option<String>,
+    /// CIN census disability codes (`NONE` for no disability); empty when not recorded.
+    pub disabilities: Vec<String>,
+    /// Unaccompanied asylum-seeking child.
+    pub uasc: bool,
+}
+
+/// A piece of work with what the returns need beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatutoryWork {
+    /// The work.
+    pub work: Involvement,
+    /// The name of the team that holds it, if any.
+    pub team: Option<String>,
+    /// Why it was closed, if closed with a reason.
+    pub closure: Option<ClosureReason>,
+}
+
+/// One worker's spell on a piece of work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatutoryAllocation {
+    /// The work.
+    pub work: InvolvementId,
+    /// The worker's name.
+    pub worker: String,
+    /// The team they held it in.
+    pub team: String,
+    /// From when to when.
+    pub period: Period,
+}
+
+/// A child's record as the statutory returns read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatutoryRecord {
+    /// The person.
+    pub person: StatutoryPerson,
+    /// Every piece of work, earliest first.
+    pub work: Vec<StatutoryWork>,
+    /// Events in date order (without their author).
+    pub events: Vec<Event>,
+    /// Notes and visits in date order (without their text).
+    pub notes: Vec<Note>,
+    /// Allocations, earliest first.
+    pub allocations: Vec<StatutoryAllocation>,
+}
+
+/// Which organisation provided a service over a period, by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderPeriod {
+    /// The service.
+    pub service: crate::ServiceId,
+    /// When.
+    pub period: Period,
+    /// The provider's name.
+    pub provider: String,
+}
+
+/// The records of every child with work in a window, and who provided each service
+/// when: what the statutory returns are made from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StatutoryRecords {
+    /// The children, by id.
+    pub records: Vec<StatutoryRecord>,
+    /// Provision of every service, with the providers' names.
+    pub provision: Vec<ProviderPeriod>,
+}
+
+impl StatutoryRecords {
+    /// The organisation that provided `service` on `day`.
+    pub fn provider_on(&self, service: crate::ServiceId, day: NaiveDate) -> Option<&str> {
+        self.provision
+            .iter()
+            .find(|p| p.service == service && p.period.contains(day))
+            .map(|p| p.provider.as_str())
+    }
+}
