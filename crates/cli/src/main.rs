@@ -79,6 +79,9 @@ enum Command {
     /// Statutory returns: validate an SSDA903 return or a CIN census.
     #[command(subcommand)]
     Returns(returns::ReturnsCommand),
+    /// (`returns annex-a`, dispatched with the commands that open the database.)
+    #[command(skip)]
+    AnnexA(returns::AnnexAArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -113,8 +116,10 @@ enum AdminCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // Returns touch no database and have their own exit codes (0, 1 flagged, 2 unreadable).
+    // Returns touch no database and have their own exit codes (0, 1 flagged, 2
+    // unreadable), except Annex A, which is made from the records.
     let command = match cli.command {
+        Command::Returns(returns::ReturnsCommand::AnnexA(args)) => Command::AnnexA(args),
         Command::Returns(command) => return returns::run(command),
         command => command,
     };
@@ -165,6 +170,9 @@ fn main() -> ExitCode {
             }
             Command::Admin(AdminCommand::ResetPassword(args)) => {
                 commands::reset_password(db.database.as_deref(), &db.data_dir, args).await
+            }
+            Command::AnnexA(args) => {
+                returns::annex_a(db.database.as_deref(), &db.data_dir, args).await
             }
             Command::Returns(_) => Ok(()),
         }

@@ -31,6 +31,53 @@ pub enum ReturnsCommand {
     /// provider lists or the ONS postcode lookup) or `not-implemented` (for scripts).
     #[command(hide = true)]
     Rules(RulesArgs),
+    /// Ofsted's Annex A (ILACS lists 1 to 11) from the records, as an .xlsx workbook.
+    AnnexA(AnnexAArgs),
+}
+
+/// `returns annex-a`.
+#[derive(Debug, Args)]
+pub struct AnnexAArgs {
+    /// The window's last day (YYYY-MM-DD); default today.
+    #[arg(long)]
+    to: Option<chrono::NaiveDate>,
+    /// The window's first day (YYYY-MM-DD); default twelve months before the last.
+    #[arg(long)]
+    from: Option<chrono::NaiveDate>,
+    /// Where to write the workbook (.xlsx).
+    #[arg(long, value_name = "FILE.xlsx")]
+    out: PathBuf,
+}
+
+/// `returns annex-a`: reads the database (the operator's command, audited for every
+/// child listed) and writes the workbook.
+pub async fn annex_a(database: Option<&str>, data_dir: &Path, args: AnnexAArgs) -> Result<()> {
+    use carebridge_app::returns::Producer;
+    use carebridge_returns::annex_a::Window;
+
+    let (app, _) = crate::commands::open(database, data_dir).await?;
+    let to = args.to.unwrap_or_else(|| app.clock().today());
+    let window = match args.from {
+        Some(from) => Window::new(from, to).map_err(anyhow::Error::msg)?,
+        None => Window::twelve_months_to(to),
+    };
+    let made = app.annex_a(Producer::Operator, window).await?;
+    app.store().close().await;
+    std::fs::write(&args.out, &made.bytes)
+        .with_context(|| format!("{}: cannot write the workbook", args.out.display()))?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "Ofsted Annex A, {} to {}: {} children, written to {}",
+        window.from(),
+        window.to(),
+        made.annex.children().len(),
+        args.out.display()
+    )?;
+    for list in &made.annex.lists {
+        writeln!(out, "  List {:>2} {:<32} {:>6} rows", list.number, list.title, list.rows.len())?;
+    }
+    Ok(())
 }
 
 /// `returns rules`.
@@ -168,6 +215,8 @@ pub fn run(command: ReturnsCommand) -> ExitCode {
             write_generated(&args).map(|()| ExitCode::SUCCESS)
         }
         ReturnsCommand::Rules(args) => list_rules(&args).map(|()| ExitCode::SUCCESS),
+        // Reads the database: run by main with the others that do.
+        ReturnsCommand::AnnexA(_) => Ok(ExitCode::SUCCESS),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");

@@ -792,3 +792,35 @@ fn a_postgres_backup_restores_into_another_database_with_its_audit_log() {
         String::from_utf8_lossy(&run(&["audit", "head", "--database", &other]).stdout)
     );
 }
+
+#[test]
+#[rustfmt::skip]
+fn annex_a_is_written_from_the_records_and_every_child_on_it_audited() {
+    use calamine::{Reader, Xlsx};
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("db.sqlite").display());
+    let generated = run(&["demo", "generate", "--children", "120", "--today", "2026-11-23", "--database", &url]);
+    assert!(generated.status.success(), "{}", stderr(&generated));
+    let out = dir.path().join("annex-a.xlsx");
+    let made = run(&["returns", "annex-a", "--to", "2026-11-23", "--out", out.to_str().unwrap(), "--database", &url]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    let said = String::from_utf8_lossy(&made.stdout).into_owned();
+    assert!(said.starts_with("Ofsted Annex A, 2025-11-24 to 2026-11-23: "), "{said}");
+    let mut book = Xlsx::new(std::io::BufReader::new(std::fs::File::open(&out).unwrap())).unwrap();
+    assert_eq!(book.sheet_names().len(), 12);
+    // The rows said on the terminal are the rows in the workbook.
+    for n in 1..=11 {
+        let rows = book.worksheet_range(&format!("List {n}")).unwrap().height() - 1;
+        assert!(said.contains(&format!(" {rows:>6} rows")), "list {n}: {rows} rows; {said}");
+    }
+    let listed = scalar(&url, "SELECT COUNT(*) FROM audit_log WHERE action = 'annex-a-listed'");
+    assert!(said.contains(&format!(": {listed} children")), "{listed} audited; {said}");
+    assert!(listed > 0);
+
+    let backwards = run(&["returns", "annex-a", "--from", "2026-11-23", "--to", "2026-01-01", "--out", out.to_str().unwrap(), "--database", &url]);
+    assert_eq!(backwards.status.code(), Some(1));
+    assert!(stderr(&backwards).contains("ends (2026-01-01) before it starts (2026-11-23)"), "{}", stderr(&backwards));
+    let unwritable = run(&["returns", "annex-a", "--to", "2026-11-23", "--out", "/nonexistent/dir/a.xlsx", "--database", &url]);
+    assert_eq!(unwritable.status.code(), Some(1));
+    assert!(stderr(&unwritable).contains("/nonexistent/dir/a.xlsx: cannot write the workbook"), "{}", stderr(&unwritable));
+}

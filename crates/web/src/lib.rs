@@ -166,6 +166,10 @@ pub fn router(app: App, config: WebConfig) -> Router {
             get(pages::casefile::chronology_page),
         )
         .route("/due", get(pages::casefile::due_work))
+        .route(
+            "/returns/annex-a",
+            get(pages::annex_a::form).post(pages::annex_a::download),
+        )
         .route("/caseloads", get(pages::casework::mine))
         .route("/caseloads/staff/{id}", get(pages::casework::of_staff))
         .route("/caseloads/teams/{id}", get(pages::casework::of_team))

@@ -9,6 +9,7 @@ pub(crate) mod home;
 pub(crate) mod instruments;
 pub(crate) mod organisations;
 pub(crate) mod provision;
+pub(crate) mod annex_a;
 pub(crate) mod returns;
 pub(crate) mod sign_in;
 pub(crate) mod subject_access;
@@ -352,15 +353,16 @@ impl Pagination {
     }
 }
 
-/// Redirect after a successful POST (the GOV.UK post/redirect/get pattern).
 /// A CSV file to download.
 pub(crate) fn csv_download(file: &str, body: Vec<u8>) -> Response {
+    download(file, "text/csv; charset=utf-8", body)
+}
+
+/// A file to download, as `content_type`, under the name `file`.
+pub(crate) fn download(file: &str, content_type: &str, body: Vec<u8>) -> Response {
     (
         [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "text/csv; charset=utf-8".to_owned(),
-            ),
+            (axum::http::header::CONTENT_TYPE, content_type.to_owned()),
             (
                 axum::http::header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{file}\""),
@@ -371,6 +373,7 @@ pub(crate) fn csv_download(file: &str, body: Vec<u8>) -> Response {
         .into_response()
 }
 
+/// Redirect after a successful POST (the GOV.UK post/redirect/get pattern).
 pub(crate) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }

@@ -42,6 +42,8 @@ struct ReturnsPage {
     /// The files checked, with their sizes.
     files: Vec<(String, String)>,
     report: Option<Report>,
+    /// Whether the person may produce Annex A (the page links to it).
+    may_produce: bool,
 }
 
 impl ReturnsPage {
@@ -55,6 +57,11 @@ impl ReturnsPage {
             problems: Vec::new(),
             files: Vec::new(),
             report: None,
+            may_produce: carebridge_policy::decide(
+                &session.actor.subject(),
+                AuthorityAction::ProduceReturns,
+            )
+            .is_ok(),
         }
     }
 

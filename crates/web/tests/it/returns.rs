@@ -192,3 +192,92 @@ async fn an_analyst_checks_a_903_return_and_a_broken_census_is_named() {
     let refused = sw.get(server.url("/returns")).send().await.unwrap();
     assert_eq!(refused.status(), 403);
 }
+
+#[tokio::test]
+async fn an_analyst_downloads_annex_a_for_a_window_and_a_wrong_window_is_named() {
+    use calamine::{Reader, Xlsx};
+    let server = start(60).await;
+    let c = client();
+    sign_in(&server, &c, "analyst.demo").await;
+    let returns = get_text(&c, server.url("/returns")).await;
+    assert!(returns.contains("href=\"/returns/annex-a\""), "linked from Returns");
+    let form = get_text(&c, server.url("/returns/annex-a")).await;
+    let token = csrf_token(&form);
+    // The twelve months to today are filled in (the test clock's today).
+    let today = carebridge_testkit::today();
+    let from = today - chrono::Months::new(12) + chrono::Days::new(1);
+    use chrono::Datelike;
+    assert!(form.contains(&format!("name=\"to_year\" type=\"text\" inputmode=\"numeric\" value=\"{}\"", today.year())), "{form}");
+    assert!(form.contains(&format!("name=\"from_day\" type=\"text\" inputmode=\"numeric\" value=\"{}\"", from.day())), "{form}");
+
+    let fields = |from: (&str, &str, &str), to: (&str, &str, &str)| {
+        vec![
+            ("csrf_token", token.clone()),
+            ("from_day", from.0.to_owned()),
+            ("from_month", from.1.to_owned()),
+            ("from_year", from.2.to_owned()),
+            ("to_day", to.0.to_owned()),
+            ("to_month", to.1.to_owned()),
+            ("to_year", to.2.to_owned()),
+        ]
+    };
+    let response = c
+        .post(server.url("/returns/annex-a"))
+        .form(&fields(("1", "12", "2025"), ("30", "11", "2026")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let headers = response.headers().clone();
+    assert_eq!(
+        headers["content-disposition"],
+        "attachment; filename=\"annex-a-2025-12-01-to-2026-11-30.xlsx\""
+    );
+    assert_eq!(headers["cache-control"], "no-store");
+    let bytes = response.bytes().await.unwrap().to_vec();
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(book.sheet_names()[0], "About");
+    let about = book.worksheet_range("About").unwrap();
+    let text: Vec<String> = about
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()))
+        .collect();
+    let analyst = server.app.store().user_by_username("analyst.demo").await.unwrap().unwrap();
+    assert!(
+        text.iter().any(|t| t.ends_with(&format!(" by {}", analyst.display_name))),
+        "{text:?}"
+    );
+    assert!(text.iter().any(|t| t == "1 December 2025 to 30 November 2026 (both included)"));
+    let list = book.worksheet_range("List 8").unwrap();
+    let header: Vec<String> = list.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(header[5], "Unaccompanied Asylum Seeking Child (UASC) within the Last 12 Months (Y/N)");
+
+    // Not a date, and a window the wrong way round: the form again, each named.
+    for (sent, message) in [
+        (fields(("31", "2", "2026"), ("30", "11", "2026")), "The first day must be a real date"),
+        (fields(("1", "12", "2026"), ("30", "11", "2026")), "the window ends (2026-11-30) before it starts (2026-12-01)"),
+        (fields(("1", "1", "2024"), ("30", "11", "2026")), "Annex A covers at most twelve months"),
+        (fields(("", "", ""), ("30", "11", "2026")), "Enter the first day"),
+    ] {
+        let response = c.post(server.url("/returns/annex-a")).form(&sent).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 422);
+        let page = response.text().await.unwrap();
+        assert!(page.contains("There is a problem") && page.contains(message), "{message}: {page}");
+        assert!(page.contains("value=\"30\""), "values kept");
+    }
+
+    // A social worker is refused, and the refusal is in the audit log.
+    let c = client();
+    let page = sign_in(&server, &c, "sw.demo").await;
+    let token = csrf_token(&page);
+    let refused = c
+        .post(server.url("/returns/annex-a"))
+        .form(&[("csrf_token", token.as_str()), ("to_day", "30"), ("to_month", "11"), ("to_year", "2026"), ("from_day", "1"), ("from_month", "12"), ("from_year", "2025")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status().as_u16(), 403);
+    let sw = server.app.store().user_by_username("sw.demo").await.unwrap().unwrap();
+    let last = server.app.store().audit_of_user(sw.id, 1).await.unwrap();
+    assert_eq!((last[0].entry.action.as_str(), last[0].entry.allowed), ("annex-a", false));
+}
