@@ -46,8 +46,8 @@ async fn annex_a_lists_what_the_records_hold_and_audits_every_child_listed() {
         // List 1: every contact dated in the window, no other.
         let stored = read_behind_the_back(
             &db,
-            "SELECT CAST(child_id AS TEXT), occurred_on FROM case_events \
-             WHERE kind = 'contact' ORDER BY child_id, occurred_on, id",
+            "SELECT CAST(e.child_id AS TEXT) AS child, e.occurred_on FROM case_events e \
+             WHERE e.kind = 'contact' ORDER BY e.child_id, e.occurred_on, e.id",
         )
         .await
         .unwrap();
@@ -71,7 +71,11 @@ async fn annex_a_lists_what_the_records_hold_and_audits_every_child_listed() {
                 )
             })
             .collect();
-        assert!(!expected.is_empty(), "{}: the demo has contacts in the year", db.label);
+        assert!(
+            !expected.is_empty(),
+            "{}: the demo has contacts in the year",
+            db.label
+        );
         assert_eq!(listed, expected, "{}", db.label);
 
         // Lists 7 and 8: every protection plan and period of care with a day in the window.
@@ -124,7 +128,11 @@ async fn annex_a_lists_what_the_records_hold_and_audits_every_child_listed() {
                 assert!(!annex.children().contains(child), "{}", db.label);
             }
         }
-        assert!(quiet > 0, "{}: every demo child had work in the year", db.label);
+        assert!(
+            quiet > 0,
+            "{}: every demo child had work in the year",
+            db.label
+        );
 
         // Every child listed has the analyst's entry; the chain is whole.
         for child in annex.children() {
@@ -138,7 +146,9 @@ async fn annex_a_lists_what_the_records_hold_and_audits_every_child_listed() {
         }
         let summary = app.store().audit_of_user(analyst.user, 1).await.unwrap();
         assert!(
-            summary.iter().all(|e| e.entry.action.starts_with("annex-a")),
+            summary
+                .iter()
+                .all(|e| e.entry.action.starts_with("annex-a")),
             "{}",
             db.label
         );
@@ -170,7 +180,12 @@ async fn only_analysts_and_the_director_may_produce_annex_a_and_a_refusal_is_aud
                 db.label
             );
             let after = app.store().verify_audit(None).await.unwrap().entries;
-            assert_eq!(after, before + 1, "{}: {name}: one entry, the refusal", db.label);
+            assert_eq!(
+                after,
+                before + 1,
+                "{}: {name}: one entry, the refusal",
+                db.label
+            );
             let last = app.store().audit_of_user(who.user, 1).await.unwrap();
             assert_eq!(last[0].entry.action, "annex-a");
             assert!(!last[0].entry.allowed);

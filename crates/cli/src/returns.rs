@@ -75,7 +75,13 @@ pub async fn annex_a(database: Option<&str>, data_dir: &Path, args: AnnexAArgs) 
         args.out.display()
     )?;
     for list in &made.annex.lists {
-        writeln!(out, "  List {:>2} {:<32} {:>6} rows", list.number, list.title, list.rows.len())?;
+        writeln!(
+            out,
+            "  List {:>2} {:<32} {:>6} rows",
+            list.number,
+            list.title,
+            list.rows.len()
+        )?;
     }
     Ok(())
 }

@@ -131,14 +131,30 @@ pub(crate) fn reading_or_writing(access: &ChildAccess) -> Result<(), StoreError>
 /// separators are outside every value written here (ids, codes, ISO dates and the
 /// details' JSON of codes). A long record has hundreds of entries, and a row through
 /// sqlx costs far more than its few bytes.
-pub(crate) const EVENTS_BRIEF: &str = "string_agg(CAST(e.id AS TEXT) || '|' || CAST(e.involvement_id AS TEXT) || '|' || e.kind \
+const EVENTS_BRIEF: &str = "string_agg(CAST(e.id AS TEXT) || '|' || CAST(e.involvement_id AS TEXT) || '|' || e.kind \
      || '|' || e.occurred_on || '|' || e.details || '|' || e.recorded_at, ';' ORDER BY e.occurred_on, e.id)";
 
 /// A child's notes without their summary, text and author, likewise (over
 /// `case_notes n`), read back by [`notes_brief`].
-pub(crate) const NOTES_BRIEF: &str = "string_agg(CAST(n.id AS TEXT) || '|' || CAST(n.involvement_id AS TEXT) || '|' || n.kind \
+const NOTES_BRIEF: &str = "string_agg(CAST(n.id AS TEXT) || '|' || CAST(n.involvement_id AS TEXT) || '|' || n.kind \
      || '|' || n.occurred_on || '|' || COALESCE(CAST(n.child_seen AS TEXT), '') \
      || '|' || COALESCE(CAST(n.seen_alone AS TEXT), '') || '|' || n.recorded_at, ';' ORDER BY n.occurred_on, n.id)";
+
+/// The two queries that read the events and the notes of the children `children`
+/// (a subquery of ids) as one [`EVENTS_BRIEF`] / [`NOTES_BRIEF`] row per child, each
+/// with its `child_id` and `entries`.
+pub(crate) fn brief_queries(children: &str) -> [String; 2] {
+    [
+        format!(
+            "SELECT e.child_id, {EVENTS_BRIEF} AS entries FROM case_events e \
+             WHERE e.child_id IN ({children}) GROUP BY e.child_id"
+        ),
+        format!(
+            "SELECT n.child_id, {NOTES_BRIEF} AS entries FROM case_notes n \
+             WHERE n.child_id IN ({children}) GROUP BY n.child_id"
+        ),
+    ]
+}
 
 fn brief_entry_error(what: &'static str) -> StoreError {
     StoreError::Corrupt {
@@ -638,6 +654,7 @@ impl Store {
             "SELECT w.child_id FROM involvements w WHERE {}",
             open_work("w")
         );
+        let [events, notes] = brief_queries(&open_children);
         let queries = [
             format!(
                 "SELECT c.id, c.given_name, c.family_name, c.sex, c.date_of_birth FROM children c \
@@ -647,14 +664,8 @@ impl Store {
                 "SELECT id, child_id, service_id, team_id, kind, starts_on, ends_on FROM involvements \
                  WHERE child_id IN ({open_children}) ORDER BY child_id, starts_on, id"
             ),
-            format!(
-                "SELECT e.child_id, {EVENTS_BRIEF} AS entries FROM case_events e \
-                 WHERE e.child_id IN ({open_children}) GROUP BY e.child_id"
-            ),
-            format!(
-                "SELECT n.child_id, {NOTES_BRIEF} AS entries FROM case_notes n \
-                 WHERE n.child_id IN ({open_children}) GROUP BY n.child_id"
-            ),
+            events,
+            notes,
             format!(
                 "SELECT a.involvement_id, a.staff_id FROM allocations a \
                  JOIN involvements i ON i.id = a.involvement_id \

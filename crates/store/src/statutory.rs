@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use crate::casefile::{events_brief, notes_brief, EVENTS_BRIEF, NOTES_BRIEF};
+use crate::casefile::{brief_queries, events_brief, notes_brief};
 use crate::children::involvement;
 use crate::records::Params;
 use crate::rows::{corrupt, date, date_text, opt_date};
@@ -66,6 +66,7 @@ impl RecordTx {
             "SELECT w.child_id FROM involvements w \
              WHERE w.starts_on <= {to} AND (w.ends_on IS NULL OR w.ends_on >= {from})"
         );
+        let [events, notes] = brief_queries(&children);
         let queries = [
             format!(
                 "SELECT c.id, c.sex, c.date_of_birth, c.expected_date_of_birth, c.ethnicity, \
@@ -77,14 +78,8 @@ impl RecordTx {
                  LEFT JOIN teams t ON t.id = i.team_id \
                  WHERE i.child_id IN ({children}) ORDER BY i.child_id, i.starts_on, i.id"
             ),
-            format!(
-                "SELECT e.child_id, {EVENTS_BRIEF} AS entries FROM case_events e \
-                 WHERE e.child_id IN ({children}) GROUP BY e.child_id"
-            ),
-            format!(
-                "SELECT n.child_id, {NOTES_BRIEF} AS entries FROM case_notes n \
-                 WHERE n.child_id IN ({children}) GROUP BY n.child_id"
-            ),
+            events,
+            notes,
             format!(
                 "SELECT i.child_id, a.involvement_id, s.given_name || ' ' || s.family_name AS worker, \
                  t.name AS team_name, a.starts_on, a.ends_on FROM allocations a \

@@ -504,12 +504,7 @@ impl<'a> Child<'a> {
     fn contacts(&self) -> Vec<Row> {
         self.events(EventKind::Contact)
             .filter(|e| self.window.contains(e.occurred_on))
-            .map(|e| {
-                self.person_row(vec![
-                    Cell::Date(e.occurred_on),
-                    source(e.detail("source")),
-                ])
-            })
+            .map(|e| self.person_row(vec![Cell::Date(e.occurred_on), source(e.detail("source"))]))
             .collect()
     }
 
@@ -673,9 +668,7 @@ impl<'a> Child<'a> {
                 .min_by_key(|c| c.occurred_on);
             let unnecessary = match icpc {
                 Some(_) => yes_no(false),
-                None if w.work.period.end().is_some_and(|e| e <= self.window.to()) => {
-                    yes_no(true)
-                }
+                None if w.work.period.end().is_some_and(|e| e <= self.window.to()) => yes_no(true),
                 None => Cell::Blank,
             };
             let on = s47.occurred_on;
@@ -709,8 +702,7 @@ impl<'a> Child<'a> {
             InvolvementKind::LookedAfter,
             InvolvementKind::DisabledChildren,
         ];
-        let open: Vec<&StatutoryWork> =
-            self.work(&needs).filter(|w| self.in_window(w)).collect();
+        let open: Vec<&StatutoryWork> = self.work(&needs).filter(|w| self.in_window(w)).collect();
         let Some(first) = open.iter().min_by_key(|w| w.work.period.start()) else {
             return Vec::new();
         };
@@ -765,8 +757,7 @@ impl<'a> Child<'a> {
 
     /// List 7.
     fn protection_plans(&self) -> Vec<Row> {
-        let plans: Vec<&StatutoryWork> =
-            self.work(&[InvolvementKind::ChildProtection]).collect();
+        let plans: Vec<&StatutoryWork> = self.work(&[InvolvementKind::ChildProtection]).collect();
         plans
             .iter()
             .filter(|w| self.in_window(w))
@@ -835,10 +826,14 @@ impl<'a> Child<'a> {
                 let day = self.last_day(w);
                 let again = periods.iter().any(|p| {
                     p.work.id != id
-                        && p.work.period.end().is_some_and(|e| e < start && e >= year_before(start))
+                        && p.work
+                            .period
+                            .end()
+                            .is_some_and(|e| e < start && e >= year_before(start))
                 });
                 let status = self.latest(id, EventKind::LegalStatus, day);
-                let placements: Vec<&Event> = self.events_of(id, EventKind::PlacementStarted).collect();
+                let placements: Vec<&Event> =
+                    self.events_of(id, EventKind::PlacementStarted).collect();
                 let placement = placements
                     .iter()
                     .filter(|e| e.occurred_on <= day)
@@ -848,12 +843,15 @@ impl<'a> Child<'a> {
                     .enumerate()
                     .filter(|(i, p)| {
                         let ends = placements.get(i + 1).map(|n| n.occurred_on);
-                        self.window.overlaps(p.occurred_on, ends.or(w.work.period.end()))
+                        self.window
+                            .overlaps(p.occurred_on, ends.or(w.work.period.end()))
                     })
                     .count();
                 let missing = |code: &str| {
                     self.events_of(id, EventKind::Missing)
-                        .filter(|e| self.window.contains(e.occurred_on) && e.detail("missing") == Some(code))
+                        .filter(|e| {
+                            self.window.contains(e.occurred_on) && e.detail("missing") == Some(code)
+                        })
                         .count()
                 };
                 let [team, worker] = self.allocated(w);
@@ -875,7 +873,9 @@ impl<'a> Child<'a> {
                         self.record
                             .notes
                             .iter()
-                            .filter(|n| n.involvement == id && n.is_visit_seen() && n.occurred_on <= day)
+                            .filter(|n| {
+                                n.involvement == id && n.is_visit_seen() && n.occurred_on <= day
+                            })
                             .map(|n| n.occurred_on)
                             .max(),
                     ),
@@ -921,7 +921,9 @@ impl<'a> Child<'a> {
             .map(|w| {
                 let id = w.work.id;
                 let day = self.last_day(w);
-                let age = day.years_since(self.record.person.date_of_birth).unwrap_or(0);
+                let age = day
+                    .years_since(self.record.person.date_of_birth)
+                    .unwrap_or(0);
                 let eligibility = if age >= 18 {
                     "b) Former relevant child"
                 } else {
@@ -988,7 +990,9 @@ impl<'a> Child<'a> {
                     .min();
                 let placed = self
                     .events_of(id, EventKind::PlacementStarted)
-                    .filter(|e| e.occurred_on >= decision.occurred_on && e.occurred_on <= self.window.to())
+                    .filter(|e| {
+                        e.occurred_on >= decision.occurred_on && e.occurred_on <= self.window.to()
+                    })
                     .filter(|e| e.detail("place").is_some_and(|p| p.starts_with('A')))
                     .map(|e| e.occurred_on)
                     .min();

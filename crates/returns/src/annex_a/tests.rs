@@ -60,7 +60,11 @@ impl Building {
             work: Involvement {
                 id,
                 child: self.record.person.id,
-                service: ServiceId(if kind == InvolvementKind::EarlyHelp { 2 } else { 1 }),
+                service: ServiceId(if kind == InvolvementKind::EarlyHelp {
+                    2
+                } else {
+                    1
+                }),
                 team: None,
                 kind,
                 period: Period::new("work", d(from), to.map(d)).expect("a period"),
@@ -84,7 +88,10 @@ impl Building {
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                 .collect::<BTreeMap<_, _>>(),
             recorded_by: String::new(),
-            recorded_at: Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).single().expect("an instant"),
+            recorded_at: Utc
+                .with_ymd_and_hms(2026, 1, 1, 9, 0, 0)
+                .single()
+                .expect("an instant"),
         });
         self.record.events.sort_by_key(|e| (e.occurred_on, e.id));
     }
@@ -102,7 +109,10 @@ impl Building {
             summary: String::new(),
             body: String::new(),
             recorded_by: String::new(),
-            recorded_at: Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).single().expect("an instant"),
+            recorded_at: Utc
+                .with_ymd_and_hms(2026, 1, 1, 9, 0, 0)
+                .single()
+                .expect("an instant"),
         });
         self.record.notes.sort_by_key(|n| (n.occurred_on, n.id));
     }
@@ -147,7 +157,7 @@ fn texts(list: &List) -> Vec<Vec<String>> {
         .collect()
 }
 
-fn column<'l>(list: &'l List, name: &str) -> Vec<String> {
+fn column(list: &List, name: &str) -> Vec<String> {
     list.rows
         .iter()
         .map(|r| list.cell(r, name).map(Cell::text).unwrap_or_default())
@@ -159,9 +169,18 @@ fn a_window_is_at_most_twelve_months_and_ends_on_or_after_it_starts() {
     let w = window();
     assert_eq!((w.from(), w.to()), (d("2025-12-01"), d("2026-11-30")));
     assert!(Window::new(d("2026-01-02"), d("2026-01-01")).is_err());
-    assert!(Window::new(d("2025-01-01"), d("2026-01-01")).is_ok(), "366 days");
-    assert!(Window::new(d("2025-01-01"), d("2026-01-02")).is_err(), "367 days");
-    assert!(Window::new(d("2026-01-01"), d("2026-01-01")).is_ok(), "one day");
+    assert!(
+        Window::new(d("2025-01-01"), d("2026-01-01")).is_ok(),
+        "366 days"
+    );
+    assert!(
+        Window::new(d("2025-01-01"), d("2026-01-02")).is_err(),
+        "367 days"
+    );
+    assert!(
+        Window::new(d("2026-01-01"), d("2026-01-01")).is_ok(),
+        "one day"
+    );
 }
 
 #[test]
@@ -199,8 +218,24 @@ fn contacts_are_those_dated_in_the_window_with_their_source() {
     assert_eq!(
         texts(list),
         vec![
-            vec!["7", "b) Female", "a) WBRI", "15/06/2014", "12", "01/12/2025", "q) 6: Police"],
-            vec!["7", "b) Female", "a) WBRI", "15/06/2014", "12", "30/11/2026", "e) 2A: Schools"],
+            vec![
+                "7",
+                "b) Female",
+                "a) WBRI",
+                "15/06/2014",
+                "12",
+                "01/12/2025",
+                "q) 6: Police"
+            ],
+            vec![
+                "7",
+                "b) Female",
+                "a) WBRI",
+                "15/06/2014",
+                "12",
+                "30/11/2026",
+                "e) 2A: Schools"
+            ],
         ]
     );
 }
@@ -211,18 +246,34 @@ fn a_referral_counts_the_referrals_of_the_twelve_months_up_to_it() {
     let old = c.work(InvolvementKind::Referral, "2025-03-01", Some("2025-03-05"));
     let recent = c.work(InvolvementKind::Referral, "2025-06-01", Some("2025-06-03"));
     let now = c.work(InvolvementKind::Referral, "2026-05-20", None);
-    c.event(now, EventKind::ReferralDecision, "2026-05-21", &[("nfa", "N")]);
-    c.event(recent, EventKind::ReferralDecision, "2025-06-02", &[("nfa", "Y")]);
+    c.event(
+        now,
+        EventKind::ReferralDecision,
+        "2026-05-21",
+        &[("nfa", "N")],
+    );
+    c.event(
+        recent,
+        EventKind::ReferralDecision,
+        "2025-06-02",
+        &[("nfa", "Y")],
+    );
     c.allocate(now, "Amira Okafor", "2026-05-21", None);
     let _ = old;
     let annex = build(&records(vec![c]), window());
     let list = annex.list(3).expect("list 3");
     assert_eq!(column(list, "Date of referral"), vec!["20/05/2026"]);
-    assert_eq!(column(list, "Number of Referrals in Last 12 Months"), vec!["2"]);
+    assert_eq!(
+        column(list, "Number of Referrals in Last 12 Months"),
+        vec!["2"]
+    );
     assert_eq!(column(list, "Referral NFA?"), vec!["b) No"]);
     assert_eq!(column(list, "Referral Source"), vec!["u) 10: Unknown"]);
     assert_eq!(column(list, "Allocated Worker"), vec!["Amira Okafor"]);
-    assert_eq!(column(list, "Allocated Team"), vec!["Child Protection Team 2"]);
+    assert_eq!(
+        column(list, "Allocated Team"),
+        vec!["Child Protection Team 2"]
+    );
 }
 
 #[test]
@@ -238,7 +289,11 @@ fn the_organisation_completing_early_help_is_the_provider_on_the_day() {
     let list = annex.list(2).expect("list 2");
     assert_eq!(
         column(list, "Organisation completing assessment"),
-        vec!["Northmoor Council", "Northmoor Children's Trust", "Northmoor Children's Trust"]
+        vec![
+            "Northmoor Council",
+            "Northmoor Children's Trust",
+            "Northmoor Children's Trust"
+        ]
     );
     assert_eq!(
         column(list, "Assessment completion date"),
@@ -250,18 +305,46 @@ fn the_organisation_completing_early_help_is_the_provider_on_the_day() {
 fn an_enquiry_without_a_conference_is_unnecessary_only_once_the_work_is_closed() {
     let mut c = child(10);
     let met = c.work(InvolvementKind::ChildProtection, "2026-01-05", None);
-    c.event(met, EventKind::StrategyDiscussion, "2026-01-05", &[("s47", "Y")]);
-    c.event(met, EventKind::InitialConference, "2026-01-20", &[("plan", "Y"), ("category", "NEG")]);
+    c.event(
+        met,
+        EventKind::StrategyDiscussion,
+        "2026-01-05",
+        &[("s47", "Y")],
+    );
+    c.event(
+        met,
+        EventKind::InitialConference,
+        "2026-01-20",
+        &[("plan", "Y"), ("category", "NEG")],
+    );
     let mut e = child(11);
     let closed = e.work(InvolvementKind::Referral, "2026-02-01", Some("2026-02-20"));
-    e.event(closed, EventKind::StrategyDiscussion, "2026-02-02", &[("s47", "Y")]);
+    e.event(
+        closed,
+        EventKind::StrategyDiscussion,
+        "2026-02-02",
+        &[("s47", "Y")],
+    );
     let open = e.work(InvolvementKind::Referral, "2026-11-10", None);
-    e.event(open, EventKind::StrategyDiscussion, "2026-11-11", &[("s47", "Y")]);
-    e.event(open, EventKind::StrategyDiscussion, "2026-11-12", &[("s47", "N")]);
+    e.event(
+        open,
+        EventKind::StrategyDiscussion,
+        "2026-11-11",
+        &[("s47", "Y")],
+    );
+    e.event(
+        open,
+        EventKind::StrategyDiscussion,
+        "2026-11-12",
+        &[("s47", "N")],
+    );
     let annex = build(&records(vec![c, e]), window());
     let list = annex.list(5).expect("list 5");
     assert_eq!(
-        column(list, "Was an Initial Child Protection Conference deemed unnecessary?"),
+        column(
+            list,
+            "Was an Initial Child Protection Conference deemed unnecessary?"
+        ),
         vec!["b) No", "a) Yes", ""]
     );
     assert_eq!(
@@ -277,23 +360,56 @@ fn an_enquiry_without_a_conference_is_unnecessary_only_once_the_work_is_closed()
 #[test]
 fn a_protection_plan_starts_at_its_conference_and_counts_earlier_plans() {
     let mut c = child(12);
-    c.work(InvolvementKind::ChildProtection, "2022-01-01", Some("2022-09-01"));
+    c.work(
+        InvolvementKind::ChildProtection,
+        "2022-01-01",
+        Some("2022-09-01"),
+    );
     let plan = c.work(InvolvementKind::ChildProtection, "2026-02-01", None);
-    c.event(plan, EventKind::StrategyDiscussion, "2026-02-01", &[("s47", "Y")]);
-    c.event(plan, EventKind::InitialConference, "2026-02-14", &[("plan", "Y"), ("category", "EMO")]);
+    c.event(
+        plan,
+        EventKind::StrategyDiscussion,
+        "2026-02-01",
+        &[("s47", "Y")],
+    );
+    c.event(
+        plan,
+        EventKind::InitialConference,
+        "2026-02-14",
+        &[("plan", "Y"), ("category", "EMO")],
+    );
     c.event(plan, EventKind::ReviewConference, "2026-05-12", &[]);
     c.visit(plan, "2026-11-20", true);
     c.visit(plan, "2026-12-02", false);
-    let la = c.work(InvolvementKind::LookedAfter, "2026-08-01", Some("2026-08-02"));
+    let la = c.work(
+        InvolvementKind::LookedAfter,
+        "2026-08-01",
+        Some("2026-08-02"),
+    );
     c.event(la, EventKind::LegalStatus, "2026-08-01", &[("ls", "L2")]);
     let annex = build(&records(vec![c]), window());
     let list = annex.list(7).expect("list 7");
-    assert_eq!(column(list, "Child Protection Plan Start Date"), vec!["14/02/2026"]);
-    assert_eq!(column(list, "Initial Category of Abuse"), vec!["d) Emotional abuse"]);
-    assert_eq!(column(list, "Date of the Last Statutory Visit"), vec!["20/11/2026"]);
+    assert_eq!(
+        column(list, "Child Protection Plan Start Date"),
+        vec!["14/02/2026"]
+    );
+    assert_eq!(
+        column(list, "Initial Category of Abuse"),
+        vec!["d) Emotional abuse"]
+    );
+    assert_eq!(
+        column(list, "Date of the Last Statutory Visit"),
+        vec!["20/11/2026"]
+    );
     assert_eq!(column(list, "Was the Child Seen Alone?"), vec!["a) Yes"]);
-    assert_eq!(column(list, "Date of latest review conference"), vec!["12/05/2026"]);
-    assert_eq!(column(list, "Number of Previous Child Protection Plans"), vec!["1"]);
+    assert_eq!(
+        column(list, "Date of latest review conference"),
+        vec!["12/05/2026"]
+    );
+    assert_eq!(
+        column(list, "Number of Previous Child Protection Plans"),
+        vec!["1"]
+    );
     assert_eq!(
         column(
             list,
@@ -302,7 +418,10 @@ fn a_protection_plan_starts_at_its_conference_and_counts_earlier_plans() {
         vec!["Y"]
     );
     let in_need = annex.list(6).expect("list 6");
-    assert_eq!(column(in_need, "Case Status"), vec!["b) Child Protection plan"]);
+    assert_eq!(
+        column(in_need, "Case Status"),
+        vec!["b) Child Protection plan"]
+    );
     assert_eq!(column(in_need, "CIN Start Date"), vec!["01/02/2026"]);
 }
 
@@ -313,8 +432,18 @@ fn a_period_of_care_shows_its_legal_status_placements_and_checks_on_the_last_day
     c.event(care, EventKind::LegalStatus, "2025-06-01", &[("ls", "V2")]);
     c.event(care, EventKind::LegalStatus, "2026-02-10", &[("ls", "C1")]);
     c.event(care, EventKind::LegalStatus, "2026-12-10", &[("ls", "C2")]);
-    c.event(care, EventKind::PlacementStarted, "2025-06-01", &[("place", "U6")]);
-    c.event(care, EventKind::PlacementStarted, "2026-03-01", &[("place", "K2")]);
+    c.event(
+        care,
+        EventKind::PlacementStarted,
+        "2025-06-01",
+        &[("place", "U6")],
+    );
+    c.event(
+        care,
+        EventKind::PlacementStarted,
+        "2026-03-01",
+        &[("place", "K2")],
+    );
     c.event(care, EventKind::HealthAssessment, "2026-06-30", &[]);
     c.event(care, EventKind::Missing, "2026-04-02", &[("missing", "M")]);
     c.event(care, EventKind::Missing, "2026-04-09", &[("missing", "M")]);
@@ -323,10 +452,19 @@ fn a_period_of_care_shows_its_legal_status_placements_and_checks_on_the_last_day
     let annex = build(&records(vec![c]), window());
     let list = annex.list(8).expect("list 8");
     assert_eq!(column(list, "Child's Legal Status"), vec!["C1: ICO"]);
-    assert_eq!(column(list, "Start date of current legal status"), vec!["10/02/2026"]);
-    assert_eq!(column(list, "Number of Placements in the Last 12 months"), vec!["2"]);
+    assert_eq!(
+        column(list, "Start date of current legal status"),
+        vec!["10/02/2026"]
+    );
+    assert_eq!(
+        column(list, "Number of Placements in the Last 12 months"),
+        vec!["2"]
+    );
     assert_eq!(column(list, "Placement Type"), vec!["K2: Children's home"]);
-    assert_eq!(column(list, "Date of Last Health Assessment"), vec!["30/06/2026"]);
+    assert_eq!(
+        column(list, "Date of Last Health Assessment"),
+        vec!["30/06/2026"]
+    );
     assert_eq!(
         column(list, "Number of Episodes the Child has been 'Missing' from their Placement in the last 12 months"),
         vec!["2"]
@@ -337,17 +475,32 @@ fn a_period_of_care_shows_its_legal_status_placements_and_checks_on_the_last_day
     );
     let adoption = annex.list(10).expect("list 10");
     assert_eq!(
-        column(adoption, "Date of Decision that Child Should be Placed for Adoption"),
+        column(
+            adoption,
+            "Date of Decision that Child Should be Placed for Adoption"
+        ),
         vec!["01/07/2026"]
     );
-    assert_eq!(annex.children().into_iter().collect::<Vec<_>>(), vec![ChildId(13)]);
+    assert_eq!(
+        annex.children().into_iter().collect::<Vec<_>>(),
+        vec![ChildId(13)]
+    );
 }
 
 #[test]
 fn work_outside_the_window_lists_nobody() {
     let mut c = child(14);
-    let before = c.work(InvolvementKind::ChildProtection, "2024-01-01", Some("2025-11-30"));
-    c.event(before, EventKind::StrategyDiscussion, "2024-01-01", &[("s47", "Y")]);
+    let before = c.work(
+        InvolvementKind::ChildProtection,
+        "2024-01-01",
+        Some("2025-11-30"),
+    );
+    c.event(
+        before,
+        EventKind::StrategyDiscussion,
+        "2024-01-01",
+        &[("s47", "Y")],
+    );
     let after = c.work(InvolvementKind::LookedAfter, "2026-12-01", None);
     c.event(after, EventKind::LegalStatus, "2026-12-01", &[("ls", "C1")]);
     let annex = build(&records(vec![c]), window());
@@ -364,24 +517,50 @@ fn the_workbook_has_an_about_sheet_then_each_list_with_its_columns_and_dates() {
     let produced = Produced {
         authority: "Northmoor Council".to_owned(),
         by: "Priya Analyst".to_owned(),
-        at: Utc.with_ymd_and_hms(2026, 12, 1, 10, 30, 0).single().expect("an instant"),
+        at: Utc
+            .with_ymd_and_hms(2026, 12, 1, 10, 30, 0)
+            .single()
+            .expect("an instant"),
     };
     let bytes = write(&annex, &produced).expect("a workbook");
-    assert_eq!(bytes, write(&annex, &produced).expect("again"), "same bytes twice");
+    assert_eq!(
+        bytes,
+        write(&annex, &produced).expect("again"),
+        "same bytes twice"
+    );
     let mut book = Xlsx::new(std::io::Cursor::new(bytes)).expect("an xlsx");
     let names = book.sheet_names();
     let mut expected = vec!["About".to_owned()];
     expected.extend((1..=11).map(|n| format!("List {n}")));
     assert_eq!(names, expected);
     let list = book.worksheet_range("List 1").expect("list 1");
-    let header: Vec<String> = list.rows().next().expect("a header").iter().map(|c| c.to_string()).collect();
-    assert_eq!(header, COLUMNS[0].iter().map(|c| (*c).to_owned()).collect::<Vec<_>>());
+    let header: Vec<String> = list
+        .rows()
+        .next()
+        .expect("a header")
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(
+        header,
+        COLUMNS[0]
+            .iter()
+            .map(|c| (*c).to_owned())
+            .collect::<Vec<_>>()
+    );
     let row: Vec<&Data> = list.rows().nth(1).expect("a row").iter().collect();
     assert_eq!(row[0], &Data::String("15".to_owned()));
     assert!(matches!(row[5], Data::DateTime(_)), "{:?}", row[5]);
     assert_eq!(row[5].as_date(), Some(d("2026-01-01")));
     assert_eq!(row[6], &Data::String("k) 3E: Health services".to_owned()));
     let about = book.worksheet_range("About").expect("about");
-    let text: Vec<String> = about.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
-    assert!(text.iter().any(|t| t.contains("1 December 2025 to 30 November 2026")), "{text:?}");
+    let text: Vec<String> = about
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()))
+        .collect();
+    assert!(
+        text.iter()
+            .any(|t| t.contains("1 December 2025 to 30 November 2026")),
+        "{text:?}"
+    );
 }

@@ -22,7 +22,8 @@ pub struct Produced {
 
 fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
     let year = u16::try_from(d.year()).map_err(|_| XlsxError::DateTimeRangeError(d.to_string()))?;
-    let month = u8::try_from(d.month()).map_err(|_| XlsxError::DateTimeRangeError(d.to_string()))?;
+    let month =
+        u8::try_from(d.month()).map_err(|_| XlsxError::DateTimeRangeError(d.to_string()))?;
     let day = u8::try_from(d.day()).map_err(|_| XlsxError::DateTimeRangeError(d.to_string()))?;
     ExcelDateTime::from_ymd(year, month, day)
 }
@@ -45,7 +46,9 @@ pub fn write(annex: &AnnexA, produced: &Produced) -> Result<Vec<u8>, XlsxError> 
     let bold = Format::new().set_bold();
     let heading = Format::new().set_bold().set_font_size(14);
     let dated = Format::new().set_num_format("dd/mm/yyyy");
-    let wrapped = Format::new().set_text_wrap().set_align(rust_xlsxwriter::FormatAlign::Top);
+    let wrapped = Format::new()
+        .set_text_wrap()
+        .set_align(rust_xlsxwriter::FormatAlign::Top);
 
     let about = workbook.add_worksheet();
     about.set_name("About")?;
@@ -64,7 +67,11 @@ pub fn write(annex: &AnnexA, produced: &Produced) -> Result<Vec<u8>, XlsxError> 
         ),
         (
             "Produced",
-            format!("{} by {}", produced.at.format("%-d %B %Y at %H:%M UTC"), produced.by),
+            format!(
+                "{} by {}",
+                produced.at.format("%-d %B %Y at %H:%M UTC"),
+                produced.by
+            ),
         ),
         (
             "Children",
@@ -83,12 +90,7 @@ pub fn write(annex: &AnnexA, produced: &Produced) -> Result<Vec<u8>, XlsxError> 
     row += 1;
     for list in &annex.lists {
         let note = NOTES.get(list.number - 1).copied().unwrap_or("");
-        about.write_string_with_format(
-            row,
-            0,
-            format!("List {}", list.number),
-            &bold,
-        )?;
+        about.write_string_with_format(row, 0, format!("List {}", list.number), &bold)?;
         about.write_string_with_format(
             row,
             1,

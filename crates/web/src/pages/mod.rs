@@ -1,6 +1,7 @@
 //! Page handlers and the pieces every page shares: the chrome (navigation, who is
 //! signed in), the "as at" date control and pagination.
 
+pub(crate) mod annex_a;
 pub(crate) mod casefile;
 pub(crate) mod casework;
 pub(crate) mod children;
@@ -9,7 +10,6 @@ pub(crate) mod home;
 pub(crate) mod instruments;
 pub(crate) mod organisations;
 pub(crate) mod provision;
-pub(crate) mod annex_a;
 pub(crate) mod returns;
 pub(crate) mod sign_in;
 pub(crate) mod subject_access;

@@ -1011,4 +1011,21 @@ async fn an_analyst_uploads_a_return_and_reads_the_errors_by_rule() {
     first.click().await.unwrap();
     b.assert_accessible("the report with a rule's rows open")
         .await;
+
+    // Annex A: the form, a wrong window named on it.
+    b.client
+        .find(Locator::LinkText(
+            "produce Ofsted's Annex A lists from the records",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(b.path().await, "/returns/annex-a");
+    b.assert_accessible("the Annex A form").await;
+    b.fill("from_year", "2030").await;
+    b.click_button("Download Annex A (.xlsx)").await;
+    assert!(b.error_summary().await.contains("before it starts"));
+    b.assert_accessible("the Annex A form with errors").await;
 }

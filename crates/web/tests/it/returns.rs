@@ -200,15 +200,30 @@ async fn an_analyst_downloads_annex_a_for_a_window_and_a_wrong_window_is_named()
     let c = client();
     sign_in(&server, &c, "analyst.demo").await;
     let returns = get_text(&c, server.url("/returns")).await;
-    assert!(returns.contains("href=\"/returns/annex-a\""), "linked from Returns");
+    assert!(
+        returns.contains("href=\"/returns/annex-a\""),
+        "linked from Returns"
+    );
     let form = get_text(&c, server.url("/returns/annex-a")).await;
     let token = csrf_token(&form);
     // The twelve months to today are filled in (the test clock's today).
     let today = carebridge_testkit::today();
     let from = today - chrono::Months::new(12) + chrono::Days::new(1);
     use chrono::Datelike;
-    assert!(form.contains(&format!("name=\"to_year\" type=\"text\" inputmode=\"numeric\" value=\"{}\"", today.year())), "{form}");
-    assert!(form.contains(&format!("name=\"from_day\" type=\"text\" inputmode=\"numeric\" value=\"{}\"", from.day())), "{form}");
+    assert!(
+        form.contains(&format!(
+            "name=\"to_year\" type=\"text\" inputmode=\"numeric\" value=\"{}\"",
+            today.year()
+        )),
+        "{form}"
+    );
+    assert!(
+        form.contains(&format!(
+            "name=\"from_day\" type=\"text\" inputmode=\"numeric\" value=\"{}\"",
+            from.day()
+        )),
+        "{form}"
+    );
 
     let fields = |from: (&str, &str, &str), to: (&str, &str, &str)| {
         vec![
@@ -242,27 +257,65 @@ async fn an_analyst_downloads_annex_a_for_a_window_and_a_wrong_window_is_named()
         .rows()
         .flat_map(|r| r.iter().map(|c| c.to_string()))
         .collect();
-    let analyst = server.app.store().user_by_username("analyst.demo").await.unwrap().unwrap();
+    let analyst = server
+        .app
+        .store()
+        .user_by_username("analyst.demo")
+        .await
+        .unwrap()
+        .unwrap();
     assert!(
-        text.iter().any(|t| t.ends_with(&format!(" by {}", analyst.display_name))),
+        text.iter()
+            .any(|t| t.ends_with(&format!(" by {}", analyst.display_name))),
         "{text:?}"
     );
-    assert!(text.iter().any(|t| t == "1 December 2025 to 30 November 2026 (both included)"));
+    assert!(text
+        .iter()
+        .any(|t| t == "1 December 2025 to 30 November 2026 (both included)"));
     let list = book.worksheet_range("List 8").unwrap();
-    let header: Vec<String> = list.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
-    assert_eq!(header[5], "Unaccompanied Asylum Seeking Child (UASC) within the Last 12 Months (Y/N)");
+    let header: Vec<String> = list
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(
+        header[5],
+        "Unaccompanied Asylum Seeking Child (UASC) within the Last 12 Months (Y/N)"
+    );
 
     // Not a date, and a window the wrong way round: the form again, each named.
     for (sent, message) in [
-        (fields(("31", "2", "2026"), ("30", "11", "2026")), "The first day must be a real date"),
-        (fields(("1", "12", "2026"), ("30", "11", "2026")), "the window ends (2026-11-30) before it starts (2026-12-01)"),
-        (fields(("1", "1", "2024"), ("30", "11", "2026")), "Annex A covers at most twelve months"),
-        (fields(("", "", ""), ("30", "11", "2026")), "Enter the first day"),
+        (
+            fields(("31", "2", "2026"), ("30", "11", "2026")),
+            "The first day must be a real date",
+        ),
+        (
+            fields(("1", "12", "2026"), ("30", "11", "2026")),
+            "the window ends (2026-11-30) before it starts (2026-12-01)",
+        ),
+        (
+            fields(("1", "1", "2024"), ("30", "11", "2026")),
+            "Annex A covers at most twelve months",
+        ),
+        (
+            fields(("", "", ""), ("30", "11", "2026")),
+            "Enter the first day",
+        ),
     ] {
-        let response = c.post(server.url("/returns/annex-a")).form(&sent).send().await.unwrap();
+        let response = c
+            .post(server.url("/returns/annex-a"))
+            .form(&sent)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status().as_u16(), 422);
         let page = response.text().await.unwrap();
-        assert!(page.contains("There is a problem") && page.contains(message), "{message}: {page}");
+        assert!(
+            page.contains("There is a problem") && page.contains(message),
+            "{message}: {page}"
+        );
         assert!(page.contains("value=\"30\""), "values kept");
     }
 
@@ -272,12 +325,29 @@ async fn an_analyst_downloads_annex_a_for_a_window_and_a_wrong_window_is_named()
     let token = csrf_token(&page);
     let refused = c
         .post(server.url("/returns/annex-a"))
-        .form(&[("csrf_token", token.as_str()), ("to_day", "30"), ("to_month", "11"), ("to_year", "2026"), ("from_day", "1"), ("from_month", "12"), ("from_year", "2025")])
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("to_day", "30"),
+            ("to_month", "11"),
+            ("to_year", "2026"),
+            ("from_day", "1"),
+            ("from_month", "12"),
+            ("from_year", "2025"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(refused.status().as_u16(), 403);
-    let sw = server.app.store().user_by_username("sw.demo").await.unwrap().unwrap();
+    let sw = server
+        .app
+        .store()
+        .user_by_username("sw.demo")
+        .await
+        .unwrap()
+        .unwrap();
     let last = server.app.store().audit_of_user(sw.id, 1).await.unwrap();
-    assert_eq!((last[0].entry.action.as_str(), last[0].entry.allowed), ("annex-a", false));
+    assert_eq!(
+        (last[0].entry.action.as_str(), last[0].entry.allowed),
+        ("annex-a", false)
+    );
 }
