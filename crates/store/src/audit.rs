@@ -181,13 +181,7 @@ pub(crate) async fn append_all(
     let postgres = conn.backend_name() == "PostgreSQL";
     let chunks: Vec<&[AuditEntry]> = stored.chunks(ENTRIES_PER_INSERT).collect();
     for (i, chunk) in chunks.iter().enumerate() {
-        let rows = (0..chunk.len())
-            .map(|r| {
-                let p = (1..=14).map(|c| format!("${}", r * 14 + c));
-                format!("({})", p.collect::<Vec<_>>().join(", "))
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
+        let (rows, values) = insert_rows(chunk);
         let insert = format!(
             "INSERT INTO audit_log (seq, at, user_id, username, employer_id, role, action, child_id, \
              decision, reason, request_id, client, prev_hash, hash) VALUES {rows}"
@@ -201,23 +195,11 @@ pub(crate) async fn append_all(
             insert
         };
         let mut query = sqlx::query(&sql);
-        for e in chunk.iter() {
-            let entry = &e.entry;
-            query = query
-                .bind(e.seq)
-                .bind(instant_text(entry.at))
-                .bind(entry.user.map(|u| u.0))
-                .bind(entry.username.clone())
-                .bind(entry.employer.map(|o| o.0))
-                .bind(entry.role.clone())
-                .bind(entry.action.clone())
-                .bind(entry.child.map(|c| c.0))
-                .bind(if entry.allowed { "allow" } else { "deny" })
-                .bind(entry.reason.clone())
-                .bind(entry.request_id.clone())
-                .bind(entry.client.clone())
-                .bind(e.prev_hash.clone())
-                .bind(e.hash.clone());
+        for value in values {
+            query = match value {
+                Bound::Int(v) => query.bind(v),
+                Bound::Text(v) => query.bind(v),
+            };
         }
         query.execute(&mut *conn).await?;
     }
@@ -228,6 +210,69 @@ pub(crate) async fn append_all(
             .await?;
     }
     Ok(stored)
+}
+
+/// A value bound to an audit insert.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Bound {
+    Int(Option<i64>),
+    Text(Option<String>),
+}
+
+/// The VALUES rows of an insert of `chunk` and the values they bind. The fields that
+/// describe the action (when, who, why, which request) are usually the same for every
+/// entry of a batch (a search's results): each is bound once, by the first row, and
+/// later rows with the same value name the same placeholder; only the sequence number,
+/// child and hashes are bound per row. Both backends allow a placeholder to appear
+/// more than once.
+fn insert_rows(chunk: &[AuditEntry]) -> (String, Vec<Bound>) {
+    let mut values: Vec<Bound> = Vec::new();
+    let mut first: Vec<(Bound, usize)> = Vec::new();
+    let mut rows = Vec::with_capacity(chunk.len());
+    for (r, e) in chunk.iter().enumerate() {
+        let entry = &e.entry;
+        let fields = [
+            Bound::Int(Some(e.seq)),
+            Bound::Text(Some(instant_text(entry.at))),
+            Bound::Int(entry.user.map(|u| u.0)),
+            Bound::Text(Some(entry.username.clone())),
+            Bound::Int(entry.employer.map(|o| o.0)),
+            Bound::Text(Some(entry.role.clone())),
+            Bound::Text(Some(entry.action.clone())),
+            Bound::Int(entry.child.map(|c| c.0)),
+            Bound::Text(Some(
+                if entry.allowed { "allow" } else { "deny" }.to_owned(),
+            )),
+            Bound::Text(Some(entry.reason.clone())),
+            Bound::Text(Some(entry.request_id.clone())),
+            Bound::Text(Some(entry.client.clone())),
+            Bound::Text(Some(e.prev_hash.clone())),
+            Bound::Text(Some(e.hash.clone())),
+        ];
+        let mut placeholders = Vec::with_capacity(fields.len());
+        for (c, value) in fields.into_iter().enumerate() {
+            // Sequence number, child and hashes differ from row to row.
+            let shared = !matches!(c, 0 | 7 | 12 | 13);
+            let reused = if shared && r > 0 {
+                first.get(c).filter(|(v, _)| *v == value).map(|(_, n)| *n)
+            } else {
+                None
+            };
+            let n = match reused {
+                Some(n) => n,
+                None => {
+                    values.push(value.clone());
+                    values.len()
+                }
+            };
+            if r == 0 {
+                first.push((value, n));
+            }
+            placeholders.push(format!("${n}"));
+        }
+        rows.push(format!("({})", placeholders.join(", ")));
+    }
+    (rows.join(", "), values)
 }
 
 pub(crate) const ENTRY_COLUMNS: &str = "seq, at, user_id, username, employer_id, role, action, \
@@ -901,6 +946,71 @@ impl Store {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    fn stored(seq: i64, child: i64, reason: &str) -> AuditEntry {
+        AuditEntry {
+            seq,
+            entry: NewAuditEntry {
+                at: DateTime::parse_from_rfc3339("2026-12-03T10:00:00Z")
+                    .unwrap()
+                    .with_timezone(&Utc),
+                user: Some(UserId(4)),
+                username: "director.demo".to_owned(),
+                employer: None,
+                role: "director".to_owned(),
+                action: "search-result".to_owned(),
+                child: Some(ChildId(child)),
+                allowed: true,
+                reason: reason.to_owned(),
+                request_id: "r1".to_owned(),
+                client: "192.0.2.1".to_owned(),
+            },
+            prev_hash: format!("prev{seq}"),
+            hash: format!("hash{seq}"),
+        }
+    }
+
+    /// Each row's fields, read back through the placeholders.
+    fn rows_bound(rows: &str, values: &[Bound]) -> Vec<Vec<Bound>> {
+        rows.trim_start_matches('(')
+            .trim_end_matches(')')
+            .split("), (")
+            .map(|row| {
+                row.split(", ")
+                    .map(|p| {
+                        let n: usize = p.trim_start_matches('$').parse().unwrap();
+                        values[n - 1].clone()
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_batchs_shared_fields_are_bound_once_and_every_row_reads_its_own_values() {
+        let same = [
+            stored(7, 1, "shown"),
+            stored(8, 2, "shown"),
+            stored(9, 3, "shown"),
+        ];
+        let (rows, values) = insert_rows(&same);
+        assert_eq!(values.len(), 14 + 2 * 4, "{rows}");
+        let bound = rows_bound(&rows, &values);
+        assert_eq!(bound.len(), 3);
+        for (row, e) in bound.iter().zip(&same) {
+            assert_eq!(row[0], Bound::Int(Some(e.seq)));
+            assert_eq!(row[7], Bound::Int(e.entry.child.map(|c| c.0)));
+            assert_eq!(row[9], Bound::Text(Some("shown".to_owned())));
+            assert_eq!(row[13], Bound::Text(Some(e.hash.clone())));
+        }
+        // A field that differs is bound for the row that has it.
+        let mixed = [stored(7, 1, "shown"), stored(8, 2, "other")];
+        let (rows, values) = insert_rows(&mixed);
+        assert_eq!(values.len(), 14 + 4 + 1);
+        let bound = rows_bound(&rows, &values);
+        assert_eq!(bound[1][9], Bound::Text(Some("other".to_owned())));
+        assert_eq!(bound[0][9], Bound::Text(Some("shown".to_owned())));
+    }
 
     /// Rows as the server writes them in binary COPY format.
     fn encode(rows: &[Vec<Option<Vec<u8>>>]) -> Vec<u8> {

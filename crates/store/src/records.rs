@@ -606,7 +606,9 @@ impl RecordTx {
     /// family name; an identifier (Carebridge id, NHS number, UPN, postcode) finds by
     /// its key; words (and a date of birth) find names, current, previous and aliases,
     /// through the key table in three tiers (exact, phonetic, fuzzy), stopping once a
-    /// tier has found `limit`, then ranked by `carebridge_domain::search::rank_name`.
+    /// tier has found `limit` (one word: once any tier finds anyone; several: the fuzzy
+    /// tier only when the others found less than half of `limit`), then ranked by
+    /// `carebridge_domain::search::rank_name`.
     pub async fn search_children(
         &mut self,
         scope: &SearchScope,
@@ -695,6 +697,12 @@ impl RecordTx {
                     // exactly is the answer when there is any; looser tiers are for
                     // when there is none (a misspelling).
                     if children.len() >= limit_n || (words.len() == 1 && !children.is_empty()) {
+                        break;
+                    }
+                    // Several words spelt or sounding right for half a page: the fuzzy
+                    // tier (a shared three-letter start) would only add near-misses that
+                    // rank below every one of them, at the cost of the widest lookup.
+                    if tier == MatchTier::Phonetic && children.len() * 2 >= limit_n {
                         break;
                     }
                 }
