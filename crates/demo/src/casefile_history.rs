@@ -8,7 +8,7 @@
 //! only the child's given name. Nothing is dated after today.
 
 use carebridge_domain::casefile::events::{
-    Event, EventKind, CATEGORY_OF_ABUSE, LEGAL_STATUS, REASON_PLACE_CHANGE, REFERRAL_SOURCE,
+    Event, EventKind, CATEGORY_OF_ABUSE, CATEGORY_OF_NEED, LEGAL_STATUS, REASON_PLACE_CHANGE, REFERRAL_SOURCE,
 };
 use carebridge_domain::casefile::notes::{Note, NoteKind};
 use carebridge_domain::child::{Child, Involvement, InvolvementKind};
@@ -66,19 +66,71 @@ impl Writer<'_> {
         if on > self.today || on < day(work.period.start()) {
             return;
         }
+        let mut details: std::collections::BTreeMap<String, String> = details
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        if kind == EventKind::LookedAfterReview {
+            details.insert("participation".to_owned(), self.participation(on).to_owned());
+        }
         self.events.push(Event {
             id: EventId(0),
             child: self.child.id,
             involvement: work.id,
             kind,
             occurred_on: date_of(on),
-            details: details
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
+            details,
             recorded_by: String::new(),
             recorded_at: recorded_at(on),
         });
+    }
+
+    /// How the child took part in a review on day `on`: under-fours cannot (PN0);
+    /// otherwise mostly in person. Derived from the child and the day, not drawn from
+    /// the generator's stream, so adding it left every other generated fact as it was.
+    fn participation(&self, on: i32) -> &'static str {
+        if on < day(self.child.date_of_birth) + 4 * 365 + 1 {
+            return "PN0";
+        }
+        const WAYS: [&str; 10] = [
+            "PN1", "PN1", "PN1", "PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7",
+        ];
+        let i = usize::try_from((self.child.id.0 + i64::from(on)).rem_euclid(10)).unwrap_or(0);
+        WAYS[i]
+    }
+
+    /// Who provides a placement of type `place`: parents for a placement at home, the
+    /// authority's own carers for most fostering, private or voluntary providers for
+    /// the rest (derived like [`Writer::participation`]).
+    fn provider(&self, place: &str, on: i32) -> &'static str {
+        let n = (self.child.id.0 + i64::from(on)).rem_euclid(4);
+        match place {
+            "P1" => "PR0",
+            "K2" | "K3" => {
+                if n == 0 {
+                    "PR1"
+                } else {
+                    "PR4"
+                }
+            }
+            _ => match n {
+                0 => "PR4",
+                1 => "PR5",
+                _ => "PR1",
+            },
+        }
+    }
+
+    /// Why a period of care that ended on day `on` ended: at 18, staying put or
+    /// independent living; before, mostly home as planned (derived like
+    /// [`Writer::participation`]).
+    fn reason_ceased(&self, on: i32) -> &'static str {
+        let n = usize::try_from(self.child.id.0.rem_euclid(6)).unwrap_or(0);
+        if on >= day(self.child.date_of_birth) + 18 * 365 + 4 {
+            ["E17", "E5", "E5", "E6", "E17", "E5"][n]
+        } else {
+            ["E4A", "E4A", "E13", "E45", "E41", "E8"][n]
+        }
     }
 
     fn note(&mut self, work: &Involvement, kind: NoteKind, on: i32) {
@@ -237,10 +289,24 @@ impl Writer<'_> {
                     "V2"
                 };
                 debug_assert!(LEGAL_STATUS.iter().any(|(c, _)| *c == ls));
-                self.event(w, EventKind::LegalStatus, start, &[("ls", ls)]);
+                let need = CATEGORY_OF_NEED
+                    [usize::try_from(self.child.id.0.rem_euclid(8)).unwrap_or(0)]
+                .0;
+                self.event(
+                    w,
+                    EventKind::LegalStatus,
+                    start,
+                    &[("ls", ls), ("need", need)],
+                );
                 let mut placed = start;
                 let place = pick(&mut self.rng, PLACEMENTS);
-                self.event(w, EventKind::PlacementStarted, placed, &[("place", place)]);
+                let provider = self.provider(place, placed);
+                self.event(
+                    w,
+                    EventKind::PlacementStarted,
+                    placed,
+                    &[("place", place), ("provider", provider)],
+                );
                 loop {
                     let next = placed + self.rng.gen_range(200..900);
                     if next >= end {
@@ -250,8 +316,18 @@ impl Writer<'_> {
                         REASON_PLACE_CHANGE[self.rng.gen_range(0..REASON_PLACE_CHANGE.len())].0;
                     self.event(w, EventKind::PlacementEnded, next, &[("reason", reason)]);
                     let place = pick(&mut self.rng, PLACEMENTS);
-                    self.event(w, EventKind::PlacementStarted, next, &[("place", place)]);
+                    let provider = self.provider(place, next);
+                    self.event(
+                        w,
+                        EventKind::PlacementStarted,
+                        next,
+                        &[("place", place), ("provider", provider)],
+                    );
                     placed = next;
+                }
+                if let Some(last) = w.period.end().map(day) {
+                    let rec = self.reason_ceased(last);
+                    self.event(w, EventKind::CeasedLookedAfter, last, &[("rec", rec)]);
                 }
                 self.event(w, EventKind::LookedAfterReview, start + 26, &[]);
                 self.every(w, EventKind::LookedAfterReview, start + 110, 182);

@@ -30,6 +30,10 @@ pub struct StatutoryPerson {
     pub disabilities: Vec<String>,
     /// Unaccompanied asylum-seeking child.
     pub uasc: bool,
+    /// Unique pupil number, if recorded.
+    pub upn: Option<String>,
+    /// The postcode of the current (latest) address, if any.
+    pub postcode: Option<String>,
 }
 
 /// A piece of work with what the returns need beside it.

@@ -23,3 +23,6 @@ pub mod report;
 pub mod source;
 pub mod ssda903;
 pub mod year;
+
+#[cfg(test)]
+mod testing;

@@ -37,6 +37,8 @@ fn person(row: &AnyRow) -> Result<StatutoryPerson, StoreError> {
             .map(str::to_owned)
             .collect(),
         uasc: row.try_get::<i64, _>("uasc")? != 0,
+        upn: row.try_get("upn")?,
+        postcode: row.try_get("postcode")?,
     })
 }
 
@@ -70,7 +72,10 @@ impl RecordTx {
         let queries = [
             format!(
                 "SELECT c.id, c.sex, c.date_of_birth, c.expected_date_of_birth, c.ethnicity, \
-                 c.disabilities, c.uasc FROM children c WHERE c.id IN ({children}) ORDER BY c.id"
+                 c.disabilities, c.uasc, c.upn, \
+                 (SELECT a.postcode FROM person_addresses a WHERE a.child_id = c.id \
+                  ORDER BY a.lived_from DESC, a.id DESC LIMIT 1) AS postcode \
+                 FROM children c WHERE c.id IN ({children}) ORDER BY c.id"
             ),
             format!(
                 "SELECT i.id, i.child_id, i.service_id, i.team_id, i.kind, i.starts_on, i.ends_on, \

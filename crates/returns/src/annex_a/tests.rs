@@ -1,153 +1,16 @@
-use std::collections::BTreeMap;
+use carebridge_domain::casefile::events::EventKind;
+use carebridge_domain::child::InvolvementKind;
+use carebridge_domain::ChildId;
+use chrono::{TimeZone, Utc};
 
-use carebridge_domain::casefile::events::{Event, EventKind};
-use carebridge_domain::casefile::notes::{Note, NoteKind};
-use carebridge_domain::child::{Involvement, InvolvementKind, Sex};
-use carebridge_domain::statutory::{
-    ProviderPeriod, StatutoryAllocation, StatutoryPerson, StatutoryRecord, StatutoryRecords,
-    StatutoryWork,
-};
-use carebridge_domain::{ChildId, EventId, InvolvementId, NoteId, Period, ServiceId};
-use chrono::{NaiveDate, TimeZone, Utc};
+use crate::testing::{child, d, records};
 
 use super::workbook::{write, Produced};
 use super::*;
 
-fn d(text: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a date")
-}
-
 /// The window of these tests: 1 December 2025 to 30 November 2026.
 fn window() -> Window {
     Window::twelve_months_to(d("2026-11-30"))
-}
-
-struct Building {
-    record: StatutoryRecord,
-    next: i64,
-}
-
-fn child(id: i64) -> Building {
-    Building {
-        record: StatutoryRecord {
-            person: StatutoryPerson {
-                id: ChildId(id),
-                sex: Sex::Female,
-                date_of_birth: d("2014-06-15"),
-                unborn: false,
-                ethnicity: Some("WBRI".to_owned()),
-                disabilities: vec!["NONE".to_owned()],
-                uasc: false,
-            },
-            work: Vec::new(),
-            events: Vec::new(),
-            notes: Vec::new(),
-            allocations: Vec::new(),
-        },
-        next: 1,
-    }
-}
-
-impl Building {
-    fn id(&mut self) -> i64 {
-        self.next += 1;
-        self.record.person.id.0 * 1000 + self.next
-    }
-
-    fn work(&mut self, kind: InvolvementKind, from: &str, to: Option<&str>) -> InvolvementId {
-        let id = InvolvementId(self.id());
-        self.record.work.push(StatutoryWork {
-            work: Involvement {
-                id,
-                child: self.record.person.id,
-                service: ServiceId(if kind == InvolvementKind::EarlyHelp {
-                    2
-                } else {
-                    1
-                }),
-                team: None,
-                kind,
-                period: Period::new("work", d(from), to.map(d)).expect("a period"),
-            },
-            team: Some("Duty and Assessment".to_owned()),
-            closure: None,
-        });
-        id
-    }
-
-    fn event(&mut self, work: InvolvementId, kind: EventKind, on: &str, details: &[(&str, &str)]) {
-        let id = EventId(self.id());
-        self.record.events.push(Event {
-            id,
-            child: self.record.person.id,
-            involvement: work,
-            kind,
-            occurred_on: d(on),
-            details: details
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect::<BTreeMap<_, _>>(),
-            recorded_by: String::new(),
-            recorded_at: Utc
-                .with_ymd_and_hms(2026, 1, 1, 9, 0, 0)
-                .single()
-                .expect("an instant"),
-        });
-        self.record.events.sort_by_key(|e| (e.occurred_on, e.id));
-    }
-
-    fn visit(&mut self, work: InvolvementId, on: &str, alone: bool) {
-        let id = NoteId(self.id());
-        self.record.notes.push(Note {
-            id,
-            child: self.record.person.id,
-            involvement: work,
-            kind: NoteKind::Visit,
-            occurred_on: d(on),
-            child_seen: Some(true),
-            seen_alone: Some(alone),
-            summary: String::new(),
-            body: String::new(),
-            recorded_by: String::new(),
-            recorded_at: Utc
-                .with_ymd_and_hms(2026, 1, 1, 9, 0, 0)
-                .single()
-                .expect("an instant"),
-        });
-        self.record.notes.sort_by_key(|n| (n.occurred_on, n.id));
-    }
-
-    fn allocate(&mut self, work: InvolvementId, worker: &str, from: &str, to: Option<&str>) {
-        self.record.allocations.push(StatutoryAllocation {
-            work,
-            worker: worker.to_owned(),
-            team: "Child Protection Team 2".to_owned(),
-            period: Period::new("allocation", d(from), to.map(d)).expect("a period"),
-        });
-    }
-}
-
-fn records(children: Vec<Building>) -> StatutoryRecords {
-    StatutoryRecords {
-        records: children.into_iter().map(|b| b.record).collect(),
-        provision: vec![
-            ProviderPeriod {
-                service: ServiceId(1),
-                period: Period::open_from(d("2015-04-01")),
-                provider: "Northmoor Council".to_owned(),
-            },
-            ProviderPeriod {
-                service: ServiceId(2),
-                period: Period::new("p", d("2015-04-01"), Some(d("2026-03-31"))).expect("a period"),
-                provider: "Northmoor Council".to_owned(),
-            },
-            ProviderPeriod {
-                service: ServiceId(2),
-                period: Period::open_from(d("2026-04-01")),
-                provider: "Northmoor Children's Trust".to_owned(),
-            },
-        ],
-    }
 }
 
 fn texts(list: &List) -> Vec<Vec<String>> {

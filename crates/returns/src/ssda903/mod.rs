@@ -11,6 +11,7 @@
 //! generated returns; `crates/returns/RULES.md` lists which rules are implemented and
 //! checked. A rule not yet implemented is reported as such, never as passed.
 
+pub mod export;
 pub mod generate;
 mod read;
 pub mod rules;

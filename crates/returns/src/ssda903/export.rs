@@ -1,0 +1,281 @@
+//! The SSDA903 return made from the records: the tables a collection year needs, as
+//! the CSV files the DfE's portal and validators read, whoever provided each episode
+//! (a child served by a trust and then the council is one child, once).
+//!
+//! What the records hold becomes:
+//!
+//! - **Header**: every child looked after on some day of the year; sex, date of birth,
+//!   ethnicity, UPN (or `UN1` under five and `UN5` from five when none is recorded).
+//!   Motherhood is not recorded by Carebridge: `MOTHER` and `MC_DOB` are left blank.
+//! - **Episodes**: each period of care (looked-after work) split where its legal status
+//!   or placement changed (legal-status and placement events); `RNE` S for the start
+//!   of care, L (legal status only), P (placement only) or T (both); `DEC` the day the
+//!   next episode starts (with `REC` X1) or the last day of care (with the reason
+//!   recorded when care ended); `REASON_PLACE_CHANGE` from the placement-ended event;
+//!   `CIN` the category of need recorded when care started; `HOME_POST` the child's
+//!   postcode. Placement postcodes and URNs are not recorded: blank.
+//! - **Reviews**: looked-after reviews in the year, with how the child took part.
+//! - **UASC**: unaccompanied asylum-seeking children, `DUC` their 18th birthday.
+//!
+//! Not produced, because the records do not hold what they need: Missing (missing
+//! episodes are recorded without an end), OC2 and OC3 (outcomes, care leavers' activity
+//! and accommodation), AD1, PlacedAdoption and PrevPerm (adoption and permanence
+//! details), SWEpisodes and DoLo.
+//!
+//! Pure: the records come from `RecordTx::statutory_records` for the year.
+
+use carebridge_domain::casefile::events::{Event, EventKind};
+use carebridge_domain::child::{InvolvementKind, Sex};
+use carebridge_domain::statutory::{StatutoryRecord, StatutoryRecords, StatutoryWork};
+use chrono::NaiveDate;
+
+use super::{CollectionYear, TableName};
+
+/// The tables the export writes, in this order.
+pub const PRODUCED: [TableName; 4] = [
+    TableName::Header,
+    TableName::Episodes,
+    TableName::Reviews,
+    TableName::Uasc,
+];
+
+/// One table as CSV text (header row first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportedTable {
+    /// Which table.
+    pub table: TableName,
+    /// Its rows (without the header), each in the table's column order.
+    pub rows: Vec<Vec<String>>,
+}
+
+impl ExportedTable {
+    /// The file's text: the DfE's column names, then the rows.
+    pub fn csv(&self) -> Result<String, csv::Error> {
+        let mut out = csv::Writer::from_writer(Vec::new());
+        out.write_record(self.table.columns())?;
+        for row in &self.rows {
+            out.write_record(row)?;
+        }
+        let bytes = out
+            .into_inner()
+            .map_err(|e| csv::Error::from(std::io::Error::other(e.to_string())))?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// The file name the DfE's tools expect, e.g. `Episodes.csv`.
+    pub fn file_name(&self) -> String {
+        format!("{}.csv", self.table.as_str())
+    }
+}
+
+fn dmy(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// The return for `year` from `records` (read for that year: 1 April to 31 March).
+pub fn export(records: &StatutoryRecords, year: CollectionYear) -> Vec<ExportedTable> {
+    let mut tables: Vec<ExportedTable> = PRODUCED
+        .iter()
+        .map(|t| ExportedTable {
+            table: *t,
+            rows: Vec::new(),
+        })
+        .collect();
+    for record in &records.records {
+        let episodes = episodes_of(record, year);
+        if episodes.is_empty() {
+            continue;
+        }
+        let person = &record.person;
+        let id = person.id.to_string();
+        let dob = dmy(person.date_of_birth);
+        let sex = match person.sex {
+            Sex::Male => "1",
+            Sex::Female => "2",
+            Sex::NotKnown => "",
+        };
+        let upn = person.upn.clone().unwrap_or_else(|| {
+            let five = year
+                .start_date()
+                .years_since(person.date_of_birth)
+                .is_some_and(|age| age >= 5);
+            if five { "UN5" } else { "UN1" }.to_owned()
+        });
+        if let Some(t) = tables.get_mut(0) {
+            t.rows.push(vec![
+                id.clone(),
+                sex.to_owned(),
+                dob.clone(),
+                person.ethnicity.clone().unwrap_or_else(|| "NOBT".to_owned()),
+                upn,
+                String::new(),
+                String::new(),
+            ]);
+        }
+        if let Some(t) = tables.get_mut(1) {
+            for e in &episodes {
+                t.rows.push(vec![
+                    id.clone(),
+                    dmy(e.decom),
+                    e.rne.to_owned(),
+                    e.ls.clone(),
+                    e.cin.clone(),
+                    e.place.clone(),
+                    e.provider.clone(),
+                    e.dec.map(dmy).unwrap_or_default(),
+                    e.rec.clone(),
+                    e.reason_place_change.clone(),
+                    person.postcode.clone().unwrap_or_default(),
+                    String::new(),
+                    String::new(),
+                ]);
+            }
+        }
+        if let Some(t) = tables.get_mut(2) {
+            let care: Vec<&StatutoryWork> = looked_after(record).collect();
+            for review in record.events.iter().filter(|e| {
+                e.kind == EventKind::LookedAfterReview
+                    && (year.start_date()..=year.end_date()).contains(&e.occurred_on)
+                    && care.iter().any(|w| w.work.id == e.involvement)
+            }) {
+                t.rows.push(vec![
+                    id.clone(),
+                    dob.clone(),
+                    dmy(review.occurred_on),
+                    review.detail("participation").unwrap_or("").to_owned(),
+                ]);
+            }
+        }
+        if person.uasc {
+            if let Some(t) = tables.get_mut(3) {
+                let eighteen = person
+                    .date_of_birth
+                    .checked_add_months(chrono::Months::new(18 * 12))
+                    .map(dmy)
+                    .unwrap_or_default();
+                t.rows.push(vec![id.clone(), sex.to_owned(), dob.clone(), eighteen]);
+            }
+        }
+    }
+    tables
+}
+
+fn looked_after(record: &StatutoryRecord) -> impl Iterator<Item = &StatutoryWork> {
+    record
+        .work
+        .iter()
+        .filter(|w| w.work.kind == InvolvementKind::LookedAfter)
+}
+
+/// One episode of care as the return writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Episode {
+    decom: NaiveDate,
+    rne: &'static str,
+    ls: String,
+    cin: String,
+    place: String,
+    provider: String,
+    dec: Option<NaiveDate>,
+    rec: String,
+    reason_place_change: String,
+}
+
+/// The child's episodes with a day in `year`, every period of care, in date order.
+fn episodes_of(record: &StatutoryRecord, year: CollectionYear) -> Vec<Episode> {
+    let mut out = Vec::new();
+    for care in looked_after(record) {
+        let last = care.work.period.end();
+        let all = split(care, &record.events, year.end_date());
+        out.extend(all.into_iter().filter(|e| {
+            e.decom <= year.end_date()
+                && e.dec.is_none_or(|d| d >= year.start_date())
+                && last.is_none_or(|l| l >= e.decom)
+        }));
+    }
+    out
+}
+
+fn detail(e: &Event, name: &str) -> String {
+    e.detail(name).unwrap_or("").to_owned()
+}
+
+/// A period of care split into episodes at each change of legal status or placement
+/// up to `until` (events after it are for next year's return).
+fn split(care: &StatutoryWork, events: &[Event], until: NaiveDate) -> Vec<Episode> {
+    let id = care.work.id;
+    let of = |kind: EventKind| {
+        events
+            .iter()
+            .filter(move |e| e.involvement == id && e.kind == kind && e.occurred_on <= until)
+    };
+    let mut days: Vec<NaiveDate> = of(EventKind::LegalStatus)
+        .chain(of(EventKind::PlacementStarted))
+        .map(|e| e.occurred_on)
+        .chain(std::iter::once(care.work.period.start()))
+        .filter(|d| *d >= care.work.period.start())
+        .collect();
+    days.sort_unstable();
+    days.dedup();
+    let need = of(EventKind::LegalStatus)
+        .find_map(|e| e.detail("need").map(str::to_owned))
+        .unwrap_or_default();
+    let latest = |kind: EventKind, day: NaiveDate| {
+        of(kind)
+            .filter(|e| e.occurred_on <= day)
+            .max_by_key(|e| (e.occurred_on, e.id))
+    };
+    let mut episodes: Vec<Episode> = Vec::with_capacity(days.len());
+    for (i, day) in days.iter().enumerate() {
+        let status = latest(EventKind::LegalStatus, *day);
+        let placement = latest(EventKind::PlacementStarted, *day);
+        let rne = if i == 0 {
+            "S"
+        } else {
+            let ls_changed = of(EventKind::LegalStatus).any(|e| e.occurred_on == *day);
+            let moved = of(EventKind::PlacementStarted).any(|e| e.occurred_on == *day);
+            match (ls_changed, moved) {
+                (true, true) => "T",
+                (true, false) => "L",
+                _ => "P",
+            }
+        };
+        let next = days.get(i + 1).copied();
+        let ended = care.work.period.end().filter(|e| *e <= until);
+        let (dec, rec) = match (next, ended) {
+            (Some(n), _) => (Some(n), "X1".to_owned()),
+            (None, Some(end)) => (
+                Some(end),
+                of(EventKind::CeasedLookedAfter)
+                    .max_by_key(|e| e.occurred_on)
+                    .map(|e| detail(e, "rec"))
+                    .unwrap_or_default(),
+            ),
+            (None, None) => (None, String::new()),
+        };
+        // The reason a placement ended belongs to the episode it ends.
+        let reason_place_change = next
+            .filter(|n| of(EventKind::PlacementStarted).any(|e| e.occurred_on == *n))
+            .and_then(|n| {
+                of(EventKind::PlacementEnded)
+                    .find(|e| e.occurred_on == n)
+                    .map(|e| detail(e, "reason"))
+            })
+            .unwrap_or_default();
+        episodes.push(Episode {
+            decom: *day,
+            rne,
+            ls: status.map(|e| detail(e, "ls")).unwrap_or_default(),
+            cin: need.clone(),
+            place: placement.map(|e| detail(e, "place")).unwrap_or_default(),
+            provider: placement.map(|e| detail(e, "provider")).unwrap_or_default(),
+            dec,
+            rec,
+            reason_place_change,
+        });
+    }
+    episodes
+}
+
+#[cfg(test)]
+mod tests;
