@@ -1,4 +1,4 @@
-//! Statutory lists made from the records: Ofsted's Annex A.
+//! Statutory lists made from the records: Ofsted's Annex A and the SSDA903 return.
 //!
 //! Who may: the policy's `AuthorityAction::ProduceReturns` (performance analysts and the
 //! director), or the database operator on the command line. The lists are read in one
@@ -9,6 +9,8 @@
 
 use carebridge_policy::{decide, AuthorityAction};
 use carebridge_returns::annex_a::{self, workbook, AnnexA, Window};
+use carebridge_returns::ssda903::export::{self, ExportedTable};
+use carebridge_returns::ssda903::CollectionYear;
 use carebridge_store::audit::NewAuditEntry;
 
 use crate::accounts::Actor;
@@ -35,9 +37,65 @@ pub struct AnnexAWorkbook {
     pub file_name: String,
 }
 
-const ACTION: &str = "annex-a";
+/// Every child on a list, audited as listed by the producer, after the list's own entry.
+fn listed_entries(
+    base: &NewAuditEntry,
+    children: impl ExactSizeIterator<Item = carebridge_domain::ChildId>,
+    action: &str,
+) -> Vec<NewAuditEntry> {
+    let mut entries = Vec::with_capacity(children.len() + 1);
+    let mut summary = base.clone();
+    summary.reason = format!("{}; {} children listed", base.reason, children.len());
+    entries.push(summary);
+    for child in children {
+        let mut entry = base.clone();
+        entry.action = action.to_owned();
+        entry.child = Some(child);
+        entries.push(entry);
+    }
+    entries
+}
 
 impl App {
+    /// The audit entry a list starts from, and the producer's name; a refusal is
+    /// audited and returned.
+    async fn producing(
+        &self,
+        producer: Producer<'_>,
+        action: &str,
+        what: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(NewAuditEntry, String), AppError> {
+        match producer {
+            Producer::Person(actor, meta) => {
+                let decision = decide(&actor.subject(), AuthorityAction::ProduceReturns);
+                let mut entry = audit_entry(actor, meta, action, None, decision.as_ref(), at);
+                entry.reason = format!("{what}: {}", entry.reason);
+                if let Err(denial) = decision {
+                    self.store().append_audit(&entry).await?;
+                    return Err(AppError::Forbidden(denial.describe()));
+                }
+                Ok((entry, actor.display_name.clone()))
+            }
+            Producer::Operator => Ok((
+                NewAuditEntry {
+                    at,
+                    user: None,
+                    username: "command line".to_owned(),
+                    employer: None,
+                    role: "system".to_owned(),
+                    action: action.to_owned(),
+                    child: None,
+                    allowed: true,
+                    reason: format!("{what}: by the database operator"),
+                    request_id: "cli".to_owned(),
+                    client: "local".to_owned(),
+                },
+                "the database operator (command line)".to_owned(),
+            )),
+        }
+    }
+
     /// Ofsted's Annex A for `window`: lists 1 to 11 from the records, and the workbook.
     /// A refusal is audited; so is every child on the lists.
     pub async fn annex_a(
@@ -51,34 +109,7 @@ impl App {
             window.from().format("%-d %B %Y"),
             window.to().format("%-d %B %Y")
         );
-        let (base, by) = match producer {
-            Producer::Person(actor, meta) => {
-                let decision = decide(&actor.subject(), AuthorityAction::ProduceReturns);
-                let mut entry = audit_entry(actor, meta, ACTION, None, decision.as_ref(), at);
-                entry.reason = format!("{what}: {}", entry.reason);
-                if let Err(denial) = decision {
-                    self.store().append_audit(&entry).await?;
-                    return Err(AppError::Forbidden(denial.describe()));
-                }
-                (entry, actor.display_name.clone())
-            }
-            Producer::Operator => (
-                NewAuditEntry {
-                    at,
-                    user: None,
-                    username: "command line".to_owned(),
-                    employer: None,
-                    role: "system".to_owned(),
-                    action: ACTION.to_owned(),
-                    child: None,
-                    allowed: true,
-                    reason: format!("{what}: by the database operator"),
-                    request_id: "cli".to_owned(),
-                    client: "local".to_owned(),
-                },
-                "the database operator (command line)".to_owned(),
-            ),
-        };
+        let (base, by) = self.producing(producer, "annex-a", &what, at).await?;
         let authority = self
             .store()
             .authority()
@@ -88,17 +119,12 @@ impl App {
         let records = tx.statutory_records(window.from(), window.to()).await?;
         let annex = annex_a::build(&records, window);
         let children = annex.children();
-        let mut entries = Vec::with_capacity(children.len() + 1);
-        let mut summary = base.clone();
-        summary.reason = format!("{}; {} children listed", base.reason, children.len());
-        entries.push(summary);
-        for child in children {
-            let mut entry = base.clone();
-            entry.action = "annex-a-listed".to_owned();
-            entry.child = Some(child);
-            entries.push(entry);
-        }
-        tx.finish_all(&entries).await?;
+        tx.finish_all(&listed_entries(
+            &base,
+            children.into_iter(),
+            "annex-a-listed",
+        ))
+        .await?;
         let produced = workbook::Produced { authority, by, at };
         let bytes = workbook::write(&annex, &produced)
             .map_err(|e| AppError::Internal(format!("writing the Annex A workbook: {e}")))?;
@@ -108,5 +134,37 @@ impl App {
             bytes,
             file_name,
         })
+    }
+
+    /// The SSDA903 return for `year` from the records (the tables listed in
+    /// [`export::PRODUCED`]); every child on it audited, a refusal too.
+    pub async fn ssda903_export(
+        &self,
+        producer: Producer<'_>,
+        year: CollectionYear,
+    ) -> Result<Vec<ExportedTable>, AppError> {
+        let at = self.clock().now();
+        let what = format!("SSDA903 return for {year}");
+        let (base, _) = self
+            .producing(producer, "ssda903-export", &what, at)
+            .await?;
+        let mut tx = self.store().begin_reading().await?;
+        let records = tx
+            .statutory_records(year.start_date(), year.end_date())
+            .await?;
+        let tables = export::export(&records, year);
+        let children: std::collections::BTreeSet<carebridge_domain::ChildId> = tables
+            .iter()
+            .filter(|t| t.table == carebridge_returns::ssda903::TableName::Header)
+            .flat_map(|t| t.rows.iter())
+            .filter_map(|row| row.first()?.parse().ok())
+            .collect();
+        tx.finish_all(&listed_entries(
+            &base,
+            children.into_iter(),
+            "ssda903-listed",
+        ))
+        .await?;
+        Ok(tables)
     }
 }

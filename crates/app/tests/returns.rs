@@ -198,3 +198,77 @@ async fn only_analysts_and_the_director_may_produce_annex_a_and_a_refusal_is_aud
         assert!(app.annex_a(Producer::Operator, window).await.is_ok());
     }
 }
+
+#[tokio::test]
+async fn the_903_made_from_the_records_passes_the_dfe_rules_but_for_what_is_not_recorded() {
+    use carebridge_returns::ssda903::{self, export::PRODUCED, Return, Source, TableName};
+    for db in every_backend().await {
+        let (app, _clock) = demo_app(&db, CHILDREN).await;
+        let analyst = actor(&app, "analyst.demo").await;
+        let year: ssda903::CollectionYear = "2025-26".parse().unwrap();
+        let tables = app
+            .ssda903_export(Producer::Person(&analyst, &meta()), year)
+            .await
+            .unwrap();
+        assert_eq!(
+            tables.iter().map(|t| t.table).collect::<Vec<_>>(),
+            PRODUCED.to_vec()
+        );
+
+        // Every child looked after on a day of the year, once, and nobody else.
+        let mut expected = Vec::new();
+        for (child, work) in all_work(&app).await {
+            if work.iter().any(|w| {
+                w.kind == InvolvementKind::LookedAfter
+                    && w.period.start() <= year.end_date()
+                    && w.period.end().is_none_or(|e| e >= year.start_date())
+            }) {
+                expected.push(child.to_string());
+            }
+        }
+        let header = &tables
+            .iter()
+            .find(|t| t.table == TableName::Header)
+            .unwrap()
+            .rows;
+        let listed: Vec<String> = header.iter().map(|r| r[0].clone()).collect();
+        assert!(!expected.is_empty(), "{}", db.label);
+        assert_eq!(listed, expected, "{}", db.label);
+        for child in &listed {
+            let last = app
+                .store()
+                .audit_of_child(child.parse().map(ChildId).unwrap(), Some(analyst.user), 1)
+                .await
+                .unwrap();
+            assert_eq!(last[0].entry.action, "ssda903-listed", "{}", db.label);
+        }
+
+        // The DfE's rules: only what the records do not hold is flagged. 392b: placement
+        // postcodes are not recorded. 232: a child recorded with sex not known.
+        let sources: Vec<Source> = tables
+            .iter()
+            .map(|t| Source {
+                name: t.file_name(),
+                content: t.csv().unwrap().into_bytes(),
+            })
+            .collect();
+        let ret = Return::parse(year, &sources, &[]).unwrap();
+        let validation = ssda903::validate(&ret);
+        let fired: Vec<&str> = validation
+            .outcomes
+            .iter()
+            .filter(|o| !o.flags.is_empty())
+            .map(|o| o.facts.code)
+            .collect();
+        assert!(
+            fired.iter().all(|r| ["392b", "232"].contains(r)),
+            "{}: {fired:?}",
+            db.label
+        );
+        assert!(
+            fired.contains(&"392b"),
+            "{}: the check can see the gap",
+            db.label
+        );
+    }
+}

@@ -82,6 +82,9 @@ enum Command {
     /// (`returns annex-a`, dispatched with the commands that open the database.)
     #[command(skip)]
     AnnexA(returns::AnnexAArgs),
+    /// (`returns export ssda903`, likewise.)
+    #[command(skip)]
+    ExportSsda903(returns::ExportArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -120,6 +123,9 @@ fn main() -> ExitCode {
     // unreadable), except Annex A, which is made from the records.
     let command = match cli.command {
         Command::Returns(returns::ReturnsCommand::AnnexA(args)) => Command::AnnexA(args),
+        Command::Returns(returns::ReturnsCommand::Export(returns::ExportCommand::Ssda903(
+            args,
+        ))) => Command::ExportSsda903(args),
         Command::Returns(command) => return returns::run(command),
         command => command,
     };
@@ -173,6 +179,9 @@ fn main() -> ExitCode {
             }
             Command::AnnexA(args) => {
                 returns::annex_a(db.database.as_deref(), &db.data_dir, args).await
+            }
+            Command::ExportSsda903(args) => {
+                returns::export_ssda903(db.database.as_deref(), &db.data_dir, args).await
             }
             Command::Returns(_) => Ok(()),
         }

@@ -33,6 +33,82 @@ pub enum ReturnsCommand {
     Rules(RulesArgs),
     /// Ofsted's Annex A (ILACS lists 1 to 11) from the records, as an .xlsx workbook.
     AnnexA(AnnexAArgs),
+    /// Make a return from the records.
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+/// `returns export ...`.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The SSDA903 return (children looked after): its CSV tables written to a folder,
+    /// then checked against the year's rules like `returns validate ssda903`.
+    Ssda903(ExportArgs),
+}
+
+/// `returns export ssda903`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Collection year, e.g. 2026-27.
+    #[arg(long)]
+    year: CollectionYear,
+    /// The folder to write the tables to (made if missing; files of the same names are
+    /// replaced).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Rows shown per rule in the report (0: all).
+    #[arg(long, default_value_t = 20)]
+    limit: usize,
+}
+
+/// `returns export ssda903`: reads the database (the operator's command, every child on
+/// the return audited), writes the tables, then reports what the year's rules flag.
+pub async fn export_ssda903(
+    database: Option<&str>,
+    data_dir: &Path,
+    args: ExportArgs,
+) -> Result<()> {
+    use carebridge_app::returns::Producer;
+
+    let (app, _) = crate::commands::open(database, data_dir).await?;
+    let tables = app.ssda903_export(Producer::Operator, args.year).await?;
+    app.store().close().await;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("{}: cannot make the folder", args.out.display()))?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "SSDA903 {} from the records, written to {}:",
+        args.year,
+        args.out.display()
+    )?;
+    for table in &tables {
+        let path = args.out.join(table.file_name());
+        let text = table
+            .csv()
+            .with_context(|| format!("writing {}", table.file_name()))?;
+        std::fs::write(&path, text).with_context(|| format!("{}: cannot write", path.display()))?;
+        writeln!(
+            out,
+            "  {:<15} {:>8} rows",
+            table.file_name(),
+            table.rows.len()
+        )?;
+    }
+    writeln!(
+        out,
+        "  Not produced (the records do not hold what they need): Missing, OC2, OC3, AD1, PlacedAdoption, PrevPerm, SWEpisodes, DoLo"
+    )?;
+    writeln!(out)?;
+    drop(out);
+    validate(&ValidateArgs {
+        year: args.year,
+        last_year: None,
+        format: Format::Text,
+        limit: args.limit,
+        dir: args.out,
+    })?;
+    Ok(())
 }
 
 /// `returns annex-a`.
@@ -221,8 +297,8 @@ pub fn run(command: ReturnsCommand) -> ExitCode {
             write_generated(&args).map(|()| ExitCode::SUCCESS)
         }
         ReturnsCommand::Rules(args) => list_rules(&args).map(|()| ExitCode::SUCCESS),
-        // Reads the database: run by main with the others that do.
-        ReturnsCommand::AnnexA(_) => Ok(ExitCode::SUCCESS),
+        // Read the database: run by main with the others that do.
+        ReturnsCommand::AnnexA(_) | ReturnsCommand::Export(_) => Ok(ExitCode::SUCCESS),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");

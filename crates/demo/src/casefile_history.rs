@@ -8,7 +8,8 @@
 //! only the child's given name. Nothing is dated after today.
 
 use carebridge_domain::casefile::events::{
-    Event, EventKind, CATEGORY_OF_ABUSE, CATEGORY_OF_NEED, LEGAL_STATUS, REASON_PLACE_CHANGE, REFERRAL_SOURCE,
+    Event, EventKind, CATEGORY_OF_ABUSE, CATEGORY_OF_NEED, LEGAL_STATUS, REASON_PLACE_CHANGE,
+    REFERRAL_SOURCE,
 };
 use carebridge_domain::casefile::notes::{Note, NoteKind};
 use carebridge_domain::child::{Child, Involvement, InvolvementKind};
@@ -71,7 +72,10 @@ impl Writer<'_> {
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
         if kind == EventKind::LookedAfterReview {
-            details.insert("participation".to_owned(), self.participation(on).to_owned());
+            details.insert(
+                "participation".to_owned(),
+                self.participation(on).to_owned(),
+            );
         }
         self.events.push(Event {
             id: EventId(0),
@@ -85,11 +89,29 @@ impl Writer<'_> {
         });
     }
 
+    /// Whether the child is at least `years` old on day `on`.
+    fn aged(&self, years: u32, on: i32) -> bool {
+        date_of(on)
+            .years_since(self.child.date_of_birth)
+            .is_some_and(|age| age >= years)
+    }
+
+    /// A placement the child's age and legal status allow: supported accommodation
+    /// (K3) only from 16, and no placement with parents (P1) under section 20 (V2),
+    /// which is accommodation away from them (DfE rules 371 and 378).
+    fn placement_for(&self, place: &'static str, ls: &str, on: i32) -> &'static str {
+        match place {
+            "K3" if !self.aged(16, on) => "K2",
+            "P1" if ls == "V2" => "U6",
+            other => other,
+        }
+    }
+
     /// How the child took part in a review on day `on`: under-fours cannot (PN0);
     /// otherwise mostly in person. Derived from the child and the day, not drawn from
     /// the generator's stream, so adding it left every other generated fact as it was.
     fn participation(&self, on: i32) -> &'static str {
-        if on < day(self.child.date_of_birth) + 4 * 365 + 1 {
+        if !self.aged(4, on) {
             return "PN0";
         }
         const WAYS: [&str; 10] = [
@@ -121,15 +143,18 @@ impl Writer<'_> {
         }
     }
 
-    /// Why a period of care that ended on day `on` ended: at 18, staying put or
-    /// independent living; before, mostly home as planned (derived like
+    /// Why a period of care that ended on day `on`, in placement `place`, ended: at 18,
+    /// staying put or independent living; before, mostly home as planned, and a special
+    /// guardianship order to foster carers only from foster care (derived like
     /// [`Writer::participation`]).
-    fn reason_ceased(&self, on: i32) -> &'static str {
+    fn reason_ceased(&self, on: i32, place: &str) -> &'static str {
         let n = usize::try_from(self.child.id.0.rem_euclid(6)).unwrap_or(0);
-        if on >= day(self.child.date_of_birth) + 18 * 365 + 4 {
+        if self.aged(18, on) {
             ["E17", "E5", "E5", "E6", "E17", "E5"][n]
-        } else {
+        } else if place.starts_with('U') {
             ["E4A", "E4A", "E13", "E45", "E41", "E8"][n]
+        } else {
+            ["E4A", "E4A", "E13", "E41", "E41", "E8"][n]
         }
     }
 
@@ -289,9 +314,8 @@ impl Writer<'_> {
                     "V2"
                 };
                 debug_assert!(LEGAL_STATUS.iter().any(|(c, _)| *c == ls));
-                let need = CATEGORY_OF_NEED
-                    [usize::try_from(self.child.id.0.rem_euclid(8)).unwrap_or(0)]
-                .0;
+                let need =
+                    CATEGORY_OF_NEED[usize::try_from(self.child.id.0.rem_euclid(8)).unwrap_or(0)].0;
                 self.event(
                     w,
                     EventKind::LegalStatus,
@@ -299,7 +323,8 @@ impl Writer<'_> {
                     &[("ls", ls), ("need", need)],
                 );
                 let mut placed = start;
-                let place = pick(&mut self.rng, PLACEMENTS);
+                let chosen = pick(&mut self.rng, PLACEMENTS);
+                let place = self.placement_for(chosen, ls, placed);
                 let provider = self.provider(place, placed);
                 self.event(
                     w,
@@ -307,15 +332,24 @@ impl Writer<'_> {
                     placed,
                     &[("place", place), ("provider", provider)],
                 );
+                let mut current = place;
                 loop {
                     let next = placed + self.rng.gen_range(200..900);
                     if next >= end {
                         break;
                     }
-                    let reason =
-                        REASON_PLACE_CHANGE[self.rng.gen_range(0..REASON_PLACE_CHANGE.len())].0;
+                    let reason = match REASON_PLACE_CHANGE
+                        [self.rng.gen_range(0..REASON_PLACE_CHANGE.len())]
+                    .0
+                    {
+                        // Custody is for children of 10 and over, by their age
+                        // when the placement began (DfE rule 234 as the DfE checks it).
+                        "CUSTOD" if !self.aged(10, placed) => "CARPL",
+                        other => other,
+                    };
                     self.event(w, EventKind::PlacementEnded, next, &[("reason", reason)]);
-                    let place = pick(&mut self.rng, PLACEMENTS);
+                    let chosen = pick(&mut self.rng, PLACEMENTS);
+                    let place = self.placement_for(chosen, ls, next);
                     let provider = self.provider(place, next);
                     self.event(
                         w,
@@ -324,9 +358,10 @@ impl Writer<'_> {
                         &[("place", place), ("provider", provider)],
                     );
                     placed = next;
+                    current = place;
                 }
                 if let Some(last) = w.period.end().map(day) {
-                    let rec = self.reason_ceased(last);
+                    let rec = self.reason_ceased(last, current);
                     self.event(w, EventKind::CeasedLookedAfter, last, &[("rec", rec)]);
                 }
                 self.event(w, EventKind::LookedAfterReview, start + 26, &[]);

@@ -34,6 +34,9 @@ pub struct StatutoryPerson {
     pub upn: Option<String>,
     /// The postcode of the current (latest) address, if any.
     pub postcode: Option<String>,
+    /// The dates of birth of the children whose records name this child as their
+    /// mother, earliest first (the 903's motherhood fields).
+    pub children_born: Vec<NaiveDate>,
 }
 
 /// A piece of work with what the returns need beside it.

@@ -35,6 +35,7 @@ pub(crate) fn child(id: i64) -> Building {
                 uasc: false,
                 upn: None,
                 postcode: None,
+                children_born: Vec::new(),
             },
             work: Vec::new(),
             events: Vec::new(),
@@ -51,7 +52,12 @@ impl Building {
         self.record.person.id.0 * 1000 + self.next
     }
 
-    pub(crate) fn work(&mut self, kind: InvolvementKind, from: &str, to: Option<&str>) -> InvolvementId {
+    pub(crate) fn work(
+        &mut self,
+        kind: InvolvementKind,
+        from: &str,
+        to: Option<&str>,
+    ) -> InvolvementId {
         let id = InvolvementId(self.id());
         self.record.work.push(StatutoryWork {
             work: Involvement {
@@ -72,7 +78,13 @@ impl Building {
         id
     }
 
-    pub(crate) fn event(&mut self, work: InvolvementId, kind: EventKind, on: &str, details: &[(&str, &str)]) {
+    pub(crate) fn event(
+        &mut self,
+        work: InvolvementId,
+        kind: EventKind,
+        on: &str,
+        details: &[(&str, &str)],
+    ) {
         let id = EventId(self.id());
         self.record.events.push(Event {
             id,
@@ -114,7 +126,13 @@ impl Building {
         self.record.notes.sort_by_key(|n| (n.occurred_on, n.id));
     }
 
-    pub(crate) fn allocate(&mut self, work: InvolvementId, worker: &str, from: &str, to: Option<&str>) {
+    pub(crate) fn allocate(
+        &mut self,
+        work: InvolvementId,
+        worker: &str,
+        from: &str,
+        to: Option<&str>,
+    ) {
         self.record.allocations.push(StatutoryAllocation {
             work,
             worker: worker.to_owned(),
@@ -146,4 +164,3 @@ pub(crate) fn records(children: Vec<Building>) -> StatutoryRecords {
         ],
     }
 }
-

@@ -39,6 +39,7 @@ fn person(row: &AnyRow) -> Result<StatutoryPerson, StoreError> {
         uasc: row.try_get::<i64, _>("uasc")? != 0,
         upn: row.try_get("upn")?,
         postcode: row.try_get("postcode")?,
+        children_born: Vec::new(),
     })
 }
 
@@ -54,7 +55,7 @@ impl RecordTx {
     ///
     /// Reads the whole authority, restricted records included (statutory returns count
     /// every child): the caller decides with the policy first and audits each child.
-    /// Six queries whatever the number of children; events and notes come as one
+    /// Seven queries whatever the number of children; events and notes come as one
     /// aggregated row per child.
     pub async fn statutory_records(
         &mut self,
@@ -92,6 +93,14 @@ impl RecordTx {
                  JOIN staff s ON s.id = a.staff_id JOIN teams t ON t.id = a.team_id \
                  WHERE i.child_id IN ({children}) ORDER BY i.child_id, a.starts_on, a.id"
             ),
+            // A relationship "mother" on a child's record names the mother (another
+            // child here); her children's dates of birth are the 903's MC_DOB.
+            format!(
+                "SELECT r.other_child_id AS child_id, b.date_of_birth FROM relationships r \
+                 JOIN children b ON b.id = r.child_id \
+                 WHERE r.kind = 'mother' AND r.other_child_id IN ({children}) \
+                 ORDER BY r.other_child_id, b.date_of_birth"
+            ),
             // Every placeholder must appear in every query for PostgreSQL to type it.
             format!(
                 "SELECT p.service_id, o.name AS provider, p.starts_on, p.ends_on \
@@ -109,7 +118,7 @@ impl RecordTx {
                     .await?,
             );
         }
-        let [people, work, events, notes, allocations, provision] = &rows[..] else {
+        let [people, work, events, notes, allocations, mothers, provision] = &rows[..] else {
             return Err(StoreError::Corrupt {
                 what: "statutory records",
                 problem: "a query is missing".to_owned(),
@@ -169,6 +178,12 @@ impl RecordTx {
             };
             if let Some(r) = slot(row)?.and_then(|i| records.get_mut(i)) {
                 r.allocations.push(item);
+            }
+        }
+        for row in mothers {
+            let born = date(row, "date_of_birth")?;
+            if let Some(r) = slot(row)?.and_then(|i| records.get_mut(i)) {
+                r.person.children_born.push(born);
             }
         }
         let provision = provision

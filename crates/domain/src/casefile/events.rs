@@ -161,7 +161,10 @@ pub const CATEGORY_OF_NEED: Codes = &[
 
 /// SSDA903 `PLACE_PROVIDER`.
 pub const PLACEMENT_PROVIDER: Codes = &[
-    ("PR0", "Parents or other person with parental responsibility"),
+    (
+        "PR0",
+        "Parents or other person with parental responsibility",
+    ),
     ("PR1", "Own provision (by the authority)"),
     ("PR2", "Other local authority provision"),
     ("PR3", "Other public provision"),
@@ -200,10 +203,22 @@ pub const REVIEW_PARTICIPATION: Codes = &[
     ("PN0", "Child aged under 4 at the time of the review"),
     ("PN1", "Attended and spoke for themselves"),
     ("PN2", "Attended and an advocate spoke for them"),
-    ("PN3", "Attended and conveyed their view symbolically (non-verbally)"),
-    ("PN4", "Attended but did not speak, convey their view or ask an advocate to"),
-    ("PN5", "Did not attend, but briefed an advocate to speak for them"),
-    ("PN6", "Did not attend, but conveyed their feelings by a facilitative medium"),
+    (
+        "PN3",
+        "Attended and conveyed their view symbolically (non-verbally)",
+    ),
+    (
+        "PN4",
+        "Attended but did not speak, convey their view or ask an advocate to",
+    ),
+    (
+        "PN5",
+        "Did not attend, but briefed an advocate to speak for them",
+    ),
+    (
+        "PN6",
+        "Did not attend, but conveyed their feelings by a facilitative medium",
+    ),
     ("PN7", "Did not attend, nor were their views conveyed"),
 ];
 

@@ -5,8 +5,9 @@
 //! What the records hold becomes:
 //!
 //! - **Header**: every child looked after on some day of the year; sex, date of birth,
-//!   ethnicity, UPN (or `UN1` under five and `UN5` from five when none is recorded).
-//!   Motherhood is not recorded by Carebridge: `MOTHER` and `MC_DOB` are left blank.
+//!   ethnicity, UPN (or `UN1` under five and `UN5` from five when none is recorded);
+//!   for girls, `MOTHER` 1 when another child's record names her as their mother
+//!   (`MC_DOB` the first such child's birth), else 0.
 //! - **Episodes**: each period of care (looked-after work) split where its legal status
 //!   or placement changed (legal-status and placement events); `RNE` S for the start
 //!   of care, L (legal status only), P (placement only) or T (both); `DEC` the day the
@@ -89,10 +90,11 @@ pub fn export(records: &StatutoryRecords, year: CollectionYear) -> Vec<ExportedT
         let person = &record.person;
         let id = person.id.to_string();
         let dob = dmy(person.date_of_birth);
+        // The 903's own letters since 2025-26 (the CIN census keeps 1 and 2).
         let sex = match person.sex {
-            Sex::Male => "1",
-            Sex::Female => "2",
-            Sex::NotKnown => "",
+            Sex::Male => "M",
+            Sex::Female => "F",
+            Sex::NotKnown => "U",
         };
         let upn = person.upn.clone().unwrap_or_else(|| {
             let five = year
@@ -101,15 +103,25 @@ pub fn export(records: &StatutoryRecords, year: CollectionYear) -> Vec<ExportedT
                 .is_some_and(|age| age >= 5);
             if five { "UN5" } else { "UN1" }.to_owned()
         });
+        // Motherhood is asked of girls and young women: a mother when another child's
+        // record names her as their mother.
+        let (mother, first_born) = match (person.sex, person.children_born.first()) {
+            (Sex::Female, Some(born)) => ("1".to_owned(), dmy(*born)),
+            (Sex::Female, None) => ("0".to_owned(), String::new()),
+            _ => (String::new(), String::new()),
+        };
         if let Some(t) = tables.get_mut(0) {
             t.rows.push(vec![
                 id.clone(),
                 sex.to_owned(),
                 dob.clone(),
-                person.ethnicity.clone().unwrap_or_else(|| "NOBT".to_owned()),
+                person
+                    .ethnicity
+                    .clone()
+                    .unwrap_or_else(|| "NOBT".to_owned()),
                 upn,
-                String::new(),
-                String::new(),
+                mother,
+                first_born,
             ]);
         }
         if let Some(t) = tables.get_mut(1) {
@@ -153,7 +165,8 @@ pub fn export(records: &StatutoryRecords, year: CollectionYear) -> Vec<ExportedT
                     .checked_add_months(chrono::Months::new(18 * 12))
                     .map(dmy)
                     .unwrap_or_default();
-                t.rows.push(vec![id.clone(), sex.to_owned(), dob.clone(), eighteen]);
+                t.rows
+                    .push(vec![id.clone(), sex.to_owned(), dob.clone(), eighteen]);
             }
         }
     }

@@ -20,18 +20,67 @@ fn table(tables: &[ExportedTable], name: TableName) -> Vec<Vec<String>> {
 /// A period of care from June 2025 to March 2027 with each kind of change.
 fn in_care() -> Building {
     let mut c = child(21);
-    let care = c.work(InvolvementKind::LookedAfter, "2025-06-01", Some("2027-03-01"));
-    c.event(care, EventKind::LegalStatus, "2025-06-01", &[("ls", "V2"), ("need", "N4")]);
-    c.event(care, EventKind::PlacementStarted, "2025-06-01", &[("place", "U6"), ("provider", "PR1")]);
+    let care = c.work(
+        InvolvementKind::LookedAfter,
+        "2025-06-01",
+        Some("2027-03-01"),
+    );
+    c.event(
+        care,
+        EventKind::LegalStatus,
+        "2025-06-01",
+        &[("ls", "V2"), ("need", "N4")],
+    );
+    c.event(
+        care,
+        EventKind::PlacementStarted,
+        "2025-06-01",
+        &[("place", "U6"), ("provider", "PR1")],
+    );
     c.event(care, EventKind::LegalStatus, "2026-05-10", &[("ls", "C1")]);
-    c.event(care, EventKind::PlacementEnded, "2026-09-01", &[("reason", "CARPL")]);
-    c.event(care, EventKind::PlacementStarted, "2026-09-01", &[("place", "K2"), ("provider", "PR4")]);
+    c.event(
+        care,
+        EventKind::PlacementEnded,
+        "2026-09-01",
+        &[("reason", "CARPL")],
+    );
+    c.event(
+        care,
+        EventKind::PlacementStarted,
+        "2026-09-01",
+        &[("place", "K2"), ("provider", "PR4")],
+    );
     c.event(care, EventKind::LegalStatus, "2027-01-15", &[("ls", "C2")]);
-    c.event(care, EventKind::PlacementEnded, "2027-01-15", &[("reason", "CHILD")]);
-    c.event(care, EventKind::PlacementStarted, "2027-01-15", &[("place", "U4"), ("provider", "PR1")]);
-    c.event(care, EventKind::LookedAfterReview, "2026-07-01", &[("participation", "PN1")]);
-    c.event(care, EventKind::LookedAfterReview, "2026-03-01", &[("participation", "PN1")]);
-    c.event(care, EventKind::CeasedLookedAfter, "2027-03-01", &[("rec", "E4A")]);
+    c.event(
+        care,
+        EventKind::PlacementEnded,
+        "2027-01-15",
+        &[("reason", "CHILD")],
+    );
+    c.event(
+        care,
+        EventKind::PlacementStarted,
+        "2027-01-15",
+        &[("place", "U4"), ("provider", "PR1")],
+    );
+    c.event(
+        care,
+        EventKind::LookedAfterReview,
+        "2026-07-01",
+        &[("participation", "PN1")],
+    );
+    c.event(
+        care,
+        EventKind::LookedAfterReview,
+        "2026-03-01",
+        &[("participation", "PN1")],
+    );
+    c.event(
+        care,
+        EventKind::CeasedLookedAfter,
+        "2027-03-01",
+        &[("rec", "E4A")],
+    );
     c.record.person.postcode = Some("NM1 4AB".to_owned());
     c.record.person.upn = Some("A123456789012".to_owned());
     c
@@ -45,48 +94,135 @@ fn a_period_of_care_is_split_where_its_legal_status_or_placement_changed() {
         .iter()
         .map(|r| {
             // DECOM, RNE, LS, CIN, PLACE, PLACE_PROVIDER, DEC, REC, REASON_PLACE_CHANGE
-            [1, 2, 3, 4, 5, 6, 7, 8, 9].iter().map(|i| r[*i].as_str()).collect()
+            [1, 2, 3, 4, 5, 6, 7, 8, 9]
+                .iter()
+                .map(|i| r[*i].as_str())
+                .collect()
         })
         .collect();
     assert_eq!(
         brief,
         vec![
-            vec!["01/06/2025", "S", "V2", "N4", "U6", "PR1", "10/05/2026", "X1", ""],
-            vec!["10/05/2026", "L", "C1", "N4", "U6", "PR1", "01/09/2026", "X1", "CARPL"],
-            vec!["01/09/2026", "P", "C1", "N4", "K2", "PR4", "15/01/2027", "X1", "CHILD"],
-            vec!["15/01/2027", "T", "C2", "N4", "U4", "PR1", "01/03/2027", "E4A", ""],
+            vec![
+                "01/06/2025",
+                "S",
+                "V2",
+                "N4",
+                "U6",
+                "PR1",
+                "10/05/2026",
+                "X1",
+                ""
+            ],
+            vec![
+                "10/05/2026",
+                "L",
+                "C1",
+                "N4",
+                "U6",
+                "PR1",
+                "01/09/2026",
+                "X1",
+                "CARPL"
+            ],
+            vec![
+                "01/09/2026",
+                "P",
+                "C1",
+                "N4",
+                "K2",
+                "PR4",
+                "15/01/2027",
+                "X1",
+                "CHILD"
+            ],
+            vec![
+                "15/01/2027",
+                "T",
+                "C2",
+                "N4",
+                "U4",
+                "PR1",
+                "01/03/2027",
+                "E4A",
+                ""
+            ],
         ]
     );
     assert!(episodes.iter().all(|r| r[0] == "21" && r[10] == "NM1 4AB"));
     let reviews = table(&tables, TableName::Reviews);
-    assert_eq!(reviews, vec![vec!["21", "15/06/2014", "01/07/2026", "PN1"]], "last year's review left out");
+    assert_eq!(
+        reviews,
+        vec![vec!["21", "15/06/2014", "01/07/2026", "PN1"]],
+        "last year's review left out"
+    );
     let header = table(&tables, TableName::Header);
-    assert_eq!(header, vec![vec!["21", "2", "15/06/2014", "WBRI", "A123456789012", "", ""]]);
+    assert_eq!(
+        header,
+        vec![vec![
+            "21",
+            "F",
+            "15/06/2014",
+            "WBRI",
+            "A123456789012",
+            "0",
+            ""
+        ]]
+    );
 }
 
 #[test]
 fn only_episodes_with_a_day_in_the_year_and_only_children_in_care_are_returned() {
     let mut before = child(22);
-    let care = before.work(InvolvementKind::LookedAfter, "2024-01-01", Some("2026-03-31"));
+    let care = before.work(
+        InvolvementKind::LookedAfter,
+        "2024-01-01",
+        Some("2026-03-31"),
+    );
     before.event(care, EventKind::LegalStatus, "2024-01-01", &[("ls", "C2")]);
-    before.event(care, EventKind::PlacementStarted, "2024-01-01", &[("place", "U4")]);
+    before.event(
+        care,
+        EventKind::PlacementStarted,
+        "2024-01-01",
+        &[("place", "U4")],
+    );
     let mut after = child(23);
     let care = after.work(InvolvementKind::LookedAfter, "2027-04-01", None);
     after.event(care, EventKind::LegalStatus, "2027-04-01", &[("ls", "C2")]);
     let mut never = child(24);
     never.work(InvolvementKind::ChildInNeed, "2026-05-01", None);
     let mut edge = child(25);
-    let care = edge.work(InvolvementKind::LookedAfter, "2024-01-01", Some("2026-04-01"));
+    let care = edge.work(
+        InvolvementKind::LookedAfter,
+        "2024-01-01",
+        Some("2026-04-01"),
+    );
     edge.event(care, EventKind::LegalStatus, "2024-01-01", &[("ls", "C2")]);
     edge.record.person.uasc = true;
+    edge.record.person.children_born = vec![crate::testing::d("2026-02-01")];
     let tables = export(&records(vec![before, after, never, edge]), year());
     let header = table(&tables, TableName::Header);
-    assert_eq!(header.iter().map(|r| r[0].as_str()).collect::<Vec<_>>(), vec!["25"]);
+    assert_eq!(
+        header.iter().map(|r| r[0].as_str()).collect::<Vec<_>>(),
+        vec!["25"]
+    );
     let episodes = table(&tables, TableName::Episodes);
     assert_eq!(episodes.len(), 1);
-    assert_eq!((episodes[0][7].as_str(), episodes[0][8].as_str()), ("01/04/2026", ""), "no reason recorded");
-    assert_eq!(table(&tables, TableName::Uasc), vec![vec!["25", "2", "15/06/2014", "15/06/2032"]]);
+    assert_eq!(
+        (episodes[0][7].as_str(), episodes[0][8].as_str()),
+        ("01/04/2026", ""),
+        "no reason recorded"
+    );
+    assert_eq!(
+        table(&tables, TableName::Uasc),
+        vec![vec!["25", "F", "15/06/2014", "15/06/2032"]]
+    );
     assert_eq!(header[0][4], "UN5", "no UPN at 11");
+    assert_eq!(
+        (header[0][5].as_str(), header[0][6].as_str()),
+        ("1", "01/02/2026"),
+        "a mother"
+    );
 }
 
 #[test]
@@ -108,7 +244,12 @@ fn the_exported_episodes_pass_the_dfe_rules_on_their_own_structure() {
         .map(|o| o.facts.code)
         .collect();
     // Codes, the chain of episodes, and the participation codes.
-    for rule in ["103", "143", "145", "149", "167", "178", "433", "436", "441", "502", "503", "504"] {
-        assert!(!fired.contains(&rule), "rule {rule} fired on the export: {fired:?}");
+    for rule in [
+        "103", "143", "145", "149", "167", "178", "433", "436", "441", "502", "503", "504",
+    ] {
+        assert!(
+            !fired.contains(&rule),
+            "rule {rule} fired on the export: {fired:?}"
+        );
     }
 }
