@@ -143,6 +143,21 @@ impl Writer<'_> {
         }
     }
 
+    /// A fictional placement postcode in the NM area for a placement starting on day
+    /// `on` (from its own generator, seeded by the child and the day, so the rest of
+    /// the history is as it was).
+    fn placement_postcode(&self, on: i32) -> String {
+        const INWARD: &[u8] = b"ABDEFGHJLNPQRSTUWXYZ";
+        let seed =
+            u64::try_from(self.child.id.0).unwrap_or(0) << 32 | u64::try_from(on).unwrap_or(0);
+        let mut r = ChaCha8Rng::seed_from_u64(seed);
+        let mut letter = || char::from(INWARD[r.gen_range(0..INWARD.len())]);
+        let (a, b) = (letter(), letter());
+        let district = (seed % 24) + 1;
+        let sector = (seed / 24 % 9) + 1;
+        format!("NM{district} {sector}{a}{b}")
+    }
+
     /// Why a period of care that ended on day `on`, in placement `place`, ended: at 18,
     /// staying put or independent living; before, mostly home as planned, and a special
     /// guardianship order to foster carers only from foster care (derived like
@@ -326,11 +341,16 @@ impl Writer<'_> {
                 let chosen = pick(&mut self.rng, PLACEMENTS);
                 let place = self.placement_for(chosen, ls, placed);
                 let provider = self.provider(place, placed);
+                let postcode = self.placement_postcode(placed);
                 self.event(
                     w,
                     EventKind::PlacementStarted,
                     placed,
-                    &[("place", place), ("provider", provider)],
+                    &[
+                        ("place", place),
+                        ("provider", provider),
+                        ("postcode", &postcode),
+                    ],
                 );
                 let mut current = place;
                 loop {
@@ -351,11 +371,16 @@ impl Writer<'_> {
                     let chosen = pick(&mut self.rng, PLACEMENTS);
                     let place = self.placement_for(chosen, ls, next);
                     let provider = self.provider(place, next);
+                    let postcode = self.placement_postcode(next);
                     self.event(
                         w,
                         EventKind::PlacementStarted,
                         next,
-                        &[("place", place), ("provider", provider)],
+                        &[
+                            ("place", place),
+                            ("provider", provider),
+                            ("postcode", &postcode),
+                        ],
                     );
                     placed = next;
                     current = place;

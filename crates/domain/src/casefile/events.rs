@@ -234,6 +234,9 @@ pub struct Detail {
     /// Whether the form must have an answer (an optional detail may be added later,
     /// e.g. once a placement's provider is known; the statutory return flags it until then).
     pub required: bool,
+    /// A postcode typed in (checked and written "AB1 2CD") rather than a code chosen
+    /// from `codes` (which is then empty).
+    pub postcode: bool,
 }
 
 impl Detail {
@@ -286,6 +289,7 @@ const fn detail(name: &'static str, label: &'static str, codes: Codes) -> Detail
         label,
         codes,
         required: true,
+        postcode: false,
     }
 }
 
@@ -295,6 +299,18 @@ const fn optional(name: &'static str, label: &'static str, codes: Codes) -> Deta
         label,
         codes,
         required: false,
+        postcode: false,
+    }
+}
+
+/// An optional postcode.
+const fn postcode(name: &'static str, label: &'static str) -> Detail {
+    Detail {
+        name,
+        label,
+        codes: &[],
+        required: false,
+        postcode: true,
     }
 }
 
@@ -321,7 +337,8 @@ event_kinds! {
                         optional("need", "Category of need (when care starts)", CATEGORY_OF_NEED)];
     PlacementStarted => "placement-started", "Placement started",
         [LookedAfter], [detail("place", "Placement type", PLACEMENT_TYPE),
-                        optional("provider", "Placement provider", PLACEMENT_PROVIDER)];
+                        optional("provider", "Placement provider", PLACEMENT_PROVIDER),
+                        postcode("postcode", "Placement postcode")];
     PlacementEnded => "placement-ended", "Placement ended",
         [LookedAfter], [detail("reason", "Why the placement ended", REASON_PLACE_CHANGE)];
     LookedAfterReview => "cla-review", "Looked-after review",
@@ -490,6 +507,22 @@ pub fn check_event(
             let applies =
                 !conditional || input.details.get("plan").map(String::as_str) == Some("Y");
             let needed = d.required && applies;
+            if d.postcode {
+                match given.map(crate::identifiers::Postcode::parse) {
+                    Some(Ok(pc)) => {
+                        details.insert(d.name.to_owned(), pc.as_str().to_owned());
+                    }
+                    Some(Err(_)) => problems.add(
+                        d.name,
+                        format!(
+                            "Enter the {} as a full UK postcode, like NM1 4AB",
+                            d.label.to_lowercase()
+                        ),
+                    ),
+                    None => {}
+                }
+                continue;
+            }
             match given {
                 Some(code) if d.describe(code).is_some() && applies => {
                     details.insert(d.name.to_owned(), code.to_owned());
@@ -566,6 +599,44 @@ mod tests {
         )
         .unwrap();
         assert_eq!(e.details.get("place").map(String::as_str), Some("K2"));
+    }
+
+    #[test]
+    fn a_placement_keeps_its_optional_provider_and_postcode_written_properly() {
+        let e = check_event(
+            input(
+                2,
+                EventKind::PlacementStarted,
+                &[
+                    ("place", "K2"),
+                    ("provider", "PR4"),
+                    ("postcode", " nm14ab "),
+                ],
+            ),
+            &work(),
+            day(2026, 11, 23),
+        )
+        .unwrap();
+        assert_eq!(e.details.get("provider").map(String::as_str), Some("PR4"));
+        assert_eq!(
+            e.details.get("postcode").map(String::as_str),
+            Some("NM1 4AB")
+        );
+        let p = check_event(
+            input(
+                2,
+                EventKind::PlacementStarted,
+                &[("place", "K2"), ("postcode", "NM1")],
+            ),
+            &work(),
+            day(2026, 11, 23),
+        )
+        .unwrap_err();
+        assert_eq!(
+            p.of("postcode"),
+            Some("Enter the placement postcode as a full UK postcode, like NM1 4AB")
+        );
+        assert_eq!(p.of("provider"), None, "optional");
     }
 
     #[test]

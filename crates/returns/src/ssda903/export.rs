@@ -14,7 +14,7 @@
 //!   next episode starts (with `REC` X1) or the last day of care (with the reason
 //!   recorded when care ended); `REASON_PLACE_CHANGE` from the placement-ended event;
 //!   `CIN` the category of need recorded when care started; `HOME_POST` the child's
-//!   postcode. Placement postcodes and URNs are not recorded: blank.
+//!   postcode, `PL_POST` the placement's. Ofsted URNs are not recorded: blank.
 //! - **Reviews**: looked-after reviews in the year, with how the child took part.
 //! - **UASC**: unaccompanied asylum-seeking children, `DUC` their 18th birthday.
 //!
@@ -138,7 +138,7 @@ pub fn export(records: &StatutoryRecords, year: CollectionYear) -> Vec<ExportedT
                     e.rec.clone(),
                     e.reason_place_change.clone(),
                     person.postcode.clone().unwrap_or_default(),
-                    String::new(),
+                    e.postcode.clone(),
                     String::new(),
                 ]);
             }
@@ -189,6 +189,7 @@ struct Episode {
     cin: String,
     place: String,
     provider: String,
+    postcode: String,
     dec: Option<NaiveDate>,
     rec: String,
     reason_place_change: String,
@@ -282,6 +283,7 @@ fn split(care: &StatutoryWork, events: &[Event], until: NaiveDate) -> Vec<Episod
             cin: need.clone(),
             place: placement.map(|e| detail(e, "place")).unwrap_or_default(),
             provider: placement.map(|e| detail(e, "provider")).unwrap_or_default(),
+            postcode: placement.map(|e| detail(e, "postcode")).unwrap_or_default(),
             dec,
             rec,
             reason_place_change,

@@ -35,7 +35,11 @@ fn in_care() -> Building {
         care,
         EventKind::PlacementStarted,
         "2025-06-01",
-        &[("place", "U6"), ("provider", "PR1")],
+        &[
+            ("place", "U6"),
+            ("provider", "PR1"),
+            ("postcode", "NM2 3AB"),
+        ],
     );
     c.event(care, EventKind::LegalStatus, "2026-05-10", &[("ls", "C1")]);
     c.event(
@@ -48,7 +52,11 @@ fn in_care() -> Building {
         care,
         EventKind::PlacementStarted,
         "2026-09-01",
-        &[("place", "K2"), ("provider", "PR4")],
+        &[
+            ("place", "K2"),
+            ("provider", "PR4"),
+            ("postcode", "NM5 1QX"),
+        ],
     );
     c.event(care, EventKind::LegalStatus, "2027-01-15", &[("ls", "C2")]);
     c.event(
@@ -61,7 +69,11 @@ fn in_care() -> Building {
         care,
         EventKind::PlacementStarted,
         "2027-01-15",
-        &[("place", "U4"), ("provider", "PR1")],
+        &[
+            ("place", "U4"),
+            ("provider", "PR1"),
+            ("postcode", "NM7 2RT"),
+        ],
     );
     c.event(
         care,
@@ -245,7 +257,8 @@ fn the_exported_episodes_pass_the_dfe_rules_on_their_own_structure() {
         .collect();
     // Codes, the chain of episodes, and the participation codes.
     for rule in [
-        "103", "143", "145", "149", "167", "178", "433", "436", "441", "502", "503", "504",
+        "103", "143", "145", "392b", "149", "167", "178", "433", "435", "436", "441", "502", "503",
+        "504",
     ] {
         assert!(
             !fired.contains(&rule),
