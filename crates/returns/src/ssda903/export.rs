@@ -10,7 +10,7 @@
 //!   (`MC_DOB` the first such child's birth), else 0.
 //! - **Episodes**: each period of care (looked-after work) split where its legal status
 //!   or placement changed (legal-status and placement events); `RNE` S for the start
-//!   of care, L (legal status only), P (placement only) or T (both); `DEC` the day the
+//!   of care, L (legal status only), P (placement and carer) or B (both); `DEC` the day the
 //!   next episode starts (with `REC` X1) or the last day of care (with the reason
 //!   recorded when care ended); `REASON_PLACE_CHANGE` from the placement-ended event;
 //!   `CIN` the category of need recorded when care started; `HOME_POST` the child's
@@ -248,8 +248,11 @@ fn split(care: &StatutoryWork, events: &[Event], until: NaiveDate) -> Vec<Episod
         } else {
             let ls_changed = of(EventKind::LegalStatus).any(|e| e.occurred_on == *day);
             let moved = of(EventKind::PlacementStarted).any(|e| e.occurred_on == *day);
+            // The record does not say whether a new placement kept the same carer, so
+            // a move is a change of carer too: P (placement and carer), or B (legal
+            // status, placement and carer); T and U (same carer) are never written.
             match (ls_changed, moved) {
-                (true, true) => "T",
+                (true, true) => "B",
                 (true, false) => "L",
                 _ => "P",
             }

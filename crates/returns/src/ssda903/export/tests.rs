@@ -150,7 +150,7 @@ fn a_period_of_care_is_split_where_its_legal_status_or_placement_changed() {
             ],
             vec![
                 "15/01/2027",
-                "T",
+                "B",
                 "C2",
                 "N4",
                 "U4",
