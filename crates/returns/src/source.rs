@@ -151,24 +151,36 @@ pub fn unzip(sources: Vec<Source>, limit: u64) -> Result<Vec<Source>, FileError>
     Ok(out)
 }
 
+/// A zip archive (deflate) of `files`, each (name, bytes); a name ending in `/` is a
+/// folder. For a return made here to be downloaded as one file.
+pub fn zip_files(files: &[(&str, &[u8])]) -> Result<Vec<u8>, FileError> {
+    use std::io::Write;
+    let error = |e: &dyn std::fmt::Display| FileError::Zip {
+        file: "the archive".to_owned(),
+        problem: format!("cannot be written: {e}"),
+    };
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, content) in files {
+        if name.ends_with('/') {
+            writer
+                .add_directory(*name, options)
+                .map_err(|e| error(&e))?;
+        } else {
+            writer.start_file(*name, options).map_err(|e| error(&e))?;
+            writer.write_all(content).map_err(|e| error(&e))?;
+        }
+    }
+    Ok(writer.finish().map_err(|e| error(&e))?.into_inner())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
 
     fn zipped(files: &[(&str, &[u8])]) -> Vec<u8> {
-        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated);
-        for (name, content) in files {
-            if name.ends_with('/') {
-                writer.add_directory(*name, options).unwrap();
-            } else {
-                writer.start_file(*name, options).unwrap();
-                writer.write_all(content).unwrap();
-            }
-        }
-        writer.finish().unwrap().into_inner()
+        zip_files(files).unwrap()
     }
 
     fn source(name: &str, content: Vec<u8>) -> Source {

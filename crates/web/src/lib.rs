@@ -166,6 +166,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
             get(pages::casefile::chronology_page),
         )
         .route("/due", get(pages::casefile::due_work))
+        .route("/returns/ssda903", post(pages::returns::from_records))
         .route(
             "/returns/annex-a",
             get(pages::annex_a::form).post(pages::annex_a::download),

@@ -42,8 +42,11 @@ struct ReturnsPage {
     /// The files checked, with their sizes.
     files: Vec<(String, String)>,
     report: Option<Report>,
-    /// Whether the person may produce Annex A (the page links to it).
+    /// Whether the person may make returns from the records (Annex A, the 903).
     may_produce: bool,
+    /// Whether the report is of a return made from the records: its children are
+    /// Carebridge ids, linked to their records.
+    from_records: bool,
 }
 
 impl ReturnsPage {
@@ -62,6 +65,7 @@ impl ReturnsPage {
                 AuthorityAction::ProduceReturns,
             )
             .is_ok(),
+            from_records: false,
         }
     }
 
@@ -242,6 +246,86 @@ pub(crate) async fn validate(
             super::form_page(&page, true)
         }
     }
+}
+
+/// Makes the SSDA903 return from the records for the chosen year: the report of what
+/// the year's rules flag, each child linked to their record to put it right, or the
+/// CSV files as one zip archive. Refused (and the refusal audited) for anyone who may
+/// not make returns.
+pub(crate) async fn from_records(
+    session: Session,
+    State(state): State<AppState>,
+    axum::Form(values): axum::Form<std::collections::HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    use carebridge_app::returns::Producer;
+
+    let field = |k: &str| values.get(k).map_or("", |v| v.trim());
+    session.check_csrf(field("csrf_token"))?;
+    let mut page = ReturnsPage::new(&session);
+    page.kind = "ssda903".to_owned();
+    let year: CollectionYear = match field("export_year").parse() {
+        Ok(year) => year,
+        Err(_) if page.may_produce => {
+            page.problems
+                .push(("export_year".into(), "Select the collection year".into()));
+            return super::form_page(&page, true);
+        }
+        // Refused whatever the form says: the use case audits the refusal.
+        Err(_) => {
+            let [.., latest] = SUPPORTED_YEARS;
+            latest
+        }
+    };
+    let tables = match state
+        .app
+        .ssda903_export(Producer::Person(&session.actor, &session.meta), year)
+        .await
+    {
+        Ok(tables) => tables,
+        Err(e @ carebridge_app::AppError::Forbidden(_)) => {
+            return Ok(WebError::from(e).page(page.chrome));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut files = Vec::with_capacity(tables.len());
+    for table in &tables {
+        let text = table
+            .csv()
+            .map_err(|e| carebridge_app::AppError::Internal(format!("writing a 903 table: {e}")))?;
+        files.push(Source {
+            name: table.file_name(),
+            content: text.into_bytes(),
+        });
+    }
+    if field("action") == "download" {
+        let named: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|f| (f.name.as_str(), f.content.as_slice()))
+            .collect();
+        let archive = carebridge_returns::source::zip_files(&named)
+            .map_err(|e| carebridge_app::AppError::Internal(e.to_string()))?;
+        return Ok(super::download(
+            &format!("ssda903-{year}.zip"),
+            "application/zip",
+            archive,
+        ));
+    }
+    let checked = tokio::task::spawn_blocking(move || {
+        let ret = ssda903::Return::parse(year, &files, &[]).map_err(|e| e.to_string())?;
+        let validation = ssda903::validate(&ret);
+        Ok::<_, String>(Checked {
+            report: Report::of_903(&ret, &validation, ROWS_PER_RULE),
+            files: listed(&files),
+        })
+    })
+    .await
+    .unwrap_or_else(|_| Err("The check of the return stopped: try again".into()))
+    .map_err(carebridge_app::AppError::Internal)?;
+    page.year = year.to_string();
+    page.report = Some(checked.report);
+    page.files = checked.files;
+    page.from_records = true;
+    super::form_page(&page, false)
 }
 
 /// Reads and validates the files, zip archives opened into theirs; an unreadable input

@@ -351,3 +351,106 @@ async fn an_analyst_downloads_annex_a_for_a_window_and_a_wrong_window_is_named()
         ("annex-a", false)
     );
 }
+
+#[tokio::test]
+async fn an_analyst_makes_the_903_from_the_records_and_reaches_a_flagged_childs_record() {
+    let server = start(80).await;
+    let c = client();
+    sign_in(&server, &c, "analyst.demo").await;
+    let form = get_text(&c, server.url("/returns")).await;
+    let token = csrf_token(&form);
+    assert!(
+        form.contains("action=\"/returns/ssda903\""),
+        "offered on Returns"
+    );
+
+    // The CSV files, as one zip archive that reads back as the 903 tables.
+    let response = c
+        .post(server.url("/returns/ssda903"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("export_year", "2025-26"),
+            ("action", "download"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(
+        response.headers()["content-disposition"],
+        "attachment; filename=\"ssda903-2025-26.zip\""
+    );
+    let archive = Source {
+        name: "ssda903-2025-26.zip".to_owned(),
+        content: response.bytes().await.unwrap().to_vec(),
+    };
+    let files = carebridge_returns::source::unzip(vec![archive], 1 << 30).unwrap();
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["Header.csv", "Episodes.csv", "Reviews.csv", "UASC.csv"]
+            .map(|f| format!("ssda903-2025-26.zip/{f}"))
+    );
+    let ret = Return::parse("2025-26".parse().unwrap(), &files, &[]).unwrap();
+    let header = ret.table(ssda903::TableName::Header).unwrap();
+    assert!(!header.is_empty());
+
+    // A child looked after that year recorded with sex not known: rule 232 flags them,
+    // and the report links to their record.
+    let child: i64 = {
+        let text = String::from_utf8(files[0].content.clone()).unwrap();
+        text.lines()
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    carebridge_testkit::behind_the_back(
+        &server.db,
+        &format!("UPDATE children SET sex = '0' WHERE id = {child}"),
+    )
+    .await
+    .unwrap();
+    let response = c
+        .post(server.url("/returns/ssda903"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("export_year", "2025-26"),
+            ("action", "report"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("SSDA903 2025-26: "), "{page}");
+    assert!(page.contains("Rule 232: 1 rows"), "{page}");
+    assert!(
+        page.contains(&format!(
+            "<a class=\"govuk-link\" href=\"/children/{child}\">{child}</a>"
+        )),
+        "{page}"
+    );
+    assert!(page.contains("Header.csv"));
+
+    // No year: named on the form.
+    let response = c
+        .post(server.url("/returns/ssda903"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("export_year", "1999-00"),
+            ("action", "report"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 422);
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("Select the collection year"));
+}
