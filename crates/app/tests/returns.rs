@@ -245,21 +245,10 @@ async fn the_903_made_from_the_records_passes_the_dfe_rules() {
 
         // The DfE's rules: nothing flagged but a child recorded with sex not known (232,
         // a query the DfE asks the authority to confirm, not an error).
-        let sources: Vec<Source> = tables
-            .iter()
-            .map(|t| Source {
-                name: t.file_name(),
-                content: t.csv().unwrap().into_bytes(),
-            })
-            .collect();
+        let sources: Vec<Source> = tables.iter().map(|t| t.source().unwrap()).collect();
         let ret = Return::parse(year, &sources, &[]).unwrap();
         let validation = ssda903::validate(&ret);
-        let fired: Vec<&str> = validation
-            .outcomes
-            .iter()
-            .filter(|o| !o.flags.is_empty())
-            .map(|o| o.facts.code)
-            .collect();
+        let fired = validation.fired();
         assert!(fired.iter().all(|r| *r == "232"), "{}: {fired:?}", db.label);
         let checked = validation
             .outcomes

@@ -67,6 +67,14 @@ impl ExportedTable {
     pub fn file_name(&self) -> String {
         format!("{}.csv", self.table.as_str())
     }
+
+    /// The table as a file to read back or validate, named [`ExportedTable::file_name`].
+    pub fn source(&self) -> Result<super::Source, csv::Error> {
+        Ok(super::Source {
+            name: self.file_name(),
+            content: self.csv()?.into_bytes(),
+        })
+    }
 }
 
 fn dmy(d: NaiveDate) -> String {

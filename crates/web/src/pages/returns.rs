@@ -287,16 +287,11 @@ pub(crate) async fn from_records(
         }
         Err(e) => return Err(e.into()),
     };
-    let mut files = Vec::with_capacity(tables.len());
-    for table in &tables {
-        let text = table
-            .csv()
-            .map_err(|e| carebridge_app::AppError::Internal(format!("writing a 903 table: {e}")))?;
-        files.push(Source {
-            name: table.file_name(),
-            content: text.into_bytes(),
-        });
-    }
+    let files = tables
+        .iter()
+        .map(|t| t.source())
+        .collect::<Result<Vec<Source>, _>>()
+        .map_err(|e| carebridge_app::AppError::Internal(format!("writing a 903 table: {e}")))?;
     if field("action") == "download" {
         let named: Vec<(&str, &[u8])> = files
             .iter()

@@ -240,21 +240,10 @@ fn only_episodes_with_a_day_in_the_year_and_only_children_in_care_are_returned()
 #[test]
 fn the_exported_episodes_pass_the_dfe_rules_on_their_own_structure() {
     let tables = export(&records(vec![in_care()]), year());
-    let sources: Vec<Source> = tables
-        .iter()
-        .map(|t| Source {
-            name: t.file_name(),
-            content: t.csv().expect("csv").into_bytes(),
-        })
-        .collect();
+    let sources: Vec<Source> = tables.iter().map(|t| t.source().expect("csv")).collect();
     let ret = Return::parse(year(), &sources, &[]).expect("the export reads back");
     let validation = validate(&ret);
-    let fired: Vec<&str> = validation
-        .outcomes
-        .iter()
-        .filter(|o| !o.flags.is_empty())
-        .map(|o| o.facts.code)
-        .collect();
+    let fired = validation.fired();
     // Codes, the chain of episodes, and the participation codes.
     for rule in [
         "103", "143", "145", "392b", "149", "167", "178", "433", "435", "436", "441", "502", "503",
