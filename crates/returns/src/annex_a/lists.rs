@@ -196,7 +196,7 @@ pub const NOTES: [&str; 11] = [
     "Every strategy discussion in the window that started a section 47 enquiry. The ICPC is the first initial conference on the same piece of work on or after it; with none and the work closed, the ICPC was deemed unnecessary; with none and the work open, blank (not yet decided). Counts are of the 12 months up to and including the enquiry.",
     "One row per child with child in need, child protection, looked-after or disabled children's work open in the window. Primary need is not recorded by Carebridge: N0 (not stated). Status is on the window's last day.",
     "Every child protection plan open in the window. The plan starts at the initial conference that made it (or the work's start if none is recorded). The category of abuse is recorded at the initial conference only, so the latest is the initial. Statutory visit: the latest visit with the child seen. Previous plans: child protection work that started before this plan.",
-    "Every period of care open in the window. Not recorded by Carebridge, left blank: category of need (N0), permanence plan, IRO contact, placement provider, postcode, URN and location, return interviews, reason ceased. Placements counted: placements with a day in the window.",
+    "Every period of care open in the window. Category of need: as recorded when care started (N0 if not recorded). Placement provider and postcode: as recorded with the latest placement. Reason ceased: as recorded when care ended. Not recorded by Carebridge, left blank: permanence plan, IRO contact, URN, placement location and LA, return interviews. Placements counted: placements with a day in the window.",
     "Every care leaver with care leaver work open in the window. The personal advisor is the worker allocated to the care leaver work. Eligibility: relevant child at 16 or 17, former relevant child from 18. In touch: Yes if a visit, call or note is recorded in the last 3 months of the window. Accommodation, suitability and activity are not recorded: blank.",
     "Every child with a decision that they should be placed for adoption, in a period of care open in the window. Placement order: the date legal status E1 was recorded. Placed: the first adoption placement (A1 to A6) after the decision. Fostering for adoption: the first U2, U5, A5 or A6 placement. Matching, adoption order and reversal are not recorded: blank.",
     "Prospective adopters are recruited and recorded by the regional adoption agency, not in children's records, so Carebridge has no rows for this list: the agency's list goes with this workbook.",
@@ -368,6 +368,43 @@ fn legal_status(code: &str) -> Cell {
         "V4" => "V4: Short term breaks, agreements recorded",
         other => other,
     })
+}
+
+/// Annex A's category of need values.
+fn category_of_need(code: Option<&str>) -> Cell {
+    text(match code {
+        Some("N1") => "N1 - Abuse or neglect",
+        Some("N2") => "N2 - Child's disability",
+        Some("N3") => "N3 - Parental disability or illness",
+        Some("N4") => "N4 - Family in acute stress",
+        Some("N5") => "N5 - Family dysfunction",
+        Some("N6") => "N6 - Socially unacceptable behaviour",
+        Some("N7") => "N7 - Low income",
+        Some("N8") => "N8 - Absent parenting",
+        _ => "N0 - Not stated",
+    })
+}
+
+/// Annex A's placement provider values.
+fn placement_provider(code: &str) -> Cell {
+    text(match code {
+        "PR0" => "a) PR0: Parents/Parental responsibility",
+        "PR1" => "b) PR1: Own provision",
+        "PR2" => "c) PR2: Other LA provision",
+        "PR3" => "d) PR3: Other public provision",
+        "PR4" => "e) PR4: Private provision",
+        "PR5" => "f) PR5: Voluntary/third sector",
+        other => other,
+    })
+}
+
+/// A reason care ended as "code: description".
+fn reason_ceased(code: &str) -> Cell {
+    let words = carebridge_domain::casefile::events::REASON_CEASED
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or("", |(_, d)| *d);
+    Cell::Text(format!("{code}: {words}"))
 }
 
 /// A placement type as "code: description" (the DfE's description, as the record's
@@ -854,12 +891,16 @@ impl<'a> Child<'a> {
                         })
                         .count()
                 };
+                let ceased = w.work.period.end().filter(|e| *e <= self.window.to());
                 let [team, worker] = self.allocated(w);
                 self.person_row(vec![
                     y_n(self.record.person.uasc),
                     self.disability(),
                     Cell::Date(start),
-                    text("N0 - Not stated"),
+                    category_of_need(
+                        self.events_of(id, EventKind::LegalStatus)
+                            .find_map(|e| e.detail("need")),
+                    ),
                     y_n(again),
                     date(status.map(|e| e.occurred_on)),
                     status
@@ -890,14 +931,24 @@ impl<'a> Child<'a> {
                             .map(|e| e.occurred_on),
                     ),
                     count(in_window),
-                    date(w.work.period.end().filter(|e| *e <= self.window.to())),
-                    Cell::Blank,
+                    date(ceased),
+                    ceased
+                        .and_then(|_| {
+                            self.events_of(id, EventKind::CeasedLookedAfter)
+                                .max_by_key(|e| e.occurred_on)
+                        })
+                        .and_then(|e| e.detail("rec"))
+                        .map_or(Cell::Blank, reason_ceased),
                     date(placement.map(|e| e.occurred_on)),
                     placement
                         .and_then(|e| e.detail("place"))
                         .map_or(Cell::Blank, placement_type),
-                    Cell::Blank,
-                    Cell::Blank,
+                    placement
+                        .and_then(|e| e.detail("provider"))
+                        .map_or(Cell::Blank, placement_provider),
+                    placement
+                        .and_then(|e| e.detail("postcode"))
+                        .map_or(Cell::Blank, text),
                     Cell::Blank,
                     Cell::Blank,
                     Cell::Blank,

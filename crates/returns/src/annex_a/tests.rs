@@ -292,7 +292,12 @@ fn a_protection_plan_starts_at_its_conference_and_counts_earlier_plans() {
 fn a_period_of_care_shows_its_legal_status_placements_and_checks_on_the_last_day() {
     let mut c = child(13);
     let care = c.work(InvolvementKind::LookedAfter, "2025-06-01", None);
-    c.event(care, EventKind::LegalStatus, "2025-06-01", &[("ls", "V2")]);
+    c.event(
+        care,
+        EventKind::LegalStatus,
+        "2025-06-01",
+        &[("ls", "V2"), ("need", "N5")],
+    );
     c.event(care, EventKind::LegalStatus, "2026-02-10", &[("ls", "C1")]);
     c.event(care, EventKind::LegalStatus, "2026-12-10", &[("ls", "C2")]);
     c.event(
@@ -305,7 +310,11 @@ fn a_period_of_care_shows_its_legal_status_placements_and_checks_on_the_last_day
         care,
         EventKind::PlacementStarted,
         "2026-03-01",
-        &[("place", "K2")],
+        &[
+            ("place", "K2"),
+            ("provider", "PR4"),
+            ("postcode", "NM3 9QT"),
+        ],
     );
     c.event(care, EventKind::HealthAssessment, "2026-06-30", &[]);
     c.event(care, EventKind::Missing, "2026-04-02", &[("missing", "M")]);
@@ -324,6 +333,16 @@ fn a_period_of_care_shows_its_legal_status_placements_and_checks_on_the_last_day
         vec!["2"]
     );
     assert_eq!(column(list, "Placement Type"), vec!["K2: Children's home"]);
+    assert_eq!(
+        column(list, "Placement Provider"),
+        vec!["e) PR4: Private provision"]
+    );
+    assert_eq!(column(list, "Placement postcode"), vec!["NM3 9QT"]);
+    assert_eq!(
+        column(list, "Child's Category of Need"),
+        vec!["N5 - Family dysfunction"]
+    );
+    assert_eq!(column(list, "Date Ceased to be Looked After"), vec![""]);
     assert_eq!(
         column(list, "Date of Last Health Assessment"),
         vec!["30/06/2026"]
@@ -425,5 +444,45 @@ fn the_workbook_has_an_about_sheet_then_each_list_with_its_columns_and_dates() {
         text.iter()
             .any(|t| t.contains("1 December 2025 to 30 November 2026")),
         "{text:?}"
+    );
+}
+
+#[test]
+fn a_period_of_care_that_ended_shows_when_and_why() {
+    let mut c = child(16);
+    let care = c.work(
+        InvolvementKind::LookedAfter,
+        "2025-01-10",
+        Some("2026-02-28"),
+    );
+    c.event(care, EventKind::LegalStatus, "2025-01-10", &[("ls", "C2")]);
+    c.event(
+        care,
+        EventKind::CeasedLookedAfter,
+        "2026-02-28",
+        &[("rec", "E4A")],
+    );
+    let later = c.work(InvolvementKind::LookedAfter, "2026-10-01", None);
+    c.event(later, EventKind::LegalStatus, "2026-10-01", &[("ls", "V2")]);
+    let annex = build(&records(vec![c]), window());
+    let list = annex.list(8).expect("list 8");
+    assert_eq!(
+        column(list, "Date Ceased to be Looked After"),
+        vec!["28/02/2026", ""]
+    );
+    assert_eq!(
+        column(list, "Reason Ceased to be Looked After"),
+        vec![
+            "E4A: Returned home to parents or others with parental responsibility, as part of the care plan",
+            ""
+        ]
+    );
+    assert_eq!(
+        column(list, "Is this a second or subsequent period of being a Looked After Child within the last 12 months (Y/N)"),
+        vec!["N", "Y"]
+    );
+    assert_eq!(
+        column(list, "Child's Category of Need"),
+        vec!["N0 - Not stated", "N0 - Not stated"]
     );
 }
