@@ -158,13 +158,16 @@ impl Writer<'_> {
         format!("NM{district} {sector}{a}{b}")
     }
 
-    /// Why a period of care that ended on day `on`, in placement `place`, ended: at 18,
-    /// staying put or independent living; before, mostly home as planned, and a special
-    /// guardianship order to foster carers only from foster care (derived like
+    /// Why a period of care that ended on day `on`, in placement `place`, ended: from a
+    /// placement for adoption, adopted; at 18, staying put or independent living;
+    /// before, mostly home as planned, and a special guardianship order to foster
+    /// carers only from foster care (derived like
     /// [`Writer::participation`]).
     fn reason_ceased(&self, on: i32, place: &str) -> &'static str {
         let n = usize::try_from(self.child.id.0.rem_euclid(6)).unwrap_or(0);
-        if self.aged(18, on) {
+        if place.starts_with('A') {
+            "E11"
+        } else if self.aged(18, on) {
             ["E17", "E5", "E5", "E6", "E17", "E5"][n]
         } else if place.starts_with('U') {
             ["E4A", "E4A", "E13", "E45", "E41", "E8"][n]
@@ -353,7 +356,32 @@ impl Writer<'_> {
                     ],
                 );
                 let mut current = place;
-                loop {
+                // Some young children on a full care order are adopted: a decision,
+                // a placement order, then a move to their adopters (and, if care has
+                // ended, an adoption order).
+                let adopted = ls == "C2"
+                    && !self.aged(5, start)
+                    && end - start >= 420
+                    && self.child.id.0.rem_euclid(3) == 0;
+                if adopted {
+                    self.event(w, EventKind::AdoptionDecision, start + 120, &[]);
+                    self.event(w, EventKind::LegalStatus, start + 240, &[("ls", "E1")]);
+                    let on = start + 300;
+                    self.event(w, EventKind::PlacementEnded, on, &[("reason", "CARPL")]);
+                    let postcode = self.placement_postcode(on);
+                    self.event(
+                        w,
+                        EventKind::PlacementStarted,
+                        on,
+                        &[
+                            ("place", "A4"),
+                            ("provider", "PR1"),
+                            ("postcode", &postcode),
+                        ],
+                    );
+                    current = "A4";
+                }
+                while !adopted {
                     let next = placed + self.rng.gen_range(200..900);
                     if next >= end {
                         break;
