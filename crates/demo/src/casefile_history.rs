@@ -380,38 +380,39 @@ impl Writer<'_> {
                         ],
                     );
                     current = "A4";
-                }
-                while !adopted {
-                    let next = placed + self.rng.gen_range(200..900);
-                    if next >= end {
-                        break;
+                } else {
+                    loop {
+                        let next = placed + self.rng.gen_range(200..900);
+                        if next >= end {
+                            break;
+                        }
+                        let reason = match REASON_PLACE_CHANGE
+                            [self.rng.gen_range(0..REASON_PLACE_CHANGE.len())]
+                        .0
+                        {
+                            // Custody is for children of 10 and over, by their age
+                            // when the placement began (DfE rule 234 as the DfE checks it).
+                            "CUSTOD" if !self.aged(10, placed) => "CARPL",
+                            other => other,
+                        };
+                        self.event(w, EventKind::PlacementEnded, next, &[("reason", reason)]);
+                        let chosen = pick(&mut self.rng, PLACEMENTS);
+                        let place = self.placement_for(chosen, ls, next);
+                        let provider = self.provider(place, next);
+                        let postcode = self.placement_postcode(next);
+                        self.event(
+                            w,
+                            EventKind::PlacementStarted,
+                            next,
+                            &[
+                                ("place", place),
+                                ("provider", provider),
+                                ("postcode", &postcode),
+                            ],
+                        );
+                        placed = next;
+                        current = place;
                     }
-                    let reason = match REASON_PLACE_CHANGE
-                        [self.rng.gen_range(0..REASON_PLACE_CHANGE.len())]
-                    .0
-                    {
-                        // Custody is for children of 10 and over, by their age
-                        // when the placement began (DfE rule 234 as the DfE checks it).
-                        "CUSTOD" if !self.aged(10, placed) => "CARPL",
-                        other => other,
-                    };
-                    self.event(w, EventKind::PlacementEnded, next, &[("reason", reason)]);
-                    let chosen = pick(&mut self.rng, PLACEMENTS);
-                    let place = self.placement_for(chosen, ls, next);
-                    let provider = self.provider(place, next);
-                    let postcode = self.placement_postcode(next);
-                    self.event(
-                        w,
-                        EventKind::PlacementStarted,
-                        next,
-                        &[
-                            ("place", place),
-                            ("provider", provider),
-                            ("postcode", &postcode),
-                        ],
-                    );
-                    placed = next;
-                    current = place;
                 }
                 if let Some(last) = w.period.end().map(day) {
                     let rec = self.reason_ceased(last, current);
