@@ -1028,4 +1028,19 @@ async fn an_analyst_uploads_a_return_and_reads_the_errors_by_rule() {
     b.click_button("Download Annex A (.xlsx)").await;
     assert!(b.error_summary().await.contains("before it starts"));
     b.assert_accessible("the Annex A form with errors").await;
+
+    // The 903 made from the records and checked: the report, its children linked.
+    b.client.goto(&server.url("/returns")).await.unwrap();
+    b.client
+        .find(Locator::Id("export_year"))
+        .await
+        .unwrap()
+        .select_by_value("2025-26")
+        .await
+        .unwrap();
+    b.click_button("Make and check the return").await;
+    let page = b.client.source().await.unwrap();
+    assert!(page.contains("SSDA903 2025-26: "), "{page}");
+    assert!(page.contains("Header.csv"));
+    b.assert_accessible("the 903 made from the records").await;
 }
