@@ -638,11 +638,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let mut p = Params::default();
-        let list = services
-            .iter()
-            .map(|s| p.int(s.0))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = p.ints(services.iter().map(|s| s.0));
         let on = p.text(&date_text(day));
         let open_work = |w: &str| {
             format!(

@@ -642,7 +642,7 @@ impl RecordTx {
                         let keys = if keys.is_empty() {
                             String::new()
                         } else {
-                            let list = keys.iter().map(|k| p.text(k)).collect::<Vec<_>>().join(", ");
+                            let list = p.texts(&keys);
                             format!(" OR c.id IN (SELECT k.child_id FROM person_search_keys k WHERE k.key IN ({list}))")
                         };
                         ("FROM children c".to_owned(), format!("(c.id = {id}{keys})"), "c.id".to_owned())
@@ -762,18 +762,12 @@ impl RecordTx {
     /// The listings of the children `ids` (any order), with NHS number, latest
     /// postcode and restriction; names are matched later.
     async fn listings(&mut self, ids: &[(i64, i64)]) -> Result<Vec<ChildListing>, StoreError> {
-        let mut unique: Vec<i64> = ids.iter().map(|(c, _)| *c).collect();
-        unique.sort_unstable();
-        unique.dedup();
+        let unique = unique_children(ids);
         if unique.is_empty() {
             return Ok(Vec::new());
         }
         let mut p = Params::default();
-        let list = unique
-            .iter()
-            .map(|id| p.int(*id))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = p.ints(unique.iter().copied());
         let sql = format!(
             "SELECT c.id, c.given_name, c.family_name, c.sex, c.date_of_birth, c.nhs_number, \
              c.expected_date_of_birth, (r.child_id IS NOT NULL) AS restricted, \
@@ -818,9 +812,7 @@ impl RecordTx {
         words: &[String],
         limit: usize,
     ) -> Result<Vec<ChildListing>, StoreError> {
-        let mut unique: Vec<i64> = candidates.iter().map(|(c, _)| *c).collect();
-        unique.sort_unstable();
-        unique.dedup();
+        let unique = unique_children(candidates);
         if unique.is_empty() {
             return Ok(Vec::new());
         }
@@ -828,11 +820,7 @@ impl RecordTx {
         // listings (with postcode and restriction) are read for the page's worth that
         // rank highest, not for every candidate the looser tiers brought in.
         let mut p = Params::default();
-        let list = unique
-            .iter()
-            .map(|id| p.int(*id))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = p.ints(unique.iter().copied());
         let sql = format!(
             "SELECT id, given_name, family_name FROM children WHERE id IN ({list}) ORDER BY id"
         );
@@ -852,11 +840,7 @@ impl RecordTx {
         let mut names: Vec<(i64, i64, PersonName)> = Vec::new();
         if !others.is_empty() {
             let mut p = Params::default();
-            let list = others
-                .iter()
-                .map(|id| p.int(*id))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let list = p.ints(others.iter().copied());
             let sql = format!(
                 "SELECT child_id, name_no, kind, given_name, family_name, used_from, used_to \
                  FROM person_names WHERE child_id IN ({list}) ORDER BY child_id, name_no"
@@ -1092,6 +1076,14 @@ fn order_columns(order: &str) -> String {
 
 /// The FROM clause and condition of one tier of a name search: one key-table alias
 /// per word, all on the same name of the same child, each word's keys for the tier.
+/// The children of (child, name number) pairs, each once, by id.
+fn unique_children(pairs: &[(i64, i64)]) -> Vec<i64> {
+    let mut unique: Vec<i64> = pairs.iter().map(|(c, _)| *c).collect();
+    unique.sort_unstable();
+    unique.dedup();
+    unique
+}
+
 fn name_tier_sql(
     p: &mut Params,
     words: &[String],
@@ -1112,19 +1104,11 @@ fn name_tier_sql(
         [a, rest @ ..] => (word_keys(a, tier), rest),
         [] => (Vec::new(), words),
     };
-    let first = first
-        .iter()
-        .map(|k| p.text(k))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let first = p.texts(&first);
     condition.push(format!("k0.key IN ({first})"));
     for (i, word) in rest.iter().enumerate() {
         let i = i + 1;
-        let keys = word_keys(word, tier)
-            .iter()
-            .map(|k| p.text(k))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let keys = p.texts(&word_keys(word, tier));
         from.push_str(&format!(
             " JOIN person_search_keys k{i} ON k{i}.child_id = k0.child_id AND k{i}.name_no = k0.name_no AND k{i}.key IN ({keys})"
         ));
@@ -1170,6 +1154,25 @@ impl Params {
         self.push(Value::Text(Some(v.to_owned())))
     }
 
+    /// Binds each of `values` and returns their placeholders as an SQL list
+    /// (`$3, $4, $5`) for `IN (...)`.
+    pub(crate) fn ints(&mut self, values: impl IntoIterator<Item = i64>) -> String {
+        values
+            .into_iter()
+            .map(|v| self.int(v))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// [`Params::ints`] for text values.
+    pub(crate) fn texts<'v>(&mut self, values: impl IntoIterator<Item = &'v String>) -> String {
+        values
+            .into_iter()
+            .map(|v| self.text(v))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     fn opt_text(&mut self, v: Option<String>) -> String {
         self.push(Value::Text(v))
     }
@@ -1212,11 +1215,7 @@ pub(crate) fn visible_to(p: &mut Params, scope: &SearchScope, day: &str) -> Stri
         Reach::Children(c) => c.iter().map(|c| c.0).collect(),
         Reach::All => Vec::new(),
     };
-    let list = ids
-        .iter()
-        .map(|id| p.int(*id))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = p.ints(ids.iter().copied());
     let in_reach = match scope.reach() {
         Reach::All => format!("CAST({day} AS TEXT) IS NOT NULL"),
         _ if ids.is_empty() => format!("CAST({day} AS TEXT) IS NULL"),

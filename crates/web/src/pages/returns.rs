@@ -305,17 +305,10 @@ pub(crate) async fn from_records(
             archive,
         ));
     }
-    let checked = tokio::task::spawn_blocking(move || {
-        let ret = ssda903::Return::parse(year, &files, &[]).map_err(|e| e.to_string())?;
-        let validation = ssda903::validate(&ret);
-        Ok::<_, String>(Checked {
-            report: Report::of_903(&ret, &validation, ROWS_PER_RULE),
-            files: listed(&files),
-        })
-    })
-    .await
-    .unwrap_or_else(|_| Err("The check of the return stopped: try again".into()))
-    .map_err(carebridge_app::AppError::Internal)?;
+    let checked = tokio::task::spawn_blocking(move || check_903(year, &files, &[]))
+        .await
+        .unwrap_or_else(|_| Err("The check of the return stopped: try again".into()))
+        .map_err(carebridge_app::AppError::Internal)?;
     page.year = year.to_string();
     page.report = Some(checked.report);
     page.files = checked.files;
@@ -343,14 +336,19 @@ fn check(kind: &str, year: CollectionYear, upload: Upload) -> Result<Checked, St
         });
     }
     let last = unzip(upload.last, UNPACKED_LIMIT).map_err(|e| e.to_string())?;
-    let ret = ssda903::Return::parse(year, &this, &last).map_err(|e| e.to_string())?;
+    check_903(year, &this, &last)
+}
+
+/// Reads and validates a 903 return's tables (this year's and last year's).
+fn check_903(year: CollectionYear, this: &[Source], last: &[Source]) -> Result<Checked, String> {
+    let ret = ssda903::Return::parse(year, this, last).map_err(|e| e.to_string())?;
     if ret.is_empty() {
         return Err("None of the files is a 903 table: each is recognised by its columns".into());
     }
     let validation = ssda903::validate(&ret);
     Ok(Checked {
         report: Report::of_903(&ret, &validation, ROWS_PER_RULE),
-        files: listed(this.iter().chain(&last)),
+        files: listed(this.iter().chain(last)),
     })
 }
 
