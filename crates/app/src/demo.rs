@@ -208,11 +208,12 @@ impl App {
                 .saturating_add(CHILDREN_PER_BATCH)
                 .min(params.children);
             let batch = carebridge_demo::children(params, &authority, start..end);
-            let (mut events, mut notes) = (Vec::new(), Vec::new());
+            let (mut events, mut notes, mut closures) = (Vec::new(), Vec::new(), Vec::new());
             for (child, work) in &batch {
-                let (e, n) = carebridge_demo::casefile(params, child, work);
-                events.extend(e);
-                notes.extend(n);
+                let file = carebridge_demo::casefile(params, child, work);
+                events.extend(file.events);
+                notes.extend(file.notes);
+                closures.extend(file.closures);
             }
             let allocations = carebridge_demo::allocations(params, &authority, &batch);
             let people = carebridge_demo::people(params, &batch);
@@ -227,6 +228,7 @@ impl App {
                         recorded_at: self.clock().now(),
                         events: &events,
                         notes: &notes,
+                        closures: &closures,
                         recorded_by: historian,
                         relatives: &relatives,
                     },

@@ -31,6 +31,8 @@ pub struct App {
     store: Store,
     clock: Arc<dyn Clock>,
     pub(crate) break_glass_hook: Option<Arc<str>>,
+    /// The authority's LA number, for the statutory returns' headers.
+    pub(crate) la_number: Option<Arc<str>>,
 }
 
 impl std::fmt::Debug for App {
@@ -48,7 +50,15 @@ impl App {
             store,
             clock,
             break_glass_hook: None,
+            la_number: None,
         }
+    }
+
+    /// Sets the authority's three-digit LA number, which the CIN census header carries
+    /// (`LEA`).
+    pub fn with_la_number(mut self, number: impl Into<Arc<str>>) -> Self {
+        self.la_number = Some(number.into());
+        self
     }
 
     /// Runs `command` (with `sh -c`) after every break-glass opening, with the opening

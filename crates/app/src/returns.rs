@@ -9,6 +9,7 @@
 
 use carebridge_policy::{decide, AuthorityAction};
 use carebridge_returns::annex_a::{self, workbook, AnnexA, Window};
+use carebridge_returns::cin::export::{self as cin_export, CinExport, Sender};
 use carebridge_returns::ssda903::export::{self, ExportedTable};
 use carebridge_returns::ssda903::CollectionYear;
 use carebridge_store::audit::NewAuditEntry;
@@ -166,5 +167,34 @@ impl App {
         ))
         .await?;
         Ok(tables)
+    }
+
+    /// The CIN census for `year` from the records, as XML; every child on it audited,
+    /// a refusal too. The header carries the LA number set with
+    /// [`App::with_la_number`], if any.
+    pub async fn cin_export(
+        &self,
+        producer: Producer<'_>,
+        year: CollectionYear,
+    ) -> Result<CinExport, AppError> {
+        let at = self.clock().now();
+        let what = format!("CIN census for {year}");
+        let (base, _) = self.producing(producer, "cin-export", &what, at).await?;
+        let mut tx = self.store().begin_reading().await?;
+        let records = tx
+            .statutory_records(year.start_date(), year.end_date())
+            .await?;
+        let sender = Sender {
+            la_number: self.la_number.as_deref(),
+            at,
+        };
+        let census = cin_export::export(&records, year, &sender);
+        tx.finish_all(&listed_entries(
+            &base,
+            census.children.iter().copied(),
+            "cin-listed",
+        ))
+        .await?;
+        Ok(census)
     }
 }

@@ -53,6 +53,17 @@ pub(crate) async fn open(database: Option<&str>, data_dir: &Path) -> Result<(App
     Ok((App::new(store, Arc::new(SystemClock)), url))
 }
 
+/// An LA number as the DfE writes it: three digits.
+pub(crate) fn la_number(text: &str) -> Result<String, String> {
+    if text.len() == 3 && text.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(text.to_owned())
+    } else {
+        Err(format!(
+            "{text:?} is not an LA number: expected three digits, like 801"
+        ))
+    }
+}
+
 /// `carebridge serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -72,6 +83,10 @@ pub struct ServeArgs {
     /// its standard input (e.g. to mail the information governance lead).
     #[arg(long, env = "CAREBRIDGE_BREAK_GLASS_HOOK")]
     break_glass_hook: Option<String>,
+    /// The authority's three-digit LA number, for the CIN census header (with --demo,
+    /// the demo authority's fictional 990 when not given).
+    #[arg(long, env = "CAREBRIDGE_LA_NUMBER", value_parser = la_number)]
+    la_number: Option<String>,
     #[command(flatten)]
     oidc: OidcArgs,
 }
@@ -157,6 +172,14 @@ pub async fn serve(database: Option<&str>, data_dir: &Path, args: ServeArgs) -> 
     let (app, url) = open(database, data_dir).await?;
     let app = match &args.break_glass_hook {
         Some(command) => app.with_break_glass_hook(command.as_str()),
+        None => app,
+    };
+    let la = args
+        .la_number
+        .clone()
+        .or_else(|| args.demo.then(|| carebridge_demo::LA_NUMBER.to_owned()));
+    let app = match la {
+        Some(la) => app.with_la_number(la),
         None => app,
     };
     let mut out = std::io::stdout().lock();

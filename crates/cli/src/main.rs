@@ -85,6 +85,9 @@ enum Command {
     /// (`returns export ssda903`, likewise.)
     #[command(skip)]
     ExportSsda903(returns::ExportArgs),
+    /// (`returns export cin`, likewise.)
+    #[command(skip)]
+    ExportCin(returns::ExportCinArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -126,6 +129,9 @@ fn main() -> ExitCode {
         Command::Returns(returns::ReturnsCommand::Export(returns::ExportCommand::Ssda903(
             args,
         ))) => Command::ExportSsda903(args),
+        Command::Returns(returns::ReturnsCommand::Export(returns::ExportCommand::Cin(args))) => {
+            Command::ExportCin(args)
+        }
         Command::Returns(command) => return returns::run(command),
         command => command,
     };
@@ -182,6 +188,9 @@ fn main() -> ExitCode {
             }
             Command::ExportSsda903(args) => {
                 returns::export_ssda903(db.database.as_deref(), &db.data_dir, args).await
+            }
+            Command::ExportCin(args) => {
+                returns::export_cin(db.database.as_deref(), &db.data_dir, args).await
             }
             Command::Returns(_) => Ok(()),
         }

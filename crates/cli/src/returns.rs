@@ -44,6 +44,69 @@ pub enum ExportCommand {
     /// The SSDA903 return (children looked after): its CSV tables written to a folder,
     /// then checked against the year's rules like `returns validate ssda903`.
     Ssda903(ExportArgs),
+    /// The CIN census (children in need): one XML file, then checked against the
+    /// year's rules like `returns validate cin`.
+    Cin(ExportCinArgs),
+}
+
+/// `returns export cin`.
+#[derive(Debug, Args)]
+pub struct ExportCinArgs {
+    /// Collection year, e.g. 2025-26 (the census date is its 31 March).
+    #[arg(long)]
+    year: CollectionYear,
+    /// The file to write (replaced).
+    #[arg(long, value_name = "FILE.xml")]
+    out: PathBuf,
+    /// The authority's three-digit LA number for the header's LEA.
+    #[arg(long, env = "CAREBRIDGE_LA_NUMBER", value_parser = crate::commands::la_number)]
+    la_number: Option<String>,
+    /// Rows shown per rule in the report (0: all).
+    #[arg(long, default_value_t = 20)]
+    limit: usize,
+}
+
+/// `returns export cin`: reads the database (the operator's command, every child on
+/// the census audited), writes the XML, then reports what the year's rules flag.
+pub async fn export_cin(
+    database: Option<&str>,
+    data_dir: &Path,
+    args: ExportCinArgs,
+) -> Result<()> {
+    use carebridge_app::returns::Producer;
+
+    let (app, _) = crate::commands::open(database, data_dir).await?;
+    let app = match &args.la_number {
+        Some(la) => app.with_la_number(la.as_str()),
+        None => app,
+    };
+    let census = app.cin_export(Producer::Operator, args.year).await?;
+    app.store().close().await;
+    std::fs::write(&args.out, &census.xml)
+        .with_context(|| format!("{}: cannot write", args.out.display()))?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "CIN census {} from the records: {} children, written to {}",
+        args.year,
+        census.children.len(),
+        args.out.display()
+    )?;
+    if args.la_number.is_none() {
+        writeln!(
+            out,
+            "  The header has no LEA: give --la-number (or set CAREBRIDGE_LA_NUMBER)."
+        )?;
+    }
+    writeln!(out)?;
+    drop(out);
+    validate_cin(&ValidateCinArgs {
+        year: args.year,
+        format: Format::Text,
+        limit: args.limit,
+        file: args.out,
+    })?;
+    Ok(())
 }
 
 /// `returns export ssda903`.

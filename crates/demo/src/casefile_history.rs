@@ -8,13 +8,14 @@
 //! only the child's given name. Nothing is dated after today.
 
 use carebridge_domain::casefile::events::{
-    Event, EventKind, CATEGORY_OF_ABUSE, CATEGORY_OF_NEED, LEGAL_STATUS, REASON_PLACE_CHANGE,
-    REFERRAL_SOURCE,
+    Event, EventKind, ASSESSMENT_FACTORS, CATEGORY_OF_ABUSE, CATEGORY_OF_NEED, LEGAL_STATUS,
+    REASON_PLACE_CHANGE, REFERRAL_SOURCE,
 };
 use carebridge_domain::casefile::notes::{Note, NoteKind};
+use carebridge_domain::casework::ClosureReason;
 use carebridge_domain::child::{Child, Involvement, InvolvementKind};
-use carebridge_domain::{EventId, NoteId};
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use carebridge_domain::{EventId, InvolvementId, NoteId};
+use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -44,15 +45,27 @@ const TOPICS: &[&str] = &[
     "seeing their nan",
 ];
 
-/// The record of one child: events and notes (ids are given by the database).
-pub(crate) struct Casefile {
+/// The record of one child: events and notes (ids are given by the database), and why
+/// each closed piece of work was closed.
+#[derive(Debug, Clone, Default)]
+pub struct Casefile {
+    /// Events.
     pub events: Vec<Event>,
+    /// Notes and visits.
     pub notes: Vec<Note>,
+    /// The closure reason of every closed piece of work.
+    pub closures: Vec<(InvolvementId, ClosureReason)>,
 }
+
+/// Factors an assessment of a child in need often identifies (CIN census codes).
+const FACTORS: [&str; 12] = [
+    "3B", "4B", "1B", "2B", "16A", "17A", "4A", "10A", "23A", "11A", "6B", "3C",
+];
 
 struct Writer<'a> {
     rng: ChaCha8Rng,
     child: &'a Child,
+    all_work: &'a [Involvement],
     today: i32,
     events: Vec<Event>,
     notes: Vec<Note>,
@@ -176,6 +189,124 @@ impl Writer<'_> {
         }
     }
 
+    /// A number from the child and the day, for choices that must not draw from the
+    /// generator's stream (so adding them left every other generated fact as it was).
+    fn derived(&self, on: i32, modulo: i64) -> usize {
+        usize::try_from((self.child.id.0 * 31 + i64::from(on)).rem_euclid(modulo)).unwrap_or(0)
+    }
+
+    /// Whether support as a child in need, under a protection plan or in care follows
+    /// `w` without a break (it starts after `w` did, by the day after `w` ended).
+    fn followed(&self, w: &Involvement) -> bool {
+        let Some(end) = w.period.end() else {
+            return false;
+        };
+        self.all_work.iter().any(|o| {
+            matches!(
+                o.kind,
+                InvolvementKind::ChildInNeed
+                    | InvolvementKind::ChildProtection
+                    | InvolvementKind::LookedAfter
+            ) && o.period.start() > w.period.start()
+                && day(o.period.start()) <= day(end) + 1
+        })
+    }
+
+    /// The primary need and the factors identified at an assessment completed on day
+    /// `on`: abuse or neglect where protection follows; mostly a family under stress
+    /// otherwise; "no factors identified" for a third of those closed after assessment.
+    fn assessment_findings(&self, w: &Involvement, on: i32) -> [(&'static str, String); 2] {
+        const NEEDS: [&str; 10] = ["N1", "N1", "N4", "N5", "N3", "N8", "N6", "N4", "N7", "N5"];
+        let protection = self.all_work.iter().any(|o| {
+            o.kind == InvolvementKind::ChildProtection
+                && o.period.start() > w.period.start()
+                && w.period
+                    .end()
+                    .is_some_and(|e| day(o.period.start()) <= day(e) + 1)
+        });
+        let need = match w.kind {
+            InvolvementKind::DisabledChildren => "N2",
+            InvolvementKind::ChildProtection => "N1",
+            _ if protection => "N1",
+            _ => NEEDS[self.derived(day(w.period.start()), 10)],
+        };
+        let n = self.derived(on, 97);
+        let chosen: Vec<&str> = if w.kind == InvolvementKind::DisabledChildren {
+            vec![["6A", "5A", "4A"][n % 3]]
+        } else if w.kind == InvolvementKind::Referral
+            && w.period.end().is_some()
+            && !self.followed(w)
+            && n.is_multiple_of(3)
+        {
+            vec!["21"]
+        } else {
+            let mut chosen: Vec<&str> = (0..=n % 3).map(|k| FACTORS[(n + 5 * k) % 12]).collect();
+            if protection || w.kind == InvolvementKind::ChildProtection {
+                chosen.push("16A");
+            }
+            chosen
+        };
+        let factors = ASSESSMENT_FACTORS
+            .iter()
+            .filter(|(c, _)| chosen.contains(c))
+            .map(|(c, _)| *c)
+            .collect::<Vec<_>>()
+            .join(" ");
+        [("need", need.to_owned()), ("factors", factors)]
+    }
+
+    /// Why closed work was closed: a referral with no further action as services
+    /// ceased (RC7), one closed after its assessment as no further action (RC8) or with
+    /// a step down to early help (RC9); care as the reason it ended says; disabled
+    /// children's work at 18 as a transfer to adult services; the rest as services
+    /// ceased.
+    fn closure(&self, w: &Involvement) -> Option<ClosureReason> {
+        let end = w.period.end()?;
+        if day(end) > self.today {
+            return None;
+        }
+        let recorded = |kind: EventKind, name: &str| {
+            self.events
+                .iter()
+                .find(|e| e.involvement == w.id && e.kind == kind)
+                .and_then(|e| e.detail(name))
+                .map(str::to_owned)
+        };
+        Some(match w.kind {
+            InvolvementKind::Referral => {
+                let assessed = self
+                    .events
+                    .iter()
+                    .any(|e| e.involvement == w.id && e.kind == EventKind::AssessmentCompleted);
+                let early_help = self.all_work.iter().any(|o| {
+                    o.kind == InvolvementKind::EarlyHelp && day(o.period.start()) == day(end) + 1
+                });
+                if !assessed || self.followed(w) {
+                    ClosureReason::ServicesCeased
+                } else if early_help {
+                    ClosureReason::ReferredToEarlyHelp
+                } else {
+                    ClosureReason::NoFurtherAction
+                }
+            }
+            InvolvementKind::LookedAfter => {
+                match recorded(EventKind::CeasedLookedAfter, "rec").as_deref() {
+                    Some("E11" | "E12") => ClosureReason::Adopted,
+                    Some("E2") => ClosureReason::Died,
+                    Some("E41") => ClosureReason::ChildArrangementsOrder,
+                    Some("E45" | "E46" | "E47" | "E48") => ClosureReason::SpecialGuardianshipOrder,
+                    Some("E3") => ClosureReason::TransferredToAnotherAuthority,
+                    Some("E7") => ClosureReason::TransferredToAdultServices,
+                    _ => ClosureReason::ServicesCeased,
+                }
+            }
+            InvolvementKind::DisabledChildren if self.aged(18, day(end) + 1) => {
+                ClosureReason::TransferredToAdultServices
+            }
+            _ => ClosureReason::ServicesCeased,
+        })
+    }
+
     fn note(&mut self, work: &Involvement, kind: NoteKind, on: i32) {
         if on > self.today || on < day(work.period.start()) {
             return;
@@ -290,26 +421,66 @@ impl Writer<'_> {
             InvolvementKind::Referral => {
                 let source = REFERRAL_SOURCE[self.rng.gen_range(0..REFERRAL_SOURCE.len())].0;
                 self.event(w, EventKind::Contact, start, &[("source", source)]);
-                let decided = start
-                    + if chance(&mut self.rng, 90) {
-                        self.rng.gen_range(0..2)
-                    } else {
-                        3
-                    };
-                let nfa = if end - start < 10 { "Y" } else { "N" };
-                self.event(w, EventKind::ReferralDecision, decided, &[("nfa", nfa)]);
-                if nfa == "N" {
-                    self.event(w, EventKind::AssessmentStarted, decided + 1, &[]);
-                    let done = start + self.rng.gen_range(15..60);
+                let closed = w.period.end().is_some();
+                let by_end = |d: i32| if closed { d.min(end) } else { d };
+                let decided = by_end(
+                    start
+                        + if chance(&mut self.rng, 90) {
+                            self.rng.gen_range(0..2)
+                        } else {
+                            3
+                        },
+                );
+                // No further action: a short referral closed with nothing after it.
+                let nfa = if closed && end - start < 10 && !self.followed(w) {
+                    "Y"
+                } else {
+                    "N"
+                };
+                if nfa == "Y" {
+                    self.event(w, EventKind::ReferralDecision, decided, &[("nfa", nfa)]);
+                } else {
+                    let [need, _] = self.assessment_findings(w, decided);
+                    self.event(
+                        w,
+                        EventKind::ReferralDecision,
+                        decided,
+                        &[("nfa", nfa), (need.0, &need.1)],
+                    );
+                    self.event(w, EventKind::AssessmentStarted, by_end(decided + 1), &[]);
+                    // A referral closes the day its assessment is authorised (the
+                    // day drawn is kept so the rest of the story stays as it was).
+                    let drawn = start + self.rng.gen_range(15..60);
+                    let done = if closed { end } else { drawn };
                     if done <= end {
-                        self.event(w, EventKind::AssessmentCompleted, done, &[]);
+                        let [need, factors] = self.assessment_findings(w, done);
+                        self.event(
+                            w,
+                            EventKind::AssessmentCompleted,
+                            done,
+                            &[(need.0, &need.1), (factors.0, &factors.1)],
+                        );
                     }
                     self.visits(w, decided + 3, 14);
                 }
             }
             InvolvementKind::ChildProtection => {
                 self.event(w, EventKind::StrategyDiscussion, start, &[("s47", "Y")]);
-                let icpc = start + self.rng.gen_range(7..21);
+                // Conferences are held on weekdays (rule 8875).
+                let mut icpc = start + self.rng.gen_range(7..21);
+                while matches!(date_of(icpc).weekday(), Weekday::Sat | Weekday::Sun) {
+                    icpc += 1;
+                }
+                // The enquiry comes with a child and family assessment, authorised
+                // before the conference.
+                self.event(w, EventKind::AssessmentStarted, start, &[]);
+                let [need, factors] = self.assessment_findings(w, icpc - 1);
+                self.event(
+                    w,
+                    EventKind::AssessmentCompleted,
+                    icpc - 1,
+                    &[(need.0, &need.1), (factors.0, &factors.1)],
+                );
                 let category = CATEGORY_OF_ABUSE[self.rng.gen_range(0..CATEGORY_OF_ABUSE.len())].0;
                 self.event(
                     w,
@@ -436,10 +607,26 @@ impl Writer<'_> {
                 self.visits(w, start + 20, 56);
             }
             InvolvementKind::EarlyHelp | InvolvementKind::DisabledChildren => {
+                let disabled = w.kind == InvolvementKind::DisabledChildren;
+                if disabled {
+                    // Health services, schools and families ask the service directly.
+                    let source = ["3A", "3B", "2A", "1A", "5A", "3F"][self.derived(start, 6)];
+                    self.event(w, EventKind::Contact, start, &[("source", source)]);
+                }
                 self.event(w, EventKind::AssessmentStarted, start, &[]);
                 let done = start + self.rng.gen_range(20..50);
                 if done <= end {
-                    self.event(w, EventKind::AssessmentCompleted, done, &[]);
+                    if disabled {
+                        let [need, factors] = self.assessment_findings(w, done);
+                        self.event(
+                            w,
+                            EventKind::AssessmentCompleted,
+                            done,
+                            &[(need.0, &need.1), (factors.0, &factors.1)],
+                        );
+                    } else {
+                        self.event(w, EventKind::AssessmentCompleted, done, &[]);
+                    }
                 }
                 if w.kind == InvolvementKind::DisabledChildren {
                     self.every(w, EventKind::ShortBreak, start + 30, 45);
@@ -494,6 +681,7 @@ pub(crate) fn casefile(
     let mut writer = Writer {
         rng,
         child,
+        all_work: work,
         today: day(today),
         events: Vec::new(),
         notes: Vec::new(),
@@ -501,8 +689,13 @@ pub(crate) fn casefile(
     for w in work {
         writer.work(w);
     }
+    let closures = work
+        .iter()
+        .filter_map(|w| Some((w.id, writer.closure(w)?)))
+        .collect();
     Casefile {
         events: writer.events,
         notes: writer.notes,
+        closures,
     }
 }

@@ -343,7 +343,12 @@ impl Life<'_> {
                     0..=9 => Step::EarlyHelp(end + 1),
                     10..=39 => Step::Closed(end),
                     40..=73 => Step::ChildInNeed(end + 1),
-                    74..=89 => Step::ChildProtection(end + rng_days(self.rng, 1, 15)),
+                    // The strategy discussion follows the assessment at once (the
+                    // day drawn is kept so the rest of the story stays as it was).
+                    74..=89 => {
+                        let _ = rng_days(self.rng, 1, 15);
+                        Step::ChildProtection(end + 1)
+                    }
                     _ => Step::LookedAfter(end + 1),
                 }
             }
@@ -353,7 +358,9 @@ impl Life<'_> {
                     // Concerns grow: a child protection plan starts during the plan; the
                     // child in need plan sometimes goes on alongside it.
                     let protection_from = start + rng_days(self.rng, 30, days.max(31) - 1);
-                    let alongside = chance(self.rng, 50);
+                    // Now and then (a data error the CIN census flags) the child in
+                    // need plan is left open beside the protection plan.
+                    let alongside = chance(self.rng, 50) && self.born % 8 == 0;
                     let cin_days = if alongside {
                         days
                     } else {

@@ -40,6 +40,11 @@ use chrono::NaiveDate;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+pub use casefile_history::Casefile;
+
+/// The demo authority's LA number: fictional (no authority has 990), as in its
+/// children's UPNs.
+pub const LA_NUMBER: &str = "990";
 pub use workforce::STANDARD_POSTS;
 
 /// The password of every demo account. Demo data only: never use it for real people.
@@ -215,18 +220,11 @@ pub fn children(
 }
 
 /// What the practitioners recorded on a generated child's work (events, visits and
-/// notes, ids left to the database), from its own stream of (`params.seed`, child id):
-/// the same whichever chunk the child was generated in.
-pub fn casefile(
-    params: &DemoParams,
-    child: &Child,
-    work: &[Involvement],
-) -> (
-    Vec<carebridge_domain::casefile::events::Event>,
-    Vec<carebridge_domain::casefile::notes::Note>,
-) {
-    let file = casefile_history::casefile(params.seed, params.today, child, work);
-    (file.events, file.notes)
+/// notes, ids left to the database, and why closed work was closed), from its own
+/// stream of (`params.seed`, child id): the same whichever chunk the child was
+/// generated in.
+pub fn casefile(params: &DemoParams, child: &Child, work: &[Involvement]) -> Casefile {
+    casefile_history::casefile(params.seed, params.today, child, work)
 }
 
 /// The families of `children` (mother, usually a father, now and then a grandparent or

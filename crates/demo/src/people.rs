@@ -196,7 +196,8 @@ pub(crate) fn details(params: &DemoParams, index: u32, child: &Child) -> PersonD
     let upn = if age >= 5 {
         let entered = years_after(child.date_of_birth, 4).year() % 100;
         let twelve = format!(
-            "990{:04}{:02}{:03}",
+            "{}{:04}{:02}{:03}",
+            crate::LA_NUMBER,
             rng.gen_range(2000..2999),
             entered,
             index % 1000
@@ -211,7 +212,16 @@ pub(crate) fn details(params: &DemoParams, index: u32, child: &Child) -> PersonD
             let code = DISABILITIES
                 .get(rng.gen_range(1..DISABILITIES.len()))
                 .map_or("LD", |(c, _)| c);
-            Disability::parse(code).ok().into_iter().collect()
+            // A third of them have a second (from the child's number, not the stream,
+            // so the rest of the person is as it was).
+            let second = DISABILITIES
+                .get(1 + (index as usize * 7) % (DISABILITIES.len() - 1))
+                .map(|(c, _)| *c)
+                .filter(|c| index.is_multiple_of(3) && *c != code);
+            std::iter::once(code)
+                .chain(second)
+                .filter_map(|c| Disability::parse(c).ok())
+                .collect()
         }
         _ if unborn => Vec::new(),
         8..=47 => Disability::parse("NONE").ok().into_iter().collect(),

@@ -78,6 +78,41 @@ pub struct StatutoryRecord {
     pub allocations: Vec<StatutoryAllocation>,
 }
 
+impl StatutoryRecord {
+    /// The events of `kind` on `work`, in date order.
+    pub fn events_of(
+        &self,
+        work: InvolvementId,
+        kind: crate::casefile::events::EventKind,
+    ) -> impl Iterator<Item = &Event> {
+        self.events
+            .iter()
+            .filter(move |e| e.involvement == work && e.kind == kind)
+    }
+
+    /// The assessments on `work`: each start paired with the first completion on or
+    /// after it and before the next start.
+    pub fn assessments_on(&self, work: InvolvementId) -> Vec<(NaiveDate, Option<&Event>)> {
+        use crate::casefile::events::EventKind;
+        let starts: Vec<NaiveDate> = self
+            .events_of(work, EventKind::AssessmentStarted)
+            .map(|e| e.occurred_on)
+            .collect();
+        starts
+            .iter()
+            .enumerate()
+            .map(|(i, start)| {
+                let next = starts.get(i + 1).copied();
+                let done = self
+                    .events_of(work, EventKind::AssessmentCompleted)
+                    .filter(|e| e.occurred_on >= *start && next.is_none_or(|n| e.occurred_on < n))
+                    .min_by_key(|e| e.occurred_on);
+                (*start, done)
+            })
+            .collect()
+    }
+}
+
 /// Which organisation provided a service over a period, by name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderPeriod {

@@ -6,6 +6,7 @@
 
 use carebridge_domain::casefile::events::Event;
 use carebridge_domain::casefile::notes::Note;
+use carebridge_domain::casework::ClosureReason;
 use carebridge_domain::child::{Child, Involvement};
 use carebridge_domain::inspection::{Inspection, Milestone};
 use carebridge_domain::instrument::Instrument;
@@ -15,7 +16,7 @@ use carebridge_domain::provision::ProvisionPeriod;
 use carebridge_domain::relationships::RelativeRecord;
 use carebridge_domain::service::Service;
 use carebridge_domain::staff::{Employment, Post, StaffMember, Team};
-use carebridge_domain::UserId;
+use carebridge_domain::{InvolvementId, UserId};
 use sqlx::AnyConnection;
 
 use crate::person::{
@@ -68,6 +69,8 @@ pub struct BatchRecords<'a> {
     pub events: &'a [Event],
     /// Notes and visits.
     pub notes: &'a [Note],
+    /// Why closed work was closed (recorded as closed by `allocated_by` at `recorded_at`).
+    pub closures: &'a [(InvolvementId, ClosureReason)],
     /// The account that wrote the events and notes.
     pub recorded_by: UserId,
     /// The children's relatives (related people with fixed ids).
@@ -451,10 +454,14 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         insert_person_rows(&mut tx, &persons, KeysTo::Loading).await?;
+        let closures: std::collections::HashMap<InvolvementId, ClosureReason> =
+            records.closures.iter().copied().collect();
+        let recorded_at = instant_text(records.recorded_at);
         let involvements = batch
             .iter()
             .flat_map(|(_, inv)| inv.iter())
             .map(|i| {
+                let closure = closures.get(&i.id);
                 vec![
                     Cell::Int(i.id.0),
                     Cell::Int(i.child.0),
@@ -463,6 +470,9 @@ impl Store {
                     text(i.kind.code()),
                     Cell::Text(date_text(i.period.start())),
                     Cell::OptText(opt_date_text(i.period.end())),
+                    Cell::OptText(closure.map(|r| r.code().to_owned())),
+                    Cell::OptText(closure.map(|_| records.allocated_by.to_owned())),
+                    Cell::OptText(closure.map(|_| recorded_at.clone())),
                 ]
             })
             .collect();
@@ -477,11 +487,13 @@ impl Store {
                 "kind",
                 "starts_on",
                 "ends_on",
+                "closure_reason",
+                "closed_by",
+                "closed_at",
             ],
             involvements,
         )
         .await?;
-        let recorded_at = instant_text(records.recorded_at);
         let allocated_by = records.allocated_by;
         let allocations = records
             .allocations

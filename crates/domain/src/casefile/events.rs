@@ -222,6 +222,89 @@ pub const REVIEW_PARTICIPATION: Codes = &[
     ("PN7", "Did not attend, nor were their views conveyed"),
 ];
 
+/// CIN census `AssessmentFactors`: the parental or child factors identified at an
+/// assessment (the DfE guidance's descriptions, shortened). "21" stands alone.
+pub const ASSESSMENT_FACTORS: Codes = &[
+    ("1A", "Alcohol misuse: concerns about the child"),
+    ("1B", "Alcohol misuse: concerns about a parent or carer"),
+    (
+        "1C",
+        "Alcohol misuse: concerns about another person in the household",
+    ),
+    ("2A", "Drug misuse: concerns about the child"),
+    ("2B", "Drug misuse: concerns about a parent or carer"),
+    (
+        "2C",
+        "Drug misuse: concerns about another person in the household",
+    ),
+    ("3A", "Domestic abuse: concerns about the child"),
+    ("3B", "Domestic abuse: concerns about a parent or carer"),
+    (
+        "3C",
+        "Domestic abuse: concerns about another person in the household",
+    ),
+    ("4A", "Mental health: concerns about the child"),
+    ("4B", "Mental health: concerns about a parent or carer"),
+    (
+        "4C",
+        "Mental health: concerns about another person in the household",
+    ),
+    ("5A", "Learning disability: concerns about the child"),
+    (
+        "5B",
+        "Learning disability: concerns about a parent or carer",
+    ),
+    (
+        "5C",
+        "Learning disability: concerns about another person in the household",
+    ),
+    (
+        "6A",
+        "Physical disability or illness: concerns about the child",
+    ),
+    (
+        "6B",
+        "Physical disability or illness: concerns about a parent or carer",
+    ),
+    (
+        "6C",
+        "Physical disability or illness: concerns about another person in the household",
+    ),
+    ("7A", "Young carer"),
+    (
+        "8B",
+        "Privately fostered: overseas child intending to return home",
+    ),
+    ("8C", "Privately fostered: overseas child intending to stay"),
+    (
+        "8D",
+        "Privately fostered: UK child in an educational placement",
+    ),
+    (
+        "8E",
+        "Privately fostered: UK child in an alternative family arrangement",
+    ),
+    ("8F", "Privately fostered: other"),
+    ("9A", "Unaccompanied asylum-seeking child"),
+    ("10A", "Going missing"),
+    ("11A", "Child sexual exploitation"),
+    ("12A", "Trafficking"),
+    ("13A", "Gangs"),
+    ("14A", "Socially unacceptable behaviour"),
+    ("15A", "Self-harm"),
+    ("16A", "Abuse or neglect: neglect"),
+    ("17A", "Abuse or neglect: emotional abuse"),
+    ("18B", "Abuse or neglect: physical abuse, child on child"),
+    ("18C", "Abuse or neglect: physical abuse, adult on child"),
+    ("19B", "Abuse or neglect: sexual abuse, child on child"),
+    ("19C", "Abuse or neglect: sexual abuse, adult on child"),
+    ("20", "Female genital mutilation"),
+    ("21", "No factors identified"),
+    ("22A", "Faith or belief linked abuse"),
+    ("23A", "Child criminal exploitation"),
+    ("24A", "Other"),
+];
+
 /// One coded detail an event carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Detail {
@@ -237,6 +320,8 @@ pub struct Detail {
     /// A postcode typed in (checked and written "AB1 2CD") rather than a code chosen
     /// from `codes` (which is then empty).
     pub postcode: bool,
+    /// Several codes may be chosen (stored in the list's order, separated by spaces).
+    pub many: bool,
 }
 
 impl Detail {
@@ -290,6 +375,7 @@ const fn detail(name: &'static str, label: &'static str, codes: Codes) -> Detail
         codes,
         required: true,
         postcode: false,
+        many: false,
     }
 }
 
@@ -300,6 +386,19 @@ const fn optional(name: &'static str, label: &'static str, codes: Codes) -> Deta
         codes,
         required: false,
         postcode: false,
+        many: false,
+    }
+}
+
+/// An optional detail of several codes.
+const fn many(name: &'static str, label: &'static str, codes: Codes) -> Detail {
+    Detail {
+        name,
+        label,
+        codes,
+        required: false,
+        postcode: false,
+        many: true,
     }
 }
 
@@ -311,18 +410,22 @@ const fn postcode(name: &'static str, label: &'static str) -> Detail {
         codes: &[],
         required: false,
         postcode: true,
+        many: false,
     }
 }
 
 event_kinds! {
     Contact => "contact", "Contact",
-        [EarlyHelp, Referral], [detail("source", "Who made contact", REFERRAL_SOURCE)];
+        [EarlyHelp, Referral, DisabledChildren], [detail("source", "Who made contact", REFERRAL_SOURCE)];
     ReferralDecision => "referral-decision", "Decision on the referral",
-        [Referral], [detail("nfa", "No further action?", YES_NO)];
+        [Referral], [detail("nfa", "No further action?", YES_NO),
+                     optional("need", "Primary need (if further action)", CATEGORY_OF_NEED)];
     AssessmentStarted => "assessment-started", "Assessment started",
         [EarlyHelp, Referral, ChildInNeed, ChildProtection, DisabledChildren], [];
     AssessmentCompleted => "assessment-completed", "Assessment completed and authorised",
-        [EarlyHelp, Referral, ChildInNeed, ChildProtection, DisabledChildren], [];
+        [EarlyHelp, Referral, ChildInNeed, ChildProtection, DisabledChildren],
+        [optional("need", "Primary need", CATEGORY_OF_NEED),
+         many("factors", "Factors identified at the assessment", ASSESSMENT_FACTORS)];
     StrategyDiscussion => "strategy-discussion", "Strategy discussion",
         [Referral, ChildInNeed, ChildProtection, LookedAfter],
         [detail("s47", "Were section 47 enquiries started?", YES_NO)];
@@ -428,6 +531,13 @@ impl Event {
         self.details.get(name).map(String::as_str)
     }
 
+    /// The codes of a detail of several codes (or of one), in the order stored.
+    pub fn codes(&self, name: &str) -> impl Iterator<Item = &str> {
+        self.detail(name)
+            .into_iter()
+            .flat_map(str::split_whitespace)
+    }
+
     /// Whether yes/no detail `name` was answered yes.
     pub fn yes(&self, name: &str) -> bool {
         self.detail(name) == Some("Y")
@@ -440,7 +550,14 @@ impl Event {
             .iter()
             .filter_map(|d| {
                 let code = self.details.get(d.name)?;
-                let words = d.describe(code).unwrap_or(code);
+                let words = if d.many {
+                    self.codes(d.name)
+                        .map(|c| d.describe(c).unwrap_or(c))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                } else {
+                    d.describe(code).unwrap_or(code).to_owned()
+                };
                 Some(format!("{}: {words}", d.label.trim_end_matches('?')))
             })
             .collect()
@@ -523,6 +640,17 @@ pub fn check_event(
                 }
                 continue;
             }
+            if d.many {
+                if let Some(given) = given {
+                    match several_codes(d, given) {
+                        Ok(codes) => {
+                            details.insert(d.name.to_owned(), codes);
+                        }
+                        Err(problem) => problems.add(d.name, problem),
+                    }
+                }
+                continue;
+            }
             match given {
                 Some(code) if d.describe(code).is_some() && applies => {
                     details.insert(d.name.to_owned(), code.to_owned());
@@ -547,6 +675,30 @@ pub fn check_event(
         occurred_on,
         details,
     })
+}
+
+/// The codes given for a detail of several (separated by spaces or commas), checked
+/// and written in the list's order; "21" (no factors identified) only on its own.
+fn several_codes(d: &Detail, given: &str) -> Result<String, String> {
+    let given: Vec<&str> = given
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|c| !c.is_empty())
+        .collect();
+    if let Some(unknown) = given.iter().find(|c| d.describe(c).is_none()) {
+        return Err(format!(
+            "{unknown:?} is not one of the {}",
+            d.label.to_lowercase()
+        ));
+    }
+    if given.len() > 1 && given.contains(&"21") && d.codes == ASSESSMENT_FACTORS {
+        return Err("\"No factors identified\" cannot be chosen with other factors".to_owned());
+    }
+    Ok(d.codes
+        .iter()
+        .filter(|(c, _)| given.contains(c))
+        .map(|(c, _)| *c)
+        .collect::<Vec<_>>()
+        .join(" "))
 }
 
 #[cfg(test)]
@@ -686,6 +838,41 @@ mod tests {
     }
 
     #[test]
+    fn factors_are_several_codes_in_the_lists_order() {
+        let e = check_event(
+            input(
+                1,
+                EventKind::AssessmentCompleted,
+                &[("factors", "3B 1B,16A"), ("need", "N1")],
+            ),
+            &work(),
+            day(2026, 11, 23),
+        )
+        .unwrap();
+        assert_eq!(
+            e.details.get("factors").map(String::as_str),
+            Some("1B 3B 16A")
+        );
+        assert_eq!(e.details.get("need").map(String::as_str), Some("N1"));
+        for bad in ["1B 99Z", "21 3B"] {
+            let p = check_event(
+                input(1, EventKind::AssessmentCompleted, &[("factors", bad)]),
+                &work(),
+                day(2026, 11, 23),
+            )
+            .unwrap_err();
+            assert!(p.of("factors").is_some(), "{bad}");
+        }
+        let alone = check_event(
+            input(1, EventKind::AssessmentCompleted, &[("factors", "21")]),
+            &work(),
+            day(2026, 11, 23),
+        )
+        .unwrap();
+        assert_eq!(alone.details.get("factors").map(String::as_str), Some("21"));
+    }
+
+    #[test]
     fn kinds_round_trip() {
         for k in EventKind::ALL {
             assert_eq!(EventKind::parse(k.code()).unwrap(), *k);
@@ -726,8 +913,13 @@ mod tests {
             ("ssda903_codes.tsv", "PLACE_PROVIDER", PLACEMENT_PROVIDER),
             ("ssda903_codes.tsv", "REVIEW_CODE", REVIEW_PARTICIPATION),
             ("ssda903_codes.tsv", "REC", REASON_CEASED),
+            ("cin_codes.tsv", "AssessmentFactor", ASSESSMENT_FACTORS),
         ] {
             let mut expected = reference(file, field);
+            if field == "AssessmentFactor" {
+                // 18A and 19A are retired: rules 8945Q and 8950Q query them.
+                expected.retain(|c| c != "18A" && c != "19A");
+            }
             if field == "REC" {
                 // X1 (an episode ending because the next begins) is written by the
                 // return, never recorded; E1 is a retired code no rule accepts.

@@ -483,10 +483,7 @@ impl<'a> Child<'a> {
     }
 
     fn events_of(&self, work: InvolvementId, kind: EventKind) -> impl Iterator<Item = &'a Event> {
-        self.record
-            .events
-            .iter()
-            .filter(move |e| e.involvement == work && e.kind == kind)
+        self.record.events_of(work, kind)
     }
 
     fn events(&self, kind: EventKind) -> impl Iterator<Item = &'a Event> {
@@ -545,25 +542,12 @@ impl<'a> Child<'a> {
             .collect()
     }
 
-    /// The assessments (start, completion) on `work`: each start paired with the first
-    /// completion on or after it, before the next start.
+    /// The assessments (start, completion) on `work`.
     fn assessments_on(&self, work: InvolvementId) -> Vec<(NaiveDate, Option<NaiveDate>)> {
-        let starts: Vec<NaiveDate> = self
-            .events_of(work, EventKind::AssessmentStarted)
-            .map(|e| e.occurred_on)
-            .collect();
-        starts
-            .iter()
-            .enumerate()
-            .map(|(i, start)| {
-                let next = starts.get(i + 1).copied();
-                let done = self
-                    .events_of(work, EventKind::AssessmentCompleted)
-                    .map(|e| e.occurred_on)
-                    .filter(|d| d >= start && next.is_none_or(|n| *d < n))
-                    .min();
-                (*start, done)
-            })
+        self.record
+            .assessments_on(work)
+            .into_iter()
+            .map(|(start, done)| (start, done.map(|e| e.occurred_on)))
             .collect()
     }
 

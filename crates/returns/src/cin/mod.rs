@@ -15,6 +15,7 @@
 //! (for ChildIdentifiers and ChildCharacteristics the row is the child's position in
 //! the document; for the other tables, [`Table::child`] gives it).
 
+pub mod export;
 pub mod generate;
 mod read;
 pub mod rules;

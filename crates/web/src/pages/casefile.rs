@@ -208,6 +208,11 @@ trait FormValues {
         self.value(name) == value
     }
 
+    /// Whether `code` is among the codes of a field of several (checkboxes).
+    fn has(&self, name: &str, code: &str) -> bool {
+        self.value(name).split_whitespace().any(|c| c == code)
+    }
+
     fn error(&self, field: &str) -> Option<&str> {
         let anchor = anchor(field);
         self.problems()
@@ -458,13 +463,38 @@ pub(crate) fn event_input(values: &HashMap<String, String>) -> (EventInput, Prob
     (input, reading)
 }
 
+/// A form's fields by name, a field given several times (checkboxes) as its values
+/// separated by spaces.
+fn joined<M>(fields: Vec<(String, String)>) -> M
+where
+    M: Default + Extend<(String, String)> + IntoIterator<Item = (String, String)>,
+{
+    let mut order: Vec<(String, String)> = Vec::with_capacity(fields.len());
+    for (name, value) in fields {
+        match order.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, v)) if !value.is_empty() => {
+                if !v.is_empty() {
+                    v.push(' ');
+                }
+                v.push_str(&value);
+            }
+            Some(_) => {}
+            None => order.push((name, value)),
+        }
+    }
+    let mut map = M::default();
+    map.extend(order);
+    map
+}
+
 /// Saves an event; on a problem, the form again with every problem.
 pub(crate) async fn add_event(
     session: Session,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Form(values): Form<HashMap<String, String>>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
+    let values: HashMap<String, String> = joined(fields);
     let child = child_id(&id)?;
     session.check_csrf(text(&values, "csrf_token"))?;
     let (input, reading) = event_input(&values);
@@ -489,8 +519,9 @@ pub(crate) async fn save_draft(
     session: Result<Session, Response>,
     State(state): State<AppState>,
     Path((id, form)): Path<(String, String)>,
-    Form(values): Form<BTreeMap<String, String>>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
+    let values: BTreeMap<String, String> = joined(fields);
     let session = match session {
         Ok(session) => session,
         Err(rejection) if rejection.status().is_redirection() => {
