@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use carebridge_domain::casefile::events::{Event, EventKind};
 use carebridge_domain::casefile::notes::{Note, NoteKind};
+use carebridge_domain::casework::ClosureReason;
 use carebridge_domain::child::{Involvement, InvolvementKind, Sex};
 use carebridge_domain::statutory::{
     ProviderPeriod, StatutoryAllocation, StatutoryPerson, StatutoryRecord, StatutoryRecords,
@@ -103,6 +104,13 @@ impl Building {
                 .expect("an instant"),
         });
         self.record.events.sort_by_key(|e| (e.occurred_on, e.id));
+    }
+
+    /// Records why `work` was closed.
+    pub(crate) fn closed(&mut self, work: InvolvementId, reason: ClosureReason) {
+        if let Some(w) = self.record.work.iter_mut().find(|w| w.work.id == work) {
+            w.closure = Some(reason);
+        }
     }
 
     pub(crate) fn visit(&mut self, work: InvolvementId, on: &str, alone: bool) {

@@ -69,7 +69,8 @@ pub struct BatchRecords<'a> {
     pub events: &'a [Event],
     /// Notes and visits.
     pub notes: &'a [Note],
-    /// Why closed work was closed (recorded as closed by `allocated_by` at `recorded_at`).
+    /// Why closed work was closed (recorded as closed by `allocated_by`, at 17:00 on
+    /// its last day).
     pub closures: &'a [(InvolvementId, ClosureReason)],
     /// The account that wrote the events and notes.
     pub recorded_by: UserId,
@@ -472,7 +473,11 @@ impl Store {
                     Cell::OptText(opt_date_text(i.period.end())),
                     Cell::OptText(closure.map(|r| r.code().to_owned())),
                     Cell::OptText(closure.map(|_| records.allocated_by.to_owned())),
-                    Cell::OptText(closure.map(|_| recorded_at.clone())),
+                    // Closed at the end of its last day.
+                    Cell::OptText(closure.and_then(|_| {
+                        let at = i.period.end()?.and_hms_opt(17, 0, 0)?.and_utc();
+                        Some(instant_text(at))
+                    })),
                 ]
             })
             .collect();

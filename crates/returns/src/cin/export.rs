@@ -479,6 +479,9 @@ impl<'a> Child<'a> {
     }
 }
 
+#[cfg(test)]
+mod tests;
+
 /// A section 47 enquiry as the census reports it.
 struct Enquiry {
     start: NaiveDate,

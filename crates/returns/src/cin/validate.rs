@@ -48,6 +48,15 @@ pub struct FlaggedRow<'a> {
 }
 
 impl Validation {
+    /// The codes of the rules that flagged rows, in the published order.
+    pub fn fired(&self) -> Vec<&'static str> {
+        self.outcomes
+            .iter()
+            .filter(|o| !o.flags.is_empty())
+            .map(|o| o.facts.code)
+            .collect()
+    }
+
     /// Whether any rule flagged anything.
     pub fn any_flagged(&self) -> bool {
         self.outcomes.iter().any(|o| !o.flags.is_empty())
