@@ -166,7 +166,11 @@ pub fn router(app: App, config: WebConfig) -> Router {
             get(pages::casefile::chronology_page),
         )
         .route("/due", get(pages::casefile::due_work))
-        .route("/returns/ssda903", post(pages::returns::from_records))
+        .route(
+            "/returns/ssda903",
+            post(pages::returns::ssda903_from_records),
+        )
+        .route("/returns/cin", post(pages::returns::cin_from_records))
         .route(
             "/returns/annex-a",
             get(pages::annex_a::form).post(pages::annex_a::download),

@@ -42,7 +42,8 @@ struct ReturnsPage {
     /// The files checked, with their sizes.
     files: Vec<(String, String)>,
     report: Option<Report>,
-    /// Whether the person may make returns from the records (Annex A, the 903).
+    /// Whether the person may make returns from the records (Annex A, the 903, the CIN
+    /// census).
     may_produce: bool,
     /// Whether the report is of a return made from the records: its children are
     /// Carebridge ids, linked to their records.
@@ -252,22 +253,59 @@ pub(crate) async fn validate(
 /// the year's rules flag, each child linked to their record to put it right, or the
 /// CSV files as one zip archive. Refused (and the refusal audited) for anyone who may
 /// not make returns.
-pub(crate) async fn from_records(
+pub(crate) async fn ssda903_from_records(
     session: Session,
     State(state): State<AppState>,
     axum::Form(values): axum::Form<std::collections::HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    from_records(Made::Ssda903, session, state, values).await
+}
+
+/// Makes the CIN census from the records for the chosen year, like the 903: the report,
+/// or the XML file.
+pub(crate) async fn cin_from_records(
+    session: Session,
+    State(state): State<AppState>,
+    axum::Form(values): axum::Form<std::collections::HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    from_records(Made::Cin, session, state, values).await
+}
+
+/// Which return is made from the records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Made {
+    Ssda903,
+    Cin,
+}
+
+impl Made {
+    /// The form's kind, and the id of its year field.
+    fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Made::Ssda903 => ("ssda903", "export_year"),
+            Made::Cin => ("cin", "cin_year"),
+        }
+    }
+}
+
+async fn from_records(
+    made: Made,
+    session: Session,
+    state: AppState,
+    values: std::collections::HashMap<String, String>,
 ) -> Result<Response, WebError> {
     use carebridge_app::returns::Producer;
 
     let field = |k: &str| values.get(k).map_or("", |v| v.trim());
     session.check_csrf(field("csrf_token"))?;
+    let (kind, year_field) = made.names();
     let mut page = ReturnsPage::new(&session);
-    page.kind = "ssda903".to_owned();
-    let year: CollectionYear = match field("export_year").parse() {
+    page.kind = kind.to_owned();
+    let year: CollectionYear = match field(year_field).parse() {
         Ok(year) => year,
         Err(_) if page.may_produce => {
             page.problems
-                .push(("export_year".into(), "Select the collection year".into()));
+                .push((year_field.into(), "Select the collection year".into()));
             return super::form_page(&page, true);
         }
         // Refused whatever the form says: the use case audits the refusal.
@@ -276,23 +314,45 @@ pub(crate) async fn from_records(
             latest
         }
     };
-    let tables = match state
-        .app
-        .ssda903_export(Producer::Person(&session.actor, &session.meta), year)
-        .await
-    {
-        Ok(tables) => tables,
+    let producer = Producer::Person(&session.actor, &session.meta);
+    let made = match made {
+        Made::Ssda903 => state
+            .app
+            .ssda903_export(producer, year)
+            .await
+            .and_then(|tables| {
+                tables
+                    .iter()
+                    .map(|t| t.source())
+                    .collect::<Result<Vec<Source>, _>>()
+                    .map_err(|e| {
+                        carebridge_app::AppError::Internal(format!("writing a 903 table: {e}"))
+                    })
+            }),
+        Made::Cin => state.app.cin_export(producer, year).await.map(|census| {
+            vec![Source {
+                name: cin::export::CinExport::file_name(year),
+                content: census.xml.into_bytes(),
+            }]
+        }),
+    };
+    let files = match made {
+        Ok(files) => files,
         Err(e @ carebridge_app::AppError::Forbidden(_)) => {
             return Ok(WebError::from(e).page(page.chrome));
         }
         Err(e) => return Err(e.into()),
     };
-    let files = tables
-        .iter()
-        .map(|t| t.source())
-        .collect::<Result<Vec<Source>, _>>()
-        .map_err(|e| carebridge_app::AppError::Internal(format!("writing a 903 table: {e}")))?;
     if field("action") == "download" {
+        if let [census] = files.as_slice() {
+            if kind == "cin" {
+                return Ok(super::download(
+                    &census.name,
+                    "application/xml",
+                    census.content.clone(),
+                ));
+            }
+        }
         let named: Vec<(&str, &[u8])> = files
             .iter()
             .map(|f| (f.name.as_str(), f.content.as_slice()))
@@ -305,10 +365,13 @@ pub(crate) async fn from_records(
             archive,
         ));
     }
-    let checked = tokio::task::spawn_blocking(move || check_903(year, &files, &[]))
-        .await
-        .unwrap_or_else(|_| Err("The check of the return stopped: try again".into()))
-        .map_err(carebridge_app::AppError::Internal)?;
+    let checked = tokio::task::spawn_blocking(move || match kind {
+        "cin" => check_cin(year, &files),
+        _ => check_903(year, &files, &[]),
+    })
+    .await
+    .unwrap_or_else(|_| Err("The check of the return stopped: try again".into()))
+    .map_err(carebridge_app::AppError::Internal)?;
     page.year = year.to_string();
     page.report = Some(checked.report);
     page.files = checked.files;
@@ -321,22 +384,26 @@ pub(crate) async fn from_records(
 fn check(kind: &str, year: CollectionYear, upload: Upload) -> Result<Checked, String> {
     let this = unzip(upload.this, UNPACKED_LIMIT).map_err(|e| e.to_string())?;
     if kind == "cin" {
-        let [file] = this.as_slice() else {
-            return Err(format!(
-                "A CIN census is one XML file: the archive holds {} files",
-                this.len()
-            ));
-        };
-        let census =
-            cin::Census::parse(year, &file.name, &file.content).map_err(|e| e.to_string())?;
-        let validation = cin::validate(&census);
-        return Ok(Checked {
-            report: Report::of_cin(&census, &validation, ROWS_PER_RULE),
-            files: listed(&this),
-        });
+        return check_cin(year, &this);
     }
     let last = unzip(upload.last, UNPACKED_LIMIT).map_err(|e| e.to_string())?;
     check_903(year, &this, &last)
+}
+
+/// Reads and validates a CIN census: one XML file.
+fn check_cin(year: CollectionYear, files: &[Source]) -> Result<Checked, String> {
+    let [file] = files else {
+        return Err(format!(
+            "A CIN census is one XML file: the archive holds {} files",
+            files.len()
+        ));
+    };
+    let census = cin::Census::parse(year, &file.name, &file.content).map_err(|e| e.to_string())?;
+    let validation = cin::validate(&census);
+    Ok(Checked {
+        report: Report::of_cin(&census, &validation, ROWS_PER_RULE),
+        files: listed(files),
+    })
 }
 
 /// Reads and validates a 903 return's tables (this year's and last year's).

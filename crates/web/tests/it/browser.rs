@@ -735,6 +735,16 @@ async fn a_worker_finds_a_child_records_a_visit_and_keeps_their_draft_through_a_
     b.assert_accessible("the event chooser").await;
     b.click_button("Continue").await;
     b.assert_accessible("an event form").await;
+    // The assessment's factors are checkboxes in a fieldset.
+    b.client
+        .goto(&server.url(&format!(
+            "/children/{}/events/new?kind=assessment-completed",
+            child.id.0
+        )))
+        .await
+        .unwrap();
+    b.assert_accessible("the assessment form with its factors")
+        .await;
 
     // The form to correct the person's details.
     b.client
@@ -1043,4 +1053,19 @@ async fn an_analyst_uploads_a_return_and_reads_the_errors_by_rule() {
     assert!(page.contains("SSDA903 2025-26: "), "{page}");
     assert!(page.contains("Header.csv"));
     b.assert_accessible("the 903 made from the records").await;
+
+    // The CIN census made from the records and checked.
+    b.client.goto(&server.url("/returns")).await.unwrap();
+    b.client
+        .find(Locator::Id("cin_year"))
+        .await
+        .unwrap()
+        .select_by_value("2025-26")
+        .await
+        .unwrap();
+    b.click_button("Make and check the census").await;
+    let page = b.client.source().await.unwrap();
+    assert!(page.contains("CIN-2025-26.xml"), "{page}");
+    b.assert_accessible("the CIN census made from the records")
+        .await;
 }

@@ -601,6 +601,49 @@ async fn the_story_of_a_new_child_register_start_a_plan_visit_and_see_what_is_du
             "{record}"
         );
 
+        // The assessment is authorised with the factors it identified, ticked as
+        // checkboxes (two values of one field), and the primary need.
+        let assessment_form = get_text(
+            &c,
+            server.url(&format!(
+                "/children/{child}/events/new?kind=assessment-completed"
+            )),
+        )
+        .await;
+        assert!(
+            assessment_form.contains("type=\"checkbox\" value=\"16A\"")
+                || assessment_form.contains("name=\"factors\" type=\"checkbox\" value=\"16A\""),
+            "{assessment_form}"
+        );
+        let assessed = c
+            .post(server.url(&format!("/children/{child}/events/new")))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("involvement", referral.as_str()),
+                ("kind", "assessment-completed"),
+                ("occurred_day", d.as_str()),
+                ("occurred_month", m.as_str()),
+                ("occurred_year", y.as_str()),
+                ("need", "N1"),
+                ("factors", "16A"),
+                ("factors", "3B"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(assessed.status(), 303, "{}", assessed.text().await.unwrap());
+        let chronology = get_text(&c, server.url(&format!("/children/{child}/chronology"))).await;
+        assert!(
+            chronology.contains(
+                "Factors identified at the assessment: Domestic abuse: concerns about a parent or carer; Abuse or neglect: neglect"
+            ),
+            "{chronology}"
+        );
+        assert!(
+            chronology.contains("Primary need: Abuse or neglect"),
+            "{chronology}"
+        );
+
         // A child protection plan: in a team of the wrong kind first, then in time.
         let form_path = format!("/children/{child}/work/new");
         let form = get_text(&c, server.url(&form_path)).await;

@@ -112,6 +112,7 @@ const MATRIX: &[Row] = &[
     ("GET",  "/returns", "/returns",                                                    [D, D, D, A, A, A, D, D, D, D]),
     ("POST", "/returns", "/returns",                                                    [D, D, D, A, A, A, D, D, D, D]),
     ("POST", "/returns/ssda903", "/returns/ssda903",                                    [D, D, D, D, A, A, D, D, D, D]),
+    ("POST", "/returns/cin", "/returns/cin",                                            [D, D, D, D, A, A, D, D, D, D]),
     ("GET",  "/returns/annex-a", "/returns/annex-a",                                    [D, D, D, D, A, A, D, D, D, D]),
     ("POST", "/returns/annex-a", "/returns/annex-a",                                    [D, D, D, D, A, A, D, D, D, D]),
     ("GET",  "/due", "/due",                                                            [A, A, A, A, A, D, D, D, D, D]),

@@ -454,3 +454,101 @@ async fn an_analyst_makes_the_903_from_the_records_and_reaches_a_flagged_childs_
         .unwrap()
         .contains("Select the collection year"));
 }
+
+#[tokio::test]
+async fn an_analyst_makes_the_cin_census_from_the_records_and_reaches_a_flagged_childs_record() {
+    use carebridge_returns::cin::{self, cols::cin_details, Census, TableName};
+
+    let server = start(80).await;
+    let c = client();
+    sign_in(&server, &c, "analyst.demo").await;
+    let form = get_text(&c, server.url("/returns")).await;
+    let token = csrf_token(&form);
+    assert!(
+        form.contains("action=\"/returns/cin\""),
+        "offered on Returns"
+    );
+
+    // The XML file, which reads back as a census.
+    let response = c
+        .post(server.url("/returns/cin"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("cin_year", "2025-26"),
+            ("action", "download"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(
+        response.headers()["content-disposition"],
+        "attachment; filename=\"CIN-2025-26.xml\""
+    );
+    let xml = response.bytes().await.unwrap();
+    let year: CollectionYear = "2025-26".parse().unwrap();
+    let census = Census::parse(year, "CIN-2025-26.xml", &xml).unwrap();
+    let ids = census.table(TableName::ChildIdentifiers);
+    assert!(!ids.is_empty());
+
+    // A child whose episode closed in the year loses the reason it closed (as if it
+    // had been recorded without one): rule 8805 flags them, and the report links to
+    // their record.
+    let episodes = census.table(TableName::CINdetails);
+    let row = episodes
+        .rows()
+        .find(|r| episodes.date(*r, cin_details::CLOSURE_DATE).is_some())
+        .expect("an episode closed in the year");
+    let child: i64 = ids
+        .text(
+            episodes.child(row),
+            cin::cols::child_identifiers::LA_CHILD_ID,
+        )
+        .unwrap()
+        .parse()
+        .unwrap();
+    carebridge_testkit::behind_the_back(
+        &server.db,
+        &format!("UPDATE involvements SET closure_reason = NULL WHERE child_id = {child}"),
+    )
+    .await
+    .unwrap();
+    let response = c
+        .post(server.url("/returns/cin"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("cin_year", "2025-26"),
+            ("action", "report"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("Rule 8805: "), "{page}");
+    assert!(
+        page.contains(&format!(
+            "<a class=\"govuk-link\" href=\"/children/{child}\">{child}</a>"
+        )),
+        "{page}"
+    );
+    assert!(page.contains("CIN-2025-26.xml"));
+
+    // No year: named on the form.
+    let response = c
+        .post(server.url("/returns/cin"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("cin_year", ""),
+            ("action", "report"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 422);
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("Select the collection year"));
+}
