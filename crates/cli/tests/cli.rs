@@ -824,3 +824,31 @@ fn annex_a_is_written_from_the_records_and_every_child_on_it_audited() {
     assert_eq!(unwritable.status.code(), Some(1));
     assert!(stderr(&unwritable).contains("/nonexistent/dir/a.xlsx: cannot write the workbook"), "{}", stderr(&unwritable));
 }
+
+#[test]
+#[rustfmt::skip]
+fn the_cin_census_is_written_from_the_records_checked_and_every_child_on_it_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("db.sqlite").display());
+    let generated = run(&["demo", "generate", "--children", "120", "--today", "2026-11-23", "--database", &url]);
+    assert!(generated.status.success(), "{}", stderr(&generated));
+    let out = dir.path().join("cin.xml");
+    let made = run(&["returns", "export", "cin", "--year", "2025-26", "--la-number", "990", "--out", out.to_str().unwrap(), "--database", &url]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    let said = String::from_utf8_lossy(&made.stdout).into_owned();
+    let listed = scalar(&url, "SELECT COUNT(*) FROM audit_log WHERE action = 'cin-listed'");
+    assert!(listed > 0);
+    assert!(said.starts_with(&format!("CIN census 2025-26 from the records: {listed} children, written to")), "{said}");
+    // Then the year's rules, as `returns validate cin` reports them.
+    assert!(said.contains("CIN census 2025-26 validation of"), "{said}");
+    let xml = std::fs::read_to_string(&out).unwrap();
+    assert!(xml.contains("<LEA>990</LEA>"));
+    assert_eq!(xml.matches("<Child>").count() as i64, listed);
+    // The written file checks the same on its own.
+    let again = run(&["returns", "validate", "cin", "--year", "2025-26", out.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("ChildIdentifiers"));
+
+    let bad = run(&["returns", "export", "cin", "--year", "2025-26", "--la-number", "99", "--out", out.to_str().unwrap(), "--database", &url]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("expected three digits"), "{}", stderr(&bad));
+}
