@@ -11,6 +11,7 @@ pub mod casework;
 mod clock;
 pub mod demo;
 mod error;
+pub mod import;
 pub mod instruments;
 pub mod overview;
 pub mod records;

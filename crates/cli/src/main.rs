@@ -11,6 +11,7 @@ mod access;
 mod audit;
 mod backup;
 mod commands;
+mod import;
 mod instrument;
 mod returns;
 mod transfer;
@@ -76,6 +77,9 @@ enum Command {
     /// The tamper-evident audit log.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Import returns made by a previous system.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Statutory returns: validate an SSDA903 return or a CIN census.
     #[command(subcommand)]
     Returns(returns::ReturnsCommand),
@@ -170,6 +174,9 @@ fn main() -> ExitCode {
             }
             Command::Restore(args) => {
                 backup::restore(db.database.as_deref(), &db.data_dir, args).await
+            }
+            Command::Import(command) => {
+                import::run(db.database.as_deref(), &db.data_dir, command).await
             }
             Command::Audit(command) => {
                 audit::run(db.database.as_deref(), &db.data_dir, command).await

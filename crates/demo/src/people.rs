@@ -195,12 +195,15 @@ pub(crate) fn details(params: &DemoParams, index: u32, child: &Child) -> PersonD
     // A UPN for children of school age, issued when they started school.
     let upn = if age >= 5 {
         let entered = years_after(child.date_of_birth, 4).year() % 100;
+        // Unique for each of the first ten million children (rule 1520: no two
+        // children share a UPN); the number drawn is kept so the rest of the person
+        // stays as it was.
+        let _school = rng.gen_range(2000..2999);
         let twelve = format!(
-            "{}{:04}{:02}{:03}",
+            "{}{:02}{:07}",
             crate::LA_NUMBER,
-            rng.gen_range(2000..2999),
             entered,
-            index % 1000
+            index % 10_000_000
         );
         Upn::with_check_letter(&twelve).ok()
     } else {

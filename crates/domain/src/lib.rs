@@ -15,6 +15,7 @@ pub mod dates;
 pub mod error;
 pub mod identifiers;
 pub mod ids;
+pub mod imported;
 pub mod inspection;
 pub mod instrument;
 pub mod organisation;

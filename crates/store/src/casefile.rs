@@ -61,7 +61,7 @@ fn fields(column: &'static str, text: &str) -> Result<BTreeMap<String, String>, 
     })
 }
 
-fn fields_text(fields: &BTreeMap<String, String>) -> Result<String, StoreError> {
+pub(crate) fn fields_text(fields: &BTreeMap<String, String>) -> Result<String, StoreError> {
     serde_json::to_string(fields).map_err(|e| StoreError::Corrupt {
         what: "fields",
         problem: e.to_string(),

@@ -18,6 +18,7 @@ mod casework;
 mod children;
 mod demo_load;
 mod error;
+pub mod import;
 mod person;
 mod provision;
 mod records;

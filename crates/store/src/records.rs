@@ -1006,47 +1006,7 @@ impl RecordTx {
         work: (ServiceId, TeamId, InvolvementKind),
         day: NaiveDate,
     ) -> Result<ChildId, StoreError> {
-        let placeholder = Child {
-            id: ChildId(0),
-            given_name: child.given_name.clone(),
-            family_name: child.family_name.clone(),
-            sex: child.sex,
-            date_of_birth: child.date_of_birth,
-        };
-        // Every column but the id, which the database assigns.
-        let columns = &CHILD_INSERT_COLUMNS[1..];
-        let cells = child_cells(&placeholder, Some(&child.details));
-        let mut p = Params::default();
-        let mut values = Vec::new();
-        for cell in cells.into_iter().skip(1) {
-            values.push(match cell {
-                Cell::Int(v) => p.int(v),
-                Cell::OptInt(v) => p.opt_int(v),
-                Cell::Text(v) => p.opt_text(Some(v)),
-                Cell::OptText(v) => p.opt_text(v),
-            });
-        }
-        let sql = format!(
-            "INSERT INTO children ({}) VALUES ({}) RETURNING id",
-            columns.join(", "),
-            values.join(", ")
-        );
-        let id: i64 = p
-            .bind_scalar(sqlx::query_scalar(&sql))
-            .fetch_one(&mut *self.tx)
-            .await?;
-        let id = ChildId(id);
-        insert_person_rows(
-            &mut self.tx,
-            &[PersonRecord {
-                child: id,
-                given_name: child.given_name.clone(),
-                family_name: child.family_name.clone(),
-                details: child.details.clone(),
-            }],
-            KeysTo::Index,
-        )
-        .await?;
+        let id = insert_child(&mut self.tx, child).await?;
         let (service, team, kind) = work;
         sqlx::query(
             "INSERT INTO involvements (child_id, service_id, team_id, kind, starts_on) VALUES ($1, $2, $3, $4, $5)",
@@ -1060,6 +1020,56 @@ impl RecordTx {
         .await?;
         Ok(id)
     }
+}
+
+/// Inserts a new child (the database gives the id) with their names, addresses and
+/// search keys, in the caller's transaction.
+pub(crate) async fn insert_child(
+    tx: &mut sqlx::AnyConnection,
+    child: &NewChild,
+) -> Result<ChildId, StoreError> {
+    let placeholder = Child {
+        id: ChildId(0),
+        given_name: child.given_name.clone(),
+        family_name: child.family_name.clone(),
+        sex: child.sex,
+        date_of_birth: child.date_of_birth,
+    };
+    // Every column but the id, which the database assigns.
+    let columns = &CHILD_INSERT_COLUMNS[1..];
+    let cells = child_cells(&placeholder, Some(&child.details));
+    let mut p = Params::default();
+    let mut values = Vec::new();
+    for cell in cells.into_iter().skip(1) {
+        values.push(match cell {
+            Cell::Int(v) => p.int(v),
+            Cell::OptInt(v) => p.opt_int(v),
+            Cell::Text(v) => p.opt_text(Some(v)),
+            Cell::OptText(v) => p.opt_text(v),
+        });
+    }
+    let sql = format!(
+        "INSERT INTO children ({}) VALUES ({}) RETURNING id",
+        columns.join(", "),
+        values.join(", ")
+    );
+    let id: i64 = p
+        .bind_scalar(sqlx::query_scalar(&sql))
+        .fetch_one(&mut *tx)
+        .await?;
+    let id = ChildId(id);
+    insert_person_rows(
+        tx,
+        &[PersonRecord {
+            child: id,
+            given_name: child.given_name.clone(),
+            family_name: child.family_name.clone(),
+            details: child.details.clone(),
+        }],
+        KeysTo::Index,
+    )
+    .await?;
+    Ok(id)
 }
 
 /// The ORDER BY expressions as extra select columns (PostgreSQL wants the columns of

@@ -480,7 +480,7 @@ impl<'a> Child<'a> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 /// A section 47 enquiry as the census reports it.
 struct Enquiry {

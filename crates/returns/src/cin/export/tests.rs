@@ -48,7 +48,7 @@ fn texts(t: &Table, col: crate::cin::Col) -> Vec<Option<&str>> {
 
 /// A referral in May 2025, assessed (two factors), then a child in need plan that
 /// closes after the census date.
-fn referred_then_supported() -> Building {
+pub(crate) fn referred_then_supported() -> Building {
     let mut c = child(7);
     let referral = c.work(InvolvementKind::Referral, "2025-05-01", Some("2025-06-10"));
     c.closed(referral, ClosureReason::ServicesCeased);
@@ -167,7 +167,7 @@ fn a_break_starts_a_new_episode_and_episodes_outside_the_year_are_left_out() {
 }
 
 /// A child protected in 2023, and again from July 2025.
-fn protected() -> Building {
+pub(crate) fn protected() -> Building {
     let mut c = child(11);
     let earlier = c.work(
         InvolvementKind::ChildProtection,

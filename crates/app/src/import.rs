@@ -1,0 +1,112 @@
+//! Importing returns made by a previous system: the common first step when an authority
+//! starts on Carebridge. The database operator's command (`carebridge import cin`):
+//! the file is read and planned in full first, and nothing is written unless every
+//! child in it can be; then everything is written in one transaction, audited (the
+//! import, and each child it touched) in the same transaction.
+
+use carebridge_domain::imported::ImportCounts;
+use carebridge_domain::service::ServiceCode;
+use carebridge_returns::cin::import::{plan, ImportProblem};
+use carebridge_returns::cin::{Census, ReadError};
+use carebridge_returns::ssda903::CollectionYear;
+use carebridge_store::audit::NewAuditEntry;
+use carebridge_store::import::Importer;
+use carebridge_store::NewUser;
+
+use crate::{App, AppError};
+
+/// The account imported events are recorded by (it cannot sign in).
+const IMPORT_ACCOUNT: &str = "import";
+
+/// Why an import wrote nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file is not a readable census (the message names the line).
+    #[error(transparent)]
+    Unreadable(#[from] ReadError),
+    /// Children in the file cannot be imported: every problem, each with its line.
+    #[error("{} problems in the file; nothing was imported", .0.len())]
+    Rejected(Vec<ImportProblem>),
+    /// No service has the code given.
+    #[error("no service has the code {0:?}: give the code of the service the work belongs to (e.g. CSC)")]
+    UnknownService(String),
+    /// The application failed.
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+impl From<carebridge_store::StoreError> for ImportError {
+    fn from(e: carebridge_store::StoreError) -> Self {
+        ImportError::App(e.into())
+    }
+}
+
+impl App {
+    async fn import_account(&self) -> Result<carebridge_domain::UserId, AppError> {
+        if let Some(user) = self.store().user_by_username(IMPORT_ACCOUNT).await? {
+            return Ok(user.id);
+        }
+        Ok(self
+            .store()
+            .create_user(
+                &NewUser {
+                    username: IMPORT_ACCOUNT,
+                    display_name: "Imported from a previous system",
+                    password_hash: "!",
+                    role: carebridge_domain::staff::Role::SystemAdministrator,
+                    staff: None,
+                },
+                self.clock().now(),
+            )
+            .await?)
+    }
+
+    /// Imports a CIN census (`file` names it in messages) made by a previous system:
+    /// its children, episodes and what happened in them, filed under the service with
+    /// code `service`. Importing the same file again changes nothing.
+    pub async fn import_cin(
+        &self,
+        year: CollectionYear,
+        file: &str,
+        content: &[u8],
+        service: &str,
+    ) -> Result<ImportCounts, ImportError> {
+        let census = Census::parse(year, file, content)?;
+        let children = plan(&census, content).map_err(ImportError::Rejected)?;
+        let code = ServiceCode::parse(service)
+            .map_err(|_| ImportError::UnknownService(service.to_owned()))?;
+        let service = self
+            .store()
+            .services()
+            .await?
+            .into_iter()
+            .find(|s| s.code == code)
+            .ok_or_else(|| ImportError::UnknownService(service.to_owned()))?;
+        let recorded_by = self.import_account().await?;
+        let at = self.clock().now();
+        let importer = Importer {
+            source: "cin",
+            service: service.id,
+            recorded_by,
+            closed_by: "Imported from a previous system",
+            at,
+        };
+        let audit = NewAuditEntry {
+            at,
+            user: None,
+            username: "command line".to_owned(),
+            employer: None,
+            role: "system".to_owned(),
+            action: "import-cin".to_owned(),
+            child: None,
+            allowed: true,
+            reason: format!("CIN census {file} imported by the database operator"),
+            request_id: "cli".to_owned(),
+            client: "local".to_owned(),
+        };
+        Ok(self
+            .store()
+            .import_children(&importer, &children, &audit)
+            .await?)
+    }
+}

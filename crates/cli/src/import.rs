@@ -1,0 +1,88 @@
+//! `carebridge import`: bring in returns made by a previous system (the common first
+//! step when an authority starts on Carebridge). `import cin FILE` reads a CIN census;
+//! nothing is written unless every child in it can be, and importing the same file
+//! again changes nothing.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Result};
+use carebridge_app::import::ImportError;
+use carebridge_returns::ssda903::CollectionYear;
+use clap::{Args, Subcommand};
+
+/// `import ...`.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A CIN census XML file: its children, episodes, assessments, plans, enquiries
+    /// and reviews. Children are matched by LAchildID with those imported before.
+    Cin(ImportCinArgs),
+}
+
+/// `import cin`.
+#[derive(Debug, Args)]
+pub struct ImportCinArgs {
+    /// The census's collection year, e.g. 2025-26.
+    #[arg(long)]
+    year: CollectionYear,
+    /// The code of the service the imported work is filed under.
+    #[arg(long, default_value = "CSC")]
+    service: String,
+    /// The census XML file.
+    #[arg(value_name = "FILE.xml")]
+    file: PathBuf,
+}
+
+/// Runs an import command.
+pub async fn run(database: Option<&str>, data_dir: &Path, command: ImportCommand) -> Result<()> {
+    match command {
+        ImportCommand::Cin(args) => cin(database, data_dir, args).await,
+    }
+}
+
+async fn cin(database: Option<&str>, data_dir: &Path, args: ImportCinArgs) -> Result<()> {
+    let content = carebridge_returns::source::read_limited(
+        &args.file,
+        carebridge_returns::cin::MAX_FILE_BYTES,
+        "a CIN census",
+    )?;
+    let name = args.file.display().to_string();
+    let (app, _) = crate::commands::open(database, data_dir).await?;
+    let result = app
+        .import_cin(args.year, &name, &content, &args.service)
+        .await;
+    app.store().close().await;
+    match result {
+        Ok(counts) => {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "Imported {name}:")?;
+            writeln!(
+                out,
+                "  children: {} created, {} updated",
+                counts.children_created, counts.children_updated
+            )?;
+            writeln!(
+                out,
+                "  pieces of work: {} created, {} updated; events: {} created",
+                counts.work_created, counts.work_updated, counts.events_created
+            )?;
+            writeln!(
+                out,
+                "  already imported and unchanged: {}",
+                counts.unchanged
+            )?;
+            Ok(())
+        }
+        Err(ImportError::Rejected(problems)) => {
+            let mut err = std::io::stderr().lock();
+            for p in &problems {
+                writeln!(err, "{name} {p}")?;
+            }
+            bail!(
+                "{} problems in {name}; nothing was imported",
+                problems.len()
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,292 @@
+//! Writing records imported from a return made by a previous system, in one
+//! transaction: all of it or, on any error, none. Each child, piece of work and event
+//! is found again by its key in `imported_records`, so importing the same return twice
+//! changes nothing, and a later return updates a child's details and a piece of work's
+//! end and closure reason (events already imported are left as they are).
+
+use carebridge_domain::child::{Child, Sex};
+use carebridge_domain::imported::{ImportCounts, ImportedChild, ImportedWork};
+use carebridge_domain::person::{NewChild, PersonDetails};
+use carebridge_domain::{ChildId, ServiceId, UserId};
+use chrono::{DateTime, Utc};
+use sqlx::{Any, AnyConnection, Row};
+
+use crate::audit::{append_all, NewAuditEntry};
+use crate::casefile::fields_text;
+use crate::person::child_cells;
+use crate::records::insert_child;
+use crate::rows::{date_text, instant_text, opt_date_text};
+use crate::{Store, StoreError};
+
+/// Who the import writes as, and under which service its work goes.
+#[derive(Debug, Clone, Copy)]
+pub struct Importer<'a> {
+    /// The import's name in `imported_records` (e.g. `cin`).
+    pub source: &'a str,
+    /// The service the imported work is filed under.
+    pub service: ServiceId,
+    /// The account the events are recorded by.
+    pub recorded_by: UserId,
+    /// The name work is recorded as closed by.
+    pub closed_by: &'a str,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// The name an imported child is given until someone records theirs (returns carry
+/// no names).
+pub const UNNAMED: &str = "Name not recorded";
+
+impl Store {
+    /// Writes `children` in one transaction, with `audit` (its reason followed by the
+    /// counts) and an `imported` entry in each child's access log; returns what was
+    /// created, updated and already there.
+    pub async fn import_children(
+        &self,
+        importer: &Importer<'_>,
+        children: &[ImportedChild],
+        audit: &NewAuditEntry,
+    ) -> Result<ImportCounts, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let mut counts = ImportCounts::default();
+        let mut ids = Vec::with_capacity(children.len());
+        for child in children {
+            let id = child_row(&mut tx, importer, child, &mut counts).await?;
+            for work in &child.work {
+                work_row(&mut tx, importer, id, child, work, &mut counts).await?;
+            }
+            ids.push(id);
+        }
+        let mut entries = Vec::with_capacity(ids.len() + 1);
+        let mut summary = audit.clone();
+        summary.reason = format!(
+            "{}: {} children created, {} updated; {} pieces of work created, {} updated; {} events created; {} unchanged",
+            audit.reason,
+            counts.children_created,
+            counts.children_updated,
+            counts.work_created,
+            counts.work_updated,
+            counts.events_created,
+            counts.unchanged
+        );
+        entries.push(summary);
+        for id in ids {
+            let mut entry = audit.clone();
+            entry.action = "imported".to_owned();
+            entry.child = Some(id);
+            entries.push(entry);
+        }
+        append_all(&mut tx, &entries).await?;
+        tx.commit().await?;
+        Ok(counts)
+    }
+}
+
+async fn find(
+    tx: &mut AnyConnection,
+    source: &str,
+    kind: &str,
+    key: &str,
+) -> Result<Option<i64>, StoreError> {
+    Ok(sqlx::query_scalar::<Any, i64>(
+        "SELECT record_id FROM imported_records WHERE source = $1 AND kind = $2 AND key = $3",
+    )
+    .bind(source)
+    .bind(kind)
+    .bind(key)
+    .fetch_optional(&mut *tx)
+    .await?)
+}
+
+async fn remember(
+    tx: &mut AnyConnection,
+    source: &str,
+    kind: &str,
+    key: &str,
+    id: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO imported_records (source, kind, key, record_id) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(source)
+    .bind(kind)
+    .bind(key)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+fn details(child: &ImportedChild) -> PersonDetails {
+    PersonDetails {
+        expected_date_of_birth: child.unborn.then_some(child.date_of_birth),
+        ethnicity: child.ethnicity,
+        upn: child.upn.clone(),
+        disabilities: child.disabilities.clone(),
+        ..PersonDetails::default()
+    }
+}
+
+/// The child's row: created, or its coded details written again if they changed.
+async fn child_row(
+    tx: &mut AnyConnection,
+    importer: &Importer<'_>,
+    child: &ImportedChild,
+    counts: &mut ImportCounts,
+) -> Result<ChildId, StoreError> {
+    let details = details(child);
+    if let Some(id) = find(tx, importer.source, "child", &child.key).await? {
+        // The coded columns as `child_cells` writes them: sex, dates, ethnicity, UPN,
+        // disabilities.
+        let placeholder = Child {
+            id: ChildId(id),
+            given_name: String::new(),
+            family_name: String::new(),
+            sex: child.sex,
+            date_of_birth: child.date_of_birth,
+        };
+        let cells = child_cells(&placeholder, Some(&details));
+        let text = |i: usize| match cells.get(i) {
+            Some(crate::demo_load::Cell::Text(t)) => Some(t.clone()),
+            Some(crate::demo_load::Cell::OptText(t)) => t.clone(),
+            _ => None,
+        };
+        let wanted = [text(3), text(4), text(5), text(7), text(11), text(12)];
+        let row = sqlx::query(
+            "SELECT sex, date_of_birth, expected_date_of_birth, ethnicity, upn, disabilities \
+             FROM children WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let mut stored = Vec::with_capacity(6);
+        for i in 0..6 {
+            stored.push(row.try_get::<Option<String>, _>(i)?);
+        }
+        if stored == wanted {
+            counts.unchanged += 1;
+        } else {
+            sqlx::query(
+                "UPDATE children SET sex = $1, date_of_birth = $2, expected_date_of_birth = $3, \
+                 ethnicity = $4, upn = $5, disabilities = $6 WHERE id = $7",
+            )
+            .bind(wanted[0].clone())
+            .bind(wanted[1].clone())
+            .bind(wanted[2].clone())
+            .bind(wanted[3].clone())
+            .bind(wanted[4].clone())
+            .bind(wanted[5].clone())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            counts.children_updated += 1;
+        }
+        return Ok(ChildId(id));
+    }
+    let new = NewChild {
+        given_name: UNNAMED.to_owned(),
+        family_name: format!("LAchildID {}", child.key),
+        sex: if child.unborn {
+            Sex::NotKnown
+        } else {
+            child.sex
+        },
+        date_of_birth: child.date_of_birth,
+        details,
+    };
+    let id = insert_child(tx, &new).await?;
+    remember(tx, importer.source, "child", &child.key, id.0).await?;
+    counts.children_created += 1;
+    Ok(id)
+}
+
+/// A piece of work with its events.
+async fn work_row(
+    tx: &mut AnyConnection,
+    importer: &Importer<'_>,
+    child_id: ChildId,
+    child: &ImportedChild,
+    work: &ImportedWork,
+    counts: &mut ImportCounts,
+) -> Result<(), StoreError> {
+    let key = format!("{}/{}", child.key, work.key);
+    let closure = work.closure.map(|r| r.code().to_owned());
+    let closed_at = work
+        .end
+        .filter(|_| closure.is_some())
+        .and_then(|e| e.and_hms_opt(17, 0, 0))
+        .map(|t| instant_text(t.and_utc()));
+    let closed_by = closure.as_ref().map(|_| importer.closed_by.to_owned());
+    let id = match find(tx, importer.source, "work", &key).await? {
+        Some(id) => {
+            let row = sqlx::query("SELECT ends_on, closure_reason FROM involvements WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+            let stored: (Option<String>, Option<String>) = (row.try_get(0)?, row.try_get(1)?);
+            if stored == (opt_date_text(work.end), closure.clone()) {
+                counts.unchanged += 1;
+            } else {
+                sqlx::query(
+                    "UPDATE involvements SET ends_on = $1, closure_reason = $2, closed_by = $3, \
+                     closed_at = $4 WHERE id = $5",
+                )
+                .bind(opt_date_text(work.end))
+                .bind(closure)
+                .bind(closed_by)
+                .bind(closed_at)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                counts.work_updated += 1;
+            }
+            id
+        }
+        None => {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO involvements (child_id, service_id, team_id, kind, starts_on, \
+                 ends_on, closure_reason, closed_by, closed_at) \
+                 VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, $8) RETURNING id",
+            )
+            .bind(child_id.0)
+            .bind(importer.service.0)
+            .bind(work.kind.code())
+            .bind(date_text(work.start))
+            .bind(opt_date_text(work.end))
+            .bind(closure)
+            .bind(closed_by)
+            .bind(closed_at)
+            .fetch_one(&mut *tx)
+            .await?;
+            remember(tx, importer.source, "work", &key, id).await?;
+            counts.work_created += 1;
+            id
+        }
+    };
+    for event in &work.events {
+        let event_key = format!("{key}/{}", event.key);
+        if find(tx, importer.source, "event", &event_key)
+            .await?
+            .is_some()
+        {
+            counts.unchanged += 1;
+            continue;
+        }
+        let event_id: i64 = sqlx::query_scalar(
+            "INSERT INTO case_events (child_id, involvement_id, kind, occurred_on, details, \
+             recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(child_id.0)
+        .bind(id)
+        .bind(event.kind.code())
+        .bind(date_text(event.on))
+        .bind(fields_text(&event.details)?)
+        .bind(importer.recorded_by.0)
+        .bind(instant_text(importer.at))
+        .fetch_one(&mut *tx)
+        .await?;
+        remember(tx, importer.source, "event", &event_key, event_id).await?;
+        counts.events_created += 1;
+    }
+    Ok(())
+}
