@@ -852,3 +852,43 @@ fn the_cin_census_is_written_from_the_records_checked_and_every_child_on_it_audi
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("expected three digits"), "{}", stderr(&bad));
 }
+
+#[test]
+#[rustfmt::skip]
+fn a_cin_census_from_another_system_is_imported_once_and_a_broken_one_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let from = format!("sqlite://{}", dir.path().join("from.sqlite").display());
+    let to = format!("sqlite://{}", dir.path().join("to.sqlite").display());
+    assert!(run(&["demo", "generate", "--children", "120", "--today", "2026-11-23", "--database", &from]).status.success());
+    assert!(run(&["demo", "generate", "--children", "0", "--today", "2026-11-23", "--database", &to]).status.success());
+    let file = dir.path().join("cin.xml");
+    let made = run(&["returns", "export", "cin", "--year", "2025-26", "--out", file.to_str().unwrap(), "--database", &from]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    let children = std::fs::read_to_string(&file).unwrap().matches("<Child>").count();
+
+    let imported = run(&["import", "cin", "--year", "2025-26", file.to_str().unwrap(), "--database", &to]);
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    let said = String::from_utf8_lossy(&imported.stdout).into_owned();
+    assert!(said.contains(&format!("children: {children} created, 0 updated")), "{said}");
+    assert_eq!(scalar(&to, "SELECT COUNT(*) FROM children") as usize, children);
+    let again = run(&["import", "cin", "--year", "2025-26", file.to_str().unwrap(), "--database", &to]);
+    let said = String::from_utf8_lossy(&again.stdout).into_owned();
+    assert!(said.contains("children: 0 created, 0 updated"), "{said}");
+    assert!(said.contains("events: 0 created"), "{said}");
+
+    // A referral date that is not a date: the line and the field, and nothing written.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let at = text.find("<CINreferralDate>").unwrap() + "<CINreferralDate>".len();
+    let line = text[..at].lines().count();
+    let broken = dir.path().join("broken.xml");
+    std::fs::write(&broken, format!("{}2025-02-30{}", &text[..at], &text[at + 10..])).unwrap();
+    let fresh = format!("sqlite://{}", dir.path().join("fresh.sqlite").display());
+    assert!(run(&["demo", "generate", "--children", "0", "--today", "2026-11-23", "--database", &fresh]).status.success());
+    let refused = run(&["import", "cin", "--year", "2025-26", broken.to_str().unwrap(), "--database", &fresh]);
+    assert_eq!(refused.status.code(), Some(1));
+    let err = stderr(&refused);
+    assert!(err.contains(&format!("line {line} (LAchildID ")), "{err}");
+    assert!(err.contains("CINreferralDate: \"2025-02-30\" is not a date: expected YYYY-MM-DD"), "{err}");
+    assert!(err.contains("nothing was imported"), "{err}");
+    assert_eq!(scalar(&fresh, "SELECT COUNT(*) FROM children"), 0);
+}

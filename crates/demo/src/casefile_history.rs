@@ -77,7 +77,10 @@ fn pick<'a>(rng: &mut impl Rng, from: &'a [&'a str]) -> &'a str {
 
 impl Writer<'_> {
     fn event(&mut self, work: &Involvement, kind: EventKind, on: i32, details: &[(&str, &str)]) {
-        if on > self.today || on < day(work.period.start()) {
+        // Nothing happens on work before it starts or after it ends (a plan cut short
+        // at 18 holds no conference after), nor after today.
+        let ended = work.period.end().is_some_and(|e| on > day(e));
+        if on > self.today || on < day(work.period.start()) || ended {
             return;
         }
         let mut details: std::collections::BTreeMap<String, String> = details
@@ -474,11 +477,14 @@ impl Writer<'_> {
                 // The enquiry comes with a child and family assessment, authorised
                 // before the conference.
                 self.event(w, EventKind::AssessmentStarted, start, &[]);
-                let [need, factors] = self.assessment_findings(w, icpc - 1);
+                // (Work cut short before the conference, at 18, closes its
+                // assessment when it ends.)
+                let done = (icpc - 1).min(end);
+                let [need, factors] = self.assessment_findings(w, done);
                 self.event(
                     w,
                     EventKind::AssessmentCompleted,
-                    icpc - 1,
+                    done,
                     &[(need.0, &need.1), (factors.0, &factors.1)],
                 );
                 let category = CATEGORY_OF_ABUSE[self.rng.gen_range(0..CATEGORY_OF_ABUSE.len())].0;

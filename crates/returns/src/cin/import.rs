@@ -98,6 +98,8 @@ struct Lines<'a> {
     content: &'a [u8],
     /// Byte offset of each `<Child>`.
     children: Vec<usize>,
+    /// Byte offset of each newline.
+    newlines: Vec<usize>,
 }
 
 impl<'a> Lines<'a> {
@@ -112,12 +114,21 @@ impl<'a> Lines<'a> {
             }
             at = start + 6;
         }
-        Lines { content, children }
+        let newlines = content
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .map(|(i, _)| i)
+            .collect();
+        Lines {
+            content,
+            children,
+            newlines,
+        }
     }
 
     fn line_at(&self, at: usize) -> u64 {
-        let upto = self.content.get(..at).unwrap_or(self.content);
-        1 + upto.iter().filter(|b| **b == b'\n').count() as u64
+        1 + self.newlines.partition_point(|n| *n < at) as u64
     }
 
     /// The line of the `nth` (from 0) `<tag>` within child `child`, else the child's.

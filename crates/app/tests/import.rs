@@ -1,0 +1,136 @@
+//! Importing a CIN census made by another system, on every backend: what a census made
+//! from one authority's records holds comes back into another's as the same census;
+//! importing it again changes nothing; a later census updates what changed; a file with
+//! a problem writes nothing, and says where the problem is.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use carebridge_app::import::ImportError;
+use carebridge_app::returns::Producer;
+use carebridge_returns::cin::{self, Census, TableName};
+use carebridge_returns::ssda903::CollectionYear;
+use carebridge_testkit::{demo_app, every_backend, read_behind_the_back, sqlite};
+
+fn year() -> CollectionYear {
+    "2025-26".parse().unwrap()
+}
+
+fn sizes(xml: &str) -> Vec<usize> {
+    let census = Census::parse(year(), "c.xml", xml.as_bytes()).unwrap();
+    TableName::ALL
+        .iter()
+        .map(|t| census.table(*t).len())
+        .collect()
+}
+
+fn fired(xml: &str) -> Vec<&'static str> {
+    let census = Census::parse(year(), "c.xml", xml.as_bytes()).unwrap();
+    cin::validate(&census).fired()
+}
+
+#[tokio::test]
+async fn a_census_from_another_system_is_imported_once_updated_later_and_refused_whole() {
+    // The census of one authority, made from its records.
+    let source = sqlite();
+    let (from, _) = demo_app(&source, 150).await;
+    let made = from
+        .cin_export(Producer::Operator, year())
+        .await
+        .unwrap()
+        .xml;
+
+    for db in every_backend().await {
+        let (app, _) = demo_app(&db, 0).await;
+        let counts = app
+            .import_cin(year(), "CIN-2025-26.xml", made.as_bytes(), "CSC")
+            .await
+            .unwrap();
+        let children = sizes(&made)[TableName::ChildIdentifiers.index()];
+        assert_eq!(counts.children_created, children, "{}", db.label);
+        assert!(counts.work_created >= sizes(&made)[TableName::CINdetails.index()]);
+        assert!(counts.events_created > 0);
+
+        // Made again from the imported records: the same tables, the same rules fire.
+        let again = app.cin_export(Producer::Operator, year()).await.unwrap();
+        assert_eq!(sizes(&again.xml), sizes(&made), "{}", db.label);
+        assert_eq!(fired(&again.xml), fired(&made), "{}", db.label);
+        // Each child imported has it in their access log.
+        let first = again.children[0];
+        let log = app.store().audit_of_child(first, None, 1).await.unwrap();
+        assert_eq!(log[0].entry.action, "cin-listed");
+        let log = app.store().audit_of_child(first, None, 5).await.unwrap();
+        assert!(
+            log.iter().any(|e| e.entry.action == "imported"),
+            "{}",
+            db.label
+        );
+
+        // Again: nothing new.
+        let twice = app
+            .import_cin(year(), "CIN-2025-26.xml", made.as_bytes(), "CSC")
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                twice.children_created,
+                twice.work_created,
+                twice.events_created,
+                twice.children_updated,
+                twice.work_updated
+            ),
+            (0, 0, 0, 0, 0),
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            twice.unchanged,
+            counts.children_created + counts.work_created + counts.events_created
+        );
+
+        // A later census where a child's ethnicity was corrected: that child is updated.
+        let first_ethnicity = made.find("<Ethnicity>").unwrap();
+        let end = made[first_ethnicity..].find("</Ethnicity>").unwrap() + first_ethnicity;
+        let corrected = format!(
+            "{}<Ethnicity>NOBT{}",
+            &made[..first_ethnicity],
+            &made[end..]
+        );
+        let later = app
+            .import_cin(year(), "CIN-2025-26.xml", corrected.as_bytes(), "CSC")
+            .await
+            .unwrap();
+        assert_eq!(later.children_updated, 1, "{}", db.label);
+        assert_eq!(later.children_created, 0);
+
+        // A file with a problem writes nothing, and names the line.
+        let stored = |db| async move {
+            read_behind_the_back(db, "SELECT CAST(COUNT(*) AS TEXT) FROM case_events")
+                .await
+                .unwrap()[0][0]
+                .clone()
+        };
+        let before = stored(&db).await;
+        let at = made.find("<CINreferralDate>").unwrap() + "<CINreferralDate>".len();
+        let broken = format!("{}2025-02-30{}", &made[..at], &made[at + 10..]);
+        let line = made[..at].lines().count() as u64;
+        match app
+            .import_cin(year(), "CIN-2025-26.xml", broken.as_bytes(), "CSC")
+            .await
+        {
+            Err(ImportError::Rejected(problems)) => {
+                assert_eq!(problems.len(), 1, "{problems:?}");
+                assert_eq!(problems[0].line, line);
+                assert_eq!(problems[0].field, "CINreferralDate");
+            }
+            other => panic!("{}: {other:?}", db.label),
+        }
+        assert_eq!(stored(&db).await, before, "{}", db.label);
+
+        // An unknown service: nothing written either.
+        assert!(matches!(
+            app.import_cin(year(), "c.xml", made.as_bytes(), "NOPE")
+                .await,
+            Err(ImportError::UnknownService(_))
+        ));
+    }
+}
