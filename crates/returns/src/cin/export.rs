@@ -16,7 +16,8 @@
 //! - **Assessments** started by the census date and not completed before the year, with
 //!   the factors identified; **CIN plans** (child in need work) and **child protection
 //!   plans** (from the initial conference that made them, with its category of abuse,
-//!   previous plans counted over the whole record, reviews in the year) open in the year;
+//!   previous plans counted over the whole record, reviews in the year; work that ended
+//!   after its enquiry with no conference is no plan) open in the year;
 //!   **section 47 enquiries** (strategy discussions that started one) with their initial
 //!   conference, its target (15 working days on) and whether one was not needed (the work
 //!   closed without one). An initial conference with no enquiry recorded goes on the
@@ -445,9 +446,17 @@ impl<'a> Child<'a> {
             .events_of(w.work.id, EventKind::InitialConference)
             .filter(|c| c.yes("plan"))
             .min_by_key(|c| c.occurred_on);
-        let start = icpc.map_or(w.work.period.start(), |c| c.occurred_on);
         let end = self.ended(w);
-        if !self.in_year(start, end) {
+        // Work that ended after an enquiry but before any conference made a plan was
+        // an enquiry, not a plan.
+        let enquiry_only = icpc.is_none()
+            && end.is_some()
+            && self
+                .record
+                .events_of(w.work.id, EventKind::StrategyDiscussion)
+                .any(|s| s.yes("s47"));
+        let start = icpc.map_or(w.work.period.start(), |c| c.occurred_on);
+        if enquiry_only || !self.in_year(start, end) {
             return;
         }
         let category = icpc.and_then(|c| c.detail("category"));
