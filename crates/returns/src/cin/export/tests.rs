@@ -10,11 +10,11 @@ use crate::cin::cols::{
 use crate::cin::{validate, Census, Table, TableName};
 use crate::testing::{child, d, records, Building};
 
-fn year() -> CollectionYear {
+pub(crate) fn year() -> CollectionYear {
     "2025-26".parse().expect("a year")
 }
 
-fn sender() -> Sender<'static> {
+pub(crate) fn sender() -> Sender<'static> {
     Sender {
         la_number: Some("990"),
         at: Utc

@@ -4,26 +4,11 @@ use carebridge_domain::statutory::{
     StatutoryPerson, StatutoryRecord, StatutoryRecords, StatutoryWork,
 };
 use carebridge_domain::{ChildId, EventId, InvolvementId, Period, ServiceId};
-use chrono::{TimeZone, Utc};
 
 use super::*;
-use crate::cin::export::{export, Sender};
+use crate::cin::export::export;
+use crate::cin::export::tests::{sender, year};
 use crate::cin::generate::generate;
-use crate::year::CollectionYear;
-
-fn year() -> CollectionYear {
-    "2025-26".parse().expect("a year")
-}
-
-fn sender() -> Sender<'static> {
-    Sender {
-        la_number: Some("990"),
-        at: Utc
-            .with_ymd_and_hms(2026, 5, 2, 10, 30, 0)
-            .single()
-            .expect("an instant"),
-    }
-}
 
 fn planned(xml: &str) -> Result<Vec<ImportedChild>, Vec<ImportProblem>> {
     let census = Census::parse(year(), "census.xml", xml.as_bytes()).expect("it reads");
