@@ -1,14 +1,17 @@
 //! Importing returns made by a previous system: the common first step when an authority
-//! starts on Carebridge. The database operator's command (`carebridge import cin`):
+//! starts on Carebridge. The database operator's commands (`carebridge import cin`,
+//! `carebridge import ssda903`):
 //! the file is read and planned in full first, and nothing is written unless every
 //! child in it can be; then everything is written in one transaction, audited (the
 //! import, and each child it touched) in the same transaction.
 
-use carebridge_domain::imported::ImportCounts;
+use carebridge_domain::imported::{ImportCounts, ImportedChild};
 use carebridge_domain::service::ServiceCode;
-use carebridge_returns::cin::import::{plan, ImportProblem};
+use carebridge_returns::cin::import::plan;
 use carebridge_returns::cin::{Census, ReadError};
-use carebridge_returns::ssda903::CollectionYear;
+use carebridge_returns::import::ImportProblem;
+use carebridge_returns::ssda903::import::plan as ssda903_plan;
+use carebridge_returns::ssda903::{CollectionYear, Return, Source};
 use carebridge_store::audit::NewAuditEntry;
 use carebridge_store::import::Importer;
 use carebridge_store::NewUser;
@@ -24,6 +27,9 @@ pub enum ImportError {
     /// The file is not a readable census (the message names the line).
     #[error(transparent)]
     Unreadable(#[from] ReadError),
+    /// The 903 tables cannot be read (the message names the file, line and field).
+    #[error(transparent)]
+    Unreadable903(#[from] carebridge_returns::ssda903::ReadError),
     /// Children in the file cannot be imported: every problem, each with its line.
     #[error("{} problems in the file; nothing was imported", .0.len())]
     Rejected(Vec<ImportProblem>),
@@ -72,7 +78,41 @@ impl App {
         service: &str,
     ) -> Result<ImportCounts, ImportError> {
         let census = Census::parse(year, file, content)?;
-        let children = plan(&census, content).map_err(ImportError::Rejected)?;
+        let children = plan(&census, file, content).map_err(ImportError::Rejected)?;
+        self.write_imported("cin", &format!("CIN census {file}"), &children, service)
+            .await
+    }
+
+    /// Imports an SSDA903 return's tables (this year's; each file recognised by its
+    /// columns) made by a previous system: its children, periods of care, placements,
+    /// legal statuses and reviews, filed under the service with code `service`.
+    /// Importing the same files again changes nothing.
+    pub async fn import_ssda903(
+        &self,
+        year: CollectionYear,
+        folder: &str,
+        files: &[Source],
+        service: &str,
+    ) -> Result<ImportCounts, ImportError> {
+        let ret = Return::parse(year, files, &[])?;
+        let children = ssda903_plan(&ret).map_err(ImportError::Rejected)?;
+        self.write_imported(
+            "ssda903",
+            &format!("SSDA903 return {folder}"),
+            &children,
+            service,
+        )
+        .await
+    }
+
+    /// Writes planned children under `source`'s keys, audited as the import of `what`.
+    async fn write_imported(
+        &self,
+        source: &str,
+        what: &str,
+        children: &[ImportedChild],
+        service: &str,
+    ) -> Result<ImportCounts, ImportError> {
         let code = ServiceCode::parse(service)
             .map_err(|_| ImportError::UnknownService(service.to_owned()))?;
         let service = self
@@ -85,7 +125,7 @@ impl App {
         let recorded_by = self.import_account().await?;
         let at = self.clock().now();
         let importer = Importer {
-            source: "cin",
+            source,
             service: service.id,
             recorded_by,
             closed_by: "Imported from a previous system",
@@ -97,16 +137,16 @@ impl App {
             username: "command line".to_owned(),
             employer: None,
             role: "system".to_owned(),
-            action: "import-cin".to_owned(),
+            action: format!("import-{source}"),
             child: None,
             allowed: true,
-            reason: format!("CIN census {file} imported by the database operator"),
+            reason: format!("{what} imported by the database operator"),
             request_id: "cli".to_owned(),
             client: "local".to_owned(),
         };
         Ok(self
             .store()
-            .import_children(&importer, &children, &audit)
+            .import_children(&importer, children, &audit)
             .await?)
     }
 }

@@ -1,7 +1,7 @@
 //! `carebridge import`: bring in returns made by a previous system (the common first
-//! step when an authority starts on Carebridge). `import cin FILE` reads a CIN census;
-//! nothing is written unless every child in it can be, and importing the same file
-//! again changes nothing.
+//! step when an authority starts on Carebridge). `import cin FILE` reads a CIN census,
+//! `import ssda903 DIR` a 903 return's tables; nothing is written unless every child in
+//! it can be, and importing the same file again changes nothing.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -17,6 +17,24 @@ pub enum ImportCommand {
     /// A CIN census XML file: its children, episodes, assessments, plans, enquiries
     /// and reviews. Children are matched by LAchildID with those imported before.
     Cin(ImportCinArgs),
+    /// An SSDA903 return's CSV tables (a folder or a zip archive): its children,
+    /// periods of care, legal statuses, placements and reviews. Children are matched by
+    /// CHILD with those imported before (from either return).
+    Ssda903(ImportSsda903Args),
+}
+
+/// `import ssda903`.
+#[derive(Debug, Args)]
+pub struct ImportSsda903Args {
+    /// The return's collection year, e.g. 2025-26.
+    #[arg(long)]
+    year: CollectionYear,
+    /// The code of the service the imported care is filed under.
+    #[arg(long, default_value = "CSC")]
+    service: String,
+    /// The folder of CSV tables, or a zip archive of them.
+    #[arg(value_name = "DIR")]
+    dir: PathBuf,
 }
 
 /// `import cin`.
@@ -37,21 +55,26 @@ pub struct ImportCinArgs {
 pub async fn run(database: Option<&str>, data_dir: &Path, command: ImportCommand) -> Result<()> {
     match command {
         ImportCommand::Cin(args) => cin(database, data_dir, args).await,
+        ImportCommand::Ssda903(args) => ssda903(database, data_dir, args).await,
     }
 }
 
-async fn cin(database: Option<&str>, data_dir: &Path, args: ImportCinArgs) -> Result<()> {
-    let content = carebridge_returns::source::read_limited(
-        &args.file,
-        carebridge_returns::cin::MAX_FILE_BYTES,
-        "a CIN census",
-    )?;
-    let name = args.file.display().to_string();
+async fn ssda903(database: Option<&str>, data_dir: &Path, args: ImportSsda903Args) -> Result<()> {
+    let files = crate::returns::ssda903_files(&args.dir)?;
+    let name = args.dir.display().to_string();
     let (app, _) = crate::commands::open(database, data_dir).await?;
     let result = app
-        .import_cin(args.year, &name, &content, &args.service)
+        .import_ssda903(args.year, &name, &files, &args.service)
         .await;
     app.store().close().await;
+    report(&name, result)
+}
+
+/// Says what an import wrote, or every problem that stopped it.
+fn report(
+    name: &str,
+    result: Result<carebridge_domain::imported::ImportCounts, ImportError>,
+) -> Result<()> {
     match result {
         Ok(counts) => {
             let mut out = std::io::stdout().lock();
@@ -76,7 +99,7 @@ async fn cin(database: Option<&str>, data_dir: &Path, args: ImportCinArgs) -> Re
         Err(ImportError::Rejected(problems)) => {
             let mut err = std::io::stderr().lock();
             for p in &problems {
-                writeln!(err, "{name} {p}")?;
+                writeln!(err, "{p}")?;
             }
             bail!(
                 "{} problems in {name}; nothing was imported",
@@ -85,4 +108,19 @@ async fn cin(database: Option<&str>, data_dir: &Path, args: ImportCinArgs) -> Re
         }
         Err(e) => Err(e.into()),
     }
+}
+
+async fn cin(database: Option<&str>, data_dir: &Path, args: ImportCinArgs) -> Result<()> {
+    let content = carebridge_returns::source::read_limited(
+        &args.file,
+        carebridge_returns::cin::MAX_FILE_BYTES,
+        "a CIN census",
+    )?;
+    let name = args.file.display().to_string();
+    let (app, _) = crate::commands::open(database, data_dir).await?;
+    let result = app
+        .import_cin(args.year, &name, &content, &args.service)
+        .await;
+    app.store().close().await;
+    report(&name, result)
 }

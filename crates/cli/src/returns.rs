@@ -496,6 +496,13 @@ enum Tables {
     Archive(Vec<Source>),
 }
 
+/// The 903 CSV files in the folder (or zip archive) `path`, read.
+pub(crate) fn ssda903_files(path: &Path) -> Result<Vec<Source>> {
+    Ok(Tables::open(path)?
+        .sources()
+        .collect::<Result<Vec<Source>, _>>()?)
+}
+
 impl Tables {
     /// The CSV files in the folder `path`, in name order; or, if `path` is a file, the
     /// files of the zip archive it is.

@@ -887,8 +887,43 @@ fn a_cin_census_from_another_system_is_imported_once_and_a_broken_one_not_at_all
     let refused = run(&["import", "cin", "--year", "2025-26", broken.to_str().unwrap(), "--database", &fresh]);
     assert_eq!(refused.status.code(), Some(1));
     let err = stderr(&refused);
-    assert!(err.contains(&format!("line {line} (LAchildID ")), "{err}");
+    assert!(err.contains(&format!("line {line} (child ")), "{err}");
     assert!(err.contains("CINreferralDate: \"2025-02-30\" is not a date: expected YYYY-MM-DD"), "{err}");
     assert!(err.contains("nothing was imported"), "{err}");
+    assert_eq!(scalar(&fresh, "SELECT COUNT(*) FROM children"), 0);
+}
+
+#[test]
+#[rustfmt::skip]
+fn a_903_return_from_another_system_is_imported_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let from = format!("sqlite://{}", dir.path().join("from.sqlite").display());
+    let to = format!("sqlite://{}", dir.path().join("to.sqlite").display());
+    assert!(run(&["demo", "generate", "--children", "120", "--today", "2026-11-23", "--database", &from]).status.success());
+    assert!(run(&["demo", "generate", "--children", "0", "--today", "2026-11-23", "--database", &to]).status.success());
+    let out = dir.path().join("903");
+    assert!(run(&["returns", "export", "ssda903", "--year", "2025-26", "--out", out.to_str().unwrap(), "--database", &from]).status.success());
+    let children = std::fs::read_to_string(out.join("Header.csv")).unwrap().lines().count() - 1;
+
+    let imported = run(&["import", "ssda903", "--year", "2025-26", out.to_str().unwrap(), "--database", &to]);
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    let said = String::from_utf8_lossy(&imported.stdout).into_owned();
+    assert!(said.contains(&format!("children: {children} created, 0 updated")), "{said}");
+    let again = run(&["import", "ssda903", "--year", "2025-26", out.to_str().unwrap(), "--database", &to]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("children: 0 created, 0 updated"));
+
+    // An unknown legal status: the file, the line and the column.
+    let episodes = std::fs::read_to_string(out.join("Episodes.csv")).unwrap();
+    let second = episodes.lines().nth(1).unwrap().to_owned();
+    let mut cells: Vec<&str> = second.split(',').collect();
+    cells[3] = "Q9";
+    std::fs::write(out.join("Episodes.csv"), episodes.replacen(&second, &cells.join(","), 1)).unwrap();
+    let fresh = format!("sqlite://{}", dir.path().join("fresh.sqlite").display());
+    assert!(run(&["demo", "generate", "--children", "0", "--today", "2026-11-23", "--database", &fresh]).status.success());
+    let refused = run(&["import", "ssda903", "--year", "2025-26", out.to_str().unwrap(), "--database", &fresh]);
+    assert_eq!(refused.status.code(), Some(1));
+    let err = stderr(&refused);
+    assert!(err.contains("Episodes.csv line 2 (child "), "{err}");
+    assert!(err.contains("LS: \"Q9\" is not a code of the 903's LS list"), "{err}");
     assert_eq!(scalar(&fresh, "SELECT COUNT(*) FROM children"), 0);
 }

@@ -292,17 +292,11 @@ impl Writer<'_> {
                     ClosureReason::NoFurtherAction
                 }
             }
-            InvolvementKind::LookedAfter => {
-                match recorded(EventKind::CeasedLookedAfter, "rec").as_deref() {
-                    Some("E11" | "E12") => ClosureReason::Adopted,
-                    Some("E2") => ClosureReason::Died,
-                    Some("E41") => ClosureReason::ChildArrangementsOrder,
-                    Some("E45" | "E46" | "E47" | "E48") => ClosureReason::SpecialGuardianshipOrder,
-                    Some("E3") => ClosureReason::TransferredToAnotherAuthority,
-                    Some("E7") => ClosureReason::TransferredToAdultServices,
-                    _ => ClosureReason::ServicesCeased,
-                }
-            }
+            InvolvementKind::LookedAfter => ClosureReason::when_care_ended(
+                recorded(EventKind::CeasedLookedAfter, "rec")
+                    .as_deref()
+                    .unwrap_or(""),
+            ),
             InvolvementKind::DisabledChildren if self.aged(18, day(end) + 1) => {
                 ClosureReason::TransferredToAdultServices
             }

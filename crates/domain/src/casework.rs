@@ -62,6 +62,21 @@ pub enum ClosureReason {
 }
 
 impl ClosureReason {
+    /// Why a child's case closed when their care ended for SSDA903 reason `rec`
+    /// (adopted, died, a child arrangements or special guardianship order, another
+    /// authority or adult services taking over; otherwise services ceased).
+    pub fn when_care_ended(rec: &str) -> ClosureReason {
+        match rec {
+            "E11" | "E12" => ClosureReason::Adopted,
+            "E2" => ClosureReason::Died,
+            "E41" => ClosureReason::ChildArrangementsOrder,
+            "E45" | "E46" | "E47" | "E48" => ClosureReason::SpecialGuardianshipOrder,
+            "E3" => ClosureReason::TransferredToAnotherAuthority,
+            "E7" => ClosureReason::TransferredToAdultServices,
+            _ => ClosureReason::ServicesCeased,
+        }
+    }
+
     /// Every reason, in code order.
     pub const ALL: [ClosureReason; 9] = [
         ClosureReason::Adopted,

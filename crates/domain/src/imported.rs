@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use crate::casefile::events::EventKind;
 use crate::casework::ClosureReason;
 use crate::child::{InvolvementKind, Sex};
-use crate::identifiers::Upn;
+use crate::identifiers::{Postcode, Upn};
 use crate::person::{Disability, Ethnicity};
 
 /// A child as the return describes them.
@@ -27,12 +27,19 @@ pub struct ImportedChild {
     pub date_of_birth: NaiveDate,
     /// Whether the child was not yet born.
     pub unborn: bool,
-    /// Unique pupil number.
+    /// Unique pupil number (`None`: not in the return; a child imported before keeps
+    /// theirs).
     pub upn: Option<Upn>,
-    /// Ethnicity.
+    /// Ethnicity (`None`: not in the return, kept as it was).
     pub ethnicity: Option<Ethnicity>,
-    /// Disabilities (`NONE` for none); empty when the return gives none.
-    pub disabilities: Vec<Disability>,
+    /// Disabilities (`NONE` for none); `None` when the return gives none (kept as they
+    /// were).
+    pub disabilities: Option<Vec<Disability>>,
+    /// Whether an unaccompanied asylum-seeking child (`None`: the return does not say).
+    pub uasc: Option<bool>,
+    /// The postcode of their home and from when (a child created by the import lives
+    /// there; the postcode is all a return gives of an address).
+    pub home: Option<(Postcode, NaiveDate)>,
     /// Their work, each with its events.
     pub work: Vec<ImportedWork>,
 }

@@ -7,8 +7,8 @@
 //!   written as an .xlsx workbook.
 //!
 //! Shared by both: the collection year ([`year`]), the published rule catalogues
-//! ([`catalogue`]), date reading ([`dates`]) and files read with a size limit
-//! ([`source`]).
+//! ([`catalogue`]), date reading ([`dates`]), files read with a size limit
+//! ([`source`]) and what stops an import of a previous system's return ([`import`]).
 //!
 //! The crate is pure: it reads only the files it is handed, keeps no clock (the
 //! collection year is a parameter) and never panics on bad input; bad input is a
@@ -19,6 +19,7 @@ pub mod annex_a;
 pub mod catalogue;
 pub mod cin;
 pub mod dates;
+pub mod import;
 pub mod report;
 pub mod source;
 pub mod ssda903;

@@ -4,16 +4,15 @@
 //! changes nothing, and a later return updates a child's details and a piece of work's
 //! end and closure reason (events already imported are left as they are).
 
-use carebridge_domain::child::{Child, Sex};
+use carebridge_domain::child::Sex;
 use carebridge_domain::imported::{ImportCounts, ImportedChild, ImportedWork};
-use carebridge_domain::person::{NewChild, PersonDetails};
+use carebridge_domain::person::{AddressPeriod, NewChild, PersonDetails};
 use carebridge_domain::{ChildId, ServiceId, UserId};
 use chrono::{DateTime, Utc};
 use sqlx::{Any, AnyConnection, Row};
 
 use crate::audit::{append_all, NewAuditEntry};
 use crate::casefile::fields_text;
-use crate::person::child_cells;
 use crate::records::insert_child;
 use crate::rows::{date_text, instant_text, opt_date_text};
 use crate::{Store, StoreError};
@@ -51,7 +50,7 @@ impl Store {
         let mut counts = ImportCounts::default();
         let mut ids = Vec::with_capacity(children.len());
         for child in children {
-            let id = child_row(&mut tx, importer, child, &mut counts).await?;
+            let id = child_row(&mut tx, child, &mut counts).await?;
             for work in &child.work {
                 work_row(&mut tx, importer, id, child, work, &mut counts).await?;
             }
@@ -117,75 +116,92 @@ async fn remember(
     Ok(())
 }
 
+/// Children are found by their id in the previous system whichever return brought
+/// them (a child in both the CIN census and the 903 is one child).
+const CHILDREN: &str = "previous-system";
+
 fn details(child: &ImportedChild) -> PersonDetails {
     PersonDetails {
         expected_date_of_birth: child.unborn.then_some(child.date_of_birth),
         ethnicity: child.ethnicity,
         upn: child.upn.clone(),
-        disabilities: child.disabilities.clone(),
+        disabilities: child.disabilities.clone().unwrap_or_default(),
+        uasc: child.uasc.unwrap_or(false),
+        addresses: child
+            .home
+            .iter()
+            .map(|(postcode, from)| AddressPeriod {
+                line: String::new(),
+                postcode: postcode.clone(),
+                from: *from,
+                to: None,
+            })
+            .collect(),
         ..PersonDetails::default()
     }
 }
 
-/// The child's row: created, or its coded details written again if they changed.
+/// The child's row: created, or its coded details written again where the return
+/// gives them and they changed.
 async fn child_row(
     tx: &mut AnyConnection,
-    importer: &Importer<'_>,
     child: &ImportedChild,
     counts: &mut ImportCounts,
 ) -> Result<ChildId, StoreError> {
     let details = details(child);
-    if let Some(id) = find(tx, importer.source, "child", &child.key).await? {
-        // The coded columns as `child_cells` writes them: sex, dates, ethnicity, UPN,
-        // disabilities.
-        let placeholder = Child {
-            id: ChildId(id),
-            given_name: String::new(),
-            family_name: String::new(),
-            sex: child.sex,
-            date_of_birth: child.date_of_birth,
-        };
-        let cells = child_cells(&placeholder, Some(&details));
-        let text = |i: usize| match cells.get(i) {
-            Some(crate::demo_load::Cell::Text(t)) => Some(t.clone()),
-            Some(crate::demo_load::Cell::OptText(t)) => t.clone(),
-            _ => None,
-        };
-        let wanted = [text(3), text(4), text(5), text(7), text(11), text(12)];
+    if let Some(id) = find(tx, CHILDREN, "child", &child.key).await? {
         let row = sqlx::query(
-            "SELECT sex, date_of_birth, expected_date_of_birth, ethnicity, upn, disabilities \
-             FROM children WHERE id = $1",
+            "SELECT sex, date_of_birth, expected_date_of_birth, ethnicity, upn, disabilities, \
+             uasc FROM children WHERE id = $1",
         )
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;
-        let mut stored = Vec::with_capacity(6);
+        let mut stored: Vec<Option<String>> = Vec::with_capacity(7);
         for i in 0..6 {
             stored.push(row.try_get::<Option<String>, _>(i)?);
         }
-        if stored == wanted {
+        let stored_uasc: i64 = row.try_get(6)?;
+        let keep = |i: usize| stored.get(i).cloned().flatten();
+        let wanted = [
+            Some(child.sex.code().to_owned()),
+            Some(date_text(child.date_of_birth)),
+            opt_date_text(details.expected_date_of_birth),
+            child
+                .ethnicity
+                .map(|e| e.code().to_owned())
+                .or_else(|| keep(3)),
+            child
+                .upn
+                .as_ref()
+                .map(|u| u.as_str().to_owned())
+                .or_else(|| keep(4)),
+            match &child.disabilities {
+                Some(d) if !d.is_empty() => {
+                    Some(d.iter().map(|x| x.code()).collect::<Vec<_>>().join(","))
+                }
+                _ => keep(5),
+            },
+        ];
+        let uasc = child.uasc.map_or(stored_uasc, i64::from);
+        if stored.as_slice() == wanted.as_slice() && uasc == stored_uasc {
             counts.unchanged += 1;
         } else {
-            sqlx::query(
+            let mut q = sqlx::query(
                 "UPDATE children SET sex = $1, date_of_birth = $2, expected_date_of_birth = $3, \
-                 ethnicity = $4, upn = $5, disabilities = $6 WHERE id = $7",
-            )
-            .bind(wanted[0].clone())
-            .bind(wanted[1].clone())
-            .bind(wanted[2].clone())
-            .bind(wanted[3].clone())
-            .bind(wanted[4].clone())
-            .bind(wanted[5].clone())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+                 ethnicity = $4, upn = $5, disabilities = $6, uasc = $7 WHERE id = $8",
+            );
+            for value in wanted {
+                q = q.bind(value);
+            }
+            q.bind(uasc).bind(id).execute(&mut *tx).await?;
             counts.children_updated += 1;
         }
         return Ok(ChildId(id));
     }
     let new = NewChild {
         given_name: UNNAMED.to_owned(),
-        family_name: format!("LAchildID {}", child.key),
+        family_name: format!("child {}", child.key),
         sex: if child.unborn {
             Sex::NotKnown
         } else {
@@ -195,7 +211,7 @@ async fn child_row(
         details,
     };
     let id = insert_child(tx, &new).await?;
-    remember(tx, importer.source, "child", &child.key, id.0).await?;
+    remember(tx, CHILDREN, "child", &child.key, id.0).await?;
     counts.children_created += 1;
     Ok(id)
 }

@@ -35,35 +35,18 @@ use super::cols::{
     cin_plans, cpp, disabilities, reviews, section47,
 };
 use super::{Census, Col, Table, TableName};
+pub use crate::import::ImportProblem;
 
-/// Something in the file that cannot be imported.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportProblem {
-    /// The 1-based line of the element (or of its child, for a missing element).
-    pub line: u64,
-    /// The child's `LAchildID`, when it has one.
-    pub child: Option<String>,
-    /// The element.
-    pub field: &'static str,
-    /// What is wrong and what was expected.
-    pub message: String,
-}
-
-impl std::fmt::Display for ImportProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}", self.line)?;
-        if let Some(child) = &self.child {
-            write!(f, " (LAchildID {child})")?;
-        }
-        write!(f, ", {}: {}", self.field, self.message)
-    }
-}
-
-/// The children of `census` (read from `content`) as records to import, or every
-/// problem that stops the import.
-pub fn plan(census: &Census, content: &[u8]) -> Result<Vec<ImportedChild>, Vec<ImportProblem>> {
+/// The children of `census` (read from `content`, the file `file`) as records to
+/// import, or every problem that stops the import.
+pub fn plan(
+    census: &Census,
+    file: &str,
+    content: &[u8],
+) -> Result<Vec<ImportedChild>, Vec<ImportProblem>> {
     let lines = Lines::new(content);
     let mut reading = Reading {
+        file,
         census,
         lines: &lines,
         problems: Vec::new(),
@@ -76,6 +59,7 @@ pub fn plan(census: &Census, content: &[u8]) -> Result<Vec<ImportedChild>, Vec<I
         let key = identifiers.text(row, ids::LA_CHILD_ID).map(str::trim);
         if let Some(key) = key.filter(|k| !seen.insert(k.to_owned())) {
             reading.problems.push(ImportProblem {
+                file: file.to_owned(),
                 line: lines.of(row, "LAchildID", 0),
                 child: Some(key.to_owned()),
                 field: "LAchildID",
@@ -192,6 +176,7 @@ impl ByChild {
 }
 
 struct Reading<'a> {
+    file: &'a str,
     census: &'a Census,
     lines: &'a Lines<'a>,
     problems: Vec<ImportProblem>,
@@ -217,6 +202,7 @@ impl Reading<'_> {
 
     fn problem(&mut self, at: At<'_>, field: &'static str, nth: usize, message: String) {
         self.problems.push(ImportProblem {
+            file: self.file.to_owned(),
             line: self.lines.of(at.child, field, nth),
             child: at.key.map(str::to_owned),
             field,
@@ -383,7 +369,9 @@ impl Reading<'_> {
             unborn,
             upn,
             ethnicity,
-            disabilities,
+            disabilities: (!disabilities.is_empty()).then_some(disabilities),
+            uasc: None,
+            home: None,
             work,
         })
     }
@@ -449,14 +437,7 @@ impl Reading<'_> {
         }
         // Two pieces of the same kind starting the same day (in two episodes) are told
         // apart by their number.
-        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-        for w in &mut all {
-            let n = counts.entry(w.key.clone()).or_insert(0);
-            *n += 1;
-            if *n > 1 {
-                w.key = format!("{}/{n}", w.key);
-            }
-        }
+        crate::import::keyed_work(&mut all);
         all
     }
 
@@ -731,10 +712,6 @@ impl Reading<'_> {
                 last.closure = e.reason;
             }
         }
-        for w in &mut work {
-            w.key = format!("{}/{}", w.kind.code(), w.start);
-            keyed(&mut w.events);
-        }
         work
     }
 }
@@ -815,16 +792,5 @@ fn event(kind: EventKind, on: NaiveDate, details: &[(&str, &str)]) -> ImportedEv
     }
 }
 
-/// Keys events by kind, day and their number among events of that kind that day.
-fn keyed(events: &mut [ImportedEvent]) {
-    events.sort_by_key(|e| (e.on, e.kind.code()));
-    let mut counts: BTreeMap<(NaiveDate, &'static str), usize> = BTreeMap::new();
-    for e in events {
-        let n = counts.entry((e.on, e.kind.code())).or_insert(0);
-        *n += 1;
-        e.key = format!("{}/{}/{}", e.kind.code(), e.on, n);
-    }
-}
-
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -304,4 +304,4 @@ fn split(care: &StatutoryWork, events: &[Event], until: NaiveDate) -> Vec<Episod
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

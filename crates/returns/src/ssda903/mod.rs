@@ -13,6 +13,7 @@
 
 pub mod export;
 pub mod generate;
+pub mod import;
 mod read;
 pub mod rules;
 mod table;

@@ -12,11 +12,11 @@ use crate::cin::generate::generate;
 
 fn planned(xml: &str) -> Result<Vec<ImportedChild>, Vec<ImportProblem>> {
     let census = Census::parse(year(), "census.xml", xml.as_bytes()).expect("it reads");
-    plan(&census, xml.as_bytes())
+    plan(&census, "census.xml", xml.as_bytes())
 }
 
 /// The imported children as records (ids from the keys), as the store would hold them.
-fn as_records(children: &[ImportedChild]) -> StatutoryRecords {
+pub(crate) fn as_records(children: &[ImportedChild]) -> StatutoryRecords {
     let mut next = 0;
     let mut id = || {
         next += 1;
@@ -63,10 +63,15 @@ fn as_records(children: &[ImportedChild]) -> StatutoryRecords {
                     date_of_birth: c.date_of_birth,
                     unborn: c.unborn,
                     ethnicity: c.ethnicity.map(|e| e.code().to_owned()),
-                    disabilities: c.disabilities.iter().map(|d| d.code().to_owned()).collect(),
+                    disabilities: c
+                        .disabilities
+                        .iter()
+                        .flatten()
+                        .map(|d| d.code().to_owned())
+                        .collect(),
                     uasc: false,
                     upn: c.upn.as_ref().map(|u| u.as_str().to_owned()),
-                    postcode: None,
+                    postcode: c.home.as_ref().map(|(p, _)| p.as_str().to_owned()),
                     children_born: Vec::new(),
                 },
                 work,
@@ -240,7 +245,7 @@ fn generated_censuses_are_planned_or_refused_without_panicking() {
         let xml = generate(year(), 60, seed);
         let lines = xml.lines().count() as u64;
         let census = Census::parse(year(), "g.xml", xml.as_bytes()).expect("it reads");
-        match plan(&census, xml.as_bytes()) {
+        match plan(&census, "census.xml", xml.as_bytes()) {
             Ok(children) => assert!(!children.is_empty()),
             Err(problems) => {
                 assert!(!problems.is_empty());

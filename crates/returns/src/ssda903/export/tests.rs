@@ -18,7 +18,7 @@ fn table(tables: &[ExportedTable], name: TableName) -> Vec<Vec<String>> {
 }
 
 /// A period of care from June 2025 to March 2027 with each kind of change.
-fn in_care() -> Building {
+pub(crate) fn in_care() -> Building {
     let mut c = child(21);
     let care = c.work(
         InvolvementKind::LookedAfter,

@@ -1,0 +1,482 @@
+//! Reading an SSDA903 return made by a previous system as records to import (the
+//! inverse of [`super::export`]):
+//!
+//! - **Header**: each child (by `CHILD`) with their sex, date of birth, ethnicity and
+//!   UPN (a `UN` reason is no UPN); **UASC**: the child is an unaccompanied
+//!   asylum-seeking child;
+//! - **Episodes**: each period of care (from an episode starting care, `RNE` S, through
+//!   the episodes that follow it with `REC` X1) as looked-after work, with a legal
+//!   status event where the legal status changes (the first with the category of
+//!   need), a placement started where the placement changes (type, provider, postcode),
+//!   ended with the reason the next episode's predecessor gives, and why care ended;
+//! - **Reviews**: each looked-after review, with how the child took part, on the period
+//!   of care it falls in.
+//!
+//! Every problem is reported at once, with its file and line; then nothing is imported.
+
+use std::collections::HashSet;
+
+use carebridge_domain::casefile::events::{
+    EventKind, CATEGORY_OF_NEED, LEGAL_STATUS, PLACEMENT_PROVIDER, PLACEMENT_TYPE, REASON_CEASED,
+    REASON_PLACE_CHANGE, REVIEW_PARTICIPATION,
+};
+use carebridge_domain::casework::ClosureReason;
+use carebridge_domain::child::{InvolvementKind, Sex};
+use carebridge_domain::identifiers::{Postcode, Upn};
+use carebridge_domain::imported::{ImportedChild, ImportedEvent, ImportedWork};
+use carebridge_domain::person::Ethnicity;
+use chrono::NaiveDate;
+
+use super::tables::cols::{episodes, header, reviews, uasc};
+use super::{Return, Table, TableName};
+use crate::import::ImportProblem;
+
+/// The children of `ret` as records to import, or every problem that stops the
+/// import.
+pub fn plan(ret: &Return) -> Result<Vec<ImportedChild>, Vec<ImportProblem>> {
+    let mut problems = Vec::new();
+    let Some(headers) = ret.table(TableName::Header) else {
+        problems.push(ImportProblem {
+            file: "(the folder)".into(),
+            line: 0,
+            child: None,
+            field: "Header",
+            message: "no Header table: the children's details are in it".into(),
+        });
+        return Err(problems);
+    };
+    let mut reading = Reading {
+        problems: Vec::new(),
+    };
+    let uascs: HashSet<String> = ret
+        .table(TableName::Uasc)
+        .map(|t| {
+            t.rows()
+                .filter_map(|r| t.text(r, uasc::CHILD).map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut seen = HashSet::new();
+    let mut children = Vec::new();
+    for row in headers.rows() {
+        let Some(key) = headers.text(row, header::CHILD).map(str::to_owned) else {
+            reading.problem(
+                headers,
+                row,
+                None,
+                "CHILD",
+                "missing: every child needs their id".into(),
+            );
+            continue;
+        };
+        if !seen.insert(key.clone()) {
+            reading.problem(
+                headers,
+                row,
+                Some(&key),
+                "CHILD",
+                "another row of the Header has the same CHILD".into(),
+            );
+            continue;
+        }
+        let before = reading.problems.len();
+        let sex = match headers.text(row, header::SEX) {
+            Some("M" | "1") => Some(Sex::Male),
+            Some("F" | "2") => Some(Sex::Female),
+            Some("U" | "0" | "9") | None => Some(Sex::NotKnown),
+            Some(other) => {
+                reading.problem(
+                    headers,
+                    row,
+                    Some(&key),
+                    "SEX",
+                    format!("{other:?}: expected M, F or U"),
+                );
+                None
+            }
+        };
+        let born = reading.date(headers, row, &key, header::DOB, "DOB");
+        if headers.text(row, header::DOB).is_none() {
+            reading.problem(
+                headers,
+                row,
+                Some(&key),
+                "DOB",
+                "missing: expected the date of birth, DD/MM/YYYY".into(),
+            );
+        }
+        let ethnicity = match headers.text(row, header::ETHNIC) {
+            Some(code) => match Ethnicity::parse(code) {
+                Ok(e) => Some(e),
+                Err(_) => {
+                    reading.problem(
+                        headers,
+                        row,
+                        Some(&key),
+                        "ETHNIC",
+                        format!("{code:?} is not a DfE ethnicity code"),
+                    );
+                    None
+                }
+            },
+            None => None,
+        };
+        let upn = match headers.text(row, header::UPN) {
+            // UN1 to UN10: why there is none.
+            Some(code) if code.starts_with("UN") && code.len() <= 4 => None,
+            Some(text) => match Upn::parse(text) {
+                Ok(u) => Some(u),
+                Err(e) => {
+                    reading.problem(headers, row, Some(&key), "UPN", format!("{text:?}: {e}"));
+                    None
+                }
+            },
+            None => None,
+        };
+        let work = reading.periods(ret, &key);
+        // Home: the postcode of the latest episode that gives one.
+        let home = ret.children().get(&key).and_then(|child| {
+            let t = ret.table(TableName::Episodes)?;
+            t.rows_of(child)
+                .filter_map(|r| {
+                    let from =
+                        NaiveDate::parse_from_str(t.text(r, episodes::DECOM)?, "%d/%m/%Y").ok()?;
+                    let postcode = Postcode::parse(t.text(r, episodes::HOME_POST)?).ok()?;
+                    Some((postcode, from))
+                })
+                .max_by_key(|(_, from)| *from)
+        });
+        if reading.problems.len() > before {
+            continue;
+        }
+        let (Some(sex), Some(date_of_birth)) = (sex, born) else {
+            continue;
+        };
+        children.push(ImportedChild {
+            line: u64::from(headers.line(row)),
+            uasc: Some(uascs.contains(&key)),
+            key,
+            sex,
+            date_of_birth,
+            unborn: false,
+            upn,
+            ethnicity,
+            disabilities: None,
+            home,
+            work,
+        });
+    }
+    problems.extend(reading.problems);
+    if problems.is_empty() {
+        Ok(children)
+    } else {
+        Err(problems)
+    }
+}
+
+struct Reading {
+    problems: Vec<ImportProblem>,
+}
+
+impl Reading {
+    fn problem(
+        &mut self,
+        t: &Table,
+        row: usize,
+        child: Option<&str>,
+        field: &'static str,
+        message: String,
+    ) {
+        self.problems.push(ImportProblem {
+            file: t.file().to_owned(),
+            line: u64::from(t.line(row)),
+            child: child.map(str::to_owned),
+            field,
+            message,
+        });
+    }
+
+    /// A date as the 903 writes it (`DD/MM/YYYY`), if given.
+    fn date(
+        &mut self,
+        t: &Table,
+        row: usize,
+        key: &str,
+        col: super::Col,
+        field: &'static str,
+    ) -> Option<NaiveDate> {
+        let text = t.text(row, col)?;
+        match NaiveDate::parse_from_str(text.trim(), "%d/%m/%Y") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                self.problem(
+                    t,
+                    row,
+                    Some(key),
+                    field,
+                    format!("{text:?} is not a date: expected DD/MM/YYYY"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A code of `codes`, if given.
+    fn code(
+        &mut self,
+        t: &Table,
+        row: usize,
+        key: &str,
+        col: super::Col,
+        codes: &[(&'static str, &'static str)],
+        field: &'static str,
+    ) -> Option<&'static str> {
+        let text = t.text(row, col)?;
+        match codes.iter().find(|(c, _)| c.eq_ignore_ascii_case(text)) {
+            Some((code, _)) => Some(code),
+            None => {
+                self.problem(
+                    t,
+                    row,
+                    Some(key),
+                    field,
+                    format!("{text:?} is not a code of the 903's {field} list"),
+                );
+                None
+            }
+        }
+    }
+
+    /// The child's periods of care, with their reviews.
+    fn periods(&mut self, ret: &Return, key: &str) -> Vec<ImportedWork> {
+        let mut work = Vec::new();
+        let Some(child) = ret.children().get(key) else {
+            return work;
+        };
+        if let Some(t) = ret.table(TableName::Episodes) {
+            let mut rows: Vec<(NaiveDate, usize)> = Vec::new();
+            for row in t.rows_of(child) {
+                match self.date(t, row, key, episodes::DECOM, "DECOM") {
+                    Some(d) => rows.push((d, row)),
+                    None if t.text(row, episodes::DECOM).is_none() => {
+                        self.problem(
+                            t,
+                            row,
+                            Some(key),
+                            "DECOM",
+                            "missing: expected the day the episode began, DD/MM/YYYY".into(),
+                        );
+                    }
+                    None => {}
+                }
+            }
+            rows.sort();
+            let mut period: Option<Period> = None;
+            for (start, row) in rows {
+                let ls = self.code(t, row, key, episodes::LS, LEGAL_STATUS, "LS");
+                let place = self.code(t, row, key, episodes::PLACE, PLACEMENT_TYPE, "PLACE");
+                let provider = self.code(
+                    t,
+                    row,
+                    key,
+                    episodes::PLACE_PROVIDER,
+                    PLACEMENT_PROVIDER,
+                    "PLACE_PROVIDER",
+                );
+                let need = self.code(t, row, key, episodes::CIN, CATEGORY_OF_NEED, "CIN");
+                let postcode = t
+                    .text(row, episodes::PL_POST)
+                    .and_then(|p| Postcode::parse(p).ok());
+                let end = self.date(t, row, key, episodes::DEC, "DEC");
+                let rec = t.text(row, episodes::REC);
+                let reason = self.code(
+                    t,
+                    row,
+                    key,
+                    episodes::REASON_PLACE_CHANGE,
+                    REASON_PLACE_CHANGE,
+                    "REASON_PLACE_CHANGE",
+                );
+                if end.is_some_and(|e| e < start) {
+                    self.problem(
+                        t,
+                        row,
+                        Some(key),
+                        "DEC",
+                        format!(
+                            "the episode ends before it begins on {}",
+                            start.format("%d/%m/%Y")
+                        ),
+                    );
+                    continue;
+                }
+                let continues = period
+                    .as_ref()
+                    .is_some_and(|p| p.open_to_next && t.text(row, episodes::RNE) != Some("S"));
+                if !continues {
+                    if let Some(p) = period.take() {
+                        work.push(p.finish());
+                    }
+                    let mut p = Period {
+                        start,
+                        end: None,
+                        events: Vec::new(),
+                        open_to_next: false,
+                        ls: None,
+                        placement: None,
+                        pending_reason: None,
+                        ceased: None,
+                    };
+                    let mut d = Vec::new();
+                    if let Some(ls) = ls {
+                        d.push(("ls", ls.to_owned()));
+                    }
+                    if let Some(need) = need {
+                        d.push(("need", need.to_owned()));
+                    }
+                    p.events.push(event(EventKind::LegalStatus, start, &d));
+                    p.ls = ls;
+                    period = Some(p);
+                } else if let Some(p) = period.as_mut() {
+                    if ls.is_some() && ls != p.ls {
+                        let d = ls.map(|l| vec![("ls", l.to_owned())]).unwrap_or_default();
+                        p.events.push(event(EventKind::LegalStatus, start, &d));
+                        p.ls = ls;
+                    }
+                }
+                let Some(p) = period.as_mut() else {
+                    continue;
+                };
+                let placement = (
+                    place,
+                    provider,
+                    postcode.as_ref().map(|pc| pc.as_str().to_owned()),
+                );
+                if p.placement.as_ref() != Some(&placement) {
+                    if p.placement.is_some() {
+                        let d = p
+                            .pending_reason
+                            .map(|r| vec![("reason", r.to_owned())])
+                            .unwrap_or_default();
+                        p.events.push(event(EventKind::PlacementEnded, start, &d));
+                    }
+                    let mut d = Vec::new();
+                    if let Some(place) = place {
+                        d.push(("place", place.to_owned()));
+                    }
+                    if let Some(provider) = provider {
+                        d.push(("provider", provider.to_owned()));
+                    }
+                    if let Some(pc) = &placement.2 {
+                        d.push(("postcode", pc.clone()));
+                    }
+                    p.events.push(event(EventKind::PlacementStarted, start, &d));
+                    p.placement = Some(placement);
+                }
+                p.pending_reason = reason;
+                p.end = end;
+                p.open_to_next = rec == Some("X1") || end.is_none();
+                if let (Some(day), Some(code)) = (end, rec.filter(|r| *r != "X1")) {
+                    match REASON_CEASED.iter().find(|(c, _)| *c == code) {
+                        Some((code, _)) => {
+                            p.ceased = Some(code);
+                            p.events.push(event(
+                                EventKind::CeasedLookedAfter,
+                                day,
+                                &[("rec", (*code).to_owned())],
+                            ));
+                        }
+                        None => self.problem(
+                            t,
+                            row,
+                            Some(key),
+                            "REC",
+                            format!("{code:?} is not a code of the 903's REC list"),
+                        ),
+                    }
+                }
+            }
+            if let Some(p) = period.take() {
+                work.push(p.finish());
+            }
+        }
+        if let Some(t) = ret.table(TableName::Reviews) {
+            for row in t.rows_of(child) {
+                let Some(day) = self.date(t, row, key, reviews::REVIEW, "REVIEW") else {
+                    continue;
+                };
+                let code = self.code(
+                    t,
+                    row,
+                    key,
+                    reviews::REVIEW_CODE,
+                    REVIEW_PARTICIPATION,
+                    "REVIEW_CODE",
+                );
+                let d = code
+                    .map(|c| vec![("participation", c.to_owned())])
+                    .unwrap_or_default();
+                let held = work
+                    .iter_mut()
+                    .filter(|w| w.start <= day)
+                    .max_by_key(|w| w.start);
+                match held {
+                    Some(w) => w.events.push(event(EventKind::LookedAfterReview, day, &d)),
+                    None => self.problem(
+                        t,
+                        row,
+                        Some(key),
+                        "REVIEW",
+                        "the review is before any period of care in Episodes".into(),
+                    ),
+                }
+            }
+        }
+        crate::import::keyed_work(&mut work);
+        work
+    }
+}
+
+/// A period of care being read.
+struct Period {
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+    events: Vec<ImportedEvent>,
+    /// Whether the last episode read runs on into the next (`REC` X1, or open).
+    open_to_next: bool,
+    ls: Option<&'static str>,
+    placement: Option<(Option<&'static str>, Option<&'static str>, Option<String>)>,
+    /// The last episode's reason for a change of placement.
+    pending_reason: Option<&'static str>,
+    /// Why care ended (`REC`), when it did.
+    ceased: Option<&'static str>,
+}
+
+impl Period {
+    fn finish(self) -> ImportedWork {
+        let end = if self.open_to_next { None } else { self.end };
+        ImportedWork {
+            key: String::new(),
+            kind: InvolvementKind::LookedAfter,
+            start: self.start,
+            end,
+            closure: end.and(self.ceased).map(ClosureReason::when_care_ended),
+            events: self.events,
+        }
+    }
+}
+
+fn event(kind: EventKind, on: NaiveDate, details: &[(&str, String)]) -> ImportedEvent {
+    ImportedEvent {
+        key: String::new(),
+        kind,
+        on,
+        details: details
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

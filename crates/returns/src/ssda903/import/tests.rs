@@ -1,0 +1,161 @@
+use carebridge_domain::statutory::StatutoryRecords;
+
+use super::*;
+use crate::ssda903::export::{export, tests::in_care};
+use crate::ssda903::{CollectionYear, Source};
+use crate::testing::records;
+
+fn year() -> CollectionYear {
+    "2026-27".parse().expect("a year")
+}
+
+fn planned(files: &[Source]) -> Result<Vec<ImportedChild>, Vec<ImportProblem>> {
+    plan(&Return::parse(year(), files, &[]).expect("it reads"))
+}
+
+fn csv(name: &str, text: &str) -> Source {
+    Source {
+        name: name.to_owned(),
+        content: text.as_bytes().to_vec(),
+    }
+}
+
+/// A return made from the records, imported, and made again from what was imported, is
+/// the same return.
+#[test]
+fn a_return_imported_and_made_again_is_the_same() {
+    let first: Vec<Source> = export(&records(vec![in_care()]), year())
+        .iter()
+        .map(|t| t.source().expect("csv"))
+        .collect();
+    let imported = planned(&first).expect("it imports");
+    let again: StatutoryRecords = crate::cin::import::tests::as_records(&imported);
+    let made: Vec<Source> = export(&again, year())
+        .iter()
+        .map(|t| t.source().expect("csv"))
+        .collect();
+    for (a, b) in first.iter().zip(&made) {
+        assert_eq!(
+            String::from_utf8_lossy(&a.content),
+            String::from_utf8_lossy(&b.content),
+            "{}",
+            a.name
+        );
+    }
+}
+
+#[test]
+fn a_period_of_care_runs_through_its_x1_episodes() {
+    let header = csv(
+        "Header.csv",
+        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nC1,F,01/02/2012,WBRI,UN5,0,\n",
+    );
+    let episodes = csv(
+        "Episodes.csv",
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n\
+         C1,01/05/2025,S,V2,N4,U6,PR1,01/09/2025,X1,CARPL,NM1 1AA,NM2 2BB,\n\
+         C1,01/09/2025,P,V2,N4,K2,PR4,10/01/2026,E4A,,NM1 1AA,NM3 3CC,\n\
+         C1,01/03/2026,S,C2,N1,U4,PR1,,,,NM1 1AA,NM2 2BB,\n",
+    );
+    let reviews = csv(
+        "Reviews.csv",
+        "CHILD,DOB,REVIEW,REVIEW_CODE\nC1,01/02/2012,20/06/2025,PN1\n",
+    );
+    let uasc = csv(
+        "UASC.csv",
+        "CHILD,SEX,DOB,DUC\nC1,F,01/02/2012,01/02/2030\n",
+    );
+    let children = planned(&[header, episodes, reviews, uasc]).expect("it imports");
+    let [child] = children.as_slice() else {
+        panic!("one child");
+    };
+    assert_eq!(child.uasc, Some(true));
+    assert_eq!(child.upn, None);
+    let periods: Vec<(&str, Option<String>, Option<ClosureReason>)> = child
+        .work
+        .iter()
+        .map(|w| (w.key.as_str(), w.end.map(|e| e.to_string()), w.closure))
+        .collect();
+    assert_eq!(
+        periods,
+        vec![
+            (
+                "looked_after/2025-05-01",
+                Some("2026-01-10".to_owned()),
+                Some(ClosureReason::ServicesCeased)
+            ),
+            ("looked_after/2026-03-01", None, None),
+        ]
+    );
+    let first: Vec<(&str, String)> = child.work[0]
+        .events
+        .iter()
+        .map(|e| (e.kind.code(), e.on.to_string()))
+        .collect();
+    assert_eq!(
+        first,
+        vec![
+            ("legal-status", "2025-05-01".to_owned()),
+            ("placement-started", "2025-05-01".to_owned()),
+            ("cla-review", "2025-06-20".to_owned()),
+            ("placement-ended", "2025-09-01".to_owned()),
+            ("placement-started", "2025-09-01".to_owned()),
+            ("ceased-looked-after", "2026-01-10".to_owned()),
+        ]
+    );
+    let ended = &child.work[0].events[3];
+    assert_eq!(
+        ended.details.get("reason").map(String::as_str),
+        Some("CARPL")
+    );
+}
+
+#[test]
+fn every_problem_names_its_file_and_line() {
+    let header = csv(
+        "Header.csv",
+        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nC1,F,31/02/2012,WBRI,,0,\nC2,X,01/01/2013,WBRI,,,\nC1,M,01/01/2014,WBRI,,,\n",
+    );
+    let episodes = csv(
+        "Episodes.csv",
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n\
+         C2,01/05/2025,S,Q9,N4,U6,PR1,,,,,,\n",
+    );
+    let problems = planned(&[header, episodes]).expect_err("rejected");
+    let found: Vec<(String, u64, &str)> = problems
+        .iter()
+        .map(|p| (p.file.clone(), p.line, p.field))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("Header.csv".to_owned(), 2, "DOB"),
+            ("Header.csv".to_owned(), 3, "SEX"),
+            ("Episodes.csv".to_owned(), 2, "LS"),
+            ("Header.csv".to_owned(), 4, "CHILD"),
+        ]
+    );
+    assert!(problems[0]
+        .to_string()
+        .starts_with("Header.csv line 2 (child C1), DOB: \"31/02/2012\" is not a date"));
+}
+
+/// Generated returns, with their deliberate errors, are planned or refused, never a
+/// panic.
+#[test]
+fn generated_returns_are_planned_or_refused_without_panicking() {
+    for seed in 1..=8 {
+        let files = crate::ssda903::generate::generate(year(), 40, seed);
+        let this: Vec<Source> = files
+            .this
+            .into_iter()
+            .map(|(table, text)| csv(&format!("{table}.csv"), &text))
+            .collect();
+        if let Ok(ret) = Return::parse(year(), &this, &[]) {
+            match plan(&ret) {
+                Ok(children) => assert!(!children.is_empty()),
+                Err(problems) => assert!(problems.iter().all(|p| p.line >= 1)),
+            }
+        }
+    }
+}
