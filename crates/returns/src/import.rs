@@ -52,3 +52,27 @@ pub(crate) fn keyed_work(work: &mut [carebridge_domain::imported::ImportedWork])
         keyed(&mut w.events);
     }
 }
+
+/// A date written as `format` (e.g. `%Y-%m-%d`, shown as `shown`), or what is wrong.
+pub(crate) fn strict_date(
+    text: &str,
+    format: &str,
+    shown: &str,
+) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text.trim(), format)
+        .map_err(|_| format!("{text:?} is not a date: expected {shown}"))
+}
+
+/// `text` as one of `codes` (case aside), or what is wrong (`list` names the list).
+pub(crate) fn code_of(
+    text: &str,
+    codes: &[(&'static str, &'static str)],
+    list: &str,
+) -> Result<&'static str, String> {
+    let text = text.trim();
+    codes
+        .iter()
+        .find(|(c, _)| c.eq_ignore_ascii_case(text))
+        .map(|(c, _)| *c)
+        .ok_or_else(|| format!("{text:?} is not a code of the {list} list"))
+}

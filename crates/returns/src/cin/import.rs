@@ -221,15 +221,10 @@ impl Reading<'_> {
         nth: usize,
     ) -> Option<NaiveDate> {
         let text = table.text(row, col)?;
-        match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+        match crate::import::strict_date(text, "%Y-%m-%d", "YYYY-MM-DD") {
             Ok(day) => Some(day),
-            Err(_) => {
-                self.problem(
-                    at,
-                    field,
-                    nth,
-                    format!("{text:?} is not a date: expected YYYY-MM-DD"),
-                );
+            Err(message) => {
+                self.problem(at, field, nth, message);
                 None
             }
         }
@@ -244,16 +239,10 @@ impl Reading<'_> {
         field: &'static str,
         nth: usize,
     ) -> Option<&'static str> {
-        let text = text?.trim();
-        match codes.iter().find(|(c, _)| *c == text) {
-            Some((code, _)) => Some(code),
-            None => {
-                self.problem(
-                    at,
-                    field,
-                    nth,
-                    format!("{text:?} is not a code of the census's {field} list"),
-                );
+        match crate::import::code_of(text?, codes, &format!("census's {field}")) {
+            Ok(code) => Some(code),
+            Err(message) => {
+                self.problem(at, field, nth, message);
                 None
             }
         }

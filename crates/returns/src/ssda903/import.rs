@@ -206,16 +206,10 @@ impl Reading {
         field: &'static str,
     ) -> Option<NaiveDate> {
         let text = t.text(row, col)?;
-        match NaiveDate::parse_from_str(text.trim(), "%d/%m/%Y") {
+        match crate::import::strict_date(text, "%d/%m/%Y", "DD/MM/YYYY") {
             Ok(d) => Some(d),
-            Err(_) => {
-                self.problem(
-                    t,
-                    row,
-                    Some(key),
-                    field,
-                    format!("{text:?} is not a date: expected DD/MM/YYYY"),
-                );
+            Err(message) => {
+                self.problem(t, row, Some(key), field, message);
                 None
             }
         }
@@ -231,17 +225,10 @@ impl Reading {
         codes: &[(&'static str, &'static str)],
         field: &'static str,
     ) -> Option<&'static str> {
-        let text = t.text(row, col)?;
-        match codes.iter().find(|(c, _)| c.eq_ignore_ascii_case(text)) {
-            Some((code, _)) => Some(code),
-            None => {
-                self.problem(
-                    t,
-                    row,
-                    Some(key),
-                    field,
-                    format!("{text:?} is not a code of the 903's {field} list"),
-                );
+        match crate::import::code_of(t.text(row, col)?, codes, &format!("903's {field}")) {
+            Ok(code) => Some(code),
+            Err(message) => {
+                self.problem(t, row, Some(key), field, message);
                 None
             }
         }
