@@ -62,6 +62,10 @@ pub(super) const RULES: &[Rule] = &[
         run: rule_2884,
     },
     Rule {
+        code: "2885",
+        run: rule_2885,
+    },
+    Rule {
         code: "2990",
         run: rule_2990,
     },
@@ -433,6 +437,90 @@ fn rule_2884(c: &Ctx<'_>, f: &mut Flags) {
     );
 }
 
+/// Child protection plan shown as starting a different day to the initial child
+/// protection conference. As the reference reads it, for each plan starting in the
+/// census period, with the enquiries of its episode not marked `ICPCnotRequired`
+/// exactly `1`:
+/// - an enquiry of the episode is flagged when no plan of the episode (in the period)
+///   starts on its conference day or another enquiry's; the plan itself, when no
+///   enquiry of the episode has a conference on its start day;
+/// - an episode with no such enquiry is checked against its own `DateOfInitialCPC`
+///   instead: the episode is flagged when no plan of it starts that day, the plan when
+///   it does not (or the episode is missing).
+fn rule_2885(c: &Ctx<'_>, f: &mut Flags) {
+    let Some((start, end)) = c.period() else {
+        return;
+    };
+    let (p, s, e) = (
+        c.table(ChildProtectionPlans),
+        c.table(Section47),
+        c.table(CINdetails),
+    );
+    let plans: Vec<(usize, chrono::NaiveDate)> = p
+        .rows()
+        .filter_map(|r| {
+            let d = p.date(r, cpp::START)?;
+            (d >= start && d <= end).then_some((r, d))
+        })
+        .collect();
+    let enquiries = |key: Key, cin: u32| -> Vec<usize> {
+        c.rows_of_episode(Section47, key, cin)
+            .iter()
+            .map(|r| *r as usize)
+            .filter(|r| s.text(*r, section47::ICPC_NOT_REQUIRED) != Some("1"))
+            .collect()
+    };
+    // Episodes in which some plan of the period starts on an enquiry's (or the
+    // episode's) conference day.
+    let mut passes_47: FxHashSet<(Key, u32)> = FxHashSet::default();
+    let mut passes_cin: FxHashSet<(Key, u32)> = FxHashSet::default();
+    for &(r, d) in &plans {
+        let episode = (p.key(r), p.cin(r));
+        if enquiries(episode.0, episode.1)
+            .iter()
+            .any(|rs| s.date(*rs, section47::INITIAL_CPC) == Some(d))
+        {
+            passes_47.insert(episode);
+        }
+        if c.rows_of_episode(CINdetails, episode.0, episode.1)
+            .iter()
+            .any(|re| e.date(*re as usize, INITIAL_CPC) == Some(d))
+        {
+            passes_cin.insert(episode);
+        }
+    }
+    for &(r, d) in &plans {
+        let (key, cin) = (p.key(r), p.cin(r));
+        let own = enquiries(key, cin);
+        if own.is_empty() {
+            let details = c.rows_of_episode(CINdetails, key, cin);
+            let same_day = details
+                .iter()
+                .any(|re| e.date(*re as usize, INITIAL_CPC) == Some(d));
+            if !same_day {
+                f.flag(p, r);
+            }
+            if !passes_cin.contains(&(key, cin)) {
+                for re in details {
+                    f.flag(e, *re as usize);
+                }
+            }
+            continue;
+        }
+        if !own
+            .iter()
+            .any(|rs| s.date(*rs, section47::INITIAL_CPC) == Some(d))
+        {
+            f.flag(p, r);
+        }
+        if !passes_47.contains(&(key, cin)) {
+            for rs in own {
+                f.flag(s, rs);
+            }
+        }
+    }
+}
+
 /// Activity is recorded against a case closed after assessment (RC8, RC9): an initial
 /// conference on the episode, or any protection plan, enquiry or CIN plan in it. The
 /// episode and all of those rows are flagged.
@@ -483,6 +571,17 @@ pub(super) mod tests {
         Case { rule: "8935", children: child!("A", "", "<ChildProtectionPlans/>", "<ChildProtectionPlans/><ChildProtectionPlans/>"), flagged: &["ChildProtectionPlans:0", "ChildProtectionPlans:1"] },
         Case { rule: "8839", children: child!("A", "", "<Section47/><Section47><ICPCnotRequired>0</ICPCnotRequired></Section47>", "<Section47/><Section47><ICPCnotRequired>true</ICPCnotRequired></Section47>"), flagged: &["Section47:0", "Section47:1"] },
         Case { rule: "2884", children: child!("A", "", "<DateOfInitialCPC>2025-05-01</DateOfInitialCPC><Section47><DateOfInitialCPC>2025-05-01</DateOfInitialCPC></Section47><Section47><DateOfInitialCPC>2025-05-02</DateOfInitialCPC></Section47>"), flagged: &["CINdetails:0", "Section47:0"] },
+        // Episode 1: the plan starts on the second enquiry's conference (nothing
+        // flagged); episode 2: no enquiry's conference is the plan's day (both flagged);
+        // episode 3: no enquiry, and the episode's own conference is another day (both
+        // flagged); episode 4: an enquiry marked as needing no conference is left out,
+        // and the episode's conference is the plan's day.
+        Case { rule: "2885", children: child!("A", "",
+            "<Section47><DateOfInitialCPC>2025-05-01</DateOfInitialCPC></Section47><Section47><DateOfInitialCPC>2025-06-01</DateOfInitialCPC></Section47><ChildProtectionPlans><CPPstartDate>2025-06-01</CPPstartDate></ChildProtectionPlans>",
+            "<Section47><DateOfInitialCPC>2025-05-01</DateOfInitialCPC></Section47><ChildProtectionPlans><CPPstartDate>2025-06-02</CPPstartDate></ChildProtectionPlans>",
+            "<DateOfInitialCPC>2025-07-01</DateOfInitialCPC><ChildProtectionPlans><CPPstartDate>2025-07-02</CPPstartDate></ChildProtectionPlans>",
+            "<DateOfInitialCPC>2025-08-01</DateOfInitialCPC><Section47><ICPCnotRequired>1</ICPCnotRequired></Section47><ChildProtectionPlans><CPPstartDate>2025-08-01</CPPstartDate></ChildProtectionPlans>"),
+            flagged: &["CINdetails:2", "Section47:2", "ChildProtectionPlans:1", "ChildProtectionPlans:2"] },
         Case { rule: "2990", children: child!("A", "", "<ReasonForClosure>RC8</ReasonForClosure><CINPlanDates/>", "<ReasonForClosure>RC9</ReasonForClosure><Assessments/>"), flagged: &["CINdetails:0", "CINplanDates:0"] },
     ];
 
