@@ -74,6 +74,12 @@ def run(year, path):
     json.dump({"flags": flags, "failed": failed, "seconds": seconds, "read_seconds": read_seconds}, out)
 
 
+# Rules whose reference implementation cannot answer for the rule, so that comparing
+# with it would check nothing (see crates/returns/CIN_RULES.md): 8565 replaces the
+# ChildProtectionPlans table with a one-row test table left in its code.
+NOT_COMPARABLE = {"8565"}
+
+
 def compare(reference_path, ours_path, rules_path):
     reference = json.load(open(reference_path))
     implemented = [line.split("\t")[0] for line in open(rules_path).read().splitlines() if line.endswith("\timplemented")]
@@ -94,6 +100,8 @@ def compare(reference_path, ours_path, rules_path):
     differences = 0
     compared = 0
     for rule in implemented:
+        if rule in NOT_COMPARABLE:
+            continue
         if rule in failed:
             print(f"  rule {rule}: the reference failed to run on this input (not compared)")
             continue

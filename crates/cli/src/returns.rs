@@ -664,11 +664,13 @@ fn write_body(
             "  {not_run} not run: a table they need, Ofsted's provider lists or the ONS postcode lookup was not supplied (listed at the end)."
         )?;
     }
-    writeln!(
-        out,
-        "  {} NOT CHECKED: not yet implemented in Carebridge (listed at the end).",
-        report.not_checked.len()
-    )?;
+    if !report.not_checked.is_empty() {
+        writeln!(
+            out,
+            "  {} NOT CHECKED: not yet implemented in Carebridge (listed at the end).",
+            report.not_checked.len()
+        )?;
+    }
     if !report.fired.is_empty() {
         writeln!(out)?;
         writeln!(out, "Rules that flagged rows:")?;

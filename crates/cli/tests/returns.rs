@@ -263,10 +263,9 @@ fn a_census_with_errors_lists_each_row_and_the_report_names_the_child() {
         report.contains("ChildIdentifiers row 0 (child 0 in the file) LAchildID C0"),
         "{report}"
     );
-    assert!(
-        report.contains("NOT CHECKED, not yet implemented in Carebridge"),
-        "{report}"
-    );
+    // Every CIN rule is implemented: none is listed as not checked.
+    assert!(report.contains("109 checked: "), "{report}");
+    assert!(!report.contains("NOT CHECKED"), "{report}");
 }
 
 /// A census zipped is read as the XML file; an archive of two files is refused.

@@ -66,6 +66,10 @@ pub(super) const RULES: &[Rule] = &[
         run: rule_2885,
     },
     Rule {
+        code: "8565",
+        run: rule_8565,
+    },
+    Rule {
         code: "2990",
         run: rule_2990,
     },
@@ -521,6 +525,51 @@ fn rule_2885(c: &Ctx<'_>, f: &mut Flags) {
     }
 }
 
+/// Activity shown after a case has been closed: a closed episode (its `CINclosureDate`
+/// a date) and every row of it dated after that day: an assessment started or
+/// authorised, an enquiry started or its conference held, a protection plan ended, a
+/// CIN plan started or ended, or the episode's own conference.
+///
+/// As the DfE writes the rule, not as the reference runs it (its rule replaces the
+/// protection plans with a test table left in its code, so it cannot serve as the
+/// oracle; `CIN_RULES.md`).
+fn rule_8565(c: &Ctx<'_>, f: &mut Flags) {
+    let e = c.table(CINdetails);
+    let checks: [(&Table, &[crate::cin::Col]); 4] = [
+        (
+            c.table(Assessments),
+            &[assessments::START, assessments::AUTHORISATION],
+        ),
+        (
+            c.table(Section47),
+            &[section47::START, section47::INITIAL_CPC],
+        ),
+        (c.table(ChildProtectionPlans), &[cpp::END]),
+        (c.table(CINplanDates), &[cin_plans::START, cin_plans::END]),
+    ];
+    for re in e.rows() {
+        let Some(closed) = e.date(re, CLOSURE_DATE) else {
+            continue;
+        };
+        let mut after = e.date(re, INITIAL_CPC).is_some_and(|d| d > closed);
+        for (t, cols) in &checks {
+            for &r in c.rows_of_episode(t.name(), e.key(re), e.cin(re)) {
+                let r = r as usize;
+                if cols
+                    .iter()
+                    .any(|col| t.date(r, *col).is_some_and(|d| d > closed))
+                {
+                    f.flag(t, r);
+                    after = true;
+                }
+            }
+        }
+        if after {
+            f.flag(e, re);
+        }
+    }
+}
+
 /// Activity is recorded against a case closed after assessment (RC8, RC9): an initial
 /// conference on the episode, or any protection plan, enquiry or CIN plan in it. The
 /// episode and all of those rows are flagged.
@@ -582,6 +631,14 @@ pub(super) mod tests {
             "<DateOfInitialCPC>2025-07-01</DateOfInitialCPC><ChildProtectionPlans><CPPstartDate>2025-07-02</CPPstartDate></ChildProtectionPlans>",
             "<DateOfInitialCPC>2025-08-01</DateOfInitialCPC><Section47><ICPCnotRequired>1</ICPCnotRequired></Section47><ChildProtectionPlans><CPPstartDate>2025-08-01</CPPstartDate></ChildProtectionPlans>"),
             flagged: &["CINdetails:2", "Section47:2", "ChildProtectionPlans:1", "ChildProtectionPlans:2"] },
+        // Closed 1 June: an assessment authorised after, a CIN plan ended on the day;
+        // an open episode with later dates; a closed one whose enquiry's conference
+        // came after.
+        Case { rule: "8565", children: child!("A", "",
+            "<CINclosureDate>2025-06-01</CINclosureDate><Assessments><AssessmentActualStartDate>2025-05-01</AssessmentActualStartDate><AssessmentAuthorisationDate>2025-06-02</AssessmentAuthorisationDate></Assessments><CINPlanDates><CINPlanStartDate>2025-05-02</CINPlanStartDate><CINPlanEndDate>2025-06-01</CINPlanEndDate></CINPlanDates>",
+            "<Assessments><AssessmentActualStartDate>2025-08-01</AssessmentActualStartDate></Assessments>",
+            "<CINclosureDate>2025-09-01</CINclosureDate><Section47><S47ActualStartDate>2025-08-01</S47ActualStartDate><DateOfInitialCPC>2025-09-03</DateOfInitialCPC></Section47>"),
+            flagged: &["CINdetails:0", "CINdetails:2", "Assessments:0", "Section47:0"] },
         Case { rule: "2990", children: child!("A", "", "<ReasonForClosure>RC8</ReasonForClosure><CINPlanDates/>", "<ReasonForClosure>RC9</ReasonForClosure><Assessments/>"), flagged: &["CINdetails:0", "CINplanDates:0"] },
     ];
 
