@@ -153,14 +153,14 @@ pub async fn export_ssda903(
         std::fs::write(&path, text).with_context(|| format!("{}: cannot write", path.display()))?;
         writeln!(
             out,
-            "  {:<15} {:>8} rows",
+            "  {:<20} {:>8} rows",
             table.file_name(),
             table.rows.len()
         )?;
     }
     writeln!(
         out,
-        "  Not produced (the records do not hold what they need): Missing, OC2, OC3, AD1, PlacedAdoption, PrevPerm, SWEpisodes, DoLo"
+        "  Not produced (the records do not hold what they need): Missing, OC2, OC3, AD1, PrevPerm, SWEpisodes, DoLo"
     )?;
     writeln!(out)?;
     drop(out);

@@ -17,11 +17,15 @@
 //!   postcode, `PL_POST` the placement's. Ofsted URNs are not recorded: blank.
 //! - **Reviews**: looked-after reviews in the year, with how the child took part.
 //! - **UASC**: unaccompanied asylum-seeking children, `DUC` their 18th birthday.
+//! - **PlacedAdoption**: each decision that the child should be placed for adoption
+//!   (`DATE_PLACED`) made in a period of care open in the year, by its end; decisions
+//!   are not recorded as reversed, so `DATE_PLACED_CEASED` and `REASON_PLACED_CEASED`
+//!   are blank.
 //!
 //! Not produced, because the records do not hold what they need: Missing (missing
 //! episodes are recorded without an end), OC2 and OC3 (outcomes, care leavers' activity
-//! and accommodation), AD1, PlacedAdoption and PrevPerm (adoption and permanence
-//! details), SWEpisodes and DoLo.
+//! and accommodation), AD1 and PrevPerm (adopters' and permanence details), SWEpisodes
+//! and DoLo.
 //!
 //! Pure: the records come from `RecordTx::statutory_records` for the year.
 
@@ -33,11 +37,12 @@ use chrono::NaiveDate;
 use super::{CollectionYear, TableName};
 
 /// The tables the export writes, in this order.
-pub const PRODUCED: [TableName; 4] = [
+pub const PRODUCED: [TableName; 5] = [
     TableName::Header,
     TableName::Episodes,
     TableName::Reviews,
     TableName::Uasc,
+    TableName::PlacedAdoption,
 ];
 
 /// One table as CSV text (header row first).
@@ -175,6 +180,30 @@ pub fn export(records: &StatutoryRecords, year: CollectionYear) -> Vec<ExportedT
                     .unwrap_or_default();
                 t.rows
                     .push(vec![id.clone(), sex.to_owned(), dob.clone(), eighteen]);
+            }
+        }
+        // The decisions that the child should be placed for adoption, made in a period
+        // of care in the return, by the year's end (none is recorded as reversed).
+        if let Some(t) = tables.get_mut(4) {
+            let care: Vec<&StatutoryWork> = looked_after(record).collect();
+            for decision in record.events.iter().filter(|e| {
+                e.kind == EventKind::AdoptionDecision
+                    && e.occurred_on <= year.end_date()
+                    && care.iter().any(|w| {
+                        w.work.id == e.involvement
+                            && w.work
+                                .period
+                                .end()
+                                .is_none_or(|end| end >= year.start_date())
+                    })
+            }) {
+                t.rows.push(vec![
+                    id.clone(),
+                    dob.clone(),
+                    dmy(decision.occurred_on),
+                    String::new(),
+                    String::new(),
+                ]);
             }
         }
     }

@@ -10,7 +10,8 @@
 //!   need), a placement started where the placement changes (type, provider, postcode),
 //!   ended with the reason the next episode's predecessor gives, and why care ended;
 //! - **Reviews**: each looked-after review, with how the child took part, on the period
-//!   of care it falls in.
+//!   of care it falls in; **PlacedAdoption**: each decision that the child should be
+//!   placed for adoption, likewise (a reversal of the decision is not recorded).
 //!
 //! Every problem is reported at once, with its file and line; then nothing is imported.
 
@@ -27,7 +28,7 @@ use carebridge_domain::imported::{ImportedChild, ImportedEvent, ImportedWork};
 use carebridge_domain::person::Ethnicity;
 use chrono::NaiveDate;
 
-use super::tables::cols::{episodes, header, reviews, uasc};
+use super::tables::cols::{episodes, header, placed_adoption, reviews, uasc};
 use super::{Return, Table, TableName};
 use crate::import::ImportProblem;
 
@@ -385,6 +386,28 @@ impl Reading {
             }
             if let Some(p) = period.take() {
                 work.push(p.finish());
+            }
+        }
+        if let Some(t) = ret.table(TableName::PlacedAdoption) {
+            for row in t.rows_of(child) {
+                let Some(day) = self.date(t, row, key, placed_adoption::DATE_PLACED, "DATE_PLACED")
+                else {
+                    continue;
+                };
+                let held = work
+                    .iter_mut()
+                    .filter(|w| w.start <= day)
+                    .max_by_key(|w| w.start);
+                match held {
+                    Some(w) => w.events.push(event(EventKind::AdoptionDecision, day, &[])),
+                    None => self.problem(
+                        t,
+                        row,
+                        Some(key),
+                        "DATE_PLACED",
+                        "the decision is before any period of care in Episodes".into(),
+                    ),
+                }
             }
         }
         if let Some(t) = ret.table(TableName::Reviews) {

@@ -388,8 +388,14 @@ async fn an_analyst_makes_the_903_from_the_records_and_reaches_a_flagged_childs_
     let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(
         names,
-        ["Header.csv", "Episodes.csv", "Reviews.csv", "UASC.csv"]
-            .map(|f| format!("ssda903-2025-26.zip/{f}"))
+        [
+            "Header.csv",
+            "Episodes.csv",
+            "Reviews.csv",
+            "UASC.csv",
+            "PlacedAdoption.csv"
+        ]
+        .map(|f| format!("ssda903-2025-26.zip/{f}"))
     );
     let ret = Return::parse("2025-26".parse().unwrap(), &files, &[]).unwrap();
     let header = ret.table(ssda903::TableName::Header).unwrap();

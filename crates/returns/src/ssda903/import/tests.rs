@@ -24,7 +24,10 @@ fn csv(name: &str, text: &str) -> Source {
 /// the same return.
 #[test]
 fn a_return_imported_and_made_again_is_the_same() {
-    let first: Vec<Source> = export(&records(vec![in_care()]), year())
+    let mut child = in_care();
+    let care = child.record.work[0].work.id;
+    child.event(care, EventKind::AdoptionDecision, "2026-06-01", &[]);
+    let first: Vec<Source> = export(&records(vec![child]), year())
         .iter()
         .map(|t| t.source().expect("csv"))
         .collect();
@@ -34,6 +37,14 @@ fn a_return_imported_and_made_again_is_the_same() {
         .iter()
         .map(|t| t.source().expect("csv"))
         .collect();
+    let placed = first
+        .iter()
+        .find(|s| s.name == "PlacedAdoption.csv")
+        .expect("the table");
+    assert_eq!(
+        String::from_utf8_lossy(&placed.content).lines().nth(1),
+        Some("21,15/06/2014,01/06/2026,,")
+    );
     for (a, b) in first.iter().zip(&made) {
         assert_eq!(
             String::from_utf8_lossy(&a.content),
