@@ -76,3 +76,24 @@ pub(crate) fn code_of(
         .map(|(c, _)| *c)
         .ok_or_else(|| format!("{text:?} is not a code of the {list} list"))
 }
+
+/// An event with no details.
+pub(crate) const NO_DETAILS: &[(&str, &str)] = &[];
+
+/// An event to import: `kind` on `on` with coded `details` (its key is given by
+/// [`keyed`]).
+pub(crate) fn event<V: AsRef<str>>(
+    kind: carebridge_domain::casefile::events::EventKind,
+    on: chrono::NaiveDate,
+    details: &[(&str, V)],
+) -> carebridge_domain::imported::ImportedEvent {
+    carebridge_domain::imported::ImportedEvent {
+        key: String::new(),
+        kind,
+        on,
+        details: details
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.as_ref().to_owned()))
+            .collect(),
+    }
+}

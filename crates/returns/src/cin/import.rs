@@ -18,7 +18,7 @@
 //! Nothing is written when anything cannot be read: every problem is reported at once,
 //! each with its line in the file, the field and what was expected.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use carebridge_domain::casefile::events::{
     EventKind, ASSESSMENT_FACTORS, CATEGORY_OF_ABUSE, CATEGORY_OF_NEED, REFERRAL_SOURCE,
@@ -26,7 +26,7 @@ use carebridge_domain::casefile::events::{
 use carebridge_domain::casework::ClosureReason;
 use carebridge_domain::child::{InvolvementKind, Sex};
 use carebridge_domain::identifiers::Upn;
-use carebridge_domain::imported::{ImportedChild, ImportedEvent, ImportedWork};
+use carebridge_domain::imported::{ImportedChild, ImportedWork};
 use carebridge_domain::person::{Disability, Ethnicity};
 use chrono::{Days, NaiveDate};
 
@@ -36,6 +36,7 @@ use super::cols::{
 };
 use super::{Census, Col, Table, TableName};
 pub use crate::import::ImportProblem;
+use crate::import::{event, NO_DETAILS};
 
 /// The children of `census` (read from `content`, the file `file`) as records to
 /// import, or every problem that stops the import.
@@ -500,7 +501,7 @@ impl Reading<'_> {
             ) else {
                 continue;
             };
-            referral_events.push(event(EventKind::AssessmentStarted, started, &[]));
+            referral_events.push(event(EventKind::AssessmentStarted, started, NO_DETAILS));
             if let Some(done) = self.date(
                 at,
                 table,
@@ -656,7 +657,7 @@ impl Reading<'_> {
                 if let Some(day) =
                     self.date(at, review_table, *r, reviews::DATE, "CPPreviewDate", k)
                 {
-                    events.push(event(EventKind::ReviewConference, day, &[]));
+                    events.push(event(EventKind::ReviewConference, day, NO_DETAILS));
                 }
             }
             work.push(ImportedWork {
@@ -767,18 +768,6 @@ struct Episode {
     start: NaiveDate,
     closed: Option<NaiveDate>,
     reason: Option<ClosureReason>,
-}
-
-fn event(kind: EventKind, on: NaiveDate, details: &[(&str, &str)]) -> ImportedEvent {
-    ImportedEvent {
-        key: String::new(),
-        kind,
-        on,
-        details: details
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect::<BTreeMap<_, _>>(),
-    }
 }
 
 #[cfg(test)]

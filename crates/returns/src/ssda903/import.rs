@@ -31,6 +31,7 @@ use chrono::NaiveDate;
 use super::tables::cols::{episodes, header, placed_adoption, reviews, uasc};
 use super::{Return, Table, TableName};
 use crate::import::ImportProblem;
+use crate::import::{event, NO_DETAILS};
 
 /// The children of `ret` as records to import, or every problem that stops the
 /// import.
@@ -399,7 +400,9 @@ impl Reading {
                     .filter(|w| w.start <= day)
                     .max_by_key(|w| w.start);
                 match held {
-                    Some(w) => w.events.push(event(EventKind::AdoptionDecision, day, &[])),
+                    Some(w) => w
+                        .events
+                        .push(event(EventKind::AdoptionDecision, day, NO_DETAILS)),
                     None => self.problem(
                         t,
                         row,
@@ -473,18 +476,6 @@ impl Period {
             closure: end.and(self.ceased).map(ClosureReason::when_care_ended),
             events: self.events,
         }
-    }
-}
-
-fn event(kind: EventKind, on: NaiveDate, details: &[(&str, String)]) -> ImportedEvent {
-    ImportedEvent {
-        key: String::new(),
-        kind,
-        on,
-        details: details
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), v.clone()))
-            .collect(),
     }
 }
 
