@@ -146,6 +146,32 @@ fn check_username(username: &str) -> Result<(), AppError> {
 }
 
 impl App {
+    /// The account `username` that records what the system itself wrote (the demo's
+    /// case history, imported returns), made on first use; it has no password, so no one
+    /// can sign in as it.
+    pub(crate) async fn system_account(
+        &self,
+        username: &str,
+        display_name: &str,
+    ) -> Result<UserId, AppError> {
+        if let Some(user) = self.store().user_by_username(username).await? {
+            return Ok(user.id);
+        }
+        Ok(self
+            .store()
+            .create_user(
+                &NewUser {
+                    username,
+                    display_name,
+                    password_hash: "!",
+                    role: Role::SystemAdministrator,
+                    staff: None,
+                },
+                self.clock().now(),
+            )
+            .await?)
+    }
+
     /// Creates an account with a password (the admin CLI and the demo loader).
     pub async fn create_user(
         &self,

@@ -13,8 +13,8 @@ use carebridge_demo::{DemoAuthority, DemoParams};
 use carebridge_domain::provision::ProvisionPeriod;
 use carebridge_domain::staff::{Employment, Role};
 use carebridge_domain::transfer::TransferRequest;
-use carebridge_domain::{InstrumentId, OrganisationId, Period, UserId};
-use carebridge_store::{BatchRecords, NewUser, Seed};
+use carebridge_domain::{InstrumentId, OrganisationId, Period};
+use carebridge_store::{BatchRecords, Seed};
 use chrono::NaiveDate;
 
 use crate::{App, AppError};
@@ -162,26 +162,6 @@ fn replay(a: &DemoAuthority) -> Result<Replay, AppError> {
 const HISTORY_ACCOUNT: &str = "history.demo";
 
 impl App {
-    /// The account that wrote the demo's case history (made on first use).
-    async fn history_account(&self) -> Result<UserId, AppError> {
-        if let Some(user) = self.store().user_by_username(HISTORY_ACCOUNT).await? {
-            return Ok(user.id);
-        }
-        Ok(self
-            .store()
-            .create_user(
-                &NewUser {
-                    username: HISTORY_ACCOUNT,
-                    display_name: "Case history (demo)",
-                    password_hash: "!",
-                    role: Role::SystemAdministrator,
-                    staff: None,
-                },
-                self.clock().now(),
-            )
-            .await?)
-    }
-
     /// Loads the generated authority unless the database already has one.
     ///
     /// `progress` is told how many children are loaded so far (for a progress line on a
@@ -201,7 +181,9 @@ impl App {
         self.store()
             .load_seed(&seed(&authority, &history.provision, first))
             .await?;
-        let historian = self.history_account().await?;
+        let historian = self
+            .system_account(HISTORY_ACCOUNT, "Case history (demo)")
+            .await?;
         let mut start = 0;
         while start < params.children {
             let end = start

@@ -12,9 +12,7 @@ use carebridge_returns::cin::{Census, ReadError};
 use carebridge_returns::import::ImportProblem;
 use carebridge_returns::ssda903::import::plan as ssda903_plan;
 use carebridge_returns::ssda903::{CollectionYear, Return, Source};
-use carebridge_store::audit::NewAuditEntry;
 use carebridge_store::import::Importer;
-use carebridge_store::NewUser;
 
 use crate::{App, AppError};
 
@@ -48,25 +46,6 @@ impl From<carebridge_store::StoreError> for ImportError {
 }
 
 impl App {
-    async fn import_account(&self) -> Result<carebridge_domain::UserId, AppError> {
-        if let Some(user) = self.store().user_by_username(IMPORT_ACCOUNT).await? {
-            return Ok(user.id);
-        }
-        Ok(self
-            .store()
-            .create_user(
-                &NewUser {
-                    username: IMPORT_ACCOUNT,
-                    display_name: "Imported from a previous system",
-                    password_hash: "!",
-                    role: carebridge_domain::staff::Role::SystemAdministrator,
-                    staff: None,
-                },
-                self.clock().now(),
-            )
-            .await?)
-    }
-
     /// Imports a CIN census (`file` names it in messages) made by a previous system:
     /// its children, episodes and what happened in them, filed under the service with
     /// code `service`. Importing the same file again changes nothing.
@@ -122,7 +101,9 @@ impl App {
             .into_iter()
             .find(|s| s.code == code)
             .ok_or_else(|| ImportError::UnknownService(service.to_owned()))?;
-        let recorded_by = self.import_account().await?;
+        let recorded_by = self
+            .system_account(IMPORT_ACCOUNT, "Imported from a previous system")
+            .await?;
         let at = self.clock().now();
         let importer = Importer {
             source,
@@ -131,22 +112,26 @@ impl App {
             closed_by: "Imported from a previous system",
             at,
         };
-        let audit = NewAuditEntry {
-            at,
-            user: None,
-            username: "command line".to_owned(),
-            employer: None,
-            role: "system".to_owned(),
-            action: format!("import-{source}"),
-            child: None,
-            allowed: true,
-            reason: format!("{what} imported by the database operator"),
-            request_id: "cli".to_owned(),
-            client: "local".to_owned(),
+        let audit = |counts: &ImportCounts, ids: &[carebridge_domain::ChildId]| {
+            let base = crate::returns::operator_entry(
+                &format!("import-{source}"),
+                format!(
+                    "{what} imported by the database operator: {} children created, {} updated; \
+                     {} pieces of work created, {} updated; {} events created; {} unchanged",
+                    counts.children_created,
+                    counts.children_updated,
+                    counts.work_created,
+                    counts.work_updated,
+                    counts.events_created,
+                    counts.unchanged
+                ),
+                at,
+            );
+            crate::returns::listed_entries(&base, ids.iter().copied(), "imported")
         };
         Ok(self
             .store()
-            .import_children(&importer, children, &audit)
+            .import_children(&importer, children, audit)
             .await?)
     }
 }

@@ -39,7 +39,7 @@ pub struct AnnexAWorkbook {
 }
 
 /// Every child on a list, audited as listed by the producer, after the list's own entry.
-fn listed_entries(
+pub(crate) fn listed_entries(
     base: &NewAuditEntry,
     children: impl ExactSizeIterator<Item = carebridge_domain::ChildId>,
     action: &str,
@@ -55,6 +55,28 @@ fn listed_entries(
         entries.push(entry);
     }
     entries
+}
+
+/// An audit entry for what the database operator did on the command line (who holds
+/// the database anyway, so nothing is refused).
+pub(crate) fn operator_entry(
+    action: &str,
+    reason: String,
+    at: chrono::DateTime<chrono::Utc>,
+) -> NewAuditEntry {
+    NewAuditEntry {
+        at,
+        user: None,
+        username: "command line".to_owned(),
+        employer: None,
+        role: "system".to_owned(),
+        action: action.to_owned(),
+        child: None,
+        allowed: true,
+        reason,
+        request_id: "cli".to_owned(),
+        client: "local".to_owned(),
+    }
 }
 
 impl App {
@@ -79,19 +101,7 @@ impl App {
                 Ok((entry, actor.display_name.clone()))
             }
             Producer::Operator => Ok((
-                NewAuditEntry {
-                    at,
-                    user: None,
-                    username: "command line".to_owned(),
-                    employer: None,
-                    role: "system".to_owned(),
-                    action: action.to_owned(),
-                    child: None,
-                    allowed: true,
-                    reason: format!("{what}: by the database operator"),
-                    request_id: "cli".to_owned(),
-                    client: "local".to_owned(),
-                },
+                operator_entry(action, format!("{what}: by the database operator"), at),
                 "the database operator (command line)".to_owned(),
             )),
         }

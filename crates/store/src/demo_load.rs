@@ -22,7 +22,7 @@ use sqlx::AnyConnection;
 use crate::person::{
     child_cells, insert_person_rows, KeysTo, PersonRecord, CHILD_INSERT_COLUMNS, LOADING_KEYS,
 };
-use crate::rows::{date_text, instant_text, opt_date_text};
+use crate::rows::{closed_at_text, date_text, instant_text, opt_date_text};
 use crate::{Backend, Store, StoreError};
 use carebridge_domain::casework::NewAllocation;
 use chrono::{DateTime, Utc};
@@ -473,11 +473,7 @@ impl Store {
                     Cell::OptText(opt_date_text(i.period.end())),
                     Cell::OptText(closure.map(|r| r.code().to_owned())),
                     Cell::OptText(closure.map(|_| records.allocated_by.to_owned())),
-                    // Closed at the end of its last day.
-                    Cell::OptText(closure.and_then(|_| {
-                        let at = i.period.end()?.and_hms_opt(17, 0, 0)?.and_utc();
-                        Some(instant_text(at))
-                    })),
+                    Cell::OptText(closure.and(i.period.end()).and_then(closed_at_text)),
                 ]
             })
             .collect();

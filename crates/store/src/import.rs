@@ -14,7 +14,7 @@ use sqlx::{Any, AnyConnection, Row};
 use crate::audit::{append_all, NewAuditEntry};
 use crate::casefile::fields_text;
 use crate::records::insert_child;
-use crate::rows::{date_text, instant_text, opt_date_text};
+use crate::rows::{closed_at_text, date_text, instant_text, opt_date_text};
 use crate::{Store, StoreError};
 
 /// Who the import writes as, and under which service its work goes.
@@ -37,14 +37,14 @@ pub struct Importer<'a> {
 pub const UNNAMED: &str = "Name not recorded";
 
 impl Store {
-    /// Writes `children` in one transaction, with `audit` (its reason followed by the
-    /// counts) and an `imported` entry in each child's access log; returns what was
-    /// created, updated and already there.
+    /// Writes `children` in one transaction, with the audit entries `audit` makes of
+    /// what was written and the children it touched; returns what was created, updated
+    /// and already there.
     pub async fn import_children(
         &self,
         importer: &Importer<'_>,
         children: &[ImportedChild],
-        audit: &NewAuditEntry,
+        audit: impl FnOnce(&ImportCounts, &[ChildId]) -> Vec<NewAuditEntry>,
     ) -> Result<ImportCounts, StoreError> {
         let mut tx = self.begin_write().await?;
         let mut counts = ImportCounts::default();
@@ -56,26 +56,7 @@ impl Store {
             }
             ids.push(id);
         }
-        let mut entries = Vec::with_capacity(ids.len() + 1);
-        let mut summary = audit.clone();
-        summary.reason = format!(
-            "{}: {} children created, {} updated; {} pieces of work created, {} updated; {} events created; {} unchanged",
-            audit.reason,
-            counts.children_created,
-            counts.children_updated,
-            counts.work_created,
-            counts.work_updated,
-            counts.events_created,
-            counts.unchanged
-        );
-        entries.push(summary);
-        for id in ids {
-            let mut entry = audit.clone();
-            entry.action = "imported".to_owned();
-            entry.child = Some(id);
-            entries.push(entry);
-        }
-        append_all(&mut tx, &entries).await?;
+        append_all(&mut tx, &audit(&counts, &ids)).await?;
         tx.commit().await?;
         Ok(counts)
     }
@@ -230,8 +211,7 @@ async fn work_row(
     let closed_at = work
         .end
         .filter(|_| closure.is_some())
-        .and_then(|e| e.and_hms_opt(17, 0, 0))
-        .map(|t| instant_text(t.and_utc()));
+        .and_then(closed_at_text);
     let closed_by = closure.as_ref().map(|_| importer.closed_by.to_owned());
     let id = match find(tx, importer.source, "work", &key).await? {
         Some(id) => {

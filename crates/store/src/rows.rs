@@ -51,6 +51,12 @@ pub(crate) fn instant_text(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
+/// When work with no recorded closing time (loaded or imported) is said to have been
+/// closed: 17:00 on its last day.
+pub(crate) fn closed_at_text(last_day: chrono::NaiveDate) -> Option<String> {
+    Some(instant_text(last_day.and_hms_opt(17, 0, 0)?.and_utc()))
+}
+
 /// Reads an instant column (RFC 3339 text).
 pub(crate) fn instant(row: &AnyRow, column: &'static str) -> Result<DateTime<Utc>, StoreError> {
     let text: String = row.try_get(column)?;

@@ -315,7 +315,7 @@ async fn from_records(
         }
     };
     let producer = Producer::Person(&session.actor, &session.meta);
-    let made = match made {
+    let files = match made {
         Made::Ssda903 => state
             .app
             .ssda903_export(producer, year)
@@ -336,7 +336,7 @@ async fn from_records(
             }]
         }),
     };
-    let files = match made {
+    let files = match files {
         Ok(files) => files,
         Err(e @ carebridge_app::AppError::Forbidden(_)) => {
             return Ok(WebError::from(e).page(page.chrome));
@@ -344,14 +344,13 @@ async fn from_records(
         Err(e) => return Err(e.into()),
     };
     if field("action") == "download" {
-        if let [census] = files.as_slice() {
-            if kind == "cin" {
-                return Ok(super::download(
-                    &census.name,
-                    "application/xml",
-                    census.content.clone(),
-                ));
-            }
+        // The census is one XML file; the 903's tables go as one zip archive.
+        if let (Made::Cin, [census]) = (made, files.as_slice()) {
+            return Ok(super::download(
+                &census.name,
+                "application/xml",
+                census.content.clone(),
+            ));
         }
         let named: Vec<(&str, &[u8])> = files
             .iter()
@@ -365,9 +364,9 @@ async fn from_records(
             archive,
         ));
     }
-    let checked = tokio::task::spawn_blocking(move || match kind {
-        "cin" => check_cin(year, &files),
-        _ => check_903(year, &files, &[]),
+    let checked = tokio::task::spawn_blocking(move || match made {
+        Made::Cin => check_cin(year, &files),
+        Made::Ssda903 => check_903(year, &files, &[]),
     })
     .await
     .unwrap_or_else(|_| Err("The check of the return stopped: try again".into()))
