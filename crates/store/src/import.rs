@@ -4,7 +4,6 @@
 //! changes nothing, and a later return updates a child's details and a piece of work's
 //! end and closure reason (events already imported are left as they are).
 
-use carebridge_domain::child::Sex;
 use carebridge_domain::imported::{ImportCounts, ImportedChild, ImportedWork};
 use carebridge_domain::person::{AddressPeriod, NewChild, PersonDetails};
 use carebridge_domain::{ChildId, ServiceId, UserId};
@@ -183,11 +182,7 @@ async fn child_row(
     let new = NewChild {
         given_name: UNNAMED.to_owned(),
         family_name: format!("child {}", child.key),
-        sex: if child.unborn {
-            Sex::NotKnown
-        } else {
-            child.sex
-        },
+        sex: child.sex,
         date_of_birth: child.date_of_birth,
         details,
     };

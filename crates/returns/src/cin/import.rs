@@ -354,7 +354,9 @@ impl Reading<'_> {
         Some(ImportedChild {
             key: key?,
             line,
-            sex: sex?,
+            // A child not yet born has no sex recorded (rule 8750), whatever the file
+            // says.
+            sex: if unborn { Sex::NotKnown } else { sex? },
             date_of_birth: date_of_birth?,
             unborn,
             upn,

@@ -257,3 +257,20 @@ fn generated_censuses_are_planned_or_refused_without_panicking() {
         }
     }
 }
+
+/// An unborn child is planned with sex not known whatever the file says, as the record
+/// keeps them, so that a second import finds nothing to update.
+#[test]
+fn an_unborn_child_is_planned_with_sex_not_known() {
+    let xml = "<?xml version=\"1.0\"?>
+<Message><Header><CollectionDetails><Collection>CIN</Collection><Year>2026</Year><ReferenceDate>2026-03-31</ReferenceDate></CollectionDetails></Header>
+<Children>
+<Child>
+<ChildIdentifiers><LAchildID>U1</LAchildID><ExpectedPersonBirthDate>2026-06-01</ExpectedPersonBirthDate><Sex>M</Sex></ChildIdentifiers>
+<ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>
+</Child>
+</Children></Message>";
+    let children = planned(xml).expect("it imports");
+    assert_eq!(children[0].sex, Sex::NotKnown);
+    assert!(children[0].unborn);
+}
