@@ -341,6 +341,10 @@ pub struct GenerateArgs {
     /// Seed: the same seed gives the same files.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Every date readable (for comparing the rules on which the reference validator
+    /// fails when a date cannot be read).
+    #[arg(long)]
+    readable_dates: bool,
     /// Output folder (created; CSV files in it are replaced).
     #[arg(long)]
     out: PathBuf,
@@ -766,7 +770,10 @@ fn list_rules(args: &RulesArgs) -> Result<()> {
 }
 
 fn write_generated(args: &GenerateArgs) -> Result<()> {
-    let generated = generate::generate(args.year, args.children, args.seed);
+    let options = generate::Options {
+        readable_dates: args.readable_dates,
+    };
+    let generated = generate::generate_with(args.year, args.children, args.seed, options);
     let last_dir = args.out.join("last-year");
     for (dir, files) in [(&args.out, &generated.this), (&last_dir, &generated.last)] {
         std::fs::create_dir_all(dir)

@@ -27,16 +27,37 @@ pub struct Generated {
 /// How often a value is deliberately wrong.
 const ERROR_RATE: f64 = 0.03;
 
+/// Choices beyond the year, size and seed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Every date readable, and no one born on 29 February: the reference raises on an
+    /// unreadable date in some columns (rules 388, 1007, 1016) and on a 29 February
+    /// birthday moved to another year (1007), and then compares nothing for the rule.
+    pub readable_dates: bool,
+}
+
 /// Generates a return of about `children` children for `year` (about five rows per
 /// child across the tables), deterministic for `seed`.
 pub fn generate(year: CollectionYear, children: usize, seed: u64) -> Generated {
+    generate_with(year, children, seed, Options::default())
+}
+
+/// [`generate`] with `options`.
+pub fn generate_with(
+    year: CollectionYear,
+    children: usize,
+    seed: u64,
+    options: Options,
+) -> Generated {
     let mut g = Generator {
         rng: ChaCha8Rng::seed_from_u64(seed),
+        rng_last: ChaCha8Rng::seed_from_u64(seed ^ 0x903_1a57),
         start: year.start_date(),
         end: year.end_date(),
         this: Tables::new(),
         last: Tables::new(),
         dolo: year.start_year() >= 2026,
+        readable_dates: options.readable_dates,
     };
     for i in 0..children {
         g.child(i);
@@ -88,11 +109,15 @@ impl Tables {
 
 struct Generator {
     rng: ChaCha8Rng,
+    /// The stream last year's UASC, PlacedAdoption and Missing rows are drawn from (see
+    /// [`Generator::last_year_records`]).
+    rng_last: ChaCha8Rng,
     start: NaiveDate,
     end: NaiveDate,
     this: Tables,
     last: Tables,
     dolo: bool,
+    readable_dates: bool,
 }
 
 /// One generated episode, before it is written.
@@ -183,7 +208,7 @@ impl Generator {
 
     /// A date as the files write it, now and then unreadable or blank.
     fn date(&mut self, date: NaiveDate) -> String {
-        if self.chance(ERROR_RATE / 3.0) {
+        if !self.readable_dates && self.chance(ERROR_RATE / 3.0) {
             match self.rng.gen_range(0..4) {
                 0 => String::new(),
                 1 => format!("{}/{}/{}", date.day() + 31, date.month(), date.year()),
@@ -231,6 +256,10 @@ impl Generator {
         let id = format!("{}", 100_000 + index);
         let age_days = self.rng.gen_range(0..(22 * 365));
         let dob = self.start - Duration::days(age_days) + self.days(0, 200);
+        let dob = match dob.pred_opt() {
+            Some(eve) if self.readable_dates && dob.month() == 2 && dob.day() == 29 => eve,
+            _ => dob,
+        };
         let sex = if self.chance(0.5) { "M" } else { "F" };
         let sex = if self.chance(ERROR_RATE) {
             self.pick(&["1", "2", "X", ""])
@@ -360,6 +389,160 @@ impl Generator {
             if self.dolo {
                 self.dolos(&id, dob, &episodes);
             }
+        }
+        self.last_year_records(&id, sex, dob);
+    }
+
+    /// This year's rows of `table` for child `id` (a child's rows are written together,
+    /// so they are the last ones).
+    fn this_rows(&self, table: TableName, id: &str) -> Vec<Vec<String>> {
+        let rows = self
+            .this
+            .rows
+            .get(table.index())
+            .map_or(&[][..], Vec::as_slice);
+        let mine = rows
+            .iter()
+            .rev()
+            .take_while(|row| row.first().is_some_and(|c| c == id))
+            .count();
+        rows.get(rows.len() - mine..).unwrap_or(&[]).to_vec()
+    }
+
+    /// Last year's UASC, PlacedAdoption and Missing rows of the child, mostly agreeing
+    /// with this year's and now and then not (rules 205A–D, 559, 576, 584).
+    ///
+    /// They are drawn from a second random stream, so that a seed still gives the
+    /// tables it gave before these were written.
+    fn last_year_records(&mut self, id: &str, sex: &str, dob: NaiveDate) {
+        std::mem::swap(&mut self.rng, &mut self.rng_last);
+        self.last_uasc(id, sex, dob);
+        self.last_placed_adoption(id, dob);
+        self.last_missing(id, dob);
+        std::mem::swap(&mut self.rng, &mut self.rng_last);
+    }
+
+    fn last_uasc(&mut self, id: &str, sex: &str, dob: NaiveDate) {
+        let eighteenth = dob
+            .with_year(dob.year() + 18)
+            .unwrap_or(dob + Duration::days(18 * 365));
+        let last_start = self.start - Duration::days(365);
+        let duc = if !self.this_rows(TableName::Uasc, id).is_empty() {
+            if !self.chance(0.6) {
+                // Not UASC last year (rule 205D).
+                return;
+            }
+            if self.chance(0.1) {
+                // Last year's date ceased was not the 18th birthday (rule 205B).
+                Some(last_start + self.days(0, 364))
+            } else if self.chance(0.05) {
+                None
+            } else {
+                Some(eighteenth)
+            }
+        } else if self.chance(0.005) {
+            // UASC last year only: ceased during last year, or not (rule 205A).
+            if self.chance(0.5) {
+                Some(last_start + self.days(0, 364))
+            } else {
+                Some(eighteenth)
+            }
+        } else {
+            return;
+        };
+        let dob_text = self.date(dob);
+        let duc_text = self.opt_date(duc);
+        self.last.push(
+            TableName::Uasc,
+            vec![id.to_owned(), sex.to_owned(), dob_text, duc_text],
+        );
+    }
+
+    fn last_placed_adoption(&mut self, id: &str, dob: NaiveDate) {
+        let rows = self.this_rows(TableName::PlacedAdoption, id);
+        let Some(placed) = rows
+            .first()
+            .and_then(|row| row.get(2))
+            .and_then(|d| NaiveDate::parse_from_str(d, "%d/%m/%Y").ok())
+        else {
+            return;
+        };
+        let (date, ceased) = if placed < self.start {
+            if self.chance(0.1) {
+                // Not reported last year (rule 559).
+                return;
+            }
+            if self.chance(0.05) {
+                // Reversed last year, yet the same decision this year (rule 584).
+                (placed, Some(placed + self.days(1, 30)))
+            } else {
+                (placed, None)
+            }
+        } else if self.chance(0.1) {
+            // An earlier decision, reversed last year, now and then dated on or after
+            // this year's (rule 584).
+            let earlier = if self.chance(0.3) {
+                placed + self.days(0, 30)
+            } else {
+                placed - self.days(100, 400)
+            };
+            (earlier, Some(earlier + self.days(1, 60)))
+        } else {
+            return;
+        };
+        let reason = match ceased {
+            Some(_) => self.code(&["RD1", "RD2", "RD3", "RD4"]),
+            None => String::new(),
+        };
+        let row = vec![
+            id.to_owned(),
+            self.date(dob),
+            self.date(date),
+            self.opt_date(ceased),
+            reason,
+        ];
+        self.last.push(TableName::PlacedAdoption, row);
+    }
+
+    fn last_missing(&mut self, id: &str, dob: NaiveDate) {
+        let rows = self.this_rows(TableName::Missing, id);
+        let Some(first) = rows
+            .iter()
+            .filter_map(|row| row.get(3))
+            .filter_map(|d| NaiveDate::parse_from_str(d, "%d/%m/%Y").ok())
+            .min()
+        else {
+            return;
+        };
+        if self.chance(0.3) {
+            // A closed period last year.
+            let start = self.start - self.days(20, 300);
+            let end = start + self.days(0, 10);
+            let row = vec![
+                id.to_owned(),
+                self.date(dob),
+                self.code(&["M", "A"]),
+                self.date(start),
+                self.date(end),
+            ];
+            self.last.push(TableName::Missing, row);
+        }
+        if self.chance(0.4) {
+            // Still open on 31 March last year: the same period starts this year's
+            // table, or now and then another (rule 576).
+            let start = if self.chance(0.2) {
+                first - self.days(1, 20)
+            } else {
+                first
+            };
+            let row = vec![
+                id.to_owned(),
+                self.date(dob),
+                self.code(&["M", "A"]),
+                self.date(start),
+                String::new(),
+            ];
+            self.last.push(TableName::Missing, row);
         }
     }
 

@@ -6,9 +6,9 @@
 //! child in Header twice is judged by each row, and an episode of a child missing from
 //! Header is judged against a blank date of birth, which some rules flag.
 
-use chrono::{Months, NaiveDate};
+use chrono::NaiveDate;
 
-use super::{Ctx, Flags, Need, Rule};
+use super::{birthday, Ctx, Flags, Need, Rule};
 use crate::ssda903::tables::cols::episodes::{DEC, DECOM, LS, REASON_PLACE_CHANGE, REC, RNE};
 use crate::ssda903::tables::cols::header;
 use crate::ssda903::TableName::{Episodes, Header, Oc3};
@@ -82,11 +82,6 @@ pub(super) const RULES: &[Rule] = &[
         run: rule_625,
     },
 ];
-
-/// Birthday `years` of a date of birth (29 February becomes 28 February).
-fn birthday(dob: Option<NaiveDate>, years: u32) -> Option<NaiveDate> {
-    dob.and_then(|d| d.checked_add_months(Months::new(12 * years)))
-}
 
 /// Flags each episode for which `breaks(episode, dob)` holds for some Header row of the
 /// child, or for a blank date of birth when the child is not in Header; with

@@ -7,8 +7,14 @@ use crate::ssda903::tables::cols::missing::{DOB, MISSING, MIS_END, MIS_START};
 use crate::ssda903::TableName::Missing;
 
 const MISSING_TABLE: &[Need] = &[Need::This(Missing)];
+const BOTH_YEARS: &[Need] = &[Need::This(Missing), Need::Last(Missing)];
 
 pub(super) const RULES: &[Rule] = &[
+    Rule {
+        code: "576",
+        needs: BOTH_YEARS,
+        run: rule_576,
+    },
     Rule {
         code: "564",
         needs: MISSING_TABLE,
@@ -281,12 +287,55 @@ fn rule_577(c: &Ctx<'_>, f: &mut Flags) {
     );
 }
 
+/// 576: There is an open missing/away from placement without authorisation period in
+/// last year's return and there is no corresponding period recorded at the start of
+/// this year.
+///
+/// A child's first period this year (the first with the earliest start; an unreadable
+/// start counts as 1 January 2099) is flagged when a period left open last year (blank
+/// end) has a readable start that differs from it.
+fn rule_576(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::missing::CHILD;
+    let (t, last) = (c.this(Missing), c.last(Missing));
+    let never = NaiveDate::from_ymd_opt(2099, 1, 1).unwrap_or(NaiveDate::MAX);
+    for (child, rows) in t.by_child() {
+        let start = |r: usize| t.date(r, MIS_START).unwrap_or(never);
+        let Some(first) = rows.iter().map(|r| *r as usize).min_by_key(|r| start(*r)) else {
+            continue;
+        };
+        if t.is_blank(first, CHILD) {
+            continue;
+        }
+        if last.rows_of(child).any(|lr| {
+            last.is_blank(lr, MIS_END)
+                && last.date(lr, MIS_START).is_some_and(|s| s != start(first))
+        }) {
+            f.flag(t, first);
+        }
+    }
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
     use crate::ssda903::TableName::Missing;
 
     pub(crate) const CASES: &[Case] = &[
+        // Each child had a period open last year: 1's first period this year is another
+        // (its later one matches, but is not first), 2's is the same one, 3's open
+        // period started on an unreadable date.
+        Case {
+            rule: "576",
+            this: &[(
+                Missing,
+                "CHILD,MIS_START\n1,10/03/2026\n1,01/03/2026\n2,xx\n2,01/03/2026\n3,01/05/2026",
+            )],
+            last: &[(
+                Missing,
+                "CHILD,MIS_START,MIS_END\n1,10/03/2026,\n2,01/03/2026,\n3,yy,\n3,01/01/2026,02/01/2026",
+            )],
+            flagged: &["Missing:1"],
+        },
         Case {
             rule: "564",
             this: &[(

@@ -27,6 +27,7 @@ mod header;
 mod history;
 mod integrity;
 mod missing;
+mod numpy_sort;
 mod oc2;
 mod oc3;
 mod placed_adoption;
@@ -164,6 +165,12 @@ pub(crate) fn each_row(f: &mut Flags, table: &Table, breaks: impl Fn(usize) -> b
             f.flag(table, row);
         }
     }
+}
+
+/// Birthday `years` of a date of birth (29 February becomes 28 February, as pandas'
+/// `DateOffset(years=...)` has it).
+pub(crate) fn birthday(dob: Option<NaiveDate>, years: u32) -> Option<NaiveDate> {
+    dob.and_then(|d| d.checked_add_months(chrono::Months::new(12 * years)))
 }
 
 /// Fills `out` with `rows` ordered by their date in `col`, blank or unreadable dates

@@ -8,6 +8,8 @@
 //! child has no readable start date the reference raises, so such inputs are never
 //! compared.
 
+use chrono::NaiveDate;
+
 use super::{first_earliest, first_latest, sort_by_date, Ctx, Flags, Need, Rule};
 use crate::ssda903::tables::cols::episodes::{
     CHILD, CIN, DEC, DECOM, LS, PLACE, PLACE_PROVIDER, REASON_PLACE_CHANGE, REC, RNE, URN,
@@ -20,6 +22,16 @@ const EPISODES: &[Need] = &[Need::This(Episodes)];
 const BOTH_YEARS: &[Need] = &[Need::This(Episodes), Need::Last(Episodes)];
 
 pub(super) const RULES: &[Rule] = &[
+    Rule {
+        code: "562",
+        needs: BOTH_YEARS,
+        run: rule_562,
+    },
+    Rule {
+        code: "388",
+        needs: EPISODES,
+        run: rule_388,
+    },
     Rule {
         code: "302",
         needs: &[
@@ -257,6 +269,82 @@ fn rule_502(c: &Ctx<'_>, f: &mut Flags) {
             .any(|lr| last.is_blank(lr, DEC) && last.date(lr, DECOM) != start)
         {
             f.flag(t, first);
+        }
+    }
+}
+
+/// 562: Episode commenced before the start of the current collection year but there is
+/// a missing continuous episode in the previous year.
+///
+/// Of a child's episodes starting before 1 April, the first with the earliest start is
+/// flagged unless it starts on the day last year's latest episode (the first with the
+/// latest readable start) started.
+fn rule_562(c: &Ctx<'_>, f: &mut Flags) {
+    let (t, last) = (c.this(Episodes), c.last(Episodes));
+    let start = c.collection_start();
+    let (mut before, mut last_rows) = (Vec::new(), Vec::new());
+    for (child, rows) in t.by_child() {
+        before.clear();
+        before.extend(
+            rows.iter()
+                .copied()
+                .filter(|r| t.date(*r as usize, DECOM).is_some_and(|d| d < start)),
+        );
+        let Some(first) = first_earliest(t, DECOM, &before) else {
+            continue;
+        };
+        if t.is_blank(first, CHILD) {
+            continue;
+        }
+        last_rows.clear();
+        last_rows.extend(
+            last.rows_of(child)
+                .map(|r| u32::try_from(r).unwrap_or(u32::MAX)),
+        );
+        let latest = first_latest(last, DECOM, &last_rows).and_then(|lr| last.date(lr, DECOM));
+        if latest != t.date(first, DECOM) {
+            f.flag(t, first);
+        }
+    }
+}
+
+/// 388: Reason episode ceased is coded new episode begins, but there is no continuation
+/// episode.
+///
+/// A child's episodes in order of start (an unreadable start counts as 1 January 1901),
+/// rows with the same start in file order. An episode followed by another is flagged
+/// when it ended X1 on another day than the next began, or ended otherwise on the day
+/// the next began; the child's last episode when it ended X1. Episodes with a blank
+/// `CHILD` are never anyone's last, and have no next.
+fn rule_388(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Episodes);
+    let long_ago = NaiveDate::from_ymd_opt(1901, 1, 1).unwrap_or(NaiveDate::MIN);
+    let mut order: Vec<usize> = Vec::new();
+    for (_, rows) in t.by_child() {
+        order.clear();
+        order.extend(rows.iter().map(|r| *r as usize));
+        order.sort_by_key(|r| t.date(*r, DECOM).unwrap_or(long_ago));
+        let blank_child = order.first().is_some_and(|r| t.is_blank(*r, CHILD));
+        for (i, &r) in order.iter().enumerate() {
+            let next = order.get(i + 1).filter(|_| !blank_child);
+            let Some(dec) = t.date(r, DEC) else {
+                continue;
+            };
+            let x1 = t.is(r, REC, "X1");
+            let breaks = match next {
+                Some(&n) => {
+                    let next_start = t.date(n, DECOM).unwrap_or(long_ago);
+                    if x1 {
+                        dec != next_start
+                    } else {
+                        t.present(r, REC) && dec == next_start
+                    }
+                }
+                None => x1 && !blank_child,
+            };
+            if breaks {
+                f.flag(t, r);
+            }
         }
     }
 }
@@ -778,6 +866,32 @@ pub(super) mod tests {
     use crate::ssda903::TableName::Episodes;
 
     pub(crate) const CASES: &[Case] = &[
+        // 1's first episode before April began when last year's latest did; 2's did
+        // not (last year's latest is the later one); 3 began this year.
+        Case {
+            rule: "562",
+            this: &[(
+                Episodes,
+                "CHILD,DECOM\n1,01/05/2026\n1,01/02/2026\n2,01/01/2026\n3,01/05/2026",
+            )],
+            last: &[(
+                Episodes,
+                "CHILD,DECOM\n1,01/10/2025\n1,01/02/2026\n2,01/01/2026\n2,01/03/2026",
+            )],
+            flagged: &["Episodes:2"],
+        },
+        // 1: X1 but the next began a day later; the last ended X1. 2: ended E11 the
+        // day the next began (in file order, after an unreadable start). 3: a proper
+        // X1 chain ending E11.
+        Case {
+            rule: "388",
+            this: &[(
+                Episodes,
+                "CHILD,DECOM,DEC,REC\n1,01/05/2026,01/06/2026,X1\n1,02/06/2026,01/07/2026,X1\n2,xx,01/05/2026,E11\n2,01/05/2026,,\n3,01/05/2026,01/06/2026,X1\n3,01/06/2026,01/07/2026,E11",
+            )],
+            last: &[],
+            flagged: &["Episodes:0", "Episodes:1", "Episodes:2"],
+        },
         Case {
             rule: "142",
             this: &[(Episodes, "CHILD,DECOM,DEC,REC\n1,01/04/2026,,\n1,01/05/2026,,\n2,01/04/2026,01/05/2026,X1\n2,01/05/2026,,\n3,01/04/2026,,\n3,bad,,")],
