@@ -1,12 +1,24 @@
 //! Rules flagging rows of the OC3 table (care leavers).
 
-use super::{each_row, Ctx, Flags, Need, Rule};
-use crate::ssda903::tables::cols::oc3::{ACCOM, ACTIV, IN_TOUCH};
+use chrono::{Datelike, Months, NaiveDate};
+
+use super::{birthday, each_row, Ctx, Flags, Need, Rule};
+use crate::ssda903::tables::cols::oc3::{ACCOM, ACTIV, DOB, IN_TOUCH};
 use crate::ssda903::TableName::{Episodes, Oc3};
 
 const OC3: &[Need] = &[Need::This(Oc3)];
 
 pub(super) const RULES: &[Rule] = &[
+    Rule {
+        code: "1007",
+        needs: &[Need::This(Episodes), Need::This(Oc3)],
+        run: rule_1007,
+    },
+    Rule {
+        code: "1016",
+        needs: &[Need::This(Oc3), Need::This(Episodes)],
+        run: rule_1016,
+    },
     Rule {
         code: "131",
         needs: OC3,
@@ -112,6 +124,88 @@ fn rule_1000(c: &Ctx<'_>, f: &mut Flags) {
         let child = t.child(r);
         this.rows_of(child).any(|er| this.is(er, REC, "E2"))
             || last.rows_of(child).any(|er| last.is(er, REC, "E2"))
+    });
+}
+
+/// Whether any of the care leaver items (in touch, activity, accommodation) is filled in.
+fn has_outcomes(t: &crate::ssda903::Table, r: usize) -> bool {
+    [IN_TOUCH, ACTIV, ACCOM]
+        .iter()
+        .any(|col| t.present(r, *col))
+}
+
+/// 1007: Care leaver information is not required for 17- or 18-year olds who are still
+/// looked after [on their 17th or 18th birthday.]
+///
+/// A care leaver aged 17 or 18 on 31 March with the items filled in, and an episode that
+/// had begun by their last birthday and ended after it (an episode with no end does not
+/// count). Someone born on 29 February has their birthday on 28 February in other years
+/// (where the reference fails); unreadable episode dates are taken as blank (where it
+/// fails too).
+fn rule_1007(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::episodes::{DEC, DECOM};
+    let (t, e) = (c.this(Oc3), c.this(Episodes));
+    let end = c.collection_end();
+    each_row(f, t, |r| {
+        let Some(dob) = t.date(r, DOB) else {
+            return false;
+        };
+        let aged = birthday(Some(dob), 17).is_some_and(|d| d <= end)
+            && birthday(Some(dob), 19).is_some_and(|d| d > end);
+        if !aged || !has_outcomes(t, r) {
+            return false;
+        }
+        let this_year = dob
+            .with_year(end.year())
+            .or_else(|| NaiveDate::from_ymd_opt(end.year(), 2, 28));
+        let Some(last_birthday) = this_year.and_then(|b| {
+            if b > end {
+                b.checked_sub_months(Months::new(12))
+            } else {
+                Some(b)
+            }
+        }) else {
+            return false;
+        };
+        e.rows_of(t.child(r)).any(|er| {
+            matches!((e.date(er, DECOM), e.date(er, DEC)),
+                (Some(from), Some(to)) if from <= last_birthday && to > last_birthday)
+        })
+    });
+}
+
+/// 1016: Care leaver information is not required for 17- or 18-year olds who cease to
+/// be looked after, after their birthday.
+///
+/// Ages as the reference measures them: days to 31 March against numpy's years of
+/// 365.2425 days. A care leaver aged 17 with an episode ending on or after their 17th
+/// birthday, or aged 18 with one ending on or after their 18th, with the items filled in.
+/// An unreadable date of birth counts as blank (where the reference fails).
+fn rule_1016(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::episodes::DEC;
+    /// numpy's `timedelta64(1, "Y")`, in seconds.
+    const YEAR_SECONDS: i64 = 31_556_952;
+    let (t, e) = (c.this(Oc3), c.this(Episodes));
+    let end = c.collection_end();
+    each_row(f, t, |r| {
+        let Some(dob) = t.date(r, DOB) else {
+            return false;
+        };
+        let seconds = (end - dob).num_days() * 86_400;
+        let aged = |years: i64| seconds >= years * YEAR_SECONDS;
+        let age = if aged(17) && !aged(18) {
+            17
+        } else if aged(18) && !aged(19) {
+            18
+        } else {
+            return false;
+        };
+        let Some(since) = birthday(Some(dob), age) else {
+            return false;
+        };
+        has_outcomes(t, r)
+            && e.rows_of(t.child(r))
+                .any(|er| e.date(er, DEC).is_some_and(|d| d >= since))
     });
 }
 
@@ -401,6 +495,40 @@ pub(super) mod tests {
     use crate::ssda903::TableName::{Episodes, Oc3};
 
     pub(crate) const CASES: &[Case] = &[
+        // 1 (17) was in care over their birthday on 1 June 2026; 2 (17) left the day
+        // before; 3 (18) was in care over it but reports nothing; 4 is 20.
+        Case {
+            rule: "1007",
+            this: &[
+                (
+                    Oc3,
+                    "CHILD,DOB,IN_TOUCH\n1,01/06/2009,YES\n2,01/06/2009,YES\n3,01/06/2008,\n4,01/06/2006,YES",
+                ),
+                (
+                    Episodes,
+                    "CHILD,DECOM,DEC\n1,01/01/2026,01/07/2026\n2,01/01/2026,31/05/2026\n3,01/01/2026,01/07/2026\n4,01/01/2026,01/07/2026",
+                ),
+            ],
+            last: &[],
+            flagged: &["OC3:0"],
+        },
+        // 1 is 17 and left care after their 17th birthday, 2 before it; 3 is 18 and
+        // left after their 18th; 4 is 19.
+        Case {
+            rule: "1016",
+            this: &[
+                (
+                    Oc3,
+                    "CHILD,DOB,ACTIV\n1,01/06/2009,F1\n2,01/06/2009,F1\n3,01/06/2008,F1\n4,01/03/2008,F1",
+                ),
+                (
+                    Episodes,
+                    "CHILD,DEC\n1,02/06/2026\n2,31/05/2026\n3,01/06/2026\n4,01/06/2026",
+                ),
+            ],
+            last: &[],
+            flagged: &["OC3:0", "OC3:2"],
+        },
         Case {
             rule: "131",
             this: &[(Oc3, "CHILD,IN_TOUCH\n1,MAYBE\n2,YES\n3,")],

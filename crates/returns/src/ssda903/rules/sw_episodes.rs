@@ -1,12 +1,19 @@
 //! Rules flagging rows of the SWEpisodes table (social worker episodes).
 
+use chrono::Duration;
+
 use super::{each_row, Ctx, Flags, Need, Rule};
-use crate::ssda903::tables::cols::sw_episodes::{SW_DEC, SW_DECOM, SW_ID};
+use crate::ssda903::tables::cols::sw_episodes::{CHILD, SW_DEC, SW_DECOM, SW_ID};
 use crate::ssda903::TableName::SwEpisodes;
 
 const SW: &[Need] = &[Need::This(SwEpisodes)];
 
 pub(super) const RULES: &[Rule] = &[
+    Rule {
+        code: "SW11bSTG2",
+        needs: SW,
+        run: rule_sw11bstg2,
+    },
     Rule {
         code: "SW02STG1",
         needs: SW,
@@ -360,12 +367,84 @@ fn rule_sw17stg2(c: &Ctx<'_>, f: &mut Flags) {
     }
 }
 
+/// SW11bSTG2: Social worker episode has ended before 31 March and no subsequent social
+/// worker episode has been provided.
+///
+/// As the reference reads it, an episode "ending before 31 March" is one ending in the
+/// last six days of the year (26 to 31 March). The child's episodes are taken in order
+/// of start (blank or unreadable starts last, equal starts in file order) and flagged:
+/// - an episode with no readable start that follows one so ending;
+/// - a child's only episode when it so ends;
+/// - an episode so ending when the one before it in order of start, backwards (the
+///   next-later start, or an equal start earlier in the file), started before its end.
+fn rule_sw11bstg2(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(SwEpisodes);
+    let end = c.collection_end();
+    let from = end - Duration::days(5);
+    let ends_late = |r: usize| t.date(r, SW_DEC).is_some_and(|d| from <= d && d <= end);
+    let children = c.ret.children();
+    let child = |r: usize| (!t.is_blank(r, CHILD)).then(|| children.name(t.child(r)));
+    // The reference's sort by child (as text, blank last), then start (blank last).
+    let key = |r: usize| {
+        let (name, start) = (child(r), t.date(r, SW_DECOM));
+        (name.is_none(), name, start.is_none(), start)
+    };
+    let mut order: Vec<usize> = t.rows().collect();
+    order.sort_by_key(|r| key(*r));
+    for pair in order.windows(2) {
+        let (prev, cur) = (pair[0], pair[1]);
+        if t.child(prev) == t.child(cur) && ends_late(prev) && t.date(cur, SW_DECOM).is_none() {
+            f.flag(t, cur);
+        }
+    }
+    for (_, rows) in t.by_child() {
+        if let [only] = rows {
+            let only = *only as usize;
+            if t.present(only, CHILD) && ends_late(only) {
+                f.flag(t, only);
+            }
+        }
+    }
+    // Descending by child and start, blanks still last, equal keys in file order.
+    order.sort_by(|a, b| {
+        let ((a_blank, a_name, a_none, a_start), (b_blank, b_name, b_none, b_start)) =
+            (key(*a), key(*b));
+        a_blank
+            .cmp(&b_blank)
+            .then(b_name.cmp(&a_name))
+            .then(a_none.cmp(&b_none))
+            .then(b_start.cmp(&a_start))
+    });
+    for pair in order.windows(2) {
+        let (later, cur) = (pair[0], pair[1]);
+        let started_before = matches!(
+            (t.date(cur, SW_DECOM), t.date(later, SW_DEC)),
+            (Some(start), Some(ended)) if start < ended
+        );
+        if t.child(later) == t.child(cur) && started_before && ends_late(later) {
+            f.flag(t, later);
+        }
+    }
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
     use crate::ssda903::TableName::SwEpisodes as S;
 
     pub(crate) const CASES: &[Case] = &[
+        // 1: an episode ending 28 March, then one with no start. 2: an only episode
+        // ending 31 March. 3: a second episode ending 27 March. 4: ended 20 March, then
+        // one with no start; 5: an only episode ending 25 March.
+        Case {
+            rule: "SW11bSTG2",
+            this: &[(
+                S,
+                "CHILD,SW_DECOM,SW_DEC\n1,01/01/2027,28/03/2027\n1,,\n2,01/01/2027,31/03/2027\n3,01/01/2027,01/02/2027\n3,01/02/2027,27/03/2027\n4,01/01/2027,20/03/2027\n4,,\n5,01/01/2027,25/03/2027",
+            )],
+            last: &[],
+            flagged: &["SWEpisodes:1", "SWEpisodes:2", "SWEpisodes:4"],
+        },
         Case {
             rule: "SW02STG1",
             this: &[(S, "CHILD,SW_ID\n1,AB123\n2,SW12\n3,\n4,SW1")],
