@@ -2,6 +2,7 @@
 
 use chrono::{Datelike, Months, NaiveDate};
 
+use super::numpy_sort::sort_values;
 use super::{birthday, each_row, Ctx, Flags, Need, Rule};
 use crate::ssda903::tables::cols::oc3::{ACCOM, ACTIV, DOB, IN_TOUCH};
 use crate::ssda903::TableName::{Episodes, Oc3};
@@ -9,6 +10,16 @@ use crate::ssda903::TableName::{Episodes, Oc3};
 const OC3: &[Need] = &[Need::This(Oc3)];
 
 pub(super) const RULES: &[Rule] = &[
+    Rule {
+        code: "1001",
+        needs: &[
+            Need::This(Episodes),
+            Need::This(Oc3),
+            Need::This(crate::ssda903::TableName::Header),
+            Need::Last(Episodes),
+        ],
+        run: rule_1001,
+    },
     Rule {
         code: "1007",
         needs: &[Need::This(Episodes), Need::This(Oc3)],
@@ -132,6 +143,133 @@ fn has_outcomes(t: &crate::ssda903::Table, r: usize) -> bool {
     [IN_TOUCH, ACTIV, ACCOM]
         .iter()
         .any(|col| t.present(r, *col))
+}
+
+/// 1001: The episodes recorded for this young person suggest they are not a relevant or
+/// a former relevant child and therefore should not have care leaver information
+/// completed.
+///
+/// As the reference reads it, over this year's and last year's episodes together:
+/// 1. sorted by end date with numpy's unstable sort (see [`super::numpy_sort`]), blank
+///    ends last, keeping the first episode of each child and start date;
+/// 2. each child's latest-starting episode is found (the first in that order) by its row
+///    number in its own year's file, and every episode whose row number is one of those
+///    and which has no end is taken to end on 31 March (row numbers repeat across the
+///    two years, so an episode of the other year or another child can be so taken);
+/// 3. each episode is paired with each of the child's Header rows whose date of birth
+///    can be read, for those under 20 on 31 March; episodes whose row number is that of
+///    any V3 or V4 episode are left out;
+/// 4. a care leaver is flagged unless their time in care since their 14th birthday adds
+///    up to 91 days and since their 16th to a day; or when one of the latest-starting
+///    episodes (again by row number) of their child ended in adoption.
+///
+/// Nothing is flagged when no episode is left after step 3, or when any of the four
+/// tables is empty. A child none of whose episodes has a readable start has no latest
+/// one here (the reference fails on such a child).
+fn rule_1001(c: &Ctx<'_>, f: &mut Flags) {
+    use crate::ssda903::tables::cols::episodes::{CHILD, DEC, DECOM, LS, REC};
+    use crate::ssda903::tables::cols::header::DOB as HEADER_DOB;
+    let (this, last, oc3) = (c.this(Episodes), c.last(Episodes), c.this(Oc3));
+    let header = c.this(crate::ssda903::TableName::Header);
+    if [this, last, oc3, header].iter().any(|t| t.is_empty()) {
+        return;
+    }
+    let end = c.collection_end();
+    let children = c.ret.children().len();
+    // Both years' episodes, this year's first: (table, row).
+    let all: Vec<(&crate::ssda903::Table, usize)> = this
+        .rows()
+        .map(|r| (this, r))
+        .chain(last.rows().map(|r| (last, r)))
+        .collect();
+    let child =
+        |(t, r): (&crate::ssda903::Table, usize)| (!t.is_blank(r, CHILD)).then(|| t.child(r));
+    // 1. Sorted by end, the first of each child and start kept.
+    let mut seen = rustc_hash::FxHashSet::default();
+    let kept: Vec<(&crate::ssda903::Table, usize)> =
+        sort_values(all.len(), true, |i| all[i].0.date(all[i].1, DEC))
+            .into_iter()
+            .map(|i| all[i])
+            .filter(|&(t, r)| seen.insert((t.child(r), t.date(r, DECOM))))
+            .collect();
+    // 2. Each child's latest-starting episode, as a row number.
+    let mut latest: Vec<Option<(NaiveDate, usize)>> = vec![None; children];
+    for &(t, r) in &kept {
+        let (Some(ch), Some(start)) = (child((t, r)), t.date(r, DECOM)) else {
+            continue;
+        };
+        if let Some(slot) = latest.get_mut(ch.index()) {
+            if slot.is_none_or(|(best, _)| start > best) {
+                *slot = Some((start, r));
+            }
+        }
+    }
+    let latest_rows: rustc_hash::FxHashSet<usize> =
+        latest.iter().flatten().map(|(_, r)| *r).collect();
+    let ends = |t: &crate::ssda903::Table, r: usize| {
+        t.date(r, DEC)
+            .or_else(|| latest_rows.contains(&r).then_some(end))
+    };
+    // 3. Paired with the child's Header rows, V3/V4 row numbers left out.
+    let mut pairs: Vec<(&crate::ssda903::Table, usize, NaiveDate)> = Vec::new();
+    for &(t, r) in &kept {
+        for hr in header.rows_of(t.child(r)) {
+            if let Some(dob) = header
+                .date(hr, HEADER_DOB)
+                .filter(|dob| birthday(Some(*dob), 20).is_some_and(|d| d > end))
+            {
+                pairs.push((t, r, dob));
+            }
+        }
+    }
+    let dropped: rustc_hash::FxHashSet<usize> = pairs
+        .iter()
+        .filter(|(t, r, _)| t.is_in(*r, LS, &["V3", "V4"]))
+        .map(|(_, r, _)| *r)
+        .collect();
+    pairs.retain(|(_, r, _)| !dropped.contains(r));
+    if pairs.is_empty() {
+        return;
+    }
+    let mut total14: Vec<Option<i64>> = vec![None; children];
+    let mut total16: Vec<Option<i64>> = vec![None; children];
+    for &(t, r, dob) in &pairs {
+        let Some(ch) = child((t, r)) else {
+            continue;
+        };
+        let since = |years: u32| {
+            let from = birthday(Some(dob), years).max(t.date(r, DECOM));
+            match (ends(t, r), from) {
+                (Some(to), Some(from)) => (to - from).num_days().max(0),
+                _ => 0,
+            }
+        };
+        for (totals, years) in [(&mut total14, 14), (&mut total16, 16)] {
+            if let Some(total) = totals.get_mut(ch.index()) {
+                *total = Some(total.unwrap_or(0) + since(years));
+            }
+        }
+    }
+    // 4. Adopted: a child of an episode at a latest row number that ended E11 or E12.
+    let mut adopted = vec![false; children + 1];
+    for &(t, r) in &kept {
+        if latest_rows.contains(&r) && t.is_in(r, REC, &["E11", "E12"]) {
+            let slot = child((t, r)).map_or(children, |ch| ch.index());
+            if let Some(a) = adopted.get_mut(slot) {
+                *a = true;
+            }
+        }
+    }
+    each_row(f, oc3, |r| {
+        let slot = (!oc3.is_blank(r, crate::ssda903::tables::cols::oc3::CHILD))
+            .then(|| oc3.child(r).index());
+        let valid = slot.is_some_and(|i| {
+            total14.get(i).copied().flatten().is_some_and(|d| d >= 91)
+                && total16.get(i).copied().flatten().is_some_and(|d| d >= 1)
+        });
+        let was_adopted = adopted.get(slot.unwrap_or(children)).copied() == Some(true);
+        was_adopted || !valid
+    });
 }
 
 /// 1007: Care leaver information is not required for 17- or 18-year olds who are still
@@ -495,6 +633,24 @@ pub(super) mod tests {
     use crate::ssda903::TableName::{Episodes, Oc3};
 
     pub(crate) const CASES: &[Case] = &[
+        // All turned 16 on 1 June 2024. 1 was in care for a year from then; 2 left
+        // before; 3 has no episodes; 4 was in care as 1 was, but was adopted.
+        Case {
+            rule: "1001",
+            this: &[
+                (Oc3, "CHILD\n1\n2\n3\n4"),
+                (
+                    crate::ssda903::TableName::Header,
+                    "CHILD,DOB\n1,01/06/2008\n2,01/06/2008\n3,01/06/2008\n4,01/06/2008",
+                ),
+                (
+                    Episodes,
+                    "CHILD,DECOM,DEC,REC\n1,01/06/2024,01/06/2025,E13\n2,01/01/2024,01/02/2024,E13\n4,01/06/2024,01/06/2025,E11",
+                ),
+            ],
+            last: &[(Episodes, "CHILD,DECOM,DEC,REC\n1,01/06/2024,01/06/2025,E13")],
+            flagged: &["OC3:1", "OC3:2", "OC3:3"],
+        },
         // 1 (17) was in care over their birthday on 1 June 2026; 2 (17) left the day
         // before; 3 (18) was in care over it but reports nothing; 4 is 20.
         Case {

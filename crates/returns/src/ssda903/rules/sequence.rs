@@ -10,6 +10,7 @@
 
 use chrono::NaiveDate;
 
+use super::numpy_sort::argsort;
 use super::{first_earliest, first_latest, sort_by_date, Ctx, Flags, Need, Rule};
 use crate::ssda903::tables::cols::episodes::{
     CHILD, CIN, DEC, DECOM, LS, PLACE, PLACE_PROVIDER, REASON_PLACE_CHANGE, REC, RNE, URN,
@@ -22,6 +23,11 @@ const EPISODES: &[Need] = &[Need::This(Episodes)];
 const BOTH_YEARS: &[Need] = &[Need::This(Episodes), Need::Last(Episodes)];
 
 pub(super) const RULES: &[Rule] = &[
+    Rule {
+        code: "199",
+        needs: EPISODES,
+        run: rule_199,
+    },
     Rule {
         code: "562",
         needs: BOTH_YEARS,
@@ -269,6 +275,40 @@ fn rule_502(c: &Ctx<'_>, f: &mut Flags) {
             .any(|lr| last.is_blank(lr, DEC) && last.date(lr, DECOM) != start)
         {
             f.flag(t, first);
+        }
+    }
+}
+
+/// 199: Episode information shows child has been previously adopted from care.
+///
+/// This year's and last year's episodes (when supplied) with a readable start, in order
+/// of start as the reference's unstable sort leaves them (see [`super::numpy_sort`]),
+/// counting each child's adoptions (ended E11 or E12) so far: this year's episodes are
+/// flagged once the count is above zero, except the first adoption itself.
+fn rule_199(c: &Ctx<'_>, f: &mut Flags) {
+    let (t, last) = (c.this(Episodes), c.last(Episodes));
+    let rows: Vec<(bool, usize, NaiveDate)> = [(true, t), (false, last)]
+        .into_iter()
+        .flat_map(|(this_year, table)| {
+            table
+                .rows()
+                .filter_map(move |r| table.date(r, DECOM).map(|d| (this_year, r, d)))
+        })
+        .collect();
+    let mut adoptions = vec![0u32; c.ret.children().len()];
+    for i in argsort(rows.len(), |a, b| rows[a].2 < rows[b].2) {
+        let (this_year, r, _) = rows[i];
+        let table = if this_year { t } else { last };
+        if table.is_blank(r, CHILD) {
+            continue;
+        }
+        let adopted = table.is_in(r, REC, &["E11", "E12"]);
+        let Some(count) = adoptions.get_mut(table.child(r).index()) else {
+            continue;
+        };
+        *count += u32::from(adopted);
+        if this_year && *count > 0 && !(adopted && *count == 1) {
+            f.flag(t, r);
         }
     }
 }
@@ -866,6 +906,17 @@ pub(super) mod tests {
     use crate::ssda903::TableName::Episodes;
 
     pub(crate) const CASES: &[Case] = &[
+        // 1 was adopted last year and is back in care; 2 is adopted this year (not
+        // flagged) and has a later episode; 3 was never adopted.
+        Case {
+            rule: "199",
+            this: &[(
+                Episodes,
+                "CHILD,DECOM,REC\n1,01/05/2026,\n2,01/05/2026,E11\n2,01/09/2026,\n3,01/05/2026,E13",
+            )],
+            last: &[(Episodes, "CHILD,DECOM,REC\n1,01/05/2025,E12")],
+            flagged: &["Episodes:0", "Episodes:2"],
+        },
         // 1's first episode before April began when last year's latest did; 2's did
         // not (last year's latest is the later one); 3 began this year.
         Case {
