@@ -2,11 +2,22 @@
 
 use super::{each_row, Ctx, Flags, Need, Rule};
 use crate::ssda903::tables::cols::dolo::{DOLO_END, DOLO_START};
-use crate::ssda903::TableName::DoLo;
+use crate::ssda903::TableName::{DoLo, Episodes};
 
 const DOLO: &[Need] = &[Need::This(DoLo)];
+const WITH_EPISODES: &[Need] = &[Need::This(DoLo), Need::This(Episodes)];
 
 pub(super) const RULES: &[Rule] = &[
+    Rule {
+        code: "709",
+        needs: WITH_EPISODES,
+        run: rule_709,
+    },
+    Rule {
+        code: "710",
+        needs: WITH_EPISODES,
+        run: rule_710,
+    },
     Rule {
         code: "700",
         needs: DOLO,
@@ -150,12 +161,82 @@ fn rule_707(c: &Ctx<'_>, f: &mut Flags) {
     );
 }
 
+/// Flags each DoLO with a start and an end, and each episode of its child overlapping
+/// it (begun by the DoLO's end, and not ended before its start), whose placement is
+/// `wrong`.
+///
+/// The reference cannot run rules 709 and 710 (it reads a column `PLACEMENT` that no
+/// table has), so this is the DfE's rule as written, not compared with it.
+fn dolo_placements(c: &Ctx<'_>, f: &mut Flags, wrong: impl Fn(Option<&str>) -> bool) {
+    use crate::ssda903::tables::cols::episodes::{DEC, DECOM, PLACE};
+    let (t, e) = (c.this(DoLo), c.this(Episodes));
+    for r in t.rows() {
+        let (Some(start), Some(end)) = (t.date(r, DOLO_START), t.date(r, DOLO_END)) else {
+            continue;
+        };
+        for er in e.rows_of(t.child(r)) {
+            let overlaps = e.date(er, DECOM).is_some_and(|d| d <= end)
+                && e.date(er, DEC).is_none_or(|d| d >= start);
+            if overlaps && wrong(e.text(er, PLACE)) {
+                f.flag(t, r);
+                f.flag(e, er);
+            }
+        }
+    }
+}
+
+/// 709: Child with a DoLO is in an unexpected placement type.
+///
+/// A placement during a DoLO other than K2, Z12 or Z13 (see [`dolo_placements`]).
+fn rule_709(c: &Ctx<'_>, f: &mut Flags) {
+    dolo_placements(c, f, |place| {
+        !place.is_some_and(|p| ["K2", "Z12", "Z13"].contains(&p))
+    });
+}
+
+/// 710: Child with a DoLO can not be placed in secure children's homes, with parents,
+/// young offender institutions, or supported accommodation.
+///
+/// A placement during a DoLO in K1, P1, R5 or K3 (see [`dolo_placements`]).
+fn rule_710(c: &Ctx<'_>, f: &mut Flags) {
+    dolo_placements(c, f, |place| {
+        place.is_some_and(|p| ["K1", "P1", "R5", "K3"].contains(&p))
+    });
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
-    use crate::ssda903::TableName::DoLo;
+    use crate::ssda903::TableName::{DoLo, Episodes};
 
     pub(crate) const CASES: &[Case] = &[
+        // 1 is in a children's home (K2) during the DoLO, then in foster care (U1)
+        // after it began; 2's foster placement ended the day before; 3's DoLO has no end.
+        Case {
+            rule: "709",
+            this: &[
+                (DoLo, "CHILD,DOLO_START,DOLO_END\n1,01/06/2026,01/09/2026\n2,01/06/2026,01/09/2026\n3,01/06/2026,"),
+                (
+                    Episodes,
+                    "CHILD,DECOM,DEC,PLACE\n1,01/05/2026,01/07/2026,K2\n1,01/07/2026,,U1\n2,01/01/2026,31/05/2026,U1\n3,01/01/2026,,U1",
+                ),
+            ],
+            last: &[],
+            flagged: &["Episodes:1", "DoLo:0"],
+        },
+        // 1 is in secure accommodation (K1) during the DoLO; 2 in a children's home.
+        Case {
+            rule: "710",
+            this: &[
+                (DoLo, "CHILD,DOLO_START,DOLO_END\n1,01/06/2026,01/09/2026\n2,01/06/2026,01/09/2026"),
+                (
+                    Episodes,
+                    "CHILD,DECOM,DEC,PLACE\n1,01/05/2026,,K1\n2,01/05/2026,,K2",
+                ),
+            ],
+            last: &[],
+            flagged: &["Episodes:0", "DoLo:0"],
+        },
         Case {
             rule: "700",
             this: &[(DoLo, "CHILD,DOLO_START\n1,\n2,01/01/2027\n3,x")],

@@ -20,6 +20,11 @@ const SHORT_BREAK: &[&str] = &["V3", "V4"];
 
 pub(super) const RULES: &[Rule] = &[
     Rule {
+        code: "233",
+        needs: EPISODES,
+        run: rule_233,
+    },
+    Rule {
         code: "141",
         needs: EPISODES,
         run: rule_141,
@@ -998,6 +1003,18 @@ fn rule_367(c: &Ctx<'_>, f: &mut Flags) {
     }
 }
 
+/// 233: Reason for placement change is not required when the episode has not ceased.
+///
+/// An episode with no end and a reason for placement change. The reference cannot run it
+/// (it reads a column `DATE_EPISODE_CEASED` that no table has), so this is the DfE's
+/// rule, not compared.
+fn rule_233(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Episodes);
+    each_row(f, t, |r| {
+        t.is_blank(r, DEC) && t.present(r, REASON_PLACE_CHANGE)
+    });
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
@@ -1007,6 +1024,15 @@ pub(super) mod tests {
         (Header, "CHILD,DOB\n1,01/01/2015\n2,01/01/2015");
 
     pub(crate) const CASES: &[Case] = &[
+        Case {
+            rule: "233",
+            this: &[(
+                Episodes,
+                "CHILD,DEC,REASON_PLACE_CHANGE\n1,,CARPL\n2,01/06/2026,CARPL\n3,,",
+            )],
+            last: &[],
+            flagged: &["Episodes:0"],
+        },
         Case { rule: "141", this: &[(Episodes, "CHILD,DECOM\n1,01/13/2026\n1,01/12/2026\n1,")], last: &[], flagged: &["Episodes:0"] },
         Case { rule: "143", this: &[(Episodes, "CHILD,RNE\n1,X\n1,S\n1,")], last: &[], flagged: &["Episodes:0"] },
         Case { rule: "147", this: &[(Episodes, "CHILD,DEC\n1,01/13/2026\n1,01/12/2026\n1,")], last: &[], flagged: &["Episodes:0"] },

@@ -10,6 +10,14 @@ const HEADER: &[Need] = &[Need::This(Header)];
 
 pub(super) const RULES: &[Rule] = &[
     Rule {
+        code: "231",
+        needs: &[
+            Need::This(Header),
+            Need::This(crate::ssda903::TableName::Uasc),
+        ],
+        run: rule_231,
+    },
+    Rule {
         code: "101",
         needs: HEADER,
         run: rule_101,
@@ -354,12 +362,38 @@ fn rule_epi(c: &Ctx<'_>, f: &mut Flags) {
     });
 }
 
+/// 231: We expect that unaccompanied asylum seeking children are generally older young
+/// people. Please check the date of birth is correct.
+///
+/// A child who is UASC (in the UASC table; see [`Ctx::header_uasc`]) born less than 11
+/// years before 31 March. The reference cannot run it (it reads a column `UASC_STATUS`
+/// that the CSV tables do not have), so this is the DfE's rule, not compared.
+fn rule_231(c: &Ctx<'_>, f: &mut Flags) {
+    let t = c.this(Header);
+    let Some(eleven) = c.collection_end().checked_sub_months(Months::new(12 * 11)) else {
+        return;
+    };
+    each_row(f, t, |r| {
+        c.header_uasc(r) == Some(true) && t.date(r, DOB).is_some_and(|dob| dob > eleven)
+    });
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use crate::ssda903::rules::test_support::{check, Case};
-    use crate::ssda903::TableName::Header;
+    use crate::ssda903::TableName::{Header, Uasc};
 
     pub(crate) const CASES: &[Case] = &[
+        // 1 is UASC and ten; 2 is UASC and turned eleven on 31 March; 3 is ten, not UASC.
+        Case {
+            rule: "231",
+            this: &[
+                (Header, "CHILD,DOB\n1,01/04/2016\n2,31/03/2016\n3,01/04/2016"),
+                (Uasc, "CHILD\n1\n2"),
+            ],
+            last: &[],
+            flagged: &["Header:0"],
+        },
         Case { rule: "101", this: &[(Header, "CHILD,SEX\n1,M\n2,1\n3,\n4,f")], last: &[], flagged: &["Header:1", "Header:2"] },
         Case { rule: "102", this: &[(Header, "CHILD,DOB\n1,01/02/2015\n2,31/02/2015\n3,")], last: &[], flagged: &["Header:1", "Header:2"] },
         Case { rule: "103", this: &[(Header, "CHILD,ETHNIC\n1,WBRI\n2,XXXX\n3,\n4,wbri")], last: &[], flagged: &["Header:1", "Header:2"] },
