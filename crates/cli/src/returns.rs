@@ -158,9 +158,13 @@ pub async fn export_ssda903(
             table.rows.len()
         )?;
     }
+    let missing: Vec<&str> = carebridge_returns::ssda903::export::not_produced()
+        .map(|t| t.as_str())
+        .collect();
     writeln!(
         out,
-        "  Not produced (the records do not hold what they need): Missing, OC2, OC3, AD1, PrevPerm, SWEpisodes, DoLo"
+        "  Not produced (the records do not hold what they need): {}",
+        missing.join(", ")
     )?;
     writeln!(out)?;
     drop(out);

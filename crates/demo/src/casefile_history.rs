@@ -401,6 +401,37 @@ impl Writer<'_> {
         }
     }
 
+    /// Now and then a child in care of ten or over goes missing, or is away without
+    /// permission, and is back within days; roughly one such child in six in a year.
+    /// Derived, not drawn, so that every other generated fact stays as it was.
+    fn missing_periods(&mut self, w: &Involvement, start: i32, end: i32) {
+        let mut on = start + 30 + self.derived(start, 60) as i32;
+        while on + 6 < end {
+            if self.derived(on, 25) == 0 && self.aged(10, on) {
+                let kind = if self.derived(on, 3) == 0 { "A" } else { "M" };
+                self.event(w, EventKind::Missing, on, &[("missing", kind)]);
+                let back = on + self.derived(on + 1, 6) as i32;
+                // A return interview is offered almost always, and mostly taken up.
+                let offered = if self.derived(on, 10) == 0 { "N" } else { "Y" };
+                let accepted = if offered == "N" || self.derived(on + 2, 3) == 0 {
+                    "N"
+                } else {
+                    "Y"
+                };
+                self.event(
+                    w,
+                    EventKind::MissingEnded,
+                    back,
+                    &[
+                        ("interview-offered", offered),
+                        ("interview-accepted", accepted),
+                    ],
+                );
+            }
+            on += 50 + self.derived(on, 70) as i32;
+        }
+    }
+
     /// Events every `every` days from `first` to the end of the work.
     fn every(&mut self, work: &Involvement, kind: EventKind, first: i32, every: i32) {
         let end = work.period.end().map_or(self.today, day).min(self.today);
@@ -585,6 +616,7 @@ impl Writer<'_> {
                         current = place;
                     }
                 }
+                self.missing_periods(w, start, end);
                 if let Some(last) = w.period.end().map(day) {
                     let rec = self.reason_ceased(last, current);
                     self.event(w, EventKind::CeasedLookedAfter, last, &[("rec", rec)]);

@@ -90,26 +90,50 @@ impl StatutoryRecord {
             .filter(move |e| e.involvement == work && e.kind == kind)
     }
 
+    /// The spans on `work` that `starts` events begin: each paired with the first
+    /// `ends` event on or after it and before the next start (none while it is open).
+    pub fn spans_on(
+        &self,
+        work: InvolvementId,
+        starts: crate::casefile::events::EventKind,
+        ends: crate::casefile::events::EventKind,
+    ) -> Vec<(&Event, Option<&Event>)> {
+        let begun: Vec<&Event> = self.events_of(work, starts).collect();
+        begun
+            .iter()
+            .enumerate()
+            .map(|(i, start)| {
+                let next = begun.get(i + 1).map(|e| e.occurred_on);
+                let end = self
+                    .events_of(work, ends)
+                    .filter(|e| {
+                        e.occurred_on >= start.occurred_on && next.is_none_or(|n| e.occurred_on < n)
+                    })
+                    .min_by_key(|e| e.occurred_on);
+                (*start, end)
+            })
+            .collect()
+    }
+
     /// The assessments on `work`: each start paired with the first completion on or
     /// after it and before the next start.
     pub fn assessments_on(&self, work: InvolvementId) -> Vec<(NaiveDate, Option<&Event>)> {
         use crate::casefile::events::EventKind;
-        let starts: Vec<NaiveDate> = self
-            .events_of(work, EventKind::AssessmentStarted)
-            .map(|e| e.occurred_on)
-            .collect();
-        starts
-            .iter()
-            .enumerate()
-            .map(|(i, start)| {
-                let next = starts.get(i + 1).copied();
-                let done = self
-                    .events_of(work, EventKind::AssessmentCompleted)
-                    .filter(|e| e.occurred_on >= *start && next.is_none_or(|n| e.occurred_on < n))
-                    .min_by_key(|e| e.occurred_on);
-                (*start, done)
-            })
-            .collect()
+        self.spans_on(
+            work,
+            EventKind::AssessmentStarted,
+            EventKind::AssessmentCompleted,
+        )
+        .into_iter()
+        .map(|(start, done)| (start.occurred_on, done))
+        .collect()
+    }
+
+    /// The periods the child was missing or away on `work`: each "missing or away"
+    /// event with the first "back" event on or after it and before the next.
+    pub fn missing_on(&self, work: InvolvementId) -> Vec<(&Event, Option<&Event>)> {
+        use crate::casefile::events::EventKind;
+        self.spans_on(work, EventKind::Missing, EventKind::MissingEnded)
     }
 }
 

@@ -451,6 +451,10 @@ event_kinds! {
     Missing => "missing", "Missing or away from placement",
         [ChildInNeed, ChildProtection, LookedAfter, CareLeaver],
         [detail("missing", "Missing or away?", MISSING_TYPE)];
+    MissingEnded => "missing-ended", "Back after being missing or away",
+        [ChildInNeed, ChildProtection, LookedAfter, CareLeaver],
+        [optional("interview-offered", "Was a return interview offered?", YES_NO),
+         optional("interview-accepted", "Did the child accept it?", YES_NO)];
     HealthAssessment => "health-assessment", "Health assessment",
         [LookedAfter], [];
     DentalCheck => "dental-check", "Dental check",

@@ -875,6 +875,22 @@ impl<'a> Child<'a> {
                         })
                         .count()
                 };
+                // The return interview after the last time the child went missing or
+                // away, as recorded when they came back (blank if not recorded).
+                let last_back = self
+                    .record
+                    .missing_on(id)
+                    .into_iter()
+                    .filter(|(went, _)| {
+                        went.occurred_on <= day && self.window.contains(went.occurred_on)
+                    })
+                    .last()
+                    .and_then(|(_, back)| back);
+                let return_interview = |asked: &str| {
+                    last_back
+                        .and_then(|e| e.detail(asked))
+                        .map_or(Cell::Blank, |answer| y_n(answer == "Y"))
+                };
                 let ceased = w.work.period.end().filter(|e| *e <= self.window.to());
                 let [team, worker] = self.allocated(w);
                 self.person_row(vec![
@@ -938,8 +954,8 @@ impl<'a> Child<'a> {
                     Cell::Blank,
                     count(missing("M")),
                     count(missing("A")),
-                    Cell::Blank,
-                    Cell::Blank,
+                    return_interview("interview-offered"),
+                    return_interview("interview-accepted"),
                     team,
                     worker,
                 ])

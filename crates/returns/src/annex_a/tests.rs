@@ -319,7 +319,19 @@ fn a_period_of_care_shows_its_legal_status_placements_and_checks_on_the_last_day
     c.event(care, EventKind::HealthAssessment, "2026-06-30", &[]);
     c.event(care, EventKind::Missing, "2026-04-02", &[("missing", "M")]);
     c.event(care, EventKind::Missing, "2026-04-09", &[("missing", "M")]);
+    c.event(
+        care,
+        EventKind::MissingEnded,
+        "2026-04-10",
+        &[("interview-offered", "N")],
+    );
     c.event(care, EventKind::Missing, "2026-05-01", &[("missing", "A")]);
+    c.event(
+        care,
+        EventKind::MissingEnded,
+        "2026-05-02",
+        &[("interview-offered", "Y"), ("interview-accepted", "N")],
+    );
     c.event(care, EventKind::AdoptionDecision, "2026-07-01", &[]);
     let annex = build(&records(vec![c]), window());
     let list = annex.list(8).expect("list 8");
@@ -354,6 +366,21 @@ fn a_period_of_care_shows_its_legal_status_placements_and_checks_on_the_last_day
     assert_eq!(
         column(list, "Number of Episodes the Child has been 'Absent' from their Placement in the last 12 months"),
         vec!["1"]
+    );
+    // The interview after the last time, not the one before.
+    assert_eq!(
+        column(
+            list,
+            "Was the child offered a Return Interview after their last missing episode (Y/N)?"
+        ),
+        vec!["Y"]
+    );
+    assert_eq!(
+        column(
+            list,
+            "Did the child accept a Return Interview after their last missing episode (Y/N)?"
+        ),
+        vec!["N"]
     );
     let adoption = annex.list(10).expect("list 10");
     assert_eq!(

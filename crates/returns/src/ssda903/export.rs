@@ -21,11 +21,14 @@
 //!   (`DATE_PLACED`) made in a period of care open in the year, by its end; decisions
 //!   are not recorded as reversed, so `DATE_PLACED_CEASED` and `REASON_PLACED_CEASED`
 //!   are blank.
+//! - **Missing**: each period a child in care was missing or away from their placement
+//!   ("missing or away" events on looked-after work, each ended by the first "back"
+//!   event after it) that had a day in the year; `MIS_END` blank while it was still
+//!   open on 31 March.
 //!
-//! Not produced, because the records do not hold what they need: Missing (missing
-//! episodes are recorded without an end), OC2 and OC3 (outcomes, care leavers' activity
-//! and accommodation), AD1 and PrevPerm (adopters' and permanence details), SWEpisodes
-//! and DoLo.
+//! Not produced, because the records do not hold what they need: OC2 and OC3
+//! (outcomes, care leavers' activity and accommodation), AD1 and PrevPerm (adopters'
+//! and permanence details), SWEpisodes and DoLo.
 //!
 //! Pure: the records come from `RecordTx::statutory_records` for the year.
 
@@ -37,13 +40,19 @@ use chrono::NaiveDate;
 use super::{CollectionYear, TableName};
 
 /// The tables the export writes, in this order.
-pub const PRODUCED: [TableName; 5] = [
+pub const PRODUCED: [TableName; 6] = [
     TableName::Header,
     TableName::Episodes,
     TableName::Reviews,
     TableName::Uasc,
     TableName::PlacedAdoption,
+    TableName::Missing,
 ];
+
+/// The tables the records cannot make yet, for saying so beside the ones written.
+pub fn not_produced() -> impl Iterator<Item = TableName> {
+    TableName::ALL.into_iter().filter(|t| !PRODUCED.contains(t))
+}
 
 /// One table as CSV text (header row first).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,6 +213,27 @@ pub fn export(records: &StatutoryRecords, year: CollectionYear) -> Vec<ExportedT
                     String::new(),
                     String::new(),
                 ]);
+            }
+        }
+        if let Some(t) = tables.get_mut(5) {
+            for care in looked_after(record) {
+                for (went, back) in record.missing_on(care.work.id) {
+                    let back = back
+                        .map(|e| e.occurred_on)
+                        .filter(|d| *d <= year.end_date());
+                    if went.occurred_on > year.end_date()
+                        || back.is_some_and(|d| d < year.start_date())
+                    {
+                        continue;
+                    }
+                    t.rows.push(vec![
+                        id.clone(),
+                        dob.clone(),
+                        detail(went, "missing"),
+                        dmy(went.occurred_on),
+                        back.map(dmy).unwrap_or_default(),
+                    ]);
+                }
             }
         }
     }

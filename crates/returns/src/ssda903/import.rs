@@ -11,15 +11,17 @@
 //!   ended with the reason the next episode's predecessor gives, and why care ended;
 //! - **Reviews**: each looked-after review, with how the child took part, on the period
 //!   of care it falls in; **PlacedAdoption**: each decision that the child should be
-//!   placed for adoption, likewise (a reversal of the decision is not recorded).
+//!   placed for adoption, likewise (a reversal of the decision is not recorded);
+//!   **Missing**: each period missing or away from placement, likewise, as a "missing
+//!   or away" event and, when it ended, a "back" event.
 //!
 //! Every problem is reported at once, with its file and line; then nothing is imported.
 
 use std::collections::HashSet;
 
 use carebridge_domain::casefile::events::{
-    EventKind, CATEGORY_OF_NEED, LEGAL_STATUS, PLACEMENT_PROVIDER, PLACEMENT_TYPE, REASON_CEASED,
-    REASON_PLACE_CHANGE, REVIEW_PARTICIPATION,
+    EventKind, CATEGORY_OF_NEED, LEGAL_STATUS, MISSING_TYPE, PLACEMENT_PROVIDER, PLACEMENT_TYPE,
+    REASON_CEASED, REASON_PLACE_CHANGE, REVIEW_PARTICIPATION,
 };
 use carebridge_domain::casework::ClosureReason;
 use carebridge_domain::child::{InvolvementKind, Sex};
@@ -28,7 +30,7 @@ use carebridge_domain::imported::{ImportedChild, ImportedEvent, ImportedWork};
 use carebridge_domain::person::Ethnicity;
 use chrono::NaiveDate;
 
-use super::tables::cols::{episodes, header, placed_adoption, reviews, uasc};
+use super::tables::cols::{episodes, header, missing, placed_adoption, reviews, uasc};
 use super::{Return, Table, TableName};
 use crate::import::ImportProblem;
 use crate::import::{event, NO_DETAILS};
@@ -395,22 +397,55 @@ impl Reading {
                 else {
                     continue;
                 };
-                let held = work
-                    .iter_mut()
-                    .filter(|w| w.start <= day)
-                    .max_by_key(|w| w.start);
-                match held {
-                    Some(w) => w
-                        .events
-                        .push(event(EventKind::AdoptionDecision, day, NO_DETAILS)),
-                    None => self.problem(
+                let decision = event(EventKind::AdoptionDecision, day, NO_DETAILS);
+                self.file(
+                    &mut work,
+                    (t, row, key),
+                    "DATE_PLACED",
+                    "the decision",
+                    [decision],
+                );
+            }
+        }
+        if let Some(t) = ret.table(TableName::Missing) {
+            for row in t.rows_of(child) {
+                let went = self.date(t, row, key, missing::MIS_START, "MIS_START");
+                let back = self.date(t, row, key, missing::MIS_END, "MIS_END");
+                let kind = self.code(t, row, key, missing::MISSING, MISSING_TYPE, "MISSING");
+                for (blank, field) in [
+                    (t.is_blank(row, missing::MIS_START), "MIS_START"),
+                    (t.is_blank(row, missing::MISSING), "MISSING"),
+                ] {
+                    if blank {
+                        self.problem(
+                            t,
+                            row,
+                            Some(key),
+                            field,
+                            "a missing or away period needs it".into(),
+                        );
+                    }
+                }
+                let (Some(went), Some(kind)) = (went, kind) else {
+                    continue;
+                };
+                if back.is_some_and(|b| b < went) {
+                    self.problem(
                         t,
                         row,
                         Some(key),
-                        "DATE_PLACED",
-                        "the decision is before any period of care in Episodes".into(),
-                    ),
+                        "MIS_END",
+                        "the period ends before it starts (MIS_START)".into(),
+                    );
+                    continue;
                 }
+                let events = std::iter::once(event(
+                    EventKind::Missing,
+                    went,
+                    &[("missing", kind.to_owned())],
+                ))
+                .chain(back.map(|b| event(EventKind::MissingEnded, b, NO_DETAILS)));
+                self.file(&mut work, (t, row, key), "MIS_START", "the period", events);
             }
         }
         if let Some(t) = ret.table(TableName::Reviews) {
@@ -429,24 +464,42 @@ impl Reading {
                 let d = code
                     .map(|c| vec![("participation", c.to_owned())])
                     .unwrap_or_default();
-                let held = work
-                    .iter_mut()
-                    .filter(|w| w.start <= day)
-                    .max_by_key(|w| w.start);
-                match held {
-                    Some(w) => w.events.push(event(EventKind::LookedAfterReview, day, &d)),
-                    None => self.problem(
-                        t,
-                        row,
-                        Some(key),
-                        "REVIEW",
-                        "the review is before any period of care in Episodes".into(),
-                    ),
-                }
+                let review = event(EventKind::LookedAfterReview, day, &d);
+                self.file(&mut work, (t, row, key), "REVIEW", "the review", [review]);
             }
         }
         crate::import::keyed_work(&mut work);
         work
+    }
+
+    /// Files `events` (the first dated as the row is) on the latest period of care
+    /// begun by then, or reports that `what` is before any period of care.
+    fn file(
+        &mut self,
+        work: &mut [ImportedWork],
+        (t, row, key): (&Table, usize, &str),
+        field: &'static str,
+        what: &str,
+        events: impl IntoIterator<Item = ImportedEvent>,
+    ) {
+        let mut events = events.into_iter().peekable();
+        let Some(day) = events.peek().map(|e| e.on) else {
+            return;
+        };
+        match work
+            .iter_mut()
+            .filter(|w| w.start <= day)
+            .max_by_key(|w| w.start)
+        {
+            Some(w) => w.events.extend(events),
+            None => self.problem(
+                t,
+                row,
+                Some(key),
+                field,
+                format!("{what} is before any period of care in Episodes"),
+            ),
+        }
     }
 }
 

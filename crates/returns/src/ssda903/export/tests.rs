@@ -255,3 +255,38 @@ fn the_exported_episodes_pass_the_dfe_rules_on_their_own_structure() {
         );
     }
 }
+
+#[test]
+fn missing_periods_with_a_day_in_the_year_are_returned_each_with_its_end_by_31_march() {
+    let mut c = in_care();
+    let care = c.record.work[0].work.id;
+    let went = |c: &mut Building, on: &str, kind: &str| {
+        c.event(care, EventKind::Missing, on, &[("missing", kind)]);
+    };
+    // Ended before the year: not returned.
+    went(&mut c, "2026-01-10", "M");
+    c.event(care, EventKind::MissingEnded, "2026-01-12", &[]);
+    // Began last year, ended this year.
+    went(&mut c, "2026-03-30", "A");
+    c.event(care, EventKind::MissingEnded, "2026-04-02", &[]);
+    // Back the same day.
+    went(&mut c, "2026-08-01", "M");
+    c.event(care, EventKind::MissingEnded, "2026-08-01", &[]);
+    // Still missing on 31 March: back after the year.
+    went(&mut c, "2027-02-20", "M");
+    c.event(care, EventKind::MissingEnded, "2027-04-03", &[]);
+    let rows = table(&export(&records(vec![c]), year()), TableName::Missing);
+    let brief: Vec<[&str; 3]> = rows
+        .iter()
+        .map(|r| [r[2].as_str(), r[3].as_str(), r[4].as_str()])
+        .collect();
+    assert_eq!(
+        brief,
+        [
+            ["A", "30/03/2026", "02/04/2026"],
+            ["M", "01/08/2026", "01/08/2026"],
+            ["M", "20/02/2027", ""],
+        ]
+    );
+    assert!(rows.iter().all(|r| r[0] == "21" && r[1] == rows[0][1]));
+}

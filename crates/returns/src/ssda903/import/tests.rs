@@ -27,6 +27,9 @@ fn a_return_imported_and_made_again_is_the_same() {
     let mut child = in_care();
     let care = child.record.work[0].work.id;
     child.event(care, EventKind::AdoptionDecision, "2026-06-01", &[]);
+    child.event(care, EventKind::Missing, "2026-08-01", &[("missing", "M")]);
+    child.event(care, EventKind::MissingEnded, "2026-08-03", &[]);
+    child.event(care, EventKind::Missing, "2027-02-20", &[("missing", "A")]);
     let first: Vec<Source> = export(&records(vec![child]), year())
         .iter()
         .map(|t| t.source().expect("csv"))
@@ -44,6 +47,20 @@ fn a_return_imported_and_made_again_is_the_same() {
     assert_eq!(
         String::from_utf8_lossy(&placed.content).lines().nth(1),
         Some("21,15/06/2014,01/06/2026,,")
+    );
+    let missing = first
+        .iter()
+        .find(|s| s.name == "Missing.csv")
+        .expect("the table");
+    assert_eq!(
+        String::from_utf8_lossy(&missing.content)
+            .lines()
+            .skip(1)
+            .collect::<Vec<_>>(),
+        [
+            "21,15/06/2014,M,01/08/2026,03/08/2026",
+            "21,15/06/2014,A,20/02/2027,"
+        ]
     );
     for (a, b) in first.iter().zip(&made) {
         assert_eq!(
@@ -149,6 +166,42 @@ fn every_problem_names_its_file_and_line() {
     assert!(problems[0]
         .to_string()
         .starts_with("Header.csv line 2 (child C1), DOB: \"31/02/2012\" is not a date"));
+}
+
+#[test]
+fn a_missing_period_needs_its_start_and_kind_and_cannot_end_before_it_starts() {
+    let header = csv(
+        "Header.csv",
+        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nC1,F,01/01/2012,WBRI,,0,\n",
+    );
+    let episodes = csv(
+        "Episodes.csv",
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n\
+         C1,01/05/2025,S,C2,N4,U6,PR1,,,,,,\n",
+    );
+    let missing = csv(
+        "Missing.csv",
+        "CHILD,DOB,MISSING,MIS_START,MIS_END\nC1,01/01/2012,M,,\nC1,01/01/2012,,01/06/2025,\n\
+         C1,01/01/2012,A,10/06/2025,09/06/2025\nC1,01/01/2012,A,01/01/2025,\nC1,01/01/2012,M,01/07/2025,02/07/2025\n",
+    );
+    let problems = planned(&[header.clone(), episodes.clone(), missing]).expect_err("rejected");
+    let found: Vec<(u64, &str)> = problems.iter().map(|p| (p.line, p.field)).collect();
+    assert_eq!(
+        found,
+        [
+            (2, "MIS_START"),
+            (3, "MISSING"),
+            (4, "MIS_END"),
+            (5, "MIS_START")
+        ]
+    );
+    let fine = csv(
+        "Missing.csv",
+        "CHILD,DOB,MISSING,MIS_START,MIS_END\nC1,01/01/2012,M,01/07/2025,02/07/2025\n",
+    );
+    let children = planned(&[header, episodes, fine]).expect("it imports");
+    let kinds: Vec<EventKind> = children[0].work[0].events.iter().map(|e| e.kind).collect();
+    assert!(kinds.contains(&EventKind::Missing) && kinds.contains(&EventKind::MissingEnded));
 }
 
 /// Generated returns, with their deliberate errors, are planned or refused, never a
