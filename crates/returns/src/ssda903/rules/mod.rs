@@ -318,6 +318,60 @@ pub(crate) fn outside_periods_of_care(
     }
 }
 
+/// This year's and last year's rows of one table as one list, this year's first, each
+/// row numbered by its place in that list (as the reference's `pd.concat` of the two
+/// years lines them up); `u32` numbers keep the rules that sort both years small.
+pub(crate) struct BothYears<'a> {
+    this: &'a Table,
+    last: &'a Table,
+}
+
+impl<'a> BothYears<'a> {
+    pub(crate) fn new(this: &'a Table, last: &'a Table) -> BothYears<'a> {
+        BothYears { this, last }
+    }
+
+    /// How many rows in both years.
+    pub(crate) fn len(&self) -> usize {
+        self.this.len() + self.last.len()
+    }
+
+    /// The table and row of number `i`.
+    pub(crate) fn at(&self, i: u32) -> (&'a Table, usize) {
+        let i = i as usize;
+        match i.checked_sub(self.this.len()) {
+            Some(r) => (self.last, r),
+            None => (self.this, i),
+        }
+    }
+
+    /// Whether number `i` is a row of this year's table.
+    pub(crate) fn is_this_year(&self, i: u32) -> bool {
+        (i as usize) < self.this.len()
+    }
+
+    /// The row's number in its own year's file (the reference's index label, which
+    /// repeats across the two years).
+    pub(crate) fn label(&self, i: u32) -> usize {
+        self.at(i).1
+    }
+
+    /// The date in `col` of number `i`.
+    pub(crate) fn date(&self, i: u32, col: Col) -> Option<NaiveDate> {
+        let (t, r) = self.at(i);
+        t.date(r, col)
+    }
+
+    /// The numbers of `child`'s rows, this year's first.
+    pub(crate) fn rows_of(&self, child: ChildId) -> impl Iterator<Item = u32> + '_ {
+        let offset = self.this.len();
+        self.this
+            .rows_of(child)
+            .chain(self.last.rows_of(child).map(move |r| r + offset))
+            .filter_map(|r| u32::try_from(r).ok())
+    }
+}
+
 /// What a rule sees: the return and its year.
 #[derive(Debug)]
 pub struct Ctx<'a> {
@@ -451,6 +505,7 @@ impl Flags {
         let mut hits = std::mem::take(&mut self.hits);
         hits.sort_unstable();
         hits.dedup();
+        hits.shrink_to_fit();
         hits
     }
 }

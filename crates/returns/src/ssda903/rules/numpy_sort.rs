@@ -17,9 +17,11 @@ use std::cmp::Ordering;
 const SMALL_QUICKSORT: usize = 15;
 
 /// The permutation numpy's `argsort(kind="quicksort")` gives for `len` values compared
-/// by `less`.
-pub(crate) fn argsort(len: usize, less: impl Fn(usize, usize) -> bool) -> Vec<usize> {
-    let mut idx: Vec<usize> = (0..len).collect();
+/// by `less` (indices as `u32`: tables are read with at most `u32::MAX` rows, and the
+/// rules sorting both years' episodes keep memory down this way).
+pub(crate) fn argsort(len: usize, less: impl Fn(u32, u32) -> bool) -> Vec<u32> {
+    let mut idx: Vec<u32> = (0..u32::try_from(len).unwrap_or(u32::MAX)).collect();
+    let len = idx.len();
     if len < 2 {
         return idx;
     }
@@ -92,10 +94,10 @@ pub(crate) fn argsort(len: usize, less: impl Fn(usize, usize) -> bool) -> Vec<us
 }
 
 /// numpy's `aheapsort`, on a slice of indices (1-based heap arithmetic, as there).
-fn heapsort(a: &mut [usize], less: &impl Fn(usize, usize) -> bool) {
+fn heapsort(a: &mut [u32], less: &impl Fn(u32, u32) -> bool) {
     let mut n = a.len();
     // a[k - 1] is the heap's element k.
-    let sift = |a: &mut [usize], mut i: usize, n: usize, tmp: usize| {
+    let sift = |a: &mut [u32], mut i: usize, n: usize, tmp: u32| {
         let mut j = i * 2;
         while j <= n {
             if j < n && less(a[j - 1], a[j]) {
@@ -131,22 +133,21 @@ pub(crate) fn sort_values<K: Ord>(
     len: usize,
     ascending: bool,
     key: impl Fn(usize) -> Option<K>,
-) -> Vec<usize> {
-    let mut valued: Vec<(usize, K)> = Vec::with_capacity(len);
+) -> Vec<u32> {
+    let mut valued: Vec<(u32, K)> = Vec::with_capacity(len);
     let mut missing = Vec::new();
-    for row in 0..len {
+    for (row, index) in (0..len).zip(0u32..) {
         match key(row) {
-            Some(k) => valued.push((row, k)),
-            None => missing.push(row),
+            Some(k) => valued.push((index, k)),
+            None => missing.push(index),
         }
     }
     if !ascending {
         valued.reverse();
     }
-    let order = argsort(valued.len(), |a, b| {
-        valued[a].1.cmp(&valued[b].1) == Ordering::Less
-    });
-    let mut out: Vec<usize> = order.into_iter().map(|i| valued[i].0).collect();
+    let at = |i: u32| &valued[i as usize];
+    let order = argsort(valued.len(), |a, b| at(a).1.cmp(&at(b).1) == Ordering::Less);
+    let mut out: Vec<u32> = order.into_iter().map(|i| at(i).0).collect();
     if !ascending {
         out.reverse();
     }
@@ -188,19 +189,25 @@ mod tests {
 
     #[test]
     fn equal_values_come_out_in_numpys_order() {
+        let numpy = |order: &[usize]| order.iter().map(|i| *i as u32).collect::<Vec<u32>>();
+        let short = |i: u32| SHORT[i as usize];
+        let long = |i: u32| LONG[i as usize];
         assert_eq!(
-            argsort(SHORT.len(), |a, b| SHORT[a] < SHORT[b]),
-            SHORT_NUMPY
+            argsort(SHORT.len(), |a, b| short(a) < short(b)),
+            numpy(&SHORT_NUMPY)
         );
-        assert_eq!(argsort(LONG.len(), |a, b| LONG[a] < LONG[b]), LONG_NUMPY);
+        assert_eq!(
+            argsort(LONG.len(), |a, b| long(a) < long(b)),
+            numpy(&LONG_NUMPY)
+        );
     }
 
     #[test]
     fn heapsort_sorts() {
         let values = [5u8, 3, 9, 3, 1, 7, 3, 0, 8];
-        let mut idx: Vec<usize> = (0..values.len()).collect();
-        heapsort(&mut idx, &|a, b| values[a] < values[b]);
-        let sorted: Vec<u8> = idx.iter().map(|i| values[*i]).collect();
+        let mut idx: Vec<u32> = (0..9).collect();
+        heapsort(&mut idx, &|a, b| values[a as usize] < values[b as usize]);
+        let sorted: Vec<u8> = idx.iter().map(|i| values[*i as usize]).collect();
         assert_eq!(sorted, [0, 1, 3, 3, 3, 5, 7, 8, 9]);
     }
 

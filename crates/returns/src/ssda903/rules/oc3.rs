@@ -3,7 +3,8 @@
 use chrono::{Datelike, Months, NaiveDate};
 
 use super::numpy_sort::sort_values;
-use super::{birthday, each_row, Ctx, Flags, Need, Rule};
+use super::{birthday, each_row, BothYears, Ctx, Flags, Need, Rule};
+use crate::ssda903::table::ChildId;
 use crate::ssda903::tables::cols::oc3::{ACCOM, ACTIV, DOB, IN_TOUCH};
 use crate::ssda903::TableName::{Episodes, Oc3};
 
@@ -167,108 +168,128 @@ fn has_outcomes(t: &crate::ssda903::Table, r: usize) -> bool {
 /// tables is empty. A child none of whose episodes has a readable start has no latest
 /// one here (the reference fails on such a child).
 fn rule_1001(c: &Ctx<'_>, f: &mut Flags) {
-    use crate::ssda903::tables::cols::episodes::{CHILD, DEC, DECOM, LS, REC};
+    use crate::ssda903::tables::cols::episodes::{DEC, DECOM, LS, REC};
     use crate::ssda903::tables::cols::header::DOB as HEADER_DOB;
     let (this, last, oc3) = (c.this(Episodes), c.last(Episodes), c.this(Oc3));
     let header = c.this(crate::ssda903::TableName::Header);
     if [this, last, oc3, header].iter().any(|t| t.is_empty()) {
         return;
     }
+    let both = BothYears::new(this, last);
     let end = c.collection_end();
-    let children = c.ret.children().len();
-    // Both years' episodes, this year's first: (table, row).
-    let all: Vec<(&crate::ssda903::Table, usize)> = this
-        .rows()
-        .map(|r| (this, r))
-        .chain(last.rows().map(|r| (last, r)))
-        .collect();
-    let child =
-        |(t, r): (&crate::ssda903::Table, usize)| (!t.is_blank(r, CHILD)).then(|| t.child(r));
-    // 1. Sorted by end, the first of each child and start kept.
-    let mut seen = rustc_hash::FxHashSet::default();
-    let kept: Vec<(&crate::ssda903::Table, usize)> =
-        sort_values(all.len(), true, |i| all[i].0.date(all[i].1, DEC))
-            .into_iter()
-            .map(|i| all[i])
-            .filter(|&(t, r)| seen.insert((t.child(r), t.date(r, DECOM))))
-            .collect();
-    // 2. Each child's latest-starting episode, as a row number.
-    let mut latest: Vec<Option<(NaiveDate, usize)>> = vec![None; children];
-    for &(t, r) in &kept {
-        let (Some(ch), Some(start)) = (child((t, r)), t.date(r, DECOM)) else {
-            continue;
-        };
-        if let Some(slot) = latest.get_mut(ch.index()) {
-            if slot.is_none_or(|(best, _)| start > best) {
-                *slot = Some((start, r));
-            }
+    let children = c.ret.children();
+    // 1. Each episode's place in the sort by end.
+    let mut rank = vec![0u32; both.len()];
+    for (place, i) in (0u32..).zip(sort_values(both.len(), true, |i| {
+        u32::try_from(i).ok().and_then(|i| both.date(i, DEC))
+    })) {
+        if let Some(slot) = rank.get_mut(i as usize) {
+            *slot = place;
         }
     }
-    let latest_rows: rustc_hash::FxHashSet<usize> =
-        latest.iter().flatten().map(|(_, r)| *r).collect();
-    let ends = |t: &crate::ssda903::Table, r: usize| {
-        t.date(r, DEC)
-            .or_else(|| latest_rows.contains(&r).then_some(end))
+    // A child's episodes in that order, the first of each start kept.
+    let kept = |child: ChildId, out: &mut Vec<u32>| {
+        out.clear();
+        out.extend(both.rows_of(child));
+        out.sort_by_key(|i| rank.get(*i as usize).copied());
+        let mut starts: Vec<Option<NaiveDate>> = Vec::with_capacity(out.len());
+        out.retain(|i| {
+            let start = both.date(*i, DECOM);
+            let first = !starts.contains(&start);
+            starts.push(start);
+            first
+        });
     };
-    // 3. Paired with the child's Header rows, V3/V4 row numbers left out.
-    let mut pairs: Vec<(&crate::ssda903::Table, usize, NaiveDate)> = Vec::new();
-    for &(t, r) in &kept {
-        for hr in header.rows_of(t.child(r)) {
-            if let Some(dob) = header
-                .date(hr, HEADER_DOB)
-                .filter(|dob| birthday(Some(*dob), 20).is_some_and(|d| d > end))
-            {
-                pairs.push((t, r, dob));
+    let each_child = || (0..children.len()).filter_map(|i| u32::try_from(i).ok().map(ChildId));
+    let mut rows: Vec<u32> = Vec::new();
+    // 2. Each child's latest-starting episode, by row number.
+    let mut latest = vec![false; this.len().max(last.len())];
+    for child in each_child().filter(|ch| !children.name(*ch).is_empty()) {
+        kept(child, &mut rows);
+        let mut best: Option<(NaiveDate, u32)> = None;
+        for &i in &rows {
+            if let Some(start) = both.date(i, DECOM) {
+                if best.is_none_or(|(b, _)| start > b) {
+                    best = Some((start, i));
+                }
+            }
+        }
+        if let Some(slot) = best.and_then(|(_, i)| latest.get_mut(both.label(i))) {
+            *slot = true;
+        }
+    }
+    let is_latest = |i: u32| latest.get(both.label(i)).copied() == Some(true);
+    // 3. Paired with the child's Header rows under 20; V3/V4 row numbers left out.
+    let dobs_of = |child: ChildId| -> Vec<NaiveDate> {
+        header
+            .rows_of(child)
+            .filter_map(|hr| header.date(hr, HEADER_DOB))
+            .filter(|dob| birthday(Some(*dob), 20).is_some_and(|d| d > end))
+            .collect()
+    };
+    let mut dropped = vec![false; latest.len()];
+    for child in each_child() {
+        if dobs_of(child).is_empty() {
+            continue;
+        }
+        kept(child, &mut rows);
+        for &i in &rows {
+            let (t, r) = both.at(i);
+            if t.is_in(r, LS, &["V3", "V4"]) {
+                if let Some(slot) = dropped.get_mut(both.label(i)) {
+                    *slot = true;
+                }
             }
         }
     }
-    let dropped: rustc_hash::FxHashSet<usize> = pairs
-        .iter()
-        .filter(|(t, r, _)| t.is_in(*r, LS, &["V3", "V4"]))
-        .map(|(_, r, _)| *r)
-        .collect();
-    pairs.retain(|(_, r, _)| !dropped.contains(r));
-    if pairs.is_empty() {
+    // 4. Time in care since the 14th and 16th birthdays; adoptions.
+    let mut totals: Vec<Option<(i64, i64)>> = vec![None; children.len()];
+    let mut adopted = vec![false; children.len()];
+    let mut paired = false;
+    for child in each_child() {
+        kept(child, &mut rows);
+        let dobs = dobs_of(child);
+        let blank = children.name(child).is_empty();
+        for &i in &rows {
+            let (t, r) = both.at(i);
+            if is_latest(i) && t.is_in(r, REC, &["E11", "E12"]) {
+                if let Some(a) = adopted.get_mut(child.index()) {
+                    *a = true;
+                }
+            }
+            if dropped.get(both.label(i)).copied() == Some(true) {
+                continue;
+            }
+            let ends = t.date(r, DEC).or_else(|| is_latest(i).then_some(end));
+            for dob in &dobs {
+                paired = true;
+                if blank {
+                    continue;
+                }
+                let since =
+                    |years: u32| match (ends, birthday(Some(*dob), years).max(t.date(r, DECOM))) {
+                        (Some(to), Some(from)) => (to - from).num_days().max(0),
+                        _ => 0,
+                    };
+                if let Some(total) = totals.get_mut(child.index()) {
+                    let (t14, t16) = total.unwrap_or((0, 0));
+                    *total = Some((t14 + since(14), t16 + since(16)));
+                }
+            }
+        }
+    }
+    if !paired {
         return;
     }
-    let mut total14: Vec<Option<i64>> = vec![None; children];
-    let mut total16: Vec<Option<i64>> = vec![None; children];
-    for &(t, r, dob) in &pairs {
-        let Some(ch) = child((t, r)) else {
-            continue;
-        };
-        let since = |years: u32| {
-            let from = birthday(Some(dob), years).max(t.date(r, DECOM));
-            match (ends(t, r), from) {
-                (Some(to), Some(from)) => (to - from).num_days().max(0),
-                _ => 0,
-            }
-        };
-        for (totals, years) in [(&mut total14, 14), (&mut total16, 16)] {
-            if let Some(total) = totals.get_mut(ch.index()) {
-                *total = Some(total.unwrap_or(0) + since(years));
-            }
-        }
-    }
-    // 4. Adopted: a child of an episode at a latest row number that ended E11 or E12.
-    let mut adopted = vec![false; children + 1];
-    for &(t, r) in &kept {
-        if latest_rows.contains(&r) && t.is_in(r, REC, &["E11", "E12"]) {
-            let slot = child((t, r)).map_or(children, |ch| ch.index());
-            if let Some(a) = adopted.get_mut(slot) {
-                *a = true;
-            }
-        }
-    }
     each_row(f, oc3, |r| {
-        let slot = (!oc3.is_blank(r, crate::ssda903::tables::cols::oc3::CHILD))
-            .then(|| oc3.child(r).index());
-        let valid = slot.is_some_and(|i| {
-            total14.get(i).copied().flatten().is_some_and(|d| d >= 91)
-                && total16.get(i).copied().flatten().is_some_and(|d| d >= 1)
-        });
-        let was_adopted = adopted.get(slot.unwrap_or(children)).copied() == Some(true);
-        was_adopted || !valid
+        let child = oc3.child(r).index();
+        let valid = !oc3.is_blank(r, crate::ssda903::tables::cols::oc3::CHILD)
+            && totals
+                .get(child)
+                .copied()
+                .flatten()
+                .is_some_and(|(t14, t16)| t14 >= 91 && t16 >= 1);
+        adopted.get(child).copied() == Some(true) || !valid
     });
 }
 

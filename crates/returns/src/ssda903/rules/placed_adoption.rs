@@ -217,7 +217,7 @@ fn rule_583(c: &Ctx<'_>, f: &mut Flags) {
     let t = c.this(PlacedAdoption);
     let order = sort_values(t.len(), false, |r| t.text(r, DATE_PLACED));
     let mut latest = vec![false; c.ret.children().len()];
-    for r in order {
+    for r in order.into_iter().map(|r| r as usize) {
         let child = t.child(r).index();
         if latest.get(child).copied() == Some(false) {
             latest[child] = true;

@@ -11,7 +11,7 @@
 use chrono::NaiveDate;
 
 use super::numpy_sort::argsort;
-use super::{first_earliest, first_latest, sort_by_date, Ctx, Flags, Need, Rule};
+use super::{first_earliest, first_latest, sort_by_date, BothYears, Ctx, Flags, Need, Rule};
 use crate::ssda903::tables::cols::episodes::{
     CHILD, CIN, DEC, DECOM, LS, PLACE, PLACE_PROVIDER, REASON_PLACE_CHANGE, REC, RNE, URN,
 };
@@ -287,18 +287,18 @@ fn rule_502(c: &Ctx<'_>, f: &mut Flags) {
 /// flagged once the count is above zero, except the first adoption itself.
 fn rule_199(c: &Ctx<'_>, f: &mut Flags) {
     let (t, last) = (c.this(Episodes), c.last(Episodes));
-    let rows: Vec<(bool, usize, NaiveDate)> = [(true, t), (false, last)]
-        .into_iter()
-        .flat_map(|(this_year, table)| {
-            table
-                .rows()
-                .filter_map(move |r| table.date(r, DECOM).map(|d| (this_year, r, d)))
-        })
+    let both = BothYears::new(t, last);
+    let dated: Vec<(u32, NaiveDate)> = (0..both.len())
+        .zip(0u32..)
+        .filter_map(|(_, i)| both.date(i, DECOM).map(|d| (i, d)))
         .collect();
+    let at = |k: u32| dated.get(k as usize).copied();
     let mut adoptions = vec![0u32; c.ret.children().len()];
-    for i in argsort(rows.len(), |a, b| rows[a].2 < rows[b].2) {
-        let (this_year, r, _) = rows[i];
-        let table = if this_year { t } else { last };
+    for k in argsort(dated.len(), |a, b| at(a).map(|x| x.1) < at(b).map(|x| x.1)) {
+        let Some((i, _)) = at(k) else {
+            continue;
+        };
+        let (table, r) = both.at(i);
         if table.is_blank(r, CHILD) {
             continue;
         }
@@ -307,7 +307,7 @@ fn rule_199(c: &Ctx<'_>, f: &mut Flags) {
             continue;
         };
         *count += u32::from(adopted);
-        if this_year && *count > 0 && !(adopted && *count == 1) {
+        if both.is_this_year(i) && *count > 0 && !(adopted && *count == 1) {
             f.flag(t, r);
         }
     }
