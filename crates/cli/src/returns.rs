@@ -158,7 +158,8 @@ pub async fn export_ssda903(
             table.rows.len()
         )?;
     }
-    let missing: Vec<&str> = carebridge_returns::ssda903::export::not_produced()
+    let missing: Vec<&str> = carebridge_returns::ssda903::export::not_produced(args.year)
+        .into_iter()
         .map(|t| t.as_str())
         .collect();
     writeln!(

@@ -401,6 +401,49 @@ impl Writer<'_> {
         }
     }
 
+    /// The match with adopters, on day `on`: mostly a man and a woman, married, now and
+    /// then the child's foster carers.
+    fn adoption_match(&mut self, w: &Involvement, on: i32) {
+        let (adopters, status) = match self.derived(on, 8) {
+            0 => ("F1", "L0"),
+            1 => ("FF", "L12"),
+            2 => ("MM", "L2"),
+            3 => ("MF", "L3"),
+            _ => ("MF", "L11"),
+        };
+        let foster = if self.derived(on + 1, 4) == 0 {
+            "Y"
+        } else {
+            "N"
+        };
+        self.event(
+            w,
+            EventKind::AdoptionMatched,
+            on,
+            &[
+                ("adopters", adopters),
+                ("status", status),
+                ("foster-carers", foster),
+            ],
+        );
+    }
+
+    /// Now and then a young person of twelve or over in a children's home (`place`,
+    /// from day `from` until the placement ends on day `until`) is deprived of their
+    /// liberty by a court order, for a few months and never beyond the placement.
+    fn liberty_deprived(&mut self, w: &Involvement, place: &str, from: i32, until: i32) {
+        let made = from + 7;
+        if place != "K2" || !self.aged(12, made) || self.derived(from, 4) != 0 {
+            return;
+        }
+        let ends = (made + 60 + self.derived(from, 90) as i32).min(until - 1);
+        if ends <= made {
+            return;
+        }
+        self.event(w, EventKind::LibertyDeprived, made, &[]);
+        self.event(w, EventKind::LibertyDeprivedEnded, ends, &[]);
+    }
+
     /// Now and then a child in care of ten or over goes missing, or is away without
     /// permission, and is back within days; roughly one such child in six in a year.
     /// Derived, not drawn, so that every other generated fact stays as it was.
@@ -568,6 +611,7 @@ impl Writer<'_> {
                 if adopted {
                     self.event(w, EventKind::AdoptionDecision, start + 120, &[]);
                     self.event(w, EventKind::LegalStatus, start + 240, &[("ls", "E1")]);
+                    self.adoption_match(w, start + 270);
                     let on = start + 300;
                     self.event(w, EventKind::PlacementEnded, on, &[("reason", "CARPL")]);
                     let postcode = self.placement_postcode(on);
@@ -583,11 +627,32 @@ impl Writer<'_> {
                     );
                     current = "A4";
                 } else {
+                    // Now and then a young child's plan for adoption is given up.
+                    let given_up = ls == "C2"
+                        && !self.aged(5, start)
+                        && end - start >= 400
+                        && self.child.id.0.rem_euclid(3) == 1
+                        && self.derived(start, 2) == 0;
+                    if given_up {
+                        self.event(w, EventKind::AdoptionDecision, start + 150, &[]);
+                        let reason = if self.derived(start, 3) == 0 {
+                            "RD1"
+                        } else {
+                            "RD3"
+                        };
+                        self.event(
+                            w,
+                            EventKind::AdoptionDecisionReversed,
+                            start + 330,
+                            &[("reason", reason)],
+                        );
+                    }
                     loop {
                         let next = placed + self.rng.gen_range(200..900);
                         if next >= end {
                             break;
                         }
+                        self.liberty_deprived(w, current, placed, next);
                         let reason = match REASON_PLACE_CHANGE
                             [self.rng.gen_range(0..REASON_PLACE_CHANGE.len())]
                         .0
@@ -615,6 +680,9 @@ impl Writer<'_> {
                         placed = next;
                         current = place;
                     }
+                }
+                if !adopted {
+                    self.liberty_deprived(w, current, placed, end + 1);
                 }
                 self.missing_periods(w, start, end);
                 if let Some(last) = w.period.end().map(day) {

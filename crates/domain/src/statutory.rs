@@ -135,6 +135,27 @@ impl StatutoryRecord {
         use crate::casefile::events::EventKind;
         self.spans_on(work, EventKind::Missing, EventKind::MissingEnded)
     }
+
+    /// The decisions on `work` that the child should be placed for adoption, each with
+    /// its reversal, if it was reversed.
+    pub fn adoption_decisions_on(&self, work: InvolvementId) -> Vec<(&Event, Option<&Event>)> {
+        use crate::casefile::events::EventKind;
+        self.spans_on(
+            work,
+            EventKind::AdoptionDecision,
+            EventKind::AdoptionDecisionReversed,
+        )
+    }
+
+    /// The deprivation of liberty orders on `work`, each with its end, if it ended.
+    pub fn liberty_deprived_on(&self, work: InvolvementId) -> Vec<(&Event, Option<&Event>)> {
+        use crate::casefile::events::EventKind;
+        self.spans_on(
+            work,
+            EventKind::LibertyDeprived,
+            EventKind::LibertyDeprivedEnded,
+        )
+    }
 }
 
 /// Which organisation provided a service over a period, by name.

@@ -146,6 +146,33 @@ pub const MISSING_TYPE: Codes = &[
 /// Yes or no.
 pub const YES_NO: Codes = &[("Y", "Yes"), ("N", "No")];
 
+/// SSDA903 `REASON_PLACED_CEASED`: why a child should no longer be placed for adoption.
+pub const REASON_PLACED_CEASED: Codes = &[
+    ("RD1", "The child's needs changed after the decision"),
+    ("RD2", "The court did not make a placement order"),
+    ("RD3", "Prospective adopters could not be found"),
+    ("RD4", "Any other reason"),
+];
+
+/// SSDA903 `SEX_ADOPTR`: who is adopting (the number of adopters, `NB_ADOPTR`, follows).
+pub const ADOPTERS: Codes = &[
+    ("M1", "A single man"),
+    ("F1", "A single woman"),
+    ("MM", "Two men"),
+    ("FF", "Two women"),
+    ("MF", "A man and a woman"),
+];
+
+/// SSDA903 `LS_ADOPTR`: the adopters' legal status.
+pub const ADOPTERS_STATUS: Codes = &[
+    ("L0", "Single adopter"),
+    ("L11", "Married couple of different sexes"),
+    ("L12", "Married couple of the same sex"),
+    ("L2", "Civil partners"),
+    ("L3", "Unmarried couple of different sexes"),
+    ("L4", "Unmarried couple of the same sex"),
+];
+
 /// SSDA903 `CIN`, the category of need when care starts (also the CIN census
 /// `PrimaryNeedCode`).
 pub const CATEGORY_OF_NEED: Codes = &[
@@ -466,6 +493,17 @@ event_kinds! {
     PathwayPlanReview => "pathway-plan-review", "Pathway plan reviewed",
         [LookedAfter, CareLeaver], [];
     AdoptionDecision => "adoption-decision", "Decision that the child should be placed for adoption",
+        [LookedAfter], [];
+    AdoptionDecisionReversed => "adoption-decision-reversed",
+        "Decision that the child should no longer be placed for adoption",
+        [LookedAfter], [detail("reason", "Why the decision changed", REASON_PLACED_CEASED)];
+    AdoptionMatched => "adoption-matched", "Matched with prospective adopters",
+        [LookedAfter], [detail("adopters", "Who is adopting", ADOPTERS),
+                        detail("status", "The adopters' legal status", ADOPTERS_STATUS),
+                        detail("foster-carers", "Are they the child's foster carers?", YES_NO)];
+    LibertyDeprived => "dolo-started", "Deprivation of liberty order made",
+        [LookedAfter], [];
+    LibertyDeprivedEnded => "dolo-ended", "Deprivation of liberty order ended",
         [LookedAfter], [];
     ShortBreak => "short-break", "Short break",
         [DisabledChildren], [];
@@ -918,6 +956,13 @@ mod tests {
             ("ssda903_codes.tsv", "REVIEW_CODE", REVIEW_PARTICIPATION),
             ("ssda903_codes.tsv", "REC", REASON_CEASED),
             ("cin_codes.tsv", "AssessmentFactor", ASSESSMENT_FACTORS),
+            (
+                "ssda903_codes.tsv",
+                "REASON_PLACED_CEASED",
+                REASON_PLACED_CEASED,
+            ),
+            ("ssda903_codes.tsv", "SEX_ADOPTR", ADOPTERS),
+            ("ssda903_codes.tsv", "LS_ADOPTR", ADOPTERS_STATUS),
         ] {
             let mut expected = reference(file, field);
             if field == "AssessmentFactor" {

@@ -18,17 +18,23 @@
 //! - **Reviews**: looked-after reviews in the year, with how the child took part.
 //! - **UASC**: unaccompanied asylum-seeking children, `DUC` their 18th birthday.
 //! - **PlacedAdoption**: each decision that the child should be placed for adoption
-//!   (`DATE_PLACED`) made in a period of care open in the year, by its end; decisions
-//!   are not recorded as reversed, so `DATE_PLACED_CEASED` and `REASON_PLACED_CEASED`
-//!   are blank.
+//!   (`DATE_PLACED`) made in a period of care open in the year, by its end, with the
+//!   decision that the child should no longer be (`DATE_PLACED_CEASED`,
+//!   `REASON_PLACED_CEASED`) when that came by the end of the year.
+//! - **AD1**: each child adopted in the year (care ended E11 or E12): the latest
+//!   decision to place for adoption (`DATE_INT`) and match with adopters
+//!   (`DATE_MATCH`, who they are, their legal status, whether they were the child's
+//!   foster carers) of that period of care; blank where not recorded.
 //! - **Missing**: each period a child in care was missing or away from their placement
 //!   ("missing or away" events on looked-after work, each ended by the first "back"
 //!   event after it) that had a day in the year; `MIS_END` blank while it was still
 //!   open on 31 March.
+//! - **DoLo** (from 2026-27): each deprivation of liberty order on a period of care
+//!   with a day in the year, `DOLO_END` blank while it was in force on 31 March.
 //!
 //! Not produced, because the records do not hold what they need: OC2 and OC3
-//! (outcomes, care leavers' activity and accommodation), AD1 and PrevPerm (adopters'
-//! and permanence details), SWEpisodes and DoLo.
+//! (outcomes, care leavers' activity and accommodation), PrevPerm (permanence before
+//! care) and SWEpisodes.
 //!
 //! Pure: the records come from `RecordTx::statutory_records` for the year.
 
@@ -39,19 +45,42 @@ use chrono::NaiveDate;
 
 use super::{CollectionYear, TableName};
 
-/// The tables the export writes, in this order.
-pub const PRODUCED: [TableName; 6] = [
+/// The tables the export can write, in this order (DoLo only for years that have it:
+/// [`produced`]).
+pub const PRODUCED: [TableName; 8] = [
     TableName::Header,
     TableName::Episodes,
     TableName::Reviews,
     TableName::Uasc,
     TableName::PlacedAdoption,
     TableName::Missing,
+    TableName::Ad1,
+    TableName::DoLo,
 ];
 
-/// The tables the records cannot make yet, for saying so beside the ones written.
-pub fn not_produced() -> impl Iterator<Item = TableName> {
-    TableName::ALL.into_iter().filter(|t| !PRODUCED.contains(t))
+/// The tables the export writes for `year`, in order.
+pub fn produced(year: CollectionYear) -> Vec<TableName> {
+    PRODUCED
+        .into_iter()
+        .filter(|t| t.is_collected_in(year))
+        .collect()
+}
+
+/// The tables of `year` the records cannot make yet, for saying so beside the ones
+/// written.
+pub fn not_produced(year: CollectionYear) -> Vec<TableName> {
+    TableName::ALL
+        .into_iter()
+        .filter(|t| t.is_collected_in(year) && !PRODUCED.contains(t))
+        .collect()
+}
+
+/// The rows of `name` among `tables`, when the year has that table.
+fn rows_of(tables: &mut [ExportedTable], name: TableName) -> Option<&mut Vec<Vec<String>>> {
+    tables
+        .iter_mut()
+        .find(|t| t.table == name)
+        .map(|t| &mut t.rows)
 }
 
 /// One table as CSV text (header row first).
@@ -97,10 +126,10 @@ fn dmy(d: NaiveDate) -> String {
 
 /// The return for `year` from `records` (read for that year: 1 April to 31 March).
 pub fn export(records: &StatutoryRecords, year: CollectionYear) -> Vec<ExportedTable> {
-    let mut tables: Vec<ExportedTable> = PRODUCED
-        .iter()
-        .map(|t| ExportedTable {
-            table: *t,
+    let mut tables: Vec<ExportedTable> = produced(year)
+        .into_iter()
+        .map(|table| ExportedTable {
+            table,
             rows: Vec::new(),
         })
         .collect();
@@ -132,8 +161,8 @@ pub fn export(records: &StatutoryRecords, year: CollectionYear) -> Vec<ExportedT
             (Sex::Female, None) => ("0".to_owned(), String::new()),
             _ => (String::new(), String::new()),
         };
-        if let Some(t) = tables.get_mut(0) {
-            t.rows.push(vec![
+        if let Some(t) = rows_of(&mut tables, TableName::Header) {
+            t.push(vec![
                 id.clone(),
                 sex.to_owned(),
                 dob.clone(),
@@ -146,9 +175,9 @@ pub fn export(records: &StatutoryRecords, year: CollectionYear) -> Vec<ExportedT
                 first_born,
             ]);
         }
-        if let Some(t) = tables.get_mut(1) {
+        if let Some(t) = rows_of(&mut tables, TableName::Episodes) {
             for e in &episodes {
-                t.rows.push(vec![
+                t.push(vec![
                     id.clone(),
                     dmy(e.decom),
                     e.rne.to_owned(),
@@ -165,14 +194,14 @@ pub fn export(records: &StatutoryRecords, year: CollectionYear) -> Vec<ExportedT
                 ]);
             }
         }
-        if let Some(t) = tables.get_mut(2) {
+        if let Some(t) = rows_of(&mut tables, TableName::Reviews) {
             let care: Vec<&StatutoryWork> = looked_after(record).collect();
             for review in record.events.iter().filter(|e| {
                 e.kind == EventKind::LookedAfterReview
                     && (year.start_date()..=year.end_date()).contains(&e.occurred_on)
                     && care.iter().any(|w| w.work.id == e.involvement)
             }) {
-                t.rows.push(vec![
+                t.push(vec![
                     id.clone(),
                     dob.clone(),
                     dmy(review.occurred_on),
@@ -181,41 +210,43 @@ pub fn export(records: &StatutoryRecords, year: CollectionYear) -> Vec<ExportedT
             }
         }
         if person.uasc {
-            if let Some(t) = tables.get_mut(3) {
+            if let Some(t) = rows_of(&mut tables, TableName::Uasc) {
                 let eighteen = person
                     .date_of_birth
                     .checked_add_months(chrono::Months::new(18 * 12))
                     .map(dmy)
                     .unwrap_or_default();
-                t.rows
-                    .push(vec![id.clone(), sex.to_owned(), dob.clone(), eighteen]);
+                t.push(vec![id.clone(), sex.to_owned(), dob.clone(), eighteen]);
             }
         }
         // The decisions that the child should be placed for adoption, made in a period
-        // of care in the return, by the year's end (none is recorded as reversed).
-        if let Some(t) = tables.get_mut(4) {
-            let care: Vec<&StatutoryWork> = looked_after(record).collect();
-            for decision in record.events.iter().filter(|e| {
-                e.kind == EventKind::AdoptionDecision
-                    && e.occurred_on <= year.end_date()
-                    && care.iter().any(|w| {
-                        w.work.id == e.involvement
-                            && w.work
-                                .period
-                                .end()
-                                .is_none_or(|end| end >= year.start_date())
-                    })
+        // of care in the return, by the year's end, each with its reversal by then.
+        if let Some(t) = rows_of(&mut tables, TableName::PlacedAdoption) {
+            for care in looked_after(record).filter(|w| {
+                w.work
+                    .period
+                    .end()
+                    .is_none_or(|end| end >= year.start_date())
             }) {
-                t.rows.push(vec![
-                    id.clone(),
-                    dob.clone(),
-                    dmy(decision.occurred_on),
-                    String::new(),
-                    String::new(),
-                ]);
+                for (decision, reversal) in record.adoption_decisions_on(care.work.id) {
+                    // Decisions still standing at the start of the year, or made in it.
+                    if decision.occurred_on > year.end_date()
+                        || reversal.is_some_and(|r| r.occurred_on < year.start_date())
+                    {
+                        continue;
+                    }
+                    let reversal = reversal.filter(|r| r.occurred_on <= year.end_date());
+                    t.push(vec![
+                        id.clone(),
+                        dob.clone(),
+                        dmy(decision.occurred_on),
+                        reversal.map(|r| dmy(r.occurred_on)).unwrap_or_default(),
+                        reversal.map(|r| detail(r, "reason")).unwrap_or_default(),
+                    ]);
+                }
             }
         }
-        if let Some(t) = tables.get_mut(5) {
+        if let Some(t) = rows_of(&mut tables, TableName::Missing) {
             for care in looked_after(record) {
                 for (went, back) in record.missing_on(care.work.id) {
                     let back = back
@@ -226,7 +257,7 @@ pub fn export(records: &StatutoryRecords, year: CollectionYear) -> Vec<ExportedT
                     {
                         continue;
                     }
-                    t.rows.push(vec![
+                    t.push(vec![
                         id.clone(),
                         dob.clone(),
                         detail(went, "missing"),
@@ -236,8 +267,84 @@ pub fn export(records: &StatutoryRecords, year: CollectionYear) -> Vec<ExportedT
                 }
             }
         }
+        if let Some(t) = rows_of(&mut tables, TableName::Ad1) {
+            for care in looked_after(record) {
+                if let Some(row) = adopted(record, care, year) {
+                    t.push([vec![id.clone(), dob.clone()], row].concat());
+                }
+            }
+        }
+        if let Some(t) = rows_of(&mut tables, TableName::DoLo) {
+            for care in looked_after(record) {
+                for (made, ended) in record.liberty_deprived_on(care.work.id) {
+                    let ended = ended
+                        .map(|e| e.occurred_on)
+                        .filter(|d| *d <= year.end_date());
+                    if made.occurred_on > year.end_date()
+                        || ended.is_some_and(|d| d < year.start_date())
+                    {
+                        continue;
+                    }
+                    t.push(vec![
+                        id.clone(),
+                        dob.clone(),
+                        dmy(made.occurred_on),
+                        ended.map(dmy).unwrap_or_default(),
+                    ]);
+                }
+            }
+        }
     }
     tables
+}
+
+/// AD1's columns after `CHILD` and `DOB` for a period of care that ended in adoption
+/// (E11 or E12) in `year`; `None` when it did not.
+fn adopted(
+    record: &StatutoryRecord,
+    care: &StatutoryWork,
+    year: CollectionYear,
+) -> Option<Vec<String>> {
+    let end = care
+        .work
+        .period
+        .end()
+        .filter(|e| (year.start_date()..=year.end_date()).contains(e))?;
+    let id = care.work.id;
+    let rec = record
+        .events_of(id, EventKind::CeasedLookedAfter)
+        .filter(|e| e.occurred_on <= end)
+        .last()?;
+    if !matches!(rec.detail("rec"), Some("E11" | "E12")) {
+        return None;
+    }
+    let latest = |kind: EventKind| {
+        record
+            .events_of(id, kind)
+            .filter(|e| e.occurred_on <= end)
+            .last()
+    };
+    let decision = latest(EventKind::AdoptionDecision);
+    let matched = latest(EventKind::AdoptionMatched);
+    let adopters = matched.map(|m| detail(m, "adopters")).unwrap_or_default();
+    let how_many = match adopters.as_str() {
+        "" => "",
+        "M1" | "F1" => "1",
+        _ => "2",
+    };
+    let foster_carers = match matched.and_then(|m| m.detail("foster-carers")) {
+        Some("Y") => "1",
+        Some("N") => "0",
+        _ => "",
+    };
+    Some(vec![
+        decision.map(|e| dmy(e.occurred_on)).unwrap_or_default(),
+        matched.map(|e| dmy(e.occurred_on)).unwrap_or_default(),
+        foster_carers.to_owned(),
+        how_many.to_owned(),
+        adopters,
+        matched.map(|m| detail(m, "status")).unwrap_or_default(),
+    ])
 }
 
 fn looked_after(record: &StatutoryRecord) -> impl Iterator<Item = &StatutoryWork> {

@@ -56,7 +56,7 @@ pub fn generate_with(
         end: year.end_date(),
         this: Tables::new(),
         last: Tables::new(),
-        dolo: year.start_year() >= 2026,
+        dolo: TableName::DoLo.is_collected_in(year),
         readable_dates: options.readable_dates,
     };
     for i in 0..children {

@@ -11,17 +11,21 @@
 //!   ended with the reason the next episode's predecessor gives, and why care ended;
 //! - **Reviews**: each looked-after review, with how the child took part, on the period
 //!   of care it falls in; **PlacedAdoption**: each decision that the child should be
-//!   placed for adoption, likewise (a reversal of the decision is not recorded);
-//!   **Missing**: each period missing or away from placement, likewise, as a "missing
-//!   or away" event and, when it ended, a "back" event.
+//!   placed for adoption, likewise, with the decision that they should no longer be
+//!   when it was reversed; **AD1**: the match with adopters (and the decision to place
+//!   for adoption, when PlacedAdoption does not hold it); **Missing**: each period
+//!   missing or away from placement, as a "missing or away" event and, when it ended,
+//!   a "back" event; **DoLo**: each deprivation of liberty order, as its start and,
+//!   when it ended, its end. `NB_ADOPTR` is not kept: it follows from `SEX_ADOPTR`.
 //!
 //! Every problem is reported at once, with its file and line; then nothing is imported.
 
 use std::collections::HashSet;
 
 use carebridge_domain::casefile::events::{
-    EventKind, CATEGORY_OF_NEED, LEGAL_STATUS, MISSING_TYPE, PLACEMENT_PROVIDER, PLACEMENT_TYPE,
-    REASON_CEASED, REASON_PLACE_CHANGE, REVIEW_PARTICIPATION,
+    EventKind, ADOPTERS, ADOPTERS_STATUS, CATEGORY_OF_NEED, LEGAL_STATUS, MISSING_TYPE,
+    PLACEMENT_PROVIDER, PLACEMENT_TYPE, REASON_CEASED, REASON_PLACED_CEASED, REASON_PLACE_CHANGE,
+    REVIEW_PARTICIPATION,
 };
 use carebridge_domain::casework::ClosureReason;
 use carebridge_domain::child::{InvolvementKind, Sex};
@@ -30,7 +34,7 @@ use carebridge_domain::imported::{ImportedChild, ImportedEvent, ImportedWork};
 use carebridge_domain::person::Ethnicity;
 use chrono::NaiveDate;
 
-use super::tables::cols::{episodes, header, missing, placed_adoption, reviews, uasc};
+use super::tables::cols::{ad1, dolo, episodes, header, missing, placed_adoption, reviews, uasc};
 use super::{Return, Table, TableName};
 use crate::import::ImportProblem;
 use crate::import::{event, NO_DETAILS};
@@ -398,53 +402,57 @@ impl Reading {
                     continue;
                 };
                 let decision = event(EventKind::AdoptionDecision, day, NO_DETAILS);
+                let reversal = self.reversal(t, row, key, day);
                 self.file(
                     &mut work,
                     (t, row, key),
                     "DATE_PLACED",
                     "the decision",
-                    [decision],
+                    std::iter::once(decision).chain(reversal),
                 );
+            }
+        }
+        if let Some(t) = ret.table(TableName::Ad1) {
+            for row in t.rows_of(child) {
+                self.adoption(&mut work, (t, row, key));
+            }
+        }
+        if let Some(t) = ret.table(TableName::DoLo) {
+            for row in t.rows_of(child) {
+                let events = self.span(
+                    (t, row, key),
+                    (dolo::DOLO_START, "DOLO_START"),
+                    (dolo::DOLO_END, "DOLO_END"),
+                    "a deprivation of liberty order",
+                    (EventKind::LibertyDeprived, Vec::new()),
+                    EventKind::LibertyDeprivedEnded,
+                );
+                self.file(&mut work, (t, row, key), "DOLO_START", "the order", events);
             }
         }
         if let Some(t) = ret.table(TableName::Missing) {
             for row in t.rows_of(child) {
-                let went = self.date(t, row, key, missing::MIS_START, "MIS_START");
-                let back = self.date(t, row, key, missing::MIS_END, "MIS_END");
                 let kind = self.code(t, row, key, missing::MISSING, MISSING_TYPE, "MISSING");
-                for (blank, field) in [
-                    (t.is_blank(row, missing::MIS_START), "MIS_START"),
-                    (t.is_blank(row, missing::MISSING), "MISSING"),
-                ] {
-                    if blank {
-                        self.problem(
-                            t,
-                            row,
-                            Some(key),
-                            field,
-                            "a missing or away period needs it".into(),
-                        );
-                    }
-                }
-                let (Some(went), Some(kind)) = (went, kind) else {
-                    continue;
-                };
-                if back.is_some_and(|b| b < went) {
+                if t.is_blank(row, missing::MISSING) {
                     self.problem(
                         t,
                         row,
                         Some(key),
-                        "MIS_END",
-                        "the period ends before it starts (MIS_START)".into(),
+                        "MISSING",
+                        "a missing or away period needs it".into(),
                     );
-                    continue;
                 }
-                let events = std::iter::once(event(
-                    EventKind::Missing,
-                    went,
-                    &[("missing", kind.to_owned())],
-                ))
-                .chain(back.map(|b| event(EventKind::MissingEnded, b, NO_DETAILS)));
+                let Some(kind) = kind else {
+                    continue;
+                };
+                let events = self.span(
+                    (t, row, key),
+                    (missing::MIS_START, "MIS_START"),
+                    (missing::MIS_END, "MIS_END"),
+                    "a missing or away period",
+                    (EventKind::Missing, vec![("missing", kind)]),
+                    EventKind::MissingEnded,
+                );
                 self.file(&mut work, (t, row, key), "MIS_START", "the period", events);
             }
         }
@@ -470,6 +478,138 @@ impl Reading {
         }
         crate::import::keyed_work(&mut work);
         work
+    }
+
+    /// A span a row dates (a missing period, a deprivation of liberty order): its
+    /// `start` event, with `ended` when it has an end; nothing (and a problem) when
+    /// the start is blank or unreadable, or the end is before it.
+    fn span(
+        &mut self,
+        (t, row, key): (&Table, usize, &str),
+        (from, from_field): (super::Col, &'static str),
+        (to, to_field): (super::Col, &'static str),
+        what: &str,
+        (start, details): (EventKind, Vec<(&str, &str)>),
+        ended: EventKind,
+    ) -> Vec<ImportedEvent> {
+        let began = self.date(t, row, key, from, from_field);
+        let end = self.date(t, row, key, to, to_field);
+        if t.is_blank(row, from) {
+            self.problem(
+                t,
+                row,
+                Some(key),
+                from_field,
+                format!("{what} needs its start"),
+            );
+        }
+        let Some(began) = began else {
+            return Vec::new();
+        };
+        if end.is_some_and(|e| e < began) {
+            self.problem(
+                t,
+                row,
+                Some(key),
+                to_field,
+                format!("it ends before it starts ({from_field})"),
+            );
+            return Vec::new();
+        }
+        std::iter::once(event(start, began, &details))
+            .chain(end.map(|e| event(ended, e, NO_DETAILS)))
+            .collect()
+    }
+
+    /// The reversal of a decision to place for adoption made on `decided`, if the row
+    /// records one: its date and reason come together.
+    fn reversal(
+        &mut self,
+        t: &Table,
+        row: usize,
+        key: &str,
+        decided: NaiveDate,
+    ) -> Option<ImportedEvent> {
+        use placed_adoption::{DATE_PLACED_CEASED as CEASED, REASON_PLACED_CEASED as REASON};
+        let on = self.date(t, row, key, CEASED, "DATE_PLACED_CEASED");
+        let reason = self.code(
+            t,
+            row,
+            key,
+            REASON,
+            REASON_PLACED_CEASED,
+            "REASON_PLACED_CEASED",
+        );
+        if t.is_blank(row, CEASED) != t.is_blank(row, REASON) {
+            self.problem(
+                t,
+                row,
+                Some(key),
+                "REASON_PLACED_CEASED",
+                "a reversed decision needs both its date (DATE_PLACED_CEASED) and its reason"
+                    .into(),
+            );
+            return None;
+        }
+        let (on, reason) = (on?, reason?);
+        if on < decided {
+            self.problem(
+                t,
+                row,
+                Some(key),
+                "DATE_PLACED_CEASED",
+                "the decision was reversed before it was made (DATE_PLACED)".into(),
+            );
+            return None;
+        }
+        Some(event(
+            EventKind::AdoptionDecisionReversed,
+            on,
+            &[("reason", reason)],
+        ))
+    }
+
+    /// AD1's row: the match with adopters, and the decision to place for adoption when
+    /// PlacedAdoption did not hold it already.
+    fn adoption(&mut self, work: &mut [ImportedWork], (t, row, key): (&Table, usize, &str)) {
+        let decided = self.date(t, row, key, ad1::DATE_INT, "DATE_INT");
+        let matched = self.date(t, row, key, ad1::DATE_MATCH, "DATE_MATCH");
+        let adopters = self.code(t, row, key, ad1::SEX_ADOPTR, ADOPTERS, "SEX_ADOPTR");
+        let status = self.code(t, row, key, ad1::LS_ADOPTR, ADOPTERS_STATUS, "LS_ADOPTR");
+        let foster = self.code(
+            t,
+            row,
+            key,
+            ad1::FOSTER_CARE,
+            &[("0", "No"), ("1", "Yes")],
+            "FOSTER_CARE",
+        );
+        if let Some(day) = decided {
+            let known = work.iter().any(|w| {
+                w.events
+                    .iter()
+                    .any(|e| e.kind == EventKind::AdoptionDecision && e.on == day)
+            });
+            if !known {
+                let decision = event(EventKind::AdoptionDecision, day, NO_DETAILS);
+                self.file(work, (t, row, key), "DATE_INT", "the decision", [decision]);
+            }
+        }
+        let Some(day) = matched else {
+            return;
+        };
+        let (Some(adopters), Some(status), Some(foster)) = (adopters, status, foster) else {
+            self.problem(t, row, Some(key), "DATE_MATCH", "a match with adopters needs who they are (SEX_ADOPTR), their legal status (LS_ADOPTR) and whether they fostered the child (FOSTER_CARE)".into());
+            return;
+        };
+        let foster = if foster == "1" { "Y" } else { "N" };
+        let details = [
+            ("adopters", adopters),
+            ("status", status),
+            ("foster-carers", foster),
+        ];
+        let matched = event(EventKind::AdoptionMatched, day, &details);
+        self.file(work, (t, row, key), "DATE_MATCH", "the match", [matched]);
     }
 
     /// Files `events` (the first dated as the row is) on the latest period of care

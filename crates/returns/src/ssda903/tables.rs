@@ -73,6 +73,11 @@ impl TableName {
         }
     }
 
+    /// Whether the return of `year` has this table (DoLo from 2026-27).
+    pub fn is_collected_in(self, year: crate::year::CollectionYear) -> bool {
+        self != TableName::DoLo || year.start_year() >= 2026
+    }
+
     /// The table spelt `name` (the DfE's spelling).
     pub fn from_name(name: &str) -> Option<TableName> {
         TableName::ALL.into_iter().find(|t| t.as_str() == name)

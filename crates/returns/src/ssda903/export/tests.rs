@@ -290,3 +290,113 @@ fn missing_periods_with_a_day_in_the_year_are_returned_each_with_its_end_by_31_m
     );
     assert!(rows.iter().all(|r| r[0] == "21" && r[1] == rows[0][1]));
 }
+
+/// A young child in care from May 2025: a decision to place for adoption reversed,
+/// a second decision, a match with adopters, adoption in February 2027; and an older
+/// child deprived of liberty twice.
+pub(crate) fn adopted_and_deprived() -> Vec<Building> {
+    let mut young = child(22);
+    young.record.person.date_of_birth = crate::testing::d("2023-03-01");
+    let care = young.work(
+        InvolvementKind::LookedAfter,
+        "2025-05-01",
+        Some("2027-02-10"),
+    );
+    young.event(
+        care,
+        EventKind::LegalStatus,
+        "2025-05-01",
+        &[("ls", "C2"), ("need", "N1")],
+    );
+    young.event(
+        care,
+        EventKind::PlacementStarted,
+        "2025-05-01",
+        &[("place", "U1"), ("provider", "PR1")],
+    );
+    young.event(care, EventKind::AdoptionDecision, "2025-09-01", &[]);
+    young.event(
+        care,
+        EventKind::AdoptionDecisionReversed,
+        "2026-05-20",
+        &[("reason", "RD3")],
+    );
+    young.event(care, EventKind::AdoptionDecision, "2026-07-01", &[]);
+    young.event(
+        care,
+        EventKind::AdoptionMatched,
+        "2026-10-12",
+        &[
+            ("adopters", "FF"),
+            ("status", "L12"),
+            ("foster-carers", "N"),
+        ],
+    );
+    young.event(
+        care,
+        EventKind::CeasedLookedAfter,
+        "2027-02-10",
+        &[("rec", "E11")],
+    );
+    let mut older = child(23);
+    let care = older.work(InvolvementKind::LookedAfter, "2025-01-01", None);
+    older.event(
+        care,
+        EventKind::LegalStatus,
+        "2025-01-01",
+        &[("ls", "C2"), ("need", "N4")],
+    );
+    older.event(
+        care,
+        EventKind::PlacementStarted,
+        "2025-01-01",
+        &[("place", "K2"), ("provider", "PR4")],
+    );
+    older.event(care, EventKind::LibertyDeprived, "2026-02-01", &[]);
+    older.event(care, EventKind::LibertyDeprivedEnded, "2026-06-30", &[]);
+    older.event(care, EventKind::LibertyDeprived, "2027-01-05", &[]);
+    vec![young, older]
+}
+
+#[test]
+fn reversed_decisions_adoptions_and_deprivations_of_liberty_are_returned() {
+    let tables = export(&records(adopted_and_deprived()), year());
+    assert_eq!(
+        table(&tables, TableName::PlacedAdoption),
+        [
+            ["22", "01/03/2023", "01/09/2025", "20/05/2026", "RD3"],
+            ["22", "01/03/2023", "01/07/2026", "", ""],
+        ]
+    );
+    assert_eq!(
+        table(&tables, TableName::Ad1),
+        [[
+            "22",
+            "01/03/2023",
+            "01/07/2026",
+            "12/10/2026",
+            "0",
+            "2",
+            "FF",
+            "L12"
+        ]]
+    );
+    assert_eq!(
+        table(&tables, TableName::DoLo),
+        [
+            ["23", "15/06/2014", "01/02/2026", "30/06/2026"],
+            ["23", "15/06/2014", "05/01/2027", ""],
+        ]
+    );
+    // 2025-26 has no DoLo table, and the reversal came after its end.
+    let earlier = export(
+        &records(adopted_and_deprived()),
+        "2025-26".parse().expect("a year"),
+    );
+    assert!(earlier.iter().all(|t| t.table != TableName::DoLo));
+    assert_eq!(
+        table(&earlier, TableName::PlacedAdoption),
+        [["22", "01/03/2023", "01/09/2025", "", ""]]
+    );
+    assert!(table(&earlier, TableName::Ad1).is_empty());
+}

@@ -30,7 +30,9 @@ fn a_return_imported_and_made_again_is_the_same() {
     child.event(care, EventKind::Missing, "2026-08-01", &[("missing", "M")]);
     child.event(care, EventKind::MissingEnded, "2026-08-03", &[]);
     child.event(care, EventKind::Missing, "2027-02-20", &[("missing", "A")]);
-    let first: Vec<Source> = export(&records(vec![child]), year())
+    let mut children = vec![child];
+    children.extend(crate::ssda903::export::tests::adopted_and_deprived());
+    let first: Vec<Source> = export(&records(children), year())
         .iter()
         .map(|t| t.source().expect("csv"))
         .collect();
@@ -48,6 +50,13 @@ fn a_return_imported_and_made_again_is_the_same() {
         String::from_utf8_lossy(&placed.content).lines().nth(1),
         Some("21,15/06/2014,01/06/2026,,")
     );
+    for table in ["AD1.csv", "DoLo.csv"] {
+        let file = first.iter().find(|s| s.name == table).expect("the table");
+        assert!(
+            String::from_utf8_lossy(&file.content).lines().count() > 1,
+            "{table}"
+        );
+    }
     let missing = first
         .iter()
         .find(|s| s.name == "Missing.csv")
