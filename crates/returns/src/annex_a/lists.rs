@@ -881,10 +881,10 @@ impl<'a> Child<'a> {
                     .record
                     .missing_on(id)
                     .into_iter()
-                    .filter(|(went, _)| {
+                    .rev()
+                    .find(|(went, _)| {
                         went.occurred_on <= day && self.window.contains(went.occurred_on)
                     })
-                    .last()
                     .and_then(|(_, back)| back);
                 let return_interview = |asked: &str| {
                     last_back
