@@ -215,22 +215,47 @@ async fn the_903_made_from_the_records_passes_the_dfe_rules() {
             produced(year)
         );
 
-        // Every child looked after on a day of the year, once, and nobody else.
+        // Every child looked after on a day of the year, once, and the care leavers of
+        // the year (who left care before it), and nobody else.
+        let rows_of = |name: TableName| &tables.iter().find(|t| t.table == name).unwrap().rows;
+        let leavers: Vec<&String> = rows_of(TableName::Oc3).iter().map(|r| &r[0]).collect();
         let mut expected = Vec::new();
         for (child, work) in all_work(&app).await {
-            if work.iter().any(|w| {
-                w.kind == InvolvementKind::LookedAfter
-                    && w.period.start() <= year.end_date()
+            let care = work
+                .iter()
+                .filter(|w| w.kind == InvolvementKind::LookedAfter);
+            if care.clone().any(|w| {
+                w.period.start() <= year.end_date()
                     && w.period.end().is_none_or(|e| e >= year.start_date())
             }) {
                 expected.push(child.to_string());
+            } else if leavers.contains(&&child.to_string()) {
+                let mut care = care.peekable();
+                assert!(care.peek().is_some(), "{}: {child}", db.label);
+                assert!(
+                    care.all(|w| w.period.end().is_some_and(|e| e < year.start_date())),
+                    "{}: {child}",
+                    db.label
+                );
+                expected.push(child.to_string());
             }
         }
-        let header = &tables
-            .iter()
-            .find(|t| t.table == TableName::Header)
-            .unwrap()
-            .rows;
+        let header = rows_of(TableName::Header);
+        assert!(!leavers.is_empty(), "{}: no care leaver", db.label);
+        // Each care leaver turns 17 to 21 in the year.
+        for leaver in rows_of(TableName::Oc3) {
+            let dob = chrono::NaiveDate::parse_from_str(&leaver[1], "%d/%m/%Y").unwrap();
+            assert!(
+                (17..=21).any(|age| {
+                    let birthday = dob
+                        .checked_add_months(chrono::Months::new(12 * age))
+                        .unwrap();
+                    (year.start_date()..=year.end_date()).contains(&birthday)
+                }),
+                "{}: {leaver:?}",
+                db.label
+            );
+        }
         let listed: Vec<String> = header.iter().map(|r| r[0].clone()).collect();
         assert!(!expected.is_empty(), "{}", db.label);
         assert_eq!(listed, expected, "{}", db.label);
@@ -244,12 +269,26 @@ async fn the_903_made_from_the_records_passes_the_dfe_rules() {
         }
 
         // The DfE's rules: nothing flagged but a child recorded with sex not known (232,
-        // a query the DfE asks the authority to confirm, not an error).
+        // a query the DfE asks the authority to confirm, not an error) and care leavers
+        // with nothing recorded about keeping in touch (131 to 133, on blank items).
         let sources: Vec<Source> = tables.iter().map(|t| t.source().unwrap()).collect();
         let ret = Return::parse(year, &sources, &[]).unwrap();
         let validation = ssda903::validate(&ret);
         let fired = validation.fired();
-        assert!(fired.iter().all(|r| *r == "232"), "{}: {fired:?}", db.label);
+        assert!(
+            fired
+                .iter()
+                .all(|r| ["232", "131", "132", "133"].contains(r)),
+            "{}: {fired:?}",
+            db.label
+        );
+        for row in validation
+            .flagged_rows()
+            .filter(|f| f.rule.starts_with("13"))
+        {
+            let leaver = &rows_of(TableName::Oc3)[row.flag.row as usize];
+            assert_eq!(leaver[2..], ["", "", ""], "{}: {leaver:?}", db.label);
+        }
         let checked = validation
             .outcomes
             .iter()

@@ -67,7 +67,25 @@ async fn ssda903(database: Option<&str>, data_dir: &Path, args: ImportSsda903Arg
         .import_ssda903(args.year, &name, &files, &args.service)
         .await;
     app.store().close().await;
-    report(&name, result)
+    report(&name, result)?;
+    // Say which tables were left as they were, and why.
+    if let Ok(ret) = carebridge_returns::ssda903::Return::parse(args.year, &files, &[]) {
+        let skipped: Vec<String> = carebridge_returns::ssda903::import::NOT_READ
+            .iter()
+            .filter_map(|t| {
+                ret.table(*t)
+                    .map(|rows| format!("{t} ({} rows)", rows.len()))
+            })
+            .collect();
+        if !skipped.is_empty() {
+            writeln!(
+                std::io::stdout().lock(),
+                "  not read (the record has nowhere to keep them yet): {}",
+                skipped.join(", ")
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// Says what an import wrote, or every problem that stopped it.

@@ -401,6 +401,47 @@ impl Writer<'_> {
         }
     }
 
+    /// Around each birthday from 17 to 21, what the personal adviser knows: mostly in
+    /// touch, in education, training or work, living somewhere suitable.
+    fn keeping_in_touch(&mut self, w: &Involvement) {
+        const ACTIVITY: [&str; 8] = ["F2", "F5", "F1", "G5", "P5", "F4", "G6", "F2"];
+        const HOME: [&str; 8] = ["D1", "U1", "E1", "D1", "B1", "U2", "Z1", "K1"];
+        for age in 17..=21 {
+            let Some(birthday) = self
+                .child
+                .date_of_birth
+                .checked_add_months(chrono::Months::new(12 * age))
+            else {
+                continue;
+            };
+            // Up to forty days before, or the day the work began if that was later.
+            let on =
+                (day(birthday) - self.derived(day(birthday), 40) as i32).max(day(w.period.start()));
+            let in_touch = match self.derived(on, 20) {
+                0 | 1 => "NO",
+                2 => "REFU",
+                3 => "NREQ",
+                _ => "YES",
+            };
+            let activity = ACTIVITY[self.derived(on + 1, 8)];
+            // Staying put with former foster carers only from 18.
+            let home = match HOME[self.derived(on + 2, 8)] {
+                "Z1" if age < 18 => "D1",
+                other => other,
+            };
+            let details: &[(&str, &str)] = if in_touch == "YES" {
+                &[
+                    ("in-touch", "YES"),
+                    ("activity", activity),
+                    ("accommodation", home),
+                ]
+            } else {
+                &[("in-touch", in_touch)]
+            };
+            self.event(w, EventKind::CareLeaverContact, on, details);
+        }
+    }
+
     /// The match with adopters, on day `on`: mostly a man and a woman, married, now and
     /// then the child's foster carers.
     fn adoption_match(&mut self, w: &Involvement, on: i32) {
@@ -705,6 +746,7 @@ impl Writer<'_> {
                 self.event(w, EventKind::PathwayPlanMade, start + 5, &[]);
                 self.every(w, EventKind::PathwayPlanReview, start + 180, 182);
                 self.visits(w, start + 20, 56);
+                self.keeping_in_touch(w);
             }
             InvolvementKind::EarlyHelp | InvolvementKind::DisabledChildren => {
                 let disabled = w.kind == InvolvementKind::DisabledChildren;

@@ -146,6 +146,99 @@ pub const MISSING_TYPE: Codes = &[
 /// Yes or no.
 pub const YES_NO: Codes = &[("Y", "Yes"), ("N", "No")];
 
+/// SSDA903 `IN_TOUCH`: whether the authority is in touch with a care leaver around
+/// their birthday.
+pub const IN_TOUCH: Codes = &[
+    ("YES", "In touch"),
+    ("NO", "Not in touch"),
+    ("REFU", "The young person refuses contact"),
+    ("NREQ", "No longer needs services"),
+    (
+        "RHOM",
+        "Returned home to their parents for six months or more",
+    ),
+    ("DIED", "The young person has died"),
+];
+
+/// SSDA903 `ACTIV`: a care leaver's main activity.
+pub const CARE_LEAVER_ACTIVITY: Codes = &[
+    ("F1", "Full-time in higher education"),
+    ("P1", "Part-time in higher education"),
+    ("F2", "Full-time in other education"),
+    ("P2", "Part-time in other education"),
+    ("F4", "Full-time apprenticeship"),
+    ("P4", "Part-time apprenticeship"),
+    ("F5", "Full-time training or employment"),
+    ("P5", "Part-time training or employment"),
+    (
+        "G4",
+        "Not in education, employment or training: illness or disability",
+    ),
+    (
+        "G5",
+        "Not in education, employment or training: other reasons",
+    ),
+    (
+        "G6",
+        "Not in education, employment or training: pregnancy or parenting",
+    ),
+    ("0", "Not known (not in touch)"),
+];
+
+/// SSDA903 `ACCOM`: where a care leaver lives (the letter) and whether it suits them
+/// (1 suitable, 2 not).
+pub const CARE_LEAVER_ACCOMMODATION: Codes = &[
+    ("B1", "With parents or relatives: suitable"),
+    ("B2", "With parents or relatives: not suitable"),
+    ("C1", "Community home or other residential care: suitable"),
+    (
+        "C2",
+        "Community home or other residential care: not suitable",
+    ),
+    (
+        "D1",
+        "Semi-independent or transitional accommodation: suitable",
+    ),
+    (
+        "D2",
+        "Semi-independent or transitional accommodation: not suitable",
+    ),
+    ("E1", "Supported lodgings: suitable"),
+    ("E2", "Supported lodgings: not suitable"),
+    ("G1", "Gone abroad: suitable"),
+    ("G2", "Gone abroad: not suitable"),
+    ("H1", "Deported: suitable"),
+    ("H2", "Deported: not suitable"),
+    ("K1", "Ordinary lodgings without formal support: suitable"),
+    (
+        "K2",
+        "Ordinary lodgings without formal support: not suitable",
+    ),
+    ("R1", "Residence not known: suitable"),
+    ("R2", "Residence not known: not suitable"),
+    ("S2", "No fixed abode or homeless: not suitable"),
+    ("T1", "Foyer or similar supported accommodation: suitable"),
+    (
+        "T2",
+        "Foyer or similar supported accommodation: not suitable",
+    ),
+    ("U1", "Independent living: suitable"),
+    ("U2", "Independent living: not suitable"),
+    ("V1", "Emergency accommodation: suitable"),
+    ("V2", "Emergency accommodation: not suitable"),
+    ("W1", "Bed and breakfast: suitable"),
+    ("W2", "Bed and breakfast: not suitable"),
+    ("X2", "In custody: not suitable"),
+    ("Y1", "Other accommodation: suitable"),
+    ("Y2", "Other accommodation: not suitable"),
+    ("Z1", "With former foster carers (staying put): suitable"),
+    (
+        "Z2",
+        "With former foster carers (staying put): not suitable",
+    ),
+    ("0", "Not known (not in touch)"),
+];
+
 /// SSDA903 `REASON_PLACED_CEASED`: why a child should no longer be placed for adoption.
 pub const REASON_PLACED_CEASED: Codes = &[
     ("RD1", "The child's needs changed after the decision"),
@@ -492,6 +585,10 @@ event_kinds! {
         [LookedAfter, CareLeaver], [];
     PathwayPlanReview => "pathway-plan-review", "Pathway plan reviewed",
         [LookedAfter, CareLeaver], [];
+    CareLeaverContact => "care-leaver-contact", "Care leaver: in touch, activity and accommodation",
+        [CareLeaver], [detail("in-touch", "In touch?", IN_TOUCH),
+                       optional("activity", "Main activity", CARE_LEAVER_ACTIVITY),
+                       optional("accommodation", "Accommodation", CARE_LEAVER_ACCOMMODATION)];
     AdoptionDecision => "adoption-decision", "Decision that the child should be placed for adoption",
         [LookedAfter], [];
     AdoptionDecisionReversed => "adoption-decision-reversed",
@@ -962,6 +1059,9 @@ mod tests {
                 REASON_PLACED_CEASED,
             ),
             ("ssda903_codes.tsv", "SEX_ADOPTR", ADOPTERS),
+            ("ssda903_codes.tsv", "IN_TOUCH", IN_TOUCH),
+            ("ssda903_codes.tsv", "ACTIV", CARE_LEAVER_ACTIVITY),
+            ("ssda903_codes.tsv", "ACCOM", CARE_LEAVER_ACCOMMODATION),
             ("ssda903_codes.tsv", "LS_ADOPTR", ADOPTERS_STATUS),
         ] {
             let mut expected = reference(file, field);

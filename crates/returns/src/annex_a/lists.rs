@@ -1,6 +1,6 @@
 //! The eleven lists: which records each takes, and each column's value.
 
-use carebridge_domain::casefile::events::{Event, EventKind};
+use carebridge_domain::casefile::events::{self, Codes, Event, EventKind};
 use carebridge_domain::casefile::notes::{Note, NoteKind};
 use carebridge_domain::child::{InvolvementKind, Sex};
 use carebridge_domain::statutory::{StatutoryRecord, StatutoryRecords, StatutoryWork};
@@ -197,8 +197,8 @@ pub const NOTES: [&str; 11] = [
     "One row per child with child in need, child protection, looked-after or disabled children's work open in the window. Primary need is not recorded by Carebridge: N0 (not stated). Status is on the window's last day.",
     "Every child protection plan open in the window. The plan starts at the initial conference that made it (or the work's start if none is recorded). The category of abuse is recorded at the initial conference only, so the latest is the initial. Statutory visit: the latest visit with the child seen. Previous plans: child protection work that started before this plan.",
     "Every period of care open in the window. Category of need: as recorded when care started (N0 if not recorded). Placement provider and postcode: as recorded with the latest placement. Reason ceased: as recorded when care ended. Not recorded by Carebridge, left blank: permanence plan, IRO contact, URN, placement location and LA. Return interviews: as recorded when the child came back from the last time missing or away in the window (blank if not recorded). Placements counted: placements with a day in the window.",
-    "Every care leaver with care leaver work open in the window. The personal advisor is the worker allocated to the care leaver work. Eligibility: relevant child at 16 or 17, former relevant child from 18. In touch: Yes if a visit, call or note is recorded in the last 3 months of the window. Accommodation, suitability and activity are not recorded: blank.",
-    "Every child with a decision that they should be placed for adoption, in a period of care open in the window. Placement order: the date legal status E1 was recorded. Placed: the first adoption placement (A1 to A6) after the decision. Fostering for adoption: the first U2, U5, A5 or A6 placement. Matching, adoption order and reversal are not recorded: blank.",
+    "Every care leaver with care leaver work open in the window. The personal advisor is the worker allocated to the care leaver work. Eligibility: relevant child at 16 or 17, former relevant child from 18. In touch: Yes if a visit, call or note is recorded in the last 3 months of the window. Accommodation, suitability and activity: as the adviser last recorded them when keeping in touch (blank if never recorded, or not known).",
+    "Every child with a decision that they should be placed for adoption, in a period of care open in the window. Placement order: the date legal status E1 was recorded. Placed: the first adoption placement (A1 to A6) after the decision. Fostering for adoption: the first U2, U5, A5 or A6 placement. Matching: the latest match with adopters. Adoption order: the day care ended in adoption (E11, E12). Reversal: of the latest decision, with its reason.",
     "Prospective adopters are recruited and recorded by the regional adoption agency, not in children's records, so Carebridge has no rows for this list: the agency's list goes with this workbook.",
 ];
 
@@ -398,23 +398,24 @@ fn placement_provider(code: &str) -> Cell {
     })
 }
 
-/// A reason care ended as "code: description".
-fn reason_ceased(code: &str) -> Cell {
-    let words = carebridge_domain::casefile::events::REASON_CEASED
+/// A code of `list` as "code: description" (the DfE's description, as the record's
+/// event form gives it).
+fn coded(list: Codes, code: &str) -> Cell {
+    let words = list
         .iter()
         .find(|(c, _)| *c == code)
         .map_or("", |(_, d)| *d);
     Cell::Text(format!("{code}: {words}"))
 }
 
-/// A placement type as "code: description" (the DfE's description, as the record's
-/// event form gives it).
+/// A reason care ended as "code: description".
+fn reason_ceased(code: &str) -> Cell {
+    coded(events::REASON_CEASED, code)
+}
+
+/// A placement type as "code: description".
 fn placement_type(code: &str) -> Cell {
-    let words = carebridge_domain::casefile::events::PLACEMENT_TYPE
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map_or("", |(_, d)| *d);
-    Cell::Text(format!("{code}: {words}"))
+    coded(events::PLACEMENT_TYPE, code)
 }
 
 /// One child's record read for one window.
@@ -995,6 +996,32 @@ impl<'a> Child<'a> {
                     .max();
                 let [team, worker] = self.allocated(w);
                 let advisor = worker.clone();
+                // What the adviser last recorded of where they live and what they do.
+                let known = self.latest(id, EventKind::CareLeaverContact, day);
+                let living = known
+                    .and_then(|e| e.detail("accommodation"))
+                    .filter(|c| *c != "0");
+                let kind_of_home = living.map_or(Cell::Blank, |code| {
+                    let words = events::CARE_LEAVER_ACCOMMODATION
+                        .iter()
+                        .find(|(c, _)| *c == code)
+                        .and_then(|(_, d)| d.split(':').next())
+                        .unwrap_or("");
+                    Cell::Text(format!("{}: {words}", code.get(..1).unwrap_or(code)))
+                });
+                let suitable = living.map_or(Cell::Blank, |code| {
+                    text(if code.ends_with('1') {
+                        "Suitable"
+                    } else {
+                        "Not suitable"
+                    })
+                });
+                let activity = known
+                    .and_then(|e| e.detail("activity"))
+                    .filter(|c| *c != "0")
+                    .map_or(Cell::Blank, |code| {
+                        coded(events::CARE_LEAVER_ACTIVITY, code)
+                    });
                 self.person_row(vec![
                     y_n(self.record.person.uasc),
                     self.disability(),
@@ -1009,9 +1036,9 @@ impl<'a> Child<'a> {
                         "b) No"
                     }),
                     date(contact),
-                    Cell::Blank,
-                    Cell::Blank,
-                    Cell::Blank,
+                    kind_of_home,
+                    suitable,
+                    activity,
                 ])
             })
             .collect()
@@ -1047,6 +1074,24 @@ impl<'a> Child<'a> {
                     .filter(|e| e.detail("place").is_some_and(|p| p.starts_with('A')))
                     .map(|e| e.occurred_on)
                     .min();
+                let by_then = |kind: EventKind| {
+                    self.events_of(id, kind)
+                        .filter(|e| e.occurred_on <= self.window.to())
+                        .last()
+                };
+                let matched = by_then(EventKind::AdoptionMatched).map(|e| e.occurred_on);
+                let adopted = by_then(EventKind::CeasedLookedAfter)
+                    .filter(|e| matches!(e.detail("rec"), Some("E11" | "E12")))
+                    .map(|e| e.occurred_on);
+                // The reversal of the latest decision, if it was reversed.
+                let reversal = self
+                    .record
+                    .adoption_decisions_on(id)
+                    .into_iter()
+                    .rev()
+                    .find(|(d, _)| d.occurred_on <= self.window.to())
+                    .and_then(|(_, r)| r)
+                    .filter(|r| r.occurred_on <= self.window.to());
                 let mut cells = self.person();
                 cells.insert(1, Cell::Blank);
                 cells.extend([
@@ -1054,11 +1099,13 @@ impl<'a> Child<'a> {
                     Cell::Date(w.work.period.start()),
                     Cell::Date(decision.occurred_on),
                     date(order),
-                    Cell::Blank,
+                    date(matched),
                     date(placed),
-                    Cell::Blank,
-                    Cell::Blank,
-                    Cell::Blank,
+                    date(adopted),
+                    date(reversal.map(|r| r.occurred_on)),
+                    reversal
+                        .and_then(|r| r.detail("reason"))
+                        .map_or(Cell::Blank, |c| coded(events::REASON_PLACED_CEASED, c)),
                     date(placed_with(&["U2", "U5", "A5", "A6"])),
                 ]);
                 Some(self.row(cells))

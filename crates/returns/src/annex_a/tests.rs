@@ -513,3 +513,80 @@ fn a_period_of_care_that_ended_shows_when_and_why() {
         vec!["N0 - Not stated", "N0 - Not stated"]
     );
 }
+
+#[test]
+fn care_leavers_show_their_last_recorded_home_and_activity_and_adoptions_their_match_and_reversal()
+{
+    let mut young = child(41);
+    let after = young.work(InvolvementKind::CareLeaver, "2026-01-01", None);
+    young.event(
+        after,
+        EventKind::CareLeaverContact,
+        "2026-03-01",
+        &[
+            ("in-touch", "YES"),
+            ("activity", "G5"),
+            ("accommodation", "V2"),
+        ],
+    );
+    young.event(
+        after,
+        EventKind::CareLeaverContact,
+        "2026-09-01",
+        &[
+            ("in-touch", "YES"),
+            ("activity", "F5"),
+            ("accommodation", "D1"),
+        ],
+    );
+    let mut small = child(42);
+    let care = small.work(InvolvementKind::LookedAfter, "2025-06-01", None);
+    small.event(care, EventKind::AdoptionDecision, "2025-10-01", &[]);
+    small.event(
+        care,
+        EventKind::AdoptionMatched,
+        "2026-02-01",
+        &[
+            ("adopters", "MF"),
+            ("status", "L11"),
+            ("foster-carers", "N"),
+        ],
+    );
+    small.event(
+        care,
+        EventKind::AdoptionDecisionReversed,
+        "2026-05-01",
+        &[("reason", "RD3")],
+    );
+    let annex = build(&records(vec![young, small]), window());
+    let leavers = annex.list(9).expect("list 9");
+    assert_eq!(
+        column(leavers, "Type of Accommodation"),
+        ["D: Semi-independent or transitional accommodation"]
+    );
+    assert_eq!(
+        column(leavers, "Suitability of Accommodation"),
+        ["Suitable"]
+    );
+    assert_eq!(
+        column(leavers, "Activity Status"),
+        ["F5: Full-time training or employment"]
+    );
+    let adoption = annex.list(10).expect("list 10");
+    assert_eq!(
+        column(adoption, "Date of Matching Child and Prospective Adopters"),
+        ["01/02/2026"]
+    );
+    assert_eq!(
+        column(
+            adoption,
+            "Date of Decision that Child Should No Longer be Placed for Adoption"
+        ),
+        ["01/05/2026"]
+    );
+    assert_eq!(
+        column(adoption, "Reason Why Child No Longer Placed for Adoption"),
+        ["RD3: Prospective adopters could not be found"]
+    );
+    assert_eq!(column(adoption, "Date of Adoption Order"), [""]);
+}

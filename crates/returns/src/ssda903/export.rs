@@ -29,12 +29,19 @@
 //!   ("missing or away" events on looked-after work, each ended by the first "back"
 //!   event after it) that had a day in the year; `MIS_END` blank while it was still
 //!   open on 31 March.
+//! - **OC3**: each care leaver whose 17th to 21st birthday falls in the year: a
+//!   relevant or former relevant child (looked after for 13 weeks from their 14th
+//!   birthday, some of it from their 16th, short breaks aside) no longer looked after
+//!   on that birthday, and not adopted, died in care or moved to another authority;
+//!   `IN_TOUCH`, `ACTIV`, `ACCOM` from the contact recorded nearest the birthday, from
+//!   three months before to one month after (`0` for activity and accommodation
+//!   when not in touch and not recorded; all blank when no contact was recorded). One
+//!   not looked after in the year is in Header with the motherhood items blank.
 //! - **DoLo** (from 2026-27): each deprivation of liberty order on a period of care
 //!   with a day in the year, `DOLO_END` blank while it was in force on 31 March.
 //!
-//! Not produced, because the records do not hold what they need: OC2 and OC3
-//! (outcomes, care leavers' activity and accommodation), PrevPerm (permanence before
-//! care) and SWEpisodes.
+//! Not produced, because the records do not hold what they need: OC2 (health and
+//! other outcomes), PrevPerm (permanence before care) and SWEpisodes.
 //!
 //! Pure: the records come from `RecordTx::statutory_records` for the year.
 
@@ -47,11 +54,12 @@ use super::{CollectionYear, TableName};
 
 /// The tables the export can write, in this order (DoLo only for years that have it:
 /// [`produced`]).
-pub const PRODUCED: [TableName; 8] = [
+pub const PRODUCED: [TableName; 9] = [
     TableName::Header,
     TableName::Episodes,
     TableName::Reviews,
     TableName::Uasc,
+    TableName::Oc3,
     TableName::PlacedAdoption,
     TableName::Missing,
     TableName::Ad1,
@@ -135,9 +143,12 @@ pub fn export(records: &StatutoryRecords, year: CollectionYear) -> Vec<ExportedT
         .collect();
     for record in &records.records {
         let episodes = episodes_of(record, year);
-        if episodes.is_empty() {
+        let leaver = care_leaver(record, year);
+        if episodes.is_empty() && leaver.is_none() {
             continue;
         }
+        // A care leaver not looked after this year is in Header (and OC3) only.
+        let in_care = !episodes.is_empty();
         let person = &record.person;
         let id = person.id.to_string();
         let dob = dmy(person.date_of_birth);
@@ -156,7 +167,9 @@ pub fn export(records: &StatutoryRecords, year: CollectionYear) -> Vec<ExportedT
         });
         // Motherhood is asked of girls and young women: a mother when another child's
         // record names her as their mother.
+        // (Not asked of care leavers who were not looked after in the year.)
         let (mother, first_born) = match (person.sex, person.children_born.first()) {
+            _ if !in_care => (String::new(), String::new()),
             (Sex::Female, Some(born)) => ("1".to_owned(), dmy(*born)),
             (Sex::Female, None) => ("0".to_owned(), String::new()),
             _ => (String::new(), String::new()),
@@ -208,6 +221,12 @@ pub fn export(records: &StatutoryRecords, year: CollectionYear) -> Vec<ExportedT
                     review.detail("participation").unwrap_or("").to_owned(),
                 ]);
             }
+        }
+        if let (Some(t), Some(items)) = (rows_of(&mut tables, TableName::Oc3), &leaver) {
+            t.push([vec![id.clone(), dob.clone()], items.to_vec()].concat());
+        }
+        if !in_care {
+            continue;
         }
         if person.uasc {
             if let Some(t) = rows_of(&mut tables, TableName::Uasc) {
@@ -296,6 +315,67 @@ pub fn export(records: &StatutoryRecords, year: CollectionYear) -> Vec<ExportedT
         }
     }
     tables
+}
+
+/// OC3's items (`IN_TOUCH`, `ACTIV`, `ACCOM`) for a care leaver of `year` (see the
+/// module's notes), `None` for anyone else.
+fn care_leaver(record: &StatutoryRecord, year: CollectionYear) -> Option<[String; 3]> {
+    let dob = record.person.date_of_birth;
+    let birthday = (17..=21)
+        .filter_map(|age| dob.checked_add_months(chrono::Months::new(12 * age)))
+        .find(|b| (year.start_date()..=year.end_date()).contains(b))?;
+    let cares: Vec<&StatutoryWork> = looked_after(record).collect();
+    let last = cares.last()?;
+    if cares
+        .iter()
+        .any(|w| w.work.period.end().is_none_or(|e| e >= birthday))
+    {
+        return None;
+    }
+    let how_care_ended = record
+        .events_of(last.work.id, EventKind::CeasedLookedAfter)
+        .last()
+        .and_then(|e| e.detail("rec"));
+    if matches!(how_care_ended, Some("E11" | "E12" | "E2" | "E3")) {
+        return None;
+    }
+    // Days looked after from a birthday on, short breaks (V3, V4) aside.
+    let since = |years: u32| -> i64 {
+        let Some(from) = dob.checked_add_months(chrono::Months::new(12 * years)) else {
+            return 0;
+        };
+        cares
+            .iter()
+            .flat_map(|care| {
+                let end = care.work.period.end();
+                split(care, &record.events, birthday)
+                    .into_iter()
+                    .map(move |e| (e, end))
+            })
+            .filter(|(e, _)| !matches!(e.ls.as_str(), "V3" | "V4"))
+            .map(|(e, end)| {
+                let to = e.dec.or(end).unwrap_or(birthday);
+                (to - e.decom.max(from)).num_days().max(0)
+            })
+            .sum()
+    };
+    if since(14) < 91 || since(16) < 1 {
+        return None;
+    }
+    let window = birthday.checked_sub_months(chrono::Months::new(3))?
+        ..=birthday.checked_add_months(chrono::Months::new(1))?;
+    let contact = record
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::CareLeaverContact && window.contains(&e.occurred_on))
+        .min_by_key(|e| (e.occurred_on - birthday).num_days().abs());
+    let Some(contact) = contact else {
+        return Some(Default::default());
+    };
+    let in_touch = detail(contact, "in-touch");
+    let unknown = if in_touch == "YES" { "" } else { "0" };
+    let item = |name: &str| contact.detail(name).unwrap_or(unknown).to_owned();
+    Some([in_touch.clone(), item("activity"), item("accommodation")])
 }
 
 /// AD1's columns after `CHILD` and `DOB` for a period of care that ended in adoption

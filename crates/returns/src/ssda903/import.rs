@@ -18,6 +18,11 @@
 //!   a "back" event; **DoLo**: each deprivation of liberty order, as its start and,
 //!   when it ended, its end. `NB_ADOPTR` is not kept: it follows from `SEX_ADOPTR`.
 //!
+//! Not read ([`NOT_READ`]): OC2 and PrevPerm (the record has nowhere to keep health
+//! outcomes or permanence before care yet), SWEpisodes (social workers are not known by
+//! their registration number), and OC3 (a care leaver's row says nothing of when they
+//! left care, so there is no care to attach it to).
+//!
 //! Every problem is reported at once, with its file and line; then nothing is imported.
 
 use std::collections::HashSet;
@@ -38,6 +43,14 @@ use super::tables::cols::{ad1, dolo, episodes, header, missing, placed_adoption,
 use super::{Return, Table, TableName};
 use crate::import::ImportProblem;
 use crate::import::{event, NO_DETAILS};
+
+/// The tables an import does not read (see the module's notes), for saying so.
+pub const NOT_READ: [TableName; 4] = [
+    TableName::Oc2,
+    TableName::Oc3,
+    TableName::PrevPerm,
+    TableName::SwEpisodes,
+];
 
 /// The children of `ret` as records to import, or every problem that stops the
 /// import.

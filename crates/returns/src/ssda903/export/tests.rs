@@ -400,3 +400,92 @@ fn reversed_decisions_adoptions_and_deprivations_of_liberty_are_returned() {
     );
     assert!(table(&earlier, TableName::Ad1).is_empty());
 }
+
+/// A young person born on 1 September 2008 (18 in the year), looked after from `from`
+/// to `to`, care ending `rec`, with care leaver work from the day after.
+fn leaver(
+    id: i64,
+    from: &str,
+    to: &str,
+    rec: &str,
+) -> (Building, carebridge_domain::InvolvementId) {
+    let mut c = child(id);
+    c.record.person.date_of_birth = crate::testing::d("2008-09-01");
+    let care = c.work(InvolvementKind::LookedAfter, from, Some(to));
+    c.event(
+        care,
+        EventKind::LegalStatus,
+        from,
+        &[("ls", "C2"), ("need", "N1")],
+    );
+    c.event(
+        care,
+        EventKind::PlacementStarted,
+        from,
+        &[("place", "U1"), ("provider", "PR1")],
+    );
+    c.event(care, EventKind::CeasedLookedAfter, to, &[("rec", rec)]);
+    let after = c.work(InvolvementKind::CareLeaver, "2026-01-01", None);
+    (c, after)
+}
+
+#[test]
+fn care_leavers_turning_17_to_21_are_returned_with_what_was_known_around_the_birthday() {
+    let (mut in_touch, work) = leaver(31, "2022-01-01", "2025-12-31", "E8");
+    in_touch.event(
+        work,
+        EventKind::CareLeaverContact,
+        "2026-08-20",
+        &[
+            ("in-touch", "YES"),
+            ("activity", "F2"),
+            ("accommodation", "D1"),
+        ],
+    );
+    // A contact months before the birthday is not about it.
+    in_touch.event(
+        work,
+        EventKind::CareLeaverContact,
+        "2026-03-01",
+        &[("in-touch", "NO")],
+    );
+    let (mut lost, work) = leaver(32, "2022-01-01", "2025-12-31", "E8");
+    lost.event(
+        work,
+        EventKind::CareLeaverContact,
+        "2026-09-15",
+        &[("in-touch", "NO")],
+    );
+    let (unrecorded, _) = leaver(33, "2022-01-01", "2025-12-31", "E8");
+    // Looked after only before 14: not a care leaver.
+    let (too_young, _) = leaver(34, "2020-01-01", "2022-06-30", "E8");
+    // Adopted: not a care leaver.
+    let (adopted, _) = leaver(35, "2022-01-01", "2025-12-31", "E11");
+    // Still looked after on the birthday: in Episodes, not OC3.
+    let (mut still, _) = leaver(36, "2022-01-01", "2026-12-31", "E8");
+    still
+        .record
+        .work
+        .retain(|w| w.work.kind == InvolvementKind::LookedAfter);
+    let tables = export(
+        &records(vec![in_touch, lost, unrecorded, too_young, adopted, still]),
+        year(),
+    );
+    assert_eq!(
+        table(&tables, TableName::Oc3),
+        [
+            ["31", "01/09/2008", "YES", "F2", "D1"],
+            ["32", "01/09/2008", "NO", "0", "0"],
+            ["33", "01/09/2008", "", "", ""],
+        ]
+    );
+    let header = table(&tables, TableName::Header);
+    let ids: Vec<&str> = header.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(ids, ["31", "32", "33", "36"]);
+    // Motherhood is not asked of a care leaver not looked after in the year.
+    assert_eq!(header[0][5..], ["", ""]);
+    assert_eq!(header[3][5], "0");
+    // Care leavers are not in the tables of the looked-after.
+    let episodes = table(&tables, TableName::Episodes);
+    assert!(episodes.iter().all(|r| r[0] == "36"));
+}
