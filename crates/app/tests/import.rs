@@ -165,6 +165,55 @@ fn without_ids(tables: &[carebridge_returns::ssda903::Source]) -> Vec<(String, V
         .collect()
 }
 
+/// The return without its care leavers not looked after in the year (OC3's rows and
+/// their Header rows): an import does not read OC3, which says nothing of when they
+/// left care.
+fn without_care_leavers(
+    files: &[carebridge_returns::ssda903::Source],
+) -> Vec<carebridge_returns::ssda903::Source> {
+    let text = |name: &str| {
+        files
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| String::from_utf8_lossy(&f.content).into_owned())
+            .unwrap_or_default()
+    };
+    let ids = |name: &str| -> Vec<String> {
+        text(name)
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap_or("").to_owned())
+            .collect()
+    };
+    let in_care = ids("Episodes.csv");
+    let leavers: Vec<String> = ids("OC3.csv")
+        .into_iter()
+        .filter(|c| !in_care.contains(c))
+        .collect();
+    assert!(!leavers.is_empty(), "the demo has care leavers");
+    files
+        .iter()
+        .map(|f| {
+            let content = String::from_utf8_lossy(&f.content);
+            let mut lines = content.lines();
+            let mut out: String = lines.next().map(|h| format!("{h}\n")).unwrap_or_default();
+            for line in lines {
+                let child = line.split(',').next().unwrap_or("");
+                let dropped = f.name == "OC3.csv"
+                    || (f.name == "Header.csv" && leavers.iter().any(|l| l == child));
+                if !dropped {
+                    out.push_str(line);
+                    out.push('\n');
+                }
+            }
+            carebridge_returns::ssda903::Source {
+                name: f.name.clone(),
+                content: out.into_bytes(),
+            }
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn a_903_return_from_another_system_comes_back_as_the_same_return() {
     let source = sqlite();
@@ -191,7 +240,12 @@ async fn a_903_return_from_another_system_comes_back_as_the_same_return() {
             .iter()
             .map(|t| t.source().unwrap())
             .collect();
-        assert_eq!(without_ids(&again), without_ids(&made), "{}", db.label);
+        assert_eq!(
+            without_ids(&again),
+            without_ids(&without_care_leavers(&made)),
+            "{}",
+            db.label
+        );
 
         let twice = app
             .import_ssda903(year(), "903", &made, "CSC")
