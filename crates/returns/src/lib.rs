@@ -20,6 +20,7 @@ pub mod catalogue;
 pub mod cin;
 pub mod dates;
 pub mod import;
+pub mod outcome;
 pub mod report;
 pub mod source;
 pub mod ssda903;

@@ -3,8 +3,7 @@
 use super::rules::{self, Ctx, Flags};
 use super::tables::TableName;
 use super::Census;
-use crate::catalogue::{cin_rules_of, Progress, RuleFacts, RuleStatus};
-use crate::year::CollectionYear;
+use crate::catalogue::{cin_rules_of, Progress, RuleStatus};
 
 /// A flagged row: a table and its 0-based row; a rule about the return as a whole
 /// (an LA-level rule, such as 2887Q) flags no table.
@@ -17,24 +16,10 @@ pub struct Flag {
 }
 
 /// One rule's result.
-#[derive(Debug, Clone)]
-pub struct RuleOutcome {
-    /// The rule as published.
-    pub facts: RuleFacts,
-    /// Whether it ran.
-    pub status: RuleStatus,
-    /// The rows it flagged, sorted, each once.
-    pub flags: Vec<Flag>,
-}
+pub type RuleOutcome = crate::outcome::RuleOutcome<Flag>;
 
 /// Every rule of the year and what it found.
-#[derive(Debug, Clone)]
-pub struct Validation {
-    /// The collection year.
-    pub year: CollectionYear,
-    /// One outcome per rule of the year, in the published order.
-    pub outcomes: Vec<RuleOutcome>,
-}
+pub type Validation = crate::outcome::Validation<Flag>;
 
 /// One flagged row with its rule, for line-per-row output.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,20 +33,6 @@ pub struct FlaggedRow<'a> {
 }
 
 impl Validation {
-    /// The codes of the rules that flagged rows, in the published order.
-    pub fn fired(&self) -> Vec<&'static str> {
-        self.outcomes
-            .iter()
-            .filter(|o| !o.flags.is_empty())
-            .map(|o| o.facts.code)
-            .collect()
-    }
-
-    /// Whether any rule flagged anything.
-    pub fn any_flagged(&self) -> bool {
-        self.outcomes.iter().any(|o| !o.flags.is_empty())
-    }
-
     /// Every flagged row with its rule, sorted by table name, row, then rule code
     /// (flags of the return as a whole first).
     pub fn flagged_rows(&self) -> Vec<FlaggedRow<'_>> {
@@ -81,11 +52,6 @@ impl Validation {
             key(a).cmp(&key(b)).then_with(|| a.rule.cmp(b.rule))
         });
         rows
-    }
-
-    /// Outcomes with the given status kind.
-    pub fn count(&self, matches: impl Fn(&RuleStatus) -> bool) -> usize {
-        self.outcomes.iter().filter(|o| matches(&o.status)).count()
     }
 }
 

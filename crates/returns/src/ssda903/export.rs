@@ -267,15 +267,7 @@ pub fn export(records: &StatutoryRecords, year: CollectionYear) -> Vec<ExportedT
         }
         if let Some(t) = rows_of(&mut tables, TableName::Missing) {
             for care in looked_after(record) {
-                for (went, back) in record.missing_on(care.work.id) {
-                    let back = back
-                        .map(|e| e.occurred_on)
-                        .filter(|d| *d <= year.end_date());
-                    if went.occurred_on > year.end_date()
-                        || back.is_some_and(|d| d < year.start_date())
-                    {
-                        continue;
-                    }
+                for (went, back) in in_year(record.missing_on(care.work.id), year) {
                     t.push(vec![
                         id.clone(),
                         dob.clone(),
@@ -295,15 +287,7 @@ pub fn export(records: &StatutoryRecords, year: CollectionYear) -> Vec<ExportedT
         }
         if let Some(t) = rows_of(&mut tables, TableName::DoLo) {
             for care in looked_after(record) {
-                for (made, ended) in record.liberty_deprived_on(care.work.id) {
-                    let ended = ended
-                        .map(|e| e.occurred_on)
-                        .filter(|d| *d <= year.end_date());
-                    if made.occurred_on > year.end_date()
-                        || ended.is_some_and(|d| d < year.start_date())
-                    {
-                        continue;
-                    }
+                for (made, ended) in in_year(record.liberty_deprived_on(care.work.id), year) {
                     t.push(vec![
                         id.clone(),
                         dob.clone(),
@@ -315,6 +299,20 @@ pub fn export(records: &StatutoryRecords, year: CollectionYear) -> Vec<ExportedT
         }
     }
     tables
+}
+
+/// The spans (a start event and its end, if any) with a day in `year`, each with its
+/// end if it came by the end of the year.
+fn in_year<'a>(
+    spans: Vec<(&'a Event, Option<&'a Event>)>,
+    year: CollectionYear,
+) -> impl Iterator<Item = (&'a Event, Option<NaiveDate>)> {
+    spans.into_iter().filter_map(move |(start, end)| {
+        let end = end.map(|e| e.occurred_on).filter(|d| *d <= year.end_date());
+        let outside =
+            start.occurred_on > year.end_date() || end.is_some_and(|d| d < year.start_date());
+        (!outside).then_some((start, end))
+    })
 }
 
 /// OC3's items (`IN_TOUCH`, `ACTIV`, `ACCOM`) for a care leaver of `year` (see the

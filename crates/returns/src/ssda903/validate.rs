@@ -3,9 +3,8 @@
 use super::rules::{self, Ctx, Flags, Need};
 use super::tables::TableName;
 use super::Return;
-use crate::catalogue::{rules_of, RuleFacts};
+use crate::catalogue::rules_of;
 pub use crate::catalogue::{Progress, RuleStatus};
-use crate::year::CollectionYear;
 
 /// A flagged row: which table (this year's or last year's), and its 0-based data row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -30,24 +29,10 @@ impl Flag {
 }
 
 /// One rule's result.
-#[derive(Debug, Clone)]
-pub struct RuleOutcome {
-    /// The rule as published.
-    pub facts: RuleFacts,
-    /// Whether it ran.
-    pub status: RuleStatus,
-    /// The rows it flagged, sorted, each once.
-    pub flags: Vec<Flag>,
-}
+pub type RuleOutcome = crate::outcome::RuleOutcome<Flag>;
 
 /// Every rule of the year and what it found.
-#[derive(Debug, Clone)]
-pub struct Validation {
-    /// The collection year.
-    pub year: CollectionYear,
-    /// One outcome per rule of the year, in the published order.
-    pub outcomes: Vec<RuleOutcome>,
-}
+pub type Validation = crate::outcome::Validation<Flag>;
 
 /// One flagged row with its rule, for line-per-row output.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,20 +46,6 @@ pub struct FlaggedRow<'a> {
 }
 
 impl Validation {
-    /// The codes of the rules that flagged rows, in the published order.
-    pub fn fired(&self) -> Vec<&'static str> {
-        self.outcomes
-            .iter()
-            .filter(|o| !o.flags.is_empty())
-            .map(|o| o.facts.code)
-            .collect()
-    }
-
-    /// Whether any rule flagged any row.
-    pub fn any_flagged(&self) -> bool {
-        self.outcomes.iter().any(|o| !o.flags.is_empty())
-    }
-
     /// Every flagged row with its rule, sorted by table label (`Episodes`,
     /// `Episodes_last`, ...), row, then rule code. Sorts pairs of indexes (8 bytes a
     /// flag) and compares labels without building them, so a return with hundreds of
@@ -109,11 +80,6 @@ impl Validation {
                 fields: &outcome.facts.fields,
             })
         })
-    }
-
-    /// Outcomes with the given status kind.
-    pub fn count(&self, matches: impl Fn(&RuleStatus) -> bool) -> usize {
-        self.outcomes.iter().filter(|o| matches(&o.status)).count()
     }
 }
 

@@ -177,17 +177,24 @@ fn every_problem_names_its_file_and_line() {
         .starts_with("Header.csv line 2 (child C1), DOB: \"31/02/2012\" is not a date"));
 }
 
+/// Header and Episodes for one girl, C1, in care from 1 May 2025.
+fn one_child_in_care() -> [Source; 2] {
+    [
+        csv(
+            "Header.csv",
+            "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nC1,F,01/01/2012,WBRI,,0,\n",
+        ),
+        csv(
+            "Episodes.csv",
+            "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n\
+             C1,01/05/2025,S,C2,N4,U6,PR1,,,,,,\n",
+        ),
+    ]
+}
+
 #[test]
 fn a_missing_period_needs_its_start_and_kind_and_cannot_end_before_it_starts() {
-    let header = csv(
-        "Header.csv",
-        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nC1,F,01/01/2012,WBRI,,0,\n",
-    );
-    let episodes = csv(
-        "Episodes.csv",
-        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n\
-         C1,01/05/2025,S,C2,N4,U6,PR1,,,,,,\n",
-    );
+    let [header, episodes] = one_child_in_care();
     let missing = csv(
         "Missing.csv",
         "CHILD,DOB,MISSING,MIS_START,MIS_END\nC1,01/01/2012,M,,\nC1,01/01/2012,,01/06/2025,\n\
@@ -231,4 +238,54 @@ fn generated_returns_are_planned_or_refused_without_panicking() {
             }
         }
     }
+}
+
+#[test]
+fn a_reversal_a_match_and_an_order_are_refused_when_incomplete_or_backwards() {
+    let [header, episodes] = one_child_in_care();
+    let placed = csv(
+        "PlacedAdoption.csv",
+        "CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED\n\
+         C1,01/01/2012,01/06/2025,01/07/2025,\nC1,01/01/2012,01/08/2025,01/07/2025,RD1\n",
+    );
+    let adoption = csv(
+        "AD1.csv",
+        "CHILD,DOB,DATE_INT,DATE_MATCH,FOSTER_CARE,NB_ADOPTR,SEX_ADOPTR,LS_ADOPTR\n\
+         C1,01/01/2012,01/08/2025,01/09/2025,0,2,,L11\n",
+    );
+    let liberty = csv(
+        "DoLo.csv",
+        "CHILD,DOB,DOLO_START,DOLO_END\nC1,01/01/2012,01/10/2025,01/09/2025\n",
+    );
+    let files = [header.clone(), episodes.clone(), placed, adoption, liberty];
+    let problems = planned(&files).expect_err("rejected");
+    let found: Vec<(&str, u64, &str)> = problems
+        .iter()
+        .map(|p| (p.file.as_str(), p.line, p.field))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("PlacedAdoption.csv", 2, "REASON_PLACED_CEASED"),
+            ("PlacedAdoption.csv", 3, "DATE_PLACED_CEASED"),
+            ("AD1.csv", 2, "DATE_MATCH"),
+            ("DoLo.csv", 2, "DOLO_END"),
+        ]
+    );
+    // Complete, they are read as events on the period of care.
+    let placed = csv(
+        "PlacedAdoption.csv",
+        "CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED\n\
+         C1,01/01/2012,01/06/2025,01/07/2025,RD1\n",
+    );
+    let children = planned(&[header, episodes, placed]).expect("it imports");
+    let reversed = children[0].work[0]
+        .events
+        .iter()
+        .find(|e| e.kind == EventKind::AdoptionDecisionReversed)
+        .expect("the reversal");
+    assert_eq!(
+        reversed.details.get("reason").map(String::as_str),
+        Some("RD1")
+    );
 }
