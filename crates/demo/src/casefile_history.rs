@@ -401,6 +401,62 @@ impl Writer<'_> {
         }
     }
 
+    /// Once a year in care: the strengths and difficulties questionnaire (4 to 16; at 3
+    /// and 17, not due),
+    /// immunisations checked, a development review (under 5); now and then a substance
+    /// misuse problem (from 13) or a conviction (from 12). Derived, not drawn.
+    fn wellbeing(&mut self, w: &Involvement, start: i32, end: i32) {
+        let mut on = start + 40 + self.derived(start, 20) as i32;
+        while on <= end {
+            if (self.aged(3, on) && !self.aged(4, on)) || (self.aged(17, on) && !self.aged(18, on))
+            {
+                // Not due at this age, but the year's return asks why there is none.
+                self.event(w, EventKind::SdqNotScored, on, &[("reason", "SDQ1")]);
+            } else if self.aged(4, on) && !self.aged(17, on) {
+                match self.derived(on, 12) {
+                    0 => self.event(w, EventKind::SdqNotScored, on, &[("reason", "SDQ2")]),
+                    1 if self.aged(13, on) => {
+                        self.event(w, EventKind::SdqNotScored, on, &[("reason", "SDQ5")])
+                    }
+                    _ => {
+                        let score = (4 + self.derived(on + 3, 24)).to_string();
+                        self.event(w, EventKind::SdqScored, on, &[("score", &score)]);
+                    }
+                }
+            }
+            let up_to_date = if self.derived(on + 1, 10) == 0 {
+                "N"
+            } else {
+                "Y"
+            };
+            self.event(
+                w,
+                EventKind::ImmunisationsChecked,
+                on,
+                &[("up-to-date", up_to_date)],
+            );
+            if !self.aged(5, on) {
+                self.event(w, EventKind::DevelopmentReview, on + 7, &[]);
+            }
+            if self.aged(13, on) && self.derived(on + 2, 9) == 0 {
+                let received = if self.derived(on, 2) == 0 { "Y" } else { "N" };
+                let details: &[(&str, &str)] = if received == "Y" {
+                    &[("intervention-received", "Y")]
+                } else {
+                    &[
+                        ("intervention-received", "N"),
+                        ("intervention-offered", "Y"),
+                    ]
+                };
+                self.event(w, EventKind::SubstanceMisuse, on + 30, details);
+            }
+            if self.aged(12, on) && self.derived(on + 4, 20) == 0 {
+                self.event(w, EventKind::Convicted, on + 60, &[]);
+            }
+            on += 330 + self.derived(on, 30) as i32;
+        }
+    }
+
     /// Around each birthday from 17 to 21, what the personal adviser knows: mostly in
     /// touch, in education, training or work, living somewhere suitable.
     fn keeping_in_touch(&mut self, w: &Involvement) {
@@ -735,6 +791,7 @@ impl Writer<'_> {
                 self.visits(w, start + 5, 40);
                 self.every(w, EventKind::HealthAssessment, start + 25, 365);
                 self.every(w, EventKind::DentalCheck, start + 60, 365);
+                self.wellbeing(w, start, end);
                 self.school_terms(w, EventKind::PepMeeting);
                 let sixteen = day(self.child.date_of_birth) + 16 * 365 + 4;
                 if sixteen > start && sixteen <= end {

@@ -146,6 +146,67 @@ pub const MISSING_TYPE: Codes = &[
 /// Yes or no.
 pub const YES_NO: Codes = &[("Y", "Yes"), ("N", "No")];
 
+/// SSDA903 `SDQ_SCORE`: a strengths and difficulties questionnaire's total difficulties
+/// score, 0 to 40.
+pub const SDQ_SCORES: Codes = &[
+    ("0", "0"),
+    ("1", "1"),
+    ("2", "2"),
+    ("3", "3"),
+    ("4", "4"),
+    ("5", "5"),
+    ("6", "6"),
+    ("7", "7"),
+    ("8", "8"),
+    ("9", "9"),
+    ("10", "10"),
+    ("11", "11"),
+    ("12", "12"),
+    ("13", "13"),
+    ("14", "14"),
+    ("15", "15"),
+    ("16", "16"),
+    ("17", "17"),
+    ("18", "18"),
+    ("19", "19"),
+    ("20", "20"),
+    ("21", "21"),
+    ("22", "22"),
+    ("23", "23"),
+    ("24", "24"),
+    ("25", "25"),
+    ("26", "26"),
+    ("27", "27"),
+    ("28", "28"),
+    ("29", "29"),
+    ("30", "30"),
+    ("31", "31"),
+    ("32", "32"),
+    ("33", "33"),
+    ("34", "34"),
+    ("35", "35"),
+    ("36", "36"),
+    ("37", "37"),
+    ("38", "38"),
+    ("39", "39"),
+    ("40", "40"),
+];
+
+/// SSDA903 `SDQ_REASON`: why there is no strengths and difficulties score.
+pub const SDQ_REASON: Codes = &[
+    (
+        "SDQ1",
+        "Not due: under 4 or over 17 at the latest assessment",
+    ),
+    ("SDQ2", "The carer refused to return the questionnaire"),
+    (
+        "SDQ3",
+        "Not possible because of the severity of the child's disability",
+    ),
+    ("SDQ4", "Other reason"),
+    ("SDQ5", "The child or young person refused"),
+];
+
 /// SSDA903 `IN_TOUCH`: whether the authority is in touch with a care leaver around
 /// their birthday.
 pub const IN_TOUCH: Codes = &[
@@ -576,6 +637,19 @@ event_kinds! {
         [optional("interview-offered", "Was a return interview offered?", YES_NO),
          optional("interview-accepted", "Did the child accept it?", YES_NO)];
     HealthAssessment => "health-assessment", "Health assessment",
+        [LookedAfter], [];
+    SdqScored => "sdq-scored", "Strengths and difficulties questionnaire scored",
+        [LookedAfter], [detail("score", "Total difficulties score", SDQ_SCORES)];
+    SdqNotScored => "sdq-not-scored", "Strengths and difficulties questionnaire not scored",
+        [LookedAfter], [detail("reason", "Why not", SDQ_REASON)];
+    ImmunisationsChecked => "immunisations-checked", "Immunisations checked",
+        [LookedAfter], [detail("up-to-date", "Are they up to date?", YES_NO)];
+    DevelopmentReview => "development-review", "Development review (under fives)",
+        [LookedAfter], [];
+    SubstanceMisuse => "substance-misuse", "Substance misuse problem identified",
+        [LookedAfter], [detail("intervention-received", "Did they receive an intervention?", YES_NO),
+                        optional("intervention-offered", "If not, was one offered?", YES_NO)];
+    Convicted => "convicted", "Convicted, or given a final warning or reprimand",
         [LookedAfter], [];
     DentalCheck => "dental-check", "Dental check",
         [LookedAfter], [];
@@ -1060,6 +1134,7 @@ mod tests {
             ),
             ("ssda903_codes.tsv", "SEX_ADOPTR", ADOPTERS),
             ("ssda903_codes.tsv", "IN_TOUCH", IN_TOUCH),
+            ("ssda903_codes.tsv", "SDQ_REASON", SDQ_REASON),
             ("ssda903_codes.tsv", "ACTIV", CARE_LEAVER_ACTIVITY),
             ("ssda903_codes.tsv", "ACCOM", CARE_LEAVER_ACCOMMODATION),
             ("ssda903_codes.tsv", "LS_ADOPTR", ADOPTERS_STATUS),

@@ -29,6 +29,13 @@
 //!   ("missing or away" events on looked-after work, each ended by the first "back"
 //!   event after it) that had a day in the year; `MIS_END` blank while it was still
 //!   open on 31 March.
+//! - **OC2**: each child looked after continuously for the 12 months to 31 March (as
+//!   the DfE reads the episodes written: no period of care begun after 1 April or
+//!   ended before 31 March, no short break), with what was recorded in the year: the
+//!   latest strengths and difficulties questionnaire (from 4 at the year's end to 16 at
+//!   its start), a conviction (from 10), a development review (under 5), immunisations
+//!   up to date when last checked, a dental check, a health assessment, a substance
+//!   misuse problem and its intervention; `0` where nothing was recorded.
 //! - **OC3**: each care leaver whose 17th to 21st birthday falls in the year: a
 //!   relevant or former relevant child (looked after for 13 weeks from their 14th
 //!   birthday, some of it from their 16th, short breaks aside) no longer looked after
@@ -40,8 +47,8 @@
 //! - **DoLo** (from 2026-27): each deprivation of liberty order on a period of care
 //!   with a day in the year, `DOLO_END` blank while it was in force on 31 March.
 //!
-//! Not produced, because the records do not hold what they need: OC2 (health and
-//! other outcomes), PrevPerm (permanence before care) and SWEpisodes.
+//! Not produced, because the records do not hold what they need: PrevPerm (permanence
+//! before care) and SWEpisodes (social workers' registration numbers).
 //!
 //! Pure: the records come from `RecordTx::statutory_records` for the year.
 
@@ -54,11 +61,12 @@ use super::{CollectionYear, TableName};
 
 /// The tables the export can write, in this order (DoLo only for years that have it:
 /// [`produced`]).
-pub const PRODUCED: [TableName; 9] = [
+pub const PRODUCED: [TableName; 10] = [
     TableName::Header,
     TableName::Episodes,
     TableName::Reviews,
     TableName::Uasc,
+    TableName::Oc2,
     TableName::Oc3,
     TableName::PlacedAdoption,
     TableName::Missing,
@@ -222,6 +230,11 @@ pub fn export(records: &StatutoryRecords, year: CollectionYear) -> Vec<ExportedT
                 ]);
             }
         }
+        if let Some(t) = rows_of(&mut tables, TableName::Oc2) {
+            if let Some(items) = outcomes(record, &episodes, year) {
+                t.push([vec![id.clone(), dob.clone()], items].concat());
+            }
+        }
         if let (Some(t), Some(items)) = (rows_of(&mut tables, TableName::Oc3), &leaver) {
             t.push([vec![id.clone(), dob.clone()], items.to_vec()].concat());
         }
@@ -299,6 +312,98 @@ pub fn export(records: &StatutoryRecords, year: CollectionYear) -> Vec<ExportedT
         }
     }
     tables
+}
+
+/// Whether the child was looked after continuously through `year`, as the DfE reads
+/// the episodes written for it: some episode, none starting care (`S`) after 1 April,
+/// none ending care from 1 April to 30 March, none a short break (V3, V4).
+fn continuously_looked_after(episodes: &[Episode], year: CollectionYear) -> bool {
+    let (start, end) = (year.start_date(), year.end_date());
+    !episodes.is_empty()
+        && !episodes.iter().any(|e| {
+            let enters = e.rne == "S" && e.decom > start;
+            let leaves = e.rec != "X1" && e.dec.is_some_and(|d| d >= start && d < end);
+            enters || leaves || matches!(e.ls.as_str(), "V3" | "V4")
+        })
+}
+
+/// OC2's columns after `CHILD` and `DOB` for a child looked after continuously through
+/// `year` (see the module's notes); `None` for anyone else.
+fn outcomes(
+    record: &StatutoryRecord,
+    episodes: &[Episode],
+    year: CollectionYear,
+) -> Option<Vec<String>> {
+    if !continuously_looked_after(episodes, year) {
+        return None;
+    }
+    let (start, end) = (year.start_date(), year.end_date());
+    let dob = record.person.date_of_birth;
+    let birthday = |age: u32| dob.checked_add_months(chrono::Months::new(12 * age));
+    let cares: Vec<_> = looked_after(record).map(|w| w.work.id).collect();
+    let cares = &cares;
+    let in_year = |kind: EventKind| {
+        record.events.iter().filter(move |e| {
+            e.kind == kind
+                && cares.contains(&e.involvement)
+                && (start..=end).contains(&e.occurred_on)
+        })
+    };
+    let flag = |yes: bool| if yes { "1" } else { "0" }.to_owned();
+    let yes_no = |answer: Option<&str>| match answer {
+        Some("Y") => "1".to_owned(),
+        Some("N") => "0".to_owned(),
+        _ => String::new(),
+    };
+    // The questionnaire is asked of children 4 by the year's end and under 17 at its
+    // start.
+    let sdq_due = birthday(4).is_some_and(|d| d <= end) && birthday(17).is_some_and(|d| d >= start);
+    let sdq = in_year(EventKind::SdqScored)
+        .chain(in_year(EventKind::SdqNotScored))
+        .max_by_key(|e| e.occurred_on)
+        .filter(|_| sdq_due);
+    let (score, reason) = match sdq {
+        Some(e) if e.kind == EventKind::SdqScored => (detail(e, "score"), String::new()),
+        Some(e) => (String::new(), detail(e, "reason")),
+        None => (String::new(), String::new()),
+    };
+    let convicted = if birthday(10).is_some_and(|d| d < end) {
+        flag(in_year(EventKind::Convicted).next().is_some())
+    } else {
+        String::new()
+    };
+    let development = if birthday(5).is_some_and(|d| d > end) {
+        flag(in_year(EventKind::DevelopmentReview).next().is_some())
+    } else {
+        String::new()
+    };
+    let immunised = record
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::ImmunisationsChecked && e.occurred_on <= end)
+        .max_by_key(|e| e.occurred_on)
+        .is_some_and(|e| e.yes("up-to-date"));
+    let misuse = in_year(EventKind::SubstanceMisuse).max_by_key(|e| e.occurred_on);
+    let (received, offered) = match misuse {
+        Some(e) if e.yes("intervention-received") => ("1".to_owned(), String::new()),
+        Some(e) => (
+            yes_no(e.detail("intervention-received")),
+            yes_no(e.detail("intervention-offered")),
+        ),
+        None => (String::new(), String::new()),
+    };
+    Some(vec![
+        score,
+        reason,
+        convicted,
+        development,
+        flag(immunised),
+        flag(in_year(EventKind::DentalCheck).next().is_some()),
+        flag(in_year(EventKind::HealthAssessment).next().is_some()),
+        flag(misuse.is_some()),
+        received,
+        offered,
+    ])
 }
 
 /// The spans (a start event and its end, if any) with a day in `year`, each with its

@@ -489,3 +489,97 @@ fn care_leavers_turning_17_to_21_are_returned_with_what_was_known_around_the_bir
     let episodes = table(&tables, TableName::Episodes);
     assert!(episodes.iter().all(|r| r[0] == "36"));
 }
+
+#[test]
+fn children_in_care_all_year_are_returned_with_the_years_health_and_wellbeing() {
+    let in_care_since = |id: i64, from: &str| {
+        let mut c = child(id);
+        let care = c.work(InvolvementKind::LookedAfter, from, None);
+        c.event(
+            care,
+            EventKind::LegalStatus,
+            from,
+            &[("ls", "C2"), ("need", "N1")],
+        );
+        c.event(
+            care,
+            EventKind::PlacementStarted,
+            from,
+            &[("place", "U1"), ("provider", "PR1")],
+        );
+        (c, care)
+    };
+    // Twelve: the questionnaire and convictions are asked, development reviews not.
+    let (mut older, care) = in_care_since(51, "2024-01-01");
+    older.event(care, EventKind::SdqScored, "2026-06-01", &[("score", "14")]);
+    older.event(
+        care,
+        EventKind::ImmunisationsChecked,
+        "2025-12-01",
+        &[("up-to-date", "N")],
+    );
+    older.event(
+        care,
+        EventKind::ImmunisationsChecked,
+        "2026-10-01",
+        &[("up-to-date", "Y")],
+    );
+    older.event(care, EventKind::DentalCheck, "2026-07-01", &[]);
+    // Last year's assessment does not count for this year.
+    older.event(care, EventKind::HealthAssessment, "2026-01-01", &[]);
+    older.event(
+        care,
+        EventKind::SubstanceMisuse,
+        "2026-09-01",
+        &[
+            ("intervention-received", "N"),
+            ("intervention-offered", "Y"),
+        ],
+    );
+    // Three, four by the year's end: no score yet, a development review.
+    let (mut young, care) = in_care_since(52, "2024-01-01");
+    young.record.person.date_of_birth = crate::testing::d("2022-09-01");
+    young.event(
+        care,
+        EventKind::SdqNotScored,
+        "2026-05-01",
+        &[("reason", "SDQ1")],
+    );
+    young.event(care, EventKind::DevelopmentReview, "2026-05-08", &[]);
+    // In care since June: not looked after all year.
+    let (recent, _) = in_care_since(53, "2026-06-01");
+    let tables = export(&records(vec![older, young, recent]), year());
+    assert_eq!(
+        table(&tables, TableName::Oc2),
+        [
+            [
+                "51",
+                "15/06/2014",
+                "14",
+                "",
+                "0",
+                "",
+                "1",
+                "1",
+                "0",
+                "1",
+                "0",
+                "1"
+            ],
+            [
+                "52",
+                "01/09/2022",
+                "",
+                "SDQ1",
+                "",
+                "1",
+                "0",
+                "0",
+                "0",
+                "0",
+                "",
+                ""
+            ],
+        ]
+    );
+}
