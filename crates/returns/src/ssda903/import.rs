@@ -18,10 +18,11 @@
 //!   a "back" event; **DoLo**: each deprivation of liberty order, as its start and,
 //!   when it ended, its end. `NB_ADOPTR` is not kept: it follows from `SEX_ADOPTR`.
 //!
-//! Not read ([`NOT_READ`]): OC2 and PrevPerm (the record has nowhere to keep health
-//! outcomes or permanence before care yet), SWEpisodes (social workers are not known by
-//! their registration number), and OC3 (a care leaver's row says nothing of when they
-//! left care, so there is no care to attach it to).
+//! Not read ([`NOT_READ`]): OC2 (a year's outcomes as yes or no, without the days they
+//! happened on, which the record's events need), PrevPerm (the record has nowhere to
+//! keep permanence before care yet), SWEpisodes (social workers are not known by their
+//! registration number), and OC3 (a care leaver's row says nothing of when they left
+//! care, so there is no care to attach it to).
 //!
 //! Every problem is reported at once, with its file and line; then nothing is imported.
 
