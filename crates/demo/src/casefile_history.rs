@@ -498,6 +498,23 @@ impl Writer<'_> {
         }
     }
 
+    /// A placement starting on day `on`, with the Ofsted unique reference number of a
+    /// registered one: a children's home, or foster care through an agency.
+    fn placement(&mut self, w: &Involvement, on: i32, place: &str, provider: &str, postcode: &str) {
+        let registered = place == "K2"
+            || (matches!(place, "U4" | "U5" | "U6") && matches!(provider, "PR4" | "PR5"));
+        let urn = format!("SC{:06}", 100_000 + self.derived(on, 800_000));
+        let mut details = vec![
+            ("place", place),
+            ("provider", provider),
+            ("postcode", postcode),
+        ];
+        if registered {
+            details.push(("urn", &urn));
+        }
+        self.event(w, EventKind::PlacementStarted, on, &details);
+    }
+
     /// The match with adopters, on day `on`: mostly a man and a woman, married, now and
     /// then the child's foster carers.
     fn adoption_match(&mut self, w: &Involvement, on: i32) {
@@ -687,16 +704,7 @@ impl Writer<'_> {
                 let place = self.placement_for(chosen, ls, placed);
                 let provider = self.provider(place, placed);
                 let postcode = self.placement_postcode(placed);
-                self.event(
-                    w,
-                    EventKind::PlacementStarted,
-                    placed,
-                    &[
-                        ("place", place),
-                        ("provider", provider),
-                        ("postcode", &postcode),
-                    ],
-                );
+                self.placement(w, placed, place, provider, &postcode);
                 let mut current = place;
                 // Some young children on a full care order are adopted: a decision,
                 // a placement order, then a move to their adopters (and, if care has
@@ -764,16 +772,7 @@ impl Writer<'_> {
                         let place = self.placement_for(chosen, ls, next);
                         let provider = self.provider(place, next);
                         let postcode = self.placement_postcode(next);
-                        self.event(
-                            w,
-                            EventKind::PlacementStarted,
-                            next,
-                            &[
-                                ("place", place),
-                                ("provider", provider),
-                                ("postcode", &postcode),
-                            ],
-                        );
+                        self.placement(w, next, place, provider, &postcode);
                         placed = next;
                         current = place;
                     }

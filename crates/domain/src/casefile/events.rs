@@ -501,6 +501,9 @@ pub struct Detail {
     /// A postcode typed in (checked and written "AB1 2CD") rather than a code chosen
     /// from `codes` (which is then empty).
     pub postcode: bool,
+    /// An Ofsted unique reference number typed in (see [`ofsted_urn`]) rather than a
+    /// code chosen from `codes` (which is then empty).
+    pub urn: bool,
     /// Several codes may be chosen (stored in the list's order, separated by spaces).
     pub many: bool,
 }
@@ -556,6 +559,7 @@ const fn detail(name: &'static str, label: &'static str, codes: Codes) -> Detail
         codes,
         required: true,
         postcode: false,
+        urn: false,
         many: false,
     }
 }
@@ -567,6 +571,7 @@ const fn optional(name: &'static str, label: &'static str, codes: Codes) -> Deta
         codes,
         required: false,
         postcode: false,
+        urn: false,
         many: false,
     }
 }
@@ -579,8 +584,34 @@ const fn many(name: &'static str, label: &'static str, codes: Codes) -> Detail {
         codes,
         required: false,
         postcode: false,
+        urn: false,
         many: true,
     }
+}
+
+/// An optional Ofsted unique reference number.
+const fn urn(name: &'static str, label: &'static str) -> Detail {
+    Detail {
+        name,
+        label,
+        codes: &[],
+        required: false,
+        postcode: false,
+        urn: true,
+        many: false,
+    }
+}
+
+/// An Ofsted unique reference number as the 903 writes it, upper-cased: `SC` and six
+/// digits (children's homes, fostering and adoption agencies), seven digits (newer
+/// registrations), or `XXXXXXX` (a regional adoption agency); `None` for anything else.
+pub fn ofsted_urn(text: &str) -> Option<String> {
+    let urn = text.trim().to_ascii_uppercase();
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let valid = urn == "XXXXXXX"
+        || digits(&urn, 7)
+        || urn.strip_prefix("SC").is_some_and(|rest| digits(rest, 6));
+    valid.then_some(urn)
 }
 
 /// An optional postcode.
@@ -591,6 +622,7 @@ const fn postcode(name: &'static str, label: &'static str) -> Detail {
         codes: &[],
         required: false,
         postcode: true,
+        urn: false,
         many: false,
     }
 }
@@ -622,7 +654,8 @@ event_kinds! {
     PlacementStarted => "placement-started", "Placement started",
         [LookedAfter], [detail("place", "Placement type", PLACEMENT_TYPE),
                         optional("provider", "Placement provider", PLACEMENT_PROVIDER),
-                        postcode("postcode", "Placement postcode")];
+                        postcode("postcode", "Placement postcode"),
+                        urn("urn", "Ofsted unique reference number (registered placements)")];
     PlacementEnded => "placement-ended", "Placement ended",
         [LookedAfter], [detail("reason", "Why the placement ended", REASON_PLACE_CHANGE)];
     LookedAfterReview => "cla-review", "Looked-after review",
@@ -837,6 +870,19 @@ pub fn check_event(
             let applies =
                 !conditional || input.details.get("plan").map(String::as_str) == Some("Y");
             let needed = d.required && applies;
+            if d.urn {
+                match given.map(|g| (g, ofsted_urn(g))) {
+                    Some((_, Some(urn))) => {
+                        details.insert(d.name.to_owned(), urn);
+                    }
+                    Some((_, None)) => problems.add(
+                        d.name,
+                        "Enter the Ofsted unique reference number as SC and six digits, like SC123456, or seven digits".to_owned(),
+                    ),
+                    None => {}
+                }
+                continue;
+            }
             if d.postcode {
                 match given.map(crate::identifiers::Postcode::parse) {
                     Some(Ok(pc)) => {
@@ -1083,6 +1129,36 @@ mod tests {
         )
         .unwrap();
         assert_eq!(alone.details.get("factors").map(String::as_str), Some("21"));
+    }
+
+    #[test]
+    fn an_ofsted_urn_is_sc_and_six_digits_seven_digits_or_xxxxxxx() {
+        assert_eq!(ofsted_urn(" sc123456 ").as_deref(), Some("SC123456"));
+        assert_eq!(ofsted_urn("2634567").as_deref(), Some("2634567"));
+        assert_eq!(ofsted_urn("xxxxxxx").as_deref(), Some("XXXXXXX"));
+        for wrong in ["SC12345", "SC1234567", "123456", "SCABCDEF", ""] {
+            assert_eq!(ofsted_urn(wrong), None, "{wrong}");
+        }
+        let placed = |urn: &str| {
+            check_event(
+                input(
+                    2,
+                    EventKind::PlacementStarted,
+                    &[("place", "K2"), ("urn", urn)],
+                ),
+                &work(),
+                day(2026, 11, 23),
+            )
+        };
+        assert_eq!(
+            placed("sc654321")
+                .unwrap()
+                .details
+                .get("urn")
+                .map(String::as_str),
+            Some("SC654321")
+        );
+        assert!(placed("SC65").is_err());
     }
 
     #[test]

@@ -14,7 +14,7 @@
 //!   next episode starts (with `REC` X1) or the last day of care (with the reason
 //!   recorded when care ended); `REASON_PLACE_CHANGE` from the placement-ended event;
 //!   `CIN` the category of need recorded when care started; `HOME_POST` the child's
-//!   postcode, `PL_POST` the placement's. Ofsted URNs are not recorded: blank.
+//!   postcode, `PL_POST` the placement's, `URN` its Ofsted unique reference number.
 //! - **Reviews**: looked-after reviews in the year, with how the child took part.
 //! - **UASC**: unaccompanied asylum-seeking children, `DUC` their 18th birthday.
 //! - **PlacedAdoption**: each decision that the child should be placed for adoption
@@ -211,7 +211,7 @@ pub fn export(records: &StatutoryRecords, year: CollectionYear) -> Vec<ExportedT
                     e.reason_place_change.clone(),
                     person.postcode.clone().unwrap_or_default(),
                     e.postcode.clone(),
-                    String::new(),
+                    e.urn.clone(),
                 ]);
             }
         }
@@ -547,6 +547,7 @@ struct Episode {
     place: String,
     provider: String,
     postcode: String,
+    urn: String,
     dec: Option<NaiveDate>,
     rec: String,
     reason_place_change: String,
@@ -644,6 +645,7 @@ fn split(care: &StatutoryWork, events: &[Event], until: NaiveDate) -> Vec<Episod
             place: placement.map(|e| detail(e, "place")).unwrap_or_default(),
             provider: placement.map(|e| detail(e, "provider")).unwrap_or_default(),
             postcode: placement.map(|e| detail(e, "postcode")).unwrap_or_default(),
+            urn: placement.map(|e| detail(e, "urn")).unwrap_or_default(),
             dec,
             rec,
             reason_place_change,

@@ -8,7 +8,8 @@
 //!   the episodes that follow it with `REC` X1) as looked-after work, with a legal
 //!   status event where the legal status changes (the first with the category of
 //!   need), a placement started where the placement changes (type, provider, postcode),
-//!   ended with the reason the next episode's predecessor gives, and why care ended;
+//!   (with its Ofsted URN), ended with the reason the next episode's predecessor gives,
+//!   and why care ended;
 //! - **Reviews**: each looked-after review, with how the child took part, on the period
 //!   of care it falls in; **PlacedAdoption**: each decision that the child should be
 //!   placed for adoption, likewise, with the decision that they should no longer be
@@ -296,6 +297,13 @@ impl Reading {
                 let postcode = t
                     .text(row, episodes::PL_POST)
                     .and_then(|p| Postcode::parse(p).ok());
+                let urn = t.text(row, episodes::URN).and_then(|u| {
+                    let urn = carebridge_domain::casefile::events::ofsted_urn(u);
+                    if urn.is_none() {
+                        self.problem(t, row, Some(key), "URN", format!("{u:?} is not an Ofsted unique reference number (SC and six digits, seven digits, or XXXXXXX)"));
+                    }
+                    urn
+                });
                 let end = self.date(t, row, key, episodes::DEC, "DEC");
                 let rec = t.text(row, episodes::REC);
                 let reason = self.code(
@@ -360,6 +368,7 @@ impl Reading {
                     place,
                     provider,
                     postcode.as_ref().map(|pc| pc.as_str().to_owned()),
+                    urn,
                 );
                 if p.placement.as_ref() != Some(&placement) {
                     if p.placement.is_some() {
@@ -378,6 +387,9 @@ impl Reading {
                     }
                     if let Some(pc) = &placement.2 {
                         d.push(("postcode", pc.clone()));
+                    }
+                    if let Some(urn) = &placement.3 {
+                        d.push(("urn", urn.clone()));
                     }
                     p.events.push(event(EventKind::PlacementStarted, start, &d));
                     p.placement = Some(placement);
@@ -665,7 +677,13 @@ struct Period {
     /// Whether the last episode read runs on into the next (`REC` X1, or open).
     open_to_next: bool,
     ls: Option<&'static str>,
-    placement: Option<(Option<&'static str>, Option<&'static str>, Option<String>)>,
+    /// The placement: type, provider, postcode, Ofsted URN.
+    placement: Option<(
+        Option<&'static str>,
+        Option<&'static str>,
+        Option<String>,
+        Option<String>,
+    )>,
     /// The last episode's reason for a change of placement.
     pending_reason: Option<&'static str>,
     /// Why care ended (`REC`), when it did.

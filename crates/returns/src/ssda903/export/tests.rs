@@ -56,6 +56,7 @@ pub(crate) fn in_care() -> Building {
             ("place", "K2"),
             ("provider", "PR4"),
             ("postcode", "NM5 1QX"),
+            ("urn", "SC123456"),
         ],
     );
     c.event(care, EventKind::LegalStatus, "2027-01-15", &[("ls", "C2")]);
@@ -181,6 +182,17 @@ fn a_period_of_care_is_split_where_its_legal_status_or_placement_changed() {
             ""
         ]]
     );
+}
+
+#[test]
+fn a_registered_placement_carries_its_ofsted_urn() {
+    let episodes = table(
+        &export(&records(vec![in_care()]), year()),
+        TableName::Episodes,
+    );
+    let urns: Vec<&str> = episodes.iter().map(|r| r[12].as_str()).collect();
+    // The children's home from September 2026; foster care before and after.
+    assert_eq!(urns, ["", "", "SC123456", ""]);
 }
 
 #[test]
