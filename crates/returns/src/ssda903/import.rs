@@ -364,12 +364,12 @@ impl Reading {
                 let Some(p) = period.as_mut() else {
                     continue;
                 };
-                let placement = (
+                let placement = Placement {
                     place,
                     provider,
-                    postcode.as_ref().map(|pc| pc.as_str().to_owned()),
+                    postcode: postcode.as_ref().map(|pc| pc.as_str().to_owned()),
                     urn,
-                );
+                };
                 if p.placement.as_ref() != Some(&placement) {
                     if p.placement.is_some() {
                         let d = p
@@ -378,19 +378,7 @@ impl Reading {
                             .unwrap_or_default();
                         p.events.push(event(EventKind::PlacementEnded, start, &d));
                     }
-                    let mut d = Vec::new();
-                    if let Some(place) = place {
-                        d.push(("place", place.to_owned()));
-                    }
-                    if let Some(provider) = provider {
-                        d.push(("provider", provider.to_owned()));
-                    }
-                    if let Some(pc) = &placement.2 {
-                        d.push(("postcode", pc.clone()));
-                    }
-                    if let Some(urn) = &placement.3 {
-                        d.push(("urn", urn.clone()));
-                    }
+                    let d = placement.details();
                     p.events.push(event(EventKind::PlacementStarted, start, &d));
                     p.placement = Some(placement);
                 }
@@ -669,6 +657,30 @@ impl Reading {
     }
 }
 
+/// A placement as an episode gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Placement {
+    place: Option<&'static str>,
+    provider: Option<&'static str>,
+    postcode: Option<String>,
+    urn: Option<String>,
+}
+
+impl Placement {
+    /// The details of the placement-started event, those given.
+    fn details(&self) -> Vec<(&'static str, String)> {
+        [
+            ("place", self.place.map(str::to_owned)),
+            ("provider", self.provider.map(str::to_owned)),
+            ("postcode", self.postcode.clone()),
+            ("urn", self.urn.clone()),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| value.map(|v| (name, v)))
+        .collect()
+    }
+}
+
 /// A period of care being read.
 struct Period {
     start: NaiveDate,
@@ -677,13 +689,7 @@ struct Period {
     /// Whether the last episode read runs on into the next (`REC` X1, or open).
     open_to_next: bool,
     ls: Option<&'static str>,
-    /// The placement: type, provider, postcode, Ofsted URN.
-    placement: Option<(
-        Option<&'static str>,
-        Option<&'static str>,
-        Option<String>,
-        Option<String>,
-    )>,
+    placement: Option<Placement>,
     /// The last episode's reason for a change of placement.
     pending_reason: Option<&'static str>,
     /// Why care ended (`REC`), when it did.
