@@ -515,8 +515,7 @@ impl Writer<'_> {
         self.event(w, EventKind::PlacementStarted, on, &details);
     }
 
-    /// The match with adopters, on day `on`: mostly a man and a woman, married, now and
-    /// then the child's foster carers.
+    /// The match with adopters, on day `on`: mostly a man and a woman, married.
     fn adoption_match(&mut self, w: &Involvement, on: i32) {
         let (adopters, status) = match self.derived(on, 8) {
             0 => ("F1", "L0"),
@@ -525,11 +524,8 @@ impl Writer<'_> {
             3 => ("MF", "L3"),
             _ => ("MF", "L11"),
         };
-        let foster = if self.derived(on + 1, 4) == 0 {
-            "Y"
-        } else {
-            "N"
-        };
+        // The demo's adopters are never the child's foster carers (placement A4).
+        let foster = "N";
         self.event(
             w,
             EventKind::AdoptionMatched,
@@ -700,12 +696,6 @@ impl Writer<'_> {
                     &[("ls", ls), ("need", need)],
                 );
                 let mut placed = start;
-                let chosen = pick(&mut self.rng, PLACEMENTS);
-                let place = self.placement_for(chosen, ls, placed);
-                let provider = self.provider(place, placed);
-                let postcode = self.placement_postcode(placed);
-                self.placement(w, placed, place, provider, &postcode);
-                let mut current = place;
                 // Some young children on a full care order are adopted: a decision,
                 // a placement order, then a move to their adopters (and, if care has
                 // ended, an adoption order).
@@ -713,6 +703,16 @@ impl Writer<'_> {
                     && !self.aged(5, start)
                     && end - start >= 420
                     && self.child.id.0.rem_euclid(3) == 0;
+                let chosen = pick(&mut self.rng, PLACEMENTS);
+                let place = match self.placement_for(chosen, ls, placed) {
+                    // A child to be adopted waits in foster care (DfE rule 336).
+                    p if adopted && !p.starts_with('U') => "U3",
+                    p => p,
+                };
+                let provider = self.provider(place, placed);
+                let postcode = self.placement_postcode(placed);
+                self.placement(w, placed, place, provider, &postcode);
+                let mut current = place;
                 if adopted {
                     self.event(w, EventKind::AdoptionDecision, start + 120, &[]);
                     self.event(w, EventKind::LegalStatus, start + 240, &[("ls", "E1")]);
