@@ -575,24 +575,29 @@ impl Tables {
     }
 }
 
-#[derive(serde::Serialize)]
-struct JsonRow<'a> {
-    table: String,
-    row: u32,
-    rule: &'a str,
-    fields: &'a [&'static str],
-}
-
 fn write_jsonl(out: &mut impl Write, validation: &Validation) -> Result<()> {
+    // Each line is `{"table":…,"row":…,"rule":…,"fields":[…]}`: the text before the row
+    // depends only on the table, the text after it only on the rule, so each is made
+    // once and the row number written between them.
+    let mut before = std::collections::HashMap::new();
+    let mut after: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
     for flagged in validation.flagged_rows() {
-        let row = JsonRow {
-            table: flagged.flag.table_label(),
-            row: flagged.flag.row,
-            rule: flagged.rule,
-            fields: flagged.fields,
-        };
-        serde_json::to_writer(&mut *out, &row)?;
-        out.write_all(b"\n")?;
+        let label = (flagged.flag.table, flagged.flag.last_year);
+        if !before.contains_key(&label) {
+            let name = serde_json::to_string(&flagged.flag.table_label())?;
+            before.insert(label, format!("{{\"table\":{name},\"row\":"));
+        }
+        if !after.contains_key(flagged.rule) {
+            let text = format!(
+                ",\"rule\":{},\"fields\":{}}}\n",
+                serde_json::to_string(flagged.rule)?,
+                serde_json::to_string(flagged.fields)?
+            );
+            after.insert(flagged.rule, text);
+        }
+        if let (Some(b), Some(a)) = (before.get(&label), after.get(flagged.rule)) {
+            write!(out, "{b}{}{a}", flagged.flag.row)?;
+        }
     }
     Ok(())
 }
