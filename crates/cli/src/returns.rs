@@ -579,21 +579,21 @@ fn write_jsonl(out: &mut impl Write, validation: &Validation) -> Result<()> {
     // Each line is `{"table":…,"row":…,"rule":…,"fields":[…]}`: the text before the row
     // depends only on the table, the text after it only on the rule, so each is made
     // once and the row number written between them.
-    let mut before = std::collections::HashMap::new();
-    let mut after: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
+    use std::collections::hash_map::{Entry, HashMap};
+    let mut before = HashMap::new();
+    let mut after: HashMap<&str, String> = HashMap::new();
     for flagged in validation.flagged_rows() {
         let label = (flagged.flag.table, flagged.flag.last_year);
-        if !before.contains_key(&label) {
+        if let Entry::Vacant(slot) = before.entry(label) {
             let name = serde_json::to_string(&flagged.flag.table_label())?;
-            before.insert(label, format!("{{\"table\":{name},\"row\":"));
+            slot.insert(format!("{{\"table\":{name},\"row\":"));
         }
-        if !after.contains_key(flagged.rule) {
-            let text = format!(
+        if let Entry::Vacant(slot) = after.entry(flagged.rule) {
+            slot.insert(format!(
                 ",\"rule\":{},\"fields\":{}}}\n",
                 serde_json::to_string(flagged.rule)?,
                 serde_json::to_string(flagged.fields)?
-            );
-            after.insert(flagged.rule, text);
+            ));
         }
         if let (Some(b), Some(a)) = (before.get(&label), after.get(flagged.rule)) {
             write!(out, "{b}{}{a}", flagged.flag.row)?;
