@@ -184,3 +184,71 @@ pub fn validate_with_progress(ret: &Return, mut progress: impl FnMut(Progress<'_
         outcomes,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::RuleFacts;
+
+    fn outcome(code: &'static str, flags: &[(TableName, bool, u32)]) -> RuleOutcome {
+        RuleOutcome {
+            facts: RuleFacts {
+                code,
+                message: "",
+                tables: Vec::new(),
+                fields: vec!["X"],
+                query: false,
+            },
+            status: RuleStatus::Checked,
+            flags: flags
+                .iter()
+                .map(|(table, last_year, row)| Flag {
+                    table: *table,
+                    last_year: *last_year,
+                    row: *row,
+                })
+                .collect(),
+        }
+    }
+
+    /// Sorted by the table's label as text (so `Episodes_last` after `Episodes` and
+    /// before `Header`, `OC3` before `PlacedAdoption`), then row, then code as text
+    /// (`1001` before `103`).
+    #[test]
+    fn flagged_rows_sort_by_label_row_then_code_as_text() {
+        use TableName::{Episodes, Header, Oc3, PlacedAdoption};
+        let validation = Validation {
+            year: "2026-27".parse().expect("a year"),
+            outcomes: vec![
+                outcome(
+                    "103",
+                    &[
+                        (Header, false, 2),
+                        (Episodes, true, 5),
+                        (Episodes, false, 9),
+                    ],
+                ),
+                outcome("1001", &[(Oc3, false, 0), (Episodes, false, 9)]),
+                outcome(
+                    "SW06STG2",
+                    &[(PlacedAdoption, false, 0), (Episodes, false, 1)],
+                ),
+            ],
+        };
+        let got: Vec<(String, u32, &str)> = validation
+            .flagged_rows()
+            .map(|f| (f.flag.table_label(), f.flag.row, f.rule))
+            .collect();
+        let expected = [
+            ("Episodes", 1, "SW06STG2"),
+            ("Episodes", 9, "1001"),
+            ("Episodes", 9, "103"),
+            ("Episodes_last", 5, "103"),
+            ("Header", 2, "103"),
+            ("OC3", 0, "1001"),
+            ("PlacedAdoption", 0, "SW06STG2"),
+        ]
+        .map(|(t, r, c)| (t.to_owned(), r, c));
+        assert_eq!(got, expected);
+    }
+}
