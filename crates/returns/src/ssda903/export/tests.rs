@@ -413,17 +413,13 @@ fn reversed_decisions_adoptions_and_deprivations_of_liberty_are_returned() {
     assert!(table(&earlier, TableName::Ad1).is_empty());
 }
 
-/// A young person born on 1 September 2008 (18 in the year), looked after from `from`
-/// to `to`, care ending `rec`, with care leaver work from the day after.
-fn leaver(
-    id: i64,
+/// Care for `c` from `from` (to `to`): a full care order, in foster care.
+fn taken_into_care(
+    c: &mut Building,
     from: &str,
-    to: &str,
-    rec: &str,
-) -> (Building, carebridge_domain::InvolvementId) {
-    let mut c = child(id);
-    c.record.person.date_of_birth = crate::testing::d("2008-09-01");
-    let care = c.work(InvolvementKind::LookedAfter, from, Some(to));
+    to: Option<&str>,
+) -> carebridge_domain::InvolvementId {
+    let care = c.work(InvolvementKind::LookedAfter, from, to);
     c.event(
         care,
         EventKind::LegalStatus,
@@ -436,6 +432,20 @@ fn leaver(
         from,
         &[("place", "U1"), ("provider", "PR1")],
     );
+    care
+}
+
+/// A young person born on 1 September 2008 (18 in the year), looked after from `from`
+/// to `to`, care ending `rec`, with care leaver work from the day after.
+fn leaver(
+    id: i64,
+    from: &str,
+    to: &str,
+    rec: &str,
+) -> (Building, carebridge_domain::InvolvementId) {
+    let mut c = child(id);
+    c.record.person.date_of_birth = crate::testing::d("2008-09-01");
+    let care = taken_into_care(&mut c, from, Some(to));
     c.event(care, EventKind::CeasedLookedAfter, to, &[("rec", rec)]);
     let after = c.work(InvolvementKind::CareLeaver, "2026-01-01", None);
     (c, after)
@@ -506,19 +516,7 @@ fn care_leavers_turning_17_to_21_are_returned_with_what_was_known_around_the_bir
 fn children_in_care_all_year_are_returned_with_the_years_health_and_wellbeing() {
     let in_care_since = |id: i64, from: &str| {
         let mut c = child(id);
-        let care = c.work(InvolvementKind::LookedAfter, from, None);
-        c.event(
-            care,
-            EventKind::LegalStatus,
-            from,
-            &[("ls", "C2"), ("need", "N1")],
-        );
-        c.event(
-            care,
-            EventKind::PlacementStarted,
-            from,
-            &[("place", "U1"), ("provider", "PR1")],
-        );
+        let care = taken_into_care(&mut c, from, None);
         (c, care)
     };
     // Twelve: the questionnaire and convictions are asked, development reviews not.
