@@ -57,6 +57,7 @@ use carebridge_domain::child::{InvolvementKind, Sex};
 use carebridge_domain::statutory::{StatutoryRecord, StatutoryRecords, StatutoryWork};
 use chrono::NaiveDate;
 
+use super::rules::birthday;
 use super::{CollectionYear, TableName};
 
 /// The tables the export can write, in this order (DoLo only for years that have it:
@@ -243,9 +244,7 @@ pub fn export(records: &StatutoryRecords, year: CollectionYear) -> Vec<ExportedT
         }
         if person.uasc {
             if let Some(t) = rows_of(&mut tables, TableName::Uasc) {
-                let eighteen = person
-                    .date_of_birth
-                    .checked_add_months(chrono::Months::new(18 * 12))
+                let eighteen = birthday(Some(person.date_of_birth), 18)
                     .map(dmy)
                     .unwrap_or_default();
                 t.push(vec![id.clone(), sex.to_owned(), dob.clone(), eighteen]);
@@ -260,14 +259,10 @@ pub fn export(records: &StatutoryRecords, year: CollectionYear) -> Vec<ExportedT
                     .end()
                     .is_none_or(|end| end >= year.start_date())
             }) {
-                for (decision, reversal) in record.adoption_decisions_on(care.work.id) {
-                    // Decisions still standing at the start of the year, or made in it.
-                    if decision.occurred_on > year.end_date()
-                        || reversal.is_some_and(|r| r.occurred_on < year.start_date())
-                    {
-                        continue;
-                    }
-                    let reversal = reversal.filter(|r| r.occurred_on <= year.end_date());
+                // Decisions still standing at the start of the year, or made in it.
+                for (decision, reversal) in
+                    in_year(record.adoption_decisions_on(care.work.id), year)
+                {
                     t.push(vec![
                         id.clone(),
                         dob.clone(),
@@ -286,7 +281,7 @@ pub fn export(records: &StatutoryRecords, year: CollectionYear) -> Vec<ExportedT
                         dob.clone(),
                         detail(went, "missing"),
                         dmy(went.occurred_on),
-                        back.map(dmy).unwrap_or_default(),
+                        back.map(|e| dmy(e.occurred_on)).unwrap_or_default(),
                     ]);
                 }
             }
@@ -305,7 +300,7 @@ pub fn export(records: &StatutoryRecords, year: CollectionYear) -> Vec<ExportedT
                         id.clone(),
                         dob.clone(),
                         dmy(made.occurred_on),
-                        ended.map(dmy).unwrap_or_default(),
+                        ended.map(|e| dmy(e.occurred_on)).unwrap_or_default(),
                     ]);
                 }
             }
@@ -338,11 +333,10 @@ fn outcomes(
         return None;
     }
     let (start, end) = (year.start_date(), year.end_date());
-    let dob = record.person.date_of_birth;
-    let birthday = |age: u32| dob.checked_add_months(chrono::Months::new(12 * age));
+    let birthday = |age: u32| birthday(Some(record.person.date_of_birth), age);
     let cares: Vec<_> = looked_after(record).map(|w| w.work.id).collect();
     let cares = &cares;
-    let in_year = |kind: EventKind| {
+    let this_year = |kind: EventKind| {
         record.events.iter().filter(move |e| {
             e.kind == kind
                 && cares.contains(&e.involvement)
@@ -350,16 +344,11 @@ fn outcomes(
         })
     };
     let flag = |yes: bool| if yes { "1" } else { "0" }.to_owned();
-    let yes_no = |answer: Option<&str>| match answer {
-        Some("Y") => "1".to_owned(),
-        Some("N") => "0".to_owned(),
-        _ => String::new(),
-    };
     // The questionnaire is asked of children 4 by the year's end and under 17 at its
     // start.
     let sdq_due = birthday(4).is_some_and(|d| d <= end) && birthday(17).is_some_and(|d| d >= start);
-    let sdq = in_year(EventKind::SdqScored)
-        .chain(in_year(EventKind::SdqNotScored))
+    let sdq = this_year(EventKind::SdqScored)
+        .chain(this_year(EventKind::SdqNotScored))
         .max_by_key(|e| e.occurred_on)
         .filter(|_| sdq_due);
     let (score, reason) = match sdq {
@@ -368,12 +357,12 @@ fn outcomes(
         None => (String::new(), String::new()),
     };
     let convicted = if birthday(10).is_some_and(|d| d < end) {
-        flag(in_year(EventKind::Convicted).next().is_some())
+        flag(this_year(EventKind::Convicted).next().is_some())
     } else {
         String::new()
     };
     let development = if birthday(5).is_some_and(|d| d > end) {
-        flag(in_year(EventKind::DevelopmentReview).next().is_some())
+        flag(this_year(EventKind::DevelopmentReview).next().is_some())
     } else {
         String::new()
     };
@@ -383,12 +372,12 @@ fn outcomes(
         .filter(|e| e.kind == EventKind::ImmunisationsChecked && e.occurred_on <= end)
         .max_by_key(|e| e.occurred_on)
         .is_some_and(|e| e.yes("up-to-date"));
-    let misuse = in_year(EventKind::SubstanceMisuse).max_by_key(|e| e.occurred_on);
+    let misuse = this_year(EventKind::SubstanceMisuse).max_by_key(|e| e.occurred_on);
     let (received, offered) = match misuse {
         Some(e) if e.yes("intervention-received") => ("1".to_owned(), String::new()),
         Some(e) => (
-            yes_no(e.detail("intervention-received")),
-            yes_no(e.detail("intervention-offered")),
+            one_or_zero(e.detail("intervention-received")),
+            one_or_zero(e.detail("intervention-offered")),
         ),
         None => (String::new(), String::new()),
     };
@@ -398,34 +387,45 @@ fn outcomes(
         convicted,
         development,
         flag(immunised),
-        flag(in_year(EventKind::DentalCheck).next().is_some()),
-        flag(in_year(EventKind::HealthAssessment).next().is_some()),
+        flag(this_year(EventKind::DentalCheck).next().is_some()),
+        flag(this_year(EventKind::HealthAssessment).next().is_some()),
         flag(misuse.is_some()),
         received,
         offered,
     ])
 }
 
-/// The spans (a start event and its end, if any) with a day in `year`, each with its
-/// end if it came by the end of the year.
+/// The spans (a start event and its end, if any: a missing period, a decision and its
+/// reversal, an order) with a day in `year`, each with its end if it came by the end of
+/// the year.
 fn in_year<'a>(
     spans: Vec<(&'a Event, Option<&'a Event>)>,
     year: CollectionYear,
-) -> impl Iterator<Item = (&'a Event, Option<NaiveDate>)> {
+) -> impl Iterator<Item = (&'a Event, Option<&'a Event>)> {
     spans.into_iter().filter_map(move |(start, end)| {
-        let end = end.map(|e| e.occurred_on).filter(|d| *d <= year.end_date());
-        let outside =
-            start.occurred_on > year.end_date() || end.is_some_and(|d| d < year.start_date());
+        let end = end.filter(|e| e.occurred_on <= year.end_date());
+        let outside = start.occurred_on > year.end_date()
+            || end.is_some_and(|e| e.occurred_on < year.start_date());
         (!outside).then_some((start, end))
     })
+}
+
+/// A yes or no answer as the 903 writes it: 1 or 0, blank when not recorded.
+fn one_or_zero(answer: Option<&str>) -> String {
+    match answer {
+        Some("Y") => "1",
+        Some("N") => "0",
+        _ => "",
+    }
+    .to_owned()
 }
 
 /// OC3's items (`IN_TOUCH`, `ACTIV`, `ACCOM`) for a care leaver of `year` (see the
 /// module's notes), `None` for anyone else.
 fn care_leaver(record: &StatutoryRecord, year: CollectionYear) -> Option<[String; 3]> {
-    let dob = record.person.date_of_birth;
+    let dob = Some(record.person.date_of_birth);
     let birthday = (17..=21)
-        .filter_map(|age| dob.checked_add_months(chrono::Months::new(12 * age)))
+        .filter_map(|age| birthday(dob, age))
         .find(|b| (year.start_date()..=year.end_date()).contains(b))?;
     let cares: Vec<&StatutoryWork> = looked_after(record).collect();
     let last = cares.last()?;
@@ -444,7 +444,7 @@ fn care_leaver(record: &StatutoryRecord, year: CollectionYear) -> Option<[String
     }
     // Days looked after from a birthday on, short breaks (V3, V4) aside.
     let since = |years: u32| -> i64 {
-        let Some(from) = dob.checked_add_months(chrono::Months::new(12 * years)) else {
+        let Some(from) = super::rules::birthday(dob, years) else {
             return 0;
         };
         cares
@@ -515,15 +515,11 @@ fn adopted(
         "M1" | "F1" => "1",
         _ => "2",
     };
-    let foster_carers = match matched.and_then(|m| m.detail("foster-carers")) {
-        Some("Y") => "1",
-        Some("N") => "0",
-        _ => "",
-    };
+    let foster_carers = one_or_zero(matched.and_then(|m| m.detail("foster-carers")));
     Some(vec![
         decision.map(|e| dmy(e.occurred_on)).unwrap_or_default(),
         matched.map(|e| dmy(e.occurred_on)).unwrap_or_default(),
-        foster_carers.to_owned(),
+        foster_carers,
         how_many.to_owned(),
         adopters,
         matched.map(|m| detail(m, "status")).unwrap_or_default(),

@@ -79,6 +79,13 @@ pub fn generate_with(
     generated
 }
 
+/// The day an unaccompanied asylum-seeking child's status ends: their 18th birthday (18
+/// years of 365 days for someone born on 29 February whose 18th year has none).
+fn eighteenth_birthday(dob: NaiveDate) -> NaiveDate {
+    dob.with_year(dob.year() + 18)
+        .unwrap_or(dob + Duration::days(18 * 365))
+}
+
 struct Tables {
     rows: Vec<Vec<Vec<String>>>,
 }
@@ -423,9 +430,7 @@ impl Generator {
     }
 
     fn last_uasc(&mut self, id: &str, sex: &str, dob: NaiveDate) {
-        let eighteenth = dob
-            .with_year(dob.year() + 18)
-            .unwrap_or(dob + Duration::days(18 * 365));
+        let eighteenth = eighteenth_birthday(dob);
         let last_start = self.start - Duration::days(365);
         let duc = if !self.this_rows(TableName::Uasc, id).is_empty() {
             if !self.chance(0.6) {
@@ -967,9 +972,7 @@ impl Generator {
         if !asylum || !self.chance(0.6) {
             return;
         }
-        let duc = dob
-            .with_year(dob.year() + 18)
-            .unwrap_or(dob + Duration::days(18 * 365));
+        let duc = eighteenth_birthday(dob);
         let duc = if self.chance(ERROR_RATE) {
             duc + self.days(1, 50)
         } else {

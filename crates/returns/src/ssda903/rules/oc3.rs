@@ -187,27 +187,39 @@ fn rule_1001(c: &Ctx<'_>, f: &mut Flags) {
             *slot = place;
         }
     }
-    // A child's episodes in that order, the first of each start kept.
-    let kept = |child: ChildId, out: &mut Vec<u32>| {
-        out.clear();
-        out.extend(both.rows_of(child));
-        out.sort_by_key(|i| rank.get(*i as usize).copied());
-        let mut starts: Vec<Option<NaiveDate>> = Vec::with_capacity(out.len());
-        out.retain(|i| {
+    // Each child's episodes in that order, the first of each start kept: worked out
+    // once, child after child in one list (`kept_from[c]..kept_from[c + 1]`).
+    let each_child = || (0..children.len()).filter_map(|i| u32::try_from(i).ok().map(ChildId));
+    let mut kept_rows: Vec<u32> = Vec::with_capacity(both.len());
+    let mut kept_from: Vec<usize> = Vec::with_capacity(children.len() + 1);
+    let (mut rows, mut starts): (Vec<u32>, Vec<Option<NaiveDate>>) = (Vec::new(), Vec::new());
+    for child in each_child() {
+        kept_from.push(kept_rows.len());
+        rows.clear();
+        rows.extend(both.rows_of(child));
+        rows.sort_by_key(|i| rank.get(*i as usize).copied());
+        starts.clear();
+        rows.retain(|i| {
             let start = both.date(*i, DECOM);
             let first = !starts.contains(&start);
             starts.push(start);
             first
         });
+        kept_rows.extend_from_slice(&rows);
+    }
+    kept_from.push(kept_rows.len());
+    let kept = |child: ChildId| -> &[u32] {
+        let (from, to) = (
+            kept_from.get(child.index()).copied().unwrap_or(0),
+            kept_from.get(child.index() + 1).copied().unwrap_or(0),
+        );
+        kept_rows.get(from..to).unwrap_or_default()
     };
-    let each_child = || (0..children.len()).filter_map(|i| u32::try_from(i).ok().map(ChildId));
-    let mut rows: Vec<u32> = Vec::new();
     // 2. Each child's latest-starting episode, by row number.
     let mut latest = vec![false; this.len().max(last.len())];
     for child in each_child().filter(|ch| !children.name(*ch).is_empty()) {
-        kept(child, &mut rows);
         let mut best: Option<(NaiveDate, u32)> = None;
-        for &i in &rows {
+        for &i in kept(child) {
             if let Some(start) = both.date(i, DECOM) {
                 if best.is_none_or(|(b, _)| start > b) {
                     best = Some((start, i));
@@ -232,8 +244,7 @@ fn rule_1001(c: &Ctx<'_>, f: &mut Flags) {
         if dobs_of(child).is_empty() {
             continue;
         }
-        kept(child, &mut rows);
-        for &i in &rows {
+        for &i in kept(child) {
             let (t, r) = both.at(i);
             if t.is_in(r, LS, &["V3", "V4"]) {
                 if let Some(slot) = dropped.get_mut(both.label(i)) {
@@ -247,10 +258,9 @@ fn rule_1001(c: &Ctx<'_>, f: &mut Flags) {
     let mut adopted = vec![false; children.len()];
     let mut paired = false;
     for child in each_child() {
-        kept(child, &mut rows);
         let dobs = dobs_of(child);
         let blank = children.name(child).is_empty();
-        for &i in &rows {
+        for &i in kept(child) {
             let (t, r) = both.at(i);
             if is_latest(i) && t.is_in(r, REC, &["E11", "E12"]) {
                 if let Some(a) = adopted.get_mut(child.index()) {
