@@ -720,16 +720,7 @@ impl Writer<'_> {
                     let on = start + 300;
                     self.event(w, EventKind::PlacementEnded, on, &[("reason", "CARPL")]);
                     let postcode = self.placement_postcode(on);
-                    self.event(
-                        w,
-                        EventKind::PlacementStarted,
-                        on,
-                        &[
-                            ("place", "A4"),
-                            ("provider", "PR1"),
-                            ("postcode", &postcode),
-                        ],
-                    );
+                    self.placement(w, on, "A4", "PR1", &postcode);
                     current = "A4";
                 } else {
                     // Now and then a young child's plan for adoption is given up.
