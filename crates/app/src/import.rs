@@ -74,7 +74,18 @@ impl App {
         service: &str,
     ) -> Result<ImportCounts, ImportError> {
         let ret = Return::parse(year, files, &[])?;
-        let children = ssda903_plan(&ret).map_err(ImportError::Rejected)?;
+        self.import_ssda903_return(folder, &ret, service).await
+    }
+
+    /// [`App::import_ssda903`] of a return already read (by a caller that also looks
+    /// at its tables).
+    pub async fn import_ssda903_return(
+        &self,
+        folder: &str,
+        ret: &Return,
+        service: &str,
+    ) -> Result<ImportCounts, ImportError> {
+        let children = ssda903_plan(ret).map_err(ImportError::Rejected)?;
         self.write_imported(
             "ssda903",
             &format!("SSDA903 return {folder}"),

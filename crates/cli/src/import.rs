@@ -63,27 +63,30 @@ async fn ssda903(database: Option<&str>, data_dir: &Path, args: ImportSsda903Arg
     let files = crate::returns::ssda903_files(&args.dir)?;
     let name = args.dir.display().to_string();
     let (app, _) = crate::commands::open(database, data_dir).await?;
-    let result = app
-        .import_ssda903(args.year, &name, &files, &args.service)
-        .await;
+    // Read once: imported, and looked at for the tables an import leaves alone.
+    let (result, skipped) = match carebridge_returns::ssda903::Return::parse(args.year, &files, &[])
+    {
+        Ok(ret) => {
+            let skipped: Vec<String> = carebridge_returns::ssda903::import::NOT_READ
+                .iter()
+                .filter_map(|t| {
+                    ret.table(*t)
+                        .map(|rows| format!("{t} ({} rows)", rows.len()))
+                })
+                .collect();
+            let result = app.import_ssda903_return(&name, &ret, &args.service).await;
+            (result, skipped)
+        }
+        Err(e) => (Err(e.into()), Vec::new()),
+    };
     app.store().close().await;
     report(&name, result)?;
-    // Say which tables were left as they were, and why.
-    if let Ok(ret) = carebridge_returns::ssda903::Return::parse(args.year, &files, &[]) {
-        let skipped: Vec<String> = carebridge_returns::ssda903::import::NOT_READ
-            .iter()
-            .filter_map(|t| {
-                ret.table(*t)
-                    .map(|rows| format!("{t} ({} rows)", rows.len()))
-            })
-            .collect();
-        if !skipped.is_empty() {
-            writeln!(
-                std::io::stdout().lock(),
-                "  not read (the record has nowhere to keep them yet): {}",
-                skipped.join(", ")
-            )?;
-        }
+    if !skipped.is_empty() {
+        writeln!(
+            std::io::stdout().lock(),
+            "  not read (the record has nowhere to keep them yet): {}",
+            skipped.join(", ")
+        )?;
     }
     Ok(())
 }
