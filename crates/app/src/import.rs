@@ -58,8 +58,13 @@ impl App {
     ) -> Result<ImportCounts, ImportError> {
         let census = Census::parse(year, file, content)?;
         let children = plan(&census, file, content).map_err(ImportError::Rejected)?;
-        self.write_imported("cin", &format!("CIN census {file}"), &children, service)
-            .await
+        self.write_imported(
+            ("cin", year.end_date()),
+            &format!("CIN census {file}"),
+            &children,
+            service,
+        )
+        .await
     }
 
     /// Imports an SSDA903 return's tables (this year's; each file recognised by its
@@ -87,7 +92,7 @@ impl App {
     ) -> Result<ImportCounts, ImportError> {
         let children = ssda903_plan(ret).map_err(ImportError::Rejected)?;
         self.write_imported(
-            "ssda903",
+            ("ssda903", ret.year().end_date()),
             &format!("SSDA903 return {folder}"),
             &children,
             service,
@@ -95,10 +100,11 @@ impl App {
         .await
     }
 
-    /// Writes planned children under `source`'s keys, audited as the import of `what`.
+    /// Writes planned children under `source`'s keys, from a return of the records as
+    /// at `as_at`, audited as the import of `what`.
     async fn write_imported(
         &self,
-        source: &str,
+        (source, as_at): (&str, chrono::NaiveDate),
         what: &str,
         children: &[ImportedChild],
         service: &str,
@@ -122,6 +128,7 @@ impl App {
             recorded_by,
             closed_by: "Imported from a previous system",
             at,
+            as_at,
         };
         let audit = |counts: &ImportCounts, ids: &[carebridge_domain::ChildId]| {
             let base = crate::returns::operator_entry(

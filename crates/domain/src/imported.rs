@@ -57,8 +57,43 @@ pub struct ImportedWork {
     pub end: Option<NaiveDate>,
     /// Why it closed, if the return says.
     pub closure: Option<ClosureReason>,
+    /// Whether the return shows it already under way on `start` (a 903 period of care
+    /// whose first episode in the return does not start care): it began before, on a
+    /// day the return does not give, so it may be work an earlier return brought.
+    pub began_before: bool,
     /// What happened on it.
     pub events: Vec<ImportedEvent>,
+}
+
+/// A piece of work already imported, described again by a return of the records as at
+/// `as_at` (its last day): what it is kept as.
+///
+/// It starts on the earlier of the two first days (an older return may know more of
+/// its beginning). It ends as the return says (open, or on its last day), unless what
+/// is stored ended after `as_at`: that is news of a later return, which this one cannot
+/// have had. `ended_by_return` says which end was kept, and so which closure reason.
+pub fn kept_span(
+    stored: (NaiveDate, Option<NaiveDate>),
+    returned: (NaiveDate, Option<NaiveDate>),
+    as_at: NaiveDate,
+) -> KeptSpan {
+    let later_news = stored.1.is_some_and(|end| end > as_at);
+    KeptSpan {
+        start: stored.0.min(returned.0),
+        end: if later_news { stored.1 } else { returned.1 },
+        ended_by_return: !later_news,
+    }
+}
+
+/// What [`kept_span`] keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeptSpan {
+    /// First day.
+    pub start: NaiveDate,
+    /// Last day, if ended.
+    pub end: Option<NaiveDate>,
+    /// Whether the end (and so the closure reason) is the return's, not what was stored.
+    pub ended_by_return: bool,
 }
 
 /// An event as the return describes it.
@@ -73,6 +108,11 @@ pub struct ImportedEvent {
     pub on: NaiveDate,
     /// Its coded details (each a code of the kind's lists).
     pub details: BTreeMap<String, String>,
+    /// Whether it states what held when the return first shows the work, not what
+    /// changed that day (the legal status and placement of a period of care begun
+    /// before its first episode in the return): it is left out when the work already
+    /// has an event of its kind on or before that day.
+    pub restates: bool,
 }
 
 /// What an import wrote.
@@ -90,4 +130,51 @@ pub struct ImportCounts {
     pub events_created: usize,
     /// Records already imported and unchanged (children, work and events).
     pub unchanged: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_return_describing_work_again_keeps_the_earliest_start_and_the_newest_end() {
+        let year_end = d("2026-03-31");
+        // An older return imported after a newer one: the newer one's close stands.
+        let kept = kept_span(
+            (d("2025-06-01"), Some(d("2026-08-01"))),
+            (d("2024-09-01"), None),
+            year_end,
+        );
+        assert_eq!(
+            kept,
+            KeptSpan {
+                start: d("2024-09-01"),
+                end: Some(d("2026-08-01")),
+                ended_by_return: false
+            }
+        );
+        // A newer return: open again as at its last day (the close was undone)...
+        let kept = kept_span(
+            (d("2025-06-01"), Some(d("2025-12-01"))),
+            (d("2025-06-01"), None),
+            year_end,
+        );
+        assert_eq!((kept.end, kept.ended_by_return), (None, true));
+        // ...or closed on another day, or on the return's very last day.
+        for end in [d("2026-01-05"), year_end] {
+            let kept = kept_span(
+                (d("2025-06-01"), None),
+                (d("2025-06-01"), Some(end)),
+                year_end,
+            );
+            assert_eq!(
+                (kept.start, kept.end, kept.ended_by_return),
+                (d("2025-06-01"), Some(end), true)
+            );
+        }
+    }
 }

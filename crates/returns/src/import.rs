@@ -95,5 +95,6 @@ pub(crate) fn event<V: AsRef<str>>(
             .iter()
             .map(|(k, v)| ((*k).to_owned(), v.as_ref().to_owned()))
             .collect(),
+        restates: false,
     }
 }

@@ -18,6 +18,7 @@ pub(crate) fn d(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a date")
 }
 
+#[derive(Clone)]
 pub(crate) struct Building {
     pub(crate) record: StatutoryRecord,
     next: i64,

@@ -2,18 +2,23 @@
 //! transaction: all of it or, on any error, none. Each child, piece of work and event
 //! is found again by its key in `imported_records`, so importing the same return twice
 //! changes nothing, and a later return updates a child's details and a piece of work's
-//! end and closure reason (events already imported are left as they are).
+//! start, end and closure reason as [`kept_span`] says (events already imported are
+//! left as they are). A period of care is also found by overlapping one imported before
+//! (a child is in one period of care at a time, and each year's 903 shows it from a
+//! different first episode); its events are then found again under either return's
+//! key, and an event that only restates what the work already records is left out.
 
-use carebridge_domain::imported::{ImportCounts, ImportedChild, ImportedWork};
+use carebridge_domain::child::InvolvementKind;
+use carebridge_domain::imported::{kept_span, ImportCounts, ImportedChild, ImportedWork};
 use carebridge_domain::person::{AddressPeriod, NewChild, PersonDetails};
 use carebridge_domain::{ChildId, ServiceId, UserId};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{Any, AnyConnection, Row};
 
 use crate::audit::{append_all, NewAuditEntry};
 use crate::casefile::fields_text;
 use crate::records::insert_child;
-use crate::rows::{closed_at_text, date_text, instant_text, opt_date_text};
+use crate::rows::{closed_at_text, date, date_text, instant_text, opt_date, opt_date_text};
 use crate::{Store, StoreError};
 
 /// Who the import writes as, and under which service its work goes.
@@ -29,6 +34,9 @@ pub struct Importer<'a> {
     pub closed_by: &'a str,
     /// When.
     pub at: DateTime<Utc>,
+    /// The last day the return describes the records as at (a work still open in it is
+    /// open then, not necessarily later).
+    pub as_at: NaiveDate,
 }
 
 /// The name an imported child is given until someone records theirs (returns carry
@@ -164,7 +172,32 @@ async fn child_row(
             },
         ];
         let uasc = child.uasc.map_or(stored_uasc, i64::from);
-        if stored.as_slice() == wanted.as_slice() && uasc == stored_uasc {
+        // A child a return brought without a home (a care leaver's row) is given the
+        // one a later return gives; an address already recorded is kept.
+        let homeless = !details.addresses.is_empty()
+            && sqlx::query_scalar::<Any, String>(
+                "SELECT postcode FROM person_addresses WHERE child_id = $1 LIMIT 1",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_none();
+        if homeless {
+            for a in &details.addresses {
+                sqlx::query(
+                    "INSERT INTO person_addresses (child_id, line, postcode, lived_from, \
+                     lived_to) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(id)
+                .bind(&a.line)
+                .bind(a.postcode.as_str())
+                .bind(date_text(a.from))
+                .bind(opt_date_text(a.to))
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        if stored.as_slice() == wanted.as_slice() && uasc == stored_uasc && !homeless {
             counts.unchanged += 1;
         } else {
             let mut q = sqlx::query(
@@ -192,7 +225,10 @@ async fn child_row(
     Ok(id)
 }
 
-/// A piece of work with its events.
+/// A piece of work with its events: the one imported before under the same key or,
+/// for a period of care, one it overlaps (a child is in one period of care at a time,
+/// and a return shows a period begun before the year from its first episode in the
+/// year only), kept as [`kept_span`] says; or a new one.
 async fn work_row(
     tx: &mut AnyConnection,
     importer: &Importer<'_>,
@@ -203,26 +239,48 @@ async fn work_row(
 ) -> Result<(), StoreError> {
     let key = format!("{}/{}", child.key, work.key);
     let closure = work.closure.map(|r| r.code().to_owned());
-    let closed_at = work
-        .end
-        .filter(|_| closure.is_some())
-        .and_then(closed_at_text);
-    let closed_by = closure.as_ref().map(|_| importer.closed_by.to_owned());
-    let id = match find(tx, importer.source, "work", &key).await? {
+    let mut found = find(tx, importer.source, "work", &key).await?;
+    if found.is_none() && work.kind == InvolvementKind::LookedAfter {
+        found = overlapping(tx, importer.source, child_id, work).await?;
+        if let Some(id) = found {
+            remember(tx, importer.source, "work", &key, id).await?;
+        }
+    }
+    let id = match found {
         Some(id) => {
-            let row = sqlx::query("SELECT ends_on, closure_reason FROM involvements WHERE id = $1")
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?;
-            let stored: (Option<String>, Option<String>) = (row.try_get(0)?, row.try_get(1)?);
-            if stored == (opt_date_text(work.end), closure.clone()) {
+            let row = sqlx::query(
+                "SELECT starts_on, ends_on, closure_reason FROM involvements WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+            let stored_start = date(&row, "starts_on")?;
+            let stored_end = opt_date(&row, "ends_on")?;
+            let stored_closure: Option<String> = row.try_get("closure_reason")?;
+            let kept = kept_span(
+                (stored_start, stored_end),
+                (work.start, work.end),
+                importer.as_at,
+            );
+            let closure = if kept.ended_by_return {
+                closure
+            } else {
+                stored_closure.clone()
+            };
+            if (kept.start, kept.end, &closure) == (stored_start, stored_end, &stored_closure) {
                 counts.unchanged += 1;
             } else {
+                let closed_at = kept
+                    .end
+                    .filter(|_| closure.is_some())
+                    .and_then(closed_at_text);
+                let closed_by = closure.as_ref().map(|_| importer.closed_by.to_owned());
                 sqlx::query(
-                    "UPDATE involvements SET ends_on = $1, closure_reason = $2, closed_by = $3, \
-                     closed_at = $4 WHERE id = $5",
+                    "UPDATE involvements SET starts_on = $1, ends_on = $2, closure_reason = $3, \
+                     closed_by = $4, closed_at = $5 WHERE id = $6",
                 )
-                .bind(opt_date_text(work.end))
+                .bind(date_text(kept.start))
+                .bind(opt_date_text(kept.end))
                 .bind(closure)
                 .bind(closed_by)
                 .bind(closed_at)
@@ -234,6 +292,11 @@ async fn work_row(
             id
         }
         None => {
+            let closed_at = work
+                .end
+                .filter(|_| closure.is_some())
+                .and_then(closed_at_text);
+            let closed_by = closure.as_ref().map(|_| importer.closed_by.to_owned());
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO involvements (child_id, service_id, team_id, kind, starts_on, \
                  ends_on, closure_reason, closed_by, closed_at) \
@@ -254,15 +317,44 @@ async fn work_row(
             id
         }
     };
+    // The work's keys in every return that brought it: an event is found again under
+    // any of them.
+    let keys: Vec<String> = sqlx::query_scalar(
+        "SELECT key FROM imported_records WHERE source = $1 AND kind = 'work' AND record_id = $2",
+    )
+    .bind(importer.source)
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?;
     for event in &work.events {
-        let event_key = format!("{key}/{}", event.key);
-        if find(tx, importer.source, "event", &event_key)
+        let mut known = false;
+        for work_key in &keys {
+            let event_key = format!("{work_key}/{}", event.key);
+            if find(tx, importer.source, "event", &event_key)
+                .await?
+                .is_some()
+            {
+                known = true;
+                break;
+            }
+        }
+        if !known && event.restates {
+            known = sqlx::query_scalar::<Any, i64>(
+                "SELECT id FROM case_events WHERE involvement_id = $1 AND kind = $2 \
+                 AND occurred_on <= $3 LIMIT 1",
+            )
+            .bind(id)
+            .bind(event.kind.code())
+            .bind(date_text(event.on))
+            .fetch_optional(&mut *tx)
             .await?
-            .is_some()
-        {
+            .is_some();
+        }
+        if known {
             counts.unchanged += 1;
             continue;
         }
+        let event_key = format!("{key}/{}", event.key);
         let event_id: i64 = sqlx::query_scalar(
             "INSERT INTO case_events (child_id, involvement_id, kind, occurred_on, details, \
              recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -280,4 +372,32 @@ async fn work_row(
         counts.events_created += 1;
     }
     Ok(())
+}
+
+/// The child's period of care imported before under `source` that `work` overlaps, if
+/// any.
+async fn overlapping(
+    tx: &mut AnyConnection,
+    source: &str,
+    child: ChildId,
+    work: &ImportedWork,
+) -> Result<Option<i64>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT i.id, i.starts_on, i.ends_on FROM involvements i \
+         WHERE i.child_id = $1 AND i.kind = $2 AND EXISTS (SELECT 1 FROM imported_records r \
+         WHERE r.source = $3 AND r.kind = 'work' AND r.record_id = i.id) ORDER BY i.starts_on",
+    )
+    .bind(child.0)
+    .bind(work.kind.code())
+    .bind(source)
+    .fetch_all(&mut *tx)
+    .await?;
+    let after = |end: Option<NaiveDate>, day: NaiveDate| end.is_none_or(|e| e >= day);
+    for row in rows {
+        let (start, end) = (date(&row, "starts_on")?, opt_date(&row, "ends_on")?);
+        if after(end, work.start) && after(work.end, start) {
+            return Ok(Some(row.try_get("id")?));
+        }
+    }
+    Ok(None)
 }

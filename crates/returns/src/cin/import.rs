@@ -594,6 +594,7 @@ impl Reading<'_> {
                 start,
                 end: end.or(e.closed),
                 closure: None,
+                began_before: false,
                 events: Vec::new(),
             });
         }
@@ -668,6 +669,7 @@ impl Reading<'_> {
                 start,
                 end: end.or(e.closed),
                 closure: None,
+                began_before: false,
                 events,
             });
         }
@@ -692,6 +694,7 @@ impl Reading<'_> {
             start: e.start,
             end: referral_end,
             closure: None,
+            began_before: false,
             events: referral_events,
         });
         // The episode's closure reason goes on what ended last.

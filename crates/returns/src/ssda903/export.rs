@@ -577,9 +577,29 @@ fn split(care: &StatutoryWork, events: &[Event], until: NaiveDate) -> Vec<Episod
             .iter()
             .filter(move |e| e.involvement == id && e.kind == kind && e.occurred_on <= until)
     };
+    let latest = |kind: EventKind, day: NaiveDate| {
+        of(kind)
+            .filter(|e| e.occurred_on <= day)
+            .max_by_key(|e| (e.occurred_on, e.id))
+    };
+    // A legal status recorded again unchanged (as an import of a later return may, at
+    // its first episode) is no new episode.
+    let status = |day: NaiveDate| latest(EventKind::LegalStatus, day).map(|e| detail(e, "ls"));
+    let ls_changed = |day: NaiveDate| status(day) != day.pred_opt().and_then(&status);
+    // Likewise a placement recorded again as it was, with no placement ended that day.
+    let placed = |day: NaiveDate| {
+        latest(EventKind::PlacementStarted, day)
+            .map(|e| ["place", "provider", "postcode", "urn"].map(|name| detail(e, name)))
+    };
+    let moved = |day: NaiveDate| {
+        of(EventKind::PlacementStarted).any(|e| e.occurred_on == day)
+            && (of(EventKind::PlacementEnded).any(|e| e.occurred_on == day)
+                || placed(day) != day.pred_opt().and_then(&placed))
+    };
     let mut days: Vec<NaiveDate> = of(EventKind::LegalStatus)
         .chain(of(EventKind::PlacementStarted))
         .map(|e| e.occurred_on)
+        .filter(|d| ls_changed(*d) || moved(*d))
         .chain(std::iter::once(care.work.period.start()))
         .filter(|d| *d >= care.work.period.start())
         .collect();
@@ -588,24 +608,16 @@ fn split(care: &StatutoryWork, events: &[Event], until: NaiveDate) -> Vec<Episod
     let need = of(EventKind::LegalStatus)
         .find_map(|e| e.detail("need").map(str::to_owned))
         .unwrap_or_default();
-    let latest = |kind: EventKind, day: NaiveDate| {
-        of(kind)
-            .filter(|e| e.occurred_on <= day)
-            .max_by_key(|e| (e.occurred_on, e.id))
-    };
     let mut episodes: Vec<Episode> = Vec::with_capacity(days.len());
     for (i, day) in days.iter().enumerate() {
-        let status = latest(EventKind::LegalStatus, *day);
         let placement = latest(EventKind::PlacementStarted, *day);
         let rne = if i == 0 {
             "S"
         } else {
-            let ls_changed = of(EventKind::LegalStatus).any(|e| e.occurred_on == *day);
-            let moved = of(EventKind::PlacementStarted).any(|e| e.occurred_on == *day);
             // The record does not say whether a new placement kept the same carer, so
             // a move is a change of carer too: P (placement and carer), or B (legal
             // status, placement and carer); T and U (same carer) are never written.
-            match (ls_changed, moved) {
+            match (ls_changed(*day), moved(*day)) {
                 (true, true) => "B",
                 (true, false) => "L",
                 _ => "P",
@@ -636,7 +648,7 @@ fn split(care: &StatutoryWork, events: &[Event], until: NaiveDate) -> Vec<Episod
         episodes.push(Episode {
             decom: *day,
             rne,
-            ls: status.map(|e| detail(e, "ls")).unwrap_or_default(),
+            ls: status(*day).unwrap_or_default(),
             cin: need.clone(),
             place: placement.map(|e| detail(e, "place")).unwrap_or_default(),
             provider: placement.map(|e| detail(e, "provider")).unwrap_or_default(),

@@ -19,6 +19,12 @@
 //!   a "back" event; **DoLo**: each deprivation of liberty order, as its start and,
 //!   when it ended, its end. `NB_ADOPTR` is not kept: it follows from `SEX_ADOPTR`.
 //!
+//! A period of care whose first episode here does not start care (`RNE` other than S)
+//! began before, on a day the return does not give: it is marked `began_before`, its
+//! first legal status and placement only restate what held then (`restates`), and
+//! what the return dates before it (a decision to place for adoption made earlier in
+//! the same care) is filed on it, starting it no later.
+//!
 //! Not read ([`NOT_READ`]): OC2 (a year's outcomes as yes or no, without the days they
 //! happened on, which the record's events need), PrevPerm (the record has nowhere to
 //! keep permanence before care yet), SWEpisodes (social workers are not known by their
@@ -336,6 +342,7 @@ impl Reading {
                     }
                     let mut p = Period {
                         start,
+                        began_before: t.text(row, episodes::RNE) != Some("S"),
                         end: None,
                         events: Vec::new(),
                         open_to_next: false,
@@ -351,7 +358,9 @@ impl Reading {
                     if let Some(need) = need {
                         d.push(("need", need.to_owned()));
                     }
-                    p.events.push(event(EventKind::LegalStatus, start, &d));
+                    let mut status = event(EventKind::LegalStatus, start, &d);
+                    status.restates = p.began_before;
+                    p.events.push(status);
                     p.ls = ls;
                     period = Some(p);
                 } else if let Some(p) = period.as_mut() {
@@ -379,7 +388,9 @@ impl Reading {
                         p.events.push(event(EventKind::PlacementEnded, start, &d));
                     }
                     let d = placement.details();
-                    p.events.push(event(EventKind::PlacementStarted, start, &d));
+                    let mut started = event(EventKind::PlacementStarted, start, &d);
+                    started.restates = p.began_before && p.placement.is_none();
+                    p.events.push(started);
                     p.placement = Some(placement);
                 }
                 p.pending_reason = reason;
@@ -627,7 +638,10 @@ impl Reading {
     }
 
     /// Files `events` (the first dated as the row is) on the latest period of care
-    /// begun by then, or reports that `what` is before any period of care.
+    /// begun by then. Before them all, they go on the first period when the return
+    /// shows it begun before its first episode here (a decision to place for adoption
+    /// made earlier in the same care), which then starts no later than they do;
+    /// otherwise it reports that `what` is before any period of care.
     fn file(
         &mut self,
         work: &mut [ImportedWork],
@@ -640,12 +654,24 @@ impl Reading {
         let Some(day) = events.peek().map(|e| e.on) else {
             return;
         };
-        match work
-            .iter_mut()
-            .filter(|w| w.start <= day)
-            .max_by_key(|w| w.start)
-        {
-            Some(w) => w.events.extend(events),
+        let begun = work
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| w.start <= day)
+            .max_by_key(|(_, w)| w.start)
+            .map(|(i, _)| i);
+        let earlier = || {
+            work.iter()
+                .enumerate()
+                .min_by_key(|(_, w)| w.start)
+                .filter(|(_, w)| w.began_before)
+                .map(|(i, _)| i)
+        };
+        match begun.or_else(earlier).and_then(|i| work.get_mut(i)) {
+            Some(w) => {
+                w.start = w.start.min(day);
+                w.events.extend(events);
+            }
             None => self.problem(
                 t,
                 row,
@@ -684,6 +710,9 @@ impl Placement {
 /// A period of care being read.
 struct Period {
     start: NaiveDate,
+    /// Whether its first episode here does not start care (`RNE` other than S): the
+    /// care began before, on a day the return does not give.
+    began_before: bool,
     end: Option<NaiveDate>,
     events: Vec<ImportedEvent>,
     /// Whether the last episode read runs on into the next (`REC` X1, or open).
@@ -705,6 +734,7 @@ impl Period {
             start: self.start,
             end,
             closure: end.and(self.ceased).map(ClosureReason::when_care_ended),
+            began_before: self.began_before,
             events: self.events,
         }
     }

@@ -185,6 +185,65 @@ fn a_period_of_care_is_split_where_its_legal_status_or_placement_changed() {
 }
 
 #[test]
+fn a_legal_status_or_placement_recorded_again_unchanged_starts_no_episode() {
+    let changes = |c: &Building| -> Vec<(String, String)> {
+        table(
+            &export(&records(vec![c.clone()]), year()),
+            TableName::Episodes,
+        )
+        .iter()
+        .map(|r| (r[2].clone(), r[3].clone()))
+        .collect()
+    };
+    let plain = in_care();
+    let mut again = in_care();
+    let care = again.record.work[0].work.id;
+    // C1 again on its own, and again with the move to K2.
+    again.event(care, EventKind::LegalStatus, "2026-07-01", &[("ls", "C1")]);
+    again.event(care, EventKind::LegalStatus, "2026-09-01", &[("ls", "C1")]);
+    // The children's home again, with no placement ended that day.
+    again.event(
+        care,
+        EventKind::PlacementStarted,
+        "2026-10-01",
+        &[
+            ("place", "K2"),
+            ("provider", "PR4"),
+            ("postcode", "NM5 1QX"),
+            ("urn", "SC123456"),
+        ],
+    );
+    assert_eq!(changes(&again), changes(&plain));
+    assert_eq!(
+        changes(&plain)
+            .iter()
+            .map(|(rne, _)| rne.as_str())
+            .collect::<Vec<_>>(),
+        ["S", "L", "P", "B"]
+    );
+    // A status that does change is an episode.
+    again.event(care, EventKind::LegalStatus, "2026-07-01", &[("ls", "C2")]);
+    let changed = changes(&again);
+    assert_eq!(changed.len(), changes(&plain).len() + 1, "{changed:?}");
+    assert!(
+        changed.contains(&("L".to_owned(), "C2".to_owned())),
+        "{changed:?}"
+    );
+    assert!(
+        changed.contains(&("B".to_owned(), "C1".to_owned())),
+        "back to C1 with the move: {changed:?}"
+    );
+    // A placement ended and started again the same, that day: a move (of carer).
+    again.event(
+        care,
+        EventKind::PlacementEnded,
+        "2026-10-01",
+        &[("reason", "CARPL")],
+    );
+    assert_eq!(changes(&again).len(), changed.len() + 1);
+}
+
+#[test]
 fn a_registered_placement_carries_its_ofsted_urn() {
     let episodes = table(
         &export(&records(vec![in_care()]), year()),

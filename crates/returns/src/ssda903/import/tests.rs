@@ -289,3 +289,60 @@ fn a_reversal_a_match_and_an_order_are_refused_when_incomplete_or_backwards() {
         Some("RD1")
     );
 }
+
+#[test]
+fn a_decision_made_before_the_first_episode_of_care_begun_earlier_belongs_to_that_care() {
+    let header = csv(
+        "Header.csv",
+        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nC1,F,01/01/2019,WBRI,,,\nC2,M,01/01/2019,WBRI,,,\n",
+    );
+    // C1's care began before its first episode here (a move, P); C2's begins with it (S).
+    let episodes = csv(
+        "Episodes.csv",
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n\
+         C1,01/10/2024,P,E1,N1,U4,PR1,,,,,,\n\
+         C2,01/10/2024,S,E1,N1,U4,PR1,,,,,,\n",
+    );
+    let placed = csv(
+        "PlacedAdoption.csv",
+        "CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED\n\
+         C1,01/01/2019,01/03/2024,,\nC2,01/01/2019,01/03/2024,,\n",
+    );
+    let problems = planned(&[header.clone(), episodes.clone(), placed.clone()])
+        .expect_err("C2's decision is before their care");
+    let found: Vec<(Option<&str>, u64, &str)> = problems
+        .iter()
+        .map(|p| (p.child.as_deref(), p.line, p.field))
+        .collect();
+    assert_eq!(found, vec![(Some("C2"), 3, "DATE_PLACED")]);
+
+    let episodes = csv(
+        "Episodes.csv",
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n\
+         C1,01/10/2024,P,E1,N1,U4,PR1,,,,,,\n",
+    );
+    let placed = csv(
+        "PlacedAdoption.csv",
+        "CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED\nC1,01/01/2019,01/03/2024,,\n",
+    );
+    let children = planned(&[header, episodes, placed]).expect("it imports");
+    let care = &children[0].work[0];
+    assert!(care.began_before);
+    assert_eq!(
+        (care.key.as_str(), care.end),
+        ("looked_after/2024-03-01", None)
+    );
+    let events: Vec<(&str, String)> = care
+        .events
+        .iter()
+        .map(|e| (e.kind.code(), e.on.to_string()))
+        .collect();
+    assert_eq!(
+        events,
+        vec![
+            ("adoption-decision", "2024-03-01".to_owned()),
+            ("legal-status", "2024-10-01".to_owned()),
+            ("placement-started", "2024-10-01".to_owned()),
+        ]
+    );
+}
