@@ -16,7 +16,7 @@
 
 use chrono::NaiveDate;
 
-use carebridge_domain::casework::{AllocationRequest, ClosureReason};
+use carebridge_domain::casework::{AllocationRequest, ClosureReason, WorkerChange};
 use carebridge_domain::staff::Team;
 use carebridge_domain::{AllocationId, DomainError, InvolvementId, ServiceId, StaffId, TeamId};
 use carebridge_policy::{
@@ -67,6 +67,8 @@ pub struct AllocationInput {
     pub starts_on: NaiveDate,
     /// Why.
     pub reason: String,
+    /// Why the child's social worker changed (the DfE's code).
+    pub change: WorkerChange,
 }
 
 /// A case action after the policy allowed it (and it was audited).
@@ -218,6 +220,7 @@ impl App {
             worker_teams: &worker_teams,
             starts_on: input.starts_on,
             reason: &input.reason,
+            change: input.change,
             today: at.date_naive(),
         })?;
         let id = tx

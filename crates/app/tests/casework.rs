@@ -141,6 +141,7 @@ async fn a_manager_moves_and_closes_a_case_and_nothing_invalid_is_saved() {
             team,
             starts_on: today(),
             reason: "Worker leaving the team".into(),
+            change: carebridge_domain::casework::WorkerChange::LeftRole,
         };
 
         // Invalid input: refused with the field named, nothing written.

@@ -166,8 +166,9 @@ fn without_ids(tables: &[carebridge_returns::ssda903::Source]) -> Vec<(String, V
 }
 
 /// The return without what an import does not read: OC2 (a year's outcomes, without
-/// the dates of what happened), and OC3 with the Header rows of care leavers not
-/// looked after in the year (it says nothing of when they left care).
+/// the dates of what happened), OC3 with the Header rows of care leavers not looked
+/// after in the year (it says nothing of when they left care), and SWEpisodes (social
+/// workers are staff, whom an import does not create).
 fn without_unread(
     files: &[carebridge_returns::ssda903::Source],
 ) -> Vec<carebridge_returns::ssda903::Source> {
@@ -200,6 +201,7 @@ fn without_unread(
                 let child = line.split(',').next().unwrap_or("");
                 let dropped = f.name == "OC3.csv"
                     || f.name == "OC2.csv"
+                    || f.name == "SWEpisodes.csv"
                     || (f.name == "Header.csv" && leavers.iter().any(|l| l == child));
                 if !dropped {
                     out.push_str(line);

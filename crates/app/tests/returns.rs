@@ -269,8 +269,9 @@ async fn the_903_made_from_the_records_passes_the_dfe_rules() {
         }
 
         // The DfE's rules: nothing flagged but a child recorded with sex not known (232,
-        // a query the DfE asks the authority to confirm, not an error) and care leavers
-        // with nothing recorded about keeping in touch (131 to 133, on blank items).
+        // a query the DfE asks the authority to confirm, not an error), care leavers
+        // with nothing recorded about keeping in touch (131 to 133, on blank items),
+        // and two social worker rules as the reference reads them (below).
         let sources: Vec<Source> = tables.iter().map(|t| t.source().unwrap()).collect();
         let ret = Return::parse(year, &sources, &[]).unwrap();
         let validation = ssda903::validate(&ret);
@@ -278,10 +279,45 @@ async fn the_903_made_from_the_records_passes_the_dfe_rules() {
         assert!(
             fired
                 .iter()
-                .all(|r| ["232", "131", "132", "133"].contains(r)),
+                .all(|r| ["232", "131", "132", "133", "SW12STG2", "SW17STG2"].contains(r)),
             "{}: {fired:?}",
             db.label
         );
+        assert!(
+            !rows_of(TableName::SwEpisodes).is_empty(),
+            "{}: no social worker episode",
+            db.label
+        );
+        let episodes = rows_of(TableName::Episodes);
+        let with_social_worker: Vec<&String> = rows_of(TableName::SwEpisodes)
+            .iter()
+            .map(|r| &r[0])
+            .collect();
+        for row in validation.flagged_rows() {
+            let at = row.flag.row as usize;
+            match row.rule {
+                // The reference reads an open episode's blank REC as care ending, so
+                // an open episode that does not start care always fails; otherwise
+                // only a child whose care no one was allocated.
+                "SW12STG2" => {
+                    let episode = &episodes[at];
+                    assert!(
+                        (episode[7].is_empty() && episode[2] != "S")
+                            || !with_social_worker.contains(&&episode[0]),
+                        "{}: {episode:?}",
+                        db.label
+                    );
+                }
+                // The reference flags a child's last social worker episode when it has
+                // ended: only children whose care ended in the year.
+                "SW17STG2" => {
+                    let child = &rows_of(TableName::SwEpisodes)[at][0];
+                    let last = episodes.iter().rfind(|e| &e[0] == child).unwrap();
+                    assert!(!last[7].is_empty(), "{}: {last:?}", db.label);
+                }
+                _ => {}
+            }
+        }
         for row in validation
             .flagged_rows()
             .filter(|f| f.rule.starts_with("13"))

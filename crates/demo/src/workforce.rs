@@ -21,7 +21,9 @@ use std::collections::{BTreeMap, BinaryHeap};
 
 use carebridge_domain::child::InvolvementKind;
 use carebridge_domain::provision::ProvisionHistory;
-use carebridge_domain::staff::{Employment, Post, PostCode, Role, StaffMember, Team};
+use carebridge_domain::staff::{
+    Employment, Post, PostCode, Role, StaffMember, SweRegistration, Team,
+};
 use carebridge_domain::{
     DomainError, EmploymentId, OrganisationId, Period, PostId, ServiceId, StaffId, TeamId,
 };
@@ -876,7 +878,17 @@ pub(crate) fn build(
         e.id = EmploymentId(to_id(i));
     }
 
-    let staff = staff_members(&sim.people, &employments);
+    let practice: Vec<PostId> = posts
+        .iter()
+        .filter(|p| {
+            matches!(
+                p.role,
+                Role::SocialWorker | Role::SeniorPractitioner | Role::TeamManager
+            )
+        })
+        .map(|p| p.id)
+        .collect();
+    let staff = staff_members(&sim.people, &employments, &practice);
 
     let mut account_holders = Vec::new();
     for (username, team_name, kind) in LINKED_ACCOUNTS {
@@ -938,10 +950,12 @@ fn employments_in_post(
 }
 
 /// The people, with work email addresses at their latest employer (unique: a second
-/// "Jack Smith" is jack.smith2).
+/// "Jack Smith" is jack.smith2), and a Social Work England registration number for each
+/// who ever held a `practice` post (made from their id: unique, no random draw).
 fn staff_members(
     people: &[(&'static str, &'static str)],
     employments: &[Employment],
+    practice: &[PostId],
 ) -> Vec<StaffMember> {
     let mut latest_employer: Vec<Option<(NaiveDate, OrganisationId)>> = vec![None; people.len()];
     for e in employments {
@@ -974,11 +988,20 @@ fn staff_members(
                 Some((_, TRUST)) => "northmoortrust.org.uk",
                 _ => "northmoor.gov.uk",
             };
+            let id = StaffId(to_id(i));
+            let registered = employments
+                .iter()
+                .any(|e| e.staff == id && practice.contains(&e.post));
+            // Distinct ids give distinct numbers: 7,919 is prime to 900,000.
+            let number = 100_000 + (id.0.unsigned_abs() * 7_919) % 900_000;
             StaffMember {
-                id: StaffId(to_id(i)),
+                id,
                 given_name: given.to_owned(),
                 family_name: family.to_owned(),
                 email: format!("{local}@{domain}"),
+                swe_registration: registered
+                    .then(|| SweRegistration::parse(&format!("SW{number}")).ok())
+                    .flatten(),
             }
         })
         .collect()

@@ -11,6 +11,7 @@ use carebridge_demo::{
     authority, children, DemoAuthority, DemoParams, DEMO_PASSWORD, MAX_INVOLVEMENTS_PER_CHILD,
     STANDARD_POSTS,
 };
+use carebridge_domain::casework::WorkerChange;
 use carebridge_domain::child::{Child, Involvement, InvolvementKind};
 use carebridge_domain::provision::ProvisionHistory;
 use carebridge_domain::staff::Role;
@@ -297,8 +298,10 @@ fn check_children(
     }
 }
 
-/// Every allocation is of an open case held by a team, to a practitioner holding a
-/// post in that team from its first day to today, starting within the case; one per
+/// Every allocation is of a case held by a team (an open one, or a closed period of
+/// care), to a practitioner holding a post in that team from its first day to the
+/// case's last (today, when open), starting within the case, the first since the case
+/// opened a "first social worker", a later start "the previous worker left"; one per
 /// case; and the same however the children are chunked.
 fn check_allocations(a: &DemoAuthority, params: &DemoParams, kids: &[(Child, Vec<Involvement>)]) {
     let allocations = carebridge_demo::allocations(params, a, kids);
@@ -314,10 +317,22 @@ fn check_allocations(a: &DemoAuthority, params: &DemoParams, kids: &[(Child, Vec
             .flat_map(|(_, w)| w)
             .find(|w| w.id == x.involvement)
             .unwrap();
-        assert_eq!(case.period.end(), None);
+        let last = match case.period.end() {
+            None => params.today,
+            Some(end) => {
+                assert_eq!(case.kind, InvolvementKind::LookedAfter, "{x:?}");
+                end
+            }
+        };
         assert_eq!(case.team, Some(x.team));
-        assert!(x.starts_on >= case.period.start() && x.starts_on <= params.today);
-        for day in [x.starts_on, params.today] {
+        assert!(x.starts_on >= case.period.start() && x.starts_on <= last);
+        let change = if x.starts_on == case.period.start() {
+            WorkerChange::FirstContact
+        } else {
+            WorkerChange::LeftRole
+        };
+        assert_eq!(x.change, Some(change), "{x:?}");
+        for day in [x.starts_on, last] {
             let in_team = a.employments.iter().any(|e| {
                 e.staff == x.staff
                     && e.period.contains(day)

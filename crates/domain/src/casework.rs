@@ -177,6 +177,97 @@ pub struct NewAllocation {
     pub starts_on: NaiveDate,
     /// Why, in the allocator's words.
     pub reason: String,
+    /// Why the child's social worker changed, as the DfE codes it (`None` only on
+    /// allocations made before it was asked).
+    pub change: Option<WorkerChange>,
+}
+
+/// Why a child's social worker changed to the one now allocated: the SSDA903's
+/// `SW_REASON` codes. The DfE's reference material gives the codes alone; the words
+/// are how Carebridge reads each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum WorkerChange {
+    /// The child's first social worker.
+    FirstContact,
+    /// The previous worker left their role.
+    LeftRole,
+    /// The previous worker is absent.
+    Absence,
+    /// The previous worker died.
+    Died,
+    /// A manager decided.
+    ManagementDecision,
+    /// The organisation was restructured.
+    Restructure,
+    /// A transfer between teams as the usual process moves the case on.
+    TransferProcess,
+    /// The child asked.
+    ChildAsked,
+    /// A parent or carer asked.
+    ParentOrCarerAsked,
+    /// Another reason.
+    Other,
+}
+
+impl WorkerChange {
+    /// Every reason, in the order forms show them.
+    pub const ALL: [WorkerChange; 10] = [
+        WorkerChange::FirstContact,
+        WorkerChange::LeftRole,
+        WorkerChange::Absence,
+        WorkerChange::Died,
+        WorkerChange::ManagementDecision,
+        WorkerChange::Restructure,
+        WorkerChange::TransferProcess,
+        WorkerChange::ChildAsked,
+        WorkerChange::ParentOrCarerAsked,
+        WorkerChange::Other,
+    ];
+
+    /// The DfE's code (stored as it is).
+    pub fn code(self) -> &'static str {
+        match self {
+            WorkerChange::FirstContact => "FCONTA",
+            WorkerChange::LeftRole => "LEFTRL",
+            WorkerChange::Absence => "ABSENC",
+            WorkerChange::Died => "SWDIED",
+            WorkerChange::ManagementDecision => "MANAGE",
+            WorkerChange::Restructure => "ORGRST",
+            WorkerChange::TransferProcess => "TSPROC",
+            WorkerChange::ChildAsked => "CHCHAN",
+            WorkerChange::ParentOrCarerAsked => "PCCHAN",
+            WorkerChange::Other => "OTHERS",
+        }
+    }
+
+    /// How a person would say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            WorkerChange::FirstContact => "First social worker for the child",
+            WorkerChange::LeftRole => "The previous social worker left their role",
+            WorkerChange::Absence => "The previous social worker is absent, for example on long-term sick leave",
+            WorkerChange::Died => "The previous social worker died",
+            WorkerChange::ManagementDecision => "A manager's decision, for example to balance caseloads",
+            WorkerChange::Restructure => "A restructure of the organisation",
+            WorkerChange::TransferProcess => "The case moved team as the usual process does, for example from assessment to long-term",
+            WorkerChange::ChildAsked => "The child asked for a new social worker",
+            WorkerChange::ParentOrCarerAsked => "A parent or carer asked for a new social worker",
+            WorkerChange::Other => "Another reason",
+        }
+    }
+
+    /// Reads a code.
+    pub fn parse(code: &str) -> Result<Self, DomainError> {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.code() == code.trim())
+            .ok_or_else(|| {
+                field(
+                    "change",
+                    format!("{code:?} is not a reason the DfE codes for a change of social worker"),
+                )
+            })
+    }
 }
 
 /// What an allocation or reallocation writes: at most one row ended, exactly one opened.
@@ -216,6 +307,8 @@ pub struct AllocationRequest<'a> {
     pub starts_on: NaiveDate,
     /// Why.
     pub reason: &'a str,
+    /// Why the child's social worker changed.
+    pub change: WorkerChange,
     /// Today: an allocation cannot start later.
     pub today: NaiveDate,
 }
@@ -375,6 +468,7 @@ impl AllocationHistory {
                 team: request.team.id,
                 starts_on: from,
                 reason: reason.to_owned(),
+                change: Some(request.change),
             },
         })
     }
@@ -497,8 +591,17 @@ mod tests {
             worker_teams,
             starts_on: from,
             reason: "first allocation",
+            change: WorkerChange::FirstContact,
             today: d(2026, 11, 23),
         }
+    }
+
+    #[test]
+    fn the_dfe_codes_for_a_change_of_social_worker_are_read_back() {
+        for change in WorkerChange::ALL {
+            assert_eq!(WorkerChange::parse(change.code()).unwrap(), change);
+        }
+        assert!(WorkerChange::parse("LAZINESS").is_err());
     }
 
     #[test]

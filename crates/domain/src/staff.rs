@@ -205,6 +205,34 @@ pub struct StaffMember {
     pub family_name: String,
     /// Work email.
     pub email: String,
+    /// Their Social Work England registration number, when they are a registered
+    /// social worker (the 903 names social workers by it).
+    pub swe_registration: Option<SweRegistration>,
+}
+
+/// A Social Work England registration number: `SW` and up to nine digits, e.g.
+/// `SW123456`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SweRegistration(String);
+
+impl SweRegistration {
+    /// Reads one, as typed (spaces around it and lower case allowed).
+    pub fn parse(text: &str) -> Result<Self, DomainError> {
+        let text = text.trim().to_ascii_uppercase();
+        let digits = text.strip_prefix("SW").unwrap_or("");
+        if digits.is_empty() || digits.len() > 9 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(DomainError::invalid(
+                "Social Work England registration number",
+                format!("{text:?} is not SW followed by its digits, like SW123456"),
+            ));
+        }
+        Ok(SweRegistration(text))
+    }
+
+    /// As written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 impl StaffMember {
@@ -234,6 +262,17 @@ pub struct Employment {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn social_work_england_registration_numbers() {
+        assert_eq!(
+            SweRegistration::parse(" sw123456 ").unwrap().as_str(),
+            "SW123456"
+        );
+        for bad in ["", "SW", "123456", "XX123456", "SW12a456", "SW1234567890"] {
+            assert!(SweRegistration::parse(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn post_codes() {

@@ -9,9 +9,9 @@ use chrono::NaiveDate;
 
 use crate::casefile::events::Event;
 use crate::casefile::notes::Note;
-use crate::casework::ClosureReason;
+use crate::casework::{ClosureReason, WorkerChange};
 use crate::child::{Involvement, Sex};
-use crate::{ChildId, InvolvementId, Period};
+use crate::{ChildId, InvolvementId, Period, StaffId};
 
 /// The person, as the returns code them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,8 +55,14 @@ pub struct StatutoryWork {
 pub struct StatutoryAllocation {
     /// The work.
     pub work: InvolvementId,
+    /// The worker.
+    pub staff: StaffId,
     /// The worker's name.
     pub worker: String,
+    /// Their Social Work England registration number, if recorded.
+    pub registration: Option<String>,
+    /// Why the child's social worker changed to them, if recorded.
+    pub change: Option<WorkerChange>,
     /// The team they held it in.
     pub team: String,
     /// From when to when.

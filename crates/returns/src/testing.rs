@@ -5,13 +5,13 @@ use std::collections::BTreeMap;
 
 use carebridge_domain::casefile::events::{Event, EventKind};
 use carebridge_domain::casefile::notes::{Note, NoteKind};
-use carebridge_domain::casework::ClosureReason;
+use carebridge_domain::casework::{ClosureReason, WorkerChange};
 use carebridge_domain::child::{Involvement, InvolvementKind, Sex};
 use carebridge_domain::statutory::{
     ProviderPeriod, StatutoryAllocation, StatutoryPerson, StatutoryRecord, StatutoryRecords,
     StatutoryWork,
 };
-use carebridge_domain::{ChildId, EventId, InvolvementId, NoteId, Period, ServiceId};
+use carebridge_domain::{ChildId, EventId, InvolvementId, NoteId, Period, ServiceId, StaffId};
 use chrono::{NaiveDate, TimeZone, Utc};
 
 pub(crate) fn d(text: &str) -> NaiveDate {
@@ -144,10 +144,34 @@ impl Building {
     ) {
         self.record.allocations.push(StatutoryAllocation {
             work,
+            staff: StaffId(worker.bytes().map(i64::from).sum()),
             worker: worker.to_owned(),
+            registration: None,
+            change: None,
             team: "Child Protection Team 2".to_owned(),
             period: Period::new("allocation", d(from), to.map(d)).expect("a period"),
         });
+    }
+
+    /// `work` allocated to the social worker registered as `registration` (staff id
+    /// `staff`), who took over for the reason coded `change`.
+    pub(crate) fn social_worker(
+        &mut self,
+        work: InvolvementId,
+        (staff, registration): (i64, Option<&str>),
+        change: Option<WorkerChange>,
+        (from, to): (&str, Option<&str>),
+    ) {
+        self.record.allocations.push(StatutoryAllocation {
+            work,
+            staff: StaffId(staff),
+            worker: format!("Worker {staff}"),
+            registration: registration.map(str::to_owned),
+            change,
+            team: "Children in Care Team".to_owned(),
+            period: Period::new("allocation", d(from), to.map(d)).expect("a period"),
+        });
+        self.record.allocations.sort_by_key(|a| a.period.start());
     }
 }
 

@@ -10,7 +10,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use carebridge_domain::casework::{
-    Allocation, AllocationEdit, AllocationHistory, ClosureEdit, ClosureReason,
+    Allocation, AllocationEdit, AllocationHistory, ClosureEdit, ClosureReason, WorkerChange,
 };
 use carebridge_domain::child::{Child, Involvement, InvolvementKind};
 use carebridge_domain::staff::{Role, Team};
@@ -37,6 +37,8 @@ pub struct AllocationRecord {
     pub allocated_by: String,
     /// Why.
     pub reason: String,
+    /// Why the child's social worker changed, when recorded.
+    pub change: Option<WorkerChange>,
     /// When it was recorded.
     pub recorded_at: DateTime<Utc>,
 }
@@ -114,7 +116,7 @@ pub struct Worker {
 
 const ALLOCATION_COLUMNS: &str = "a.id AS allocation_id, a.involvement_id, a.staff_id, \
      a.team_id AS allocation_team, a.starts_on AS allocation_starts, a.ends_on AS allocation_ends, \
-     a.allocated_by, a.reason, a.recorded_at, s.given_name AS worker_given, \
+     a.allocated_by, a.reason, a.change_reason, a.recorded_at, s.given_name AS worker_given, \
      s.family_name AS worker_family, t.name AS team_name";
 
 fn allocation(row: &AnyRow) -> Result<Allocation, StoreError> {
@@ -141,6 +143,10 @@ fn allocation_record(row: &AnyRow) -> Result<AllocationRecord, StoreError> {
         team_name: row.try_get("team_name")?,
         allocated_by: row.try_get("allocated_by")?,
         reason: row.try_get("reason")?,
+        change: row
+            .try_get::<Option<String>, _>("change_reason")?
+            .map(|c| WorkerChange::parse(&c).map_err(corrupt("change of social worker")))
+            .transpose()?,
         recorded_at: instant(row, "recorded_at")?,
     })
 }
@@ -366,8 +372,8 @@ impl RecordTx {
         }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO allocations (involvement_id, staff_id, team_id, starts_on, ends_on, \
-             allocated_by, allocated_by_user, reason, recorded_at) \
-             VALUES ($1, $2, $3, $4, NULL, $5, $6, $7, $8) RETURNING id",
+             allocated_by, allocated_by_user, reason, recorded_at, change_reason) \
+             VALUES ($1, $2, $3, $4, NULL, $5, $6, $7, $8, $9) RETURNING id",
         )
         .bind(edit.open.involvement.0)
         .bind(edit.open.staff.0)
@@ -377,6 +383,7 @@ impl RecordTx {
         .bind(by_user.0)
         .bind(edit.open.reason.as_str())
         .bind(instant_text(at))
+        .bind(edit.open.change.map(|c| c.code()))
         .fetch_one(self.conn())
         .await?;
         sqlx::query("UPDATE involvements SET team_id = $1 WHERE id = $2")

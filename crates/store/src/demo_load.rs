@@ -307,13 +307,20 @@ impl Store {
                     text(&s.given_name),
                     text(&s.family_name),
                     text(&s.email),
+                    Cell::OptText(s.swe_registration.as_ref().map(|r| r.as_str().to_owned())),
                 ]
             })
             .collect();
         insert_rows(
             &mut tx,
             "staff",
-            &["id", "given_name", "family_name", "email"],
+            &[
+                "id",
+                "given_name",
+                "family_name",
+                "email",
+                "swe_registration",
+            ],
             staff,
         )
         .await?;
@@ -508,6 +515,7 @@ impl Store {
                     text(allocated_by),
                     text(&a.reason),
                     text(&recorded_at),
+                    Cell::OptText(a.change.map(|c| c.code().to_owned())),
                 ]
             })
             .collect();
@@ -522,9 +530,18 @@ impl Store {
                 "allocated_by",
                 "reason",
                 "recorded_at",
+                "change_reason",
             ],
             allocations,
         )
+        .await?;
+        // A closed case's allocation ended the day it closed, as closing a case does.
+        sqlx::query(
+            "UPDATE allocations SET ends_on = (SELECT i.ends_on FROM involvements i \
+             WHERE i.id = allocations.involvement_id) WHERE ends_on IS NULL AND involvement_id \
+             IN (SELECT id FROM involvements WHERE ends_on IS NOT NULL)",
+        )
+        .execute(&mut *tx)
         .await?;
         let by = records.recorded_by.0;
         let rows = records

@@ -1340,7 +1340,7 @@ impl RecordTx {
         .map(employment)
         .collect::<Result<Vec<_>, StoreError>>()?;
         let staff = sqlx::query(
-            "SELECT DISTINCT s.id, s.given_name, s.family_name, s.email FROM staff s \
+            "SELECT DISTINCT s.id, s.given_name, s.family_name, s.email, s.swe_registration FROM staff s \
              JOIN employments e ON e.staff_id = s.id \
              WHERE e.starts_on <= $1 AND (e.ends_on IS NULL OR e.ends_on >= $1) ORDER BY s.id",
         )

@@ -1,6 +1,8 @@
 //! Teams, posts, staff and employment.
 
-use carebridge_domain::staff::{Employment, Post, PostCode, Role, StaffMember, Team};
+use carebridge_domain::staff::{
+    Employment, Post, PostCode, Role, StaffMember, SweRegistration, Team,
+};
 use carebridge_domain::{EmploymentId, OrganisationId, Period, PostId, ServiceId, StaffId, TeamId};
 use chrono::NaiveDate;
 use sqlx::any::AnyRow;
@@ -58,13 +60,17 @@ pub(crate) fn team(row: &AnyRow) -> Result<Team, StoreError> {
     })
 }
 
-/// Reads a staff row (`id, given_name, family_name, email`).
+/// Reads a staff row (`id, given_name, family_name, email, swe_registration`).
 pub(crate) fn staff_member(row: &AnyRow) -> Result<StaffMember, StoreError> {
+    let registration: Option<String> = row.try_get("swe_registration")?;
     Ok(StaffMember {
         id: StaffId(row.try_get("id")?),
         given_name: row.try_get("given_name")?,
         family_name: row.try_get("family_name")?,
         email: row.try_get("email")?,
+        swe_registration: registration
+            .map(|r| SweRegistration::parse(&r).map_err(corrupt("registration number")))
+            .transpose()?,
     })
 }
 
@@ -137,7 +143,7 @@ impl Store {
     /// Staff employed on `on`, with their employment then, by family name.
     pub async fn staff_employed(&self, on: NaiveDate) -> Result<Vec<StaffRow>, StoreError> {
         let rows = sqlx::query(
-            "SELECT s.id, s.given_name, s.family_name, s.email, \
+            "SELECT s.id, s.given_name, s.family_name, s.email, s.swe_registration, \
                     e.id AS employment_id, e.staff_id, e.employer_id, e.post_id, e.starts_on, e.ends_on, \
                     e.continuous_since, p.code AS post_code, p.title AS post_title, t.name AS team_name \
              FROM staff s \
@@ -168,10 +174,12 @@ impl Store {
 
     /// One member of staff.
     pub async fn staff_member(&self, id: StaffId) -> Result<Option<StaffMember>, StoreError> {
-        let row = sqlx::query("SELECT id, given_name, family_name, email FROM staff WHERE id = $1")
-            .bind(id.0)
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(
+            "SELECT id, given_name, family_name, email, swe_registration FROM staff WHERE id = $1",
+        )
+        .bind(id.0)
+        .fetch_optional(self.pool())
+        .await?;
         row.as_ref().map(staff_member).transpose()
     }
 

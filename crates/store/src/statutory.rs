@@ -3,13 +3,13 @@
 
 use std::collections::HashMap;
 
-use carebridge_domain::casework::ClosureReason;
+use carebridge_domain::casework::{ClosureReason, WorkerChange};
 use carebridge_domain::child::Sex;
 use carebridge_domain::statutory::{
     ProviderPeriod, StatutoryAllocation, StatutoryPerson, StatutoryRecord, StatutoryRecords,
     StatutoryWork,
 };
-use carebridge_domain::{ChildId, InvolvementId, Period, ServiceId};
+use carebridge_domain::{ChildId, InvolvementId, Period, ServiceId, StaffId};
 use chrono::NaiveDate;
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -88,6 +88,7 @@ impl RecordTx {
             notes,
             format!(
                 "SELECT i.child_id, a.involvement_id, s.given_name || ' ' || s.family_name AS worker, \
+                 a.staff_id, s.swe_registration, a.change_reason, \
                  t.name AS team_name, a.starts_on, a.ends_on FROM allocations a \
                  JOIN involvements i ON i.id = a.involvement_id \
                  JOIN staff s ON s.id = a.staff_id JOIN teams t ON t.id = a.team_id \
@@ -170,9 +171,15 @@ impl RecordTx {
             }
         }
         for row in allocations {
+            let change: Option<String> = row.try_get("change_reason")?;
             let item = StatutoryAllocation {
                 work: InvolvementId(row.try_get("involvement_id")?),
+                staff: StaffId(row.try_get("staff_id")?),
                 worker: row.try_get("worker")?,
+                registration: row.try_get("swe_registration")?,
+                change: change
+                    .map(|c| WorkerChange::parse(&c).map_err(corrupt("change of social worker")))
+                    .transpose()?,
                 team: row.try_get("team_name")?,
                 period: period(row, "allocation")?,
             };

@@ -54,7 +54,9 @@
 
 use carebridge_domain::casefile::events::{Event, EventKind};
 use carebridge_domain::child::{InvolvementKind, Sex};
-use carebridge_domain::statutory::{StatutoryRecord, StatutoryRecords, StatutoryWork};
+use carebridge_domain::statutory::{
+    StatutoryAllocation, StatutoryRecord, StatutoryRecords, StatutoryWork,
+};
 use chrono::NaiveDate;
 
 use super::rules::birthday;
@@ -62,7 +64,7 @@ use super::{CollectionYear, TableName};
 
 /// The tables the export can write, in this order (DoLo only for years that have it:
 /// [`produced`]).
-pub const PRODUCED: [TableName; 10] = [
+pub const PRODUCED: [TableName; 11] = [
     TableName::Header,
     TableName::Episodes,
     TableName::Reviews,
@@ -73,6 +75,7 @@ pub const PRODUCED: [TableName; 10] = [
     TableName::Missing,
     TableName::Ad1,
     TableName::DoLo,
+    TableName::SwEpisodes,
 ];
 
 /// The tables the export writes for `year`, in order.
@@ -305,8 +308,67 @@ pub fn export(records: &StatutoryRecords, year: CollectionYear) -> Vec<ExportedT
                 }
             }
         }
+        if let Some(t) = rows_of(&mut tables, TableName::SwEpisodes) {
+            for row in social_worker_episodes(record, year) {
+                t.push([vec![id.clone(), dob.clone()], row.to_vec()].concat());
+            }
+        }
     }
     tables
+}
+
+/// The child's social worker episodes with a day in `year` (`SW_ID`, `SW_DECOM`,
+/// `SW_DEC`, `SW_REASON`): each spell of one worker holding the child's care, their
+/// allocations to the child's looked-after work one after another without a day
+/// between joined into one. The end is blank when after 31 March. `SW_ID` is the
+/// worker's Social Work England registration number, blank when none is recorded (rule
+/// SW02 then says so; the DfE's `XX` is not made up); `SW_REASON` is why the social
+/// worker changed to them, from the spell's first allocation.
+///
+/// Only the social workers of the child's care: the reference's rule SW12 flags any
+/// social worker episode starting before care that began in the window, whatever its
+/// message says of time not looked after.
+fn social_worker_episodes(record: &StatutoryRecord, year: CollectionYear) -> Vec<[String; 4]> {
+    let care: Vec<_> = looked_after(record).map(|w| w.work.id).collect();
+    let mut held: Vec<&StatutoryAllocation> = record
+        .allocations
+        .iter()
+        .filter(|a| care.contains(&a.work))
+        .collect();
+    held.sort_by_key(|a| (a.period.start(), a.period.end().is_none(), a.period.end()));
+    let mut spells: Vec<(&StatutoryAllocation, Option<NaiveDate>)> = Vec::new();
+    for a in held {
+        if let Some((first, end)) = spells.last_mut() {
+            let next_day = end.and_then(|e| e.succ_opt());
+            if first.staff == a.staff && next_day.is_some_and(|d| a.period.start() <= d) {
+                *end = match (*end, a.period.end()) {
+                    (Some(x), Some(y)) => Some(x.max(y)),
+                    _ => None,
+                };
+                continue;
+            }
+        }
+        spells.push((a, a.period.end()));
+    }
+    spells
+        .into_iter()
+        .filter(|(first, end)| {
+            first.period.start() <= year.end_date() && end.is_none_or(|e| e >= year.start_date())
+        })
+        .map(|(first, end)| {
+            [
+                first.registration.clone().unwrap_or_default(),
+                dmy(first.period.start()),
+                end.filter(|e| *e <= year.end_date())
+                    .map(dmy)
+                    .unwrap_or_default(),
+                first
+                    .change
+                    .map(|c| c.code().to_owned())
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect()
 }
 
 /// Whether the child was looked after continuously through `year`, as the DfE reads

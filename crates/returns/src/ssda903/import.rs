@@ -27,8 +27,8 @@
 //!
 //! Not read ([`NOT_READ`]): OC2 (a year's outcomes as yes or no, without the days they
 //! happened on, which the record's events need), PrevPerm (the record has nowhere to
-//! keep permanence before care yet), SWEpisodes (social workers are not known by their
-//! registration number), and OC3 (a care leaver's row says nothing of when they left
+//! keep permanence before care yet), SWEpisodes (social workers are staff, whom an
+//! import does not create), and OC3 (a care leaver's row says nothing of when they left
 //! care, so there is no care to attach it to).
 //!
 //! Every problem is reported at once, with its file and line; then nothing is imported.

@@ -13,7 +13,7 @@ use axum::response::Response;
 use axum_extra::extract::Form;
 use carebridge_app::casework::{AllocationInput, CaseView, CaseloadView};
 use carebridge_app::AppError;
-use carebridge_domain::casework::ClosureReason;
+use carebridge_domain::casework::{ClosureReason, WorkerChange};
 use carebridge_domain::{DomainError, InvolvementId, StaffId, TeamId};
 use carebridge_policy::{CaseAction, CaseloadOf};
 use chrono::NaiveDate;
@@ -264,6 +264,8 @@ struct AllocationLine {
     to: Until,
     by: String,
     reason: String,
+    /// Why the child's social worker changed, in words.
+    change: Option<&'static str>,
 }
 
 #[derive(Template)]
@@ -349,6 +351,7 @@ pub(crate) async fn show(
                 to: Until(a.allocation.period.end()),
                 by: a.allocated_by.clone(),
                 reason: a.reason.clone(),
+                change: a.change.map(WorkerChange::label),
             })
             .collect(),
         may_manage: view.may_manage && s.open,
@@ -373,6 +376,8 @@ pub(crate) struct AllocationForm {
     from_year: String,
     #[serde(default)]
     reason: String,
+    #[serde(default)]
+    change: String,
 }
 
 impl AllocationForm {
@@ -398,13 +403,20 @@ impl AllocationForm {
         if self.reason.trim().is_empty() {
             errors.add("reason", "Enter why the case is allocated to this worker");
         }
-        match (worker, team, from, errors.is_empty()) {
-            (Some(worker), Some(team), Some(starts_on), true) => Ok(AllocationInput {
-                worker,
-                team,
-                starts_on,
-                reason: self.reason.clone(),
-            }),
+        let change = WorkerChange::parse(&self.change).ok();
+        if change.is_none() {
+            errors.add("change", "Select why the child's social worker changed");
+        }
+        match (worker, team, from, change, errors.is_empty()) {
+            (Some(worker), Some(team), Some(starts_on), Some(change), true) => {
+                Ok(AllocationInput {
+                    worker,
+                    team,
+                    starts_on,
+                    reason: self.reason.clone(),
+                    change,
+                })
+            }
             _ => Err(errors),
         }
     }
@@ -417,6 +429,8 @@ struct AllocatePage {
     case: CaseSummary,
     workers: Vec<(i64, String)>,
     teams: Vec<(i64, String)>,
+    /// The DfE's reasons for a change of social worker: code and words.
+    changes: Vec<(&'static str, &'static str)>,
     form: AllocationForm,
     errors: FieldErrors,
 }
@@ -468,6 +482,10 @@ async fn allocate_page(
             })
             .collect(),
         teams: teams.iter().map(|t| (t.id.0, t.name.clone())).collect(),
+        changes: WorkerChange::ALL
+            .iter()
+            .map(|c| (c.code(), c.label()))
+            .collect(),
         form,
         errors,
     };

@@ -183,6 +183,8 @@ pub(crate) async fn posts(
 struct StaffLine {
     name: String,
     email: String,
+    /// Social Work England registration number, when a registered social worker.
+    registration: Option<String>,
     employer: String,
     post: String,
     team: String,
@@ -219,6 +221,12 @@ pub(crate) async fn staff(
             StaffLine {
                 name: s.row.staff.full_name(),
                 email: s.row.staff.email.clone(),
+                registration: s
+                    .row
+                    .staff
+                    .swe_registration
+                    .as_ref()
+                    .map(|r| r.as_str().to_owned()),
                 employer: s.employer.clone(),
                 post: employment
                     .map(|e| format!("{} ({})", e.2, e.1.as_str()))

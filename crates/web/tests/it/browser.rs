@@ -920,6 +920,7 @@ async fn a_team_manager_reads_caseloads_and_moves_a_case() {
     let summary = b.error_summary().await;
     assert!(summary.contains("Select the worker"), "{summary}");
     assert!(summary.contains("Enter the start date"), "{summary}");
+    assert!(summary.contains("Select why the child"), "{summary}");
     b.assert_accessible("the allocation form with errors").await;
     let select = |id: &'static str, value: String| {
         let client = b.client.clone();
@@ -939,6 +940,13 @@ async fn a_team_manager_reads_caseloads_and_moves_a_case() {
     b.fill("from_month", "11").await;
     b.fill("from_year", "2026").await;
     b.fill("reason", "Caseload balancing in the team").await;
+    b.client
+        .find(Locator::Css("#change-MANAGE"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     b.click_button("Save the allocation").await;
     let page = b.client.source().await.unwrap();
     if b.path().await != format!("/cases/{}", case.0) {

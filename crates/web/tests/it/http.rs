@@ -804,6 +804,7 @@ async fn a_team_manager_moves_and_closes_a_case_and_invalid_forms_save_nothing()
             ("from_month", "2"),
             ("from_year", "2026"),
             ("reason", ""),
+            ("change", ""),
         ])
         .send()
         .await
@@ -811,7 +812,7 @@ async fn a_team_manager_moves_and_closes_a_case_and_invalid_forms_save_nothing()
     assert_eq!(response.status(), 422);
     let body = response.text().await.unwrap();
     assert!(body.contains("There is a problem"), "{body}");
-    for anchor in ["#worker", "#team", "#from_day", "#reason"] {
+    for anchor in ["#worker", "#team", "#from_day", "#reason", "#change"] {
         assert!(
             body.contains(&format!("href=\"{anchor}\"")),
             "{anchor}: {body}"
@@ -830,6 +831,7 @@ async fn a_team_manager_moves_and_closes_a_case_and_invalid_forms_save_nothing()
             ("from_month", "1"),
             ("from_year", "1990"),
             ("reason", "Worker leaving"),
+            ("change", "MANAGE"),
         ])
         .send()
         .await
@@ -851,6 +853,7 @@ async fn a_team_manager_moves_and_closes_a_case_and_invalid_forms_save_nothing()
             ("from_month", "11"),
             ("from_year", "2026"),
             ("reason", "Worker leaving"),
+            ("change", "MANAGE"),
         ])
         .send()
         .await
@@ -869,6 +872,7 @@ async fn a_team_manager_moves_and_closes_a_case_and_invalid_forms_save_nothing()
             ("from_month", "11"),
             ("from_year", "2026"),
             ("reason", "Worker leaving the team"),
+            ("change", "MANAGE"),
         ])
         .send()
         .await
@@ -883,6 +887,7 @@ async fn a_team_manager_moves_and_closes_a_case_and_invalid_forms_save_nothing()
         "22 November 2026",
         "23 November 2026",
         "Worker leaving the team",
+        "Social worker changed: A manager&#39;s decision",
         "tm.demo",
     ] {
         assert!(page.contains(text), "{text}: {page}");

@@ -1,4 +1,5 @@
 use carebridge_domain::casefile::events::EventKind;
+use carebridge_domain::casework::WorkerChange;
 use carebridge_domain::child::InvolvementKind;
 
 use super::*;
@@ -651,4 +652,79 @@ fn children_in_care_all_year_are_returned_with_the_years_health_and_wellbeing() 
             ],
         ]
     );
+}
+
+/// [`in_care`] with its social workers: a registered one from the start (kept on when
+/// the care moved team in June 2026), an unregistered one who took over when the first
+/// left in September, and a worker on other work, not the care.
+fn with_social_workers() -> Building {
+    let mut c = in_care();
+    let care = c.record.work[0].work.id;
+    let other = c.work(InvolvementKind::ChildProtection, "2026-01-10", None);
+    c.social_worker(
+        care,
+        (1, Some("SW100001")),
+        Some(WorkerChange::FirstContact),
+        ("2025-06-01", Some("2026-05-31")),
+    );
+    c.social_worker(
+        care,
+        (1, Some("SW100001")),
+        Some(WorkerChange::TransferProcess),
+        ("2026-06-01", Some("2026-08-31")),
+    );
+    c.social_worker(
+        care,
+        (2, None),
+        Some(WorkerChange::LeftRole),
+        ("2026-09-01", Some("2027-03-01")),
+    );
+    c.social_worker(other, (3, Some("SW100003")), None, ("2026-01-10", None));
+    c
+}
+
+#[test]
+fn social_worker_episodes_are_each_worker_holding_the_childs_care() {
+    let tables = export(&records(vec![with_social_workers()]), year());
+    assert_eq!(
+        table(&tables, TableName::SwEpisodes),
+        vec![
+            vec![
+                "21",
+                "15/06/2014",
+                "SW100001",
+                "01/06/2025",
+                "31/08/2026",
+                "FCONTA"
+            ],
+            vec!["21", "15/06/2014", "", "01/09/2026", "01/03/2027", "LEFTRL"],
+        ]
+    );
+    // The year before: the first worker still held the care on 31 March.
+    let before = export(
+        &records(vec![with_social_workers()]),
+        "2025-26".parse().expect("a year"),
+    );
+    assert_eq!(
+        table(&before, TableName::SwEpisodes),
+        vec![vec![
+            "21",
+            "15/06/2014",
+            "SW100001",
+            "01/06/2025",
+            "",
+            "FCONTA"
+        ]]
+    );
+    // Read back, the rules on social worker episodes find nothing but the missing
+    // registration number (SW02) and, as the reference reads SW17, that the child's
+    // last social worker episode has ended (with their care, before 31 March).
+    let sources: Vec<Source> = tables.iter().map(|t| t.source().expect("csv")).collect();
+    let ret = Return::parse(year(), &sources, &[]).expect("the export reads back");
+    let fired: Vec<&str> = validate(&ret)
+        .fired()
+        .into_iter()
+        .filter(|r| r.starts_with("SW"))
+        .collect();
+    assert_eq!(fired, ["SW02STG1", "SW17STG2"]);
 }
