@@ -18,12 +18,12 @@ pub enum ImportCommand {
     /// and reviews. Children are matched by LAchildID with those imported before.
     Cin(ImportCinArgs),
     /// An SSDA903 return's CSV tables (a folder or a zip archive): its children,
-    /// periods of care, legal statuses, placements, reviews, adoption, missing periods
-    /// and deprivations of liberty. Children are matched by CHILD with those imported
-    /// before (from either return); care running on from another year's return is the
-    /// same care. Not read: OC2 and OC3 (outcomes without the days they happened),
-    /// PrevPerm (nowhere to keep it yet) and SWEpisodes (social workers are staff, which
-    /// an import does not create).
+    /// periods of care, legal statuses, placements, reviews, adoption, missing periods,
+    /// deprivations of liberty and permanence before care. Children are matched by CHILD
+    /// with those imported before (from either return); care running on from another
+    /// year's return is the same care. Not read: OC2 and OC3 (outcomes without the days
+    /// they happened) and SWEpisodes (social workers are staff, which an import does not
+    /// create).
     Ssda903(ImportSsda903Args),
 }
 

@@ -162,11 +162,13 @@ pub async fn export_ssda903(
         .into_iter()
         .map(|t| t.as_str())
         .collect();
-    writeln!(
-        out,
-        "  Not produced (the records do not hold what they need): {}",
-        missing.join(", ")
-    )?;
+    if !missing.is_empty() {
+        writeln!(
+            out,
+            "  Not produced (the records do not hold what they need): {}",
+            missing.join(", ")
+        )?;
+    }
     writeln!(out)?;
     drop(out);
     validate(&ValidateArgs {

@@ -192,6 +192,38 @@ impl Writer<'_> {
         }
     }
 
+    /// Whether the child had permanence before the care `w` begun on `start`, recorded
+    /// that day (derived, not drawn): mostly none; now and then a special guardianship
+    /// or child arrangements order that broke down, made some years before by this or
+    /// another authority, its day (or day and month) not always known.
+    fn permanence_before(&mut self, w: &Involvement, start: i32) {
+        let option = match self.derived(start, 20) {
+            0 => "P2",
+            1 => "P3",
+            _ => {
+                self.event(w, EventKind::PreviousPermanence, start, &[("option", "Z1")]);
+                return;
+            }
+        };
+        let years = i32::try_from(self.derived(start + 1, 4)).unwrap_or(0) + 1;
+        let made = date_of(start - 365 * years - 30);
+        let date = match self.derived(start + 2, 3) {
+            0 => made.format("ZZ/%m/%Y").to_string(),
+            _ => made.format("%d/%m/%Y").to_string(),
+        };
+        let la = ["886", "850", "340", "SCO"][self.derived(start + 3, 4)];
+        if made < self.child.date_of_birth {
+            self.event(w, EventKind::PreviousPermanence, start, &[("option", "Z1")]);
+            return;
+        }
+        self.event(
+            w,
+            EventKind::PreviousPermanence,
+            start,
+            &[("option", option), ("la", la), ("date", &date)],
+        );
+    }
+
     /// A number from the child and the day, for choices that must not draw from the
     /// generator's stream (so adding them left every other generated fact as it was).
     fn derived(&self, on: i32, modulo: i64) -> usize {
@@ -695,6 +727,7 @@ impl Writer<'_> {
                     start,
                     &[("ls", ls), ("need", need)],
                 );
+                self.permanence_before(w, start);
                 let mut placed = start;
                 // Some young children on a full care order are adopted: a decision,
                 // a placement order, then a move to their adopters (and, if care has

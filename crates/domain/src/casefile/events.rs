@@ -146,6 +146,21 @@ pub const MISSING_TYPE: Codes = &[
 /// Yes or no.
 pub const YES_NO: Codes = &[("Y", "Yes"), ("N", "No")];
 
+/// The 903's previous permanence options (`PREV_PERM`). The DfE's reference material
+/// gives the codes alone: P1 to P3 are the orders the law names for a previously looked
+/// after child, and P4 its last case, adoption from state care outside England and
+/// Wales; Z1 is none, or not known.
+pub const PREVIOUS_PERMANENCE: Codes = &[
+    ("P1", "Adopted"),
+    ("P2", "Special guardianship order"),
+    (
+        "P3",
+        "Child arrangements order (or residence order) naming who the child lives with",
+    ),
+    ("P4", "Adopted from state care outside England and Wales"),
+    ("Z1", "None, or not known"),
+];
+
 /// SSDA903 `SDQ_SCORE`: a strengths and difficulties questionnaire's total difficulties
 /// score, 0 to 40.
 pub const SDQ_SCORES: Codes = &[
@@ -498,14 +513,118 @@ pub struct Detail {
     /// Whether the form must have an answer (an optional detail may be added later,
     /// e.g. once a placement's provider is known; the statutory return flags it until then).
     pub required: bool,
-    /// A postcode typed in (checked and written "AB1 2CD") rather than a code chosen
-    /// from `codes` (which is then empty).
-    pub postcode: bool,
-    /// An Ofsted unique reference number typed in (see [`ofsted_urn`]) rather than a
-    /// code chosen from `codes` (which is then empty).
-    pub urn: bool,
+    /// Typed in rather than chosen from `codes` (which is then empty), and what it is.
+    pub typed: Option<Typed>,
     /// Several codes may be chosen (stored in the list's order, separated by spaces).
     pub many: bool,
+}
+
+/// What a detail typed in is: each checked and written one way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Typed {
+    /// A full UK postcode, written "AB1 2CD".
+    Postcode,
+    /// An Ofsted unique reference number (see [`ofsted_urn`]).
+    OfstedUrn,
+    /// A local authority's DfE code, or WAL, SCO, NIR or NUK ([`LOCAL_AUTHORITY_CODES`]).
+    LocalAuthority,
+    /// A date whose day, or day and month, may not be known ([`partial_date`]).
+    PartialDate,
+}
+
+impl Typed {
+    /// The form's hint.
+    pub fn hint(self) -> &'static str {
+        match self {
+            Typed::Postcode => "For example, NM1 4AB",
+            Typed::OfstedUrn => "SC and six digits, like SC123456, or seven digits",
+            Typed::LocalAuthority => "The DfE's three-digit code, like 886; WAL for Wales, SCO for Scotland, NIR for Northern Ireland, NUK outside the UK",
+            Typed::PartialDate => "DD/MM/YYYY, for example 14/06/2015; ZZ for a day or month not known, like ZZ/06/2015",
+        }
+    }
+
+    /// The value as stored, or the problem with `text` (`label` names the question).
+    pub fn read(self, text: &str, label: &str) -> Result<String, String> {
+        let text = text.trim();
+        let value = match self {
+            Typed::Postcode => crate::identifiers::Postcode::parse(text)
+                .ok()
+                .map(|pc| pc.as_str().to_owned()),
+            Typed::OfstedUrn => ofsted_urn(text),
+            Typed::LocalAuthority => {
+                let code = text.to_ascii_uppercase();
+                LOCAL_AUTHORITY_CODES
+                    .contains(&code.as_str())
+                    .then_some(code)
+            }
+            Typed::PartialDate => partial_date(text).map(|p| p.text),
+        };
+        value.ok_or_else(|| match self {
+            Typed::Postcode => format!(
+                "Enter the {} as a full UK postcode, like NM1 4AB",
+                label.to_lowercase()
+            ),
+            Typed::OfstedUrn => "Enter the Ofsted unique reference number as SC and six digits, like SC123456, or seven digits".to_owned(),
+            Typed::LocalAuthority => "Enter the local authority's three-digit DfE code, like 886, or WAL, SCO, NIR or NUK".to_owned(),
+            Typed::PartialDate => "Enter the date of the order as DD/MM/YYYY, with ZZ for a day or month not known, like ZZ/06/2015".to_owned(),
+        })
+    }
+}
+
+/// The local authority codes the 903 accepts where an order was made (`LA_PERM`): the
+/// DfE's three-digit codes of English authorities, 999 (not known), WAL (Wales), SCO
+/// (Scotland), NIR (Northern Ireland) and NUK (outside the UK).
+pub const LOCAL_AUTHORITY_CODES: &[&str] = &[
+    "800", "889", "822", "301", "304", "303", "330", "825", "837", "302", "846", "370", "350",
+    "890", "867", "380", "305", "801", "351", "873", "823", "895", "896", "381", "909", "202",
+    "908", "331", "306", "841", "830", "831", "878", "371", "835", "332", "840", "307", "308",
+    "811", "881", "845", "390", "916", "203", "876", "850", "311", "204", "884", "312", "205",
+    "313", "805", "919", "310", "309", "420", "921", "206", "207", "886", "810", "382", "314",
+    "340", "888", "208", "856", "383", "855", "209", "925", "341", "201", "821", "352", "806",
+    "887", "826", "315", "929", "812", "391", "926", "892", "813", "802", "928", "891", "392",
+    "316", "815", "353", "931", "879", "836", "851", "874", "807", "354", "317", "870", "318",
+    "372", "857", "333", "935", "343", "803", "373", "342", "893", "356", "355", "871", "394",
+    "334", "933", "882", "936", "861", "852", "319", "860", "808", "393", "866", "210", "357",
+    "894", "883", "880", "358", "211", "937", "869", "320", "359", "865", "384", "335", "336",
+    "212", "868", "872", "885", "344", "877", "213", "938", "816", "999", "WAL", "SCO", "NUK",
+    "NIR",
+];
+
+/// A date as the 903 writes a previous permanence order's: `DD/MM/YYYY` with `ZZ` for
+/// a day, or a day and month, not known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartialDate {
+    /// As written, e.g. `ZZ/06/2015`.
+    pub text: String,
+    /// The latest day it can be (a month's last day; a year's 31 December).
+    pub latest: NaiveDate,
+}
+
+/// Reads a [`PartialDate`], or `None`.
+pub fn partial_date(text: &str) -> Option<PartialDate> {
+    let text = text.trim().to_ascii_uppercase();
+    let mut parts = text.split('/');
+    let (day, month, year) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || year.len() != 4 {
+        return None;
+    }
+    let year: i32 = year.parse().ok().filter(|y| (1900..=9999).contains(y))?;
+    let number = |part: &str| -> Option<u32> {
+        (part.len() == 2 && part.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| part.parse().ok())
+            .flatten()
+    };
+    let latest = match (day, month) {
+        ("ZZ", "ZZ") => NaiveDate::from_ymd_opt(year, 12, 31)?,
+        ("ZZ", m) => {
+            let first = NaiveDate::from_ymd_opt(year, number(m)?, 1)?;
+            first
+                .checked_add_months(chrono::Months::new(1))?
+                .pred_opt()?
+        }
+        (d, m) => NaiveDate::from_ymd_opt(year, number(m)?, number(d)?)?,
+    };
+    Some(PartialDate { text, latest })
 }
 
 impl Detail {
@@ -558,8 +677,7 @@ const fn detail(name: &'static str, label: &'static str, codes: Codes) -> Detail
         label,
         codes,
         required: true,
-        postcode: false,
-        urn: false,
+        typed: None,
         many: false,
     }
 }
@@ -570,8 +688,7 @@ const fn optional(name: &'static str, label: &'static str, codes: Codes) -> Deta
         label,
         codes,
         required: false,
-        postcode: false,
-        urn: false,
+        typed: None,
         many: false,
     }
 }
@@ -583,8 +700,7 @@ const fn many(name: &'static str, label: &'static str, codes: Codes) -> Detail {
         label,
         codes,
         required: false,
-        postcode: false,
-        urn: false,
+        typed: None,
         many: true,
     }
 }
@@ -596,8 +712,7 @@ const fn urn(name: &'static str, label: &'static str) -> Detail {
         label,
         codes: &[],
         required: false,
-        postcode: false,
-        urn: true,
+        typed: Some(Typed::OfstedUrn),
         many: false,
     }
 }
@@ -621,8 +736,19 @@ const fn postcode(name: &'static str, label: &'static str) -> Detail {
         label,
         codes: &[],
         required: false,
-        postcode: true,
-        urn: false,
+        typed: Some(Typed::Postcode),
+        many: false,
+    }
+}
+
+/// A detail typed in as `typed`, needed where the event's other answers call for it.
+const fn typed(name: &'static str, label: &'static str, typed: Typed) -> Detail {
+    Detail {
+        name,
+        label,
+        codes: &[],
+        required: true,
+        typed: Some(typed),
         many: false,
     }
 }
@@ -711,6 +837,10 @@ event_kinds! {
         [LookedAfter], [];
     ShortBreak => "short-break", "Short break",
         [DisabledChildren], [];
+    PreviousPermanence => "previous-permanence", "Permanence before this care (adoption, special guardianship or a child arrangements order)",
+        [LookedAfter], [detail("option", "Was the child adopted, or under a special guardianship or child arrangements order, before this care began?", PREVIOUS_PERMANENCE),
+                        typed("la", "Local authority that arranged it (if there was one)", Typed::LocalAuthority),
+                        typed("date", "Date of the order (if there was one)", Typed::PartialDate)];
 }
 
 impl EventKind {
@@ -866,35 +996,27 @@ pub fn check_event(
                 .get(d.name)
                 .map(|v| v.trim())
                 .filter(|v| !v.is_empty());
-            let conditional = kind == EventKind::InitialConference && d.name == "category";
-            let applies =
-                !conditional || input.details.get("plan").map(String::as_str) == Some("Y");
-            let needed = d.required && applies;
-            if d.urn {
-                match given.map(|g| (g, ofsted_urn(g))) {
-                    Some((_, Some(urn))) => {
-                        details.insert(d.name.to_owned(), urn);
-                    }
-                    Some((_, None)) => problems.add(
-                        d.name,
-                        "Enter the Ofsted unique reference number as SC and six digits, like SC123456, or seven digits".to_owned(),
-                    ),
-                    None => {}
+            let answer = |name: &str| input.details.get(name).map(|v| v.trim());
+            let applies = match (kind, d.name) {
+                (EventKind::InitialConference, "category") => answer("plan") == Some("Y"),
+                // An order's authority and date, when there was one.
+                (EventKind::PreviousPermanence, "la" | "date") => {
+                    answer("option").is_some_and(|o| !o.is_empty() && o != "Z1")
                 }
-                continue;
-            }
-            if d.postcode {
-                match given.map(crate::identifiers::Postcode::parse) {
-                    Some(Ok(pc)) => {
-                        details.insert(d.name.to_owned(), pc.as_str().to_owned());
+                _ => true,
+            };
+            let needed = d.required && applies;
+            if let Some(typed) = d.typed {
+                match given.map(|g| typed.read(g, d.label)) {
+                    Some(Ok(value)) if applies => {
+                        details.insert(d.name.to_owned(), value);
                     }
-                    Some(Err(_)) => problems.add(
-                        d.name,
-                        format!(
-                            "Enter the {} as a full UK postcode, like NM1 4AB",
-                            d.label.to_lowercase()
-                        ),
-                    ),
+                    Some(Ok(_)) => {}
+                    Some(Err(problem)) => problems.add(d.name, problem),
+                    None if needed => {
+                        let what = d.label.split(" (").next().unwrap_or(d.label);
+                        problems.add(d.name, format!("Enter the {}", what.to_lowercase()));
+                    }
                     None => {}
                 }
                 continue;
@@ -922,6 +1044,18 @@ pub fn check_event(
                 ),
                 None => {}
             }
+        }
+    }
+    // An order before this care is from before it began.
+    if let (Some((w, _)), Some(order)) = (span, details.get("date").and_then(|d| partial_date(d))) {
+        if input.kind == Some(EventKind::PreviousPermanence) && order.latest >= w.start {
+            problems.add(
+                "date",
+                format!(
+                    "The date of the order must be before this care began on {}",
+                    w.start.format("%-d %B %Y")
+                ),
+            );
         }
     }
     let (Some((w, _)), Some(kind), Some(occurred_on)) = (span, input.kind, input.occurred_on)
@@ -1048,6 +1182,65 @@ mod tests {
             Some("Enter the placement postcode as a full UK postcode, like NM1 4AB")
         );
         assert_eq!(p.of("provider"), None, "optional");
+    }
+
+    #[test]
+    fn permanence_before_care_needs_the_order_s_authority_and_date_unless_there_was_none() {
+        let today = day(2026, 11, 23);
+        let check = |details: &[(&str, &str)]| {
+            check_event(
+                input(2, EventKind::PreviousPermanence, details),
+                &work(),
+                today,
+            )
+        };
+        let e = check(&[("option", "P2"), ("la", "886"), ("date", "zz/06/2015")]).unwrap();
+        assert_eq!(
+            e.details.get("date").map(String::as_str),
+            Some("ZZ/06/2015")
+        );
+        assert_eq!(e.details.get("la").map(String::as_str), Some("886"));
+        // None: nothing else asked, and what was typed is not kept (rule 635).
+        let e = check(&[("option", "Z1"), ("la", "886")]).unwrap();
+        assert_eq!(e.details.len(), 1, "{:?}", e.details);
+        // An order needs both; a code not on the DfE's list, a date that is no date.
+        let p = check(&[("option", "P1")]).unwrap_err();
+        assert!(p.of("la").is_some() && p.of("date").is_some());
+        let p = check(&[("option", "P1"), ("la", "123"), ("date", "31/02/2015")]).unwrap_err();
+        assert!(
+            p.of("la").is_some_and(|m| m.contains("three-digit")),
+            "{p:?}"
+        );
+        assert!(
+            p.of("date").is_some_and(|m| m.contains("DD/MM/YYYY")),
+            "{p:?}"
+        );
+        // The order is from before this care (which began on 1 February 2026): a day
+        // not known is read as the month's last.
+        let p = check(&[("option", "P3"), ("la", "SCO"), ("date", "ZZ/02/2026")]).unwrap_err();
+        assert!(
+            p.of("date").is_some_and(|m| m.contains("before this care")),
+            "{p:?}"
+        );
+        assert!(check(&[("option", "P3"), ("la", "SCO"), ("date", "ZZ/01/2026")]).is_ok());
+    }
+
+    #[test]
+    fn partial_dates_are_read_with_their_latest_day() {
+        let latest = |t: &str| partial_date(t).map(|p| p.latest);
+        assert_eq!(latest("14/06/2015"), Some(day(2015, 6, 14)));
+        assert_eq!(latest("ZZ/02/2024"), Some(day(2024, 2, 29)));
+        assert_eq!(latest("ZZ/ZZ/2015"), Some(day(2015, 12, 31)));
+        for bad in [
+            "",
+            "14/6/2015",
+            "14/ZZ/2015",
+            "ZZ/13/2015",
+            "14/06/15",
+            "14/06/2015/1",
+        ] {
+            assert_eq!(partial_date(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

@@ -64,7 +64,7 @@ use super::{CollectionYear, TableName};
 
 /// The tables the export can write, in this order (DoLo only for years that have it:
 /// [`produced`]).
-pub const PRODUCED: [TableName; 11] = [
+pub const PRODUCED: [TableName; 12] = [
     TableName::Header,
     TableName::Episodes,
     TableName::Reviews,
@@ -76,6 +76,7 @@ pub const PRODUCED: [TableName; 11] = [
     TableName::Ad1,
     TableName::DoLo,
     TableName::SwEpisodes,
+    TableName::PrevPerm,
 ];
 
 /// The tables the export writes for `year`, in order.
@@ -306,6 +307,33 @@ pub fn export(records: &StatutoryRecords, year: CollectionYear) -> Vec<ExportedT
                         ended.map(|e| dmy(e.occurred_on)).unwrap_or_default(),
                     ]);
                 }
+            }
+        }
+        // Children who started to be looked after in the year: whether they had
+        // permanence before (as recorded on their latest care begun in it), blank
+        // when nobody recorded it (rule 630 says so).
+        if let Some(t) = rows_of(&mut tables, TableName::PrevPerm) {
+            let started = episodes
+                .iter()
+                .filter(|e| e.rne == "S" && e.decom >= year.start_date())
+                .map(|e| e.decom)
+                .max();
+            if let Some(start) = started {
+                let before = looked_after(record)
+                    .filter(|w| w.work.period.start() == start)
+                    .flat_map(|w| {
+                        record.events.iter().filter(move |e| {
+                            e.involvement == w.work.id && e.kind == EventKind::PreviousPermanence
+                        })
+                    })
+                    .max_by_key(|e| (e.occurred_on, e.id));
+                t.push(vec![
+                    id.clone(),
+                    dob.clone(),
+                    before.map(|e| detail(e, "option")).unwrap_or_default(),
+                    before.map(|e| detail(e, "la")).unwrap_or_default(),
+                    before.map(|e| detail(e, "date")).unwrap_or_default(),
+                ]);
             }
         }
         if let Some(t) = rows_of(&mut tables, TableName::SwEpisodes) {

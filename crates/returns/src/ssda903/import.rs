@@ -17,7 +17,9 @@
 //!   for adoption, when PlacedAdoption does not hold it); **Missing**: each period
 //!   missing or away from placement, as a "missing or away" event and, when it ended,
 //!   a "back" event; **DoLo**: each deprivation of liberty order, as its start and,
-//!   when it ended, its end. `NB_ADOPTR` is not kept: it follows from `SEX_ADOPTR`.
+//!   when it ended, its end. `NB_ADOPTR` is not kept: it follows from `SEX_ADOPTR`;
+//!   **PrevPerm**: permanence before the child's latest care, as an event on its first
+//!   day.
 //!
 //! A period of care whose first episode here does not start care (`RNE` other than S)
 //! began before, on a day the return does not give: it is marked `began_before`, its
@@ -26,9 +28,8 @@
 //! the same care) is filed on it, starting it no later.
 //!
 //! Not read ([`NOT_READ`]): OC2 (a year's outcomes as yes or no, without the days they
-//! happened on, which the record's events need), PrevPerm (the record has nowhere to
-//! keep permanence before care yet), SWEpisodes (social workers are staff, whom an
-//! import does not create), and OC3 (a care leaver's row says nothing of when they left
+//! happened on, which the record's events need), SWEpisodes (social workers are
+//! staff, whom an import does not create), and OC3 (a care leaver's row says nothing of when they left
 //! care, so there is no care to attach it to).
 //!
 //! Every problem is reported at once, with its file and line; then nothing is imported.
@@ -36,9 +37,9 @@
 use std::collections::HashSet;
 
 use carebridge_domain::casefile::events::{
-    EventKind, ADOPTERS, ADOPTERS_STATUS, CATEGORY_OF_NEED, LEGAL_STATUS, MISSING_TYPE,
-    PLACEMENT_PROVIDER, PLACEMENT_TYPE, REASON_CEASED, REASON_PLACED_CEASED, REASON_PLACE_CHANGE,
-    REVIEW_PARTICIPATION,
+    EventKind, Typed, ADOPTERS, ADOPTERS_STATUS, CATEGORY_OF_NEED, LEGAL_STATUS, MISSING_TYPE,
+    PLACEMENT_PROVIDER, PLACEMENT_TYPE, PREVIOUS_PERMANENCE, REASON_CEASED, REASON_PLACED_CEASED,
+    REASON_PLACE_CHANGE, REVIEW_PARTICIPATION,
 };
 use carebridge_domain::casework::ClosureReason;
 use carebridge_domain::child::{InvolvementKind, Sex};
@@ -47,18 +48,15 @@ use carebridge_domain::imported::{ImportedChild, ImportedEvent, ImportedWork};
 use carebridge_domain::person::Ethnicity;
 use chrono::NaiveDate;
 
-use super::tables::cols::{ad1, dolo, episodes, header, missing, placed_adoption, reviews, uasc};
+use super::tables::cols::{
+    ad1, dolo, episodes, header, missing, placed_adoption, prev_perm, reviews, uasc,
+};
 use super::{Return, Table, TableName};
 use crate::import::ImportProblem;
 use crate::import::{event, NO_DETAILS};
 
 /// The tables an import does not read (see the module's notes), for saying so.
-pub const NOT_READ: [TableName; 4] = [
-    TableName::Oc2,
-    TableName::Oc3,
-    TableName::PrevPerm,
-    TableName::SwEpisodes,
-];
+pub const NOT_READ: [TableName; 3] = [TableName::Oc2, TableName::Oc3, TableName::SwEpisodes];
 
 /// The children of `ret` as records to import, or every problem that stops the
 /// import.
@@ -501,8 +499,77 @@ impl Reading {
                 self.file(&mut work, (t, row, key), "REVIEW", "the review", [review]);
             }
         }
+        if let Some(t) = ret.table(TableName::PrevPerm) {
+            for row in t.rows_of(child) {
+                self.permanence(&mut work, (t, row, key));
+            }
+        }
         crate::import::keyed_work(&mut work);
         work
+    }
+
+    /// PrevPerm's row: whether the child had permanence before their latest care, as a
+    /// "permanence before this care" event on its first day (an order's authority and
+    /// date kept only with an order).
+    fn permanence(&mut self, work: &mut [ImportedWork], (t, row, key): (&Table, usize, &str)) {
+        let option = self.code(
+            t,
+            row,
+            key,
+            prev_perm::PREV_PERM,
+            PREVIOUS_PERMANENCE,
+            "PREV_PERM",
+        );
+        let typed = |reading: &mut Self, col, field: &'static str, typed: Typed| {
+            let text = t.text(row, col)?;
+            match typed.read(text, field) {
+                Ok(value) => Some(value),
+                Err(_) => {
+                    reading.problem(
+                        t,
+                        row,
+                        Some(key),
+                        field,
+                        format!("{text:?}: {}", typed.hint()),
+                    );
+                    None
+                }
+            }
+        };
+        let la = typed(self, prev_perm::LA_PERM, "LA_PERM", Typed::LocalAuthority);
+        let date = typed(self, prev_perm::DATE_PERM, "DATE_PERM", Typed::PartialDate);
+        let Some(option) = option else {
+            if t.is_blank(row, prev_perm::PREV_PERM) && (la.is_some() || date.is_some()) {
+                self.problem(
+                    t,
+                    row,
+                    Some(key),
+                    "PREV_PERM",
+                    "missing: an order's authority and date need the option they are for".into(),
+                );
+            }
+            return;
+        };
+        let mut details = vec![("option", option.to_owned())];
+        if option != "Z1" {
+            let (Some(la), Some(date)) = (la, date) else {
+                self.problem(t, row, Some(key), "PREV_PERM", format!("{option} needs the authority that arranged it (LA_PERM) and the date of the order (DATE_PERM)"));
+                return;
+            };
+            details.extend([("la", la), ("date", date)]);
+        }
+        let Some(start) = work.iter().map(|w| w.start).max() else {
+            self.problem(
+                t,
+                row,
+                Some(key),
+                "PREV_PERM",
+                "the child has no period of care in Episodes".into(),
+            );
+            return;
+        };
+        let before = event(EventKind::PreviousPermanence, start, &details);
+        self.file(work, (t, row, key), "PREV_PERM", "the row", [before]);
     }
 
     /// A span a row dates (a missing period, a deprivation of liberty order): its

@@ -745,6 +745,30 @@ async fn a_worker_finds_a_child_records_a_visit_and_keeps_their_draft_through_a_
         .unwrap();
     b.assert_accessible("the assessment form with its factors")
         .await;
+    // Permanence before care: typed answers with their hints; sent with an order but
+    // neither its authority nor its date, the summary names both, accessibly.
+    b.client
+        .goto(&server.url(&format!(
+            "/children/{}/events/new?kind=previous-permanence",
+            child.id.0
+        )))
+        .await
+        .unwrap();
+    b.assert_accessible("the permanence before care form").await;
+    b.client
+        .find(Locator::Id("option"))
+        .await
+        .unwrap()
+        .select_by_value("P2")
+        .await
+        .unwrap();
+    b.fill("la", "12").await;
+    b.click_button("Save to the record").await;
+    let summary = b.error_summary().await;
+    assert!(summary.contains("three-digit DfE code"), "{summary}");
+    assert!(summary.contains("date of the order"), "{summary}");
+    b.assert_accessible("the permanence before care form with errors")
+        .await;
 
     // The form to correct the person's details.
     b.client

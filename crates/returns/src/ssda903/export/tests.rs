@@ -728,3 +728,43 @@ fn social_worker_episodes_are_each_worker_holding_the_childs_care() {
         .collect();
     assert_eq!(fired, ["SW02STG1", "SW17STG2"]);
 }
+
+#[test]
+fn children_starting_care_in_the_year_are_returned_with_any_permanence_before_it() {
+    // Care since last year: not in PrevPerm.
+    let before = in_care();
+    // In care in May 2026 after a special guardianship order broke down.
+    let mut broke_down = child(31);
+    let care = taken_into_care(&mut broke_down, "2026-05-04", None);
+    broke_down.event(
+        care,
+        EventKind::PreviousPermanence,
+        "2026-05-20",
+        &[("option", "P2"), ("la", "886"), ("date", "ZZ/06/2019")],
+    );
+    // In care twice this year: the later care, where nobody has recorded it yet.
+    let mut twice = child(32);
+    let first = taken_into_care(&mut twice, "2026-04-10", Some("2026-06-01"));
+    twice.event(
+        first,
+        EventKind::PreviousPermanence,
+        "2026-04-10",
+        &[("option", "Z1")],
+    );
+    taken_into_care(&mut twice, "2026-09-01", None);
+    let tables = export(&records(vec![before, broke_down, twice]), year());
+    assert_eq!(
+        table(&tables, TableName::PrevPerm),
+        vec![
+            vec!["31", "15/06/2014", "P2", "886", "ZZ/06/2019"],
+            vec!["32", "15/06/2014", "", "", ""],
+        ]
+    );
+    let sources: Vec<Source> = tables.iter().map(|t| t.source().expect("csv")).collect();
+    let ret = Return::parse(year(), &sources, &[]).expect("the export reads back");
+    let fired = validate(&ret).fired();
+    for rule in ["631", "632", "633", "634", "635", "INT35"] {
+        assert!(!fired.contains(&rule), "{rule}: {fired:?}");
+    }
+    assert!(fired.contains(&"630"), "the blank row: {fired:?}");
+}

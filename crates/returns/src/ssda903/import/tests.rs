@@ -346,3 +346,62 @@ fn a_decision_made_before_the_first_episode_of_care_begun_earlier_belongs_to_tha
         ]
     );
 }
+
+#[test]
+fn permanence_before_care_is_read_onto_the_childs_latest_care() {
+    let [header, episodes] = one_child_in_care();
+    let perm = |rows: &str| {
+        csv(
+            "PrevPerm.csv",
+            &format!("CHILD,DOB,PREV_PERM,LA_PERM,DATE_PERM\n{rows}"),
+        )
+    };
+    let children = planned(&[
+        header.clone(),
+        episodes.clone(),
+        perm("C1,01/01/2012,P2,886,zz/06/2019\n"),
+    ])
+    .expect("it imports");
+    let before: Vec<_> = children[0].work[0]
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::PreviousPermanence)
+        .map(|e| (e.on.to_string(), e.details.clone()))
+        .collect();
+    assert_eq!(
+        before,
+        vec![(
+            "2025-05-01".to_owned(),
+            [("date", "ZZ/06/2019"), ("la", "886"), ("option", "P2")]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect()
+        )]
+    );
+    // None: an authority typed anyway is not kept.
+    let children = planned(&[
+        header.clone(),
+        episodes.clone(),
+        perm("C1,01/01/2012,Z1,886,\n"),
+    ])
+    .expect("it imports");
+    let none = children[0].work[0]
+        .events
+        .iter()
+        .find(|e| e.kind == EventKind::PreviousPermanence)
+        .expect("the row");
+    assert_eq!(none.details.len(), 1);
+    // An order without its date; an authority not on the list; a date that is none.
+    for (rows, field) in [
+        ("C1,01/01/2012,P1,886,\n", "PREV_PERM"),
+        ("C1,01/01/2012,P1,123,01/01/2019\n", "LA_PERM"),
+        ("C1,01/01/2012,P3,886,31/02/2019\n", "DATE_PERM"),
+        ("C1,01/01/2012,P9,886,01/01/2019\n", "PREV_PERM"),
+    ] {
+        let problems =
+            planned(&[header.clone(), episodes.clone(), perm(rows)]).expect_err("refused");
+        let fields: Vec<&str> = problems.iter().map(|p| p.field).collect();
+        assert!(fields.contains(&field), "{rows}: {problems:?}");
+        assert!(problems.iter().all(|p| p.line == 2), "{problems:?}");
+    }
+}
