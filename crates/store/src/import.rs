@@ -318,14 +318,23 @@ async fn work_row(
         }
     };
     // The work's keys in every return that brought it: an event is found again under
-    // any of them.
-    let keys: Vec<String> = sqlx::query_scalar(
-        "SELECT key FROM imported_records WHERE source = $1 AND kind = 'work' AND record_id = $2",
-    )
-    .bind(importer.source)
-    .bind(id)
-    .fetch_all(&mut *tx)
-    .await?;
+    // any of them. Only periods of care are merged, so only they can have several.
+    // Planned afresh each time (not kept prepared): in a first import the table grows
+    // from nothing within the transaction, and PostgreSQL would keep a plan made for an
+    // empty table.
+    let keys: Vec<String> = if work.kind == InvolvementKind::LookedAfter {
+        sqlx::query_scalar(
+            "SELECT key FROM imported_records WHERE source = $1 AND kind = 'work' \
+             AND record_id = $2",
+        )
+        .bind(importer.source)
+        .bind(id)
+        .persistent(false)
+        .fetch_all(&mut *tx)
+        .await?
+    } else {
+        vec![key.clone()]
+    };
     for event in &work.events {
         let mut known = false;
         for work_key in &keys {
@@ -340,12 +349,14 @@ async fn work_row(
         }
         if !known && event.restates {
             known = sqlx::query_scalar::<Any, i64>(
-                "SELECT id FROM case_events WHERE involvement_id = $1 AND kind = $2 \
-                 AND occurred_on <= $3 LIMIT 1",
+                "SELECT id FROM case_events WHERE child_id = $1 AND occurred_on <= $2 \
+                 AND involvement_id = $3 AND kind = $4 LIMIT 1",
             )
+            .bind(child_id.0)
+            .bind(date_text(event.on))
             .bind(id)
             .bind(event.kind.code())
-            .bind(date_text(event.on))
+            .persistent(false)
             .fetch_optional(&mut *tx)
             .await?
             .is_some();
@@ -390,6 +401,7 @@ async fn overlapping(
     .bind(child.0)
     .bind(work.kind.code())
     .bind(source)
+    .persistent(false)
     .fetch_all(&mut *tx)
     .await?;
     let after = |end: Option<NaiveDate>, day: NaiveDate| end.is_none_or(|e| e >= day);

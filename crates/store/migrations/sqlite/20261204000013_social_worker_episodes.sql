@@ -10,3 +10,7 @@ CREATE UNIQUE INDEX staff_swe_registration ON staff (swe_registration)
 ALTER TABLE allocations ADD COLUMN change_reason TEXT
     CHECK (change_reason IS NULL OR change_reason IN ('FCONTA', 'LEFTRL', 'ABSENC',
         'SWDIED', 'MANAGE', 'ORGRST', 'TSPROC', 'CHCHAN', 'PCCHAN', 'OTHERS'));
+
+-- An import finds again, under every key a return gave it, a piece of work it merged
+-- (a period of care shown by two years' returns): by the record it names.
+CREATE INDEX imported_records_record ON imported_records (record_id);
