@@ -135,6 +135,19 @@ async fn a_census_from_another_system_is_imported_once_updated_later_and_refused
     }
 }
 
+/// The 903 of `year` made from `app`'s records, as the files it writes.
+async fn exported(
+    app: &carebridge_app::App,
+    year: CollectionYear,
+) -> Vec<carebridge_returns::ssda903::Source> {
+    app.ssda903_export(Producer::Operator, year)
+        .await
+        .unwrap()
+        .iter()
+        .map(|t| t.source().unwrap())
+        .collect()
+}
+
 /// Every row of each table without its first column (the child's id, which the
 /// importing authority gives anew). A child's first episode in the file starts their
 /// care once imported (`RNE` S) even where the return shows it as a change in a period
@@ -220,13 +233,7 @@ fn without_unread(
 async fn a_903_return_from_another_system_comes_back_as_the_same_return() {
     let source = sqlite();
     let (from, _) = demo_app(&source, 150).await;
-    let made: Vec<carebridge_returns::ssda903::Source> = from
-        .ssda903_export(Producer::Operator, year())
-        .await
-        .unwrap()
-        .iter()
-        .map(|t| t.source().unwrap())
-        .collect();
+    let made = exported(&from, year()).await;
 
     for db in every_backend().await {
         let (app, _) = demo_app(&db, 0).await;
@@ -235,13 +242,7 @@ async fn a_903_return_from_another_system_comes_back_as_the_same_return() {
             .await
             .unwrap();
         assert!(counts.children_created > 0, "{}", db.label);
-        let again: Vec<carebridge_returns::ssda903::Source> = app
-            .ssda903_export(Producer::Operator, year())
-            .await
-            .unwrap()
-            .iter()
-            .map(|t| t.source().unwrap())
-            .collect();
+        let again = exported(&app, year()).await;
         assert_eq!(
             without_ids(&without_unread(&again)),
             without_ids(&without_unread(&made)),
@@ -313,13 +314,7 @@ async fn two_years_of_903_returns_make_one_record_of_each_period_of_care_in_eith
     let (from, _) = demo_app(&source, 150).await;
     let mut made = Vec::new();
     for y in [year(), later] {
-        let tables: Vec<carebridge_returns::ssda903::Source> = from
-            .ssda903_export(Producer::Operator, y)
-            .await
-            .unwrap()
-            .iter()
-            .map(|t| t.source().unwrap())
-            .collect();
+        let tables = exported(&from, y).await;
         made.push((y, tables));
     }
     let overlapping = "SELECT CAST(COUNT(*) AS TEXT) FROM involvements a JOIN involvements b \
@@ -356,13 +351,7 @@ async fn two_years_of_903_returns_make_one_record_of_each_period_of_care_in_eith
             );
             let mut again = Vec::new();
             for (y, tables) in &made {
-                let exported: Vec<carebridge_returns::ssda903::Source> = app
-                    .ssda903_export(Producer::Operator, *y)
-                    .await
-                    .unwrap()
-                    .iter()
-                    .map(|t| t.source().unwrap())
-                    .collect();
+                let exported = exported(&app, *y).await;
                 assert_eq!(
                     in_order(&exported),
                     in_order(tables),
