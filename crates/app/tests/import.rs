@@ -9,7 +9,7 @@ use carebridge_app::import::ImportError;
 use carebridge_app::returns::Producer;
 use carebridge_returns::cin::{self, Census, TableName};
 use carebridge_returns::ssda903::CollectionYear;
-use carebridge_testkit::{demo_app, every_backend, read_behind_the_back, sqlite};
+use carebridge_testkit::{behind_the_back, demo_app, every_backend, read_behind_the_back, sqlite};
 
 fn year() -> CollectionYear {
     "2025-26".parse().unwrap()
@@ -405,5 +405,74 @@ async fn a_child_first_imported_without_a_home_is_given_the_one_an_earlier_retur
                 db.label
             );
         }
+    }
+}
+
+#[tokio::test]
+async fn an_older_return_imported_later_moves_the_start_of_care_and_keeps_a_later_close() {
+    let file = |name: &str, text: &str| carebridge_returns::ssda903::Source {
+        name: name.to_owned(),
+        content: text.as_bytes().to_vec(),
+    };
+    let header = file(
+        "Header.csv",
+        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nK3,M,01/01/2012,WBRI,UN5,,\n",
+    );
+    let columns = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN";
+    // 2026-27 shows the care from the move of September 2025 to its end in June 2026.
+    let later = [
+        header.clone(),
+        file(
+            "Episodes.csv",
+            &format!("{columns}\nK3,01/09/2025,P,C2,N1,U4,PR1,01/06/2026,E4A,,,,\n"),
+        ),
+    ];
+    // 2025-26 shows it from May 2025, still open on 31 March 2026.
+    let earlier = [
+        header,
+        file(
+            "Episodes.csv",
+            &format!(
+                "{columns}\nK3,01/05/2025,S,C2,N1,U6,PR1,01/09/2025,X1,CARPL,,,\n\
+                 K3,01/09/2025,P,C2,N1,U4,PR1,,,,,,\n"
+            ),
+        ),
+    ];
+    let care = "SELECT i.starts_on, i.ends_on, i.closure_reason, i.closed_by FROM involvements i \
+                JOIN imported_records r ON r.record_id = i.child_id AND r.kind = 'child' \
+                AND r.key = 'K3' WHERE i.kind = 'looked_after'";
+    for db in every_backend().await {
+        let (app, _) = demo_app(&db, 0).await;
+        app.import_ssda903("2026-27".parse().unwrap(), "903", &later, "CSC")
+            .await
+            .unwrap();
+        // Closed by a person since, say: theirs it stays.
+        behind_the_back(
+            &db,
+            "UPDATE involvements SET closed_by = 'tm.demo' WHERE closed_by IS NOT NULL",
+        )
+        .await
+        .unwrap();
+        let counts = app
+            .import_ssda903(year(), "903", &earlier, "CSC")
+            .await
+            .unwrap();
+        assert_eq!(
+            (counts.work_created, counts.work_updated),
+            (0, 1),
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            read_behind_the_back(&db, care).await.unwrap(),
+            vec![vec![
+                "2025-05-01".to_owned(),
+                "2026-06-01".to_owned(),
+                "RC7".to_owned(),
+                "tm.demo".to_owned()
+            ]],
+            "{}",
+            db.label
+        );
     }
 }

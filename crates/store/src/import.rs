@@ -267,19 +267,27 @@ async fn work_row(
             } else {
                 stored_closure.clone()
             };
-            if (kept.start, kept.end, &closure) == (stored_start, stored_end, &stored_closure) {
-                counts.unchanged += 1;
-            } else {
+            let moved = kept.start != stored_start;
+            // Who closed it and when are written again only with a new end or reason
+            // (a close kept as it was keeps its author, who may be a person).
+            let ended = (kept.end, &closure) != (stored_end, &stored_closure);
+            if moved {
+                sqlx::query("UPDATE involvements SET starts_on = $1 WHERE id = $2")
+                    .bind(date_text(kept.start))
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            if ended {
                 let closed_at = kept
                     .end
                     .filter(|_| closure.is_some())
                     .and_then(closed_at_text);
                 let closed_by = closure.as_ref().map(|_| importer.closed_by.to_owned());
                 sqlx::query(
-                    "UPDATE involvements SET starts_on = $1, ends_on = $2, closure_reason = $3, \
-                     closed_by = $4, closed_at = $5 WHERE id = $6",
+                    "UPDATE involvements SET ends_on = $1, closure_reason = $2, closed_by = $3, \
+                     closed_at = $4 WHERE id = $5",
                 )
-                .bind(date_text(kept.start))
                 .bind(opt_date_text(kept.end))
                 .bind(closure)
                 .bind(closed_by)
@@ -287,7 +295,11 @@ async fn work_row(
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+            }
+            if moved || ended {
                 counts.work_updated += 1;
+            } else {
+                counts.unchanged += 1;
             }
             id
         }

@@ -47,8 +47,18 @@
 //! - **DoLo** (from 2026-27): each deprivation of liberty order on a period of care
 //!   with a day in the year, `DOLO_END` blank while it was in force on 31 March.
 //!
-//! Not produced, because the records do not hold what they need: PrevPerm (permanence
-//! before care) and SWEpisodes (social workers' registration numbers).
+//! - **SWEpisodes**: each spell of one social worker holding the child's care with a
+//!   day in the year (their allocations to looked-after work, one after another,
+//!   joined): `SW_ID` their Social Work England registration number (blank when not
+//!   recorded), `SW_REASON` why the social worker changed to them, as the allocation
+//!   recorded it, `SW_DEC` blank when the spell ran past 31 March.
+//! - **PrevPerm**: each child who started to be looked after in the year, with the
+//!   "permanence before this care" recorded on their latest care begun in it (option,
+//!   the authority's code and the order's date, `ZZ` for a day or month not known);
+//!   blank items when nobody recorded it.
+//!
+//! Every table of both years is produced ([`not_produced`] is kept for a future
+//! catalogue's new tables).
 //!
 //! Pure: the records come from `RecordTx::statutory_records` for the year.
 
