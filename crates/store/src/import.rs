@@ -17,6 +17,7 @@ use sqlx::{Any, AnyConnection, Row};
 
 use crate::audit::{append_all, NewAuditEntry};
 use crate::casefile::fields_text;
+use crate::person::insert_addresses;
 use crate::records::insert_child;
 use crate::rows::{closed_at_text, date, date_text, instant_text, opt_date, opt_date_text};
 use crate::{Store, StoreError};
@@ -183,19 +184,8 @@ async fn child_row(
             .await?
             .is_none();
         if homeless {
-            for a in &details.addresses {
-                sqlx::query(
-                    "INSERT INTO person_addresses (child_id, line, postcode, lived_from, \
-                     lived_to) VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(id)
-                .bind(&a.line)
-                .bind(a.postcode.as_str())
-                .bind(date_text(a.from))
-                .bind(opt_date_text(a.to))
-                .execute(&mut *tx)
-                .await?;
-            }
+            let addresses: Vec<_> = details.addresses.iter().map(|a| (ChildId(id), a)).collect();
+            insert_addresses(tx, &addresses).await?;
         }
         if stored.as_slice() == wanted.as_slice() && uasc == stored_uasc && !homeless {
             counts.unchanged += 1;

@@ -195,6 +195,32 @@ pub(crate) enum KeysTo {
 /// generating 1,000,000 children that way did not finish in 18 minutes.)
 pub(crate) const LOADING_KEYS: &str = "person_search_keys_loading";
 
+/// Writes addresses, each of its child, in the caller's transaction.
+pub(crate) async fn insert_addresses(
+    tx: &mut AnyConnection,
+    addresses: &[(ChildId, &AddressPeriod)],
+) -> Result<(), StoreError> {
+    let rows = addresses
+        .iter()
+        .map(|(child, a)| {
+            vec![
+                Cell::Int(child.0),
+                Cell::Text(a.line.clone()),
+                Cell::Text(a.postcode.as_str().to_owned()),
+                Cell::Text(date_text(a.from)),
+                Cell::OptText(opt_date_text(a.to)),
+            ]
+        })
+        .collect();
+    insert_rows(
+        tx,
+        "person_addresses",
+        &["child_id", "line", "postcode", "lived_from", "lived_to"],
+        rows,
+    )
+    .await
+}
+
 /// Writes the names, addresses and search keys of children whose rows (with their
 /// person columns) were just inserted, in the caller's transaction.
 pub(crate) async fn insert_person_rows(
@@ -237,27 +263,11 @@ pub(crate) async fn insert_person_rows(
         names,
     )
     .await?;
-    let addresses = people
+    let addresses: Vec<(ChildId, &AddressPeriod)> = people
         .iter()
-        .flat_map(|p| {
-            p.details.addresses.iter().map(move |a| {
-                vec![
-                    Cell::Int(p.child.0),
-                    Cell::Text(a.line.clone()),
-                    Cell::Text(a.postcode.as_str().to_owned()),
-                    Cell::Text(date_text(a.from)),
-                    Cell::OptText(opt_date_text(a.to)),
-                ]
-            })
-        })
+        .flat_map(|p| p.details.addresses.iter().map(|a| (p.child, a)))
         .collect();
-    insert_rows(
-        tx,
-        "person_addresses",
-        &["child_id", "line", "postcode", "lived_from", "lived_to"],
-        addresses,
-    )
-    .await?;
+    insert_addresses(tx, &addresses).await?;
     let keys = people
         .iter()
         .flat_map(|p| {

@@ -684,36 +684,24 @@ const fn detail(name: &'static str, label: &'static str, codes: Codes) -> Detail
 
 const fn optional(name: &'static str, label: &'static str, codes: Codes) -> Detail {
     Detail {
-        name,
-        label,
-        codes,
         required: false,
-        typed: None,
-        many: false,
+        ..detail(name, label, codes)
     }
 }
 
 /// An optional detail of several codes.
 const fn many(name: &'static str, label: &'static str, codes: Codes) -> Detail {
     Detail {
-        name,
-        label,
-        codes,
-        required: false,
-        typed: None,
         many: true,
+        ..optional(name, label, codes)
     }
 }
 
 /// An optional Ofsted unique reference number.
 const fn urn(name: &'static str, label: &'static str) -> Detail {
     Detail {
-        name,
-        label,
-        codes: &[],
         required: false,
-        typed: Some(Typed::OfstedUrn),
-        many: false,
+        ..typed(name, label, Typed::OfstedUrn)
     }
 }
 
@@ -732,24 +720,16 @@ pub fn ofsted_urn(text: &str) -> Option<String> {
 /// An optional postcode.
 const fn postcode(name: &'static str, label: &'static str) -> Detail {
     Detail {
-        name,
-        label,
-        codes: &[],
         required: false,
-        typed: Some(Typed::Postcode),
-        many: false,
+        ..typed(name, label, Typed::Postcode)
     }
 }
 
 /// A detail typed in as `typed`, needed where the event's other answers call for it.
 const fn typed(name: &'static str, label: &'static str, typed: Typed) -> Detail {
     Detail {
-        name,
-        label,
-        codes: &[],
-        required: true,
         typed: Some(typed),
-        many: false,
+        ..detail(name, label, &[])
     }
 }
 
